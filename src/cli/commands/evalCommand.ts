@@ -1,0 +1,57 @@
+import * as path from 'path';
+import { requireConfig } from '../../engine/config/loadConfig';
+import type { ProviderName } from '../../engine/config/types';
+import { evaluate } from '../../engine/evaluate';
+import { defaultRunsDir, writeRunRecord } from '../../engine/runs/runRecord';
+import { fmt, int, interval } from '../format';
+import type { Io } from '../io';
+
+export interface EvalArgs {
+  config: string;
+  json: boolean;
+  limit?: number;
+  seed: number;
+  bootstrap: number;
+  providers?: ProviderName[];
+  batchSize?: number;
+  runsDir?: string;
+  record: boolean;
+  progress: boolean;
+}
+
+export async function evalCommand(args: EvalArgs, io: Io): Promise<number> {
+  const { config } = requireConfig(args.config);
+  let lastPct = -1;
+  const { result: r, record } = await evaluate(config, {
+    limit: args.limit, seed: args.seed, bootstrap: args.bootstrap, providers: args.providers, batchSize: args.batchSize,
+  }, {
+    onProgress: args.progress ? (e) => {
+      const pct = Math.floor((100 * e.done) / Math.max(1, e.total));
+      if (e.phase === 'inference' && pct !== lastPct && pct % 10 === 0) { lastPct = pct; io.err(`  inference ${pct}% (${int(e.done)} / ${int(e.total)} rows)`); }
+    } : undefined,
+  });
+  let recordFile: string | undefined;
+  if (args.record) recordFile = writeRunRecord(args.runsDir ?? defaultRunsDir(config.dir), record);
+  if (args.json) {
+    io.out(JSON.stringify({ ...r, runId: record.id, runRecord: recordFile ?? null }, null, 2));
+    return 0;
+  }
+  const ci = r.ci;
+  const lines = [
+    `RecLens eval: ${config.name ?? path.basename(config.dir)} (${config.file})`,
+    `  rows          ${int(r.rows)}   positives ${int(r.positives)} (${fmt((100 * r.positives) / r.rows, 1)}%)`,
+    `  AUC           ${fmt(r.auc)}  ${interval(ci?.auc)}`,
+    `  GAUC          ${r.gauc === null ? 'n/a (no data.group column)' : `${fmt(r.gauc)}  ${interval(ci?.gauc)}`}${r.groups ? `   groups used ${int(r.groups.used)}, skipped ${int(r.groups.skipped)} (one class)` : ''}`,
+    `  LogLoss       ${fmt(r.logloss)}  ${interval(ci?.logloss)}`,
+    `  calibration   mean prediction ${fmt(r.calibration.meanPrediction)} vs observed ${fmt(r.calibration.observedRate)} (ratio ${fmt(r.calibration.ratio, 3)}), ECE ${fmt(r.calibration.ece)}`,
+  ];
+  if (r.bootstrap) lines.push(`  intervals     95% percentile, ${r.bootstrap.replicates} bootstrap replicates by ${r.bootstrap.unit}, seed ${r.bootstrap.seed}`);
+  for (const [input, m] of Object.entries(r.missingKeys)) {
+    if (m.missing > 0) lines.push(`  note          ${input}: ${int(m.missing)} of ${int(m.total)} keys (${fmt((100 * m.missing) / m.total, 1)}%) not in the table; fallback vector used`);
+  }
+  lines.push(`  provider      ${r.executionProvider}${r.providerFallbacks.length ? `  (fell back from: ${r.providerFallbacks.map((f) => `${f.provider}: ${f.reason.slice(0, 120)}`).join('; ')})` : ''}`);
+  lines.push(`  time          ${fmt(r.seconds, 2)} s (${int(Math.round(r.rows / record.timings.inferenceSeconds))} rows/s inference)`);
+  if (recordFile) lines.push(`  run record    ${path.relative(process.cwd(), recordFile)}`);
+  io.out(lines.join('\n'));
+  return 0;
+}

@@ -1,0 +1,98 @@
+/** `reclens`: the engine from a terminal or CI. Exit codes: 0 ok, 1 usage, 2 bad input, 3 internal error. */
+import * as fs from 'fs';
+import { parseArgs } from 'util';
+import { loadConfig } from '../engine/config/loadConfig';
+import type { ProviderName } from '../engine/config/types';
+import { RecLensError, usageError } from '../engine/errors';
+import { checkCommand } from './commands/check';
+import { evalCommand } from './commands/evalCommand';
+import { inspectCommand } from './commands/inspect';
+import { Io, processIo } from './io';
+
+const HELP = `reclens: debug recommender (ranking / CTR) models on your own data
+
+Usage:
+  reclens inspect (--config C | --model M) [--json]
+  reclens eval --config C [--json] [--limit N] [--seed S] [--bootstrap B]
+               [--providers cuda,webgpu,cpu] [--batch-size N] [--runs-dir D] [--no-record] [--progress]
+  reclens check --config C [--json]
+
+Exit codes: 0 success, 1 usage error, 2 bad input (config, data or model), 3 internal error.`;
+
+const PROVIDERS = ['cuda', 'webgpu', 'dml', 'coreml', 'cpu'];
+
+function intOption(v: string | undefined, name: string, min = 0): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min) throw usageError(`--${name} takes an integer >= ${min}, not "${v}".`);
+  return Number(v);
+}
+
+/** Puts file:line:column in front of a message about a config field. */
+function positioned(e: RecLensError): string {
+  const file = e.where.file;
+  if (e.where.path && file && file.endsWith('.json') && fs.existsSync(file)) {
+    try {
+      const loaded = loadConfig(file);
+      const { start } = loaded.locator.rangeOf(e.where.path);
+      return `${file}:${start.line}:${start.column}: ${e.message}`;
+    } catch { /* fall through */ }
+  }
+  return e.message;
+}
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      io.out(HELP);
+      return command ? 0 : 1;
+    }
+    const { values } = (() => {
+      try {
+        return parseArgs({
+          args: rest, allowPositionals: false, strict: true,
+          options: {
+            config: { type: 'string', short: 'c' }, model: { type: 'string' }, json: { type: 'boolean', default: false },
+            limit: { type: 'string' }, seed: { type: 'string' }, bootstrap: { type: 'string' }, providers: { type: 'string' },
+            'batch-size': { type: 'string' }, 'runs-dir': { type: 'string' }, 'no-record': { type: 'boolean', default: false },
+            progress: { type: 'boolean', default: false },
+          },
+        });
+      } catch (e) {
+        throw usageError(`${(e as Error).message}\n\n${HELP}`);
+      }
+    })();
+    switch (command) {
+      case 'inspect':
+        return await inspectCommand({ config: values.config, model: values.model, json: !!values.json }, io);
+      case 'eval': {
+        if (!values.config) throw usageError('eval needs --config <reclens.json>.');
+        let providers: ProviderName[] | undefined;
+        if (values.providers) {
+          providers = values.providers.split(',').map((p) => p.trim()) as ProviderName[];
+          const bad = providers.filter((p) => !PROVIDERS.includes(p));
+          if (bad.length) throw usageError(`--providers: unknown provider ${bad.join(', ')} (known: ${PROVIDERS.join(', ')}).`);
+        }
+        return await evalCommand({
+          config: values.config, json: !!values.json, limit: intOption(values.limit, 'limit'), seed: intOption(values.seed, 'seed') ?? 0,
+          bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 0, providers, batchSize: intOption(values['batch-size'], 'batch-size', 1),
+          runsDir: values['runs-dir'], record: !values['no-record'], progress: !!values.progress,
+        }, io);
+      }
+      case 'check':
+        if (!values.config) throw usageError('check needs --config <reclens.json>.');
+        return await checkCommand({ config: values.config, json: !!values.json }, io);
+      default:
+        throw usageError(`Unknown command "${command}".\n\n${HELP}`);
+    }
+  } catch (e) {
+    if (e instanceof RecLensError) {
+      io.err(`reclens: ${e.kind === 'usage' ? 'usage error' : 'error'}: ${positioned(e)}`);
+      return e.exitCode;
+    }
+    const err = e as Error;
+    io.err(`reclens: internal error: ${err?.message ?? String(e)}. This is a bug in RecLens; please report it${process.env.RECLENS_DEBUG ? '' : ' (set RECLENS_DEBUG=1 to see the stack)'}.`);
+    if (process.env.RECLENS_DEBUG) io.err(String(err?.stack));
+    return 3;
+  }
+}

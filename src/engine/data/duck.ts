@@ -1,0 +1,57 @@
+/** One DuckDB in-memory database per job, and the SQL that reads a user's file by its extension. */
+import * as path from 'path';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { inputError, nativeReason } from '../errors';
+
+export interface Duck {
+  instance: DuckDBInstance;
+  conn: DuckDBConnection;
+  close(): void;
+}
+
+export async function openDuck(threads = 2): Promise<Duck> {
+  // Loaded lazily so activation and `reclens --help` do not pay for the native module.
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });
+  const conn = await instance.connect();
+  return {
+    instance, conn,
+    close() {
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+export function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+export function sqlIdent(s: string): string {
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+/** A table expression that reads the file, chosen by extension. */
+export function readExpression(file: string): string {
+  const ext = path.extname(file).toLowerCase();
+  const f = sqlString(file);
+  switch (ext) {
+    case '.csv': return `read_csv(${f}, header = true, auto_detect = true)`;
+    case '.tsv': return `read_csv(${f}, header = true, delim = '\t', auto_detect = true)`;
+    case '.parquet': return `read_parquet(${f})`;
+    case '.jsonl': case '.ndjson': return `read_json_auto(${f}, format = 'newline_delimited')`;
+    case '.json': return `read_json_auto(${f})`;
+    default:
+      throw inputError(`${file}: unsupported data format "${ext}". Use .csv, .tsv, .parquet, .jsonl or .json.`, { file });
+  }
+}
+
+/** Words a DuckDB failure to read a user's file as an input error naming the file. */
+export function dataReadError(file: string, err: unknown): Error {
+  const reason = nativeReason(err);
+  let advice = 'Check that the file is complete and in the format its extension says.';
+  if (/parquet/i.test(reason) && /(magic|footer|too small|corrupt|invalid)/i.test(reason)) advice = 'The Parquet file looks truncated or corrupt: write it again.';
+  else if (/csv/i.test(reason)) advice = 'Check the CSV header and that every line has the same number of fields (the reason names the line).';
+  else if (/json/i.test(reason)) advice = 'Each line must be one JSON object (JSON Lines).';
+  return inputError(`Cannot read data file ${file}: ${reason}. ${advice}`, { file });
+}

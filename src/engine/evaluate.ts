@@ -1,0 +1,152 @@
+/** `reclens eval`: score every evaluation row with the ranker and compute the base metrics. */
+import type { RecLensConfig } from './config/types';
+import { Batch, StreamStats, streamBatches } from './data/batches';
+import { inputError } from './errors';
+import type { BaseMetrics } from './metrics/baseMetrics';
+import { computeBaseMetricsOffThread } from './metrics/offThread';
+import { scoresFromOutput, toFeeds } from './model/infer';
+import { createSession, ModelSession } from './model/session';
+import { JobControl, report, throwIfCancelled } from './progress';
+import { fileFingerprint, sha256 } from './runs/hash';
+import { newRunId, readPackageVersion, RunRecord } from './runs/runRecord';
+import { openWorkspace, Workspace } from './workspace';
+
+export interface EvalOptions {
+  limit?: number;
+  seed?: number;
+  bootstrap?: number;
+  /** Overrides runtime.executionProviders. */
+  providers?: RecLensConfig['runtime']['executionProviders'];
+  batchSize?: number;
+}
+
+export interface Scored {
+  labels: Uint8Array;
+  scores: Float32Array;
+  probs: Float32Array;
+  groups?: Int32Array;
+  groupCount: number;
+  stats: StreamStats;
+}
+
+export interface EvalResult extends BaseMetrics {
+  executionProvider: string;
+  providerFallbacks: { provider: string; reason: string }[];
+  seconds: number;
+  missingKeys: Record<string, { missing: number; total: number }>;
+}
+
+function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** Grows a typed array by doubling; the data's row count is known up front, so this rarely runs. */
+function ensure<T extends Float32Array | Uint8Array | Int32Array>(a: T, n: number, make: (n: number) => T): T {
+  if (a.length >= n) return a;
+  const b = make(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+/** Scores all rows: data stream -> tensors -> onnxruntime, one run in flight while the next batch is built. */
+export async function scoreWorkspace(ws: Workspace, ms: ModelSession, opts: EvalOptions, control?: JobControl): Promise<Scored> {
+  const batchSize = opts.batchSize ?? ws.config.runtime.batchSize;
+  const total = Math.min(ws.data.rows, opts.limit ?? Infinity);
+  if (total === 0) {
+    throw inputError(`No evaluation rows in ${ws.config.data.path}${ws.config.data.filter ? ` after data.filter (${ws.config.data.filter})` : ''}${opts.limit === 0 ? ' (--limit 0)' : ''}. Point data.path at a file with rows.`, { file: ws.config.data.path, path: ['data', 'path'] });
+  }
+  let labels = new Uint8Array(total), scores = new Float32Array(total), groups = ws.plan.groupIndex !== undefined ? new Int32Array(total) : undefined;
+  const stats: StreamStats = { rows: 0, groupKeys: [], missingKeys: {} };
+  let inFlight: Promise<void> | undefined;
+  const run = async (batch: Batch) => {
+    const out = await ms.session.run(toFeeds(batch, ws.plan.inputs), [ws.outputName]);
+    const s = scoresFromOutput(out[ws.outputName], ws.outputName, batch.size, ws.config.model.path);
+    scores = ensure(scores, batch.start + batch.size, (n) => new Float32Array(n));
+    scores.set(s, batch.start);
+    report(control, { phase: 'inference', done: batch.start + batch.size, total });
+  };
+  for await (const batch of streamBatches(ws.duck, ws.plan, batchSize, stats, control, opts.limit)) {
+    throwIfCancelled(control);
+    labels = ensure(labels, batch.start + batch.size, (n) => new Uint8Array(n));
+    labels.set(batch.labels, batch.start);
+    if (groups && batch.groups) { groups = ensure(groups, batch.start + batch.size, (n) => new Int32Array(n)); groups.set(batch.groups, batch.start); }
+    if (inFlight) await inFlight;
+    inFlight = run(batch);
+  }
+  if (inFlight) await inFlight;
+  const n = stats.rows;
+  if (n === 0) throw inputError(`No evaluation rows in ${ws.config.data.path}. Point data.path at a file with rows.`, { file: ws.config.data.path, path: ['data', 'path'] });
+  labels = labels.subarray(0, n); scores = scores.subarray(0, n); groups = groups?.subarray(0, n);
+
+  const probs = new Float32Array(n);
+  const logit = ws.config.model.outputKind === 'logit';
+  for (let i = 0; i < n; i++) {
+    const s = scores[i];
+    if (!Number.isFinite(s)) {
+      throw inputError(`The model produced a ${Number.isNaN(s) ? 'NaN' : 'infinite'} score for data row ${i + 1} of ${ws.config.data.path}. Look for NaN or extreme values in that row's inputs, or a numerically unstable model output.`, { file: ws.config.data.path });
+    }
+    if (logit) probs[i] = sigmoid(s);
+    else if (s < 0 || s > 1) {
+      throw inputError(`Output "${ws.outputName}" gave ${s} for data row ${i + 1}, outside [0, 1], but model.outputKind is "probability". Set "outputKind": "logit" in reclens.json if the model outputs logits.`, { file: ws.config.file, path: ['model'] });
+    } else probs[i] = s;
+  }
+  let positives = 0;
+  for (let i = 0; i < n; i++) positives += labels[i];
+  if (positives === 0 || positives === n) {
+    throw inputError(`All ${n} evaluation rows have label ${positives === 0 ? 0 : 1}; AUC needs both classes. Check data.label and data.filter.`, { file: ws.config.data.path, path: ['data', 'label'] });
+  }
+  return { labels, scores, probs, groups, groupCount: stats.groupKeys.length, stats };
+}
+
+export interface EvalRun {
+  result: EvalResult;
+  record: RunRecord<EvalResult>;
+}
+
+export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, control?: JobControl): Promise<EvalRun> {
+  const t0 = performance.now();
+  const seed = opts.seed ?? 0;
+  report(control, { phase: 'open', done: 0, total: 1 });
+  const ws = await openWorkspace(config);
+  try {
+    const ms = await createSession(config.model.path, opts.providers ?? config.runtime.executionProviders, config.runtime.threads);
+    const tOpen = performance.now();
+    throwIfCancelled(control);
+    const scored = await scoreWorkspace(ws, ms, opts, control);
+    const tInfer = performance.now();
+    report(control, { phase: 'metrics', done: 0, total: 1 });
+    const metrics = await computeBaseMetricsOffThread({
+      labels: scored.labels, scores: scored.scores, probs: scored.probs, groups: scored.groups, groupCount: scored.groupCount,
+      bootstrap: opts.bootstrap ?? 0, seed,
+    }, control?.signal);
+    const tEnd = performance.now();
+    report(control, { phase: 'metrics', done: 1, total: 1 });
+    const result: EvalResult = {
+      ...metrics,
+      executionProvider: ms.provider,
+      providerFallbacks: ms.fallbacks,
+      seconds: (tEnd - t0) / 1000,
+      missingKeys: scored.stats.missingKeys,
+    };
+    const record: RunRecord<EvalResult> = {
+      version: 1,
+      id: newRunId('eval'),
+      kind: 'eval',
+      createdAt: new Date().toISOString(),
+      reclens: readPackageVersion(),
+      config: { file: config.file, sha256: sha256(ws.config.raw ? JSON.stringify(ws.config.raw) : ''), name: config.name },
+      model: { file: config.model.path, sha256: sha256(ws.onnx.bytes) },
+      data: { file: config.data.path, ...fileFingerprint(config.data.path), rows: scored.labels.length },
+      seed,
+      options: { limit: opts.limit ?? null, bootstrap: opts.bootstrap ?? 0, batchSize: opts.batchSize ?? config.runtime.batchSize },
+      executionProvider: ms.provider,
+      providerFallbacks: ms.fallbacks,
+      timings: { openSeconds: (tOpen - t0) / 1000, inferenceSeconds: (tInfer - tOpen) / 1000, metricsSeconds: (tEnd - tInfer) / 1000, totalSeconds: (tEnd - t0) / 1000 },
+      results: result,
+    };
+    await ms.session.release();
+    return { result, record };
+  } finally {
+    ws.close();
+  }
+}

@@ -1,0 +1,72 @@
+/** The base metrics of one scoring of the evaluation rows, with group-bootstrap intervals (metrics.md section 1). */
+import { seededRandom } from '../util/random';
+import { argsortFloat32 } from './argsort';
+import { aucFromOrder, gaucFromGroups, groupAucs } from './auc';
+import { drawMultiplicities, percentileInterval } from './bootstrap';
+import { Calibration, calibration, logloss } from './loss';
+
+export interface MetricsInput {
+  labels: Uint8Array;
+  /** The model's raw output (probability or logit): ranks rows. */
+  scores: Float32Array;
+  /** Probabilities for LogLoss and calibration. */
+  probs: Float32Array;
+  groups?: Int32Array;
+  groupCount?: number;
+  bootstrap?: number;
+  seed?: number;
+}
+
+export interface BaseMetrics {
+  rows: number;
+  positives: number;
+  auc: number;
+  gauc: number | null;
+  groups: { used: number; skipped: number } | null;
+  logloss: number;
+  calibration: Calibration;
+  ci?: { auc: [number, number]; gauc: [number, number] | null; logloss: [number, number] };
+  bootstrap?: { replicates: number; seed: number; unit: 'group' | 'row' };
+}
+
+export function computeBaseMetrics(input: MetricsInput): BaseMetrics {
+  const { labels, scores, probs, groups } = input;
+  const n = labels.length;
+  let positives = 0;
+  for (let i = 0; i < n; i++) positives += labels[i];
+  const order = argsortFloat32(scores);
+  const auc = aucFromOrder(order, scores, labels);
+  const ga = groups ? groupAucs(order, scores, labels, groups, input.groupCount ?? 0) : undefined;
+  const out: BaseMetrics = {
+    rows: n,
+    positives,
+    auc,
+    gauc: ga ? nullIfNaN(gaucFromGroups(ga)) : null,
+    groups: ga ? { used: ga.used, skipped: ga.skipped } : null,
+    logloss: logloss(labels, probs),
+    calibration: calibration(labels, probs, order),
+  };
+  const B = input.bootstrap ?? 0;
+  if (B > 0) {
+    const seed = input.seed ?? 0;
+    const rng = seededRandom(seed);
+    const units = ga ? ga.sizes.length : n;
+    const mult = new Float64Array(units);
+    const rowWeights = ga ? new Float64Array(n) : mult;
+    const aucs: number[] = [], gaucs: number[] = [], losses: number[] = [];
+    for (let b = 0; b < B; b++) {
+      drawMultiplicities(units, rng, mult);
+      if (ga) for (let i = 0; i < n; i++) rowWeights[i] = mult[groups![i]];
+      aucs.push(aucFromOrder(order, scores, labels, rowWeights));
+      losses.push(logloss(labels, probs, rowWeights));
+      if (ga) gaucs.push(gaucFromGroups(ga, mult));
+    }
+    out.ci = { auc: percentileInterval(aucs), gauc: ga ? percentileInterval(gaucs) : null, logloss: percentileInterval(losses) };
+    out.bootstrap = { replicates: B, seed, unit: ga ? 'group' : 'row' };
+  }
+  return out;
+}
+
+function nullIfNaN(x: number): number | null {
+  return Number.isNaN(x) ? null : x;
+}

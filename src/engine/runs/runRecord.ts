@@ -1,0 +1,58 @@
+/** Run records: what ran, on what, with which seed and provider, and the results. One JSON file per run. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { writeFileAtomic } from './atomicWrite';
+
+export const RUN_RECORD_VERSION = 1;
+
+export interface RunRecord<R = unknown> {
+  version: number;
+  id: string;
+  kind: string;
+  createdAt: string;
+  reclens: string;
+  config: { file: string; sha256: string; name?: string };
+  model: { file: string; sha256: string };
+  data: { file: string; size: number; mtime: string; sample: string; rows: number };
+  seed: number;
+  options: Record<string, unknown>;
+  executionProvider: string;
+  providerFallbacks: { provider: string; reason: string }[];
+  timings: Record<string, number>;
+  results: R;
+}
+
+export function defaultRunsDir(configDir: string): string {
+  return path.join(configDir, '.reclens', 'runs');
+}
+
+export function newRunId(kind: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${kind}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export function writeRunRecord(dir: string, record: RunRecord): string {
+  const file = path.join(dir, `${record.id}.json`);
+  writeFileAtomic(file, JSON.stringify(record, null, 2) + '\n');
+  return file;
+}
+
+export function listRunRecords(dir: string): RunRecord[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: RunRecord[] = [];
+  for (const f of fs.readdirSync(dir)) {
+    if (!f.endsWith('.json') || f.startsWith('.')) continue;
+    try {
+      out.push(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+    } catch { /* a foreign or damaged file is not a run */ }
+  }
+  return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+}
+
+export function readPackageVersion(): string {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}

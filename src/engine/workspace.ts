@@ -1,0 +1,48 @@
+/**
+ * Opens everything a job needs from a config: the ONNX structure, the data's columns and row count, the lookup
+ * tables, and the input plan. Model execution is separate (openSession), so inspection works without it.
+ */
+import type { RecLensConfig } from './config/types';
+import { DataDescription, describeData } from './data/describe';
+import { Duck, openDuck } from './data/duck';
+import { InputPlan, planInputs } from './data/inputPlan';
+import { LookupTable, loadTable } from './data/tables';
+import { inputError } from './errors';
+import { inspectGraph, LoadedOnnx, ModelInspection, readOnnx } from './model/inspect';
+import { suggestion } from './util/suggest';
+
+export interface Workspace {
+  config: RecLensConfig;
+  onnx: LoadedOnnx;
+  model: ModelInspection;
+  outputName: string;
+  data: DataDescription;
+  tables: Record<string, LookupTable>;
+  plan: InputPlan;
+  duck: Duck;
+  close(): void;
+}
+
+export async function openWorkspace(config: RecLensConfig): Promise<Workspace> {
+  const onnx = readOnnx(config.model.path);
+  const model = inspectGraph(config.model.path, onnx.bytes.length, onnx.graph);
+  const outputs = model.outputs.map((o) => o.name);
+  const outputName = config.model.output ?? outputs[0];
+  if (!outputs.includes(outputName)) {
+    throw inputError(`model.output "${outputName}" is not an output of ${config.model.path}.${suggestion(outputName, outputs)}`, { file: config.file, path: ['model', 'output'] });
+  }
+  const duck = await openDuck();
+  try {
+    const data = await describeData(duck, config.data.path, config.data.filter);
+    const tables: Record<string, LookupTable> = {};
+    for (const [name, spec] of Object.entries(config.tables)) {
+      const used = Object.values(config.inputs).some((i) => i.kind === 'table' && i.table === name);
+      if (used) tables[name] = await loadTable(duck, spec);
+    }
+    const plan = await planInputs(duck, config, model.inputs, data.columns, tables);
+    return { config, onnx, model, outputName, data, tables, plan, duck, close: () => duck.close() };
+  } catch (e) {
+    duck.close();
+    throw e;
+  }
+}
