@@ -34,6 +34,9 @@ export async function openWorkspace(config: RecLensConfig): Promise<Workspace> {
   const duck = await openDuck();
   try {
     const data = await describeData(duck, config.data.path, config.data.filter);
+    if (data.rows === 0) {
+      throw inputError(`No evaluation rows in ${config.data.path}${config.data.filter ? ` after data.filter (${config.data.filter})` : ''}: the dataset is empty. Point data.path at a file with rows.`, { file: config.file, path: ['data', 'path'] });
+    }
     const tables: Record<string, LookupTable> = {};
     for (const [name, spec] of Object.entries(config.tables)) {
       const used = Object.values(config.inputs).some((i) => i.kind === 'table' && i.table === name);

@@ -20,7 +20,11 @@ export function closest(name: string, candidates: string[]): string | undefined 
     const d = editDistance(name, c);
     if (d < bestD) { bestD = d; best = c; }
   }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+  if (best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3))) return best;
+  // A name that is a prefix or part of another (item -> item_id, user -> user_idx) is a likely intent too.
+  const lower = name.toLowerCase();
+  return candidates.find((c) => c.toLowerCase().startsWith(lower) || lower.startsWith(c.toLowerCase()))
+    ?? candidates.find((c) => lower.length >= 3 && c.toLowerCase().includes(lower));
 }
 
 /** " Did you mean "x"?" or a short list of what exists. */
