@@ -17,8 +17,16 @@ const SQL_TYPE: Record<FeedDtype, string> = {
   float32: 'FLOAT', float64: 'DOUBLE', int64: 'BIGINT', int32: 'INTEGER', bool: 'BOOLEAN', uint8: 'UTINYINT', int8: 'TINYINT',
 };
 
-export type ColumnSource = { kind: 'columns'; aliases: string[]; columns: string[]; fillNull?: number };
-export type TableSource = { kind: 'table'; table: LookupTable; keyAlias: string; keyColumn: string };
+/** One column feeding part of an input: a scalar (width 1) or a list / array column (width values per row). */
+export interface ColumnPart {
+  index: number;
+  column: string;
+  width: number;
+  list: boolean;
+}
+
+export type ColumnSource = { kind: 'columns'; parts: ColumnPart[]; columns: string[]; fillNull?: number };
+export type TableSource = { kind: 'table'; table: LookupTable; keyIndex: number; keyColumn: string };
 
 export interface PlannedInput {
   name: string;
@@ -132,8 +140,8 @@ export async function planInputs(
         aliases.push(...(cls === 'list' ? [`LIST:${colName}:${width}`] : [colName]));
         dataWidth += width;
       });
-      // Resolve variable-length list widths with one query each.
-      const resolved: string[] = [];
+      // Resolve variable-length list widths with one query each; lists travel as one list column.
+      const parts: ColumnPart[] = [];
       dataWidth = 0;
       for (const a of aliases) {
         if (a.startsWith('LIST:')) {
@@ -146,14 +154,14 @@ export async function planInputs(
             }
             width = Number(r.hi);
           }
-          for (let k = 1; k <= width; k++) resolved.push(`c${add(`CAST(${sqlIdent(colName)}[${k}] AS ${SQL_TYPE[dtype]})`)}`);
+          parts.push({ index: add(`CAST(${sqlIdent(colName)} AS ${SQL_TYPE[dtype]}[])`), column: colName, width, list: true });
           dataWidth += width;
         } else {
-          resolved.push(`c${add(`CAST(${sqlIdent(a)} AS ${SQL_TYPE[dtype]})`)}`);
+          parts.push({ index: add(`CAST(${sqlIdent(a)} AS ${SQL_TYPE[dtype]})`), column: a, width: 1, list: false });
           dataWidth += 1;
         }
       }
-      source = { kind: 'columns', aliases: resolved, columns: cols, fillNull: spec?.fillNull };
+      source = { kind: 'columns', parts, columns: cols, fillNull: spec?.fillNull };
     } else {
       const table = tables[spec.table];
       const key = column(spec.key, ['inputs', mi.name, 'key'], `Input "${mi.name}" looks up key column`);
@@ -162,7 +170,7 @@ export async function planInputs(
       }
       const cls = typeClass(key.type);
       const keyIndex = add(cls === 'integer' ? `CAST(${sqlIdent(key.name)} AS DOUBLE)` : `CAST(${sqlIdent(key.name)} AS VARCHAR)`);
-      source = { kind: 'table', table, keyAlias: `c${keyIndex}`, keyColumn: key.name };
+      source = { kind: 'table', table, keyIndex, keyColumn: key.name };
       dataWidth = table.dim;
     }
     // Reconcile the data's width with the input's shape (one symbolic non-batch dim may be inferred).

@@ -1,0 +1,74 @@
+// RecLens benchmarks. Prints figures; asserts nothing (targets are read by people, not by timed tests).
+//   node bench/run.mjs            all
+//   node bench/run.mjs --quick    fewer repeats
+import { spawnSync } from 'child_process';
+import * as os from 'os';
+import { createRequire } from 'module';
+import { ensureBenchData, ROOT } from './data.mjs';
+
+const require = createRequire(import.meta.url);
+const { requireConfig } = require('../out/src/engine/config/loadConfig.js');
+const { scoreWorkspace } = require('../out/src/engine/evaluate.js');
+const { openWorkspace } = require('../out/src/engine/workspace.js');
+const { createSession } = require('../out/src/engine/model/session.js');
+const { streamBatches } = require('../out/src/engine/data/batches.js');
+const { toFeeds } = require('../out/src/engine/model/infer.js');
+const { computeBaseMetrics } = require('../out/src/engine/metrics/baseMetrics.js');
+const { aucFromOrder } = require('../out/src/engine/metrics/auc.js');
+const { argsortFloat32 } = require('../out/src/engine/metrics/argsort.js');
+const { seededRandom } = require('../out/src/engine/util/random.js');
+
+const quick = process.argv.includes('--quick');
+const providers = (process.env.RECLENS_PROVIDERS ?? 'cpu').split(',');
+const repeats = quick ? 1 : 3;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+console.log(`RecLens bench on ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, providers ${providers.join(',')}`);
+const cfgFile = await ensureBenchData();
+const { config } = requireConfig(cfgFile);
+
+// 1. Inference throughput: reclens (read Parquet + table lookups + tensors + inference) vs bare onnxruntime.
+const ws = await openWorkspace(config);
+const ms = await createSession(config.model.path, providers);
+const rows = ws.data.rows;
+const pre = [];
+const stats = { rows: 0, groupKeys: [], missingKeys: {} };
+for await (const b of streamBatches(ws.duck, ws.plan, config.runtime.batchSize, stats)) pre.push(toFeeds(b, ws.plan.inputs));
+const bare = [], ours = [];
+for (let r = 0; r < repeats; r++) {
+  let t = performance.now();
+  for (const feeds of pre) await ms.session.run(feeds, [ws.outputName]);
+  bare.push(rows / ((performance.now() - t) / 1000));
+  t = performance.now();
+  await scoreWorkspace(ws, ms, {});
+  ours.push(rows / ((performance.now() - t) / 1000));
+}
+ws.close();
+const ratio = median(ours) / median(bare);
+console.log(`inference  ${rows.toLocaleString()} rows, batch ${config.runtime.batchSize}, provider ${ms.provider}`);
+console.log(`  bare onnxruntime loop (prebuilt tensors)   ${Math.round(median(bare)).toLocaleString()} rows/s`);
+console.log(`  reclens eval scoring (Parquet -> scores)   ${Math.round(median(ours)).toLocaleString()} rows/s`);
+console.log(`  ratio                                      ${ratio.toFixed(3)}  (target >= 0.85; median of ${repeats})`);
+
+// 2. AUC over 10M scores (seeded synthetic scores).
+const n = 10_000_000;
+const rng = seededRandom(1);
+const labels = new Uint8Array(n), scores = new Float32Array(n), probs = new Float32Array(n);
+for (let i = 0; i < n; i++) { labels[i] = rng() < 0.3 ? 1 : 0; scores[i] = labels[i] * 0.5 + rng(); probs[i] = scores[i] / 1.5; }
+let t = performance.now();
+const order = argsortFloat32(scores);
+const tSort = performance.now() - t;
+const a = aucFromOrder(order, scores, labels);
+const tAuc = performance.now() - t;
+t = performance.now();
+computeBaseMetrics({ labels, scores, probs });
+const tAll = performance.now() - t;
+console.log(`auc        10,000,000 scores (seed 1): AUC ${a.toFixed(4)} in ${(tAuc / 1000).toFixed(2)} s (radix argsort ${(tSort / 1000).toFixed(2)} s); AUC+LogLoss+calibration ${(tAll / 1000).toFixed(2)} s`);
+
+// 3. Peak memory of a full eval over the 1M rows, in a fresh process.
+const mem = spawnSync(process.execPath, [`${ROOT}/bench/memory.mjs`, cfgFile], { encoding: 'utf8' });
+if (mem.status !== 0) console.log(`memory     failed: ${mem.stderr}`);
+else {
+  const m = JSON.parse(mem.stdout);
+  console.log(`memory     eval of ${m.rows.toLocaleString()} rows: peak RSS ${m.peakRssMiB.toFixed(0)} MiB (RSS ${m.rssBeforeMiB.toFixed(0)} MiB before the run), ${m.seconds.toFixed(2)} s, AUC ${m.auc.toFixed(4)}`);
+}
