@@ -17,7 +17,7 @@ const DTYPES: Record<string, NpyArray['dtype']> = {
   '<f4': 'float32', '<f8': 'float64', '<i4': 'int32', '<i8': 'int64', '|u1': 'uint8', '|b1': 'bool', '<u1': 'uint8',
 };
 
-export function parseNpy(buf: Buffer, file: string): NpyArray {
+export function parseNpy(buf: Buffer, file: string, headerOnly = false): NpyArray {
   const bad = (why: string) => inputError(`${file} is not a readable .npy file: ${why}. Save it with numpy.save (C order, little-endian float32/float64/int32/int64).`, { file });
   if (buf.length < 10 || buf.toString('latin1', 0, 6) !== '\x93NUMPY') throw bad('missing the \\x93NUMPY magic');
   const major = buf[6];
@@ -35,6 +35,7 @@ export function parseNpy(buf: Buffer, file: string): NpyArray {
   const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length).map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
   const offset = headerStart + headerLen;
+  if (headerOnly) return { dtype, shape, data: new Uint8Array(0) };
   const width = { float32: 4, float64: 8, int32: 4, int64: 8, uint8: 1, bool: 1 }[dtype];
   if (buf.length - offset < count * width) throw bad(`expected ${count * width} data bytes for shape (${shape.join(', ')}) but found ${buf.length - offset} (truncated file?)`);
   // Copy into an aligned buffer: typed arrays need offsets that are multiples of the element size.
@@ -47,6 +48,19 @@ export function parseNpy(buf: Buffer, file: string): NpyArray {
     dtype === 'int32' ? new Int32Array(ab) :
     dtype === 'int64' ? new BigInt64Array(ab) : bytes;
   return { dtype, shape, data };
+}
+
+/** dtype and shape from the header alone (the first KiB), for listing large tables cheaply. */
+export function readNpyHeader(file: string): { dtype: NpyArray['dtype']; shape: number[] } {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(4096);
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    const parsed = parseNpy(Buffer.concat([head.subarray(0, n)]), file, true);
+    return { dtype: parsed.dtype, shape: parsed.shape };
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 export function readNpy(file: string): NpyArray {

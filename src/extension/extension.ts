@@ -1,0 +1,100 @@
+/** Activation: wires commands, views, the status bar and the output channel. Heavy engine parts load on first use. */
+import * as vscode from 'vscode';
+import type { ProviderName } from '../engine/config/types';
+import { chooseConfig } from './configs';
+import { createConfig, CreateConfigArgs } from './createConfig';
+import { RunManager } from './runManager';
+import { RunNode, RunsTree } from './runsTree';
+import { ProviderStatus } from './statusBar';
+import { WorkspaceTree } from './workspaceTree';
+
+export interface RecLensApi {
+  runs: RunManager;
+  workspaceTree: WorkspaceTree;
+  runsTree: RunsTree;
+  status: ProviderStatus;
+  activationMs: number;
+}
+
+const CHAINS: { label: string; detail: string; chain: ProviderName[] | undefined }[] = [
+  { label: 'Automatic', detail: 'The config\'s runtime.executionProviders, else settings, else CUDA -> WebGPU -> CPU', chain: undefined },
+  { label: 'CUDA, then CPU', detail: 'NVIDIA GPU through onnxruntime-node\'s CUDA provider (needs the CUDA build)', chain: ['cuda', 'cpu'] },
+  { label: 'WebGPU, then CPU', detail: 'Any GPU with a WebGPU (Dawn) adapter', chain: ['webgpu', 'cpu'] },
+  { label: 'CPU only', detail: 'Always available', chain: ['cpu'] },
+];
+
+export function activate(context: vscode.ExtensionContext): RecLensApi {
+  const t0 = performance.now();
+  const output = vscode.window.createOutputChannel('RecLens');
+  const status = new ProviderStatus();
+  const runs = new RunManager(output, status, context.workspaceState);
+  const workspaceTree = new WorkspaceTree();
+  const runsTree = new RunsTree();
+  context.subscriptions.push(output, status, runs,
+    vscode.window.registerTreeDataProvider('reclens.workspace', workspaceTree),
+    vscode.window.registerTreeDataProvider('reclens.runs', runsTree),
+  );
+  const watcher = vscode.workspace.createFileSystemWatcher('**/{reclens.json,*.reclens.json,.reclens/runs/*.json}');
+  const onFiles = () => { workspaceTree.refresh(); runsTree.refresh(); };
+  context.subscriptions.push(watcher, watcher.onDidCreate(onFiles), watcher.onDidDelete(onFiles), watcher.onDidChange(onFiles));
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => output.appendLine('Workspace trusted: evaluation enabled.')));
+
+  const register = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  register('reclens.evaluate', async (arg?: unknown) => {
+    const uri = await chooseConfig(arg);
+    if (!uri) return undefined;
+    const outcome = await runs.evaluate(uri);
+    runsTree.refresh();
+    return outcome;
+  });
+  register('reclens.cancelRun', () => {
+    if (!runs.cancel()) void vscode.window.showInformationMessage('RecLens: no run in progress.');
+    return runs.running;
+  });
+  register('reclens.inspectModel', async (arg?: unknown) => {
+    const uri = await chooseConfig(arg);
+    if (!uri) return undefined;
+    try {
+      const { requireConfig } = await import('../engine/config/loadConfig');
+      const { showInspection } = await import('./inspectView');
+      return await showInspection(requireConfig(uri.fsPath).config.model.path);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`RecLens: ${(e as Error).message}`);
+      return undefined;
+    }
+  });
+  register('reclens.createConfig', async (args?: CreateConfigArgs) => {
+    try {
+      const r = await createConfig(args instanceof vscode.Uri ? { model: args } : args ?? {});
+      workspaceTree.refresh();
+      return r;
+    } catch (e) {
+      void vscode.window.showErrorMessage(`RecLens: could not create a config: ${(e as Error).message}`);
+      return undefined;
+    }
+  });
+  register('reclens.selectExecutionProvider', async (chain?: ProviderName[] | 'auto') => {
+    let picked = chain === 'auto' ? undefined : chain;
+    if (chain === undefined) {
+      const item = await vscode.window.showQuickPick(CHAINS.map((c) => ({ ...c, description: JSON.stringify(c.chain) === JSON.stringify(runs.providerOverride) ? '(current)' : '' })), { placeHolder: 'Execution providers for RecLens runs in this workspace' });
+      if (!item) return runs.providerOverride;
+      picked = item.chain;
+    }
+    await runs.setProviderOverride(picked);
+    output.appendLine(`Execution providers: ${picked ? picked.join(' -> ') : 'automatic'}`);
+    return runs.providerOverride;
+  });
+  register('reclens.showOutput', () => output.show());
+  register('reclens.refresh', () => onFiles());
+  register('reclens.openRun', async (node?: RunNode) => {
+    if (node?.file) await vscode.window.showTextDocument(vscode.Uri.file(node.file), { preview: true });
+  });
+
+  const activationMs = performance.now() - t0;
+  output.appendLine(`RecLens activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted: inspection only, no model execution'}).`);
+  return { runs, workspaceTree, runsTree, status, activationMs };
+}
+
+export function deactivate(): void {
+  /* disposables are in context.subscriptions */
+}

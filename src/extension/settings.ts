@@ -1,0 +1,26 @@
+/** The extension's settings, read fresh at each use so changes apply without a reload. */
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { ProviderName } from '../engine/config/types';
+
+export interface RunSettings {
+  providers?: ProviderName[];
+  batchSize?: number;
+  bootstrap: number;
+  seed: number;
+  runsDir(configDir: string): string;
+}
+
+export function readSettings(): RunSettings {
+  const c = vscode.workspace.getConfiguration('reclens');
+  const providers = c.get<ProviderName[]>('executionProviders', []);
+  const batch = c.get<number>('batchSize', 0);
+  const runsDirectory = c.get<string>('runsDirectory', '.reclens/runs');
+  return {
+    providers: providers.length ? providers : undefined,
+    batchSize: batch > 0 ? batch : undefined,
+    bootstrap: c.get<number>('bootstrapReplicates', 200),
+    seed: c.get<number>('seed', 0),
+    runsDir: (configDir) => (path.isAbsolute(runsDirectory) ? runsDirectory : path.join(configDir, runsDirectory)),
+  };
+}
