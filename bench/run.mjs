@@ -11,6 +11,7 @@ const { requireConfig } = require('../out/src/engine/config/loadConfig.js');
 const { scoreWorkspace } = require('../out/src/engine/evaluate.js');
 const { openWorkspace } = require('../out/src/engine/workspace.js');
 const { createSession } = require('../out/src/engine/model/session.js');
+const { RemoteSession } = require('../out/src/engine/model/remoteSession.js');
 const { streamBatches } = require('../out/src/engine/data/batches.js');
 const { toFeeds } = require('../out/src/engine/model/infer.js');
 const { computeBaseMetrics } = require('../out/src/engine/metrics/baseMetrics.js');
@@ -39,9 +40,11 @@ for (let r = 0; r < repeats; r++) {
   let t = performance.now();
   for (const feeds of pre) await ms.session.run(feeds, [ws.outputName]);
   bare.push(rows / ((performance.now() - t) / 1000));
+  const rs = await RemoteSession.open(config.model.path, providers, 0, ws.outputName);
   t = performance.now();
-  await scoreWorkspace(ws, ms, {});
+  await scoreWorkspace(ws, rs, {});
   ours.push(rows / ((performance.now() - t) / 1000));
+  await rs.close();
 }
 ws.close();
 const ratio = median(ours) / median(bare);

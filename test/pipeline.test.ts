@@ -6,6 +6,7 @@ import { requireConfig } from '../src/engine/config/loadConfig';
 import { evaluate, scoreWorkspace } from '../src/engine/evaluate';
 import { auc } from '../src/engine/metrics/auc';
 import { inspectModel } from '../src/engine/model/inspect';
+import { RemoteSession } from '../src/engine/model/remoteSession';
 import { createSession } from '../src/engine/model/session';
 import { openWorkspace } from '../src/engine/workspace';
 import { ROOT, TINY_MODEL, tinyLogit, tinyRows, tinyWorkspace } from './helpers';
@@ -25,8 +26,9 @@ test('onnxruntime scores equal the hand-computed ranker, across batch boundaries
   const { config: cfg } = requireConfig(config);
   const ws = await openWorkspace(cfg);
   try {
-    const ms = await createSession(cfg.model.path, ['cpu']);
-    const s = await scoreWorkspace(ws, ms, { batchSize: 50 });
+    const rs = await RemoteSession.open(cfg.model.path, ['cpu'], 0, 'prob');
+    const s = await scoreWorkspace(ws, rs, { batchSize: 50 });
+    await rs.close();
     assert.equal(s.labels.length, 333);
     rows.forEach((r, i) => {
       assert.ok(Math.abs(s.scores[i] - 1 / (1 + Math.exp(-tinyLogit(r)))) < 1e-6, `row ${i}`);
@@ -61,8 +63,9 @@ test('MovieLens: onnxruntime reproduces the outputs and AUC torch recorded at ex
   const { config } = requireConfig(path.join(ROOT, 'examples', 'movielens', 'reclens.json'));
   const ws = await openWorkspace(config);
   try {
-    const ms = await createSession(config.model.path, ['cpu']);
-    const s = await scoreWorkspace(ws, ms, {});
+    const rs = await RemoteSession.open(config.model.path, ['cpu'], 0, 'prob');
+    const s = await scoreWorkspace(ws, rs, {});
+    await rs.close();
     assert.equal(s.labels.length, ref.rows);
     let pos = 0;
     for (const l of s.labels) pos += l;

@@ -4,8 +4,7 @@ import { Batch, StreamStats, streamBatches } from './data/batches';
 import { inputError } from './errors';
 import type { BaseMetrics } from './metrics/baseMetrics';
 import { computeBaseMetricsOffThread } from './metrics/offThread';
-import { scoresFromOutput, toFeeds } from './model/infer';
-import { createSession, ModelSession } from './model/session';
+import { RemoteSession } from './model/remoteSession';
 import { JobControl, report, throwIfCancelled } from './progress';
 import { fileFingerprint, sha256 } from './runs/hash';
 import { newRunId, readPackageVersion, RunRecord } from './runs/runRecord';
@@ -48,8 +47,14 @@ function ensure<T extends Float32Array | Uint8Array | Int32Array>(a: T, n: numbe
   return b;
 }
 
-/** Scores all rows: data stream -> tensors -> onnxruntime, one run in flight while the next batch is built. */
-export async function scoreWorkspace(ws: Workspace, ms: ModelSession, opts: EvalOptions, control?: JobControl): Promise<Scored> {
+/** Batches that may wait at the inference worker while the next one is built. */
+const MAX_IN_FLIGHT = 2;
+
+/**
+ * Scores all rows: the data stream builds batches on this thread while the inference worker scores earlier ones
+ * (onnxruntime's run() blocks its thread, so it lives in the worker).
+ */
+export async function scoreWorkspace(ws: Workspace, rs: RemoteSession, opts: EvalOptions, control?: JobControl): Promise<Scored> {
   const batchSize = opts.batchSize ?? ws.config.runtime.batchSize;
   const total = Math.min(ws.data.rows, opts.limit ?? Infinity);
   if (total === 0) {
@@ -57,23 +62,28 @@ export async function scoreWorkspace(ws: Workspace, ms: ModelSession, opts: Eval
   }
   let labels = new Uint8Array(total), scores = new Float32Array(total), groups = ws.plan.groupIndex !== undefined ? new Int32Array(total) : undefined;
   const stats: StreamStats = { rows: 0, groupKeys: [], missingKeys: {} };
-  let inFlight: Promise<void> | undefined;
-  const run = async (batch: Batch) => {
-    const out = await ms.session.run(toFeeds(batch, ws.plan.inputs), [ws.outputName]);
-    const s = scoresFromOutput(out[ws.outputName], ws.outputName, batch.size, ws.config.model.path);
-    scores = ensure(scores, batch.start + batch.size, (n) => new Float32Array(n));
-    scores.set(s, batch.start);
-    report(control, { phase: 'inference', done: batch.start + batch.size, total });
-  };
-  for await (const batch of streamBatches(ws.duck, ws.plan, batchSize, stats, control, opts.limit)) {
-    throwIfCancelled(control);
-    labels = ensure(labels, batch.start + batch.size, (n) => new Uint8Array(n));
-    labels.set(batch.labels, batch.start);
-    if (groups && batch.groups) { groups = ensure(groups, batch.start + batch.size, (n) => new Int32Array(n)); groups.set(batch.groups, batch.start); }
-    if (inFlight) await inFlight;
-    inFlight = run(batch);
+  const inFlight: Promise<void>[] = [];
+  const send = (batch: Batch) => rs.run(batch.size, ws.plan.inputs.map((inp) => ({ name: inp.name, dtype: inp.dtype, dims: inp.dims, data: batch.feeds.get(inp.name)! })))
+    .then((s) => {
+      scores = ensure(scores, batch.start + batch.size, (n) => new Float32Array(n));
+      scores.set(s, batch.start);
+      report(control, { phase: 'inference', done: batch.start + batch.size, total });
+    });
+  try {
+    for await (const batch of streamBatches(ws.duck, ws.plan, batchSize, stats, control, opts.limit)) {
+      throwIfCancelled(control);
+      labels = ensure(labels, batch.start + batch.size, (n) => new Uint8Array(n));
+      labels.set(batch.labels, batch.start);
+      if (groups && batch.groups) { groups = ensure(groups, batch.start + batch.size, (n) => new Int32Array(n)); groups.set(batch.groups, batch.start); }
+      if (inFlight.length >= MAX_IN_FLIGHT) await inFlight.shift();
+      const p = send(batch);
+      p.catch(() => undefined); // observed below; avoids an unhandled rejection while it waits in the queue
+      inFlight.push(p);
+    }
+    for (const p of inFlight.splice(0)) await p;
+  } finally {
+    await Promise.allSettled(inFlight);
   }
-  if (inFlight) await inFlight;
   const n = stats.rows;
   if (n === 0) throw inputError(`No evaluation rows in ${ws.config.data.path}. Point data.path at a file with rows.`, { file: ws.config.data.path, path: ['data', 'path'] });
   labels = labels.subarray(0, n); scores = scores.subarray(0, n); groups = groups?.subarray(0, n);
@@ -109,10 +119,15 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
   report(control, { phase: 'open', done: 0, total: 1 });
   const ws = await openWorkspace(config);
   try {
-    const ms = await createSession(config.model.path, opts.providers ?? config.runtime.executionProviders, config.runtime.threads);
+    const ms = await RemoteSession.open(config.model.path, opts.providers ?? config.runtime.executionProviders, config.runtime.threads, ws.outputName);
     const tOpen = performance.now();
-    throwIfCancelled(control);
-    const scored = await scoreWorkspace(ws, ms, opts, control);
+    let scored: Scored;
+    try {
+      throwIfCancelled(control);
+      scored = await scoreWorkspace(ws, ms, opts, control);
+    } finally {
+      await ms.close();
+    }
     const tInfer = performance.now();
     report(control, { phase: 'metrics', done: 0, total: 1 });
     const metrics = await computeBaseMetricsOffThread({
@@ -144,7 +159,6 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
       timings: { openSeconds: (tOpen - t0) / 1000, inferenceSeconds: (tInfer - tOpen) / 1000, metricsSeconds: (tEnd - tInfer) / 1000, totalSeconds: (tEnd - t0) / 1000 },
       results: result,
     };
-    await ms.session.release();
     return { result, record };
   } finally {
     ws.close();

@@ -1,0 +1,55 @@
+/**
+ * Worker-thread side of RemoteSession: owns the onnxruntime session (onnxruntime-node's run() blocks the calling
+ * thread, so it must not run on the extension host's main thread) and scores batches it receives.
+ */
+import { parentPort, workerData } from 'worker_threads';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { ProviderName } from '../config/types';
+import { RecLensError } from '../errors';
+import { scoresFromOutput } from './infer';
+import { createSession, ort } from './session';
+
+export interface WorkerInit { modelFile: string; providers: ProviderName[]; threads: number; output: string }
+export interface WorkerFeed { name: string; dtype: string; dims: number[]; data: ArrayBufferView }
+export type WorkerRequest = { id: number; rows: number; feeds: WorkerFeed[] };
+export type WorkerError = { name: string; kind?: string; message: string; where?: unknown };
+export type WorkerReply =
+  | { type: 'ready'; provider: ProviderName; fallbacks: { provider: string; reason: string }[] }
+  | { type: 'scores'; id: number; scores: Float32Array }
+  | { type: 'error'; id: number; error: WorkerError };
+
+function serialise(e: unknown): WorkerError {
+  if (e instanceof RecLensError) return { name: e.name, kind: e.kind, message: e.message, where: e.where };
+  return { name: 'Error', message: (e as Error)?.message ?? String(e) };
+}
+
+async function main(): Promise<void> {
+  const init = workerData as WorkerInit;
+  let session: InferenceSession;
+  try {
+    const ms = await createSession(init.modelFile, init.providers, init.threads);
+    session = ms.session;
+    parentPort!.postMessage({ type: 'ready', provider: ms.provider, fallbacks: ms.fallbacks } satisfies WorkerReply);
+  } catch (e) {
+    parentPort!.postMessage({ type: 'error', id: -1, error: serialise(e) } satisfies WorkerReply);
+    return;
+  }
+  const { Tensor: T } = ort();
+  // Requests are handled one at a time in arrival order; the main thread keeps the queue short.
+  let chain = Promise.resolve();
+  parentPort!.on('message', (req: WorkerRequest) => {
+    chain = chain.then(async () => {
+      try {
+        const feeds: Record<string, Tensor> = {};
+        for (const f of req.feeds) feeds[f.name] = new T(f.dtype as 'float32', f.data as Float32Array, [req.rows, ...f.dims]);
+        const out = await session.run(feeds, [init.output]);
+        const scores = Float32Array.from(scoresFromOutput(out[init.output], init.output, req.rows, init.modelFile));
+        parentPort!.postMessage({ type: 'scores', id: req.id, scores } satisfies WorkerReply, [scores.buffer]);
+      } catch (e) {
+        parentPort!.postMessage({ type: 'error', id: req.id, error: serialise(e) } satisfies WorkerReply);
+      }
+    });
+  });
+}
+
+void main();
