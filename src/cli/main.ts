@@ -4,6 +4,7 @@ import { parseArgs } from 'util';
 import { loadConfig } from '../engine/config/loadConfig';
 import type { ProviderName } from '../engine/config/types';
 import { RecLensError, usageError } from '../engine/errors';
+import { ablateCommand, ceilingCommand, lisCommand } from './commands/ablateCommands';
 import { checkCommand } from './commands/check';
 import { evalCommand } from './commands/evalCommand';
 import { inspectCommand } from './commands/inspect';
@@ -15,7 +16,13 @@ Usage:
   reclens inspect (--config C | --model M) [--json]
   reclens eval --config C [--json] [--limit N] [--seed S] [--bootstrap B]
                [--providers cuda,webgpu,cpu] [--batch-size N] [--runs-dir D] [--no-record] [--progress]
+  reclens ablate --config C [--slots a,b+c] [--method mask|permute|both] [--repeats R] [--within-group]
+                 [--bootstrap B] [--seed S] [--json]      ("b+c": slots ablated together)
+  reclens ceiling --config C [--slots a,b] [--candidates K] [--seed S] [--json]
+  reclens lis --config C [--preferences p1,p2] [--tables t1,t2] [--bootstrap B] [--seed S] [--json]
   reclens check --config C [--json]
+
+Common options: --limit N, --providers cuda,webgpu,cpu, --batch-size N, --runs-dir D, --no-record.
 
 Exit codes: 0 success, 1 usage error, 2 bad input (config, data or model), 3 internal error.`;
 
@@ -55,29 +62,45 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             config: { type: 'string', short: 'c' }, model: { type: 'string' }, json: { type: 'boolean', default: false },
             limit: { type: 'string' }, seed: { type: 'string' }, bootstrap: { type: 'string' }, providers: { type: 'string' },
             'batch-size': { type: 'string' }, 'runs-dir': { type: 'string' }, 'no-record': { type: 'boolean', default: false },
-            progress: { type: 'boolean', default: false },
+            progress: { type: 'boolean', default: false }, slots: { type: 'string' }, method: { type: 'string' },
+            repeats: { type: 'string' }, 'within-group': { type: 'boolean', default: false }, candidates: { type: 'string' },
+            preferences: { type: 'string' }, tables: { type: 'string' },
           },
         });
       } catch (e) {
         throw usageError(`${(e as Error).message}\n\n${HELP}`);
       }
     })();
+    const providers = (() => {
+      if (!values.providers) return undefined;
+      const list = values.providers.split(',').map((p) => p.trim()) as ProviderName[];
+      const bad = list.filter((p) => !PROVIDERS.includes(p));
+      if (bad.length) throw usageError(`--providers: unknown provider ${bad.join(', ')} (known: ${PROVIDERS.join(', ')}).`);
+      return list;
+    })();
+    const common = () => {
+      if (!values.config) throw usageError(`${command} needs --config <reclens.json>.`);
+      return {
+        config: values.config, json: !!values.json, seed: intOption(values.seed, 'seed') ?? 0, limit: intOption(values.limit, 'limit'),
+        providers, batchSize: intOption(values['batch-size'], 'batch-size', 1), runsDir: values['runs-dir'], record: !values['no-record'],
+      };
+    };
+    const slots = values.slots ? values.slots.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
     switch (command) {
       case 'inspect':
         return await inspectCommand({ config: values.config, model: values.model, json: !!values.json }, io);
-      case 'eval': {
-        if (!values.config) throw usageError('eval needs --config <reclens.json>.');
-        let providers: ProviderName[] | undefined;
-        if (values.providers) {
-          providers = values.providers.split(',').map((p) => p.trim()) as ProviderName[];
-          const bad = providers.filter((p) => !PROVIDERS.includes(p));
-          if (bad.length) throw usageError(`--providers: unknown provider ${bad.join(', ')} (known: ${PROVIDERS.join(', ')}).`);
-        }
-        return await evalCommand({
-          config: values.config, json: !!values.json, limit: intOption(values.limit, 'limit'), seed: intOption(values.seed, 'seed') ?? 0,
-          bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 0, providers, batchSize: intOption(values['batch-size'], 'batch-size', 1),
-          runsDir: values['runs-dir'], record: !values['no-record'], progress: !!values.progress,
-        }, io);
+      case 'eval':
+        return await evalCommand({ ...common(), bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 0, progress: !!values.progress }, io);
+      case 'ablate': {
+        const method = (values.method ?? 'both') as 'mask' | 'permute' | 'both';
+        if (!['mask', 'permute', 'both'].includes(method)) throw usageError(`--method takes mask, permute or both, not "${method}".`);
+        return await ablateCommand({ ...common(), slots, method, repeats: intOption(values.repeats, 'repeats', 1) ?? 5, bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 200, withinGroup: !!values['within-group'] }, io);
+      }
+      case 'ceiling':
+        return await ceilingCommand({ ...common(), slots, candidates: intOption(values.candidates, 'candidates', 2) ?? 32 }, io);
+      case 'lis': {
+        const list = (v?: string) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+        return await lisCommand({ ...common(), preferences: list(values.preferences), tables: list(values.tables), bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 200 }, io);
       }
       case 'check':
         if (!values.config) throw usageError('check needs --config <reclens.json>.');

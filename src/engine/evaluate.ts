@@ -6,8 +6,8 @@ import type { BaseMetrics } from './metrics/baseMetrics';
 import { computeBaseMetricsOffThread } from './metrics/offThread';
 import { RemoteSession } from './model/remoteSession';
 import { JobControl, report, throwIfCancelled } from './progress';
-import { fileFingerprint, sha256 } from './runs/hash';
-import { newRunId, readPackageVersion, RunRecord } from './runs/runRecord';
+import { buildRunRecord, toProbabilities } from './job';
+import type { RunRecord } from './runs/runRecord';
 import { openWorkspace, Workspace } from './workspace';
 
 export interface EvalOptions {
@@ -33,10 +33,6 @@ export interface EvalResult extends BaseMetrics {
   providerFallbacks: { provider: string; reason: string }[];
   seconds: number;
   missingKeys: Record<string, { missing: number; total: number }>;
-}
-
-function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
 }
 
 /** Grows a typed array by doubling; the data's row count is known up front, so this rarely runs. */
@@ -88,18 +84,7 @@ export async function scoreWorkspace(ws: Workspace, rs: RemoteSession, opts: Eva
   if (n === 0) throw inputError(`No evaluation rows in ${ws.config.data.path}. Point data.path at a file with rows.`, { file: ws.config.data.path, path: ['data', 'path'] });
   labels = labels.subarray(0, n); scores = scores.subarray(0, n); groups = groups?.subarray(0, n);
 
-  const probs = new Float32Array(n);
-  const logit = ws.config.model.outputKind === 'logit';
-  for (let i = 0; i < n; i++) {
-    const s = scores[i];
-    if (!Number.isFinite(s)) {
-      throw inputError(`The model produced a ${Number.isNaN(s) ? 'NaN' : 'infinite'} score for data row ${i + 1} of ${ws.config.data.path}. Look for NaN or extreme values in that row's inputs, or a numerically unstable model output.`, { file: ws.config.data.path });
-    }
-    if (logit) probs[i] = sigmoid(s);
-    else if (s < 0 || s > 1) {
-      throw inputError(`Output "${ws.outputName}" gave ${s} for data row ${i + 1}, outside [0, 1], but model.outputKind is "probability". Set "outputKind": "logit" in reclens.json if the model outputs logits.`, { file: ws.config.file, path: ['model'] });
-    } else probs[i] = s;
-  }
+  const probs = toProbabilities(ws.config, ws.outputName, scores);
   let positives = 0;
   for (let i = 0; i < n; i++) positives += labels[i];
   if (positives === 0 || positives === n) {
@@ -143,22 +128,10 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
       seconds: (tEnd - t0) / 1000,
       missingKeys: scored.stats.missingKeys,
     };
-    const record: RunRecord<EvalResult> = {
-      version: 1,
-      id: newRunId('eval'),
-      kind: 'eval',
-      createdAt: new Date().toISOString(),
-      reclens: readPackageVersion(),
-      config: { file: config.file, sha256: sha256(ws.config.raw ? JSON.stringify(ws.config.raw) : ''), name: config.name },
-      model: { file: config.model.path, sha256: sha256(ws.onnx.bytes) },
-      data: { file: config.data.path, ...fileFingerprint(config.data.path), rows: scored.labels.length },
-      seed,
-      options: { limit: opts.limit ?? null, bootstrap: opts.bootstrap ?? 0, batchSize: opts.batchSize ?? config.runtime.batchSize },
-      executionProvider: ms.provider,
-      providerFallbacks: ms.fallbacks,
-      timings: { openSeconds: (tOpen - t0) / 1000, inferenceSeconds: (tInfer - tOpen) / 1000, metricsSeconds: (tEnd - tInfer) / 1000, totalSeconds: (tEnd - t0) / 1000 },
-      results: result,
-    };
+    const record = buildRunRecord('eval', { config, ws, seed, rs: ms, rows: scored.labels.length },
+      { limit: opts.limit ?? null, bootstrap: opts.bootstrap ?? 0, batchSize: opts.batchSize ?? config.runtime.batchSize },
+      { openSeconds: (tOpen - t0) / 1000, inferenceSeconds: (tInfer - tOpen) / 1000, metricsSeconds: (tEnd - tInfer) / 1000, totalSeconds: (tEnd - t0) / 1000 },
+      result);
     return { result, record };
   } finally {
     ws.close();

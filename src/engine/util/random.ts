@@ -16,3 +16,26 @@ export function seededRandom(seed: number): Random {
 export function randomInt(rng: Random, n: number): number {
   return Math.floor(rng() * n);
 }
+
+/** A seeded uniform permutation of 0..n-1 (Fisher-Yates). */
+export function permutation(n: number, rng: Random): Uint32Array {
+  const p = new Uint32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const t = p[i]; p[i] = p[j]; p[j] = t;
+  }
+  return p;
+}
+
+/** A seeded permutation that only moves rows within their group (rows keep their group's context). */
+export function permutationWithinGroups(groups: Int32Array, groupCount: number, rng: Random): Uint32Array {
+  const members: number[][] = Array.from({ length: groupCount }, () => []);
+  for (let i = 0; i < groups.length; i++) members[groups[i]].push(i);
+  const p = new Uint32Array(groups.length);
+  for (const m of members) {
+    const local = permutation(m.length, rng);
+    for (let k = 0; k < m.length; k++) p[m[k]] = m[local[k]];
+  }
+  return p;
+}

@@ -1,0 +1,149 @@
+/**
+ * Mask and permute ablations (metrics.md section 2). One baseline pass, then one pass per (target, method,
+ * repeat): S targets x R repeats cost S*R (+S for mask) + 1 inference passes over rows built once.
+ */
+import type { RecLensConfig } from '../config/types';
+import type { FeedArray } from '../data/batches';
+import { buildRunRecord, JobContext, JobOptions, withJob } from '../job';
+import { pairedMetricsOffThread } from '../metrics/offThread';
+import type { Scoring } from '../metrics/paired';
+import type { JobControl } from '../progress';
+import type { RunRecord } from '../runs/runRecord';
+import { permutation, permutationWithinGroups, seededRandom } from '../util/random';
+import { gatherRows, neutralRow, repeatRow } from './neutral';
+import { AblationTarget, neutralFor, resolveSlots, resolveTargets } from './slots';
+
+export type AblationMethod = 'mask' | 'permute';
+
+export interface AblateOptions extends JobOptions {
+  slots?: string[];
+  method?: AblationMethod | 'both';
+  repeats?: number;
+  withinGroup?: boolean;
+  bootstrap?: number;
+}
+
+export interface AblationRow {
+  slot: string;
+  method: AblationMethod;
+  inputs: string[];
+  auc: number;
+  gauc: number | null;
+  logloss: number;
+  deltaAuc: number;
+  deltaGauc: number | null;
+  deltaLogloss: number;
+  ci?: { deltaAuc: [number, number]; deltaGauc: [number, number] | null; deltaLogloss: [number, number] };
+  repeats?: number;
+  /** Standard deviation of the ablated AUC over permutation repeats. */
+  aucSd?: number;
+}
+
+export interface AblationResult {
+  rows: number;
+  baseline: { auc: number; gauc: number | null; logloss: number };
+  results: AblationRow[];
+  bootstrap: { replicates: number; seed: number; unit: 'group' | 'row' } | null;
+  executionProvider: string;
+  inferencePasses: number;
+  seconds: number;
+}
+
+/** A stable small integer from a string, to derive per-target seeds from the run seed. */
+function hash(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+export function targetSeed(seed: number, target: string, repeat: number): number {
+  return (Math.imul(seed + 1, 0x9e3779b1) ^ hash(target) ^ Math.imul(repeat + 1, 0x85ebca6b)) >>> 0;
+}
+
+/** Scores with the target's inputs masked to their neutral values. */
+export async function scoreMasked(ctx: JobContext, target: AblationTarget, phase = `mask ${target.name}`): Promise<Float32Array> {
+  const rows = new Map<string, FeedArray>();
+  for (const inp of ctx.mat.inputs) {
+    if (target.inputs.includes(inp.name)) rows.set(inp.name, neutralRow(inp, ctx.mat.columns.get(inp.name)!, ctx.mat.rows, neutralFor(target, inp.name)));
+  }
+  return ctx.score(phase, (name, start, end) => {
+    const row = rows.get(name);
+    return row ? repeatRow(row, end - start) : undefined;
+  });
+}
+
+async function scorePermuted(ctx: JobContext, target: AblationTarget, repeat: number, withinGroup: boolean): Promise<Float32Array> {
+  const rng = seededRandom(targetSeed(ctx.seed, target.name, repeat));
+  const perm = withinGroup && ctx.mat.groups ? permutationWithinGroups(ctx.mat.groups, ctx.mat.groupCount, rng) : permutation(ctx.mat.rows, rng);
+  const widths = new Map(ctx.mat.inputs.map((i) => [i.name, i.width]));
+  return ctx.score(`permute ${target.name} (${repeat + 1})`, (name, start, end) =>
+    target.inputs.includes(name) ? gatherRows(ctx.mat.columns.get(name)!, widths.get(name)!, perm, start, end) : undefined);
+}
+
+export async function ablate(config: RecLensConfig, opts: AblateOptions = {}, control?: JobControl): Promise<{ result: AblationResult; record: RunRecord<AblationResult> }> {
+  const method = opts.method ?? 'both';
+  const repeats = Math.max(1, opts.repeats ?? 5);
+  const bootstrap = opts.bootstrap ?? 200;
+  return withJob(config, opts, control, async (ctx) => {
+    const slots = resolveSlots(config, ctx.mat.inputs.map((i) => i.name));
+    const targets = resolveTargets(slots, opts.slots);
+    const t0 = performance.now();
+    const base: Scoring = { scores: await ctx.score('baseline'), probs: new Float32Array() };
+    base.probs = ctx.probs(base.scores);
+    let passes = 1;
+    const variants: Scoring[][] = [];
+    const meta: { target: AblationTarget; method: AblationMethod; repeats?: number }[] = [];
+    for (const target of targets) {
+      if (method === 'mask' || method === 'both') {
+        const scores = await scoreMasked(ctx, target);
+        variants.push([{ scores, probs: ctx.probs(scores) }]);
+        meta.push({ target, method: 'mask' });
+        passes++;
+      }
+      if (method === 'permute' || method === 'both') {
+        const reps: Scoring[] = [];
+        for (let r = 0; r < repeats; r++) {
+          const scores = await scorePermuted(ctx, target, r, !!opts.withinGroup);
+          reps.push({ scores, probs: ctx.probs(scores) });
+          passes++;
+        }
+        variants.push(reps);
+        meta.push({ target, method: 'permute', repeats });
+      }
+    }
+    const tInfer = performance.now();
+    const paired = await pairedMetricsOffThread({
+      labels: ctx.mat.labels, groups: ctx.mat.groups, groupCount: ctx.mat.groupCount, base, variants, bootstrap, seed: ctx.seed,
+    }, control?.signal);
+    const tEnd = performance.now();
+    const results: AblationRow[] = paired.variants.map((v, i) => {
+      const m = meta[i];
+      const row: AblationRow = {
+        slot: m.target.name, method: m.method, inputs: m.target.inputs,
+        auc: v.metrics.auc, gauc: v.metrics.gauc, logloss: v.metrics.logloss,
+        deltaAuc: v.delta.auc, deltaGauc: v.delta.gauc, deltaLogloss: v.delta.logloss,
+        ci: v.ci,
+      };
+      if (m.method === 'permute') {
+        const mean = v.repeatAucs.reduce((a, b) => a + b, 0) / v.repeatAucs.length;
+        row.repeats = m.repeats;
+        row.aucSd = Math.sqrt(v.repeatAucs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, v.repeatAucs.length - 1));
+      }
+      return row;
+    });
+    const result: AblationResult = {
+      rows: ctx.mat.rows,
+      baseline: paired.base,
+      results,
+      bootstrap: bootstrap > 0 ? { replicates: bootstrap, seed: ctx.seed, unit: ctx.mat.groups ? 'group' : 'row' } : null,
+      executionProvider: ctx.rs.provider,
+      inferencePasses: passes,
+      seconds: (tEnd - ctx.started) / 1000,
+    };
+    const record = buildRunRecord('ablate', { ...ctx, rows: ctx.mat.rows },
+      { slots: opts.slots ?? null, method, repeats, withinGroup: !!opts.withinGroup, bootstrap, limit: opts.limit ?? null },
+      { inferenceSeconds: (tInfer - t0) / 1000, metricsSeconds: (tEnd - tInfer) / 1000, totalSeconds: (tEnd - ctx.started) / 1000 },
+      result);
+    return { result, record };
+  });
+}

@@ -1,0 +1,51 @@
+/** The per-row value an input takes when its slot is masked (metrics.md section 2). */
+import type { NeutralValue } from '../config/types';
+import type { FeedArray } from '../data/batches';
+import type { PlannedInput } from '../data/inputPlan';
+import { normaliseKey } from '../data/keys';
+import { inputError } from '../errors';
+
+/** One row's worth of the neutral value (width values), in the input's dtype. */
+export function neutralRow(input: PlannedInput, column: FeedArray, rows: number, neutral: NeutralValue): FeedArray {
+  const w = input.width;
+  const big = column instanceof BigInt64Array;
+  const row = new Float64Array(w);
+  if (neutral === 'mean') {
+    for (let r = 0; r < rows; r++) for (let k = 0; k < w; k++) row[k] += Number(column[r * w + k]);
+    for (let k = 0; k < w; k++) row[k] = big ? Math.round(row[k] / rows) : row[k] / rows;
+  } else if (typeof neutral === 'number') row.fill(neutral);
+  else if (typeof neutral === 'object') {
+    if (input.source.kind === 'table') {
+      const t = input.source.table;
+      const r = t.index.get(normaliseKey(neutral.id));
+      row.set(r === undefined ? t.fallback : t.vectors.subarray(r * w, (r + 1) * w));
+    } else {
+      const v = Number(neutral.id);
+      if (!Number.isFinite(v)) throw inputError(`Neutral id "${neutral.id}" for input "${input.name}" is not a number; column-fed inputs take numeric ids.`, { path: input.configPath });
+      row.fill(v);
+    }
+  }
+  const Ctor = column.constructor as new (n: number) => FeedArray;
+  const out = new Ctor(w);
+  for (let k = 0; k < w; k++) out[k] = (big ? BigInt(Math.round(row[k])) : row[k]) as never;
+  return out;
+}
+
+/** `count` copies of a row. */
+export function repeatRow(row: FeedArray, count: number): FeedArray {
+  const Ctor = row.constructor as new (n: number) => FeedArray;
+  const out = new Ctor(row.length * count);
+  for (let i = 0; i < count; i++) (out as Float32Array).set(row as Float32Array, i * row.length);
+  return out;
+}
+
+/** Rows perm[start..end) of a column, gathered into a fresh array. */
+export function gatherRows(column: FeedArray, width: number, perm: Uint32Array, start: number, end: number): FeedArray {
+  const Ctor = column.constructor as new (n: number) => FeedArray;
+  const out = new Ctor((end - start) * width);
+  for (let i = start; i < end; i++) {
+    const src = perm[i] * width;
+    (out as Float32Array).set((column as Float32Array).subarray(src, src + width), (i - start) * width);
+  }
+  return out;
+}

@@ -1,0 +1,47 @@
+/** The user, item and time of every evaluation row, in the same order as the scored rows. */
+import type { RecLensConfig } from '../config/types';
+import { describeColumns, typeClass } from '../data/describe';
+import { dataReadError, Duck, readExpression, sqlIdent } from '../data/duck';
+import { Key, normaliseKey } from '../data/keys';
+import { inputError } from '../errors';
+import { suggestion } from '../util/suggest';
+
+export interface EvalKeys {
+  users: Key[];
+  items: Key[];
+  times: Float64Array;
+}
+
+/** A SQL expression giving a column as seconds (or plain numbers) whatever its type. */
+export function timeExpression(name: string, type: string): string {
+  const cls = typeClass(type);
+  if (cls === 'integer' || cls === 'float') return `CAST(${sqlIdent(name)} AS DOUBLE)`;
+  if (/^(TIMESTAMP|DATE)/i.test(type)) return `epoch(${sqlIdent(name)})`;
+  return `epoch(CAST(${sqlIdent(name)} AS TIMESTAMP))`;
+}
+
+export function keyExpression(name: string, type: string): string {
+  return typeClass(type) === 'integer' ? `CAST(${sqlIdent(name)} AS DOUBLE)` : `CAST(${sqlIdent(name)} AS VARCHAR)`;
+}
+
+export async function readEvalKeys(duck: Duck, config: RecLensConfig, rows: number, what: string): Promise<EvalKeys> {
+  const { group, item, time } = config.data;
+  const missing = [['group', group], ['item', item], ['time', time]].filter(([, v]) => !v).map(([k]) => `data.${k}`);
+  if (missing.length) {
+    throw inputError(`${what} needs the evaluation rows' user, item and time: set ${missing.join(', ')} in reclens.json.`, { file: config.file, path: ['data'] });
+  }
+  const cols = await describeColumns(duck, config.data.path);
+  const type = (n: string) => {
+    const c = cols.find((x) => x.name === n);
+    if (!c) throw inputError(`Column "${n}" is not in ${config.data.path}.${suggestion(n, cols.map((x) => x.name))}`, { file: config.file, path: ['data'] });
+    return c.type;
+  };
+  const sql = `SELECT ${keyExpression(group!, type(group!))}, ${keyExpression(item!, type(item!))}, ${timeExpression(time!, type(time!))} FROM ${readExpression(config.data.path)}${config.data.filter ? ` WHERE ${config.data.filter}` : ''} LIMIT ${rows}`;
+  try {
+    const r = await duck.conn.runAndReadAll(sql);
+    const [u, i, t] = r.getColumns();
+    return { users: u.map(normaliseKey), items: i.map(normaliseKey), times: Float64Array.from(t as number[], (x) => (x === null ? NaN : Number(x))) };
+  } catch (e) {
+    throw dataReadError(config.data.path, e);
+  }
+}
