@@ -6,6 +6,7 @@ import type { ProviderName } from '../engine/config/types';
 import { RecLensError, usageError } from '../engine/errors';
 import { ablateCommand, ceilingCommand, lisCommand } from './commands/ablateCommands';
 import { checkCommand } from './commands/check';
+import { reportCommand } from './commands/report';
 import { evalCommand } from './commands/evalCommand';
 import { inspectCommand } from './commands/inspect';
 import { Io, processIo } from './io';
@@ -20,6 +21,7 @@ Usage:
                  [--bootstrap B] [--seed S] [--json]      ("b+c": slots ablated together)
   reclens ceiling --config C [--slots a,b] [--candidates K] [--seed S] [--json]
   reclens lis --config C [--preferences p1,p2] [--tables t1,t2] [--bootstrap B] [--seed S] [--json]
+  reclens report (--run ID|FILE | --latest) [--config C | --runs-dir D] [--out report.html]
   reclens check --config C [--json]
 
 Common options: --limit N, --providers cuda,webgpu,cpu, --batch-size N, --runs-dir D, --no-record.
@@ -64,7 +66,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             'batch-size': { type: 'string' }, 'runs-dir': { type: 'string' }, 'no-record': { type: 'boolean', default: false },
             progress: { type: 'boolean', default: false }, slots: { type: 'string' }, method: { type: 'string' },
             repeats: { type: 'string' }, 'within-group': { type: 'boolean', default: false }, candidates: { type: 'string' },
-            preferences: { type: 'string' }, tables: { type: 'string' },
+            preferences: { type: 'string' }, tables: { type: 'string' }, run: { type: 'string' }, latest: { type: 'boolean', default: false },
+            out: { type: 'string' },
           },
         });
       } catch (e) {
@@ -102,6 +105,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         const list = (v?: string) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
         return await lisCommand({ ...common(), preferences: list(values.preferences), tables: list(values.tables), bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 200 }, io);
       }
+      case 'report':
+        return await reportCommand({ config: values.config, run: values.run, latest: !!values.latest, out: values.out, runsDir: values['runs-dir'] }, io);
       case 'check':
         if (!values.config) throw usageError('check needs --config <reclens.json>.');
         return await checkCommand({ config: values.config, json: !!values.json }, io);

@@ -1,0 +1,71 @@
+/** `reclens report`: one self-contained HTML file (inline CSS and SVG, nothing remote) for a run record. */
+import type { AblationResult } from '../ablation/ablate';
+import type { CeilingResult } from '../ablation/ceiling';
+import type { EvalResult } from '../evaluate';
+import type { LisResult } from '../lis/lis';
+import type { RunRecord } from '../runs/runRecord';
+import { barChart, calibrationChart, esc } from './svg';
+
+const f = (x: number | null | undefined, d = 4) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(d));
+const ci = (c: [number, number] | null | undefined) => (c ? `[${f(c[0])}, ${f(c[1])}]` : '');
+
+function table(head: string[], rows: (string | number)[][]): string {
+  return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+}
+
+function evalSection(r: EvalResult): string {
+  return `<h2>Base metrics</h2>${table(['metric', 'value', '95% interval'], [
+    ['rows', r.rows.toLocaleString('en-US'), ''], ['positives', r.positives.toLocaleString('en-US'), ''],
+    ['AUC', f(r.auc), ci(r.ci?.auc)], ['GAUC', f(r.gauc), ci(r.ci?.gauc)], ['LogLoss', f(r.logloss), ci(r.ci?.logloss)],
+    ['calibration ratio', f(r.calibration.ratio, 3), ''], ['ECE', f(r.calibration.ece), ''],
+  ])}<h2>Calibration</h2>${calibrationChart(r.calibration.bins)}`;
+}
+
+function ablationSection(r: AblationResult): string {
+  return `<h2>Ablation</h2><p>Baseline AUC ${f(r.baseline.auc)}, GAUC ${f(r.baseline.gauc)}, LogLoss ${f(r.baseline.logloss)}. Impact = full minus ablated (LogLoss: ablated minus full): bigger means more useful.</p>
+${barChart('AUC impact by slot (95% paired bootstrap intervals)', r.results.map((x) => ({ label: `${x.slot} · ${x.method}`, value: x.deltaAuc, ci: x.ci?.deltaAuc })))}
+${table(['slot', 'method', 'AUC', 'ΔAUC', 'ΔAUC 95%', 'ΔGAUC', 'ΔLogLoss'], r.results.map((x) => [x.slot, x.method + (x.repeats ? ` ×${x.repeats}` : ''), f(x.auc), f(x.deltaAuc), ci(x.ci?.deltaAuc), f(x.deltaGauc), f(x.deltaLogloss)]))}`;
+}
+
+function ceilingSection(r: CeilingResult): string {
+  return `<h2>Slot ceiling</h2><p>Ceiling = AUC(oracle) − AUC(mask), drawn behind the realised impact AUC(full) − AUC(mask); efficiency = realised / ceiling.</p>
+${barChart('Realised impact within each slot\'s ceiling', r.results.map((x) => ({ label: x.slot, value: x.realised, behind: x.ceiling })))}
+${table(['slot', 'K', 'AUC full', 'AUC mask', 'AUC oracle', 'ceiling', 'realised', 'efficiency'], r.results.map((x) => [x.slot, x.candidates, f(x.aucFull), f(x.aucMask), f(x.aucOracle), f(x.ceiling), f(x.realised), f(x.efficiency, 3)]))}`;
+}
+
+function lisSection(r: LisResult): string {
+  const prefs = r.preferences;
+  return `<h2>Leakage Impact Score</h2><p>Baseline probe AUC ${f(r.baselineProbeAuc)}; probes fitted on ${r.fitRows.toLocaleString('en-US')} rows, scored on ${r.scoreRows.toLocaleString('en-US')}.</p>
+${barChart('LIS (leaked) and honest value (historical) per preference dataset', prefs.flatMap((p) => [{ label: `${p.name} · LIS`, value: p.lis, ci: p.lisCi }, { label: `${p.name} · value`, value: p.value, ci: p.valueCi }]))}
+${table(['preference data', 'LIS', 'LIS 95%', 'value', 'value 95%'], prefs.map((p) => [p.name, f(p.lis), ci(p.lisCi), f(p.value), ci(p.valueCi)]))}
+${r.tables.length ? barChart('AIS per embedding table', r.tables.map((t) => ({ label: t.name, value: t.ais, ci: t.aisCi }))) : ''}
+${r.tables.length ? table(['table', 'AIS', 'AIS 95%', ...prefs.map((p) => `efficiency vs ${p.name}`)], r.tables.map((t) => [t.name, f(t.ais), ci(t.aisCi), ...prefs.map((p) => f(t.efficiency[p.name], 2))])) : ''}
+<h2>Diagnosis</h2><ul>${r.diagnosis.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>`;
+}
+
+export function renderReport(record: RunRecord): string {
+  const body =
+    record.kind === 'eval' ? evalSection(record.results as EvalResult) :
+    record.kind === 'ablate' ? ablationSection(record.results as AblationResult) :
+    record.kind === 'ceiling' ? ceilingSection(record.results as CeilingResult) :
+    record.kind === 'lis' ? lisSection(record.results as LisResult) :
+    `<pre>${esc(JSON.stringify(record.results, null, 2))}</pre>`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>RecLens ${esc(record.kind)} · ${esc(record.config.name ?? record.config.file)}</title>
+<style>
+body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:900px;color:#1b1f24;background:#fff}
+h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}table{border-collapse:collapse;margin:.5rem 0}
+td,th{border-bottom:1px solid #d0d7de;padding:.25rem .6rem;text-align:right}td:first-child,th:first-child{text-align:left}
+.meta{color:#57606a}svg text{font:12px system-ui,sans-serif;fill:currentColor}svg .t{font-weight:600}svg .tick{fill:#57606a}
+.bar{fill:#0969da}.behind{fill:#d0d7de}.ci,.axis{stroke:#24292f;stroke-width:1}.cal{fill:none;stroke:#0969da;stroke-width:2}circle{fill:#0969da}
+@media (prefers-color-scheme: dark){body{background:#0d1117;color:#e6edf3}.bar,circle{fill:#58a6ff}.behind{fill:#30363d}.ci,.axis{stroke:#c9d1d9}.cal{stroke:#58a6ff}td,th{border-color:#30363d}}
+</style></head><body>
+<h1>RecLens ${esc(record.kind)}: ${esc(record.config.name ?? record.config.file)}</h1>
+<p class="meta">Run ${esc(record.id)} · ${esc(record.createdAt)} · provider ${esc(record.executionProvider)} · seed ${esc(record.seed)} · ${esc(record.data.rows.toLocaleString('en-US'))} rows of ${esc(record.data.file)} · model sha256 ${esc(record.model.sha256.slice(0, 12))} · RecLens ${esc(record.reclens)}</p>
+${body}
+<p class="meta">Reproduce: <code>reclens ${esc(record.kind)} --config ${esc(record.config.file)} --seed ${esc(record.seed)}</code></p>
+</body></html>
+`;
+}

@@ -1,0 +1,615 @@
+// End-to-end tests of the RecLens extension in a real VS Code: code-server (from npm, on Node 24) driven by
+// Debian's chromium through playwright-core. See shared/design/testing-in-vscode.md for why it is done this way.
+//
+//   npm run test:e2e                  (= npm run build && node test/e2e/codeServer.mjs)
+//
+// Phases:
+//   1. tools: Node 24 + code-server 4.139.1 into .test-tools/ (skipped when present), chromium from /usr/bin
+//   2. suite, trusted:   the mocha suite (out/test/vscode/index.js) in a TRUSTED workspace
+//   3. suite, untrusted: the same suite in an UNTRUSTED (restricted mode) workspace
+//      Each pass: fresh copy of examples/movielens, fresh code-server (own user-data-dir/HOME), fresh browser; the
+//      test runner's exit code arrives through codeAutomationExit and the suite must log `RECLENS_SUITE_MODE <mode>`.
+//   4. ui: the extension alone (no tests) in a trusted copy; F1 > "RecLens: Evaluate" > Enter, then wait for a
+//      notification containing "AUC" and a status-bar item containing "RecLens" and "cpu"; screenshots of that and
+//      of the RecLens activity-bar view go to test-results/.
+//
+// Options (flags or environment):
+//   --only=suite|ui|trusted|untrusted   run some phases only (default: all)
+//   --keep                              keep the temp folder (workspaces, user data, logs)
+//   RECLENS_E2E_EXTENSION   extension root (default: the repo root)
+//   RECLENS_E2E_TESTS       compiled test index (default: <repo>/out/test/vscode/index.js)
+//   RECLENS_E2E_WORKSPACE   workspace folder to copy per pass (default: <repo>/examples/movielens)
+//   RECLENS_E2E_PASS_TIMEOUT_S  per suite pass (default 300);  RECLENS_E2E_UI_TIMEOUT_S  per UI wait (default 90)
+//   RECLENS_E2E_HEADFUL=1   show the browser (needs a display)
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream, readdirSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { format } from 'node:util';
+import { ensureTools, REPO, log, secs } from './tools.mjs';
+
+const require = createRequire(import.meta.url);
+
+// ---------------------------------------------------------------------------------------------- options
+const argv = process.argv.slice(2);
+const flag = (name) => argv.some((a) => a === `--${name}`);
+const opt = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=').slice(1).join('=');
+const ONLY = opt('only');
+const KEEP = flag('keep') || process.env.RECLENS_E2E_KEEP === '1';
+const EXTENSION = path.resolve(process.env.RECLENS_E2E_EXTENSION || REPO);
+const TESTS = path.resolve(process.env.RECLENS_E2E_TESTS || path.join(REPO, 'out', 'test', 'vscode', 'index.js'));
+const WORKSPACE_SRC = path.resolve(process.env.RECLENS_E2E_WORKSPACE || path.join(REPO, 'examples', 'movielens'));
+const PASS_TIMEOUT_MS = Number(process.env.RECLENS_E2E_PASS_TIMEOUT_S || 300) * 1000;
+const UI_TIMEOUT_MS = Number(process.env.RECLENS_E2E_UI_TIMEOUT_S || 90) * 1000;
+const HEADFUL = process.env.RECLENS_E2E_HEADFUL === '1';
+const RESULTS = path.join(REPO, 'test-results');
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
+const VIEWPORT = { width: 1440, height: 900 };
+
+const phases = {
+  trusted: !ONLY || ONLY === 'suite' || ONLY === 'trusted',
+  untrusted: !ONLY || ONLY === 'suite' || ONLY === 'untrusted',
+  ui: !ONLY || ONLY === 'ui',
+};
+if (ONLY && !['suite', 'ui', 'trusted', 'untrusted'].includes(ONLY)) {
+  console.error(`[e2e] unknown --only=${ONLY} (suite|ui|trusted|untrusted)`);
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------------------------------------- cleanup
+// Everything started here registers a cleanup; they run in reverse order at the end, on failure and on signals.
+const cleanups = [];
+async function cleanupAll() {
+  while (cleanups.length) {
+    const fn = cleanups.pop();
+    try {
+      await fn();
+    } catch (e) {
+      console.error('[e2e] cleanup error:', e?.message ?? e);
+    }
+  }
+}
+let signalled = false;
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    if (signalled) return;
+    signalled = true;
+    console.error(`[e2e] ${sig}: stopping code-server and the browser`);
+    cleanupAll().finally(() => process.exit(130));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------- helpers
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function withTimeout(promise, ms, message) {
+  let timer;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), ms);
+    }),
+  ]);
+}
+
+/** Kill a detached child and its whole process group (extension hosts, pty hosts, file watchers). */
+async function killGroup(child, name) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    try {
+      child.kill('SIGTERM');
+    } catch {}
+  }
+  const done = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
+  if (!done) {
+    console.error(`[e2e] ${name} did not stop on SIGTERM; SIGKILL`);
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {}
+    await Promise.race([exited, sleep(3000)]);
+  } else {
+    // the group may still hold stragglers (extension host); make sure
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {}
+  }
+}
+
+function userSettings(mode) {
+  const quiet = {
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'chat.disableAIFeatures': true,
+    'chat.commandCenter.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'git.enabled': false,
+    'window.restoreWindows': 'none',
+  };
+  if (mode === 'untrusted') {
+    return {
+      ...quiet,
+      'security.workspace.trust.enabled': true,
+      'security.workspace.trust.startupPrompt': 'never',
+      'security.workspace.trust.banner': 'always',
+      'security.workspace.trust.emptyWindow': false,
+      'security.workspace.trust.untrustedFiles': 'open',
+    };
+  }
+  return { ...quiet, 'security.workspace.trust.enabled': false };
+}
+
+/** A running code-server with its own temp HOME / user data / extensions dir. */
+async function startCodeServer(tools, tmp, name, mode) {
+  const t0 = Date.now();
+  const root = path.join(tmp, name);
+  const home = path.join(root, 'home');
+  const userData = path.join(root, 'user-data');
+  const extDir = path.join(root, 'extensions');
+  for (const d of [home, path.join(userData, 'User'), extDir]) mkdirSync(d, { recursive: true });
+  writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(userSettings(mode), null, 2) + '\n');
+  const port = await freePort();
+  const config = path.join(root, 'config.yaml');
+  writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  mkdirSync(RESULTS, { recursive: true });
+  const logFile = path.join(RESULTS, `e2e-${name}-code-server.log`);
+  const logStream = createWriteStream(logFile);
+  const args = [
+    tools.codeServerEntry,
+    '--config', config,
+    '--user-data-dir', userData,
+    '--extensions-dir', extDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
+    '--vscode-option', 'enable-smoke-test-driver',
+    '--ignore-last-opened',
+  ];
+  const env = {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_DATA_HOME: path.join(home, '.local', 'share'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    PATH: `${path.dirname(tools.node24)}${path.delimiter}${process.env.PATH}`,
+    VSCODE_PROXY_URI: '',
+  };
+  delete env.PASSWORD;
+  delete env.HASHED_PASSWORD;
+  const child = spawn(tools.node24, args, { env, cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const tail = [];
+  const onData = (chunk) => {
+    logStream.write(chunk);
+    for (const line of chunk.toString().split('\n')) {
+      if (!line.trim()) continue;
+      tail.push(line);
+      if (tail.length > 80) tail.shift();
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  let exitInfo;
+  child.on('exit', (code, signal) => (exitInfo = { code, signal }));
+  const server = {
+    child,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    tail,
+    logFile,
+    async stop() {
+      await killGroup(child, `code-server (${name})`);
+      logStream.end();
+    },
+  };
+  cleanups.push(() => server.stop());
+
+  // wait until it answers /healthz
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exitInfo) {
+      throw new Error(`code-server exited during startup (${JSON.stringify(exitInfo)}):\n${tail.join('\n')}`);
+    }
+    try {
+      const res = await fetch(`${server.url}/healthz`);
+      if (res.ok) break;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`code-server did not answer on ${server.url} within 60 s:\n${tail.join('\n')}`);
+    await sleep(200);
+  }
+  server.startMs = Date.now() - t0;
+  log(`code-server (${name}, ${mode}) listening on ${server.url} after ${secs(server.startMs)}; log: ${path.relative(REPO, logFile)}`);
+  return server;
+}
+
+async function launchBrowser(tools, name) {
+  const { chromium } = require('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: tools.chromium,
+    headless: !HEADFUL,
+    args: HEADFUL ? CHROMIUM_ARGS : ['--headless', ...CHROMIUM_ARGS],
+  });
+  cleanups.push(async () => {
+    await withTimeout(browser.close(), 10_000, 'browser.close timed out').catch((e) => console.error('[e2e]', e.message));
+  });
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  const consoleLog = createWriteStream(path.join(RESULTS, `e2e-${name}-browser-console.log`));
+  cleanups.push(() => new Promise((r) => consoleLog.end(r)));
+  page.on('console', (msg) => consoleLog.write(`[${msg.type()}] ${msg.text()}\n`));
+  page.on('pageerror', (err) => consoleLog.write(`[pageerror] ${err?.stack ?? err}\n`));
+  return { browser, context, page };
+}
+
+function workspaceCopy(tmp, name) {
+  const dest = path.join(tmp, name, 'workspace', path.basename(WORKSPACE_SRC));
+  mkdirSync(path.dirname(dest), { recursive: true });
+  cpSync(WORKSPACE_SRC, dest, {
+    recursive: true,
+    filter: (src) => !/(^|[\\/])\.reclens$/.test(src), // never carry old run records
+  });
+  return dest;
+}
+
+function openUrl(server, folder, payload) {
+  const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p.split(path.sep).join('/')}`;
+  const entries = Object.entries(payload).map(([k, v]) => [k, remote(v)]);
+  return `${server.url}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(entries))}`;
+}
+
+/** codeAutomationLog gets console-style arguments (mocha's reporter uses format strings such as '%s%d'). */
+function formatLog(args) {
+  const list = Array.isArray(args) ? args : [args];
+  if (typeof list[0] === 'string' && /%[sdifjoOc%]/.test(list[0])) return format(...list).replace(/\s+$/, '');
+  return list
+    .map((a) => {
+      if (typeof a === 'string') return a;
+      try {
+        return JSON.stringify(a);
+      } catch {
+        return String(a);
+      }
+    })
+    .join(' ')
+    .replace(/\s+$/, '');
+}
+
+/** Workbench chatter that only says the machine is offline (the extension gallery is unreachable). */
+function isOfflineNoise(text) {
+  return /ENOTFOUND (open-vsx\.org|marketplace|[\w.-]*\.vscode-cdn\.net|update\.code\.visualstudio\.com)/.test(text) ||
+    /^\s*$/.test(text);
+}
+
+async function screenshot(page, file) {
+  try {
+    await page.screenshot({ path: file });
+    log(`screenshot: ${path.relative(REPO, file)}`);
+  } catch (e) {
+    console.error(`[e2e] screenshot ${file} failed: ${e.message}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- suite pass
+async function suitePass(tools, tmp, mode) {
+  const name = `suite-${mode}`;
+  const t0 = Date.now();
+  log(`=== suite pass: ${mode} ===`);
+  const folder = workspaceCopy(tmp, name);
+  const server = await startCodeServer(tools, tmp, name, mode);
+  const { page } = await launchBrowser(tools, name);
+  const lines = [];
+  let resolveExit;
+  const exited = new Promise((r) => (resolveExit = r));
+  const automationLog = createWriteStream(path.join(RESULTS, `e2e-${name}-automation.log`));
+  cleanups.push(() => new Promise((r) => automationLog.end(r)));
+  await page.exposeFunction('codeAutomationLog', (type, args) => {
+    const text = formatLog(args);
+    automationLog.write(`[${type}] ${text}\n`);
+    lines.push(...text.split('\n'));
+    if (isOfflineNoise(text)) return; // kept in the automation log file, not on stdout
+    for (const line of text.split('\n')) console.log(`  [${mode}] ${line}`);
+  });
+  await page.exposeFunction('codeAutomationExit', (code, logs) => {
+    resolveExit({ code, logs });
+  });
+  const url = openUrl(server, folder, { extensionDevelopmentPath: EXTENSION, extensionTestsPath: TESTS });
+  log(`opening ${url}`);
+  const tNav = Date.now();
+  let result;
+  try {
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    result = await withTimeout(
+      exited,
+      PASS_TIMEOUT_MS,
+      `suite pass "${mode}" timed out after ${PASS_TIMEOUT_MS / 1000} s without codeAutomationExit (raise RECLENS_E2E_PASS_TIMEOUT_S if the suite is just slow)`,
+    );
+  } catch (e) {
+    await screenshot(page, path.join(RESULTS, `e2e-${name}-failure.png`));
+    console.error(`[e2e] code-server log tail (${path.relative(REPO, server.logFile)}):\n${server.tail.slice(-30).join('\n')}`);
+    return { mode, ok: false, why: e.message, ms: Date.now() - t0, startMs: server.startMs };
+  }
+  const runMs = Date.now() - tNav;
+  // the logs the workbench hands over at exit (exthost log, window log ...): keep them for post-mortems
+  if (Array.isArray(result.logs)) {
+    const dir = path.join(RESULTS, `e2e-${name}-logs`);
+    rmSync(dir, { recursive: true, force: true });
+    for (const l of result.logs) {
+      if (!l || typeof l.relativePath !== 'string') continue;
+      const f = path.join(dir, l.relativePath.replace(/^[\\/]+/, '').replace(/\.\.+/g, '_'));
+      mkdirSync(path.dirname(f), { recursive: true });
+      writeFileSync(f, l.contents ?? '');
+    }
+  }
+  const all = lines.join('\n');
+  const seen = [...all.matchAll(/RECLENS_SUITE_MODE (\w+)/g)].map((m) => m[1]);
+  const problems = [];
+  if (result.code !== 0) problems.push(`the test runner exited with code ${result.code}`);
+  if (!seen.includes(mode)) {
+    problems.push(
+      seen.length
+        ? `the suite reported RECLENS_SUITE_MODE ${[...new Set(seen)].join(', ')} but this pass opened a ${mode} workspace`
+        : `the suite never logged "RECLENS_SUITE_MODE ${mode}"`,
+    );
+  } else if (seen.some((s) => s !== mode)) {
+    problems.push(`the suite also reported RECLENS_SUITE_MODE ${seen.filter((s) => s !== mode).join(', ')}`);
+  }
+  if (problems.length) await screenshot(page, path.join(RESULTS, `e2e-${name}-failure.png`));
+  const ms = Date.now() - t0;
+  log(`suite pass ${mode}: exit ${result.code}, mode line ${seen.length ? seen.join(',') : 'missing'}, suite ${secs(runMs)}, pass total ${secs(ms)}${problems.length ? ' -> FAILED: ' + problems.join('; ') : ' -> ok'}`);
+  return { mode, ok: problems.length === 0, why: problems.join('; '), ms, runMs, startMs: server.startMs };
+}
+
+// ---------------------------------------------------------------------------------------------- UI check
+async function uiState(page) {
+  return page.evaluate(() => {
+    const txt = (el) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const notifications = [...document.querySelectorAll('.notification-list-item')].map((el) => {
+      const msg = txt(el.querySelector('.notification-list-item-message')) || txt(el);
+      const icon = el.querySelector('.notification-list-item-icon');
+      const sev = icon ? ([...icon.classList].find((c) => /codicon-(error|warning|info)/.test(c)) || '').replace('codicon-', '') : '';
+      const source = txt(el.querySelector('.notification-list-item-source'));
+      return { msg, sev, source };
+    });
+    const status = [...document.querySelectorAll('.statusbar-item')].map((el) => {
+      const a = el.querySelector('a') || el;
+      return [txt(el), el.getAttribute('aria-label') || a.getAttribute('aria-label') || ''].filter(Boolean).join(' | ');
+    });
+    return { notifications, status };
+  });
+}
+
+async function uiCheck(tools, tmp) {
+  const name = 'ui';
+  const t0 = Date.now();
+  log('=== UI check: F1 > RecLens: Evaluate (trusted) ===');
+  const folder = workspaceCopy(tmp, name);
+  const server = await startCodeServer(tools, tmp, name, 'trusted');
+  const { page } = await launchBrowser(tools, name);
+  const problems = [];
+  const seenNotes = new Set();
+  const printNew = (state) => {
+    for (const n of state.notifications) {
+      const key = `${n.sev}|${n.msg}`;
+      if (seenNotes.has(key)) continue;
+      seenNotes.add(key);
+      log(`  notification${n.sev ? ' [' + n.sev + ']' : ''}: ${n.msg}${n.source ? '  (' + n.source + ')' : ''}`);
+    }
+  };
+  try {
+    const url = openUrl(server, folder, { extensionDevelopmentPath: EXTENSION });
+    log(`opening ${url}`);
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 60_000 });
+    await page.waitForSelector('.monaco-workbench .part.activitybar', { timeout: 60_000 });
+    const tReady = Date.now();
+    log(`workbench up after ${secs(tReady - t0)}`);
+    // give the extension host a moment to register contributions, then run the command as a person would
+    await sleep(2000);
+    await page.locator('.monaco-workbench .part.editor').first().click({ position: { x: 200, y: 200 } }).catch(() => {});
+    let picked = false;
+    for (let attempt = 1; attempt <= 5 && !picked; attempt++) {
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill('>RecLens: Evaluate');
+      const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'RecLens: Evaluate' }).first();
+      try {
+        await row.waitFor({ state: 'visible', timeout: 10_000 });
+        picked = true;
+      } catch {
+        log(`  "RecLens: Evaluate" not in the command palette yet (attempt ${attempt}); retrying`);
+        await page.keyboard.press('Escape');
+        await sleep(3000);
+      }
+    }
+    if (!picked) throw new Error('the command palette never listed "RecLens: Evaluate"');
+    const tCmd = Date.now();
+    await page.keyboard.press('Enter');
+    log('  ran "RecLens: Evaluate" from the command palette');
+
+    // a config picker may appear if the workspace has several configs: take the first entry
+    let auc;
+    let statusItem;
+    const deadline = Date.now() + UI_TIMEOUT_MS;
+    while (Date.now() < deadline && !(auc && statusItem)) {
+      const state = await uiState(page);
+      printNew(state);
+      auc = auc ?? state.notifications.find((n) => n.msg.includes('AUC'))?.msg;
+      statusItem = state.status.find((s) => s.includes('RecLens') && /cpu/i.test(s)) ?? statusItem;
+      if (auc && statusItem) break;
+      const qp = page.locator('.quick-input-widget:visible .quick-input-list .monaco-list-row').first();
+      if ((await qp.count()) && (await qp.isVisible().catch(() => false))) {
+        log(`  a quick pick is open (${(await qp.textContent())?.trim()}); choosing the first entry`);
+        await page.keyboard.press('Enter');
+      }
+      await sleep(500);
+    }
+    const waited = Date.now() - tCmd;
+    const final = await uiState(page);
+    printNew(final);
+    await screenshot(page, path.join(RESULTS, 'e2e-evaluate.png'));
+    if (auc) log(`  seen notification with AUC after ${secs(waited)}: "${auc}"`);
+    else problems.push(`no notification containing "AUC" within ${UI_TIMEOUT_MS / 1000} s of running RecLens: Evaluate`);
+    if (statusItem) log(`  seen status-bar item: "${statusItem}"`);
+    else {
+      problems.push(`no status-bar item containing "RecLens" and "cpu" within ${UI_TIMEOUT_MS / 1000} s`);
+      log(`  status bar items: ${final.status.map((s) => JSON.stringify(s)).join(', ')}`);
+    }
+
+    // the RecLens view in the activity bar
+    const icon = page.locator('.part.activitybar .action-item a.action-label[aria-label^="RecLens"], .part.activitybar .action-item[aria-label^="RecLens"]').first();
+    try {
+      await icon.waitFor({ state: 'visible', timeout: 15_000 });
+      await icon.click();
+      const header = page.locator('.part.sidebar .pane-header', { hasText: /Workspace/i }).first();
+      await header.waitFor({ state: 'visible', timeout: 15_000 });
+      await sleep(1500); // let the tree render its items
+      const view = await page.evaluate(() => {
+        const txt = (el) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+        const sidebar = document.querySelector('.part.sidebar');
+        return {
+          title: txt(sidebar?.querySelector('.composite.title')),
+          panes: [...(sidebar?.querySelectorAll('.pane') ?? [])].map((p) => ({
+            header: txt(p.querySelector('.pane-header .title')) || txt(p.querySelector('.pane-header')),
+            rows: [...p.querySelectorAll('.monaco-list-row')].map((r) => r.getAttribute('aria-label') || txt(r)).slice(0, 20),
+            welcome: txt(p.querySelector('.welcome-view-content')),
+          })),
+        };
+      });
+      log(`  RecLens view: ${view.title}`);
+      for (const p of view.panes) {
+        log(`    pane "${p.header}": ${p.rows.length ? p.rows.map((r) => JSON.stringify(r)).join(', ') : p.welcome ? 'welcome: ' + JSON.stringify(p.welcome) : '(empty)'}`);
+      }
+      await screenshot(page, path.join(RESULTS, 'e2e-view.png'));
+    } catch (e) {
+      problems.push(`the RecLens activity-bar view did not open with a "Workspace" pane: ${e.message.split('\n')[0]}`);
+      await screenshot(page, path.join(RESULTS, 'e2e-view-failure.png'));
+    }
+  } catch (e) {
+    problems.push(e.message.split('\n')[0]);
+    await screenshot(page, path.join(RESULTS, 'e2e-ui-failure.png'));
+    console.error(`[e2e] code-server log tail:\n${server.tail.slice(-30).join('\n')}`);
+  }
+  const ms = Date.now() - t0;
+  log(`UI check: ${problems.length ? 'FAILED: ' + problems.join('; ') : 'ok'} (${secs(ms)})`);
+  return { ok: problems.length === 0, why: problems.join('; '), ms, startMs: server.startMs };
+}
+
+// ---------------------------------------------------------------------------------------------- main
+async function main() {
+  const tAll = Date.now();
+  if (!existsSync(path.join(EXTENSION, 'package.json'))) throw new Error(`no extension at ${EXTENSION}`);
+  if ((phases.trusted || phases.untrusted) && !existsSync(TESTS)) {
+    throw new Error(`the compiled test index ${TESTS} does not exist: run "npm run build" first (test/vscode/index.ts must compile to it)`);
+  }
+  if (!existsSync(WORKSPACE_SRC)) throw new Error(`no workspace folder ${WORKSPACE_SRC}`);
+
+  const tTools = Date.now();
+  const tools = await ensureTools();
+  const toolsMs = Date.now() - tTools;
+  log(`tools ready in ${secs(toolsMs)}`);
+
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'reclens-e2e-'));
+  cleanups.unshift(() => {
+    // runs last (cleanups run in reverse order)
+    if (KEEP) log(`kept ${tmp}`);
+    else rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+  });
+  mkdirSync(RESULTS, { recursive: true });
+  for (const f of readdirSync(RESULTS)) {
+    if (f.startsWith('e2e-')) rmSync(path.join(RESULTS, f), { recursive: true, force: true }); // this harness's old output only
+  }
+
+  const results = [];
+  for (const mode of ['trusted', 'untrusted']) {
+    if (!phases[mode]) continue;
+    try {
+      results.push(await suitePass(tools, tmp, mode));
+    } catch (e) {
+      results.push({ mode, ok: false, why: e.message, ms: 0 });
+      log(`suite pass ${mode} FAILED: ${e.message}`);
+    } finally {
+      await cleanupStartedSince(1); // stop this pass's browser and code-server before the next starts
+    }
+  }
+  let ui;
+  if (phases.ui) {
+    try {
+      ui = await uiCheck(tools, tmp);
+    } catch (e) {
+      ui = { ok: false, why: e.message, ms: 0 };
+      log(`UI check FAILED: ${e.message}`);
+    } finally {
+      await cleanupStartedSince(1);
+    }
+  }
+
+  // summary
+  const suites = results.filter((r) => r.ok).length;
+  const failed = results.filter((r) => !r.ok);
+  const ok = failed.length === 0 && (!ui || ui.ok) && results.length + (ui ? 1 : 0) > 0;
+  log('--- timings ---');
+  log(`tools ${secs(toolsMs)}${tools.timings.node || tools.timings.codeServer ? ` (node ${secs(tools.timings.node)}, code-server ${secs(tools.timings.codeServer)})` : ' (already installed)'}`);
+  for (const r of results) log(`suite ${r.mode}: ${r.ok ? 'ok' : 'FAILED'}; code-server start ${r.startMs != null ? secs(r.startMs) : '-'}, suite ${r.runMs != null ? secs(r.runMs) : '-'}, pass ${secs(r.ms)}${r.ok ? '' : ' -- ' + r.why}`);
+  if (ui) log(`ui: ${ui.ok ? 'ok' : 'FAILED'}; code-server start ${ui.startMs != null ? secs(ui.startMs) : '-'}, phase ${secs(ui.ms)}${ui.ok ? '' : ' -- ' + ui.why}`);
+  log(`total ${secs(Date.now() - tAll)}`);
+  const parts = [];
+  if (results.length) parts.push(`${suites} suite pass${suites === 1 ? '' : 'es'} ok${failed.length ? `, ${failed.length} failed (${failed.map((f) => f.mode).join(', ')})` : ''}`);
+  if (ui) parts.push(`ui check ${ui.ok ? 'ok' : 'FAILED'}`);
+  console.log(`e2e: ${parts.join(', ')}${ok ? '' : ' -> FAILED'}`);
+  return ok ? 0 : 1;
+}
+
+/** Run (and drop) all cleanups registered after the first `keep` ones: a phase's browser and code-server. */
+async function cleanupStartedSince(keep) {
+  while (cleanups.length > keep) {
+    const fn = cleanups.pop();
+    try {
+      await fn();
+    } catch (e) {
+      console.error('[e2e] cleanup error:', e?.message ?? e);
+    }
+  }
+}
+
+main()
+  .then(async (code) => {
+    await cleanupAll();
+    process.exit(code);
+  })
+  .catch(async (e) => {
+    console.error(`[e2e] FAILED: ${e?.stack ?? e}`);
+    await cleanupAll();
+    console.log('e2e: FAILED');
+    process.exit(1);
+  });
