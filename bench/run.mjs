@@ -53,6 +53,30 @@ console.log(`  bare onnxruntime loop (prebuilt tensors)   ${Math.round(median(ba
 console.log(`  reclens eval scoring (Parquet -> scores)   ${Math.round(median(ours)).toLocaleString()} rows/s`);
 console.log(`  ratio                                      ${ratio.toFixed(3)}  (target >= 0.85; median of ${repeats})`);
 
+// 1b. Ablation and ceiling cost against plain inference on the same rows (rows built once, then reused).
+{
+  const { ablate } = require('../out/src/engine/ablation/ablate.js');
+  const { ceiling } = require('../out/src/engine/ablation/ceiling.js');
+  const { withJob } = require('../out/src/engine/job.js');
+  const limit = quick ? 50_000 : 200_000;
+  let plain = 0;
+  await withJob(config, { providers, limit }, undefined, async (ctx) => {
+    await ctx.score('warm-up');
+    const t = performance.now();
+    await ctx.score('plain');
+    plain = (performance.now() - t) / 1000;
+  });
+  let t = performance.now();
+  const ab = (await ablate(config, { providers, limit, repeats: 2, bootstrap: 0, seed: 1 })).result;
+  const abSec = (performance.now() - t) / 1000;
+  t = performance.now();
+  const ce = (await ceiling(config, { providers, limit, candidates: 16, seed: 1, slots: ['item_content', 'numeric'] })).result;
+  const ceSec = (performance.now() - t) / 1000;
+  console.log(`ablation   ${limit.toLocaleString()} rows: plain inference pass ${plain.toFixed(2)} s (${Math.round(limit / plain).toLocaleString()} rows/s)`);
+  console.log(`  ablate (6 slots, mask + 2 permutations) ${ab.inferencePasses} passes in ${abSec.toFixed(2)} s = ${(abSec / ab.inferencePasses / plain).toFixed(2)} x a plain pass per pass (data read once included)`);
+  console.log(`  ceiling (2 slots, K=16) ${ce.inferences.toLocaleString()} inferences in ${ceSec.toFixed(2)} s = ${Math.round(ce.inferences / ceSec).toLocaleString()} inferences/s, ${((ce.inferences / ceSec) / (limit / plain)).toFixed(2)} x plain inference throughput`);
+}
+
 // 2. AUC over 10M scores (seeded synthetic scores).
 const n = 10_000_000;
 const rng = seededRandom(1);

@@ -113,3 +113,13 @@ test('the probe (IRLS logistic regression) recovers known coefficients', () => {
   assert.ok(Math.abs(s[0] - 0.5) < 0.08, `intercept ${s[0]}`);
   assert.ok(Math.abs(s[1] - s[0] - 1.5) < 0.08, `slope ${s[1] - s[0]}`);
 });
+
+test('frozen substitution (3c) re-scores the ranker with T_P for each table-fed input', async () => {
+  const r = (await lis(config(), { seed: 11, bootstrap: 0, providers: ['cpu'], preferences: ['prefs_leak'], tables: [], substitution: true })).result;
+  assert.equal(r.substitution?.length, 1);
+  const s = r.substitution![0];
+  assert.equal(s.input, 'item_emb');
+  assert.equal(s.table, 'item_raw');
+  assert.ok(Math.abs(s.auc - ab.baseline.auc) < 1e-12);
+  assert.ok(Number.isFinite(s.aucSubstituted) && s.aucSubstituted !== s.auc);
+});

@@ -20,7 +20,7 @@ Usage:
   reclens ablate --config C [--slots a,b+c] [--method mask|permute|both] [--repeats R] [--within-group]
                  [--bootstrap B] [--seed S] [--json]      ("b+c": slots ablated together)
   reclens ceiling --config C [--slots a,b] [--candidates K] [--seed S] [--json]
-  reclens lis --config C [--preferences p1,p2] [--tables t1,t2] [--bootstrap B] [--seed S] [--json]
+  reclens lis --config C [--preferences p1,p2] [--tables t1,t2] [--substitution] [--bootstrap B] [--seed S] [--json]
   reclens report (--run ID|FILE | --latest) [--config C | --runs-dir D] [--out report.html]
   reclens check --config C [--json]
 
@@ -67,7 +67,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             progress: { type: 'boolean', default: false }, slots: { type: 'string' }, method: { type: 'string' },
             repeats: { type: 'string' }, 'within-group': { type: 'boolean', default: false }, candidates: { type: 'string' },
             preferences: { type: 'string' }, tables: { type: 'string' }, run: { type: 'string' }, latest: { type: 'boolean', default: false },
-            out: { type: 'string' },
+            out: { type: 'string' }, substitution: { type: 'boolean', default: false },
           },
         });
       } catch (e) {
@@ -103,7 +103,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await ceilingCommand({ ...common(), slots, candidates: intOption(values.candidates, 'candidates', 2) ?? 32 }, io);
       case 'lis': {
         const list = (v?: string) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
-        return await lisCommand({ ...common(), preferences: list(values.preferences), tables: list(values.tables), bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 200 }, io);
+        return await lisCommand({ ...common(), preferences: list(values.preferences), tables: list(values.tables), bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 200, substitution: !!values.substitution }, io);
       }
       case 'report':
         return await reportCommand({ config: values.config, run: values.run, latest: !!values.latest, out: values.out, runsDir: values['runs-dir'] }, io);

@@ -70,12 +70,12 @@ export async function ceilingCommand(args: CommonArgs & { slots?: string[]; cand
   return 0;
 }
 
-export async function lisCommand(args: CommonArgs & { preferences?: string[]; tables?: string[]; bootstrap: number }, io: Io): Promise<number> {
+export async function lisCommand(args: CommonArgs & { preferences?: string[]; tables?: string[]; bootstrap: number; substitution: boolean }, io: Io): Promise<number> {
   const { config } = requireConfig(args.config);
   const { lis } = await import('../../engine/lis/lis');
   const { result: r, record } = await lis(config, {
     seed: args.seed, limit: args.limit, providers: args.providers, batchSize: args.batchSize,
-    preferences: args.preferences, tables: args.tables, bootstrap: args.bootstrap,
+    preferences: args.preferences, tables: args.tables, bootstrap: args.bootstrap, substitution: args.substitution,
   });
   const file = save(args, config.dir, record);
   if (args.json) {
@@ -88,6 +88,7 @@ export async function lisCommand(args: CommonArgs & { preferences?: string[]; ta
     'Preference data (LIS: leaked, the upper bound; value: historical pairs only)',
     table([['name', 'LIS', 'LIS 95%', 'value', 'value 95%', 'pairs leak / hist'], ...r.preferences.map((p) => [p.name, fmt(p.lis), interval(p.lisCi), fmt(p.value), interval(p.valueCi), `${int(p.leakPairs)} / ${int(p.histPairs)}`])]),
     ...(r.tables.length ? ['Embedding tables (AIS; efficiency = AIS / LIS)', table([['name', 'AIS', 'AIS 95%', ...r.preferences.map((p) => `eff. ${p.name}`)], ...r.tables.map((t) => [t.name, fmt(t.ais), interval(t.aisCi), ...r.preferences.map((p) => fmt(t.efficiency[p.name], 2))])])] : []),
+    ...(r.substitution?.length ? ['Frozen substitution (3c): the ranker with T replaced by T_P (partners\' weighted mean in P_leak)', table([['input', 'table', 'preference', 'AUC', 'AUC with T_P', 'delta'], ...r.substitution.map((x) => [x.input, x.table, x.preference, fmt(x.auc), fmt(x.aucSubstituted), fmt(x.delta)])])] : []),
     'Diagnosis',
     ...r.diagnosis.map((d) => `  - ${d}`),
     `  ${fmt(r.seconds, 2)} s, provider ${r.executionProvider}`,

@@ -17,11 +17,17 @@ import { preferenceFeatures, tableFeatures } from './features';
 import { interactionsSpec, loadHistories } from './interactions';
 import { loadPreference, PreferenceData } from './preferences';
 import { fitProbe, probeScores } from './probe';
+import { substituteTable } from './substitution';
+import { scoreWorkspace } from '../evaluate';
+import { auc } from '../metrics/auc';
+import type { Workspace } from '../workspace';
 
 export interface LisOptions extends JobOptions {
   preferences?: string[];
   tables?: string[];
   bootstrap?: number;
+  /** Also compute the frozen-substitution view (3c) for every table-fed input. */
+  substitution?: boolean;
 }
 
 export interface LisResult {
@@ -33,6 +39,8 @@ export interface LisResult {
   preferences: { name: string; lis: number; lisCi: [number, number] | null; value: number; valueCi: [number, number] | null; leakPairs: number; histPairs: number; timed: boolean }[];
   tables: { name: string; ais: number; aisCi: [number, number] | null; efficiency: Record<string, number | null> }[];
   diagnosis: string[];
+  /** 3c: AUC(M with T_P) - AUC(M with T) for each table-fed input and preference dataset. */
+  substitution?: { input: string; table: string; preference: string; auc: number; aucSubstituted: number; delta: number }[];
   executionProvider: string;
   seconds: number;
 }
@@ -125,10 +133,25 @@ export async function lis(config: RecLensConfig, opts: LisOptions = {}, control?
       const a = gain(2 * prefs.length + k);
       return { name, ais: a.v, aisCi: a.ci, efficiency: Object.fromEntries(preferences.map((p) => [p.name, Math.abs(p.lis) > 1e-12 ? a.v / p.lis : null])) };
     });
+    let substitution: LisResult['substitution'];
+    if (opts.substitution) {
+      substitution = [];
+      const fullAuc = auc(mat.labels, scores);
+      for (const inp of ws.plan.inputs) {
+        if (inp.source.kind !== 'table') continue;
+        for (const p of prefs) {
+          const swapped = substituteTable(inp.source.table, p.leak);
+          const plan = { ...ws.plan, inputs: ws.plan.inputs.map((i) => (i === inp ? { ...i, source: { ...inp.source, table: swapped } } : i)) };
+          const s = await scoreWorkspace({ ...ws, plan } as Workspace, ctx.rs, { limit: opts.limit, batchSize: ctx.batchSize }, control);
+          const a = auc(s.labels, s.scores);
+          substitution.push({ input: inp.name, table: inp.source.table.name, preference: p.name, auc: fullAuc, aucSubstituted: a, delta: a - fullAuc });
+        }
+      }
+    }
     const tEnd = performance.now();
     const result: LisResult = {
       rows: n, fitRows: n - scoreIdx.length, scoreRows: scoreIdx.length, evalStart,
-      baselineProbeAuc: paired.base.auc, preferences, tables, diagnosis: diagnose({ preferences, tables }),
+      baselineProbeAuc: paired.base.auc, preferences, tables, diagnosis: diagnose({ preferences, tables }), substitution,
       executionProvider: ctx.rs.provider, seconds: (tEnd - ctx.started) / 1000,
     };
     const record = buildRunRecord('lis', { ...ctx, rows: n }, { preferences: prefNames, tables: tableNames, bootstrap, limit: opts.limit ?? null }, { totalSeconds: (tEnd - ctx.started) / 1000 }, result);

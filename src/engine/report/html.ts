@@ -40,6 +40,7 @@ ${barChart('LIS (leaked) and honest value (historical) per preference dataset', 
 ${table(['preference data', 'LIS', 'LIS 95%', 'value', 'value 95%'], prefs.map((p) => [p.name, f(p.lis), ci(p.lisCi), f(p.value), ci(p.valueCi)]))}
 ${r.tables.length ? barChart('AIS per embedding table', r.tables.map((t) => ({ label: t.name, value: t.ais, ci: t.aisCi }))) : ''}
 ${r.tables.length ? table(['table', 'AIS', 'AIS 95%', ...prefs.map((p) => `efficiency vs ${p.name}`)], r.tables.map((t) => [t.name, f(t.ais), ci(t.aisCi), ...prefs.map((p) => f(t.efficiency[p.name], 2))])) : ''}
+${r.substitution?.length ? `<h2>Frozen substitution</h2>${table(['input', 'table', 'preference', 'AUC', 'AUC with T_P', 'Δ'], r.substitution.map((x) => [x.input, x.table, x.preference, f(x.auc), f(x.aucSubstituted), f(x.delta)]))}` : ''}
 <h2>Diagnosis</h2><ul>${r.diagnosis.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>`;
 }
 
