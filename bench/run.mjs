@@ -13,7 +13,7 @@ const { openWorkspace } = require('../out/src/engine/workspace.js');
 const { createSession } = require('../out/src/engine/model/session.js');
 const { RemoteSession } = require('../out/src/engine/model/remoteSession.js');
 const { streamBatches } = require('../out/src/engine/data/batches.js');
-const { toFeeds } = require('../out/src/engine/model/infer.js');
+const ort = require('onnxruntime-node');
 const { computeBaseMetrics } = require('../out/src/engine/metrics/baseMetrics.js');
 const { aucFromOrder } = require('../out/src/engine/metrics/auc.js');
 const { argsortFloat32 } = require('../out/src/engine/metrics/argsort.js');
@@ -34,7 +34,7 @@ const ms = await createSession(config.model.path, providers);
 const rows = ws.data.rows;
 const pre = [];
 const stats = { rows: 0, groupKeys: [], missingKeys: {} };
-for await (const b of streamBatches(ws.duck, ws.plan, config.runtime.batchSize, stats)) pre.push(toFeeds(b, ws.plan.inputs));
+for await (const b of streamBatches(ws.duck, ws.plan, config.runtime.batchSize, stats)) pre.push(Object.fromEntries(ws.plan.inputs.map((i) => [i.name, new ort.Tensor(i.dtype, b.feeds.get(i.name), [b.size, ...i.dims])])));
 const bare = [], ours = [];
 for (let r = 0; r < repeats; r++) {
   let t = performance.now();

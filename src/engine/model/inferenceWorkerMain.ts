@@ -1,21 +1,21 @@
 /**
- * Worker-thread side of RemoteSession: owns the onnxruntime session (onnxruntime-node's run() blocks the calling
- * thread, so it must not run on the extension host's main thread) and scores batches it receives.
+ * Worker-thread side of RemoteSession: owns an onnxruntime session (onnxruntime-node's run() blocks the calling
+ * thread, so it must not run on the extension host's main thread) and runs the requests it receives.
  */
 import { parentPort, workerData } from 'worker_threads';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { ProviderName } from '../config/types';
 import { RecLensError } from '../errors';
-import { scoresFromOutput } from './infer';
 import { createSession, ort } from './session';
 
-export interface WorkerInit { modelFile: string; providers: ProviderName[]; threads: number; output: string }
+export interface WorkerInit { model: string | Uint8Array; providers: ProviderName[]; threads: number }
 export interface WorkerFeed { name: string; dtype: string; dims: number[]; data: ArrayBufferView }
-export type WorkerRequest = { id: number; rows: number; feeds: WorkerFeed[] };
+export interface WorkerOutput { type: string; dims: number[]; data: ArrayBufferView }
+export type WorkerRequest = { id: number; feeds: WorkerFeed[]; outputs: string[] };
 export type WorkerError = { name: string; kind?: string; message: string; where?: unknown };
 export type WorkerReply =
   | { type: 'ready'; provider: ProviderName; fallbacks: { provider: string; reason: string }[] }
-  | { type: 'scores'; id: number; scores: Float32Array }
+  | { type: 'outputs'; id: number; outputs: Record<string, WorkerOutput> }
   | { type: 'error'; id: number; error: WorkerError };
 
 function serialise(e: unknown): WorkerError {
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const init = workerData as WorkerInit;
   let session: InferenceSession;
   try {
-    const ms = await createSession(init.modelFile, init.providers, init.threads);
+    const ms = await createSession(init.model, init.providers, init.threads);
     session = ms.session;
     parentPort!.postMessage({ type: 'ready', provider: ms.provider, fallbacks: ms.fallbacks } satisfies WorkerReply);
   } catch (e) {
@@ -41,10 +41,17 @@ async function main(): Promise<void> {
     chain = chain.then(async () => {
       try {
         const feeds: Record<string, Tensor> = {};
-        for (const f of req.feeds) feeds[f.name] = new T(f.dtype as 'float32', f.data as Float32Array, [req.rows, ...f.dims]);
-        const out = await session.run(feeds, [init.output]);
-        const scores = Float32Array.from(scoresFromOutput(out[init.output], init.output, req.rows, init.modelFile));
-        parentPort!.postMessage({ type: 'scores', id: req.id, scores } satisfies WorkerReply, [scores.buffer]);
+        for (const f of req.feeds) feeds[f.name] = new T(f.dtype as 'float32', f.data as Float32Array, f.dims);
+        const out = await session.run(feeds, req.outputs);
+        const outputs: Record<string, WorkerOutput> = {};
+        const transfer: ArrayBuffer[] = [];
+        for (const name of req.outputs) {
+          const t = out[name];
+          const data = (t.data as ArrayBufferView & { slice(): ArrayBufferView }).slice(); // own buffer, transferable
+          outputs[name] = { type: t.type, dims: [...t.dims], data };
+          transfer.push(data.buffer as ArrayBuffer);
+        }
+        parentPort!.postMessage({ type: 'outputs', id: req.id, outputs } satisfies WorkerReply, transfer);
       } catch (e) {
         parentPort!.postMessage({ type: 'error', id: req.id, error: serialise(e) } satisfies WorkerReply);
       }

@@ -1,10 +1,11 @@
-/** An onnxruntime session in a worker thread: batches go over by transfer, scores come back; the caller never blocks. */
+/** An onnxruntime session in a worker thread: inputs go over by transfer, outputs come back; the caller never blocks. */
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { ProviderName } from '../config/types';
 import { RecLensError } from '../errors';
+import { scoresFromOutput } from './infer';
 import type { ProviderFallback } from './session';
-import type { WorkerError, WorkerFeed, WorkerInit, WorkerReply } from './inferenceWorkerMain';
+import type { WorkerError, WorkerFeed, WorkerInit, WorkerOutput, WorkerReply } from './inferenceWorkerMain';
 
 function revive(e: WorkerError): Error {
   if (e.name === 'RecLensError') return new RecLensError((e.kind ?? 'input') as 'input', e.message, (e.where ?? {}) as object);
@@ -13,16 +14,16 @@ function revive(e: WorkerError): Error {
 
 export class RemoteSession {
   private nextId = 0;
-  private readonly pending = new Map<number, { resolve: (s: Float32Array) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (o: Record<string, WorkerOutput>) => void; reject: (e: Error) => void }>();
   private failure: Error | undefined;
 
-  private constructor(private readonly worker: Worker, readonly provider: ProviderName, readonly fallbacks: ProviderFallback[]) {
+  private constructor(private readonly worker: Worker, readonly provider: ProviderName, readonly fallbacks: ProviderFallback[], private readonly output: string, private readonly label: string) {
     worker.on('message', (msg: WorkerReply) => {
       if (msg.type === 'ready') return;
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
-      if (msg.type === 'scores') p.resolve(msg.scores);
+      if (msg.type === 'outputs') p.resolve(msg.outputs);
       else p.reject(revive(msg.error));
     });
     worker.on('error', (e) => this.failAll(e));
@@ -35,13 +36,17 @@ export class RemoteSession {
     this.pending.clear();
   }
 
-  static open(modelFile: string, providers: ProviderName[], threads: number, output: string): Promise<RemoteSession> {
-    const worker = new Worker(path.join(__dirname, 'inferenceWorkerMain.js'), { workerData: { modelFile, providers, threads, output } satisfies WorkerInit });
+  /**
+   * Opens `model` (a file, or ONNX bytes built in code) on the provider chain. `output` names the score output
+   * that run() returns; runOutputs() can ask for any outputs.
+   */
+  static open(model: string | Uint8Array, providers: ProviderName[], threads: number, output: string): Promise<RemoteSession> {
+    const worker = new Worker(path.join(__dirname, 'inferenceWorkerMain.js'), { workerData: { model, providers, threads } satisfies WorkerInit });
     return new Promise((resolve, reject) => {
       const onMessage = (msg: WorkerReply) => {
         worker.off('message', onMessage);
         worker.off('error', onError);
-        if (msg.type === 'ready') resolve(new RemoteSession(worker, msg.provider, msg.fallbacks));
+        if (msg.type === 'ready') resolve(new RemoteSession(worker, msg.provider, msg.fallbacks, output, typeof model === 'string' ? model : 'a RecLens-built ONNX graph'));
         else { void worker.terminate(); reject(msg.type === 'error' ? revive(msg.error) : new Error('unexpected worker reply')); }
       };
       const onError = (e: Error) => { worker.off('message', onMessage); reject(e); };
@@ -50,15 +55,21 @@ export class RemoteSession {
     });
   }
 
-  /** Scores one batch. The feeds' buffers are transferred: the caller must not touch them afterwards. */
-  run(rows: number, feeds: WorkerFeed[]): Promise<Float32Array> {
+  /** Runs the model; feeds' buffers are transferred, so the caller must not touch them afterwards. */
+  runOutputs(feeds: WorkerFeed[], outputs: string[]): Promise<Record<string, WorkerOutput>> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     const transfer = [...new Set(feeds.map((f) => f.data.buffer as ArrayBuffer))];
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, rows, feeds }, transfer);
+      this.worker.postMessage({ id, feeds, outputs }, transfer);
     });
+  }
+
+  /** Scores one batch of `rows` rows: one float per row from the score output. */
+  async run(rows: number, feeds: { name: string; dtype: string; dims: number[]; data: ArrayBufferView }[]): Promise<Float32Array> {
+    const out = await this.runOutputs(feeds.map((f) => ({ ...f, dims: [rows, ...f.dims] })), [this.output]);
+    return scoresFromOutput(out[this.output], this.output, rows, this.label);
   }
 
   async close(): Promise<void> {

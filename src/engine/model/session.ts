@@ -49,7 +49,8 @@ export function providerPrecheck(provider: ProviderName): string | undefined {
   return undefined;
 }
 
-export async function createSession(modelFile: string, providers: ProviderName[], threads = 0): Promise<ModelSession> {
+export async function createSession(model: string | Uint8Array, providers: ProviderName[], threads = 0): Promise<ModelSession> {
+  const modelFile = typeof model === 'string' ? model : 'a RecLens-built ONNX graph';
   const fallbacks: ProviderFallback[] = [];
   const chain = providers.length ? providers : (['cpu'] as ProviderName[]);
   for (const provider of chain) {
@@ -62,7 +63,7 @@ export async function createSession(modelFile: string, providers: ProviderName[]
       // Quiet onnxruntime's own logging for providers that may fail: the failure is recorded, not printed.
       const options: InferenceSession.SessionOptions = { executionProviders: [provider], graphOptimizationLevel: 'all', logSeverityLevel: provider === 'cpu' ? 2 : 4 };
       if (threads > 0) options.intraOpNumThreads = threads;
-      const session = await ort().InferenceSession.create(modelFile, options);
+      const session = typeof model === 'string' ? await ort().InferenceSession.create(model, options) : await ort().InferenceSession.create(model, options);
       return { session, provider, fallbacks };
     } catch (e) {
       fallbacks.push({ provider, reason: nativeReason(e) });
