@@ -4,7 +4,7 @@ import { argsortFloat32 } from '../src/engine/metrics/argsort';
 import { auc, aucFromOrder, gaucFromGroups, groupAucs } from '../src/engine/metrics/auc';
 import { computeBaseMetrics } from '../src/engine/metrics/baseMetrics';
 import { calibration, logloss } from '../src/engine/metrics/loss';
-import { computeBaseMetricsOffThread } from '../src/engine/metrics/offThread';
+import { computeBaseMetricsOffThread } from '../src/engine/compute/offThread';
 import { seededRandom } from '../src/engine/util/random';
 
 const f32 = (a: number[]) => Float32Array.from(a);

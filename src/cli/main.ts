@@ -6,6 +6,7 @@ import type { ProviderName } from '../engine/config/types';
 import { RecLensError, usageError } from '../engine/errors';
 import { ablateCommand, ceilingCommand, lisCommand } from './commands/ablateCommands';
 import { checkCommand } from './commands/check';
+import { alignCommand, embedCommand } from './commands/embeddingCommands';
 import { reportCommand } from './commands/report';
 import { evalCommand } from './commands/evalCommand';
 import { inspectCommand } from './commands/inspect';
@@ -21,6 +22,9 @@ Usage:
                  [--bootstrap B] [--seed S] [--json]      ("b+c": slots ablated together)
   reclens ceiling --config C [--slots a,b] [--candidates K] [--seed S] [--json]
   reclens lis --config C [--preferences p1,p2] [--tables t1,t2] [--substitution] [--bootstrap B] [--seed S] [--json]
+  reclens embed --config C --table T [--method pca|umap] [--sample N] [--k K] [--seed S] [--out coords.parquet] [--json]
+  reclens align --config C --table T [--against T2] [--preferences P] [--codes CODES] [--k K] [--json]
+                (T: a table in reclens.json, or onnx:<initializer> for the ranker's own id embeddings)
   reclens report (--run ID|FILE | --latest) [--config C | --runs-dir D] [--out report.html]
   reclens check --config C [--json]
 
@@ -67,7 +71,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             progress: { type: 'boolean', default: false }, slots: { type: 'string' }, method: { type: 'string' },
             repeats: { type: 'string' }, 'within-group': { type: 'boolean', default: false }, candidates: { type: 'string' },
             preferences: { type: 'string' }, tables: { type: 'string' }, run: { type: 'string' }, latest: { type: 'boolean', default: false },
-            out: { type: 'string' }, substitution: { type: 'boolean', default: false },
+            out: { type: 'string' }, table: { type: 'string' }, against: { type: 'string' }, codes: { type: 'string' },
+            sample: { type: 'string' }, k: { type: 'string' }, substitution: { type: 'boolean', default: false },
           },
         });
       } catch (e) {
@@ -105,6 +110,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         const list = (v?: string) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
         return await lisCommand({ ...common(), preferences: list(values.preferences), tables: list(values.tables), bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 200, substitution: !!values.substitution }, io);
       }
+      case 'embed':
+        return await embedCommand({ ...common(), table: values.table, method: values.method ?? 'pca', sample: intOption(values.sample, 'sample', 3), out: values.out, k: intOption(values.k, 'k', 1) }, io);
+      case 'align':
+        return await alignCommand({ ...common(), table: values.table, against: values.against, preferences: values.preferences, codes: values.codes, k: intOption(values.k, 'k', 1) }, io);
       case 'report':
         return await reportCommand({ config: values.config, run: values.run, latest: !!values.latest, out: values.out, runsDir: values['runs-dir'] }, io);
       case 'check':

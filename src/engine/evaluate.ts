@@ -3,7 +3,7 @@ import type { RecLensConfig } from './config/types';
 import { Batch, StreamStats, streamBatches } from './data/batches';
 import { inputError } from './errors';
 import type { BaseMetrics } from './metrics/baseMetrics';
-import { computeBaseMetricsOffThread } from './metrics/offThread';
+import { computeBaseMetricsOffThread } from './compute/offThread';
 import { RemoteSession } from './model/remoteSession';
 import { JobControl, report, throwIfCancelled } from './progress';
 import { buildRunRecord, toProbabilities } from './job';

@@ -5,7 +5,7 @@
 import type { RecLensConfig } from '../config/types';
 import type { FeedArray } from '../data/batches';
 import { buildRunRecord, JobContext, JobOptions, withJob } from '../job';
-import { pairedMetricsOffThread } from '../metrics/offThread';
+import { pairedMetricsOffThread } from '../compute/offThread';
 import type { Scoring } from '../metrics/paired';
 import type { JobControl } from '../progress';
 import type { RunRecord } from '../runs/runRecord';

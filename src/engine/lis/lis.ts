@@ -6,7 +6,7 @@ import type { RecLensConfig } from '../config/types';
 import { loadTable } from '../data/tables';
 import { inputError, usageError } from '../errors';
 import { buildRunRecord, JobOptions, withJob } from '../job';
-import { pairedMetricsOffThread } from '../metrics/offThread';
+import { pairedMetricsOffThread } from '../compute/offThread';
 import type { Scoring } from '../metrics/paired';
 import { JobControl, report } from '../progress';
 import type { RunRecord } from '../runs/runRecord';

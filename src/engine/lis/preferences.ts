@@ -77,7 +77,7 @@ export async function loadPreference(duck: Duck, config: RecLensConfig, name: st
   const positives = await positivesSql(duck, spec, config, field);
   const sql = `WITH p AS (${positives})
     SELECT a.i AS l, b.i AS r,
-      count(*) FILTER (WHERE greatest(a.t, b.t) < ${start})::DOUBLE AS w_hist, count(*)::DOUBLE AS w_leak
+      count(*) FILTER (WHERE greatest(a.t, b.t) < ${Number.isFinite(start) ? start : "'infinity'::DOUBLE"})::DOUBLE AS w_hist, count(*)::DOUBLE AS w_leak
     FROM p a JOIN p b ON a.u = b.u AND a.i < b.i ${Number.isFinite(window) ? `AND abs(a.t - b.t) <= ${window}` : ''}
     GROUP BY 1, 2`;
   try {
