@@ -99,3 +99,7 @@ else {
   const m = JSON.parse(mem.stdout);
   console.log(`memory     eval of ${m.rows.toLocaleString()} rows: peak RSS ${m.peakRssMiB.toFixed(0)} MiB (RSS ${m.rssBeforeMiB.toFixed(0)} MiB before the run), ${m.seconds.toFixed(2)} s, AUC ${m.auc.toFixed(4)}`);
 }
+
+// 4. Embedding space (PCA, kNN, UMAP), in a fresh process.
+const emb = spawnSync(process.execPath, [`${ROOT}/bench/embedding.mjs`, ...(quick ? ['--quick'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+process.stdout.write(emb.status === 0 ? emb.stdout : `embedding  failed: ${emb.stderr}\n`);
