@@ -84,6 +84,13 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     output.appendLine(`Execution providers: ${picked ? picked.join(' -> ') : 'automatic'}`);
     return runs.providerOverride;
   });
+  register('reclens.showEmbeddingSpace', async (arg?: unknown) => {
+    const { EmbeddingPanel } = await import('./panels/embeddingPanel');
+    const req = await embeddingRequest(arg);
+    if (!req) return undefined;
+    const panel = EmbeddingPanel.show(context.extensionUri, output);
+    return panel.load(req);
+  });
   register('reclens.showOutput', () => output.show());
   register('reclens.refresh', () => onFiles());
   register('reclens.openRun', async (node?: RunNode) => {
@@ -93,6 +100,31 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   const activationMs = performance.now() - t0;
   output.appendLine(`RecLens activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted: inspection only, no model execution'}).`);
   return { runs, workspaceTree, runsTree, status, activationMs };
+}
+
+/** What "Show Embedding Space" should show: from a tree node, a run record, explicit arguments, or by asking. */
+async function embeddingRequest(arg: unknown): Promise<import('./panels/embeddingPanel').EmbeddingRequest | undefined> {
+  const a = arg as { tableName?: string; configUri?: vscode.Uri; record?: { kind: string; config: { file: string }; options: Record<string, unknown> }; tables?: string[]; config?: vscode.Uri; method?: 'pca' | 'umap'; sample?: number } | undefined;
+  if (a?.config && a.tables) return { config: a.config, tables: a.tables, method: a.method ?? 'pca', sample: a.sample };
+  if (a?.record?.kind === 'embed') {
+    const o = a.record.options;
+    return { config: vscode.Uri.file(a.record.config.file), tables: [String(o.table)], method: (o.method as 'pca' | 'umap') ?? 'pca', sample: o.sample as number | undefined };
+  }
+  const config = a?.configUri ?? (await chooseConfig(arg));
+  if (!config) return undefined;
+  let tables = a?.tableName ? [a.tableName] : undefined;
+  if (!tables) {
+    const { requireConfig } = await import('../engine/config/loadConfig');
+    const { inspectModel } = await import('../engine/model/inspect');
+    const cfg = requireConfig(config.fsPath).config;
+    const names = [...Object.keys(cfg.tables), ...inspectModel(cfg.model.path).embeddingTables.map((e) => `onnx:${e.initializer}`)];
+    const picked = await vscode.window.showQuickPick(names.map((label) => ({ label, description: label.startsWith('onnx:') ? 'the ranker\'s own id embedding' : 'table' })), { canPickMany: true, placeHolder: 'One table, or two to compare side by side' });
+    if (!picked?.length) return undefined;
+    tables = picked.slice(0, 2).map((p) => p.label);
+  }
+  const method = a?.method ?? ((await vscode.window.showQuickPick([{ label: 'PCA', detail: 'Exact, fast; linear structure' }, { label: 'UMAP', detail: 'Seeded; local neighbourhoods; large tables are sampled' }], { placeHolder: 'Projection' }))?.label.toLowerCase() as 'pca' | 'umap' | undefined);
+  if (!method) return undefined;
+  return { config, tables, method };
 }
 
 export function deactivate(): void {

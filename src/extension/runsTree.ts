@@ -6,14 +6,28 @@ import { listRunRecords, RunRecord } from '../engine/runs/runRecord';
 import { findConfigs } from './configs';
 import { readSettings } from './settings';
 
+/** One line that says what a run found, per kind of run. */
+export function runLabel(record: RunRecord): string {
+  const r = record.results as Record<string, any>;
+  const f = (x: unknown) => (typeof x === 'number' ? x.toFixed(4) : 'n/a');
+  switch (record.kind) {
+    case 'eval': return `eval · AUC ${f(r.auc)}${r.gauc != null ? ` · GAUC ${f(r.gauc)}` : ''}`;
+    case 'ablate': return `ablate · ${new Set((r.results ?? []).map((x: { slot: string }) => x.slot)).size} slots · AUC ${f(r.baseline?.auc)}`;
+    case 'ceiling': return `ceiling · ${(r.results ?? []).length} slots · AUC ${f(r.results?.[0]?.aucFull)}`;
+    case 'lis': return `lis · ${(r.preferences ?? []).map((p: { name: string; lis: number }) => `LIS ${p.name} ${f(p.lis)}`).join(', ') || `${(r.tables ?? []).length} tables`}`;
+    case 'embed': return `embed · ${r.table} · ${String(r.method).toUpperCase()}`;
+    case 'align': return `align · ${r.table}${r.against ? ` vs ${r.against}` : ''}`;
+    default: return record.kind;
+  }
+}
+
 export class RunNode extends vscode.TreeItem {
   constructor(readonly record: RunRecord, readonly file: string) {
-    const r = record.results as { auc?: number; gauc?: number | null };
-    super(`${record.kind} · AUC ${r.auc?.toFixed(4) ?? 'n/a'}${r.gauc != null ? ` · GAUC ${r.gauc.toFixed(4)}` : ''}`);
+    super(runLabel(record));
     this.description = `${record.executionProvider} · ${new Date(record.createdAt).toLocaleString()}`;
     this.tooltip = new vscode.MarkdownString(`**${record.id}**\n\nconfig \`${record.config.file}\`\n\nseed ${record.seed}, provider ${record.executionProvider}, ${record.data.rows.toLocaleString('en-US')} rows`);
     this.iconPath = new vscode.ThemeIcon('history');
-    this.contextValue = 'run';
+    this.contextValue = `run-${record.kind}`;
     this.resourceUri = vscode.Uri.file(file);
     this.command = { command: 'reclens.openRun', title: 'Open Run Record', arguments: [this] };
   }

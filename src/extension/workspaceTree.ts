@@ -16,8 +16,10 @@ export type NodeKind = 'config' | 'model' | 'data' | 'tables' | 'section' | 'lea
 
 export class TreeNode extends vscode.TreeItem {
   children?: TreeNode[];
+  /** For table nodes: the name "Show Embedding Space" opens (a config table, or onnx:<initializer>). */
+  tableName?: string;
   load?: () => Promise<TreeNode[]>;
-  constructor(label: string, readonly kind: NodeKind, readonly configUri?: vscode.Uri, collapsible = vscode.TreeItemCollapsibleState.None) {
+  constructor(label: string, readonly kind: NodeKind, public configUri?: vscode.Uri, collapsible = vscode.TreeItemCollapsibleState.None) {
     super(label, collapsible);
     this.contextValue = kind;
   }
@@ -55,7 +57,8 @@ function modelChildren(config: RecLensConfig): TreeNode[] {
   const nodes = [inputs, outputs];
   if (m.embeddingTables.length) {
     nodes.push(section('Embedding tables', 'section', vscode.Uri.file(config.file), 'table', async () =>
-      m.embeddingTables.map((e) => leaf(e.initializer, `${e.rows.toLocaleString('en-US')} x ${e.dim}`, 'symbol-array', e.indexedBy.length ? `Indexed by input ${e.indexedBy.join(', ')}` : undefined)), String(m.embeddingTables.length)));
+      m.embeddingTables.map((e) => Object.assign(leaf(e.initializer, `${e.rows.toLocaleString('en-US')} x ${e.dim}`, 'symbol-array', e.indexedBy.length ? `Indexed by input ${e.indexedBy.join(', ')}` : undefined),
+        { contextValue: 'embeddingTable', tableName: `onnx:${e.initializer}`, configUri: vscode.Uri.file(config.file) })), String(m.embeddingTables.length)));
   }
   nodes.push(leaf('Graph', `${m.nodeCount} nodes, ${m.parameterCount.toLocaleString('en-US')} parameters, opset ${m.opsets.map((o) => o.version).join('/')}`, 'type-hierarchy', `producer ${m.producer}`));
   inputs.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
@@ -84,7 +87,7 @@ async function tableChildren(config: RecLensConfig): Promise<TreeNode[]> {
     } catch (e) {
       desc = `unreadable: ${(e as Error).message}`;
     }
-    return leaf(t.name, desc, 'table', t.path);
+    return Object.assign(leaf(t.name, desc, 'table', t.path), { contextValue: 'table', tableName: t.name, configUri: vscode.Uri.file(config.file) });
   });
 }
 
