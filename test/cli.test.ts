@@ -161,7 +161,12 @@ test('check reports positioned problems and exits 2 on errors', async () => {
   const { config } = tinyWorkspace({ configText: '{\n  "model": "model.onnx",\n  "data": { "path": "data.csv", "label": "labl" }\n}' });
   const r = await cli('check', '--config', config, '--json');
   assert.equal(r.code, 2);
-  const p = JSON.parse(r.out).problems[0];
-  assert.match(p.message, /"labl" is not a column/);
+  const problems = JSON.parse(r.out).problems;
+  const p = problems.find((x: { message: string }) => /"labl" is not a column/.test(x.message));
+  assert.equal(p.severity, 'error');
+  assert.ok(problems.some((x: { code: string; message: string }) => x.code === 'unfed-input' && /"dense" is not fed/.test(x.message)), 'all problems, not only the first');
   assert.equal(p.start.line, 3);
+  assert.equal(p.start.column, 42); // the opening quote of "labl"
+  assert.deepEqual(p.fixes[0].edits[0].content, '"label"');
+  assert.ok(problems.some((x: { code: string }) => x.code === 'no-group'));
 });

@@ -11,6 +11,10 @@ export interface ErrorWhere {
   field?: string;
   /** JSON path in the config of the field at fault, so the message can point at its line. */
   path?: (string | number)[];
+  /** A likely intended value for the field (a "did you mean"), offered as a quick fix. */
+  replacement?: string;
+  /** Set when the problem is an unfed model input: the input's name. */
+  unfedInput?: string;
 }
 
 export class RecLensError extends Error {

@@ -1,31 +1,34 @@
-import { loadConfig } from '../../engine/config/loadConfig';
-import { formatProblem, Problem } from '../../engine/config/problems';
-import { RecLensError } from '../../engine/errors';
-import { openWorkspace } from '../../engine/workspace';
+import { checkConfigFile } from '../../engine/check/checkConfig';
+import { formatProblem } from '../../engine/config/problems';
+import { inputError, nativeReason } from '../../engine/errors';
+import { RemoteSession } from '../../engine/model/remoteSession';
 import type { Io } from '../io';
 
+/** Tries to load the model with onnxruntime (CPU); returns why it cannot, or undefined. */
+async function modelLoadProblem(modelFile: string): Promise<string | undefined> {
+  try {
+    const rs = await RemoteSession.open(modelFile, ['cpu'], 1, '');
+    await rs.close();
+    return undefined;
+  } catch (e) {
+    return nativeReason(e);
+  }
+}
+
 /**
- * Validates a config: schema and files first, then (if those pass) opens the model and data to check columns,
- * dtypes and shapes, without running the model. Exits 2 when there are errors.
+ * Lints a config the way the editor does: every problem with file, line and column range, severity and code, and
+ * the quick fixes on offer. Exits 2 when there are errors, so configs can be checked in CI.
  */
 export async function checkCommand(args: { config: string; json: boolean }, io: Io): Promise<number> {
-  const loaded = loadConfig(args.config);
-  const problems: Problem[] = [...loaded.problems];
-  if (loaded.config && !problems.some((p) => p.severity === 'error')) {
-    try {
-      const ws = await openWorkspace(loaded.config);
-      if (!loaded.config.data.group) {
-        problems.push({ severity: 'information', code: 'no-group', message: 'No data.group column: GAUC and group bootstrap are disabled (intervals resample rows).', file: loaded.config.file, ...loaded.locator.rangeOf(['data']), path: ['data'] });
-      }
-      ws.close();
-    } catch (e) {
-      if (!(e instanceof RecLensError)) throw e;
-      const p = e.where.path ?? [];
-      problems.push({ severity: 'error', code: 'workspace', message: e.message, file: loaded.config.file, ...loaded.locator.rangeOf(p), path: p });
-    }
+  let problems;
+  try {
+    problems = await checkConfigFile(args.config, { leakage: true, loadModel: modelLoadProblem });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw inputError(`Config file "${args.config}" cannot be read (ENOENT). Check the path.`, { file: args.config });
+    throw e;
   }
-  if (args.json) io.out(JSON.stringify({ config: loaded.config?.file ?? args.config, problems }, null, 2));
+  if (args.json) io.out(JSON.stringify({ config: args.config, problems }, null, 2));
   else if (problems.length === 0) io.out(`${args.config}: no problems`);
-  else io.out(problems.map(formatProblem).join('\n'));
+  else io.out(problems.map((p) => formatProblem(p) + (p.fixes?.length ? `\n    quick fix: ${p.fixes.map((f) => f.title).join('; ')}` : '')).join('\n'));
   return problems.some((p) => p.severity === 'error') ? 2 : 0;
 }

@@ -6,7 +6,7 @@
 import type { RecLensConfig } from '../config/types';
 import { inputError, RecLensError } from '../errors';
 import type { OnnxValueInfo } from '../model/onnxFile';
-import { suggestion } from '../util/suggest';
+import { closest, suggestion } from '../util/suggest';
 import { arrayWidth, ColumnInfo, listElementType, TypeClass, typeClass } from './describe';
 import { Duck, readExpression, sqlIdent } from './duck';
 import type { LookupTable } from './tables';
@@ -61,7 +61,19 @@ function compatible(dtype: FeedDtype, cls: TypeClass): boolean {
 
 export async function planInputs(
   duck: Duck, config: RecLensConfig, modelInputs: OnnxValueInfo[], columns: ColumnInfo[], tables: Record<string, LookupTable>,
+  /** When given, problems are collected here and planning goes on with the next field (for diagnostics). */
+  collect?: RecLensError[],
 ): Promise<InputPlan> {
+  /** Runs one step; in collect mode a positioned problem is recorded instead of ending the plan. */
+  const step = async (fn: () => Promise<void> | void): Promise<boolean> => {
+    try {
+      await fn();
+      return true;
+    } catch (e) {
+      if (collect && e instanceof RecLensError && e.where.path) { collect.push(e); return false; }
+      throw e;
+    }
+  };
   const file = config.data.path;
   const byName = new Map(columns.map((c) => [c.name, c]));
   const names = columns.map((c) => c.name);
@@ -73,37 +85,44 @@ export async function planInputs(
   };
   const column = (name: string, path: (string | number)[], what: string): ColumnInfo => {
     const c = byName.get(name);
-    if (!c) throw fieldError(config, path, `${what} "${name}" is not a column of ${file}.${suggestion(name, names)}`);
+    if (!c) throw inputError(`${what} "${name}" is not a column of ${file}.${suggestion(name, names)}`, { file: config.file, path, replacement: closest(name, names) });
     return c;
   };
 
   // Label and group first.
-  const label = column(config.data.label, ['data', 'label'], 'Label column');
-  const labelCls = typeClass(label.type);
-  if (labelCls !== 'integer' && labelCls !== 'float' && labelCls !== 'boolean') {
-    throw fieldError(config, ['data', 'label'], `Label column "${label.name}" is ${label.type}; it must hold 0/1 (or true/false). Derive a binary column, e.g. rating >= 4.`);
-  }
-  const labelIndex = add(`CAST(${sqlIdent(label.name)} AS DOUBLE)`);
+  let labelIndex = -1;
+  await step(() => {
+    const label = column(config.data.label, ['data', 'label'], 'Label column');
+    const labelCls = typeClass(label.type);
+    if (labelCls !== 'integer' && labelCls !== 'float' && labelCls !== 'boolean') {
+      throw fieldError(config, ['data', 'label'], `Label column "${label.name}" is ${label.type}; it must hold 0/1 (or true/false). Derive a binary column, e.g. rating >= 4.`);
+    }
+    labelIndex = add(`CAST(${sqlIdent(label.name)} AS DOUBLE)`);
+  });
   let groupIndex: number | undefined;
   if (config.data.group) {
-    const g = column(config.data.group, ['data', 'group'], 'Group column');
-    const cls = typeClass(g.type);
-    groupIndex = add(cls === 'integer' ? `CAST(${sqlIdent(g.name)} AS DOUBLE)` : `CAST(${sqlIdent(g.name)} AS VARCHAR)`);
+    await step(() => {
+      const g = column(config.data.group!, ['data', 'group'], 'Group column');
+      const cls = typeClass(g.type);
+      groupIndex = add(cls === 'integer' ? `CAST(${sqlIdent(g.name)} AS DOUBLE)` : `CAST(${sqlIdent(g.name)} AS VARCHAR)`);
+    });
   }
   for (const key of ['item', 'time'] as const) {
     const name = config.data[key];
-    if (name) column(name, ['data', key], `${key[0].toUpperCase()}${key.slice(1)} column`);
+    if (name) await step(() => { column(name, ['data', key], `${key[0].toUpperCase()}${key.slice(1)} column`); });
   }
 
   const modelNames = modelInputs.map((i) => i.name);
   for (const name of Object.keys(config.inputs)) {
-    if (!modelNames.includes(name)) {
-      throw fieldError(config, ['inputs', name], `"inputs" has an entry for "${name}", but the model has no input of that name.${suggestion(name, modelNames)} Remove the entry or rename it.`);
-    }
+    await step(() => {
+      if (!modelNames.includes(name)) {
+        throw inputError(`"inputs" has an entry for "${name}", but the model has no input of that name.${suggestion(name, modelNames)} Remove the entry or rename it.`, { file: config.file, path: ['inputs', name], replacement: closest(name, modelNames.filter((m) => !(m in config.inputs))) });
+      }
+    });
   }
 
   const inputs: PlannedInput[] = [];
-  for (const mi of modelInputs) {
+  for (const mi of modelInputs) await step(async () => {
     const spec = config.inputs[mi.name];
     const configPath: (string | number)[] = spec ? ['inputs', mi.name] : ['inputs'];
     const dtype = mi.dtype as FeedDtype;
@@ -120,7 +139,7 @@ export async function planInputs(
     if (!spec || spec.kind !== 'table') {
       const cols = !spec ? [mi.name] : spec.kind === 'column' ? [spec.column] : spec.columns;
       if (!spec && !byName.has(mi.name)) {
-        throw fieldError(config, ['inputs'], `Model input "${mi.name}" is not fed: "inputs" has no entry for it and ${file} has no column named "${mi.name}".${suggestion(mi.name, names)} Add an entry under "inputs", e.g. "${mi.name}": { "column": "<column>" }.`);
+        throw inputError(`Model input "${mi.name}" is not fed: "inputs" has no entry for it and ${file} has no column named "${mi.name}".${suggestion(mi.name, names)} Add an entry under "inputs", e.g. "${mi.name}": { "column": "<column>" }.`, { file: config.file, path: ['inputs'], unfedInput: mi.name, replacement: closest(mi.name, names) });
       }
       const aliases: string[] = [];
       dataWidth = 0;
@@ -192,6 +211,6 @@ export async function planInputs(
       throw fieldError(config, configPath, `Model input "${mi.name}" has shape [${shape.join(', ')}], which RecLens cannot fill from ${dataWidth} value(s) per row. Export the model with fixed non-batch dimensions.`);
     }
     inputs.push({ name: mi.name, dtype, dims, width: dataWidth, source, configPath });
-  }
+  });
   return { file, fromClause: from + (config.data.filter ? ` WHERE ${config.data.filter}` : ''), select, inputs, labelIndex, groupIndex, columns };
 }
