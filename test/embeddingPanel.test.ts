@@ -594,8 +594,8 @@ test('the toolkit and the panel run under the host CSP with nothing blocked', as
   const violations = await page.evaluate(() => window.__cspViolations);
   assert.deepEqual(violations, []);
   assert.deepEqual(consoleErrors, []);
-  // The toolkit's shadow-DOM styles applied (a blocked stylesheet would leave the button unstyled).
-  const background = await page.locator('vscode-button', { hasText: 'Reset zoom' }).evaluate((button) => getComputedStyle(button.shadowRoot!.querySelector('.control')!).backgroundColor);
+  // The toolkit's styles applied, themed from VS Code's variables (light again after the reload).
+  const background = await page.locator('vscode-button', { hasText: 'Reset zoom' }).evaluate((button) => getComputedStyle(button).backgroundColor);
   assert.equal(background, 'rgb(229, 229, 229)', 'secondary button background from --vscode-button-secondaryBackground');
 });
 
@@ -623,16 +623,25 @@ test('100k points: time to first draw and to redraw after a zoom step (smoke, ge
       const firstDrawMs = Number(canvas.dataset.drawMs);
       const overlay = document.querySelector('.view-pane svg.overlay')!;
       const box = overlay.getBoundingClientRect();
-      const frames = Number(canvas.dataset.frames);
-      const zoomStart = performance.now();
-      overlay.dispatchEvent(new WheelEvent('wheel', { deltaY: -300, clientX: box.left + box.width / 2, clientY: box.top + box.height / 2, bubbles: true, cancelable: true }));
-      const zoomStep = (await nextFrame(frames)) - zoomStart;
-      return { firstDraw, firstDrawMs, zoomStep, zoomDrawMs: Number(canvas.dataset.drawMs), drawnPoints: canvas.dataset.frames };
+      // Five wheel steps into the densest area; each is timed from the wheel event to its frame on the canvas.
+      const zoomSteps: number[] = [];
+      const zoomDraws: number[] = [];
+      for (let step = 0; step < 5; step++) {
+        const frames = Number(canvas.dataset.frames);
+        const zoomStart = performance.now();
+        overlay.dispatchEvent(new WheelEvent('wheel', { deltaY: -200, clientX: box.left + box.width / 2, clientY: box.top + box.height / 2, bubbles: true, cancelable: true }));
+        zoomSteps.push((await nextFrame(frames)) - zoomStart);
+        zoomDraws.push(Number(canvas.dataset.drawMs));
+      }
+      const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
+      return { firstDraw, firstDrawMs, zoomStep: median(zoomSteps), zoomStepMax: Math.max(...zoomSteps), zoomDrawMs: median(zoomDraws) };
     }, json);
-    const line = `100k points: first draw ${timings.firstDraw.toFixed(0)} ms after the data message (canvas draw ${timings.firstDrawMs.toFixed(0)} ms); zoom step redrawn in ${timings.zoomStep.toFixed(0)} ms (canvas draw ${timings.zoomDrawMs.toFixed(0)} ms)`;
+    const line =
+      `100k points: first draw ${timings.firstDraw.toFixed(0)} ms after the data message (canvas draw ${timings.firstDrawMs.toFixed(0)} ms); ` +
+      `zoom step redrawn in ${timings.zoomStep.toFixed(0)} ms median, ${timings.zoomStepMax.toFixed(0)} ms max (canvas draw ${timings.zoomDrawMs.toFixed(0)} ms median)`;
     t.diagnostic(line);
     console.log(line);
-    assert.ok(timings.firstDraw < 10_000 && timings.zoomStep < 10_000, line);
+    assert.ok(timings.firstDraw < 10_000 && timings.zoomStepMax < 10_000, line);
     const drawn = await canvasColours(big, 0);
     assert.ok(drawn.colours >= 6, `${drawn.colours} colours drawn`);
   } finally {

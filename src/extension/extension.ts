@@ -2,6 +2,9 @@
 import * as vscode from 'vscode';
 import type { ProviderName } from '../engine/config/types';
 import { chooseConfig } from './configs';
+import { ConfigDiagnostics } from './diagnostics';
+import { CONFIG_SELECTOR, ConfigCodeActions, InputHover, SlotCodeLens } from './languageFeatures';
+import type { JobArgs, JobKind } from './runManager';
 import { createConfig, CreateConfigArgs } from './createConfig';
 import { RunManager } from './runManager';
 import { RunNode, RunsTree } from './runsTree';
@@ -10,6 +13,7 @@ import { WorkspaceTree } from './workspaceTree';
 
 export interface RecLensApi {
   runs: RunManager;
+  diagnostics: ConfigDiagnostics;
   workspaceTree: WorkspaceTree;
   runsTree: RunsTree;
   status: ProviderStatus;
@@ -34,6 +38,14 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     vscode.window.registerTreeDataProvider('reclens.workspace', workspaceTree),
     vscode.window.registerTreeDataProvider('reclens.runs', runsTree),
   );
+  const diagnostics = new ConfigDiagnostics(output);
+  const lenses = new SlotCodeLens();
+  context.subscriptions.push(diagnostics,
+    vscode.languages.registerCodeActionsProvider(CONFIG_SELECTOR, new ConfigCodeActions(diagnostics), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite] }),
+    vscode.languages.registerCodeLensProvider(CONFIG_SELECTOR, lenses),
+    vscode.languages.registerHoverProvider(CONFIG_SELECTOR, new InputHover()),
+    runs.onDidFinish(() => { runsTree.refresh(); lenses.refresh(); }),
+  );
   const watcher = vscode.workspace.createFileSystemWatcher('**/{reclens.json,*.reclens.json,.reclens/runs/*.json}');
   const onFiles = () => { workspaceTree.refresh(); runsTree.refresh(); };
   context.subscriptions.push(watcher, watcher.onDidCreate(onFiles), watcher.onDidDelete(onFiles), watcher.onDidChange(onFiles));
@@ -46,6 +58,38 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     const outcome = await runs.evaluate(uri);
     runsTree.refresh();
     return outcome;
+  });
+  const job = (kind: JobKind) => async (arg?: unknown) => {
+    const a = arg as (JobArgs & { configUri?: vscode.Uri }) | undefined;
+    const uri = await chooseConfig(a?.configUri ? a.configUri : arg);
+    if (!uri) return undefined;
+    const outcome = await runs.run(kind, uri, { slots: a?.slots, preferences: a?.preferences, tables: a?.tables, method: a?.method, repeats: a?.repeats, candidates: a?.candidates });
+    runsTree.refresh();
+    return outcome;
+  };
+  register('reclens.runAblation', job('ablate'));
+  register('reclens.runCeiling', job('ceiling'));
+  register('reclens.runLis', job('lis'));
+  register('reclens.exportReport', async (arg?: { record?: import('../engine/runs/runRecord').RunRecord; file?: string; target?: vscode.Uri }) => {
+    const { renderReport } = await import('../engine/report/html');
+    const { listRunRecords } = await import('../engine/runs/runRecord');
+    let record = arg?.record;
+    if (!record) {
+      const uri = await chooseConfig(arg);
+      if (!uri) return undefined;
+      const { requireConfig } = await import('../engine/config/loadConfig');
+      const all = listRunRecords((await import('./settings')).readSettings().runsDir(requireConfig(uri.fsPath).config.dir));
+      const { runLabel } = await import('../engine/runs/summary');
+      const pick = await vscode.window.showQuickPick(all.map((r) => ({ label: runLabel(r), description: r.createdAt, r })), { placeHolder: 'Which run?' });
+      record = pick?.r;
+    }
+    if (!record) return undefined;
+    const target = arg?.target ?? (await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(`reclens-${record.id}.html`), filters: { HTML: ['html'] } }));
+    if (!target) return undefined;
+    const { writeFileAtomic } = await import('../engine/runs/atomicWrite');
+    writeFileAtomic(target.fsPath, renderReport(record));
+    void vscode.window.showInformationMessage(`RecLens: report written to ${vscode.workspace.asRelativePath(target)}`);
+    return target.fsPath;
   });
   register('reclens.cancelRun', () => {
     if (!runs.cancel()) void vscode.window.showInformationMessage('RecLens: no run in progress.');
@@ -99,7 +143,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
 
   const activationMs = performance.now() - t0;
   output.appendLine(`RecLens activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted: inspection only, no model execution'}).`);
-  return { runs, workspaceTree, runsTree, status, activationMs };
+  return { runs, diagnostics, workspaceTree, runsTree, status, activationMs };
 }
 
 /** What "Show Embedding Space" should show: from a tree node, a run record, explicit arguments, or by asking. */

@@ -1,26 +1,55 @@
 /**
- * Runs engine jobs from the editor: one at a time, with a cancellable progress notification, the status bar,
- * the output channel, and a run record written atomically at the end.
+ * Runs engine jobs from the editor (evaluate, ablate, ceiling, LIS): one at a time, with a cancellable progress
+ * notification, the status bar, the output channel, and a run record written atomically at the end.
  */
 import * as vscode from 'vscode';
 import { requireConfig } from '../engine/config/loadConfig';
-import type { ProviderName } from '../engine/config/types';
+import type { ProviderName, RecLensConfig } from '../engine/config/types';
 import { RecLensError } from '../engine/errors';
-import type { EvalResult } from '../engine/evaluate';
+import type { JobControl } from '../engine/progress';
+import type { RunRecord } from '../engine/runs/runRecord';
 import { writeRunRecord } from '../engine/runs/runRecord';
-import { readSettings } from './settings';
+import { runLabel } from '../engine/runs/summary';
+import { readSettings, RunSettings } from './settings';
 import type { ProviderStatus } from './statusBar';
 
-export type EvaluateOutcome =
-  | { status: 'done'; recordFile: string; runId: string; result: EvalResult }
+export type JobKind = 'eval' | 'ablate' | 'ceiling' | 'lis';
+
+export interface JobArgs {
+  slots?: string[];
+  method?: 'mask' | 'permute' | 'both';
+  repeats?: number;
+  candidates?: number;
+  preferences?: string[];
+  tables?: string[];
+}
+
+export type JobOutcome<R = any> =
+  | { status: 'done'; recordFile: string; runId: string; result: R; record: RunRecord<R> }
   | { status: 'cancelled' }
   | { status: 'refused'; reason: string }
   | { status: 'failed'; message: string };
+export type EvaluateOutcome = JobOutcome<import('../engine/evaluate').EvalResult>;
+
+const TITLES: Record<JobKind, string> = { eval: 'evaluating', ablate: 'ablating slots', ceiling: 'slot ceilings', lis: 'LIS and AIS' };
+
+async function startJob(kind: JobKind, config: RecLensConfig, s: RunSettings, providers: ProviderName[] | undefined, args: JobArgs, control: JobControl): Promise<{ result: unknown; record: RunRecord }> {
+  const common = { seed: s.seed, providers, batchSize: s.batchSize };
+  switch (kind) {
+    case 'eval': return (await import('../engine/evaluate')).evaluate(config, { ...common, bootstrap: s.bootstrap }, control);
+    case 'ablate': return (await import('../engine/ablation/ablate')).ablate(config, { ...common, bootstrap: s.bootstrap, slots: args.slots, method: args.method, repeats: args.repeats }, control);
+    case 'ceiling': return (await import('../engine/ablation/ceiling')).ceiling(config, { ...common, slots: args.slots, candidates: args.candidates }, control);
+    case 'lis': return (await import('../engine/lis/lis')).lis(config, { ...common, bootstrap: s.bootstrap, preferences: args.preferences, tables: args.tables }, control);
+  }
+}
 
 export class RunManager implements vscode.Disposable {
   private current: AbortController | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  private readonly finished = new vscode.EventEmitter<RunRecord>();
+  /** Fires with each new run record (panels and views refresh on it). */
+  readonly onDidFinish = this.finished.event;
   /** Set by "Select Execution Provider"; wins over settings and config for this workspace. */
   providerOverride: ProviderName[] | undefined;
 
@@ -43,9 +72,13 @@ export class RunManager implements vscode.Disposable {
     return true;
   }
 
-  async evaluate(configUri: vscode.Uri): Promise<EvaluateOutcome> {
+  evaluate(configUri: vscode.Uri): Promise<EvaluateOutcome> {
+    return this.run('eval', configUri);
+  }
+
+  async run(kind: JobKind, configUri: vscode.Uri, args: JobArgs = {}): Promise<JobOutcome> {
     if (!vscode.workspace.isTrusted) {
-      const reason = 'RecLens does not execute models in an untrusted workspace (an ONNX file and its data can run arbitrary native code paths). Inspection still works. Trust this workspace to evaluate.';
+      const reason = 'RecLens does not execute models in an untrusted workspace (an ONNX file and its data can run arbitrary native code paths). Inspection still works. Trust this workspace to run it.';
       this.output.appendLine(`[refused] ${reason}`);
       void vscode.window.showWarningMessage(reason, 'Manage Workspace Trust').then((pick) => {
         if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
@@ -61,40 +94,40 @@ export class RunManager implements vscode.Disposable {
     this.changed.fire();
     const settings = readSettings();
     const started = Date.now();
-    this.output.appendLine(`[${new Date().toISOString()}] evaluate ${configUri.fsPath}`);
+    this.output.appendLine(`[${new Date().toISOString()}] ${kind} ${configUri.fsPath}${args.slots ? ` slots ${args.slots.join(',')}` : ''}`);
     try {
       const { config } = requireConfig(configUri.fsPath);
       const configSetsProviders = Boolean((config.raw.runtime as { executionProviders?: unknown } | undefined)?.executionProviders);
       const providers = this.providerOverride ?? (configSetsProviders ? undefined : settings.providers);
-      const { evaluate } = await import('../engine/evaluate');
       const run = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'RecLens: evaluating', cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: `RecLens: ${TITLES[kind]}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => ac.abort());
-          let lastPct = 0;
-          return evaluate(config, { seed: settings.seed, bootstrap: settings.bootstrap, providers, batchSize: settings.batchSize }, {
+          let last = '';
+          return startJob(kind, config, settings, providers, args, {
             signal: ac.signal,
             onProgress: (e) => {
-              const pct = e.phase === 'inference' ? Math.floor((90 * e.done) / Math.max(1, e.total)) : e.phase === 'metrics' ? 90 + 10 * (e.done / Math.max(1, e.total)) : 0;
-              if (pct > lastPct) {
-                progress.report({ increment: pct - lastPct, message: `${e.phase} ${e.done.toLocaleString()} / ${e.total.toLocaleString()}` });
-                lastPct = pct;
-                this.status.progress(Math.round(pct), e.phase);
+              const pct = Math.floor((100 * e.done) / Math.max(1, e.total));
+              const msg = `${e.phase} ${pct}%`;
+              if (msg !== last) {
+                last = msg;
+                progress.report({ message: `${e.phase}: ${e.done.toLocaleString()} / ${e.total.toLocaleString()}` });
+                this.status.progress(pct, e.phase);
               }
             },
           });
         },
       );
       const recordFile = writeRunRecord(settings.runsDir(config.dir), run.record);
-      const r = run.result;
-      this.status.setProvider(r.executionProvider, r.providerFallbacks);
-      for (const f of r.providerFallbacks) this.output.appendLine(`  provider ${f.provider} skipped: ${f.reason}`);
-      const summary = `AUC ${r.auc.toFixed(4)}${r.gauc !== null ? ` (GAUC ${r.gauc.toFixed(4)})` : ''} on ${r.rows.toLocaleString('en-US')} rows, provider ${r.executionProvider}`;
-      this.output.appendLine(`  ${summary}; LogLoss ${r.logloss.toFixed(4)}; ${((Date.now() - started) / 1000).toFixed(2)} s; record ${recordFile}`);
+      this.status.setProvider(run.record.executionProvider, run.record.providerFallbacks);
+      for (const f of run.record.providerFallbacks) this.output.appendLine(`  provider ${f.provider} skipped: ${f.reason}`);
+      const summary = kind === 'eval' ? evalSummary(run.result as import('../engine/evaluate').EvalResult) : `${runLabel(run.record)}, provider ${run.record.executionProvider}`;
+      this.output.appendLine(`  ${summary}; ${((Date.now() - started) / 1000).toFixed(2)} s; record ${recordFile}`);
+      this.finished.fire(run.record);
       void vscode.window.showInformationMessage(`RecLens: ${summary}`, 'Open Run Record').then((pick) => {
         if (pick) void vscode.window.showTextDocument(vscode.Uri.file(recordFile));
       });
-      return { status: 'done', recordFile, runId: run.record.id, result: r };
+      return { status: 'done', recordFile, runId: run.record.id, result: run.result, record: run.record };
     } catch (e) {
       this.status.idle();
       if (e instanceof RecLensError && e.kind === 'cancelled') {
@@ -120,5 +153,10 @@ export class RunManager implements vscode.Disposable {
   dispose(): void {
     this.current?.abort();
     this.changed.dispose();
+    this.finished.dispose();
   }
+}
+
+function evalSummary(r: import('../engine/evaluate').EvalResult): string {
+  return `AUC ${r.auc.toFixed(4)}${r.gauc !== null ? ` (GAUC ${r.gauc.toFixed(4)})` : ''} on ${r.rows.toLocaleString('en-US')} rows, provider ${r.executionProvider}`;
 }

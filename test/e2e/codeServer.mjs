@@ -220,13 +220,14 @@ async function startCodeServer(tools, tmp, name, mode) {
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
   let exitInfo;
-  child.on('exit', (code, signal) => (exitInfo = { code, signal }));
+  const exited = new Promise((r) => child.on('exit', (code, signal) => r((exitInfo = { code, signal }))));
   const server = {
     child,
     port,
     url: `http://127.0.0.1:${port}`,
     tail,
     logFile,
+    exited, // resolves with { code, signal } when code-server stops
     async stop() {
       await killGroup(child, `code-server (${name})`);
       logStream.end();
@@ -348,8 +349,14 @@ async function suitePass(tools, tmp, mode) {
   let result;
   try {
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    // fail fast when code-server or the page dies instead of waiting for the timeout
+    const died = new Promise((_, reject) => {
+      server.exited.then((x) => reject(new Error(`code-server exited during the ${mode} pass (${JSON.stringify(x)})`)));
+      page.once('crash', () => reject(new Error(`the browser page crashed during the ${mode} pass`)));
+    });
+    died.catch(() => {});
     result = await withTimeout(
-      exited,
+      Promise.race([exited, died]),
       PASS_TIMEOUT_MS,
       `suite pass "${mode}" timed out after ${PASS_TIMEOUT_MS / 1000} s without codeAutomationExit (raise RECLENS_E2E_PASS_TIMEOUT_S if the suite is just slow)`,
     );
@@ -377,7 +384,7 @@ async function suitePass(tools, tmp, mode) {
   if (!seen.includes(mode)) {
     problems.push(
       seen.length
-        ? `the suite reported RECLENS_SUITE_MODE ${[...new Set(seen)].join(', ')} but this pass opened a ${mode} workspace`
+        ? `the suite reported RECLENS_SUITE_MODE ${[...new Set(seen)].join(', ')} but this pass opened ${mode === "untrusted" ? "an" : "a"} ${mode} workspace`
         : `the suite never logged "RECLENS_SUITE_MODE ${mode}"`,
     );
   } else if (seen.some((s) => s !== mode)) {
@@ -400,9 +407,11 @@ async function uiState(page) {
       const source = txt(el.querySelector('.notification-list-item-source'));
       return { msg, sev, source };
     });
+    // visible text, then the accessible label (which may carry the tooltip) cut to its first line
     const status = [...document.querySelectorAll('.statusbar-item')].map((el) => {
       const a = el.querySelector('a') || el;
-      return [txt(el), el.getAttribute('aria-label') || a.getAttribute('aria-label') || ''].filter(Boolean).join(' | ');
+      const label = (el.getAttribute('aria-label') || a.getAttribute('aria-label') || '').split('\n')[0].trim();
+      return [txt(el), label].filter(Boolean).join(' | ').slice(0, 200);
     });
     const alerts = [...document.querySelectorAll('.monaco-alert')].map(txt).filter(Boolean);
     return { notifications, status, alerts };

@@ -99,6 +99,16 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
       }
     });
 
+    it('Run Ablation from the editor writes an ablate record; the slot CodeLens shows its impact', async () => {
+      const outcome = (await vscode.commands.executeCommand('reclens.runAblation', { configUri: configUri(), slots: ['genres'], method: 'mask' })) as { status: string; result?: { results: { slot: string; deltaAuc: number }[] } };
+      assert.equal(outcome.status, 'done');
+      assert.equal(outcome.result!.results[0].slot, 'genres');
+      const lenses = (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', configUri())) as vscode.CodeLens[];
+      const titles = lenses.map((l) => l.command?.title ?? '');
+      assert.ok(titles.some((t) => t.startsWith(`impact ΔAUC ${outcome.result!.results[0].deltaAuc.toFixed(4)} (mask)`)), titles.join(' | '));
+      assert.ok(titles.includes('Ablate') && titles.includes('Ceiling'));
+    });
+
     it('Select Execution Provider changes the chain the next run uses', async () => {
       const chain = await vscode.commands.executeCommand('reclens.selectExecutionProvider', ['cpu']);
       assert.deepEqual(chain, ['cpu']);
@@ -116,6 +126,43 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
       assert.equal(listRuns().length, before);
     });
   }
+
+  it('a broken config shows its diagnostic inline, and the quick fix resolves it', async () => {
+    const file = path.join(folder(), 'broken.reclens.json');
+    fs.writeFileSync(file, fs.readFileSync(configUri().fsPath, 'utf8').replace('"column": "user_idx"', '"column": "user_idy"'));
+    const uri = vscode.Uri.file(file);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const waitFor = async (pred: (d: vscode.Diagnostic[]) => boolean, what: string) => {
+      for (let i = 0; i < 120; i++) {
+        const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'RecLens');
+        if (pred(d)) return d;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.fail(`timed out waiting for ${what}: ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((x) => x.message))}`);
+    };
+    const diags = await waitFor((d) => d.some((x) => /"user_idy" is not a column/.test(x.message)), 'the diagnostic');
+    const diag = diags.find((x) => /"user_idy"/.test(x.message))!;
+    assert.equal(diag.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(doc.getText(diag.range), '"user_idy"');
+    const actions = (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, diag.range)) as vscode.CodeAction[];
+    const fix = actions.find((a) => a.title === 'Change to "user_idx"');
+    assert.ok(fix?.edit, `quick fixes: ${actions.map((a) => a.title).join(', ')}`);
+    assert.ok(await vscode.workspace.applyEdit(fix!.edit!));
+    await doc.save();
+    await waitFor((d) => !d.some((x) => x.severity === vscode.DiagnosticSeverity.Error), 'the error to clear');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    fs.unlinkSync(file);
+  });
+
+  it('hovering an input shows its ONNX dtype and shape and the column type', async () => {
+    const doc = await vscode.workspace.openTextDocument(configUri());
+    const offset = doc.getText().indexOf('"genres": { "column"');
+    const hovers = (await vscode.commands.executeCommand('vscode.executeHoverProvider', configUri(), doc.positionAt(offset + 2))) as vscode.Hover[];
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+    assert.match(text, /genres.*float32.*\[batch, 20\]/);
+    assert.match(text, /column `genres`: `FLOAT\[\]`/);
+  });
 
   it('Create Config scaffolds a config that validates and lists unmatched inputs as problems', async () => {
     const target = vscode.Uri.file(path.join(folder(), 'scaffold.reclens.json'));
