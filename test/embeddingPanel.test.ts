@@ -310,6 +310,8 @@ interface AxisMap {
 
 /** The data-to-page mapping of a pane's plot, recovered from its drawn axis ticks (positions and labels). */
 async function axisMap(page: Page, pane: number): Promise<AxisMap> {
+  // The plot redraws on the next animation frame after a change: read the axes once that frame has run.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   return page.evaluate((paneIndex) => {
     const plot = document.querySelectorAll('.view-pane')[paneIndex].querySelector('.plot')!;
     const box = plot.querySelector('svg.overlay')!.getBoundingClientRect();
@@ -570,15 +572,22 @@ test('light and dark screenshots; the canvas follows a theme switch', async () =
   await page.screenshot({ path: path.join(RESULTS, 'embedding-panel-dark.png'), fullPage: true });
 });
 
-test('colour-by, search and selection survive hide/show (a reload with the saved state)', async () => {
+test('colour-by, search, selection and zoom survive hide/show (a reload with the saved state)', async () => {
   await page.locator('vscode-dropdown').click();
   await page.locator('vscode-option', { hasText: 'popularity' }).click();
   await page.waitForSelector('.legend .legend-numeric');
   await page.locator('vscode-text-field').locator('input').fill('film 7');
   await page.waitForFunction(() => document.querySelector('.search-status')?.textContent !== '');
+  const plot = (await page.locator('.view-pane:nth-child(1) .plot').boundingBox())!;
+  await page.mouse.move(plot.x + plot.width / 2, plot.y + plot.height / 2);
+  await page.mouse.wheel(0, -300);
+  await page.waitForFunction(() => (JSON.parse(sessionStorage.getItem('reclens.embedding.mockState')!).transform?.[0]?.k ?? 1) > 1);
+  const zoomed = await axisMap(page, 0);
   const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem('reclens.embedding.mockState')!));
   assert.equal(saved.colourBy, 'popularity');
   assert.equal(saved.selectedId, clickedId);
+  assert.equal(saved.search, 'film 7');
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations), [], 'no CSP violation while using the controls (dropdown, text field, buttons)');
 
   await page.reload();
   await deliver(page, fixture.data); // the host resends data when the webview says ready
@@ -588,6 +597,27 @@ test('colour-by, search and selection survive hide/show (a reload with the saved
   await page.waitForSelector(`.view-pane:nth-child(1) .selected-ring g[data-id="${clickedId}"]`);
   assert.match((await page.locator('.view-pane:nth-child(1) .details h3').first().textContent())!, new RegExp(clickedId));
   assert.equal((await neighbourRows(page, 0)).length, K);
+  const restored = await axisMap(page, 0);
+  assert.ok(Math.abs(restored.ax - zoomed.ax) < 0.01 * zoomed.ax && Math.abs(restored.bx - zoomed.bx) < 1 && Math.abs(restored.by - zoomed.by) < 1, 'the zoom is restored');
+});
+
+test('progress and error messages are shown; inconsistent data is reported, not crashed on', async () => {
+  const banner = page.locator('.banner');
+  await page.evaluate(() => window.postMessage({ type: 'progress', message: 'Computing UMAP (2 of 3)…' }, '*'));
+  await banner.waitFor({ state: 'visible' });
+  assert.equal(await banner.getAttribute('role'), 'status');
+  assert.equal(await banner.textContent(), 'Computing UMAP (2 of 3)…');
+  await page.evaluate(() => window.postMessage({ type: 'error', message: 'UMAP failed: out of memory' }, '*'));
+  await page.waitForFunction(() => document.querySelector('.banner')?.getAttribute('role') === 'alert');
+  assert.equal(await banner.textContent(), 'UMAP failed: out of memory');
+
+  const broken: EmbeddingPanelData = { ...fixture.data, views: [{ ...viewA, coords: viewA.coords.subarray(0, 10) }, viewB] };
+  await deliver(page, broken);
+  await page.waitForFunction(() => document.querySelector('.banner')?.textContent?.includes('coords has 10 entries, expected 6000'));
+  assert.equal(await page.locator('.view-pane').count(), 1, 'the consistent view is still shown');
+  await deliver(page, fixture.data);
+  await banner.waitFor({ state: 'hidden' });
+  assert.equal(await page.locator('.view-pane').count(), 2);
 });
 
 test('the toolkit and the panel run under the host CSP with nothing blocked', async () => {

@@ -6,6 +6,7 @@ import type { ProviderName } from '../engine/config/types';
 import { RecLensError, usageError } from '../engine/errors';
 import { ablateCommand, ceilingCommand, lisCommand } from './commands/ablateCommands';
 import { checkCommand } from './commands/check';
+import { compareCommand } from './commands/compare';
 import { alignCommand, embedCommand } from './commands/embeddingCommands';
 import { reportCommand } from './commands/report';
 import { evalCommand } from './commands/evalCommand';
@@ -25,6 +26,7 @@ Usage:
   reclens embed --config C --table T [--method pca|umap] [--sample N] [--k K] [--seed S] [--out coords.parquet] [--json]
   reclens align --config C --table T [--against T2] [--preferences P] [--codes CODES] [--k K] [--json]
                 (T: a table in reclens.json, or onnx:<initializer> for the ranker's own id embeddings)
+  reclens compare --run A --run B [--config C | --runs-dir D] [--bootstrap B] [--json]
   reclens report (--run ID|FILE | --latest) [--config C | --runs-dir D] [--out report.html]
   reclens check --config C [--json]
 
@@ -70,7 +72,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             'batch-size': { type: 'string' }, 'runs-dir': { type: 'string' }, 'no-record': { type: 'boolean', default: false },
             progress: { type: 'boolean', default: false }, slots: { type: 'string' }, method: { type: 'string' },
             repeats: { type: 'string' }, 'within-group': { type: 'boolean', default: false }, candidates: { type: 'string' },
-            preferences: { type: 'string' }, tables: { type: 'string' }, run: { type: 'string' }, latest: { type: 'boolean', default: false },
+            preferences: { type: 'string' }, tables: { type: 'string' }, run: { type: 'string', multiple: true }, latest: { type: 'boolean', default: false },
             out: { type: 'string' }, table: { type: 'string' }, against: { type: 'string' }, codes: { type: 'string' },
             sample: { type: 'string' }, k: { type: 'string' }, substitution: { type: 'boolean', default: false },
           },
@@ -114,8 +116,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await embedCommand({ ...common(), table: values.table, method: values.method ?? 'pca', sample: intOption(values.sample, 'sample', 3), out: values.out, k: intOption(values.k, 'k', 1) }, io);
       case 'align':
         return await alignCommand({ ...common(), table: values.table, against: values.against, preferences: values.preferences, codes: values.codes, k: intOption(values.k, 'k', 1) }, io);
+      case 'compare':
+        return await compareCommand({ runs: values.run ?? [], config: values.config, runsDir: values['runs-dir'], json: !!values.json, bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 200, seed: intOption(values.seed, 'seed') }, io);
       case 'report':
-        return await reportCommand({ config: values.config, run: values.run, latest: !!values.latest, out: values.out, runsDir: values['runs-dir'] }, io);
+        return await reportCommand({ config: values.config, run: values.run?.[0], latest: !!values.latest, out: values.out, runsDir: values['runs-dir'] }, io);
       case 'check':
         if (!values.config) throw usageError('check needs --config <reclens.json>.');
         return await checkCommand({ config: values.config, json: !!values.json }, io);

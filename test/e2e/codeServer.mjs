@@ -11,7 +11,17 @@
 //      test runner's exit code arrives through codeAutomationExit and the suite must log `RECLENS_SUITE_MODE <mode>`.
 //   4. ui: the extension alone (no tests) in a trusted copy; F1 > "RecLens: Evaluate" > Enter, then wait for a
 //      notification containing "AUC" and a status-bar item containing "RecLens" and "cpu"; screenshots of that and
-//      of the RecLens activity-bar view go to test-results/.
+//      of the RecLens activity-bar view go to test-results/ (e2e-evaluate.png, e2e-view.png).
+//
+// Facts found on code-server 4.139.1 (VS Code 1.139.1), which shape the code below:
+//   - The URL payload (extensionDevelopmentPath / extensionTestsPath) is only read when the server runs with
+//     --vscode-option enable-smoke-test-driver (resolveExtensionHostDebugEnvironment: `!isBuilt || enableSmokeTestDriver`).
+//   - In that mode the workbench shows NO notification toasts (NotificationsToasts.addToast skips them); the
+//     notifications still land in the notification center, so the UI check opens it from the status-bar bell.
+//   - Trusted: user setting "security.workspace.trust.enabled": false. Untrusted: a fresh user-data-dir opens a new
+//     folder in restricted mode; "security.workspace.trust.startupPrompt": "never" keeps the trust dialog away.
+//   - Extension-host console.log reaches codeAutomationLog only when extensionTestsPath is set.
+// Logs per phase in test-results/: e2e-<phase>-code-server.log, -browser-console.log, -automation.log, -logs/.
 //
 // Options (flags or environment):
 //   --only=suite|ui|trusted|untrusted   run some phases only (default: all)
@@ -29,7 +39,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { format } from 'node:util';
-import { ensureTools, REPO, log, secs } from './tools.mjs';
+import { ensureTools, cleanNpmEnv, REPO, log, secs } from './tools.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -197,7 +207,7 @@ async function startCodeServer(tools, tmp, name, mode) {
     '--ignore-last-opened',
   ];
   const env = {
-    ...process.env,
+    ...cleanNpmEnv(process.env), // the same environment whether started by `npm run test:e2e` or by hand
     HOME: home,
     XDG_CONFIG_HOME: path.join(home, '.config'),
     XDG_DATA_HOME: path.join(home, '.local', 'share'),

@@ -57,7 +57,21 @@ function pkgVersion(dir) {
   }
 }
 
-async function npmInstall(dir, spec, env) {
+/**
+ * The environment for a nested npm: drop the npm_* / NODE variables an outer `npm run` exports. They are read back as
+ * npm config (npm_config_user_agent names the outer Node 20, and code-server's postinstall checks exactly that).
+ */
+export function cleanNpmEnv(env) {
+  const out = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (/^npm_/i.test(k) || k === 'NODE' || k === 'INIT_CWD') continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+async function npmInstall(dir, spec, baseEnv, extraEnv = {}) {
+  const env = { ...cleanNpmEnv(baseEnv), ...extraEnv };
   mkdirSync(dir, { recursive: true });
   if (!existsSync(path.join(dir, 'package.json'))) {
     writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: path.basename(dir) + '-tool', private: true }, null, 2) + '\n');
@@ -109,12 +123,8 @@ export async function ensureTools() {
   } else {
     log(`installing code-server@${CODE_SERVER_VERSION} into ${CS_DIR} with Node ${v} (takes ~100 s or more) ...`);
     const nodeBinDir = path.dirname(NODE24_BIN);
-    const env = {
-      ...process.env,
-      PATH: `${nodeBinDir}${path.delimiter}${process.env.PATH}`,
-      npm_config_nodedir: NODE_PKG,
-    };
-    await npmInstall(CS_DIR, `code-server@${CODE_SERVER_VERSION}`, env);
+    const env = { ...process.env, PATH: `${nodeBinDir}${path.delimiter}${process.env.PATH}` };
+    await npmInstall(CS_DIR, `code-server@${CODE_SERVER_VERSION}`, env, { npm_config_nodedir: NODE_PKG });
     if (pkgVersion(CS_PKG) !== CODE_SERVER_VERSION || !existsSync(CODE_SERVER_ENTRY)) {
       throw new Error(`code-server ${CODE_SERVER_VERSION} did not install into ${CS_PKG}`);
     }

@@ -11,6 +11,7 @@ import type { JobControl } from '../progress';
 import type { RunRecord } from '../runs/runRecord';
 import { permutation, permutationWithinGroups, seededRandom } from '../util/random';
 import { gatherRows, neutralRow, repeatRow } from './neutral';
+import { rowSegments } from './segments';
 import { AblationTarget, neutralFor, resolveSlots, resolveTargets } from './slots';
 
 export type AblationMethod = 'mask' | 'permute';
@@ -47,6 +48,8 @@ export interface AblationResult {
   executionProvider: string;
   inferencePasses: number;
   seconds: number;
+  /** AUC impact within cold / warm / hot items and users (point estimates; permutations averaged over repeats). */
+  segments?: { name: string; buckets: { bucket: string; rows: number; baselineAuc: number; results: { slot: string; method: AblationMethod; deltaAuc: number }[] }[] }[];
 }
 
 /** A stable small integer from a string, to derive per-target seeds from the run seed. */
@@ -112,8 +115,9 @@ export async function ablate(config: RecLensConfig, opts: AblateOptions = {}, co
       }
     }
     const tInfer = performance.now();
+    const segments = await rowSegments(ctx);
     const paired = await pairedMetricsOffThread({
-      labels: ctx.mat.labels, groups: ctx.mat.groups, groupCount: ctx.mat.groupCount, base, variants, bootstrap, seed: ctx.seed,
+      labels: ctx.mat.labels, groups: ctx.mat.groups, groupCount: ctx.mat.groupCount, base, variants, bootstrap, seed: ctx.seed, segments,
     }, control?.signal);
     const tEnd = performance.now();
     const results: AblationRow[] = paired.variants.map((v, i) => {
@@ -139,6 +143,10 @@ export async function ablate(config: RecLensConfig, opts: AblateOptions = {}, co
       executionProvider: ctx.rs.provider,
       inferencePasses: passes,
       seconds: (tEnd - ctx.started) / 1000,
+      segments: paired.segments?.map((seg) => ({
+        name: seg.name,
+        buckets: seg.buckets.map((b) => ({ bucket: b.bucket, rows: b.rows, baselineAuc: b.baseAuc, results: b.variantAucs.map((a, i) => ({ slot: meta[i].target.name, method: meta[i].method, deltaAuc: b.baseAuc - a })) })),
+      })),
     };
     const record = buildRunRecord('ablate', { ...ctx, rows: ctx.mat.rows },
       { slots: opts.slots ?? null, method, repeats, withinGroup: !!opts.withinGroup, bootstrap, limit: opts.limit ?? null },

@@ -28,9 +28,17 @@ export interface PairedInput {
   variants: Scoring[][];
   bootstrap: number;
   seed: number;
+  /** Row segments (e.g. item popularity buckets): point AUCs are also reported within each bucket. */
+  segments?: { name: string; buckets: string[]; of: Uint8Array }[];
+}
+
+export interface SegmentPoints {
+  name: string;
+  buckets: { bucket: string; rows: number; baseAuc: number; variantAucs: number[] }[];
 }
 
 export interface PairedResult {
+  segments?: SegmentPoints[];
   base: PointMetrics;
   variants: {
     metrics: PointMetrics;
@@ -74,6 +82,20 @@ export function pairedMetrics(input: PairedInput): PairedResult {
       };
     }),
   };
+  if (input.segments) {
+    result.segments = input.segments.map((seg) => ({
+      name: seg.name,
+      buckets: seg.buckets.map((bucket, b) => {
+        const rows: number[] = [];
+        for (let r = 0; r < labels.length; r++) if (seg.of[r] === b) rows.push(r);
+        const sub = (s: Scoring) => {
+          const sc = Float32Array.from(rows, (r) => s.scores[r]);
+          return aucFromOrder(argsortFloat32(sc), sc, Uint8Array.from(rows, (r) => labels[r]));
+        };
+        return { bucket, rows: rows.length, baseAuc: sub(input.base), variantAucs: input.variants.map((reps) => mean(reps.map(sub))) };
+      }),
+    }));
+  }
   const B = input.bootstrap;
   if (B > 0) {
     const rng = seededRandom(input.seed);

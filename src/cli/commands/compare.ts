@@ -1,0 +1,38 @@
+import * as fs from 'fs';
+import { compareRuns } from '../../engine/compare';
+import { requireConfig } from '../../engine/config/loadConfig';
+import { inputError, usageError } from '../../engine/errors';
+import { defaultRunsDir, listRunRecords, RunRecord } from '../../engine/runs/runRecord';
+import { fmt, interval, table } from '../format';
+import type { Io } from '../io';
+
+function findRun(ref: string, dirs: string[]): RunRecord {
+  if (fs.existsSync(ref)) return JSON.parse(fs.readFileSync(ref, 'utf8'));
+  for (const d of dirs) {
+    const hit = listRunRecords(d).find((r) => r.id === ref || r.id.startsWith(ref));
+    if (hit) return hit;
+  }
+  throw inputError(`No run "${ref}" in ${dirs.join(', ') || '(no runs folder: pass --config or --runs-dir)'}.`, {});
+}
+
+export async function compareCommand(args: { runs: string[]; config?: string; runsDir?: string; json: boolean; bootstrap: number; seed?: number }, io: Io): Promise<number> {
+  if (args.runs.length !== 2) throw usageError('compare needs two runs: --run A --run B (ids or record files).');
+  const dirs = [args.runsDir, args.config ? defaultRunsDir(requireConfig(args.config).config.dir) : undefined].filter(Boolean) as string[];
+  const [a, b] = args.runs.map((r) => findRun(r, dirs));
+  const c = await compareRuns(a, b, { bootstrap: args.bootstrap, seed: args.seed });
+  if (args.json) { io.out(JSON.stringify(c, null, 2)); return 0; }
+  const lines = [`RecLens compare: A ${c.a.id} (${c.a.label}) vs B ${c.b.id} (${c.b.label})`];
+  if (c.paired) {
+    const p = c.paired;
+    lines.push(table([
+      ['metric', 'A', 'B', 'B - A', '95% paired interval'],
+      ['AUC', fmt(p.a.auc), fmt(p.b.auc), fmt(p.diff.auc), interval(p.ci?.auc)],
+      ['GAUC', fmt(p.a.gauc), fmt(p.b.gauc), fmt(p.diff.gauc), interval(p.ci?.gauc)],
+      ['LogLoss', fmt(p.a.logloss), fmt(p.b.logloss), fmt(p.diff.logloss), interval(p.ci?.logloss)],
+    ]));
+    lines.push(`  ${c.rows?.toLocaleString('en-US')} rows scored by both models; ${p.bootstrap} replicates by user, seed ${p.seed}`);
+  }
+  if (c.note) lines.push(`  ${c.note}`);
+  io.out(lines.join('\n'));
+  return 0;
+}
