@@ -1,0 +1,69 @@
+/**
+ * Typed messages for the Feature Impact, LIS and Run panels. Result shapes are the engine's own (type-only
+ * imports, erased in the webview bundle), so the panels show exactly what the CLI prints and never compute metrics.
+ */
+import type { AblationResult } from '../engine/ablation/ablate';
+import type { CeilingResult } from '../engine/ablation/ceiling';
+import type { RunComparison } from '../engine/compare';
+import type { LisResult } from '../engine/lis/lis';
+import type { RunRecord } from '../engine/runs/runRecord';
+
+export interface RunRef {
+  runId: string;
+  createdAt: string;
+  seed: number;
+  executionProvider: string;
+}
+
+export interface SlotInfo {
+  name: string;
+  inputs: string[];
+  description?: string;
+}
+
+export interface FeatureImpactData {
+  title: string;
+  configFile: string;
+  slots: SlotInfo[];
+  /** The latest ablation and ceiling runs of this config, if any. */
+  ablation: (AblationResult & RunRef) | null;
+  ceiling: (CeilingResult & RunRef) | null;
+}
+
+export interface LisPanelData {
+  title: string;
+  configFile: string;
+  lis: (LisResult & RunRef) | null;
+}
+
+export interface RunPanelData {
+  title: string;
+  record: RunRecord;
+  /** Present when the user compared this run with another. */
+  comparison?: RunComparison;
+}
+
+export type PanelKind = 'impact' | 'lis' | 'run';
+
+export type HostToPanel =
+  | { type: 'impact'; data: FeatureImpactData }
+  | { type: 'lis'; data: LisPanelData }
+  | { type: 'run'; data: RunPanelData }
+  | { type: 'busy'; message: string | null }
+  | { type: 'error'; message: string };
+
+export type ExportFormat = 'svg' | 'png' | 'csv';
+
+export type PanelToHost =
+  | { type: 'ready' }
+  /** Reveal a slot's entry in reclens.json. */
+  | { type: 'revealSlot'; slot: string }
+  /** Ablate these slots; `together` ablates them as one group ("a+b"). */
+  | { type: 'runAblation'; slots: string[]; together: boolean }
+  | { type: 'runCeiling'; slots: string[] }
+  | { type: 'runLis' }
+  /** Save an exported chart or table: SVG and CSV as text, PNG as bytes. */
+  | { type: 'export'; format: ExportFormat; suggestedName: string; text?: string; bytes?: Uint8Array }
+  /** Ask the host to pick another run and compare it with the one shown. */
+  | { type: 'compareWith' }
+  | { type: 'openRecord'; runId: string };
