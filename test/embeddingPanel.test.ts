@@ -473,7 +473,7 @@ test('clicking a point lists its brute-force cosine neighbours and highlights th
   assert.equal(neighbourRings, K);
 });
 
-test('double-clicking a point asks the host to open it; the neighbour table works from the keyboard', async () => {
+test('double-clicking a point asks the host to open it; the neighbour table and the plot work from the keyboard', async () => {
   const [x, y] = toPage(await axisMap(page, 0), viewA.coords, clicked);
   await page.mouse.dblclick(x, y);
   assert.deepEqual((await posted(page)).at(-1), { type: 'openItem', table: 'item_tower', id: clickedId });
@@ -482,6 +482,18 @@ test('double-clicking a point asks the host to open it; the neighbour table work
   await page.locator('.view-pane:nth-child(1) table.neighbours tbody tr').nth(1).locator('.link-button').focus();
   await page.keyboard.press('Enter');
   await page.waitForFunction((id) => document.querySelector('.view-pane .details h3')?.textContent?.includes(id), second);
+  // The plot itself: + zooms, arrows pan, 0 resets.
+  const start = await axisMap(page, 0);
+  await page.locator('.view-pane:nth-child(1) .plot').focus();
+  await page.keyboard.press('+');
+  const zoomed = await axisMap(page, 0);
+  assert.ok(Math.abs(zoomed.ax / start.ax - 1.5) < 0.01, `+ zooms by 1.5: ${start.ax} -> ${zoomed.ax}`);
+  await page.keyboard.press('ArrowLeft');
+  assert.ok((await axisMap(page, 0)).bx > zoomed.bx + 30, 'ArrowLeft pans');
+  await page.keyboard.press('0');
+  const reset = await axisMap(page, 0);
+  assert.ok(Math.abs(reset.ax - start.ax) < 1e-6 * start.ax && Math.abs(reset.bx - start.bx) < 0.5);
+
   // Back to the clicked point for the rest of the checks.
   await page.mouse.click(x, y);
   await page.waitForFunction((id) => document.querySelector('.view-pane .details h3')?.textContent?.includes(id), clickedId);
