@@ -10,8 +10,11 @@ import { RunManager } from './runManager';
 import { RunNode, RunsTree } from './runsTree';
 import { ProviderStatus } from './statusBar';
 import { WorkspaceTree } from './workspaceTree';
+import { FeaturesTree, SlotNode } from './featuresTree';
+import { readSettings } from './settings';
 
 export interface RecLensApi {
+  features: FeaturesTree;
   runs: RunManager;
   diagnostics: ConfigDiagnostics;
   workspaceTree: WorkspaceTree;
@@ -34,9 +37,11 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   const runs = new RunManager(output, status, context.workspaceState);
   const workspaceTree = new WorkspaceTree();
   const runsTree = new RunsTree();
+  const features = new FeaturesTree();
   context.subscriptions.push(output, status, runs,
     vscode.window.registerTreeDataProvider('reclens.workspace', workspaceTree),
     vscode.window.registerTreeDataProvider('reclens.runs', runsTree),
+    vscode.window.createTreeView('reclens.features', { treeDataProvider: features, canSelectMany: true }),
   );
   const diagnostics = new ConfigDiagnostics(output);
   const lenses = new SlotCodeLens();
@@ -44,7 +49,11 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     vscode.languages.registerCodeActionsProvider(CONFIG_SELECTOR, new ConfigCodeActions(diagnostics), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite] }),
     vscode.languages.registerCodeLensProvider(CONFIG_SELECTOR, lenses),
     vscode.languages.registerHoverProvider(CONFIG_SELECTOR, new InputHover()),
-    runs.onDidFinish(() => { runsTree.refresh(); lenses.refresh(); }),
+    runs.onDidFinish(async () => {
+      runsTree.refresh(); lenses.refresh(); features.refresh();
+      const { ResultPanel } = await import('./panels/resultPanel');
+      for (const p of ResultPanel.all()) p.update();
+    }),
   );
   const watcher = vscode.workspace.createFileSystemWatcher('**/{reclens.json,*.reclens.json,.reclens/runs/*.json}');
   const onFiles = () => { workspaceTree.refresh(); runsTree.refresh(); };
@@ -90,6 +99,61 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     writeFileAtomic(target.fsPath, renderReport(record));
     void vscode.window.showInformationMessage(`RecLens: report written to ${vscode.workspace.asRelativePath(target)}`);
     return target.fsPath;
+  });
+  const showPanel = (kind: 'impact' | 'lis') => async (arg?: unknown) => {
+    const uri = await chooseConfig((arg as { configUri?: vscode.Uri })?.configUri ?? arg);
+    if (!uri) return undefined;
+    const { ResultPanel, featureImpactData, lisData } = await import('./panels/resultPanel');
+    const refresh = () => {
+      try {
+        return kind === 'impact' ? { type: 'impact' as const, data: featureImpactData(uri.fsPath) } : { type: 'lis' as const, data: lisData(uri.fsPath) };
+      } catch (e) {
+        return { type: 'error' as const, message: (e as Error).message };
+      }
+    };
+    return ResultPanel.show(kind, uri.fsPath, kind === 'impact' ? 'RecLens: Feature Impact' : 'RecLens: LIS', context.extensionUri, refresh, uri.fsPath);
+  };
+  register('reclens.showFeatureImpact', showPanel('impact'));
+  register('reclens.showLis', showPanel('lis'));
+  register('reclens.showRun', async (node?: RunNode) => {
+    const { ResultPanel, runPanelTitle } = await import('./panels/resultPanel');
+    const record = node?.record ?? (await pickRun('Which run?'));
+    if (!record) return undefined;
+    return ResultPanel.show('run', record.id, runPanelTitle(record), context.extensionUri, () => ({ type: 'run', data: { title: runPanelTitle(record), record } }), record.config.file);
+  });
+  register('reclens.compareRuns', async (arg?: { a?: import('../engine/runs/runRecord').RunRecord; b?: import('../engine/runs/runRecord').RunRecord }) => {
+    const a = arg?.a ?? (await pickRun('First run (A)'));
+    if (!a) return undefined;
+    const b = arg?.b ?? (await pickRun(`Compare ${a.id} with (B)`, a.id));
+    if (!b) return undefined;
+    const { compareRuns } = await import('../engine/compare');
+    const { ResultPanel, runPanelTitle } = await import('./panels/resultPanel');
+    const comparison = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'RecLens: comparing runs', cancellable: true }, (progress, token) => {
+      const ac = new AbortController();
+      token.onCancellationRequested(() => ac.abort());
+      return compareRuns(a, b, { bootstrap: readSettings().bootstrap }, { signal: ac.signal, onProgress: (e) => progress.report({ message: `${e.phase} ${e.done.toLocaleString()} / ${e.total.toLocaleString()}` }) });
+    }).then((c) => c, (e: Error) => { void vscode.window.showErrorMessage(`RecLens: ${e.message}`); return undefined; });
+    if (!comparison) return undefined;
+    const title = `RecLens compare: ${a.id} vs ${b.id}`;
+    ResultPanel.show('run', `${a.id}|${b.id}`, title, context.extensionUri, () => ({ type: 'run', data: { title: runPanelTitle(a), record: a, comparison } }), a.config.file);
+    return comparison;
+  });
+  register('reclens.revealSlot', async (node?: SlotNode) => {
+    if (node) await (await import('./panels/resultPanel')).revealSlot(node.configUri.fsPath, node.slot);
+  });
+  register('reclens.ablateSlots', async (node?: SlotNode, nodes?: SlotNode[]) => {
+    const chosen = nodes?.length ? nodes : node ? [node] : [];
+    if (!chosen.length) return undefined;
+    const slots = chosen.length > 1 ? [chosen.map((n) => n.slot).join('+')] : [chosen[0].slot];
+    return vscode.commands.executeCommand('reclens.runAblation', { configUri: chosen[0].configUri, slots });
+  });
+  register('reclens.ablateAll', async () => {
+    const uri = features.config ?? (await chooseConfig());
+    return uri ? vscode.commands.executeCommand('reclens.runAblation', { configUri: uri }) : undefined;
+  });
+  register('reclens.selectFeaturesConfig', async () => {
+    const uri = await chooseConfig();
+    if (uri) { features.config = uri; features.refresh(); }
   });
   register('reclens.cancelRun', () => {
     if (!runs.cancel()) void vscode.window.showInformationMessage('RecLens: no run in progress.');
@@ -143,7 +207,16 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
 
   const activationMs = performance.now() - t0;
   output.appendLine(`RecLens activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted: inspection only, no model execution'}).`);
-  return { runs, diagnostics, workspaceTree, runsTree, status, activationMs };
+  return { features, runs, diagnostics, workspaceTree, runsTree, status, activationMs };
+}
+
+/** Picks a run record of any config in the workspace, newest first. */
+async function pickRun(placeHolder: string, exclude?: string): Promise<import('../engine/runs/runRecord').RunRecord | undefined> {
+  const { RunsTree } = await import('./runsTree');
+  const nodes = (await new RunsTree().getChildren()).filter((n) => n.record.id !== exclude);
+  if (nodes.length === 0) { void vscode.window.showInformationMessage('RecLens: no runs yet.'); return undefined; }
+  const pick = await vscode.window.showQuickPick(nodes.map((n) => ({ label: String(n.label), description: String(n.description ?? ''), detail: n.record.id, record: n.record })), { placeHolder });
+  return pick?.record;
 }
 
 /** What "Show Embedding Space" should show: from a tree node, a run record, explicit arguments, or by asking. */

@@ -1,0 +1,56 @@
+/**
+ * The Features view: the slots of the selected config with their latest impact and ceiling; context actions ablate
+ * one slot, the selected slots as a group, or all of them.
+ */
+import * as vscode from 'vscode';
+import { resolveSlots } from '../engine/ablation/slots';
+import { requireConfig } from '../engine/config/loadConfig';
+import { inspectModel } from '../engine/model/inspect';
+import { findConfigs } from './configs';
+import { latestRuns } from './panels/resultPanel';
+
+export class SlotNode extends vscode.TreeItem {
+  constructor(readonly configUri: vscode.Uri, readonly slot: string, description: string, tooltip: string) {
+    super(slot);
+    this.description = description;
+    this.tooltip = tooltip;
+    this.contextValue = 'slot';
+    this.iconPath = new vscode.ThemeIcon('symbol-field');
+    this.command = { command: 'reclens.revealSlot', title: 'Reveal in reclens.json', arguments: [this] };
+  }
+}
+
+export class FeaturesTree implements vscode.TreeDataProvider<SlotNode> {
+  private readonly emitter = new vscode.EventEmitter<SlotNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  /** The config whose slots are shown: the one chosen last, else the first in the workspace. */
+  config: vscode.Uri | undefined;
+
+  refresh(): void { this.emitter.fire(undefined); }
+  getTreeItem(n: SlotNode): vscode.TreeItem { return n; }
+
+  async getChildren(node?: SlotNode): Promise<SlotNode[]> {
+    if (node) return [];
+    const uri = this.config ?? (await findConfigs())[0];
+    if (!uri) return [];
+    try {
+      const { config } = requireConfig(uri.fsPath);
+      const slots = resolveSlots(config, inspectModel(config.model.path).inputs.map((i) => i.name));
+      const runs = latestRuns(uri.fsPath);
+      const ab = runs.find((r) => r.kind === 'ablate')?.results as { results: { slot: string; method: string; deltaAuc: number; ci?: { deltaAuc: [number, number] } }[] } | undefined;
+      const ce = runs.find((r) => r.kind === 'ceiling')?.results as { results: { slot: string; ceiling: number; efficiency: number | null }[] } | undefined;
+      return slots.map((s) => {
+        const mask = ab?.results.find((r) => r.slot === s.name && r.method === 'mask');
+        const perm = ab?.results.find((r) => r.slot === s.name && r.method === 'permute');
+        const c = ce?.results.find((r) => r.slot === s.name);
+        const parts = [mask ? `ΔAUC ${mask.deltaAuc.toFixed(4)}` : perm ? `ΔAUC ${perm.deltaAuc.toFixed(4)} (perm.)` : 'not ablated', c ? `ceiling ${c.ceiling.toFixed(3)}` : ''].filter(Boolean);
+        const tip = [`inputs: ${s.inputs.join(', ')}`, s.description ?? '', mask?.ci ? `mask ΔAUC 95% [${mask.ci.deltaAuc.map((x) => x.toFixed(4)).join(', ')}]` : '', c ? `efficiency ${c.efficiency?.toFixed(2) ?? 'n/a'}` : ''].filter(Boolean).join('\n');
+        return new SlotNode(uri, s.name, parts.join(' · '), tip);
+      });
+    } catch (e) {
+      const n = new SlotNode(uri, 'config has errors', (e as Error).message.split('\n')[0], (e as Error).message);
+      n.contextValue = 'error';
+      return [n];
+    }
+  }
+}

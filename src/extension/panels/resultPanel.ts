@@ -1,0 +1,147 @@
+/**
+ * Host of the Feature Impact, LIS and Run panels (one webview bundle, panels.js). Panels read run records and
+ * ask the engine for nothing but comparisons; they never compute metrics. They refresh when a run finishes.
+ */
+import * as path from 'path';
+import { findNodeAtLocation, parseTree } from 'jsonc-parser';
+import * as vscode from 'vscode';
+import type { FeatureImpactData, HostToPanel, LisPanelData, PanelKind, PanelToHost, RunPanelData, RunRef } from '../../protocol/panels';
+import { requireConfig } from '../../engine/config/loadConfig';
+import { writeFileAtomic } from '../../engine/runs/atomicWrite';
+import { listRunRecords, RunRecord } from '../../engine/runs/runRecord';
+import { runLabel } from '../../engine/runs/summary';
+import { resolveSlots } from '../../engine/ablation/slots';
+import { inspectModel } from '../../engine/model/inspect';
+import { readSettings } from '../settings';
+import { webviewHtml } from './webviewHtml';
+
+const ref = (r: RunRecord): RunRef => ({ runId: r.id, createdAt: r.createdAt, seed: r.seed, executionProvider: r.executionProvider });
+
+export function latestRuns(configFile: string): RunRecord[] {
+  const { config } = requireConfig(configFile);
+  return listRunRecords(readSettings().runsDir(config.dir)).filter((r) => path.resolve(r.config.file) === path.resolve(config.file));
+}
+
+export function featureImpactData(configFile: string): FeatureImpactData {
+  const { config } = requireConfig(configFile);
+  const runs = latestRuns(configFile);
+  const model = inspectModel(config.model.path);
+  const slots = resolveSlots(config, model.inputs.map((i) => i.name)).map((s) => ({ name: s.name, inputs: s.inputs, description: s.description }));
+  const ab = runs.find((r) => r.kind === 'ablate');
+  const ce = runs.find((r) => r.kind === 'ceiling');
+  return {
+    title: `Feature impact: ${config.name ?? path.basename(config.dir)}`, configFile: config.file, slots,
+    ablation: ab ? { ...(ab.results as object), ...ref(ab) } as FeatureImpactData['ablation'] : null,
+    ceiling: ce ? { ...(ce.results as object), ...ref(ce) } as FeatureImpactData['ceiling'] : null,
+  };
+}
+
+export function lisData(configFile: string): LisPanelData {
+  const { config } = requireConfig(configFile);
+  const run = latestRuns(configFile).find((r) => r.kind === 'lis');
+  return { title: `LIS: ${config.name ?? path.basename(config.dir)}`, configFile: config.file, lis: run ? { ...(run.results as object), ...ref(run) } as LisPanelData['lis'] : null };
+}
+
+export class ResultPanel {
+  private static readonly open = new Map<string, ResultPanel>();
+  private last: HostToPanel | undefined;
+  readonly received: PanelToHost[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+
+  private constructor(readonly kind: PanelKind, readonly key: string, private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri,
+    private readonly refresh: () => HostToPanel | undefined, private readonly configFile?: string) {
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'panels.js', 'panels.css', panel.title);
+    this.disposables.push(panel.onDidDispose(() => this.dispose()), panel.webview.onDidReceiveMessage((m: PanelToHost) => void this.onMessage(m)));
+  }
+
+  /** Opens (or reveals) the panel for `key` and shows the data `refresh` builds now and after each run. */
+  static show(kind: PanelKind, key: string, title: string, extensionUri: vscode.Uri, refresh: () => HostToPanel | undefined, configFile?: string): ResultPanel {
+    let p = ResultPanel.open.get(`${kind}:${key}`);
+    if (!p) {
+      const panel = vscode.window.createWebviewPanel(`reclens.${kind}`, title, vscode.ViewColumn.Active, {
+        enableScripts: true,
+        localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'out', 'webview')],
+      });
+      panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'reclens.svg');
+      p = new ResultPanel(kind, key, panel, extensionUri, refresh, configFile);
+      ResultPanel.open.set(`${kind}:${key}`, p);
+    } else p.panel.reveal();
+    p.update();
+    return p;
+  }
+
+  static all(): ResultPanel[] {
+    return [...ResultPanel.open.values()];
+  }
+
+  get lastMessage(): HostToPanel | undefined {
+    return this.last;
+  }
+
+  update(msg = this.refresh()): void {
+    if (!msg) return;
+    this.last = msg;
+    void this.panel.webview.postMessage(msg);
+  }
+
+  busy(message: string | null): void {
+    void this.panel.webview.postMessage({ type: 'busy', message } satisfies HostToPanel);
+  }
+
+  private async onMessage(m: PanelToHost): Promise<void> {
+    this.received.push(m);
+    const configUri = this.configFile ? vscode.Uri.file(this.configFile) : undefined;
+    switch (m.type) {
+      case 'ready': if (this.last) void this.panel.webview.postMessage(this.last); break;
+      case 'revealSlot': if (this.configFile) await revealSlot(this.configFile, m.slot); break;
+      case 'runAblation':
+        this.busy('Ablating...');
+        await vscode.commands.executeCommand('reclens.runAblation', { configUri, slots: m.together ? [m.slots.join('+')] : m.slots });
+        this.busy(null);
+        break;
+      case 'runCeiling':
+        this.busy('Computing ceilings...');
+        await vscode.commands.executeCommand('reclens.runCeiling', { configUri, slots: m.slots });
+        this.busy(null);
+        break;
+      case 'runLis':
+        this.busy('Measuring LIS and AIS...');
+        await vscode.commands.executeCommand('reclens.runLis', { configUri });
+        this.busy(null);
+        break;
+      case 'export': await saveExport(m); break;
+      case 'compareWith': await vscode.commands.executeCommand('reclens.compareRuns', { a: (this.last as { data?: RunPanelData } | undefined)?.data?.record }); break;
+      case 'openRecord': if (this.configFile) {
+        const { config } = requireConfig(this.configFile);
+        await vscode.window.showTextDocument(vscode.Uri.file(path.join(readSettings().runsDir(config.dir), `${m.runId}.json`)));
+      } break;
+    }
+  }
+
+  dispose(): void {
+    ResultPanel.open.delete(`${this.kind}:${this.key}`);
+    for (const d of this.disposables) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+export async function revealSlot(configFile: string, slot: string): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(configFile);
+  const root = parseTree(doc.getText(), [], { allowTrailingComma: true });
+  const node = root && (findNodeAtLocation(root, ['slots', slot]) ?? findNodeAtLocation(root, ['inputs', slot]));
+  const target = node?.parent?.type === 'property' ? node.parent : node;
+  const range = target ? new vscode.Range(doc.positionAt(target.offset), doc.positionAt(target.offset + target.length)) : undefined;
+  await vscode.window.showTextDocument(doc, { selection: range, preview: false });
+}
+
+async function saveExport(m: Extract<PanelToHost, { type: 'export' }>): Promise<void> {
+  const filters: Record<string, string[]> = { svg: ['svg'], png: ['png'], csv: ['csv'] };
+  const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(m.suggestedName), filters: { [m.format.toUpperCase()]: filters[m.format] } });
+  if (!target) return;
+  writeFileAtomic(target.fsPath, m.bytes ? Buffer.from(m.bytes) : m.text ?? '');
+  void vscode.window.showInformationMessage(`RecLens: saved ${vscode.workspace.asRelativePath(target)}`);
+}
+
+export function runPanelTitle(r: RunRecord): string {
+  return `RecLens run: ${runLabel(r)}`;
+}
