@@ -13,8 +13,14 @@ export const W = [0.5, -1.0, 2.0];
 export const B = 0.25;
 export const emb = (item: number) => ((2 * item - 10) + (2 * item + 1 - 10)) / 10; // sum of EMB[item]
 
+const created: string[] = [];
+// Each test file runs in its own process: remove its temp folders when it ends.
+process.on('exit', () => { for (const d of created) fs.rmSync(d, { recursive: true, force: true }); });
+
 export function tempDir(prefix = 'reclens-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(d);
+  return d;
 }
 
 export interface TinyRow { user: number; item: number; d0: number; d1: number; d2: number; label: number }

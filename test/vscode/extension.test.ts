@@ -103,6 +103,7 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
       const outcome = (await vscode.commands.executeCommand('reclens.runAblation', { configUri: configUri(), slots: ['genres'], method: 'mask' })) as { status: string; result?: { results: { slot: string; deltaAuc: number }[] } };
       assert.equal(outcome.status, 'done');
       assert.equal(outcome.result!.results[0].slot, 'genres');
+      await vscode.workspace.openTextDocument(configUri()); // providers run on open text models only
       const lenses = (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', configUri())) as vscode.CodeLens[];
       const titles = lenses.map((l) => l.command?.title ?? '');
       assert.ok(titles.some((t) => t.startsWith(`impact ΔAUC ${outcome.result!.results[0].deltaAuc.toFixed(4)} (mask)`)), titles.join(' | '));

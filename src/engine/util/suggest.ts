@@ -18,7 +18,9 @@ export function closest(name: string, candidates: string[]): string | undefined 
   let bestD = Infinity;
   for (const c of candidates) {
     const d = editDistance(name, c);
-    if (d < bestD) { bestD = d; best = c; }
+    // On equal distance prefer the same length: "user_idy" is a typo of "user_idx" more likely than of "user_id".
+    const better = d < bestD || (d === bestD && best !== undefined && Math.abs(c.length - name.length) < Math.abs(best.length - name.length));
+    if (better) { bestD = d; best = c; }
   }
   if (best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3))) return best;
   // A name that is a prefix or part of another (item -> item_id, user -> user_idx) is a likely intent too.
