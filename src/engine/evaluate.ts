@@ -4,6 +4,7 @@ import { Batch, StreamStats, streamBatches } from './data/batches';
 import { inputError } from './errors';
 import type { BaseMetrics } from './metrics/baseMetrics';
 import { computeBaseMetricsOffThread } from './compute/offThread';
+import { InFlight } from './model/inFlight';
 import { RemoteSession } from './model/remoteSession';
 import { JobControl, report, throwIfCancelled } from './progress';
 import { buildRunRecord, toProbabilities } from './job';
@@ -58,7 +59,7 @@ export async function scoreWorkspace(ws: Workspace, rs: RemoteSession, opts: Eva
   }
   let labels = new Uint8Array(total), scores = new Float32Array(total), groups = ws.plan.groupIndex !== undefined ? new Int32Array(total) : undefined;
   const stats: StreamStats = { rows: 0, groupKeys: [], missingKeys: {} };
-  const inFlight: Promise<void>[] = [];
+  const flight = new InFlight(MAX_IN_FLIGHT);
   const send = (batch: Batch) => rs.run(batch.size, ws.plan.inputs.map((inp) => ({ name: inp.name, dtype: inp.dtype, dims: inp.dims, data: batch.feeds.get(inp.name)! })))
     .then((s) => {
       scores = ensure(scores, batch.start + batch.size, (n) => new Float32Array(n));
@@ -71,14 +72,11 @@ export async function scoreWorkspace(ws: Workspace, rs: RemoteSession, opts: Eva
       labels = ensure(labels, batch.start + batch.size, (n) => new Uint8Array(n));
       labels.set(batch.labels, batch.start);
       if (groups && batch.groups) { groups = ensure(groups, batch.start + batch.size, (n) => new Int32Array(n)); groups.set(batch.groups, batch.start); }
-      if (inFlight.length >= MAX_IN_FLIGHT) await inFlight.shift();
-      const p = send(batch);
-      p.catch(() => undefined); // observed below; avoids an unhandled rejection while it waits in the queue
-      inFlight.push(p);
+      await flight.push(send(batch));
     }
-    for (const p of inFlight.splice(0)) await p;
+    await flight.drain();
   } finally {
-    await Promise.allSettled(inFlight);
+    await flight.settle();
   }
   const n = stats.rows;
   if (n === 0) throw inputError(`No evaluation rows in ${ws.config.data.path}. Point data.path at a file with rows.`, { file: ws.config.data.path, path: ['data', 'path'] });

@@ -7,6 +7,7 @@
 import type { RecLensConfig } from '../config/types';
 import type { FeedArray } from '../data/batches';
 import { buildRunRecord, JobContext, JobOptions, withJob } from '../job';
+import { InFlight } from '../model/inFlight';
 import { auc } from '../metrics/auc';
 import { JobControl, report, throwIfCancelled } from '../progress';
 import type { RunRecord } from '../runs/runRecord';
@@ -68,7 +69,7 @@ async function oracleScores(ctx: JobContext, target: AblationTarget, candidates:
   const { mat, rs } = ctx;
   const rowsPerCall = Math.max(1, Math.floor(ctx.batchSize / k));
   const oracle = new Float32Array(mat.rows);
-  const inFlight: Promise<void>[] = [];
+  const flight = new InFlight();
   try {
     for (let start = 0; start < mat.rows; start += rowsPerCall) {
       throwIfCancelled(ctx.control);
@@ -88,8 +89,7 @@ async function oracleScores(ctx: JobContext, target: AblationTarget, candidates:
         }
         return { name: inp.name, dtype: inp.dtype, dims: inp.dims, data: data as FeedArray };
       });
-      if (inFlight.length >= 2) await inFlight.shift();
-      const p = rs.run(m * k, feeds).then((s) => {
+      await flight.push(rs.run(m * k, feeds).then((s) => {
         for (let r = 0; r < m; r++) {
           const positive = mat.labels[start + r] === 1;
           let best = s[r * k];
@@ -97,13 +97,11 @@ async function oracleScores(ctx: JobContext, target: AblationTarget, candidates:
           oracle[start + r] = best;
         }
         report(ctx.control, { phase: `ceiling ${target.name}`, done: end, total: mat.rows });
-      });
-      p.catch(() => undefined);
-      inFlight.push(p);
+      }));
     }
-    for (const p of inFlight.splice(0)) await p;
+    await flight.drain();
   } finally {
-    await Promise.allSettled(inFlight);
+    await flight.settle();
   }
   return oracle;
 }

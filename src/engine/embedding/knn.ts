@@ -3,6 +3,7 @@
  * execution-provider chain (GPU when there is one). Self matches are dropped.
  */
 import type { ProviderName } from '../config/types';
+import { InFlight } from '../model/inFlight';
 import { RemoteSession } from '../model/remoteSession';
 import { JobControl, report, throwIfCancelled } from '../progress';
 import { buildKnnModel, normaliseRows } from './knnGraph';
@@ -21,13 +22,12 @@ export async function knn(vectors: Float32Array, rows: number, dim: number, k: n
   const k1 = kk - 1;
   const indices = new Uint32Array(rows * k1), cosines = new Float32Array(rows * k1);
   try {
-    const inFlight: Promise<void>[] = [];
+    const flight = new InFlight();
     for (let start = 0; start < rows; start += block) {
       throwIfCancelled(control);
       const end = Math.min(rows, start + block);
       const query = unit.slice(start * dim, end * dim);
-      if (inFlight.length >= 2) await inFlight.shift();
-      const p = rs.runOutputs([{ name: 'query', dtype: 'float32', dims: [end - start, dim], data: query }], ['cosine', 'index']).then((out) => {
+      await flight.push(rs.runOutputs([{ name: 'query', dtype: 'float32', dims: [end - start, dim], data: query }], ['cosine', 'index']).then((out) => {
         const cos = out.cosine.data as Float32Array, idx = out.index.data as BigInt64Array;
         for (let r = start; r < end; r++) {
           let o = 0;
@@ -40,11 +40,9 @@ export async function knn(vectors: Float32Array, rows: number, dim: number, k: n
           }
         }
         report(control, { phase: 'neighbours', done: end, total: rows });
-      });
-      p.catch(() => undefined);
-      inFlight.push(p);
+      }));
     }
-    for (const p of inFlight.splice(0)) await p;
+    await flight.drain();
   } finally {
     await rs.close();
   }

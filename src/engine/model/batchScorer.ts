@@ -2,6 +2,7 @@
 import type { FeedArray } from '../data/batches';
 import type { PlannedInput } from '../data/inputPlan';
 import { JobControl, throwIfCancelled } from '../progress';
+import { InFlight } from './inFlight';
 import type { RemoteSession } from './remoteSession';
 
 /** Builds the values of one input for rows [start, end), as a fresh array (it is transferred to the worker). */
@@ -12,20 +13,17 @@ export async function scoreBatches(
   control?: JobControl, onBatch?: (doneRows: number) => void,
 ): Promise<Float32Array> {
   const scores = new Float32Array(rows);
-  const inFlight: Promise<void>[] = [];
+  const flight = new InFlight();
   try {
     for (let start = 0; start < rows; start += batchSize) {
       throwIfCancelled(control);
       const end = Math.min(rows, start + batchSize);
       const feeds = inputs.map((inp) => ({ name: inp.name, dtype: inp.dtype, dims: inp.dims, data: feed(inp, start, end) }));
-      if (inFlight.length >= 2) await inFlight.shift();
-      const p = rs.run(end - start, feeds).then((s) => { scores.set(s, start); onBatch?.(end); });
-      p.catch(() => undefined);
-      inFlight.push(p);
+      await flight.push(rs.run(end - start, feeds).then((s) => { scores.set(s, start); onBatch?.(end); }));
     }
-    for (const p of inFlight.splice(0)) await p;
+    await flight.drain();
   } finally {
-    await Promise.allSettled(inFlight);
+    await flight.settle();
   }
   return scores;
 }
