@@ -11,6 +11,18 @@ import { parseConfig } from '../../src/engine/config/loadConfig';
 import type { RecLensApi } from '../../src/extension/extension';
 import type { EvaluateOutcome } from '../../src/extension/runManager';
 import type { TreeNode } from '../../src/extension/workspaceTree';
+import type { EmbeddingPanelData } from '../../src/protocol/messages';
+import { EmbeddingPanel } from '../../src/extension/panels/embeddingPanel';
+import { ResultPanel } from '../../src/extension/panels/resultPanel';
+
+/** Waits until a webview's script has loaded (under the strict CSP) and said so. */
+async function webviewReady(received: { type: string }[], what: string): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    if (received.some((m) => m.type === 'ready')) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  assert.fail(`the ${what} webview never reported ready (script blocked or failed to load?)`);
+}
 
 const trusted = vscode.workspace.isTrusted;
 const folder = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
@@ -110,6 +122,18 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
       assert.ok(titles.includes('Ablate') && titles.includes('Ceiling'));
     });
 
+    it('Show Feature Impact shows the latest ablation of the config in its panel', async () => {
+      const panel = (await vscode.commands.executeCommand('reclens.showFeatureImpact', { configUri: configUri() })) as ResultPanel;
+      await webviewReady(panel.received, 'feature impact');
+      const msg = panel.lastMessage;
+      assert.equal(msg?.type, 'impact');
+      if (msg?.type === 'impact') {
+        assert.deepEqual(msg.data.slots.map((x) => x.name), ['user_id', 'item_id', 'genres', 'item_content', 'user_history', 'numeric']);
+        assert.equal(msg.data.ablation?.results[0].slot, 'genres');
+      }
+      panel.dispose();
+    });
+
     it('Select Execution Provider changes the chain the next run uses', async () => {
       const chain = await vscode.commands.executeCommand('reclens.selectExecutionProvider', ['cpu']);
       assert.deepEqual(chain, ['cpu']);
@@ -163,6 +187,20 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
     assert.match(text, /genres.*float32.*\[batch, 20\]/);
     assert.match(text, /column `genres`: `FLOAT\[\]`/);
+  });
+
+  it('Show Embedding Space opens two linked views; the webview loads under its CSP and gets the data', async () => {
+    const data = (await vscode.commands.executeCommand('reclens.showEmbeddingSpace', { config: configUri(), tables: ['content_tfidf', 'content_aligned'], method: 'pca' })) as EmbeddingPanelData;
+    assert.equal(data.views.length, 2);
+    assert.equal(data.views[0].n, 9742);
+    assert.equal(data.views[0].knn.k, 10);
+    assert.equal(data.views[0].explainedVariance?.length, 10);
+    assert.ok(data.views[0].metadata.some((m) => m.name === 'primary_genre' && m.kind === 'category'));
+    assert.ok(data.alignment?.jaccardAtK !== undefined && data.alignment.jaccardAtK > 0 && data.alignment.jaccardAtK < 1);
+    const panel = EmbeddingPanel.active!;
+    await webviewReady(panel.received, 'embedding');
+    assert.equal(panel.lastData, data);
+    panel.dispose();
   });
 
   it('Create Config scaffolds a config that validates and lists unmatched inputs as problems', async () => {

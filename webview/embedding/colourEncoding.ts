@@ -4,7 +4,7 @@
  */
 import { interpolateViridis, schemeTableau10 } from 'd3';
 import type { EmbeddingView, MetadataColumn } from '../../src/protocol/messages';
-import type { Theme } from './theme';
+import type { Theme } from '../shared/theme';
 
 export interface LegendEntry {
   name: string;

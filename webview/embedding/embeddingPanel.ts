@@ -2,7 +2,7 @@
  * The Embedding Space panel: lays out the toolbar, legend and one pane per view, and links the views by item id
  * (selection, hover, lasso region, search). Each pane's plot only reports gestures; this class decides what they mean.
  */
-import type { EmbeddingPanelData, EmbeddingView } from '../../src/protocol/messages';
+import type { EmbeddingPanelData, EmbeddingUiState, EmbeddingView } from '../../src/protocol/messages';
 import { createButton, createDropdown, createProgressRing, createTextField, createToggleButton, type Dropdown, type TextField, type ToggleButton } from '../ui/toolkit';
 import { colourColumns, colourPoints, defaultColourColumn, type ColouredPoints } from './colourEncoding';
 import { composeRegion, renderComposition } from './composition';
@@ -13,8 +13,8 @@ import { neighboursOf, renderNeighbourTable } from './neighbourTable';
 import { ScatterPlot } from './scatterPlot';
 import { searchView } from './search';
 import { alignmentFacts, describeView } from './summary';
-import { readTheme, type Theme } from './theme';
-import type { UiStateStore } from './uiState';
+import { readTheme, type Theme } from '../shared/theme';
+import type { UiStateStore } from '../shared/uiStateStore';
 import { panelProblems, viewProblems } from './validate';
 
 interface Pane {
@@ -57,7 +57,7 @@ export class EmbeddingPanel {
   private highlightedSlot: number | undefined;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(root: HTMLElement, private readonly host: HostChannel, private readonly store: UiStateStore) {
+  constructor(root: HTMLElement, private readonly host: HostChannel, private readonly store: UiStateStore<EmbeddingUiState>) {
     const header = element('header', 'panel-header');
     this.title = element('h1', 'panel-title');
     this.title.textContent = 'Embedding space';

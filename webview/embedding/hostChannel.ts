@@ -1,34 +1,11 @@
-/** The typed boundary to the extension host: VS Code's webview API, acquired once. */
+/** The Embedding Space panel's typed channel to the extension host (the generic part lives in webview/shared). */
 import type { EmbeddingUiState, EmbeddingWebviewToHost, HostToEmbeddingWebview } from '../../src/protocol/messages';
+import { connectToHost as connect, type HostChannel as GenericHostChannel } from '../shared/hostChannel';
 
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): unknown;
-}
-
-declare function acquireVsCodeApi(): VsCodeApi;
-
-export interface HostChannel {
-  post(message: EmbeddingWebviewToHost): void;
-  /** The UI state saved before the webview was last hidden, if any. */
-  savedState(): EmbeddingUiState;
-  saveState(state: EmbeddingUiState): void;
-  onMessage(listener: (message: HostToEmbeddingWebview) => void): void;
-}
+export type HostChannel = GenericHostChannel<EmbeddingWebviewToHost, HostToEmbeddingWebview, EmbeddingUiState>;
 
 export function connectToHost(): HostChannel {
-  const api = acquireVsCodeApi();
-  return {
-    post: (message) => api.postMessage(message),
-    savedState: () => asUiState(api.getState()),
-    saveState: (state) => void api.setState(state),
-    onMessage(listener) {
-      window.addEventListener('message', (event: MessageEvent<unknown>) => {
-        if (isHostMessage(event.data)) listener(event.data);
-      });
-    },
-  };
+  return connect({ isHostMessage, asUiState });
 }
 
 function isHostMessage(value: unknown): value is HostToEmbeddingWebview {

@@ -2,12 +2,12 @@
  * Entry of the Embedding Space webview. Protocol: post `ready`, then render every `data` message (the host resends
  * data on `ready`, so a webview recreated after hide/show comes back with its saved UI state).
  */
-import './cspNonce'; // first: the toolkit reads the nonce as soon as it is imported
+import '../shared/cspNonce'; // first: the toolkit reads the nonce as soon as it is imported
 import { registerToolkit } from '../ui/toolkit';
 import { EmbeddingPanel } from './embeddingPanel';
 import { connectToHost } from './hostChannel';
-import { watchTheme } from './theme';
-import { UiStateStore } from './uiState';
+import { watchTheme } from '../shared/theme';
+import { UiStateStore } from '../shared/uiStateStore';
 
 registerToolkit();
 const host = connectToHost();

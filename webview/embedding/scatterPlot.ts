@@ -11,7 +11,7 @@ import { equalAspectScales, pointRadius, zoomedProjection } from './plotGeometry
 import { PointIndex } from './pointIndex';
 import { ScatterRenderer, type PointStyle, type Projection, type Rect } from './scatterRenderer';
 import { axisTitles } from './summary';
-import type { Theme } from './theme';
+import type { Theme } from '../shared/theme';
 import { Tooltip } from './tooltip';
 
 export interface PlotCallbacks {

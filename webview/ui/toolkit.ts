@@ -5,14 +5,20 @@
  * CSP: the toolkit's styles are constructable stylesheets, which a nonce-only style-src allows. One probe in FAST
  * (focus-visible support) inserts a <style> element when the toolkit module loads, and a nonce-only style-src blocks
  * it unless the page has <meta property="csp-nonce" content="NONCE">; the entry script must publish that meta
- * (see webview/embedding/cspNonce.ts) before this module is imported.
+ * (see webview/shared/cspNonce.ts) before this module is imported.
  */
 import {
   provideVSCodeDesignSystem,
   vsCodeButton,
+  vsCodeCheckbox,
   vsCodeDropdown,
   vsCodeOption,
+  vsCodePanels,
+  vsCodePanelTab,
+  vsCodePanelView,
   vsCodeProgressRing,
+  vsCodeRadio,
+  vsCodeRadioGroup,
   vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
 
@@ -22,7 +28,10 @@ let registered = false;
 export function registerToolkit(): void {
   if (registered) return;
   registered = true;
-  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeProgressRing(), vsCodeTextField());
+  provideVSCodeDesignSystem().register(
+    vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeProgressRing(), vsCodeTextField(),
+    vsCodeCheckbox(), vsCodeRadioGroup(), vsCodeRadio(), vsCodePanels(), vsCodePanelTab(), vsCodePanelView(),
+  );
 }
 
 export interface ButtonOptions {
@@ -145,4 +154,126 @@ export function createProgressRing(): HTMLElement {
   const ring = document.createElement('vscode-progress-ring');
   ring.setAttribute('aria-hidden', 'true');
   return ring;
+}
+
+/** Enables or disables a control made by these helpers (the toolkit's elements read the `disabled` attribute). */
+export function setDisabled(control: HTMLElement, disabled: boolean): void {
+  control.toggleAttribute('disabled', disabled);
+  control.setAttribute('aria-disabled', String(disabled));
+}
+
+export interface Checkbox {
+  element: HTMLElement;
+  checked: boolean;
+}
+
+interface CheckedElement extends HTMLElement {
+  checked: boolean;
+}
+
+/**
+ * A checkbox named by `label`. With `hideLabel` the label is for assistive technology only (e.g. "Select leak" in a
+ * table row): the toolkit overwrites aria-label with the text content when the element connects, so the name must
+ * be the text; the page's stylesheet hides the label part of `vscode-checkbox.label-hidden`.
+ */
+export function createCheckbox(options: { label: string; hideLabel?: boolean; checked?: boolean; onChange: (checked: boolean) => void }): Checkbox {
+  const element = document.createElement('vscode-checkbox') as CheckedElement;
+  element.textContent = options.label;
+  if (options.hideLabel) element.classList.add('label-hidden');
+  if (options.checked) element.setAttribute('checked', '');
+  element.checked = !!options.checked;
+  element.addEventListener('change', () => options.onChange(element.checked));
+  return {
+    element,
+    get checked() {
+      return element.checked;
+    },
+    set checked(next: boolean) {
+      element.checked = next;
+    },
+  };
+}
+
+export interface RadioGroup {
+  element: HTMLElement;
+  readonly value: string;
+}
+
+/** A small set of mutually exclusive choices shown side by side (arrow keys move between them). */
+export function createRadioGroup(options: { label: string; choices: readonly ChoiceOption[]; value: string; onChange: (value: string) => void }): RadioGroup {
+  const element = document.createElement('vscode-radio-group') as ValueElement;
+  element.setAttribute('orientation', 'horizontal');
+  const label = document.createElement('label');
+  label.slot = 'label';
+  label.textContent = options.label;
+  element.appendChild(label);
+  for (const choice of options.choices) {
+    const radio = document.createElement('vscode-radio') as ValueElement;
+    radio.setAttribute('value', choice.value);
+    radio.textContent = choice.label;
+    if (choice.value === options.value) radio.setAttribute('checked', '');
+    element.appendChild(radio);
+  }
+  element.setAttribute('value', options.value);
+  let last = options.value;
+  element.addEventListener('change', (event) => {
+    // Each radio's own change event bubbles here too: answer only the group's, once per new value.
+    if (event.target !== element || !element.value || element.value === last) return;
+    last = element.value;
+    options.onChange(last);
+  });
+  return {
+    element,
+    get value() {
+      return element.value;
+    },
+  };
+}
+
+export interface Tabs {
+  element: HTMLElement;
+  readonly active: string;
+  /** The content element of a tab, to fill. */
+  view(id: string): HTMLElement;
+}
+
+/** Tabs with their views (arrow keys move between tabs); `onChange` gets the id of the tab shown. */
+export function createTabs(options: { ariaLabel: string; tabs: readonly ChoiceOption[]; active: string; onChange: (id: string) => void }): Tabs {
+  const element = document.createElement('vscode-panels');
+  element.setAttribute('aria-label', options.ariaLabel);
+  const views = new Map<string, HTMLElement>();
+  const tabs = options.tabs.map((tab) => {
+    const header = document.createElement('vscode-panel-tab');
+    header.id = `tab-${tab.value}`;
+    header.textContent = tab.label;
+    return header;
+  });
+  const panes = options.tabs.map((tab) => {
+    const pane = document.createElement('vscode-panel-view');
+    pane.id = `view-${tab.value}`;
+    views.set(tab.value, pane);
+    return pane;
+  });
+  element.append(...tabs, ...panes);
+  const active = options.tabs.some((t) => t.value === options.active) ? options.active : options.tabs[0]?.value ?? '';
+  element.setAttribute('activeid', `tab-${active}`);
+  let current = active;
+  element.addEventListener('change', (event) => {
+    const tab = (event as CustomEvent<HTMLElement | undefined>).detail;
+    const id = tab?.id?.replace(/^tab-/, '');
+    if (event.target !== element || !id || id === current) return;
+    current = id;
+    options.onChange(id);
+  });
+  return {
+    element,
+    get active() {
+      return current;
+    },
+    view(id: string) {
+      const pane = views.get(id);
+      if (!pane) throw new Error(`No tab "${id}"`);
+      return pane;
+    },
+  };
 }

@@ -5,7 +5,7 @@ import type { Position } from './problems';
 export class JsonLocator {
   private readonly lineStarts: number[] = [0];
 
-  constructor(private readonly text: string, private readonly root: Node | undefined) {
+  constructor(text: string, private readonly root: Node | undefined) {
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
   }
 

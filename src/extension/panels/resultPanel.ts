@@ -138,7 +138,9 @@ async function saveExport(m: Extract<PanelToHost, { type: 'export' }>): Promise<
   const filters: Record<string, string[]> = { svg: ['svg'], png: ['png'], csv: ['csv'] };
   const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(m.suggestedName), filters: { [m.format.toUpperCase()]: filters[m.format] } });
   if (!target) return;
-  writeFileAtomic(target.fsPath, m.bytes ? Buffer.from(m.bytes) : m.text ?? '');
+  // Typed arrays normally arrive intact; older hosts deliver them as index-keyed objects.
+  const bytes = m.bytes ? (m.bytes instanceof Uint8Array ? m.bytes : Uint8Array.from(Object.values(m.bytes as Record<string, number>))) : undefined;
+  writeFileAtomic(target.fsPath, bytes ? Buffer.from(bytes) : m.text ?? '');
   void vscode.window.showInformationMessage(`RecLens: saved ${vscode.workspace.asRelativePath(target)}`);
 }
 

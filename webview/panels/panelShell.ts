@@ -1,0 +1,83 @@
+/**
+ * The frame every panel kind shares: its title, a progress line for `busy`, an alert line for `error`, and the
+ * content, redrawn from the last data on a theme change (the heat map's colours are computed, not CSS).
+ */
+import type { HostToPanel } from '../../src/protocol/panels';
+import { element } from '../shared/dom';
+import { readTheme } from '../shared/theme';
+import type { UiStateStore } from '../shared/uiStateStore';
+import { createProgressRing } from '../ui/toolkit';
+import { createExporter } from './exporter';
+import type { PanelHost } from './hostChannel';
+import { renderImpactView } from './impactView';
+import { renderLisView } from './lisView';
+import { renderRunView } from './runView';
+import type { PanelsUiState } from './uiState';
+import type { ViewContext } from './viewContext';
+
+export type PanelData = Extract<HostToPanel, { type: 'impact' | 'lis' | 'run' }>;
+
+export class PanelShell {
+  private readonly title = element('h1', 'panel-title', 'RecLens');
+  private readonly busy = element('div', 'status-line busy-line');
+  private readonly error = element('div', 'status-line error-line');
+  private readonly content = element('main', 'panel-content');
+  private current: PanelData | undefined;
+
+  constructor(root: HTMLElement, private readonly host: PanelHost, private readonly store: UiStateStore<PanelsUiState>) {
+    this.busy.setAttribute('role', 'status');
+    this.busy.hidden = true;
+    this.error.setAttribute('role', 'alert');
+    this.error.hidden = true;
+    this.content.append(element('p', 'placeholder', 'Waiting for results…'));
+    root.append(this.title, this.busy, this.error, this.content);
+  }
+
+  show(data: PanelData): void {
+    this.current = data;
+    this.error.hidden = true;
+    this.render();
+  }
+
+  /** Redraws the last data (after a theme change). */
+  refresh(): void {
+    if (this.current) this.render();
+  }
+
+  showBusy(message: string | null): void {
+    this.busy.hidden = message === null;
+    this.busy.replaceChildren(...(message === null ? [] : [createProgressRing(), element('span', 'status-text', message)]));
+  }
+
+  showError(message: string): void {
+    this.error.hidden = false;
+    this.error.replaceChildren(element('span', 'status-text', message));
+  }
+
+  private render(): void {
+    const data = this.current!;
+    const context: ViewContext = { host: this.host, store: this.store, exporter: createExporter(this.host, (message) => this.showError(message)), theme: readTheme() };
+    this.title.textContent = data.data.title;
+    document.title = data.data.title;
+    const scroll = window.scrollY;
+    const view = element('div', `view view-${data.type}`);
+    try {
+      switch (data.type) {
+        case 'impact':
+          renderImpactView(view, data.data, context, { interactive: true });
+          break;
+        case 'lis':
+          renderLisView(view, data.data, context, { interactive: true });
+          break;
+        case 'run':
+          renderRunView(view, data.data, context);
+          break;
+      }
+    } catch (error) {
+      // A malformed message shows what went wrong instead of a blank panel.
+      this.showError(`Could not show these results: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    this.content.replaceChildren(view);
+    window.scrollTo({ top: scroll });
+  }
+}

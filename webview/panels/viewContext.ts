@@ -1,0 +1,22 @@
+/** What every view of the panel needs from outside: the host, the saved UI state, and the exporter. */
+import type { Theme } from '../shared/theme';
+import type { UiStateStore } from '../shared/uiStateStore';
+import type { Exporter } from './exporter';
+import type { PanelHost } from './hostChannel';
+import type { PanelsUiState, SortState } from './uiState';
+
+export interface ViewContext {
+  host: PanelHost;
+  store: UiStateStore<PanelsUiState>;
+  exporter: Exporter;
+  /** Theme colours for what CSS cannot colour (the heat map's scale); views are redrawn when it changes. */
+  theme: Theme;
+}
+
+/** The saved sort of one table, and the callback that saves a new one. */
+export function tableSort(context: ViewContext, tableId: string, fallback?: SortState): { sort?: SortState; onSortChange: (sort: SortState) => void } {
+  return {
+    sort: context.store.current.sorts?.[tableId] ?? fallback,
+    onSortChange: (sort) => context.store.update({ sorts: { ...context.store.current.sorts, [tableId]: sort } }),
+  };
+}
