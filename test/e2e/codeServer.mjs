@@ -428,6 +428,95 @@ async function uiState(page) {
   });
 }
 
+/** F1, type the command's title, Enter: as a person runs a command. Retries while contributions register. */
+async function runFromPalette(page, title) {
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      log(`  ran "${title}" from the command palette`);
+      return;
+    } catch {
+      log(`  "${title}" not in the command palette yet (attempt ${attempt}); retrying`);
+      await page.keyboard.press('Escape');
+      await sleep(3000);
+    }
+  }
+  throw new Error(`the command palette never listed "${title}"`);
+}
+
+/** The webview frame whose #app text satisfies `test` (webviews are nested iframes in the workbench). */
+async function webviewFrame(page, test, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const f of page.frames()) {
+      const text = await f.evaluate(() => document.querySelector('#app')?.textContent ?? null).catch(() => null);
+      if (text !== null && test(text)) return { frame: f, text };
+    }
+    await sleep(500);
+  }
+  return undefined;
+}
+
+/** Runs the Feature Impact and Embedding Space panels from the palette and checks what they draw. */
+async function panelChecks(page, problems) {
+  const slots = ['user_id', 'item_id', 'genres', 'item_content', 'user_history', 'numeric'];
+  await page.keyboard.press('Escape');
+  await runFromPalette(page, 'RecLens: Run Ablation');
+  const deadline = Date.now() + UI_TIMEOUT_MS;
+  let done;
+  while (Date.now() < deadline && !done) {
+    if (!(await page.locator('.notifications-center.visible').count())) await page.locator('[id="status.notifications"]').first().click({ timeout: 5000 }).catch(() => {});
+    done = (await uiState(page)).notifications.find((n) => /ablate ·/.test(n.msg))?.msg;
+    if (!done) await sleep(1000);
+  }
+  if (!done) { problems.push('no "ablate" notification after RecLens: Run Ablation'); return; }
+  log(`  ablation finished: "${done}"`);
+  await page.keyboard.press('Escape');
+  await runFromPalette(page, 'RecLens: Show Feature Impact');
+  const impact = await webviewFrame(page, (t) => slots.every((s) => t.includes(s)) && /impact/i.test(t), UI_TIMEOUT_MS);
+  if (!impact) problems.push('the Feature Impact panel never showed all six slots');
+  else {
+    const rows = await impact.frame.evaluate(() => document.querySelectorAll('table tbody tr').length);
+    log(`  Feature Impact panel shows the six slots (${rows} table rows)`);
+    if (rows < slots.length) problems.push(`the Feature Impact table has ${rows} rows, fewer than the ${slots.length} slots`);
+  }
+  await sleep(1000);
+  await screenshot(page, path.join(RESULTS, 'e2e-feature-impact.png'));
+
+  await runFromPalette(page, 'RecLens: Show Embedding Space');
+  // Table picker (several may be picked): tick content_tfidf, confirm; then PCA.
+  const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'content_tfidf' }).first();
+  await pick.waitFor({ state: 'visible', timeout: 15_000 });
+  await pick.click(); // in a multi-select quick pick, clicking a row toggles its checkbox
+  await page.locator('.quick-input-widget .quick-input-count', { hasText: '1' }).first().waitFor({ state: 'visible', timeout: 5000 }).catch(() => {});
+  await page.keyboard.press('Enter');
+  const pca = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'PCA' }).first();
+  await pca.waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  const emb = await webviewFrame(page, (t) => t.includes('content_tfidf') && /9,742|9742/.test(t), UI_TIMEOUT_MS);
+  if (!emb) problems.push('the Embedding Space panel never showed content_tfidf with its 9,742 points');
+  else {
+    const painted = await emb.frame.evaluate(() => {
+      const c = document.querySelector('canvas');
+      if (!c) return 0;
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const colours = new Set();
+      for (let i = 0; i < d.length; i += 4 * 97) if (d[i + 3] > 0) colours.add(`${d[i] >> 4},${d[i + 1] >> 4},${d[i + 2] >> 4}`);
+      return colours.size;
+    });
+    log(`  Embedding Space panel drew the points (${painted} colours sampled on its canvas)`);
+    if (painted < 3) problems.push(`the Embedding Space canvas looks empty (${painted} colours)`);
+  }
+  await sleep(1000);
+  await screenshot(page, path.join(RESULTS, 'e2e-embedding.png'));
+}
+
 async function uiCheck(tools, tmp) {
   const name = 'ui';
   const t0 = Date.now();
@@ -456,26 +545,9 @@ async function uiCheck(tools, tmp) {
     // give the extension host a moment to register contributions, then run the command as a person would
     await sleep(2000);
     await page.locator('.monaco-workbench .part.editor').first().click({ position: { x: 200, y: 200 } }).catch(() => {});
-    let picked = false;
-    for (let attempt = 1; attempt <= 5 && !picked; attempt++) {
-      await page.keyboard.press('F1');
-      const input = page.locator('.quick-input-widget .quick-input-box input');
-      await input.waitFor({ state: 'visible', timeout: 10_000 });
-      await input.fill('>RecLens: Evaluate');
-      const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'RecLens: Evaluate' }).first();
-      try {
-        await row.waitFor({ state: 'visible', timeout: 10_000 });
-        picked = true;
-      } catch {
-        log(`  "RecLens: Evaluate" not in the command palette yet (attempt ${attempt}); retrying`);
-        await page.keyboard.press('Escape');
-        await sleep(3000);
-      }
-    }
-    if (!picked) throw new Error('the command palette never listed "RecLens: Evaluate"');
+    await runFromPalette(page, 'RecLens: Evaluate');
     const tCmd = Date.now();
-    await page.keyboard.press('Enter');
-    log('  ran "RecLens: Evaluate" from the command palette');
+
 
     // The payload (extensionDevelopmentPath) is only honoured with enable-smoke-test-driver, and in that mode the
     // workbench shows no notification toasts (NotificationsToasts.addToast skips them); the notifications still go to
@@ -549,6 +621,7 @@ async function uiCheck(tools, tmp) {
       problems.push(`the RecLens activity-bar view did not open with a "Workspace" pane: ${e.message.split('\n')[0]}`);
       await screenshot(page, path.join(RESULTS, 'e2e-view-failure.png'));
     }
+    await panelChecks(page, problems);
   } catch (e) {
     problems.push(e.message.split('\n')[0]);
     await screenshot(page, path.join(RESULTS, 'e2e-ui-failure.png'));
