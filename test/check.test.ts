@@ -119,3 +119,21 @@ test('check: table keys missing from the table, and preference windows', async (
   assert.equal(untimed.severity, 'warning');
   assert.equal(untimed.start.line, lineOf(text, '"untimed"'));
 });
+
+test('check: a model that parses but that onnxruntime cannot load reports onnxruntime\'s reason', async () => {
+  const { ProtoWriter } = await import('../src/engine/model/protobufWriter');
+  const { modelLoadProblem } = await import('../src/engine/check/modelLoad');
+  const vi = (name: string) => new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, new ProtoWriter().varint(1, 1)
+    .message(2, new ProtoWriter().message(1, new ProtoWriter().string(2, 'batch')).message(1, new ProtoWriter().varint(1, 3)))));
+  const graph = new ProtoWriter().message(1, new ProtoWriter().string(1, 'dense').string(2, 'prob').string(3, 'n').string(4, 'NotARealOperator'))
+    .string(2, 'g').message(11, vi('dense')).message(12, vi('prob'));
+  const bytes = new ProtoWriter().varint(1, 8).message(7, graph).message(8, new ProtoWriter().string(1, '').varint(2, 13)).finish();
+  const { dir, config, text } = workspace(base({ inputs: { dense: { columns: ['d0', 'd1', 'd2'] } } }));
+  fs.writeFileSync(path.join(dir, 'model.onnx'), bytes);
+  const ps = await checkConfigText(text, config, { loadModel: modelLoadProblem });
+  const p = ps.find((x) => x.code === 'model-load');
+  assert.ok(p, JSON.stringify(ps.map((x) => x.message)));
+  assert.equal(p.severity, 'error');
+  assert.match(p.message, /onnxruntime cannot load .*model\.onnx: .*NotARealOperator/);
+  assert.equal(p.start.line, lineOf(text, '"model"'));
+});

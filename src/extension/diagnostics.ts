@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CheckedProblem } from '../engine/check/checkConfig';
+import { modelLoadProblem } from '../engine/check/modelLoad';
 import type { Fix } from '../engine/check/fixes';
 import type { Severity } from '../engine/config/problems';
 import { isConfigFile } from './configs';
@@ -75,14 +76,17 @@ export class ConfigDiagnostics implements vscode.Disposable {
     const version = doc.version;
     const { checkConfigText, sortProblems } = await import('../engine/check/checkConfig');
     try {
-      const fast = await checkConfigText(text, doc.uri.fsPath, { signal: ac.signal });
+      // Loading the model with onnxruntime (in a worker) finds what parsing cannot, e.g. unsupported operators;
+      // only in trusted workspaces, like everything that hands the model to onnxruntime.
+      const loadModel = vscode.workspace.isTrusted ? modelLoadProblem : undefined;
+      const fast = await checkConfigText(text, doc.uri.fsPath, { signal: ac.signal, loadModel });
       if (ac.signal.aborted || doc.version !== version) return;
       const cacheKey = this.leakageKey(doc.uri.fsPath, text, fast);
       const cached = cacheKey ? this.leakageCache.get(cacheKey) : undefined;
       this.publish(doc, sortProblems([...fast, ...(cached ?? [])]));
       if (!cacheKey || cached || fast.some((p) => p.severity === 'error')) return;
       // Background: the leakage scan on a sample of rows.
-      const full = await checkConfigText(text, doc.uri.fsPath, { leakage: true, signal: ac.signal });
+      const full = await checkConfigText(text, doc.uri.fsPath, { leakage: true, signal: ac.signal, loadModel });
       if (ac.signal.aborted || doc.version !== version) return;
       const leakage = full.filter((p) => p.code === 'target-leakage');
       this.leakageCache.set(cacheKey, leakage);

@@ -32,7 +32,7 @@
 //   RECLENS_E2E_PASS_TIMEOUT_S  per suite pass (default 300);  RECLENS_E2E_UI_TIMEOUT_S  per UI wait (default 90)
 //   RECLENS_E2E_HEADFUL=1   show the browser (needs a display)
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream, readdirSync } from 'node:fs';
+import { readFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream, readdirSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -517,6 +517,32 @@ async function panelChecks(page, problems) {
   await screenshot(page, path.join(RESULTS, 'e2e-embedding.png'));
 }
 
+/** A misspelt column in a config shows up in the Problems panel once the file is open, as a person would see it. */
+async function problemsCheck(page, folder, problems) {
+  const good = readFileSync(path.join(folder, 'reclens.json'), 'utf8');
+  writeFileSync(path.join(folder, 'broken.reclens.json'), good.replace('"column": "user_idx"', '"column": "user_idy"'));
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill('broken.reclens.json');
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'broken.reclens.json' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await runFromPalette(page, 'Problems: Focus on Problems View');
+  const deadline = Date.now() + UI_TIMEOUT_MS;
+  let row;
+  while (Date.now() < deadline && !row) {
+    row = await page.evaluate(() => [...document.querySelectorAll('.markers-panel .monaco-list-row')].map((r) => (r.textContent ?? '').replace(/\s+/g, ' ').trim()).find((t) => t.includes('user_idy')));
+    if (!row) await sleep(500);
+  }
+  if (row) log(`  Problems panel: ${row.slice(0, 160)}`);
+  else problems.push('the misspelt column never appeared in the Problems panel');
+  // reclens.json is JSONC: its comments must not be reported as JSON errors.
+  const commentErrors = await page.evaluate(() => [...document.querySelectorAll('.markers-panel .monaco-list-row')].filter((r) => /Comments are not permitted/.test(r.textContent ?? '')).length);
+  if (commentErrors) problems.push(`the Problems panel reports ${commentErrors} "Comments are not permitted in JSON" errors: reclens.json is not opened as JSONC`);
+  await screenshot(page, path.join(RESULTS, 'e2e-problems.png'));
+}
+
 async function uiCheck(tools, tmp) {
   const name = 'ui';
   const t0 = Date.now();
@@ -622,6 +648,7 @@ async function uiCheck(tools, tmp) {
       await screenshot(page, path.join(RESULTS, 'e2e-view-failure.png'));
     }
     await panelChecks(page, problems);
+    await problemsCheck(page, folder, problems);
   } catch (e) {
     problems.push(e.message.split('\n')[0]);
     await screenshot(page, path.join(RESULTS, 'e2e-ui-failure.png'));

@@ -1,19 +1,8 @@
 import { checkConfigFile } from '../../engine/check/checkConfig';
 import { formatProblem } from '../../engine/config/problems';
-import { inputError, nativeReason } from '../../engine/errors';
-import { RemoteSession } from '../../engine/model/remoteSession';
+import { modelLoadProblem } from '../../engine/check/modelLoad';
+import { inputError } from '../../engine/errors';
 import type { Io } from '../io';
-
-/** Tries to load the model with onnxruntime (CPU); returns why it cannot, or undefined. */
-async function modelLoadProblem(modelFile: string): Promise<string | undefined> {
-  try {
-    const rs = await RemoteSession.open(modelFile, ['cpu'], 1, '');
-    await rs.close();
-    return undefined;
-  } catch (e) {
-    return nativeReason(e);
-  }
-}
 
 /**
  * Lints a config the way the editor does: every problem with file, line and column range, severity and code, and

@@ -32,6 +32,21 @@ export interface CheckOptions {
   loadModel?: (modelFile: string) => Promise<string | undefined>;
 }
 
+/**
+ * Model structure and data columns, read once per file version (size + mtime): diagnostics re-run on every edit,
+ * and re-reading a large model or re-scanning a data file each time would make typing in the config slow.
+ */
+const cache = new Map<string, { key: string; value: unknown }>();
+async function cached<T>(kind: string, file: string, read: () => Promise<T> | T): Promise<T> {
+  const st = fs.statSync(file);
+  const key = `${st.size}:${st.mtimeMs}`;
+  const hit = cache.get(`${kind}:${file}`);
+  if (hit?.key === key) return hit.value as T;
+  const value = await read();
+  cache.set(`${kind}:${file}`, { key, value });
+  return value;
+}
+
 export async function checkConfigText(text: string, file: string, opts: CheckOptions = {}): Promise<CheckedProblem[]> {
   const loaded = parseConfig(text, file);
   const problems: CheckedProblem[] = [...loaded.problems];
@@ -53,19 +68,19 @@ export async function checkConfigText(text: string, file: string, opts: CheckOpt
 
   let graph;
   try {
-    graph = readOnnx(config.model.path);
+    graph = await cached('onnx', config.model.path, () => readOnnx(config.model.path));
   } catch (e) {
     fromError(e, typeof config.raw.model === 'string' ? ['model'] : ['model', 'path'], 'model');
   }
   if (graph && opts.loadModel) {
-    const reason = await opts.loadModel(config.model.path);
+    const reason = await cached('load', config.model.path, () => opts.loadModel!(config.model.path));
     if (reason) at('error', 'model-load', typeof config.raw.model === 'string' ? ['model'] : ['model', 'path'], `onnxruntime cannot load ${config.model.path}: ${reason}`);
   }
   const duck = await openDuck(1);
   try {
     let columns;
     try {
-      columns = (await describeData(duck, config.data.path, config.data.filter)).columns;
+      columns = (await cached(`data:${config.data.filter ?? ''}`, config.data.path, () => describeData(duck, config.data.path, config.data.filter))).columns;
     } catch (e) {
       fromError(e, ['data', 'path'], 'data');
       return problems;
