@@ -5,12 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
+import { HarnessServer, serveHarness } from './harnessServer';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { permutation, seededRandom, type Random } from '../src/engine/util/random';
 import type { EmbeddingPanelData, EmbeddingView } from '../src/protocol/messages';
@@ -265,36 +263,11 @@ function harnessHtml(origin: string, nonce: string): string {
 </head><body class="vscode-light" data-vscode-theme-kind="vscode-light"><div id="app"></div><script nonce="${nonce}" src="${origin}/out/webview/embedding.js"></script></body></html>`;
 }
 
-function startServer(): Promise<{ origin: string; close(): Promise<void> }> {
-  const files: Record<string, [string, string]> = {
+function startServer(): Promise<HarnessServer> {
+  return serveHarness({
     '/media/embedding.css': [path.join(ROOT, 'media', 'embedding.css'), 'text/css'],
     '/out/webview/embedding.js': [path.join(ROOT, 'out', 'webview', 'embedding.js'), 'text/javascript'],
-  };
-  const server = http.createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    if (url.pathname === '/panel.html') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      response.end(harnessHtml(origin, randomBytes(16).toString('base64')));
-      return;
-    }
-    const file = files[url.pathname];
-    if (url.pathname === '/favicon.ico') {
-      response.writeHead(204).end(); // browsers ask for it; a 404 would show up as a console error
-      return;
-    }
-    if (!file) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': file[1], 'cache-control': 'no-store' });
-    response.end(fs.readFileSync(file[0]));
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((done) => server.close(() => done())) }),
-    ),
-  );
+  }, harnessHtml);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -7,13 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
+import { HarnessServer, serveHarness } from './harnessServer';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ablate, type AblationResult } from '../src/engine/ablation/ablate';
 import { ceiling, type CeilingResult } from '../src/engine/ablation/ceiling';
@@ -161,36 +159,11 @@ function harnessHtml(origin: string, nonce: string): string {
 </head><body class="vscode-light" data-vscode-theme-kind="vscode-light"><div id="app"></div><script nonce="${nonce}" src="${origin}/out/webview/panels.js"></script></body></html>`;
 }
 
-function startServer(): Promise<{ origin: string; close(): Promise<void> }> {
-  const files: Record<string, [string, string]> = {
+function startServer(): Promise<HarnessServer> {
+  return serveHarness({
     '/media/panels.css': [path.join(ROOT, 'media', 'panels.css'), 'text/css'],
     '/out/webview/panels.js': [path.join(ROOT, 'out', 'webview', 'panels.js'), 'text/javascript'],
-  };
-  const server = http.createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    if (url.pathname === '/panel.html') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      response.end(harnessHtml(origin, randomBytes(16).toString('base64')));
-      return;
-    }
-    if (url.pathname === '/favicon.ico') {
-      response.writeHead(204).end();
-      return;
-    }
-    const file = files[url.pathname];
-    if (!file) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': file[1], 'cache-control': 'no-store' });
-    response.end(fs.readFileSync(file[0]));
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((done) => server.close(() => done())) }),
-    ),
-  );
+  }, harnessHtml);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
