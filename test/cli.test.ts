@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
 import { test } from 'node:test';
 import { openDuck } from '../src/engine/data/duck';
-import { cli, cliProcess, tinyRows, tinyWorkspace, writeCsv } from './helpers';
+import { cli, cliProcess, ROOT, tinyRows, tinyWorkspace, writeCsv } from './helpers';
 
 /** Every bad input: exit code 2, a message naming the file or field, and never a stack trace. */
 async function expectInputError(args: string[], ...patterns: RegExp[]) {
@@ -169,4 +170,15 @@ test('check reports positioned problems and exits 2 on errors', async () => {
   assert.equal(p.start.column, 42); // the opening quote of "labl"
   assert.deepEqual(p.fixes[0].edits[0].content, '"label"');
   assert.ok(problems.some((x: { code: string }) => x.code === 'no-group'));
+});
+
+test('the README\'s first command prints the MovieLens result (npm run example, and main.js run directly)', () => {
+  const script = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.example as string;
+  const args = script.replace(/^npm run build && node bin\/reclens /, '').split(' ');
+  const viaBin = cliProcess(...args, '--no-record');
+  assert.equal(viaBin.code, 0, viaBin.err);
+  assert.match(viaBin.out, /AUC\s+0\.6940\s+\[0\.6232, 0\.7593\]/);
+  const direct = spawnSync(process.execPath, [path.join(ROOT, 'out', 'src', 'cli', 'main.js'), '--help'], { encoding: 'utf8' });
+  assert.equal(direct.status, 0);
+  assert.match(direct.stdout, /reclens eval --config C/);
 });

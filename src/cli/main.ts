@@ -137,3 +137,6 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 3;
   }
 }
+
+// `node out/src/cli/main.js ...` works as well as bin/reclens.
+if (require.main === module) void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

@@ -49,7 +49,8 @@ export async function evalCommand(args: EvalArgs, io: Io): Promise<number> {
   for (const [input, m] of Object.entries(r.missingKeys)) {
     if (m.missing > 0) lines.push(`  note          ${input}: ${int(m.missing)} of ${int(m.total)} keys (${fmt((100 * m.missing) / m.total, 1)}%) not in the table; fallback vector used`);
   }
-  lines.push(`  provider      ${r.executionProvider}${r.providerFallbacks.length ? `  (fell back from: ${r.providerFallbacks.map((f) => `${f.provider}: ${f.reason.slice(0, 120)}`).join('; ')})` : ''}`);
+  lines.push(`  provider      ${r.executionProvider}`);
+  for (const f of r.providerFallbacks) lines.push(`  skipped       ${f.provider}: ${f.reason}`);
   lines.push(`  time          ${fmt(r.seconds, 2)} s (${int(Math.round(r.rows / record.timings.inferenceSeconds))} rows/s inference)`);
   if (recordFile) lines.push(`  run record    ${path.relative(process.cwd(), recordFile)}`);
   io.out(lines.join('\n'));
