@@ -77,7 +77,13 @@ export async function withJob<T>(config: RecLensConfig, opts: JobOptions, contro
   }
 }
 
-export function buildRunRecord<R>(kind: string, ctx: Pick<JobContext, 'config' | 'ws' | 'seed' | 'rs'> & { rows: number }, options: Record<string, unknown>, timings: Record<string, number>, results: R): RunRecord<R> {
+/** The provider that ran a job and the ones skipped before it (a RemoteSession, or a kNN result). */
+export interface RanOn {
+  provider: string;
+  fallbacks: { provider: string; reason: string }[];
+}
+
+export function buildRunRecord<R>(kind: string, ctx: Pick<JobContext, 'config' | 'ws' | 'seed'> & { rs: RanOn; rows: number }, options: Record<string, unknown>, timings: Record<string, number>, results: R): RunRecord<R> {
   const { config, ws } = ctx;
   return {
     version: 1,

@@ -10,8 +10,8 @@ import { loadTable } from '../data/tables';
 import { inputError, usageError } from '../errors';
 import { loadPreference, PairWeights } from '../lis/preferences';
 import { JobControl, report } from '../progress';
-import { fileFingerprint, sha256 } from '../runs/hash';
-import { newRunId, readPackageVersion, RunRecord } from '../runs/runRecord';
+import { buildRunRecord } from '../job';
+import type { RunRecord } from '../runs/runRecord';
 import { seededRandom } from '../util/random';
 import { openWorkspace, Workspace } from '../workspace';
 import { alignmentUniformity, BucketSplit, jaccardAtK, recallAtK, SemanticIdReport, semanticIdDiagnostics } from './alignment';
@@ -44,17 +44,6 @@ export interface EmbedResult {
 /** Default sample caps: UMAP is O(n) per epoch in JS; the panel stays smooth up to ~100k points. */
 export const UMAP_SAMPLE = 20000;
 export const VIEW_SAMPLE = 100000;
-
-function record<R>(kind: string, ws: Workspace, seed: number, provider: string, options: Record<string, unknown>, seconds: number, results: R): RunRecord<R> {
-  const { config } = ws;
-  return {
-    version: 1, id: newRunId(kind), kind, createdAt: new Date().toISOString(), reclens: readPackageVersion(),
-    config: { file: config.file, sha256: sha256(JSON.stringify(config.raw)), name: config.name },
-    model: { file: config.model.path, sha256: sha256(ws.onnx.bytes) },
-    data: { file: config.data.path, ...fileFingerprint(config.data.path), rows: ws.data.rows },
-    seed, options, executionProvider: provider, providerFallbacks: [], timings: { totalSeconds: seconds }, results,
-  };
-}
 
 async function writeCoords(ws: Workspace, file: string, ids: Key[], coords: Float32Array): Promise<void> {
   const { conn } = ws.duck;
@@ -101,7 +90,7 @@ export async function embed(config: RecLensConfig, opts: EmbedOptions, control?:
     };
     const seconds = (performance.now() - t0) / 1000;
     const result: EmbedResult = { table: opts.table, method, rows: full.rows, sampleSize: t.rows, explainedVariance, knnProvider: nn.provider, seconds, out };
-    return { view, result, record: record('embed', ws, seed, nn.provider, { ...opts, providers: providers.join(',') }, seconds, result) };
+    return { view, result, record: buildRunRecord('embed', { config, ws, seed, rs: nn, rows: ws.data.rows }, { ...opts, providers: providers.join(',') }, { totalSeconds: seconds }, result) };
   } finally {
     ws.close();
   }
@@ -185,7 +174,7 @@ export async function align(config: RecLensConfig, opts: AlignOptions, control?:
       recallAtK: recall, recallAtKAgainst: recallB, jaccardAtK: jaccard, sharedIds: shared, alignment: au.alignment, uniformity: au.uniformity,
       semanticIds, buckets, knnProvider: nnA.provider, seconds,
     };
-    return { result, record: record('align', ws, seed, nnA.provider, { ...opts, providers: providers.join(',') }, seconds, result) };
+    return { result, record: buildRunRecord('align', { config, ws, seed, rs: nnA, rows: ws.data.rows }, { ...opts, providers: providers.join(',') }, { totalSeconds: seconds }, result) };
   } finally {
     ws.close();
   }

@@ -13,6 +13,7 @@ export interface Knn {
   indices: Uint32Array;
   cosines: Float32Array;
   provider: string;
+  fallbacks: { provider: string; reason: string }[];
 }
 
 export async function knn(vectors: Float32Array, rows: number, dim: number, k: number, providers: ProviderName[], control?: JobControl, block = 1024): Promise<Knn> {
@@ -46,7 +47,7 @@ export async function knn(vectors: Float32Array, rows: number, dim: number, k: n
   } finally {
     await rs.close();
   }
-  return { k: k1, indices, cosines, provider: rs.provider };
+  return { k: k1, indices, cosines, provider: rs.provider, fallbacks: rs.fallbacks };
 }
 
 /** Plain O(n^2 d) reference, for tests. */
