@@ -74,7 +74,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
     this.running.set(key, ac);
     const text = doc.getText();
     const version = doc.version;
-    const { checkConfigText, sortProblems } = await import('../engine/check/checkConfig');
+    const { checkConfigText, leakageProblems, sortProblems } = await import('../engine/check/checkConfig');
     try {
       // Loading the model with onnxruntime (in a worker) finds what parsing cannot, e.g. unsupported operators;
       // only in trusted workspaces, like everything that hands the model to onnxruntime.
@@ -86,9 +86,8 @@ export class ConfigDiagnostics implements vscode.Disposable {
       this.publish(doc, sortProblems([...fast, ...(cached ?? [])]));
       if (!cacheKey || cached || fast.some((p) => p.severity === 'error')) return;
       // Background: the leakage scan on a sample of rows.
-      const full = await checkConfigText(text, doc.uri.fsPath, { leakage: true, signal: ac.signal, loadModel });
+      const leakage = await leakageProblems(text, doc.uri.fsPath, { signal: ac.signal });
       if (ac.signal.aborted || doc.version !== version) return;
-      const leakage = full.filter((p) => p.code === 'target-leakage');
       this.leakageCache.set(cacheKey, leakage);
       this.publish(doc, sortProblems([...fast, ...leakage]));
     } catch (e) {

@@ -1,11 +1,11 @@
 /** Code actions (quick fixes, "create slot"), CodeLens above slots, and hovers on inputs in reclens.json. */
-import * as fs from 'fs';
 import * as path from 'path';
 import { findNodeAtOffset, getNodePath, parseTree } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { createSlotFix, Fix } from '../engine/check/fixes';
 import { parseConfig } from '../engine/config/loadConfig';
-import { inspectModel, ModelInspection } from '../engine/model/inspect';
+import { inspectModel } from '../engine/model/inspect';
+import { cachedByFile } from '../engine/util/fileCache';
 import { listRunRecords } from '../engine/runs/runRecord';
 import type { ConfigDiagnostics } from './diagnostics';
 import { readSettings } from './settings';
@@ -90,22 +90,6 @@ export class SlotCodeLens implements vscode.CodeLensProvider {
   }
 }
 
-/** Model metadata read once per model file version (size + mtime), so hovers stay instant. */
-const modelCache = new Map<string, { key: string; model: ModelInspection }>();
-function cachedModel(file: string): ModelInspection | undefined {
-  try {
-    const st = fs.statSync(file);
-    const key = `${st.size}:${st.mtimeMs}`;
-    const hit = modelCache.get(file);
-    if (hit?.key === key) return hit.model;
-    const model = inspectModel(file);
-    modelCache.set(file, { key, model });
-    return model;
-  } catch {
-    return undefined;
-  }
-}
-
 export class InputHover implements vscode.HoverProvider {
   async provideHover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
     const root = parseTree(doc.getText(), [], { allowTrailingComma: true });
@@ -116,7 +100,7 @@ export class InputHover implements vscode.HoverProvider {
     if (p[0] !== 'inputs' || p.length < 2) return undefined;
     const config = parseConfig(doc.getText(), doc.uri.fsPath).config;
     if (!config) return undefined;
-    const model = cachedModel(config.model.path);
+    const model = await cachedByFile('inspect', config.model.path, () => inspectModel(config.model.path)).catch(() => undefined);
     const input = model?.inputs.find((i) => i.name === p[1]);
     const md = new vscode.MarkdownString();
     md.appendMarkdown(input ? `**${input.name}**: ONNX input, \`${input.dtype}\` \`[${(input.shape ?? []).map((d) => d ?? '?').join(', ')}]\`` : `**${String(p[1])}** is not an input of ${path.basename(config.model.path)}`);

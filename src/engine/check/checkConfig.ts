@@ -15,6 +15,7 @@ import { normaliseKey } from '../data/keys';
 import { LookupTable, loadTable } from '../data/tables';
 import { RecLensError } from '../errors';
 import { timeExpression } from '../lis/evalKeys';
+import { cachedByFile } from '../util/fileCache';
 import { inspectGraph, readOnnx } from '../model/inspect';
 import { addInputFix, Fix, removeInputFix, replaceStringFix } from './fixes';
 import { scanLeakage } from './leakage';
@@ -30,21 +31,6 @@ export interface CheckOptions {
   signal?: AbortSignal;
   /** Also try to load the model with onnxruntime (the CLI does; the editor only in trusted workspaces). */
   loadModel?: (modelFile: string) => Promise<string | undefined>;
-}
-
-/**
- * Model structure and data columns, read once per file version (size + mtime): diagnostics re-run on every edit,
- * and re-reading a large model or re-scanning a data file each time would make typing in the config slow.
- */
-const cache = new Map<string, { key: string; value: unknown }>();
-async function cached<T>(kind: string, file: string, read: () => Promise<T> | T): Promise<T> {
-  const st = fs.statSync(file);
-  const key = `${st.size}:${st.mtimeMs}`;
-  const hit = cache.get(`${kind}:${file}`);
-  if (hit?.key === key) return hit.value as T;
-  const value = await read();
-  cache.set(`${kind}:${file}`, { key, value });
-  return value;
 }
 
 export async function checkConfigText(text: string, file: string, opts: CheckOptions = {}): Promise<CheckedProblem[]> {
@@ -68,19 +54,19 @@ export async function checkConfigText(text: string, file: string, opts: CheckOpt
 
   let graph;
   try {
-    graph = await cached('onnx', config.model.path, () => readOnnx(config.model.path));
+    graph = await cachedByFile('onnx', config.model.path, () => readOnnx(config.model.path));
   } catch (e) {
     fromError(e, typeof config.raw.model === 'string' ? ['model'] : ['model', 'path'], 'model');
   }
   if (graph && opts.loadModel) {
-    const reason = await cached('load', config.model.path, () => opts.loadModel!(config.model.path));
+    const reason = await cachedByFile('load', config.model.path, () => opts.loadModel!(config.model.path));
     if (reason) at('error', 'model-load', typeof config.raw.model === 'string' ? ['model'] : ['model', 'path'], `onnxruntime cannot load ${config.model.path}: ${reason}`);
   }
   const duck = await openDuck(1);
   try {
     let columns;
     try {
-      columns = (await cached(`data:${config.data.filter ?? ''}`, config.data.path, () => describeData(duck, config.data.path, config.data.filter))).columns;
+      columns = (await cachedByFile(`data:${config.data.filter ?? ''}`, config.data.path, () => describeData(duck, config.data.path, config.data.filter))).columns;
     } catch (e) {
       fromError(e, ['data', 'path'], 'data');
       return problems;
@@ -98,19 +84,38 @@ export async function checkConfigText(text: string, file: string, opts: CheckOpt
     await labelCheck(duck, config, columns, at);
     await keyCoverage(duck, config, tables, at);
     await preferenceWindows(duck, config, at);
-    // The scan needs a valid label and inputs; with errors above its findings would be noise.
-    if (opts.leakage && !problems.some((p) => p.severity === 'error')) {
-      const findings = await scanLeakage(duck, config, model.inputs.map((i) => i.name), opts.sampleRows, opts.signal);
-      for (const f of findings) {
-        const slot = config.slots.find((s) => s.inputs.includes(f.input));
-        const p = slot ? ['slots', slot.name] : config.inputs[f.input] ? ['inputs', f.input] : ['inputs'];
-        at('warning', 'target-leakage', p, `Possible target leakage in ${slot ? `slot "${slot.name}"` : `input "${f.input}"`}: column "${f.column}" alone ${f.transformOfLabel ? 'equals a transform of the label (each of its values comes with one label)' : `ranks the label with AUC ${f.auc.toFixed(3)}`} on ${f.sampleRows.toLocaleString('en-US')} sampled rows. Check that it is known at prediction time.`, undefined, true);
-      }
-    }
   } finally {
     duck.close();
   }
+  // The scan needs a valid label and inputs; with errors above its findings would be noise.
+  if (opts.leakage && !problems.some((p) => p.severity === 'error')) problems.push(...(await leakageProblems(text, file, opts)));
   return problems;
+}
+
+/**
+ * The sampled target-leakage scan alone, for a config the other checks found no error in (the editor runs it in
+ * the background after publishing those checks, without running them again).
+ */
+export async function leakageProblems(text: string, file: string, opts: Pick<CheckOptions, 'sampleRows' | 'signal'> = {}): Promise<CheckedProblem[]> {
+  const loaded = parseConfig(text, file);
+  const config = loaded.config;
+  if (!config) return [];
+  const graph = await cachedByFile('onnx', config.model.path, () => readOnnx(config.model.path));
+  const inputs = graph.graph.inputs.map((i) => i.name);
+  const duck = await openDuck(1);
+  try {
+    const findings = await scanLeakage(duck, config, inputs, opts.sampleRows, opts.signal);
+    return findings.map((f) => {
+      const slot = config.slots.find((s) => s.inputs.includes(f.input));
+      const p = slot ? ['slots', slot.name] : config.inputs[f.input] ? ['inputs', f.input] : ['inputs'];
+      return {
+        severity: 'warning', code: 'target-leakage', file: config.file, ...loaded.locator.rangeOf(p, true), path: p,
+        message: `Possible target leakage in ${slot ? `slot "${slot.name}"` : `input "${f.input}"`}: column "${f.column}" alone ${f.transformOfLabel ? 'equals a transform of the label (each of its values comes with one label)' : `ranks the label with AUC ${f.auc.toFixed(3)}`} on ${f.sampleRows.toLocaleString('en-US')} sampled rows. Check that it is known at prediction time.`,
+      };
+    });
+  } finally {
+    duck.close();
+  }
 }
 
 /** Problems in reading order, as a compiler lists them. */
