@@ -3,9 +3,9 @@ import { ablate, AblationMethod } from '../../engine/ablation/ablate';
 import { ceiling } from '../../engine/ablation/ceiling';
 import { requireConfig } from '../../engine/config/loadConfig';
 import type { ProviderName } from '../../engine/config/types';
-import { defaultRunsDir, RunRecord, writeRunRecord } from '../../engine/runs/runRecord';
 import { fmt, int, interval, table } from '../format';
 import type { Io } from '../io';
+import { saveRecord } from '../records';
 
 export interface CommonArgs {
   config: string;
@@ -18,17 +18,13 @@ export interface CommonArgs {
   record: boolean;
 }
 
-function save(args: CommonArgs, configDir: string, record: RunRecord): string | undefined {
-  return args.record ? writeRunRecord(args.runsDir ?? defaultRunsDir(configDir), record) : undefined;
-}
-
 export async function ablateCommand(args: CommonArgs & { slots?: string[]; method: AblationMethod | 'both'; repeats: number; bootstrap: number; withinGroup: boolean }, io: Io): Promise<number> {
   const { config } = requireConfig(args.config);
   const { result: r, record } = await ablate(config, {
     seed: args.seed, limit: args.limit, providers: args.providers, batchSize: args.batchSize,
     slots: args.slots, method: args.method, repeats: args.repeats, bootstrap: args.bootstrap, withinGroup: args.withinGroup,
   });
-  const file = save(args, config.dir, record);
+  const file = saveRecord(args, config.dir, record);
   if (args.json) {
     io.out(JSON.stringify({ ...r, runId: record.id, runRecord: file ?? null }, null, 2));
     return 0;
@@ -52,7 +48,7 @@ export async function ceilingCommand(args: CommonArgs & { slots?: string[]; cand
   const { result: r, record } = await ceiling(config, {
     seed: args.seed, limit: args.limit, providers: args.providers, batchSize: args.batchSize, slots: args.slots, candidates: args.candidates,
   });
-  const file = save(args, config.dir, record);
+  const file = saveRecord(args, config.dir, record);
   if (args.json) {
     io.out(JSON.stringify({ ...r, runId: record.id, runRecord: file ?? null }, null, 2));
     return 0;
@@ -77,7 +73,7 @@ export async function lisCommand(args: CommonArgs & { preferences?: string[]; ta
     seed: args.seed, limit: args.limit, providers: args.providers, batchSize: args.batchSize,
     preferences: args.preferences, tables: args.tables, bootstrap: args.bootstrap, substitution: args.substitution,
   });
-  const file = save(args, config.dir, record);
+  const file = saveRecord(args, config.dir, record);
   if (args.json) {
     io.out(JSON.stringify({ ...r, runId: record.id, runRecord: file ?? null }, null, 2));
     return 0;

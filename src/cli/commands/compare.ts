@@ -1,23 +1,19 @@
-import * as fs from 'fs';
 import { compareRuns } from '../../engine/compare';
-import { requireConfig } from '../../engine/config/loadConfig';
 import { inputError, usageError } from '../../engine/errors';
-import { defaultRunsDir, listRunRecords, RunRecord } from '../../engine/runs/runRecord';
+import type { RunRecord } from '../../engine/runs/runRecord';
 import { fmt, interval, table } from '../format';
 import type { Io } from '../io';
+import { findRunRecord, runsDirs } from '../records';
 
 function findRun(ref: string, dirs: string[]): RunRecord {
-  if (fs.existsSync(ref)) return JSON.parse(fs.readFileSync(ref, 'utf8'));
-  for (const d of dirs) {
-    const hit = listRunRecords(d).find((r) => r.id === ref || r.id.startsWith(ref));
-    if (hit) return hit;
-  }
-  throw inputError(`No run "${ref}" in ${dirs.join(', ') || '(no runs folder: pass --config or --runs-dir)'}.`, {});
+  const r = findRunRecord(ref, dirs);
+  if (!r) throw inputError(`No run "${ref}" in ${dirs.join(', ') || '(no runs folder: pass --config or --runs-dir)'}.`, {});
+  return r;
 }
 
 export async function compareCommand(args: { runs: string[]; config?: string; runsDir?: string; json: boolean; bootstrap: number; seed?: number }, io: Io): Promise<number> {
   if (args.runs.length !== 2) throw usageError('compare needs two runs: --run A --run B (ids or record files).');
-  const dirs = [args.runsDir, args.config ? defaultRunsDir(requireConfig(args.config).config.dir) : undefined].filter(Boolean) as string[];
+  const dirs = runsDirs(args);
   const [a, b] = args.runs.map((r) => findRun(r, dirs));
   const c = await compareRuns(a, b, { bootstrap: args.bootstrap, seed: args.seed });
   if (args.json) { io.out(JSON.stringify(c, null, 2)); return 0; }

@@ -3,9 +3,9 @@ import { requireConfig } from '../../engine/config/loadConfig';
 import type { BucketSplit } from '../../engine/embedding/alignment';
 import { align, embed } from '../../engine/embedding/jobs';
 import { usageError } from '../../engine/errors';
-import { defaultRunsDir, writeRunRecord } from '../../engine/runs/runRecord';
 import { fmt, int, table } from '../format';
 import type { Io } from '../io';
+import { saveRecord } from '../records';
 import type { CommonArgs } from './ablateCommands';
 
 export async function embedCommand(args: CommonArgs & { table?: string; method: string; sample?: number; out?: string; k?: number }, io: Io): Promise<number> {
@@ -13,7 +13,7 @@ export async function embedCommand(args: CommonArgs & { table?: string; method: 
   if (args.method !== 'pca' && args.method !== 'umap') throw usageError(`--method takes pca or umap, not "${args.method}".`);
   const { config } = requireConfig(args.config);
   const { result: r, record } = await embed(config, { table: args.table, method: args.method, sample: args.sample, seed: args.seed, providers: args.providers, out: args.out, k: args.k });
-  const file = args.record ? writeRunRecord(args.runsDir ?? defaultRunsDir(config.dir), record) : undefined;
+  const file = saveRecord(args, config.dir, record);
   if (args.json) { io.out(JSON.stringify({ ...r, runId: record.id, runRecord: file ?? null }, null, 2)); return 0; }
   io.out([
     `RecLens embed: ${r.table} (${int(r.rows)} rows${r.sampleSize < r.rows ? `, seeded sample of ${int(r.sampleSize)}` : ''}), ${r.method.toUpperCase()}, seed ${args.seed}`,
@@ -30,7 +30,7 @@ export async function alignCommand(args: CommonArgs & { table?: string; against?
   if (!args.table) throw usageError('align needs --table <name>.');
   const { config } = requireConfig(args.config);
   const { result: r, record } = await align(config, { table: args.table, against: args.against, preferences: args.preferences, codes: args.codes, k: args.k, seed: args.seed, providers: args.providers });
-  const file = args.record ? writeRunRecord(args.runsDir ?? defaultRunsDir(config.dir), record) : undefined;
+  const file = saveRecord(args, config.dir, record);
   if (args.json) { io.out(JSON.stringify({ ...r, runId: record.id, runRecord: file ?? null }, null, 2)); return 0; }
   const rows = [['measure', 'overall', 'cold', 'warm', 'hot', 'n']];
   if (r.recallAtK) rows.push([`recall@${r.k} of ${r.preferences} pairs`, ...split(r.recallAtK)]);

@@ -2,9 +2,9 @@ import * as path from 'path';
 import { requireConfig } from '../../engine/config/loadConfig';
 import type { ProviderName } from '../../engine/config/types';
 import { evaluate } from '../../engine/evaluate';
-import { defaultRunsDir, writeRunRecord } from '../../engine/runs/runRecord';
 import { fmt, int, interval } from '../format';
 import type { Io } from '../io';
+import { saveRecord } from '../records';
 
 export interface EvalArgs {
   config: string;
@@ -30,8 +30,7 @@ export async function evalCommand(args: EvalArgs, io: Io): Promise<number> {
       if (e.phase === 'inference' && pct !== lastPct && pct % 10 === 0) { lastPct = pct; io.err(`  inference ${pct}% (${int(e.done)} / ${int(e.total)} rows)`); }
     } : undefined,
   });
-  let recordFile: string | undefined;
-  if (args.record) recordFile = writeRunRecord(args.runsDir ?? defaultRunsDir(config.dir), record);
+  const recordFile = saveRecord(args, config.dir, record);
   if (args.json) {
     io.out(JSON.stringify({ ...r, runId: record.id, runRecord: recordFile ?? null }, null, 2));
     return 0;
