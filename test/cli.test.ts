@@ -114,8 +114,8 @@ test('bad input: corrupt and truncated .onnx files', async () => {
 
 test('bad input: truncated Parquet file', async () => {
   const { dir, config } = tinyWorkspace();
-  const duck = await openDuck(1);
   const pq = path.join(dir, 'data.parquet');
+  const duck = await openDuck(1, [path.join(dir, 'data.csv'), pq]);
   await duck.conn.run(`COPY (SELECT * FROM read_csv('${path.join(dir, 'data.csv')}')) TO '${pq}' (FORMAT parquet)`);
   duck.close();
   const bytes = fs.readFileSync(pq);

@@ -2,6 +2,7 @@
  * Opens everything a job needs from a config: the ONNX structure, the data's columns and row count, the lookup
  * tables, and the input plan. Model execution is separate (openSession), so inspection works without it.
  */
+import { declaredFiles } from './config/declaredFiles';
 import type { RecLensConfig } from './config/types';
 import { DataDescription, describeData } from './data/describe';
 import { Duck, openDuck } from './data/duck';
@@ -23,7 +24,8 @@ export interface Workspace {
   close(): void;
 }
 
-export async function openWorkspace(config: RecLensConfig): Promise<Workspace> {
+/** `writable`: files the job itself writes through DuckDB (e.g. embed --out), besides the config's own files. */
+export async function openWorkspace(config: RecLensConfig, writable: readonly string[] = []): Promise<Workspace> {
   const onnx = readOnnx(config.model.path);
   const model = inspectGraph(config.model.path, onnx.bytes.length, onnx.graph);
   const outputs = model.outputs.map((o) => o.name);
@@ -31,11 +33,13 @@ export async function openWorkspace(config: RecLensConfig): Promise<Workspace> {
   if (!outputs.includes(outputName)) {
     throw inputError(`model.output "${outputName}" is not an output of ${config.model.path}.${suggestion(outputName, outputs)}`, { file: config.file, path: ['model', 'output'] });
   }
-  const duck = await openDuck();
+  const duck = await openDuck(2, [...declaredFiles(config), ...writable]);
   try {
-    const data = await describeData(duck, config.data.path, config.data.filter);
+    const data = await describeData(duck, config);
     if (data.rows === 0) {
-      throw inputError(`No evaluation rows in ${config.data.path}${config.data.filter ? ` after data.filter (${config.data.filter})` : ''}: the dataset is empty. Point data.path at a file with rows.`, { file: config.file, path: ['data', 'path'] });
+      const f = config.data.filter;
+      if (f !== undefined) throw inputError(`No evaluation rows in ${config.data.path} after data.filter (${f.length > 120 ? `${f.slice(0, 120)}...` : f}): the filter keeps no row. Loosen it or remove it.`, { file: config.file, path: ['data', 'filter'] });
+      throw inputError(`No evaluation rows in ${config.data.path}: the dataset is empty. Point data.path at a file with rows.`, { file: config.file, path: ['data', 'path'] });
     }
     const tables: Record<string, LookupTable> = {};
     for (const [name, spec] of Object.entries(config.tables)) {

@@ -39,7 +39,7 @@ export async function createConfig(args: CreateConfigArgs = {}): Promise<{ file:
     return undefined;
   }
   const m = inspectModel(model.fsPath);
-  const duck = await openDuck(1);
+  const duck = await openDuck(1, [data.fsPath]);
   let columns;
   try {
     columns = await describeColumns(duck, data.fsPath);

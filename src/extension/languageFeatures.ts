@@ -108,7 +108,7 @@ export class InputHover implements vscode.HoverProvider {
     if (spec && spec.kind !== 'table') {
       const { describeColumns } = await import('../engine/data/describe');
       const { openDuck } = await import('../engine/data/duck');
-      const duck = await openDuck(1);
+      const duck = await openDuck(1, [config.data.path]);
       try {
         const cols = await describeColumns(duck, config.data.path);
         for (const c of spec.kind === 'column' ? [spec.column] : spec.columns) {

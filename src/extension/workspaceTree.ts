@@ -66,9 +66,9 @@ function modelChildren(config: RecLensConfig): TreeNode[] {
 }
 
 async function dataChildren(config: RecLensConfig): Promise<TreeNode[]> {
-  const duck = await openDuck(1);
+  const duck = await openDuck(1, [config.data.path]);
   try {
-    const d = await describeData(duck, config.data.path, config.data.filter);
+    const d = await describeData(duck, config);
     const roles = new Map<string, string>([[config.data.label, 'label'], [config.data.group ?? '', 'group'], [config.data.item ?? '', 'item'], [config.data.time ?? '', 'time']]);
     return [
       leaf('Rows', d.rows.toLocaleString('en-US'), 'list-ordered'),

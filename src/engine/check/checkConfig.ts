@@ -11,6 +11,8 @@ import type { RecLensConfig } from '../config/types';
 import { describeColumns, describeData, typeClass } from '../data/describe';
 import { Duck, openDuck, readExpression, sqlIdent } from '../data/duck';
 import { planInputs } from '../data/inputPlan';
+import { applyFilter, whereClause } from '../data/whereClause';
+import { declaredFiles } from '../config/declaredFiles';
 import { normaliseKey } from '../data/keys';
 import { LookupTable, loadTable } from '../data/tables';
 import { RecLensError } from '../errors';
@@ -62,11 +64,12 @@ export async function checkConfigText(text: string, file: string, opts: CheckOpt
     const reason = await cachedByFile('load', config.model.path, () => opts.loadModel!(config.model.path));
     if (reason) at('error', 'model-load', typeof config.raw.model === 'string' ? ['model'] : ['model', 'path'], `onnxruntime cannot load ${config.model.path}: ${reason}`);
   }
-  const duck = await openDuck(1);
+  const duck = await openDuck(1, declaredFiles(config));
   try {
     let columns;
     try {
-      columns = (await cachedByFile(`data:${config.data.filter ?? ''}`, config.data.path, () => describeData(duck, config.data.path, config.data.filter))).columns;
+      columns = (await cachedByFile(`data:${config.data.filter ?? ''}`, config.data.path, () => describeData(duck, config))).columns;
+      await applyFilter(duck, config, columns.map((c) => c.name)); // a cached description skipped it
     } catch (e) {
       fromError(e, ['data', 'path'], 'data');
       return problems;
@@ -102,7 +105,7 @@ export async function leakageProblems(text: string, file: string, opts: Pick<Che
   if (!config) return [];
   const graph = await cachedByFile('onnx', config.model.path, () => readOnnx(config.model.path));
   const inputs = graph.graph.inputs.map((i) => i.name);
-  const duck = await openDuck(1);
+  const duck = await openDuck(1, declaredFiles(config));
   try {
     const findings = await scanLeakage(duck, config, inputs, opts.sampleRows, opts.signal);
     return findings.map((f) => {
@@ -133,7 +136,7 @@ async function labelCheck(duck: Duck, config: RecLensConfig, columns: { name: st
   const label = columns.find((c) => c.name === config.data.label);
   if (!label || !['integer', 'float', 'boolean'].includes(typeClass(label.type))) return;
   const l = sqlIdent(label.name);
-  const r = (await duck.conn.runAndReadAll(`SELECT count(*) FILTER (WHERE ${l} IS NULL OR CAST(${l} AS DOUBLE) NOT IN (0, 1))::BIGINT AS bad, any_value(CAST(${l} AS DOUBLE)) FILTER (WHERE CAST(${l} AS DOUBLE) NOT IN (0, 1)) AS example, count(DISTINCT ${l})::BIGINT AS distinct FROM ${readExpression(config.data.path)}${config.data.filter ? ` WHERE ${config.data.filter}` : ''}`)).getRowObjects()[0];
+  const r = (await duck.conn.runAndReadAll(`SELECT count(*) FILTER (WHERE ${l} IS NULL OR CAST(${l} AS DOUBLE) NOT IN (0, 1))::BIGINT AS bad, any_value(CAST(${l} AS DOUBLE)) FILTER (WHERE CAST(${l} AS DOUBLE) NOT IN (0, 1)) AS example, count(DISTINCT ${l})::BIGINT AS distinct FROM ${readExpression(config.data.path)}${whereClause(config)}`)).getRowObjects()[0];
   if (Number(r.bad) > 0) at('error', 'label-not-binary', ['data', 'label'], `Label column "${label.name}" is not binary: ${Number(r.bad).toLocaleString('en-US')} rows hold other values or nulls${r.example !== null ? ` (e.g. ${r.example})` : ''}. Use a 0/1 column, e.g. derive rating >= 4.`);
   else if (Number(r.distinct) < 2) at('error', 'label-one-class', ['data', 'label'], `Label column "${label.name}" has one class only; AUC needs positives and negatives.`);
 }

@@ -1,5 +1,7 @@
 /** Column names, DuckDB types and row count of a data file. */
+import type { RecLensConfig } from '../config/types';
 import { dataReadError, Duck, readExpression } from './duck';
+import { applyFilter, whereClause } from './whereClause';
 
 export interface ColumnInfo {
   name: string;
@@ -21,10 +23,13 @@ export async function describeColumns(duck: Duck, file: string): Promise<ColumnI
   }
 }
 
-export async function describeData(duck: Duck, file: string, filter?: string): Promise<DataDescription> {
+/** Columns of the config's data, and its row count after data.filter (which is compiled here, see whereClause). */
+export async function describeData(duck: Duck, config: RecLensConfig): Promise<DataDescription> {
+  const file = config.data.path;
   const columns = await describeColumns(duck, file);
+  await applyFilter(duck, config, columns.map((c) => c.name));
   try {
-    const r = await duck.conn.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM ${readExpression(file)}${filter ? ` WHERE ${filter}` : ''}`);
+    const r = await duck.conn.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM ${readExpression(file)}${whereClause(config)}`);
     return { file, columns, rows: Number(r.getRowObjects()[0].n) };
   } catch (e) {
     throw dataReadError(file, e);

@@ -1,4 +1,6 @@
 /** One DuckDB in-memory database per job, and the SQL that reads a user's file by its extension. */
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { inputError, nativeReason } from '../errors';
@@ -9,18 +11,39 @@ export interface Duck {
   close(): void;
 }
 
-export async function openDuck(threads = 2): Promise<Duck> {
+/**
+ * An in-memory DuckDB that can read only `files` (the files a config declares, resolved to absolute paths) and
+ * its own private spill folder: external access is switched off and the configuration locked before anything
+ * else runs, so a query that slipped past the filter check still cannot read, write, attach or install
+ * anything else. `threads` is DuckDB's worker count.
+ */
+export async function openDuck(threads: number, files: readonly string[]): Promise<Duck> {
   // Loaded lazily so activation and `reclens --help` do not pay for the native module.
   const { DuckDBInstance } = await import('@duckdb/node-api');
+  const spill = fs.mkdtempSync(path.join(os.tmpdir(), 'reclens-duck-'));
   const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });
   const conn = await instance.connect();
-  return {
-    instance, conn,
-    close() {
-      conn.closeSync();
-      instance.closeSync();
-    },
+  const list = (xs: readonly string[]) => `[${xs.map(sqlString).join(', ')}]`;
+  const release = () => {
+    conn.closeSync();
+    instance.closeSync();
+    fs.rmSync(spill, { recursive: true, force: true });
   };
+  try {
+    for (const stmt of [
+      `SET temp_directory = ${sqlString(spill)}`,
+      `SET allowed_directories = ${list([spill + path.sep])}`,
+      `SET allowed_paths = ${list([...new Set(files.map((f) => path.resolve(f)))])}`,
+      'SET autoinstall_known_extensions = false',
+      'SET autoload_known_extensions = false',
+      'SET enable_external_access = false',
+      'SET lock_configuration = true',
+    ]) await conn.run(stmt);
+  } catch (e) {
+    release();
+    throw e;
+  }
+  return { instance, conn, close: release };
 }
 
 export function sqlString(s: string): string {
@@ -48,7 +71,8 @@ export function readExpression(file: string): string {
 
 /** Words a DuckDB failure to read a user's file as an input error naming the file. */
 export function dataReadError(file: string, err: unknown): Error {
-  const reason = nativeReason(err);
+  // DuckDB quotes the offending line of a CSV; keep the reason, not the file's contents.
+  const reason = nativeReason(err).replace(/\s*Original Line:.*$/i, '');
   let advice = 'Check that the file is complete and in the format its extension says.';
   if (/parquet/i.test(reason) && /(magic|footer|too small|corrupt|invalid)/i.test(reason)) advice = 'The Parquet file looks truncated or corrupt: write it again.';
   else if (/csv/i.test(reason)) advice = 'Check the CSV header and that every line has the same number of fields (the reason names the line).';

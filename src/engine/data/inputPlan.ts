@@ -10,6 +10,7 @@ import { closest, suggestion } from '../util/suggest';
 import { arrayWidth, ColumnInfo, listElementType, TypeClass, typeClass } from './describe';
 import { Duck, readExpression, sqlIdent } from './duck';
 import type { LookupTable } from './tables';
+import { whereClause } from './whereClause';
 
 export type FeedDtype = 'float32' | 'float64' | 'int64' | 'int32' | 'bool' | 'uint8' | 'int8';
 
@@ -212,5 +213,5 @@ export async function planInputs(
     }
     inputs.push({ name: mi.name, dtype, dims, width: dataWidth, source, configPath });
   });
-  return { file, fromClause: from + (config.data.filter ? ` WHERE ${config.data.filter}` : ''), select, inputs, labelIndex, groupIndex, columns };
+  return { file, fromClause: from + whereClause(config), select, inputs, labelIndex, groupIndex, columns };
 }

@@ -45,13 +45,18 @@ export interface EmbedResult {
 export const UMAP_SAMPLE = 20000;
 export const VIEW_SAMPLE = 100000;
 
+/** Where writeCoords writes before renaming (the workspace's DuckDB may write only there). */
+function coordsTempFile(file: string): string {
+  return `${file}.${process.pid}.tmp`;
+}
+
 async function writeCoords(ws: Workspace, file: string, ids: Key[], coords: Float32Array): Promise<void> {
   const { conn } = ws.duck;
   await conn.run('CREATE OR REPLACE TEMP TABLE reclens_coords (id VARCHAR, x FLOAT, y FLOAT)');
   const app = await conn.createAppender('reclens_coords');
   ids.forEach((id, i) => { app.appendVarchar(String(id)); app.appendFloat(coords[2 * i]); app.appendFloat(coords[2 * i + 1]); app.endRow(); });
   app.closeSync();
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = coordsTempFile(file);
   await conn.run(`COPY reclens_coords TO ${sqlString(tmp)} (FORMAT parquet)`);
   fs.renameSync(tmp, file);
 }
@@ -61,7 +66,7 @@ export async function embed(config: RecLensConfig, opts: EmbedOptions, control?:
   const method = opts.method ?? 'pca';
   const seed = opts.seed ?? 0;
   const providers = opts.providers ?? config.runtime.executionProviders;
-  const ws = await openWorkspace(config);
+  const ws = await openWorkspace(config, opts.out ? [coordsTempFile(path.resolve(opts.out))] : []);
   try {
     report(control, { phase: 'table', done: 0, total: 1 });
     const full = await openEmbeddingTable(ws, opts.table);

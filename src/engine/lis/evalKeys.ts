@@ -3,6 +3,7 @@ import type { RecLensConfig } from '../config/types';
 import { describeColumns, typeClass } from '../data/describe';
 import { dataReadError, Duck, readExpression, sqlIdent } from '../data/duck';
 import { Key, normaliseKey } from '../data/keys';
+import { applyFilter, whereClause } from '../data/whereClause';
 import { inputError } from '../errors';
 import { suggestion } from '../util/suggest';
 
@@ -36,7 +37,8 @@ export async function readEvalKeys(duck: Duck, config: RecLensConfig, rows: numb
     if (!c) throw inputError(`Column "${n}" is not in ${config.data.path}.${suggestion(n, cols.map((x) => x.name))}`, { file: config.file, path: ['data'] });
     return c.type;
   };
-  const sql = `SELECT ${keyExpression(group!, type(group!))}, ${keyExpression(item!, type(item!))}, ${timeExpression(time!, type(time!))} FROM ${readExpression(config.data.path)}${config.data.filter ? ` WHERE ${config.data.filter}` : ''} LIMIT ${rows}`;
+  await applyFilter(duck, config, cols.map((c) => c.name));
+  const sql = `SELECT ${keyExpression(group!, type(group!))}, ${keyExpression(item!, type(item!))}, ${timeExpression(time!, type(time!))} FROM ${readExpression(config.data.path)}${whereClause(config)} LIMIT ${rows}`;
   try {
     const r = await duck.conn.runAndReadAll(sql);
     const [u, i, t] = r.getColumns();
