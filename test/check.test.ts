@@ -92,7 +92,7 @@ test('check: table keys missing from the table, and preference windows', async (
   for (const f of ['model.onnx', 'eval.csv', 'interactions.csv', 'prefs_leak.csv', 'prefs_hist.csv']) fs.copyFileSync(path.join(src, f), path.join(dir, f));
   fs.mkdirSync(path.join(dir, 'tables'));
   fs.copyFileSync(path.join(src, 'tables', 'item_raw.npy'), path.join(dir, 'tables', 'item_raw.npy'));
-  const ids = readNpy(path.join(src, 'tables', 'item_ids.npy'));
+  const ids = await readNpy(path.join(src, 'tables', 'item_ids.npy'));
   const shifted = BigInt64Array.from(ids.data as BigInt64Array, (v, i) => (i % 3 === 0 ? v + 1n : v)); // a third of ids no longer match
   fs.writeFileSync(path.join(dir, 'tables', 'item_ids.npy'), encodeNpy({ ...ids, data: shifted }));
   writeCsv(path.join(dir, 'untimed.csv'), [{ left: 1000, right: 1007, weight: 1 }, { left: 1007, right: 1014, weight: 2 }]);

@@ -15,10 +15,10 @@ test('npy round trip for float32 and int64', () => {
   assert.deepEqual(Array.from(parseNpy(encodeNpy(ids), 'ids.npy').data as BigInt64Array), [7n, -1n, 42n]);
 });
 
-test('a truncated npy is a clear input error naming the file', () => {
+test('a truncated npy is a clear input error naming the file', async () => {
   const dir = tempDir();
   const file = path.join(dir, 'cut.npy');
   const full = encodeNpy({ dtype: 'float64', shape: [100, 4], data: new Float64Array(400) });
   fs.writeFileSync(file, full.subarray(0, full.length - 16));
-  assert.throws(() => readNpy(file), (e: unknown) => e instanceof RecLensError && e.exitCode === 2 && /cut\.npy/.test(e.message) && /truncated/.test(e.message));
+  await assert.rejects(readNpy(file), (e: unknown) => e instanceof RecLensError && e.exitCode === 2 && /cut\.npy/.test(e.message) && /truncated/.test(e.message));
 });

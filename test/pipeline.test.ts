@@ -11,8 +11,8 @@ import { createSession } from '../src/engine/model/session';
 import { openWorkspace } from '../src/engine/workspace';
 import { ROOT, TINY_MODEL, tinyLogit, tinyRows, tinyWorkspace } from './helpers';
 
-test('inspection reads the signature, opset and the Gather embedding table', () => {
-  const m = inspectModel(TINY_MODEL);
+test('inspection reads the signature, opset and the Gather embedding table', async () => {
+  const m = await inspectModel(TINY_MODEL);
   assert.deepEqual(m.inputs.map((i) => [i.name, i.dtype, i.shape]), [['dense', 'float32', ['batch', 3]], ['item', 'int64', ['batch']]]);
   assert.deepEqual(m.outputs.map((o) => o.name), ['prob', 'logit']);
   assert.deepEqual(m.opsets, [{ domain: '', version: 13 }]);

@@ -12,6 +12,7 @@ import { reportCommand } from './commands/report';
 import { evalCommand } from './commands/evalCommand';
 import { inspectCommand } from './commands/inspect';
 import { Io, processIo } from './io';
+import { DEFAULT_MAX_FILE_MB, setMaxFileSizeMB } from '../engine/util/safeFile';
 
 const HELP = `reclens: debug recommender (ranking / CTR) models on your own data
 
@@ -30,7 +31,8 @@ Usage:
   reclens report (--run ID|FILE | --latest) [--config C | --runs-dir D] [--out report.html]
   reclens check --config C [--json]
 
-Common options: --limit N, --providers cuda,webgpu,cpu, --batch-size N, --runs-dir D, --no-record.
+Common options: --limit N, --providers cuda,webgpu,cpu, --batch-size N, --runs-dir D, --no-record,
+  --max-file-size MB (largest model, data or table file read; default 4096).
 
 Exit codes: 0 success, 1 usage error, 2 bad input (config, data or model), 3 internal error.`;
 
@@ -75,12 +77,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             preferences: { type: 'string' }, tables: { type: 'string' }, run: { type: 'string', multiple: true }, latest: { type: 'boolean', default: false },
             out: { type: 'string' }, table: { type: 'string' }, against: { type: 'string' }, codes: { type: 'string' },
             sample: { type: 'string' }, k: { type: 'string' }, substitution: { type: 'boolean', default: false },
+            'max-file-size': { type: 'string' },
           },
         });
       } catch (e) {
         throw usageError(`${(e as Error).message}\n\n${HELP}`);
       }
     })();
+    setMaxFileSizeMB(intOption(values['max-file-size'], 'max-file-size', 1) ?? DEFAULT_MAX_FILE_MB);
     const providers = (() => {
       if (!values.providers) return undefined;
       const list = values.providers.split(',').map((p) => p.trim()) as ProviderName[];

@@ -26,14 +26,14 @@ export interface Workspace {
 
 /** `writable`: files the job itself writes through DuckDB (e.g. embed --out), besides the config's own files. */
 export async function openWorkspace(config: RecLensConfig, writable: readonly string[] = []): Promise<Workspace> {
-  const onnx = readOnnx(config.model.path);
+  const onnx = await readOnnx(config.model.path);
   const model = inspectGraph(config.model.path, onnx.bytes.length, onnx.graph);
   const outputs = model.outputs.map((o) => o.name);
   const outputName = config.model.output ?? outputs[0];
   if (!outputs.includes(outputName)) {
     throw inputError(`model.output "${outputName}" is not an output of ${config.model.path}.${suggestion(outputName, outputs)}`, { file: config.file, path: ['model', 'output'] });
   }
-  const duck = await openDuck(2, [...declaredFiles(config), ...writable]);
+  const duck = await openDuck(2, [...declaredFiles(config), ...writable], config.dir);
   try {
     const data = await describeData(duck, config);
     if (data.rows === 0) {

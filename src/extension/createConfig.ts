@@ -38,7 +38,7 @@ export async function createConfig(args: CreateConfigArgs = {}): Promise<{ file:
     void vscode.window.showWarningMessage(`RecLens: ${vscode.workspace.asRelativePath(target)} already exists; not overwriting it.`);
     return undefined;
   }
-  const m = inspectModel(model.fsPath);
+  const m = await inspectModel(model.fsPath);
   const duck = await openDuck(1, [data.fsPath]);
   let columns;
   try {

@@ -13,6 +13,10 @@ import { modelLoadProblem } from '../engine/check/modelLoad';
 import type { Fix } from '../engine/check/fixes';
 import type { Severity } from '../engine/config/problems';
 import { isConfigFile } from './configs';
+import { isTrusted, UNTRUSTED_MESSAGE } from './trust';
+
+/** Code of the one diagnostic an untrusted workspace gets (its quick action: Manage Workspace Trust). */
+export const UNTRUSTED_CODE = 'untrusted';
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -74,12 +78,21 @@ export class ConfigDiagnostics implements vscode.Disposable {
     this.running.set(key, ac);
     const text = doc.getText();
     const version = doc.version;
+    if (!isTrusted()) {
+      // Schema-only: parseConfig reads no data and runs nothing (its file checks are stats).
+      const { parseConfig } = await import('../engine/config/loadConfig');
+      const { sortProblems } = await import('../engine/check/checkConfig');
+      const problems: CheckedProblem[] = sortProblems(parseConfig(text, doc.uri.fsPath).problems);
+      const first = { line: 1, column: 1 };
+      problems.unshift({ severity: 'information', code: UNTRUSTED_CODE, file: doc.uri.fsPath, start: first, end: { line: 1, column: 2 }, path: [], message: `${UNTRUSTED_MESSAGE} Only the config's structure is checked here; trust the workspace to check its data and model.` });
+      this.publish(doc, problems);
+      this.running.delete(key);
+      return;
+    }
     const { checkConfigText, leakageProblems, sortProblems } = await import('../engine/check/checkConfig');
     try {
-      // Loading the model with onnxruntime (in a worker) finds what parsing cannot, e.g. unsupported operators;
-      // only in trusted workspaces, like everything that hands the model to onnxruntime.
-      const loadModel = vscode.workspace.isTrusted ? modelLoadProblem : undefined;
-      const fast = await checkConfigText(text, doc.uri.fsPath, { signal: ac.signal, loadModel });
+      // Loading the model with onnxruntime (in a worker) finds what parsing cannot, e.g. unsupported operators.
+      const fast = await checkConfigText(text, doc.uri.fsPath, { signal: ac.signal, loadModel: modelLoadProblem });
       if (ac.signal.aborted || doc.version !== version) return;
       const cacheKey = this.leakageKey(doc.uri.fsPath, text, fast);
       const cached = cacheKey ? this.leakageCache.get(cacheKey) : undefined;
@@ -95,6 +108,11 @@ export class ConfigDiagnostics implements vscode.Disposable {
     } finally {
       if (this.running.get(key) === ac) this.running.delete(key);
     }
+  }
+
+  /** Checks every open config again (after the workspace is trusted). */
+  recheckAll(): void {
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
   }
 
   /** Config text + data file fingerprint: the leakage scan's inputs. */

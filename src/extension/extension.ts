@@ -11,7 +11,8 @@ import { RunNode, RunsTree } from './runsTree';
 import { ProviderStatus } from './statusBar';
 import { WorkspaceTree } from './workspaceTree';
 import { FeaturesTree, SlotNode } from './featuresTree';
-import { readSettings } from './settings';
+import { applyFileLimit, readSettings } from './settings';
+import { refused, requireTrust, UNTRUSTED_MESSAGE } from './trust';
 
 export interface RecLensApi {
   features: FeaturesTree;
@@ -58,7 +59,15 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   const watcher = vscode.workspace.createFileSystemWatcher('**/{reclens.json,*.reclens.json,.reclens/runs/*.json}');
   const onFiles = () => { workspaceTree.refresh(); runsTree.refresh(); };
   context.subscriptions.push(watcher, watcher.onDidCreate(onFiles), watcher.onDidDelete(onFiles), watcher.onDidChange(onFiles));
-  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => output.appendLine('Workspace trusted: evaluation enabled.')));
+  applyFileLimit();
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('reclens.maxFileSizeMB')) applyFileLimit(); }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      output.appendLine('Workspace trusted: RecLens now reads data and runs models.');
+      workspaceTree.refresh();
+      diagnostics.recheckAll();
+    }),
+  );
 
   const register = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
   register('reclens.evaluate', async (arg?: unknown) => {
@@ -104,9 +113,9 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     const uri = await chooseConfig((arg as { configUri?: vscode.Uri })?.configUri ?? arg);
     if (!uri) return undefined;
     const { ResultPanel, featureImpactData, lisData } = await import('./panels/resultPanel');
-    const refresh = () => {
+    const refresh = async () => {
       try {
-        return kind === 'impact' ? { type: 'impact' as const, data: featureImpactData(uri.fsPath) } : { type: 'lis' as const, data: lisData(uri.fsPath) };
+        return kind === 'impact' ? { type: 'impact' as const, data: await featureImpactData(uri.fsPath) } : { type: 'lis' as const, data: lisData(uri.fsPath) };
       } catch (e) {
         return { type: 'error' as const, message: (e as Error).message };
       }
@@ -122,6 +131,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     return ResultPanel.show('run', record.id, runPanelTitle(record), context.extensionUri, () => ({ type: 'run', data: { title: runPanelTitle(record), record } }), record.config.file);
   });
   register('reclens.compareRuns', async (arg?: { a?: import('../engine/runs/runRecord').RunRecord; b?: import('../engine/runs/runRecord').RunRecord }) => {
+    if (!requireTrust('Compare Runs', output)) return refused('Compare Runs');
     const a = arg?.a ?? (await pickRun('First run (A)'));
     if (!a) return undefined;
     const b = arg?.b ?? (await pickRun(`Compare ${a.id} with (B)`, a.id));
@@ -142,12 +152,14 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     if (node) await (await import('./panels/resultPanel')).revealSlot(node.configUri.fsPath, node.slot);
   });
   register('reclens.ablateSlots', async (node?: SlotNode, nodes?: SlotNode[]) => {
+    if (!requireTrust('Ablate Selected Slots', output)) return refused('Ablate Selected Slots');
     const chosen = nodes?.length ? nodes : node ? [node] : [];
     if (!chosen.length) return undefined;
     const slots = chosen.length > 1 ? [chosen.map((n) => n.slot).join('+')] : [chosen[0].slot];
     return vscode.commands.executeCommand('reclens.runAblation', { configUri: chosen[0].configUri, slots });
   });
   register('reclens.ablateAll', async () => {
+    if (!requireTrust('Ablate All Slots', output)) return refused('Ablate All Slots');
     const uri = features.config ?? (await chooseConfig());
     return uri ? vscode.commands.executeCommand('reclens.runAblation', { configUri: uri }) : undefined;
   });
@@ -172,6 +184,8 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     }
   });
   register('reclens.createConfig', async (args?: CreateConfigArgs) => {
+    // Reads the data's columns with DuckDB.
+    if (!requireTrust('Create Config', output)) return refused('Create Config');
     try {
       const r = await createConfig(args instanceof vscode.Uri ? { model: args } : args ?? {});
       workspaceTree.refresh();
@@ -193,6 +207,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     return runs.providerOverride;
   });
   register('reclens.showEmbeddingSpace', async (arg?: unknown) => {
+    if (!requireTrust('Show Embedding Space', output)) return refused('Show Embedding Space');
     const { EmbeddingPanel } = await import('./panels/embeddingPanel');
     const req = await embeddingRequest(arg);
     if (!req) return undefined;
@@ -206,7 +221,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   });
 
   const activationMs = performance.now() - t0;
-  output.appendLine(`RecLens activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted: inspection only, no model execution'}).`);
+  output.appendLine(`RecLens activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : `untrusted: ${UNTRUSTED_MESSAGE}`}).`);
   return { features, runs, diagnostics, workspaceTree, runsTree, status, activationMs };
 }
 
@@ -234,7 +249,7 @@ async function embeddingRequest(arg: unknown): Promise<import('./panels/embeddin
     const { requireConfig } = await import('../engine/config/loadConfig');
     const { inspectModel } = await import('../engine/model/inspect');
     const cfg = requireConfig(config.fsPath).config;
-    const names = [...Object.keys(cfg.tables), ...inspectModel(cfg.model.path).embeddingTables.map((e) => `onnx:${e.initializer}`)];
+    const names = [...Object.keys(cfg.tables), ...(await inspectModel(cfg.model.path)).embeddingTables.map((e) => `onnx:${e.initializer}`)];
     const picked = await vscode.window.showQuickPick(names.map((label) => ({ label, description: label.startsWith('onnx:') ? 'the ranker\'s own id embedding' : 'table' })), { canPickMany: true, placeHolder: 'One table, or two to compare side by side' });
     if (!picked?.length) return undefined;
     tables = picked.slice(0, 2).map((p) => p.label);

@@ -35,7 +35,7 @@ export class FeaturesTree implements vscode.TreeDataProvider<SlotNode> {
     if (!uri) return [];
     try {
       const { config } = requireConfig(uri.fsPath);
-      const slots = resolveSlots(config, inspectModel(config.model.path).inputs.map((i) => i.name));
+      const slots = resolveSlots(config, (await inspectModel(config.model.path)).inputs.map((i) => i.name));
       const runs = latestRuns(uri.fsPath);
       const ab = runs.find((r) => r.kind === 'ablate')?.results as { results: { slot: string; method: string; deltaAuc: number; ci?: { deltaAuc: [number, number] } }[] } | undefined;
       const ce = runs.find((r) => r.kind === 'ceiling')?.results as { results: { slot: string; ceiling: number; efficiency: number | null }[] } | undefined;

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { inspectModel } from '../engine/model/inspect';
 
 export async function showInspection(modelFile: string): Promise<string> {
-  const m = inspectModel(modelFile);
+  const m = await inspectModel(modelFile);
   const shape = (s: (number | string | null)[] | null) => (s ? `[${s.map((d) => d ?? '?').join(', ')}]` : '?');
   const md = [
     `# ${modelFile}`,

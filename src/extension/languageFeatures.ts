@@ -7,7 +7,8 @@ import { parseConfig } from '../engine/config/loadConfig';
 import { inspectModel } from '../engine/model/inspect';
 import { cachedByFile } from '../engine/util/fileCache';
 import { listRunRecords } from '../engine/runs/runRecord';
-import type { ConfigDiagnostics } from './diagnostics';
+import { ConfigDiagnostics, UNTRUSTED_CODE } from './diagnostics';
+import { isTrusted, MANAGE_TRUST, MANAGE_TRUST_COMMAND, UNTRUSTED_MESSAGE } from './trust';
 import { readSettings } from './settings';
 
 export const CONFIG_SELECTOR: vscode.DocumentSelector = [{ scheme: 'file', pattern: '**/reclens.json' }, { scheme: 'file', pattern: '**/*.reclens.json' }];
@@ -24,6 +25,12 @@ export class ConfigCodeActions implements vscode.CodeActionProvider {
   provideCodeActions(doc: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
     for (const d of context.diagnostics) {
+      if (d.source === 'RecLens' && d.code === UNTRUSTED_CODE) {
+        const a = new vscode.CodeAction(MANAGE_TRUST, vscode.CodeActionKind.QuickFix);
+        a.command = { command: MANAGE_TRUST_COMMAND, title: MANAGE_TRUST };
+        a.diagnostics = [d];
+        actions.push(a);
+      }
       for (const fix of this.diagnostics.fixes.get(d) ?? []) {
         const a = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         a.edit = toWorkspaceEdit(doc, fix);
@@ -105,7 +112,8 @@ export class InputHover implements vscode.HoverProvider {
     const md = new vscode.MarkdownString();
     md.appendMarkdown(input ? `**${input.name}**: ONNX input, \`${input.dtype}\` \`[${(input.shape ?? []).map((d) => d ?? '?').join(', ')}]\`` : `**${String(p[1])}** is not an input of ${path.basename(config.model.path)}`);
     const spec = config.inputs[String(p[1])];
-    if (spec && spec.kind !== 'table') {
+    if (spec && spec.kind !== 'table' && !isTrusted()) md.appendMarkdown(`\n\n${UNTRUSTED_MESSAGE}`);
+    else if (spec && spec.kind !== 'table') {
       const { describeColumns } = await import('../engine/data/describe');
       const { openDuck } = await import('../engine/data/duck');
       const duck = await openDuck(1, [config.data.path]);

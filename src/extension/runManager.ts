@@ -12,6 +12,7 @@ import { writeRunRecord } from '../engine/runs/runRecord';
 import { runLabel } from '../engine/runs/summary';
 import { readSettings, RunSettings } from './settings';
 import type { ProviderStatus } from './statusBar';
+import { refused, requireTrust } from './trust';
 
 export type JobKind = 'eval' | 'ablate' | 'ceiling' | 'lis';
 
@@ -77,14 +78,7 @@ export class RunManager implements vscode.Disposable {
   }
 
   async run(kind: JobKind, configUri: vscode.Uri, args: JobArgs = {}): Promise<JobOutcome> {
-    if (!vscode.workspace.isTrusted) {
-      const reason = 'RecLens does not execute models in an untrusted workspace (an ONNX file and its data can run arbitrary native code paths). Inspection still works. Trust this workspace to run it.';
-      this.output.appendLine(`[refused] ${reason}`);
-      void vscode.window.showWarningMessage(reason, 'Manage Workspace Trust').then((pick) => {
-        if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
-      });
-      return { status: 'refused', reason };
-    }
+    if (!requireTrust(TITLES[kind], this.output)) return refused(TITLES[kind]);
     if (this.current) {
       void vscode.window.showInformationMessage('A RecLens run is already in progress. Cancel it first ("RecLens: Cancel Run").');
       return { status: 'refused', reason: 'busy' };

@@ -2,6 +2,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ProviderName } from '../engine/config/types';
+import { DEFAULT_MAX_FILE_MB, setMaxFileSizeMB } from '../engine/util/safeFile';
 
 export interface RunSettings {
   providers?: ProviderName[];
@@ -23,4 +24,9 @@ export function readSettings(): RunSettings {
     seed: c.get<number>('seed', 0),
     runsDir: (configDir) => (path.isAbsolute(runsDirectory) ? runsDirectory : path.join(configDir, runsDirectory)),
   };
+}
+
+/** Applies `reclens.maxFileSizeMB` (the largest model, data or table file RecLens reads) to the engine. */
+export function applyFileLimit(): void {
+  setMaxFileSizeMB(vscode.workspace.getConfiguration('reclens').get<number>('maxFileSizeMB', DEFAULT_MAX_FILE_MB));
 }

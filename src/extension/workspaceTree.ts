@@ -8,6 +8,7 @@ import { loadConfig } from '../engine/config/loadConfig';
 import type { RecLensConfig } from '../engine/config/types';
 import { describeData } from '../engine/data/describe';
 import { openDuck } from '../engine/data/duck';
+import { isTrusted, UNTRUSTED_MESSAGE } from './trust';
 import { readNpyHeader } from '../engine/data/npy';
 import { inspectModel } from '../engine/model/inspect';
 import { findConfigs } from './configs';
@@ -48,8 +49,8 @@ function section(label: string, kind: NodeKind, configUri: vscode.Uri, icon: str
 
 const shape = (s: (number | string | null)[] | null) => (s ? `[${s.map((d) => d ?? '?').join(', ')}]` : '[?]');
 
-function modelChildren(config: RecLensConfig): TreeNode[] {
-  const m = inspectModel(config.model.path);
+async function modelChildren(config: RecLensConfig): Promise<TreeNode[]> {
+  const m = await inspectModel(config.model.path);
   const inputs = section('Inputs', 'section', vscode.Uri.file(config.file), 'symbol-parameter', async () =>
     m.inputs.map((i) => leaf(i.name, `${i.dtype} ${shape(i.shape)}`, 'symbol-field')), String(m.inputs.length));
   const outputs = section('Outputs', 'section', vscode.Uri.file(config.file), 'output', async () =>
@@ -66,6 +67,8 @@ function modelChildren(config: RecLensConfig): TreeNode[] {
 }
 
 async function dataChildren(config: RecLensConfig): Promise<TreeNode[]> {
+  // Counting rows runs DuckDB over the data (and data.filter): trusted workspaces only.
+  if (!isTrusted()) return [leaf(UNTRUSTED_MESSAGE, '', 'workspace-untrusted', 'Trust this workspace (Manage Workspace Trust) to see its rows and columns.')];
   const duck = await openDuck(1, [config.data.path]);
   try {
     const d = await describeData(duck, config);

@@ -25,7 +25,7 @@ function modelText(m: ModelInspection): string {
 export async function inspectCommand(args: { config?: string; model?: string; json: boolean }, io: Io): Promise<number> {
   if (!args.config && !args.model) throw usageError('inspect needs --config <reclens.json> or --model <model.onnx>.');
   if (args.model && !args.config) {
-    const m = inspectModel(args.model);
+    const m = await inspectModel(args.model);
     io.out(args.json ? JSON.stringify({ model: m }, null, 2) : modelText(m));
     return 0;
   }

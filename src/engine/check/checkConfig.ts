@@ -64,7 +64,13 @@ export async function checkConfigText(text: string, file: string, opts: CheckOpt
     const reason = await cachedByFile('load', config.model.path, () => opts.loadModel!(config.model.path));
     if (reason) at('error', 'model-load', typeof config.raw.model === 'string' ? ['model'] : ['model', 'path'], `onnxruntime cannot load ${config.model.path}: ${reason}`);
   }
-  const duck = await openDuck(1, declaredFiles(config));
+  let duck: Duck;
+  try {
+    duck = await openDuck(1, declaredFiles(config), config.dir);
+  } catch (e) {
+    fromError(e, ['data', 'path'], 'data'); // a declared file that is not a regular file
+    return problems;
+  }
   try {
     let columns;
     try {
@@ -105,7 +111,7 @@ export async function leakageProblems(text: string, file: string, opts: Pick<Che
   if (!config) return [];
   const graph = await cachedByFile('onnx', config.model.path, () => readOnnx(config.model.path));
   const inputs = graph.graph.inputs.map((i) => i.name);
-  const duck = await openDuck(1, declaredFiles(config));
+  const duck = await openDuck(1, declaredFiles(config), config.dir);
   try {
     const findings = await scanLeakage(duck, config, inputs, opts.sampleRows, opts.signal);
     return findings.map((f) => {

@@ -8,6 +8,7 @@ import * as path from 'path';
 import Ajv, { ErrorObject } from 'ajv';
 import { getNodeValue, parseTree, ParseError, printParseErrorCode } from 'jsonc-parser';
 import { inputError } from '../errors';
+import { maxFileBytes, shownPath } from '../util/safeFile';
 import { JsonLocator } from './jsonLocator';
 import { formatProblem, Problem, Severity } from './problems';
 import {
@@ -101,7 +102,15 @@ export function parseConfig(text: string, file: string): LoadedConfig {
 
   const resolve = (p: string) => path.resolve(dir, p);
   const checkFile = (p: (string | number)[], rel: string, what: string) => {
-    if (!fs.existsSync(resolve(rel))) add('error', 'missing-file', p, `${what} "${rel}" does not exist (looked for ${resolve(rel)}). Fix the path; it is relative to the config file.`);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(resolve(rel)); // stat never blocks, even on a FIFO
+    } catch {
+      add('error', 'missing-file', p, `${what} "${rel}" does not exist (looked for ${shownPath(resolve(rel), dir)}). Fix the path; it is relative to the config file.`);
+      return;
+    }
+    if (!st.isFile()) add('error', 'not-a-file', p, `${what} "${rel}" is not a regular file (${st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a named pipe' : 'a device or socket'}). RecLens reads only regular files.`);
+    else if (st.size > maxFileBytes()) add('error', 'file-too-large', p, `${what} "${rel}" is ${Math.round(st.size / 2 ** 20).toLocaleString('en-US')} MiB, over the ${Math.round(maxFileBytes() / 2 ** 20).toLocaleString('en-US')} MiB limit for one file. Raise the limit (setting reclens.maxFileSizeMB, or reclens --max-file-size MB) if the file is meant to be this large.`);
   };
 
   const modelRaw = typeof raw.model === 'string' ? { path: raw.model } : raw.model;

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { inputError, nativeReason } from '../errors';
+import { assertReadableFile } from '../util/safeFile';
 
 export interface Duck {
   instance: DuckDBInstance;
@@ -15,9 +16,11 @@ export interface Duck {
  * An in-memory DuckDB that can read only `files` (the files a config declares, resolved to absolute paths) and
  * its own private spill folder: external access is switched off and the configuration locked before anything
  * else runs, so a query that slipped past the filter check still cannot read, write, attach or install
- * anything else. `threads` is DuckDB's worker count.
+ * anything else. `threads` is DuckDB's worker count; `base` is the folder messages name files relative to.
  */
-export async function openDuck(threads: number, files: readonly string[]): Promise<Duck> {
+export async function openDuck(threads: number, files: readonly string[], base?: string): Promise<Duck> {
+  // Regular files only (a FIFO would block a DuckDB read forever), within the size limit.
+  for (const f of files) await assertReadableFile(f, 'Data file', base);
   // Loaded lazily so activation and `reclens --help` do not pay for the native module.
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const spill = fs.mkdtempSync(path.join(os.tmpdir(), 'reclens-duck-'));

@@ -2,8 +2,8 @@
  * Reads NumPy .npy files (format 1.0-3.0, C order, little-endian float32/float64/int32/int64/uint8/bool).
  * Small and central enough to write by hand; DuckDB does not read .npy.
  */
-import * as fs from 'fs';
 import { inputError } from '../errors';
+import { readFileSafely, readHeadSync } from '../util/safeFile';
 
 export type NpyData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
 
@@ -52,25 +52,13 @@ export function parseNpy(buf: Buffer, file: string, headerOnly = false): NpyArra
 
 /** dtype and shape from the header alone (the first KiB), for listing large tables cheaply. */
 export function readNpyHeader(file: string): { dtype: NpyArray['dtype']; shape: number[] } {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const head = Buffer.alloc(4096);
-    const n = fs.readSync(fd, head, 0, head.length, 0);
-    const parsed = parseNpy(Buffer.concat([head.subarray(0, n)]), file, true);
-    return { dtype: parsed.dtype, shape: parsed.shape };
-  } finally {
-    fs.closeSync(fd);
-  }
+  const parsed = parseNpy(readHeadSync(file, 4096, 'Table file'), file, true);
+  return { dtype: parsed.dtype, shape: parsed.shape };
 }
 
-export function readNpy(file: string): NpyArray {
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(file);
-  } catch (e) {
-    throw inputError(`${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? e}). Check the path in reclens.json.`, { file });
-  }
-  return parseNpy(buf, file);
+/** Reads a .npy file (a regular file within the size limit, read asynchronously: see safeFile). */
+export async function readNpy(file: string): Promise<NpyArray> {
+  return parseNpy(await readFileSafely(file, 'Table file'), file);
 }
 
 /** Writes a .npy file (used by tests and example builders). */

@@ -69,12 +69,12 @@ export async function loadTable(duck: Duck, spec: TableSpec): Promise<LookupTabl
   let ids: Key[];
   let dim: number;
   if (path.extname(spec.path).toLowerCase() === '.npy') {
-    const m = readNpy(spec.path);
+    const m = await readNpy(spec.path);
     if (m.shape.length !== 2) throw inputError(`Table "${spec.name}" (${spec.path}) has shape (${m.shape.join(', ')}); a table must be 2-D (rows x dim).`, { file: spec.path });
     dim = m.shape[1];
     vectors = toFloat32(m.data as Float32Array);
     if (spec.ids) {
-      const idArr = readNpy(spec.ids);
+      const idArr = await readNpy(spec.ids);
       if (idArr.shape.length !== 1 || idArr.shape[0] !== m.shape[0]) {
         throw inputError(`Table "${spec.name}": ids file ${spec.ids} has shape (${idArr.shape.join(', ')}) but the table has ${m.shape[0]} rows. Give one id per row.`, { file: spec.ids });
       }

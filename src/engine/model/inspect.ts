@@ -1,6 +1,6 @@
 /** Model inspection from the .onnx bytes alone (no execution): signature, size, embedding tables. */
-import * as fs from 'fs';
 import { inputError } from '../errors';
+import { readFileSafely } from '../util/safeFile';
 import { OnnxGraphInfo, OnnxValueInfo, parseOnnx } from './onnxFile';
 
 export interface EmbeddingTableInfo {
@@ -31,13 +31,9 @@ export interface LoadedOnnx {
   graph: OnnxGraphInfo;
 }
 
-export function readOnnx(file: string): LoadedOnnx {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (e) {
-    throw inputError(`Model file ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? e}). Check model.path in reclens.json.`, { file, field: 'model' });
-  }
+/** Reads and parses a model file (a regular file within the size limit, read asynchronously: see safeFile). */
+export async function readOnnx(file: string): Promise<LoadedOnnx> {
+  const bytes = await readFileSafely(file, 'Model file');
   if (bytes.length === 0) throw inputError(`Model file ${file} is empty. Export the model again.`, { file, field: 'model' });
   try {
     const graph = parseOnnx(bytes);
@@ -96,7 +92,7 @@ export function inspectGraph(file: string, bytes: number, graph: OnnxGraphInfo):
   };
 }
 
-export function inspectModel(file: string): ModelInspection {
-  const { bytes, graph } = readOnnx(file);
+export async function inspectModel(file: string): Promise<ModelInspection> {
+  const { bytes, graph } = await readOnnx(file);
   return inspectGraph(file, bytes.length, graph);
 }

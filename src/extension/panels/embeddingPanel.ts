@@ -8,6 +8,8 @@ import type { EmbeddingPanelData, EmbeddingWebviewToHost, HostToEmbeddingWebview
 import { requireConfig } from '../../engine/config/loadConfig';
 import { RecLensError } from '../../engine/errors';
 import { readSettings } from '../settings';
+import { requireTrust } from '../trust';
+import { parseEmbeddingMessage } from '../../protocol/validate';
 import { webviewHtml } from './webviewHtml';
 
 export interface EmbeddingRequest {
@@ -29,7 +31,7 @@ export class EmbeddingPanel {
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'embedding.js', 'embedding.css', 'RecLens: Embedding Space');
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((msg: EmbeddingWebviewToHost) => this.onMessage(msg)),
+      panel.webview.onDidReceiveMessage((msg: unknown) => this.onMessage(msg)),
     );
   }
 
@@ -59,7 +61,9 @@ export class EmbeddingPanel {
     void this.panel.webview.postMessage(msg);
   }
 
-  private onMessage(msg: EmbeddingWebviewToHost): void {
+  private onMessage(raw: unknown): void {
+    const msg = parseEmbeddingMessage(raw); // checked, not trusted: the webview shows data a repository may have crafted
+    if (!msg) return;
     this.received.push(msg);
     if (msg.type === 'ready' && this.data) this.post({ type: 'data', data: this.data });
     if (msg.type === 'selection') this.output.appendLine(`[embedding] selected ${msg.ids.length} point(s) of ${msg.table}`);
@@ -67,6 +71,7 @@ export class EmbeddingPanel {
 
   /** Computes the views (one or two tables) and shows them. Returns the data sent, or undefined if cancelled or failed. */
   async load(req: EmbeddingRequest): Promise<EmbeddingPanelData | undefined> {
+    if (!requireTrust('Show Embedding Space', this.output)) return undefined;
     const { config } = requireConfig(req.config.fsPath);
     const settings = readSettings();
     const { embed, align } = await import('../../engine/embedding/jobs');

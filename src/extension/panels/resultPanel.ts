@@ -13,6 +13,7 @@ import { runLabel } from '../../engine/runs/summary';
 import { resolveSlots } from '../../engine/ablation/slots';
 import { inspectModel } from '../../engine/model/inspect';
 import { readSettings } from '../settings';
+import { parsePanelMessage } from '../../protocol/validate';
 import { webviewHtml } from './webviewHtml';
 
 const ref = (r: RunRecord): RunRef => ({ runId: r.id, createdAt: r.createdAt, seed: r.seed, executionProvider: r.executionProvider });
@@ -22,10 +23,10 @@ export function latestRuns(configFile: string): RunRecord[] {
   return listRunRecords(readSettings().runsDir(config.dir)).filter((r) => path.resolve(r.config.file) === path.resolve(config.file));
 }
 
-export function featureImpactData(configFile: string): FeatureImpactData {
+export async function featureImpactData(configFile: string): Promise<FeatureImpactData> {
   const { config } = requireConfig(configFile);
   const runs = latestRuns(configFile);
-  const model = inspectModel(config.model.path);
+  const model = await inspectModel(config.model.path);
   const slots = resolveSlots(config, model.inputs.map((i) => i.name)).map((s) => ({ name: s.name, inputs: s.inputs, description: s.description }));
   const ab = runs.find((r) => r.kind === 'ablate');
   const ce = runs.find((r) => r.kind === 'ceiling');
@@ -49,13 +50,13 @@ export class ResultPanel {
   private readonly disposables: vscode.Disposable[] = [];
 
   private constructor(readonly kind: PanelKind, readonly key: string, private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri,
-    private readonly refresh: () => HostToPanel | undefined, private readonly configFile?: string) {
+    private readonly refresh: () => HostToPanel | undefined | Promise<HostToPanel | undefined>, private readonly configFile?: string) {
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'panels.js', 'panels.css', panel.title);
-    this.disposables.push(panel.onDidDispose(() => this.dispose()), panel.webview.onDidReceiveMessage((m: PanelToHost) => void this.onMessage(m)));
+    this.disposables.push(panel.onDidDispose(() => this.dispose()), panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
   }
 
   /** Opens (or reveals) the panel for `key` and shows the data `refresh` builds now and after each run. */
-  static show(kind: PanelKind, key: string, title: string, extensionUri: vscode.Uri, refresh: () => HostToPanel | undefined, configFile?: string): ResultPanel {
+  static show(kind: PanelKind, key: string, title: string, extensionUri: vscode.Uri, refresh: () => HostToPanel | undefined | Promise<HostToPanel | undefined>, configFile?: string): ResultPanel {
     let p = ResultPanel.open.get(`${kind}:${key}`);
     if (!p) {
       const panel = vscode.window.createWebviewPanel(`reclens.${kind}`, title, vscode.ViewColumn.Active, {
@@ -78,17 +79,22 @@ export class ResultPanel {
     return this.last;
   }
 
-  update(msg = this.refresh()): void {
-    if (!msg) return;
-    this.last = msg;
-    void this.panel.webview.postMessage(msg);
+  update(msg?: HostToPanel): void {
+    void Promise.resolve(msg ?? this.refresh()).then((m) => {
+      if (!m) return;
+      this.last = m;
+      void this.panel.webview.postMessage(m);
+    });
   }
 
   busy(message: string | null): void {
     void this.panel.webview.postMessage({ type: 'busy', message } satisfies HostToPanel);
   }
 
-  private async onMessage(m: PanelToHost): Promise<void> {
+  private async onMessage(raw: unknown): Promise<void> {
+    // The webview shows data from files a cloned repository may have crafted: its messages are checked, not trusted.
+    const m = parsePanelMessage(raw);
+    if (!m) return;
     this.received.push(m);
     const configUri = this.configFile ? vscode.Uri.file(this.configFile) : undefined;
     switch (m.type) {
@@ -113,7 +119,9 @@ export class ResultPanel {
       case 'compareWith': await vscode.commands.executeCommand('reclens.compareRuns', { a: (this.last as { data?: RunPanelData } | undefined)?.data?.record }); break;
       case 'openRecord': if (this.configFile) {
         const { config } = requireConfig(this.configFile);
-        await vscode.window.showTextDocument(vscode.Uri.file(path.join(readSettings().runsDir(config.dir), `${m.runId}.json`)));
+        const dir = path.resolve(readSettings().runsDir(config.dir));
+        const file = path.resolve(dir, `${m.runId}.json`);
+        if (path.dirname(file) === dir) await vscode.window.showTextDocument(vscode.Uri.file(file));
       } break;
     }
   }
@@ -138,9 +146,8 @@ async function saveExport(m: Extract<PanelToHost, { type: 'export' }>): Promise<
   const filters: Record<string, string[]> = { svg: ['svg'], png: ['png'], csv: ['csv'] };
   const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(m.suggestedName), filters: { [m.format.toUpperCase()]: filters[m.format] } });
   if (!target) return;
-  // Typed arrays normally arrive intact; older hosts deliver them as index-keyed objects.
-  const bytes = m.bytes ? (m.bytes instanceof Uint8Array ? m.bytes : Uint8Array.from(Object.values(m.bytes as Record<string, number>))) : undefined;
-  writeFileAtomic(target.fsPath, bytes ? Buffer.from(bytes) : m.text ?? '');
+  // parsePanelMessage has already turned index-keyed byte objects (older hosts) into a Uint8Array.
+  writeFileAtomic(target.fsPath, m.bytes ? Buffer.from(m.bytes) : m.text ?? '');
   void vscode.window.showInformationMessage(`RecLens: saved ${vscode.workspace.asRelativePath(target)}`);
 }
 

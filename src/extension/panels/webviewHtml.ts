@@ -1,6 +1,7 @@
 /** HTML shell for RecLens webviews: strict CSP with a per-load nonce; scripts and styles only from the extension. */
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
+import { escapeHtml } from '../../protocol/validate';
 
 export function nonce(): string {
   return randomBytes(16).toString('base64').replace(/[^A-Za-z0-9]/g, '');
@@ -11,7 +12,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, s
   const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p));
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${webview.cspSource} data: blob:; style-src ${webview.cspSource} 'nonce-${n}'; script-src 'nonce-${n}'; font-src ${webview.cspSource};">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="${uri('media', style)}" nonce="${n}">
 </head><body><div id="app"></div><script nonce="${n}" src="${uri('out', 'webview', script)}"></script></body></html>`;
 }
