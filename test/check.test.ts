@@ -39,10 +39,10 @@ interface Case {
 
 const tiny = tinyRows(60) as unknown as Record<string, unknown>[];
 const CASES: Case[] = [
-  { name: 'misspelt column in a columns list', config: base({ inputs: { dense: { columns: ['d0', 'd1', 'd3'] }, item: { column: 'item' } } }), code: 'input', severity: 'error', message: /"d3" is not a column.*Did you mean "d[0-2]"/, line: '"d3"', fixed: true },
+  { name: 'misspelt column in a columns list', config: base({ inputs: { dense: { columns: ['d0', 'd1', 'd3'] }, item: { column: 'item' } } }), code: 'input', severity: 'error', message: /"d3", which is not a column.*Did you mean "d[0-2]"/, line: '"d3"', fixed: true },
   { name: 'entry for an input the model does not have', config: base({ inputs: { dense: { columns: ['d0', 'd1', 'd2'] }, items: { column: 'item' } } }), code: 'input', severity: 'error', message: /"items", but the model has no input of that name/, line: '"items"', fixed: true },
   { name: 'model input that nothing feeds', config: base({ inputs: { dense: { columns: ['d0', 'd1', 'd2'] } } }), rows: tiny.map(({ item, ...r }) => ({ ...r, item_id: item })), code: 'unfed-input', severity: 'error', message: /Model input "item" is not fed/, line: '"inputs"', fixed: true },
-  { name: 'misspelt label column', config: base({ data: { path: 'data.csv', label: 'lable', group: 'user' } }), code: 'input', severity: 'error', message: /Label column "lable" is not a column/, line: '"lable"', fixed: true },
+  { name: 'misspelt label column', config: base({ data: { path: 'data.csv', label: 'lable', group: 'user' } }), code: 'input', severity: 'error', message: /data\.label names column "lable", which is not a column/, line: '"lable"', fixed: true },
   { name: 'label that is not binary', config: base(), rows: tiny.map((r, i) => ({ ...r, label: i === 5 ? 2 : r.label })), code: 'label-not-binary', severity: 'error', message: /not binary: 1 rows hold other values or nulls \(e\.g\. 2\)/, line: '"label"' },
   { name: 'model file that does not exist', config: base({ model: 'nope.onnx' }), code: 'missing-file', severity: 'error', message: /Model file "nope\.onnx" does not exist/, line: '"model"' },
   { name: 'dtype that cannot feed the input', config: base(), rows: tiny.map((r) => ({ ...r, item: Number(r.item) + 0.5 })), code: 'input', severity: 'error', message: /Column "item" is DOUBLE, which cannot feed model input "item" \(int64\)/, line: '"column": "item"' },

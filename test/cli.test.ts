@@ -69,7 +69,7 @@ test('bad input: unknown column, with a suggestion and the config line', async (
     model: { path: 'model.onnx', output: 'prob' }, data: { path: 'data.csv', label: 'label' },
     inputs: { dense: { columns: ['d0', 'd1', 'd3'] }, item: { column: 'item' } },
   } });
-  await expectInputError(['eval', '--config', config], /reclens\.json:\d+:\d+/, /"d3" is not a column of .*data\.csv/, /Did you mean "d[0-2]"\?/);
+  await expectInputError(['eval', '--config', config], /reclens\.json:\d+:\d+/, /"d3", which is not a column of data\.csv/, /Did you mean "d[0-2]"\?/);
 });
 
 test('bad input: non-binary label names the row', async () => {
@@ -163,7 +163,7 @@ test('check reports positioned problems and exits 2 on errors', async () => {
   const r = await cli('check', '--config', config, '--json');
   assert.equal(r.code, 2);
   const problems = JSON.parse(r.out).problems;
-  const p = problems.find((x: { message: string }) => /"labl" is not a column/.test(x.message));
+  const p = problems.find((x: { message: string }) => /"labl", which is not a column/.test(x.message));
   assert.equal(p.severity, 'error');
   assert.ok(problems.some((x: { code: string; message: string }) => x.code === 'unfed-input' && /"dense" is not fed/.test(x.message)), 'all problems, not only the first');
   assert.equal(p.start.line, 3);

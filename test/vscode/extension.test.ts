@@ -166,7 +166,7 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
       }
       assert.fail(`timed out waiting for ${what}: ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((x) => x.message))}`);
     };
-    const diags = await waitFor((d) => d.some((x) => /"user_idy" is not a column/.test(x.message)), 'the diagnostic');
+    const diags = await waitFor((d) => d.some((x) => /"user_idy", which is not a column/.test(x.message)), 'the diagnostic');
     const diag = diags.find((x) => /"user_idy"/.test(x.message))!;
     assert.equal(diag.severity, vscode.DiagnosticSeverity.Error);
     assert.equal(doc.getText(diag.range), '"user_idy"');

@@ -17,7 +17,14 @@ export async function reportCommand(args: { config?: string; run?: string; lates
     if (!record) throw inputError(`No run ${args.latest ? '' : `"${args.run}" `}in ${dir}${runs.length ? ` (newest: ${runs[0].id})` : ' (no runs yet: run reclens eval first)'}.`, { file: dir });
   }
   const out = args.out ?? `reclens-${record.id}.html`;
-  writeFileAtomic(out, renderReport(record));
+  let html: string;
+  try {
+    html = renderReport(record);
+  } catch (e) {
+    // checkRunRecord checked the common fields; results differ by kind, and a hand-edited one can lack any of them.
+    throw inputError(`Run record ${record.id} is incomplete: its "results" lack what a ${record.kind} report shows (${(e as Error).message.slice(0, 160)}). Run the command again to write a new record.`, {});
+  }
+  writeFileAtomic(out, html);
   io.out(`wrote ${path.resolve(out)}`);
   return 0;
 }

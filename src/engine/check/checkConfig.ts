@@ -10,7 +10,8 @@ import type { Problem, Severity } from '../config/problems';
 import type { RecLensConfig } from '../config/types';
 import { describeColumns, describeData, typeClass } from '../data/describe';
 import { Duck, openDuck, readExpression, sqlIdent } from '../data/duck';
-import { planInputs } from '../data/inputPlan';
+import { InputPlan, PlannedInput, planInputs } from '../data/inputPlan';
+import { suggestion } from '../util/suggest';
 import { applyFilter, whereClause } from '../data/whereClause';
 import { declaredFiles } from '../config/declaredFiles';
 import { normaliseKey } from '../data/keys';
@@ -88,8 +89,16 @@ export async function checkConfigText(text: string, file: string, opts: CheckOpt
     if (!graph) return problems;
     const model = inspectGraph(config.model.path, graph.bytes.length, graph.graph);
     const collected: RecLensError[] = [];
-    await planInputs(duck, config, model.inputs, columns, tables, collected);
+    const plan = await planInputs(duck, config, model.inputs, columns, tables, collected);
     for (const e of collected) fromError(e, ['inputs'], e.where.unfedInput ? 'unfed-input' : 'input');
+    // What eval and ablate would refuse, check reports too: slots naming unknown inputs, NULL features.
+    for (const s of config.slots) {
+      s.inputs.forEach((i, k) => {
+        if (!model.inputs.some((m) => m.name === i)) at('error', 'slot-input', ['slots', s.name, 'inputs', k], `Slot "${s.name}" names input "${i}", which the model does not have.${suggestion(i, model.inputs.map((m) => m.name))}`);
+      });
+    }
+    await nullFeatures(duck, config, plan, at);
+    await nullGroups(duck, config, at);
     await labelCheck(duck, config, columns, at);
     await keyCoverage(duck, config, tables, at);
     await preferenceWindows(duck, config, at);
@@ -134,6 +143,32 @@ export function sortProblems<T extends Problem>(problems: T[]): T[] {
 
 export async function checkConfigFile(file: string, opts: CheckOptions = {}): Promise<CheckedProblem[]> {
   return sortProblems(await checkConfigText(fs.readFileSync(file, 'utf8'), file, opts));
+}
+
+/** Columns feeding inputs without fillNull: any NULL there stops eval, so check says so first. */
+async function nullFeatures(duck: Duck, config: RecLensConfig, plan: InputPlan, at: At): Promise<void> {
+  const cols: { input: PlannedInput; column: string }[] = [];
+  for (const inp of plan.inputs) {
+    if (inp.source.kind === 'columns' && inp.source.fillNull === undefined) for (const c of inp.source.columns) cols.push({ input: inp, column: c });
+  }
+  if (cols.length === 0) return;
+  const counts = cols.map((c, i) => `count(*) FILTER (WHERE ${sqlIdent(c.column)} IS NULL)::BIGINT AS n${i}`).join(', ');
+  const r = (await duck.conn.runAndReadAll(`SELECT ${counts} FROM ${readExpression(config.data.path)}${whereClause(config)}`)).getRowObjects()[0];
+  cols.forEach((c, i) => {
+    const n = Number(r[`n${i}`]);
+    if (n > 0) at('error', 'null-feature', c.input.configPath, `${n.toLocaleString('en-US')} rows have a NULL in column "${c.column}", which feeds model input "${c.input.name}"; eval stops at the first. Fill the nulls in the data, or set "fillNull" on inputs.${c.input.name}.`);
+  });
+}
+
+/** Rows with a NULL group are pooled into one group by GAUC and the bootstrap: say how many. */
+async function nullGroups(duck: Duck, config: RecLensConfig, at: At): Promise<void> {
+  if (!config.data.group) return;
+  const g = sqlIdent(config.data.group);
+  try {
+    const r = (await duck.conn.runAndReadAll(`SELECT count(*) FILTER (WHERE ${g} IS NULL)::BIGINT AS n, count(*)::BIGINT AS total FROM ${readExpression(config.data.path)}${whereClause(config)}`)).getRowObjects()[0];
+    const n = Number(r.n);
+    if (n > 0) at('warning', 'null-group', ['data', 'group'], `${n.toLocaleString('en-US')} of ${Number(r.total).toLocaleString('en-US')} rows have no group (NULL in "${config.data.group}"); GAUC and the bootstrap treat them as one group. Fill the column or filter those rows out (data.filter: ${config.data.group} IS NOT NULL).`);
+  } catch { /* the plan already reported an unknown group column */ }
 }
 
 type At = (severity: Severity, code: string, p: (string | number)[], message: string, fixes?: Fix[], key?: boolean) => void;

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ErrorObject } from 'ajv';
-import { getNodeValue, parseTree, ParseError, printParseErrorCode } from 'jsonc-parser';
+import { getNodeValue, Node, parseTree, ParseError, printParseErrorCode } from 'jsonc-parser';
 import { inputError } from '../errors';
 import { maxFileBytes, shownPath } from '../util/safeFile';
 import { JsonLocator } from './jsonLocator';
@@ -23,6 +23,46 @@ export interface LoadedConfig {
   problems: Problem[];
   locator: JsonLocator;
   text: string;
+}
+
+/** A config is a page of JSON; larger or deeper text is refused before parsing (the parser recurses per level). */
+export const MAX_CONFIG_BYTES = 1 << 20;
+const MAX_DEPTH = 32;
+/** Names, paths and filters fit in this; a longer string is refused without being echoed. */
+export const MAX_STRING = 4096;
+
+function shapeProblem(text: string): string | undefined {
+  if (text.length > MAX_CONFIG_BYTES) return `The config is ${(text.length / 2 ** 20).toFixed(1)} MiB; a reclens.json is at most 1 MiB. Check that this is the right file.`;
+  let depth = 0, inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) { if (++depth > MAX_DEPTH) return `The config nests objects or arrays deeper than ${MAX_DEPTH} levels; a reclens.json needs a handful. Check that this is the right file.`; }
+    else if (c === 125 || c === 93) depth--;
+  }
+  return undefined;
+}
+
+function hostileNodes(root: Node): { code: string; path: (string | number)[]; message: string }[] {
+  const out: { code: string; path: (string | number)[]; message: string }[] = [];
+  const walk = (n: Node, p: (string | number)[]) => {
+    if (n.type === 'string' && typeof n.value === 'string' && n.value.length > MAX_STRING) {
+      out.push({ code: 'too-long', path: p, message: `${p.join('.') || 'A value'} is a string of ${n.value.length.toLocaleString('en-US')} characters; names, paths and filters are at most ${MAX_STRING.toLocaleString('en-US')}.` });
+    }
+    if (n.type === 'object') for (const prop of n.children ?? []) {
+      const key = prop.children?.[0]?.value;
+      if (typeof key !== 'string') continue;
+      if (key === '__proto__' || key === 'constructor' || key === 'prototype') out.push({ code: 'reserved-name', path: [...p, key], message: `"${key}" cannot be used as a name in reclens.json (it is reserved in JavaScript objects). Rename it.` });
+      else if (key.length > MAX_STRING) out.push({ code: 'too-long', path: p, message: `${p.join('.') || 'The config'} has a key of ${key.length.toLocaleString('en-US')} characters; names are at most ${MAX_STRING.toLocaleString('en-US')}.` });
+      else if (prop.children?.[1]) walk(prop.children[1], [...p, key]);
+    }
+    if (n.type === 'array') (n.children ?? []).forEach((c, i) => walk(c, [...p, i]));
+  };
+  walk(root, []);
+  return out.slice(0, 20);
 }
 
 let compiledSchema: ReturnType<Ajv['compile']> | undefined;
@@ -80,6 +120,11 @@ function schemaProblems(errors: ErrorObject[], file: string, loc: JsonLocator): 
 export function parseConfig(text: string, file: string): LoadedConfig {
   const absFile = path.resolve(file);
   const dir = path.dirname(absFile);
+  const tooBig = shapeProblem(text);
+  if (tooBig) {
+    const at = { line: 1, column: 1 };
+    return { problems: [{ severity: 'error', code: 'syntax', file: absFile, start: at, end: { line: 1, column: 2 }, path: [], message: tooBig }], locator: new JsonLocator(text, undefined), text };
+  }
   const parseErrors: ParseError[] = [];
   const root = parseTree(text, parseErrors, { allowTrailingComma: true, disallowComments: false });
   const loc = new JsonLocator(text, root);
@@ -95,6 +140,10 @@ export function parseConfig(text: string, file: string): LoadedConfig {
     });
   }
   if (!root || parseErrors.length) return { problems, locator: loc, text };
+  // Keys that would reach an object's prototype, and strings too long to be names or paths, are refused by path.
+  const hostile = hostileNodes(root);
+  for (const h of hostile) add('error', h.code, h.path, h.message);
+  if (hostile.length) return { problems, locator: loc, text };
   const raw = getNodeValue(root) as Record<string, any>;
   const validate = validator();
   if (!validate(raw)) problems.push(...schemaProblems(validate.errors ?? [], absFile, loc));
@@ -138,7 +187,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   const inputs: Record<string, InputSpec> = {};
   for (const [name, spec] of Object.entries<any>(raw.inputs ?? {})) {
     if ('table' in spec) {
-      if (!tables[spec.table]) {
+      if (!Object.prototype.hasOwnProperty.call(tables, spec.table)) {
         const known = Object.keys(tables);
         add('error', 'unknown-table', ['inputs', name, 'table'], `Input "${name}" uses table "${spec.table}", which is not defined under "tables"${known.length ? ` (defined: ${known.join(', ')})` : ''}.`);
       }
@@ -171,7 +220,7 @@ export function loadConfig(file: string): LoadedConfig {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw inputError(`Config file "${file}" cannot be read (${(e as NodeJS.ErrnoException).code ?? e}). Check the path, or create one with "reclens init".`, { file });
+    throw inputError(`Config file "${file}" cannot be read (${(e as NodeJS.ErrnoException).code ?? e}). Check the path; to start a config, run "RecLens: Create Config" in VS Code or copy the example in the README.`, { file });
   }
   return parseConfig(text, file);
 }

@@ -81,7 +81,9 @@ export async function* streamBatches(duck: Duck, plan: InputPlan, batchSize: num
     while (ci < n) {
       if (!batch) { batch = newBatch(); filled = 0; }
       const seg = Math.min(n - ci, batchSize - filled);
-      const rowNo = (i: number) => rowBase + i - ci + 1; // 1-based data row of chunk row i
+      // 1-based data row of chunk row i: rows of earlier batches, rows already in this batch, then this chunk's.
+      const firstRow = rowBase + filled - ci + 1;
+      const rowNo = (i: number) => firstRow + i;
 
       const labels = vec(plan.labelIndex);
       const labelItems = denseItems(labels);

@@ -11,6 +11,7 @@ import { arrayWidth, ColumnInfo, listElementType, TypeClass, typeClass } from '.
 import { Duck, readExpression, sqlIdent } from './duck';
 import type { LookupTable } from './tables';
 import { whereClause } from './whereClause';
+import { shownPath } from '../util/safeFile';
 
 export type FeedDtype = 'float32' | 'float64' | 'int64' | 'int32' | 'bool' | 'uint8' | 'int8';
 
@@ -86,14 +87,14 @@ export async function planInputs(
   };
   const column = (name: string, path: (string | number)[], what: string): ColumnInfo => {
     const c = byName.get(name);
-    if (!c) throw inputError(`${what} "${name}" is not a column of ${file}.${suggestion(name, names)}`, { file: config.file, path, replacement: closest(name, names) });
+    if (!c) throw inputError(`${what} "${name}", which is not a column of ${shownPath(file, config.dir)}.${suggestion(name, names)}`, { file: config.file, path, replacement: closest(name, names) });
     return c;
   };
 
   // Label and group first.
   let labelIndex = -1;
   await step(() => {
-    const label = column(config.data.label, ['data', 'label'], 'Label column');
+    const label = column(config.data.label, ['data', 'label'], 'data.label names column');
     const labelCls = typeClass(label.type);
     if (labelCls !== 'integer' && labelCls !== 'float' && labelCls !== 'boolean') {
       throw fieldError(config, ['data', 'label'], `Label column "${label.name}" is ${label.type}; it must hold 0/1 (or true/false). Derive a binary column, e.g. rating >= 4.`);
@@ -103,14 +104,14 @@ export async function planInputs(
   let groupIndex: number | undefined;
   if (config.data.group) {
     await step(() => {
-      const g = column(config.data.group!, ['data', 'group'], 'Group column');
+      const g = column(config.data.group!, ['data', 'group'], 'data.group names column');
       const cls = typeClass(g.type);
       groupIndex = add(cls === 'integer' ? `CAST(${sqlIdent(g.name)} AS DOUBLE)` : `CAST(${sqlIdent(g.name)} AS VARCHAR)`);
     });
   }
   for (const key of ['item', 'time'] as const) {
     const name = config.data[key];
-    if (name) await step(() => { column(name, ['data', key], `${key[0].toUpperCase()}${key.slice(1)} column`); });
+    if (name) await step(() => { column(name, ['data', key], `data.${key} names column`); });
   }
 
   const modelNames = modelInputs.map((i) => i.name);
@@ -184,7 +185,7 @@ export async function planInputs(
       source = { kind: 'columns', parts, columns: cols, fillNull: spec?.fillNull };
     } else {
       const table = tables[spec.table];
-      const key = column(spec.key, ['inputs', mi.name, 'key'], `Input "${mi.name}" looks up key column`);
+      const key = column(spec.key, ['inputs', mi.name, 'key'], `Input "${mi.name}" looks up its key in column`);
       if (dtype !== 'float32' && dtype !== 'float64') {
         throw fieldError(config, ['inputs', mi.name], `Model input "${mi.name}" is ${dtype}, but table "${spec.table}" holds float vectors. Feed ${dtype} inputs from columns.`);
       }

@@ -21,6 +21,8 @@ export function parseNpy(buf: Buffer, file: string, headerOnly = false): NpyArra
   const bad = (why: string) => inputError(`${file} is not a readable .npy file: ${why}. Save it with numpy.save (C order, little-endian float32/float64/int32/int64).`, { file });
   if (buf.length < 10 || buf.toString('latin1', 0, 6) !== '\x93NUMPY') throw bad('missing the \\x93NUMPY magic');
   const major = buf[6];
+  if (major < 1 || major > 3) throw bad(`format version ${major} is not 1, 2 or 3`);
+  if (major > 1 && buf.length < 12) throw bad('the header is truncated');
   const headerLen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
   const headerStart = major === 1 ? 10 : 12;
   if (headerStart + headerLen > buf.length) throw bad('the header is truncated');
@@ -32,8 +34,11 @@ export function parseNpy(buf: Buffer, file: string, headerOnly = false): NpyArra
   if (fortran === 'True') throw bad('it is in Fortran order (use numpy.ascontiguousarray before saving)');
   const dtype = DTYPES[descr];
   if (!dtype) throw bad(`dtype ${descr} is not supported`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length).map(Number);
+  const dims = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length);
+  if (!dims.every((d) => /^\d{1,15}L?$/.test(d))) throw bad(`the shape (${shapeText.slice(0, 80)}) is not a list of non-negative integers`);
+  const shape = dims.map((d) => Number(d.replace(/L$/, '')));
   const count = shape.reduce((a, b) => a * b, 1);
+  if (!Number.isSafeInteger(count * 8)) throw bad(`the shape (${shape.join(', ')}) holds more values than any file can`);
   const offset = headerStart + headerLen;
   if (headerOnly) return { dtype, shape, data: new Uint8Array(0) };
   const width = { float32: 4, float64: 8, int32: 4, int64: 8, uint8: 1, bool: 1 }[dtype];

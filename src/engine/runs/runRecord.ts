@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from './atomicWrite';
+import { parseRunRecord } from './recordShape';
 
 export const RUN_RECORD_VERSION = 1;
 
@@ -43,8 +44,8 @@ export function listRunRecords(dir: string): RunRecord[] {
   for (const f of fs.readdirSync(dir)) {
     if (!f.endsWith('.json') || f.startsWith('.')) continue;
     try {
-      out.push(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
-    } catch { /* a foreign or damaged file is not a run */ }
+      out.push(parseRunRecord(fs.readFileSync(path.join(dir, f), 'utf8'), f));
+    } catch { /* a foreign, damaged or partial file is not a run */ }
   }
   return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
 }
