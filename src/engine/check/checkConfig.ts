@@ -156,7 +156,7 @@ async function nullFeatures(duck: Duck, config: RecLensConfig, plan: InputPlan, 
   const r = (await duck.conn.runAndReadAll(`SELECT ${counts} FROM ${readExpression(config.data.path)}${whereClause(config)}`)).getRowObjects()[0];
   cols.forEach((c, i) => {
     const n = Number(r[`n${i}`]);
-    if (n > 0) at('error', 'null-feature', c.input.configPath, `${n.toLocaleString('en-US')} rows have a NULL in column "${c.column}", which feeds model input "${c.input.name}"; eval stops at the first. Fill the nulls in the data, or set "fillNull" on inputs.${c.input.name}.`);
+    if (n > 0) at('error', 'null-feature', c.input.configPath, `${n.toLocaleString('en-US')} ${n === 1 ? 'row has' : 'rows have'} a NULL in column "${c.column}", which feeds model input "${c.input.name}"; eval stops at the first. Fill the nulls in the data, or set "fillNull" on inputs.${c.input.name}.`);
   });
 }
 
