@@ -1,0 +1,108 @@
+/** The optimised metric paths give the same numbers, bit for bit, as the straightforward algorithms they replaced. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { argsortFloat32, sortScores } from '../src/engine/metrics/argsort';
+import { auc, aucFromOrder } from '../src/engine/metrics/auc';
+import { computeBaseMetrics } from '../src/engine/metrics/baseMetrics';
+import { PairedAccumulator, pairedMetrics, Scoring } from '../src/engine/metrics/paired';
+import { seededRandom } from '../src/engine/util/random';
+import { referenceArgsort, referenceBootstrap, referencePaired } from './referenceMetrics';
+
+function tiedScores(n: number, seed: number, scale = 1): Float32Array {
+  const rng = seededRandom(seed);
+  return Float32Array.from({ length: n }, () => {
+    const u = rng();
+    if (u < 0.05) return 0;
+    if (u < 0.07) return -0;
+    if (u < 0.3) return Math.round(rng() * 20 - 10) / 4 * scale; // many ties
+    return (rng() - 0.5) * scale * 10;
+  });
+}
+
+test('radix sort: same order as a stable comparator sort on random data with ties, -0, infinities; sorted values bit-identical', () => {
+  for (const [n, seed, scale] of [[1, 1, 1], [2, 2, 1], [1000, 3, 1], [60_000, 4, 1e-3], [60_000, 5, 1e6]] as const) {
+    const v = tiedScores(n, seed, scale);
+    if (n > 10) { v[3] = Infinity; v[7] = -Infinity; v[8] = -0; v[9] = 0; }
+    const { order, sorted } = sortScores(v);
+    assert.deepEqual(order, referenceArgsort(v), `order, n=${n}`);
+    const bits = new Uint32Array(sorted.buffer, sorted.byteOffset, n), src = new Uint32Array(v.buffer);
+    for (let i = 0; i < n; i++) assert.equal(bits[i], src[order[i]], `sorted value ${i}`);
+    assert.deepEqual(argsortFloat32(v), order);
+  }
+});
+
+test('radix sort: a digit shared by every row (skipped pass) still sorts, and an empty input', () => {
+  const rng = seededRandom(9);
+  const v = Float32Array.from({ length: 5000 }, () => 1 + Math.floor(rng() * 64) / 1024); // low 11 bits all zero
+  assert.deepEqual(sortScores(v).order, referenceArgsort(v));
+  const c = new Float32Array(100).fill(0.25); // every digit shared
+  assert.deepEqual(Array.from(sortScores(c).order), Array.from({ length: 100 }, (_, i) => i));
+  assert.equal(sortScores(new Float32Array(0)).order.length, 0);
+});
+
+test('AUC from the radix sort equals AUC through a comparator order, exactly, with ties', () => {
+  for (const seed of [1, 2, 3]) {
+    const v = tiedScores(20_000, seed);
+    const rng = seededRandom(seed + 100);
+    const labels = Uint8Array.from(v, () => (rng() < 0.3 ? 1 : 0));
+    assert.equal(auc(labels, v), aucFromOrder(referenceArgsort(v), v, labels));
+  }
+});
+
+function synthetic(n: number, groups: number, seed: number) {
+  const rng = seededRandom(seed);
+  const labels = new Uint8Array(n), scores = new Float32Array(n), g = new Int32Array(n);
+  for (let i = 0; i < n; i++) { labels[i] = rng() < 0.4 ? 1 : 0; scores[i] = Math.round((labels[i] * 0.8 + rng()) * 50) / 50; g[i] = Math.floor(rng() * groups); }
+  const probs = scores.map((s) => Math.min(0.99, Math.max(0.01, s / 2)));
+  return { labels, scores, probs, groups: g, groupCount: groups };
+}
+
+test('bootstrap intervals are unchanged for a seed: group and row bootstrap equal the per-row-weights reference', () => {
+  const d = synthetic(4000, 70, 2);
+  const grouped = computeBaseMetrics({ ...d, bootstrap: 60, seed: 42 });
+  const ref = referenceBootstrap(d.labels, d.scores, d.probs, d.groups, d.groupCount, 60, 42);
+  assert.equal(grouped.auc, ref.auc);
+  assert.deepEqual(grouped.ci, ref.ci);
+  const rows = computeBaseMetrics({ labels: d.labels, scores: d.scores, probs: d.probs, bootstrap: 40, seed: 7 });
+  assert.deepEqual(rows.ci, referenceBootstrap(d.labels, d.scores, d.probs, undefined, 0, 40, 7).ci);
+});
+
+function variants(d: ReturnType<typeof synthetic>, seed: number): Scoring[][] {
+  const rng = seededRandom(seed);
+  const noisy = (k: number): Scoring => {
+    const scores = d.scores.map((s) => Math.round((s + (rng() - 0.5) * k) * 40) / 40);
+    return { scores, probs: scores.map((s) => Math.min(0.99, Math.max(0.01, s / 2))) };
+  };
+  return [[noisy(0.2)], [noisy(1), noisy(1), noisy(1)], [noisy(3), noisy(3)]];
+}
+
+test('paired bootstrap: one scoring at a time (kept or replayed draws) equals all variants at once, exactly', () => {
+  for (const grouped of [true, false]) {
+    const d = synthetic(3000, 50, 5);
+    const setup = { labels: d.labels, groups: grouped ? d.groups : undefined, groupCount: grouped ? d.groupCount : 0, bootstrap: 30, seed: 11 };
+    const base = { scores: d.scores, probs: d.probs };
+    const vs = variants(d, 3);
+    const ref = referencePaired({ ...setup, base, variants: vs });
+    for (const keepDrawsBytes of [undefined, 0]) {
+      const got = pairedMetrics({ ...setup, base, variants: vs, keepDrawsBytes });
+      got.variants.forEach((v, i) => {
+        assert.equal(v.metrics.auc, ref[i].auc);
+        assert.equal(v.delta.auc, ref[i].deltaAuc);
+        assert.equal(v.delta.logloss, ref[i].deltaLogloss);
+        if (grouped) assert.equal(v.delta.gauc, ref[i].deltaGauc);
+        assert.deepEqual(v.ci, ref[i].ci, `variant ${i}, grouped ${grouped}, keep ${keepDrawsBytes}`);
+      });
+    }
+  }
+});
+
+test('paired accumulator refuses variants before the base and out of order', () => {
+  const d = synthetic(200, 5, 1);
+  const acc = new PairedAccumulator({ labels: d.labels, groupCount: 0, bootstrap: 0, seed: 0 });
+  const s = { scores: d.scores, probs: d.probs };
+  assert.throws(() => acc.addRepeat(0, s), /base scoring comes first/);
+  acc.addBase(s);
+  assert.throws(() => acc.addRepeat(1, s), /out of order/);
+  acc.addRepeat(0, s);
+  assert.equal(acc.result().variants[0].delta.auc, 0);
+});
