@@ -106,3 +106,68 @@ test('paired accumulator refuses variants before the base and out of order', () 
   acc.addRepeat(0, s);
   assert.equal(acc.result().variants[0].delta.auc, 0);
 });
+
+// Decoded rows: spilled to disk or kept in memory, reused by the next job; the numbers never change.
+import * as fs from 'fs';
+import * as path from 'path';
+import { ablate } from '../src/engine/ablation/ablate';
+import { ceiling } from '../src/engine/ablation/ceiling';
+import { requireConfig } from '../src/engine/config/loadConfig';
+import { forgetRows } from '../src/engine/data/rowCache';
+import { evaluate } from '../src/engine/evaluate';
+import { withJob } from '../src/engine/job';
+import { tinyRows, tinyWorkspace, writeCsv } from './helpers';
+
+async function ablateAndCeiling(cfg: string) {
+  const { config } = requireConfig(cfg);
+  const ab = (await ablate(config, { seed: 3, repeats: 2, bootstrap: 40, providers: ['cpu'] })).result;
+  const ce = (await ceiling(config, { seed: 3, candidates: 4, providers: ['cpu'] })).result;
+  return { ab: { ...ab, seconds: 0 }, ce: { ...ce, seconds: 0 } };
+}
+
+test('rows spilled to .reclens/cache give the same ablation and ceiling as rows in memory; the cache entry is complete', async () => {
+  const ws = tinyWorkspace({ rows: tinyRows(700, 4) as unknown as Record<string, unknown>[] });
+  forgetRows();
+  const inMemory = await ablateAndCeiling(ws.config);
+  assert.ok(!fs.existsSync(path.join(ws.dir, '.reclens', 'cache')), 'small rows stay in memory');
+  forgetRows();
+  process.env.RECLENS_ROWS_MEMORY_MIB = '0';
+  try {
+    const spilled = await ablateAndCeiling(ws.config);
+    assert.deepEqual(spilled, inMemory);
+  } finally {
+    delete process.env.RECLENS_ROWS_MEMORY_MIB;
+  }
+  const entries = fs.readdirSync(path.join(ws.dir, '.reclens', 'cache'));
+  assert.equal(entries.length, 1, `one entry, no temporary folders: ${entries}`);
+  assert.ok(fs.existsSync(path.join(ws.dir, '.reclens', 'cache', entries[0], 'manifest.json')));
+});
+
+test('the next job on the same data and plan reuses the decoded rows (memory, then disk); changed data is read again', async () => {
+  const ws = tinyWorkspace({ rows: tinyRows(300, 5) as unknown as Record<string, unknown>[] });
+  const reused = async () => withJob(requireConfig(ws.config).config, { providers: ['cpu'] }, undefined, async (ctx) => ({ reused: ctx.mat.reused, labels: Array.from(ctx.mat.labels) }));
+  forgetRows();
+  const first = await reused();
+  assert.equal(first.reused, false);
+  const second = await reused();
+  assert.equal(second.reused, true);
+  assert.deepEqual(second.labels, first.labels);
+  process.env.RECLENS_ROWS_MEMORY_MIB = '0';
+  try {
+    forgetRows();
+    assert.equal((await reused()).reused, false, 'spilled: decoded once');
+    forgetRows();
+    const fromDisk = await reused();
+    assert.equal(fromDisk.reused, true, 'a new session finds the spilled rows on disk');
+    assert.deepEqual(fromDisk.labels, first.labels);
+    writeCsv(path.join(ws.dir, 'data.csv'), tinyRows(300, 6) as unknown as Record<string, unknown>[]);
+    const changed = await reused();
+    assert.equal(changed.reused, false, 'new data, new decoding');
+    assert.notDeepEqual(changed.labels, first.labels);
+  } finally {
+    delete process.env.RECLENS_ROWS_MEMORY_MIB;
+  }
+  // eval after ablate on the same rows still gives its own numbers (eval streams; it does not depend on the cache)
+  const ev = (await evaluate(requireConfig(ws.config).config, { providers: ['cpu'] })).result;
+  assert.equal(ev.rows, 300);
+});
