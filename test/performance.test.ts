@@ -171,3 +171,32 @@ test('the next job on the same data and plan reuses the decoded rows (memory, th
   const ev = (await evaluate(requireConfig(ws.config).config, { providers: ['cpu'] })).result;
   assert.equal(ev.rows, 300);
 });
+
+import { knn } from '../src/engine/embedding/knn';
+import { umapProject } from '../src/engine/embedding/umap';
+
+test('UMAP: the typed-array epochs give the same layout as umap-js, number for number (seeded)', async () => {
+  const rng = seededRandom(21);
+  const n = 400, d = 8;
+  const v = Float32Array.from({ length: n * d }, (_, i) => (i % d === Math.floor(i / d) % d ? 2 : 0) + rng());
+  const nn = await knn(v, n, d, 10, ['cpu']);
+  const input = { vectors: v, rows: n, dim: d, knn: nn, seed: 5, nEpochs: 60 };
+  const exact = await umapProject({ ...input, reference: 'exact' });
+  const theirs = await umapProject({ ...input, reference: 'umap-js' });
+  assert.deepEqual(exact, theirs);
+  assert.ok(exact.some((x) => x !== exact[0]), 'a spread layout');
+  // The fast power (exp/log) changes only rounding: the layout keeps the same neighbourhoods.
+  const fast = await umapProject(input);
+  assert.deepEqual(await umapProject(input), fast, 'same seed, same layout');
+  const kept = (layout: Float32Array) => {
+    let hits = 0;
+    for (let i = 0; i < n; i++) {
+      const dist = (j: number) => (layout[2 * i] - layout[2 * j]) ** 2 + (layout[2 * i + 1] - layout[2 * j + 1]) ** 2;
+      const near = Array.from({ length: n }, (_, j) => j).filter((j) => j !== i).sort((x, y) => dist(x) - dist(y)).slice(0, 10);
+      for (let q = 0; q < 10; q++) if (near.includes(nn.indices[i * 10 + q])) hits++;
+    }
+    return hits / (n * 10);
+  };
+  const kFast = kept(fast), kRef = kept(theirs);
+  assert.ok(kRef > 0.2 && Math.abs(kFast - kRef) < 0.05, `neighbours kept: fast ${kFast}, umap-js ${kRef}`);
+});
