@@ -9,7 +9,7 @@ import { PairedMetricsWorker } from '../compute/offThread';
 import type { JobControl } from '../progress';
 import type { RunRecord } from '../runs/runRecord';
 import { permutation, permutationWithinGroups, seededRandom } from '../util/random';
-import { gatherRows, neutralRowFrom, repeatRow } from './neutral';
+import { neutralRowFrom, repeatRow } from './neutral';
 import { rowSegments } from './segments';
 import { AblationTarget, neutralFor, resolveSlots, resolveTargets } from './slots';
 
@@ -77,12 +77,13 @@ export async function scoreMasked(ctx: JobContext, target: AblationTarget, phase
 async function scorePermuted(ctx: JobContext, target: AblationTarget, repeat: number, withinGroup: boolean): Promise<Float32Array> {
   const rng = seededRandom(targetSeed(ctx.seed, target.name, repeat));
   const perm = withinGroup && ctx.mat.groups ? permutationWithinGroups(ctx.mat.groups, ctx.mat.groupCount, rng) : permutation(ctx.mat.rows, rng);
-  // The permuted inputs' whole columns, for this pass only (read from disk when the rows are spilled).
-  const columns = new Map(ctx.mat.inputs.filter((i) => target.inputs.includes(i.name)).map((i) => [i.name, { col: ctx.mat.columns.get(i.name)!, width: i.width }]));
-  return ctx.score(`permute ${target.name} (${repeat + 1})`, (name, start, end) => {
-    const c = columns.get(name);
-    return c ? gatherRows(c.col, c.width, perm, start, end) : undefined;
-  });
+  // The permuted inputs, read in row order (gathered in memory, or shuffled on disk when the rows are spilled).
+  const permuted = new Map(target.inputs.map((name) => [name, ctx.mat.columns.permuted(name, perm)]));
+  try {
+    return await ctx.score(`permute ${target.name} (${repeat + 1})`, (name, start, end) => permuted.get(name)?.read(start, end));
+  } finally {
+    for (const p of permuted.values()) p.close();
+  }
 }
 
 export async function ablate(config: RecLensConfig, opts: AblateOptions = {}, control?: JobControl): Promise<{ result: AblationResult; record: RunRecord<AblationResult> }> {

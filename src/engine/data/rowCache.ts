@@ -81,6 +81,112 @@ export class DecodedColumns {
     if (!this.has(name)) return undefined;
     return this.memory ? this.memory.get(name) : this.read(name, 0, this.rows);
   }
+
+  /**
+   * Input `name` with rows permuted (row i takes row perm[i]), read in ascending row ranges. A column that fits
+   * the memory budget is gathered from memory; a larger spilled one is shuffled on disk in two sequential passes
+   * (bucket files by destination, then one bucket at a time in memory), so memory stays ~2 x 32 MiB.
+   */
+  permuted(name: string, perm: Uint32Array): { read(start: number, end: number): FeedArray; close(): void } {
+    const inp = this.input(name);
+    const w = inp.width, rowBytes = w * BYTES[inp.dtype];
+    if (this.memory || this.rows * rowBytes <= spillThresholdBytes()) {
+      const col = this.get(name)!;
+      return { read: (start, end) => gatherRows(col, w, perm, start, end), close: () => undefined };
+    }
+    return diskPermutation(path.join(this.dir!, fileName(name)), inp, this.rows, perm);
+  }
+}
+
+/** Rows perm[start..end) of a column, gathered into a fresh array. */
+export function gatherRows(column: FeedArray, width: number, perm: Uint32Array, start: number, end: number): FeedArray {
+  const Ctor = column.constructor as new (n: number) => FeedArray;
+  const out = new Ctor((end - start) * width);
+  for (let i = start; i < end; i++) {
+    const src = perm[i] * width;
+    (out as Float32Array).set((column as Float32Array).subarray(src, src + width), (i - start) * width);
+  }
+  return out;
+}
+
+const BUCKET_BYTES = 32 * 2 ** 20;
+const LOCAL_BITS = 2 ** 21;
+
+function diskPermutation(file: string, inp: PlannedInput, rows: number, perm: Uint32Array): { read(start: number, end: number): FeedArray; close(): void } {
+  const rowBytes = inp.width * BYTES[inp.dtype];
+  // Buckets of 32 MiB (smaller only under a tiny test budget, so that tests cross bucket boundaries).
+  const bucketBytes = Math.min(BUCKET_BYTES, Math.max(4096, spillThresholdBytes()));
+  const bucketRows = Math.max(1, Math.min(LOCAL_BITS, Math.floor(bucketBytes / rowBytes)));
+  const buckets = Math.ceil(rows / bucketRows);
+  const tmp = fs.mkdtempSync(path.join(path.dirname(file), '.perm-'));
+  try {
+    // Pass 1: read the column in order; append each row to the bucket file of the row it goes to.
+    const dest = new Uint32Array(rows);
+    for (let i = 0; i < rows; i++) dest[perm[i]] = i;
+    const fds = Array.from({ length: buckets }, (_, b) => fs.openSync(path.join(tmp, `${b}.bin`), 'w'));
+    const bufRows = Math.max(1, Math.floor((1 << 20) / rowBytes));
+    const bufs = Array.from({ length: buckets }, () => ({ data: new Uint8Array(bufRows * rowBytes), n: 0 }));
+    const flush = (b: number) => {
+      const buf = bufs[b];
+      let done = 0;
+      while (done < buf.n * rowBytes) done += fs.writeSync(fds[b], buf.data, done, buf.n * rowBytes - done);
+      buf.n = 0;
+    };
+    const blockRows = bucketRows;
+    const block = new Uint8Array(blockRows * rowBytes);
+    const fd = fs.openSync(file, 'r');
+    try {
+      for (let start = 0; start < rows; start += blockRows) {
+        const m = Math.min(blockRows, rows - start);
+        let got = 0;
+        while (got < m * rowBytes) { const k = fs.readSync(fd, block, got, m * rowBytes - got, start * rowBytes + got); if (k === 0) throw new Error(`row cache file ${file} is shorter than expected`); got += k; }
+        for (let j = 0; j < m; j++) {
+          const b = Math.floor(dest[start + j] / bucketRows);
+          const buf = bufs[b];
+          buf.data.set(block.subarray(j * rowBytes, (j + 1) * rowBytes), buf.n * rowBytes);
+          if (++buf.n === bufRows) flush(b);
+        }
+      }
+      for (let b = 0; b < buckets; b++) { flush(b); fs.closeSync(fds[b]); }
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  // Pass 2: a bucket's rows arrived in source order; put them in destination order.
+  let current = -1;
+  let placed = new Uint8Array(0);
+  const load = (b: number) => {
+    const lo = b * bucketRows, m = Math.min(bucketRows, rows - lo);
+    const arrived = new Uint8Array(m * rowBytes);
+    readInto(path.join(tmp, `${b}.bin`), arrived as unknown as FeedArray, 0);
+    const key = new Float64Array(m); // source row x 2^21 + local destination row: sorting by it gives arrival order
+    for (let k = 0; k < m; k++) key[k] = perm[lo + k] * LOCAL_BITS + k;
+    key.sort();
+    placed = new Uint8Array(m * rowBytes);
+    for (let a = 0; a < m; a++) { const local = key[a] % LOCAL_BITS; placed.set(arrived.subarray(a * rowBytes, (a + 1) * rowBytes), local * rowBytes); }
+    current = b;
+  };
+  return {
+    read(start, end) {
+      const out = allocate(inp.dtype, (end - start) * inp.width);
+      const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+      for (let r = start; r < end;) {
+        const b = Math.floor(r / bucketRows);
+        if (b !== current) load(b);
+        const stop = Math.min(end, (b + 1) * bucketRows);
+        bytes.set(placed.subarray((r - b * bucketRows) * rowBytes, (stop - b * bucketRows) * rowBytes), (r - start) * rowBytes);
+        r = stop;
+      }
+      return out;
+    },
+    close() {
+      placed = new Uint8Array(0);
+      fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  };
 }
 
 function fileName(input: string): string {
