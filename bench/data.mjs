@@ -1,4 +1,5 @@
-// Builds bench/out/movielens-1m: the MovieLens eval rows repeated to 1,008,350 rows (Parquet), with a config.
+// Builds bench/out/movielens-1m (or -5m): the MovieLens eval rows repeated to 1,008,350 rows (5,041,750), as
+// Parquet, with a config.
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
@@ -8,7 +9,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '..');
 export const OUT = path.join(here, 'out', 'movielens-1m');
 
-export async function ensureBenchData() {
+export async function ensureBenchData(copies = 50) {
+  const OUT = path.join(here, 'out', copies === 50 ? 'movielens-1m' : `movielens-${copies}x`);
   const cfgFile = path.join(OUT, 'reclens.json');
   if (fs.existsSync(cfgFile)) return cfgFile;
   fs.mkdirSync(OUT, { recursive: true });
@@ -16,7 +18,7 @@ export async function ensureBenchData() {
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
   const tmp = path.join(OUT, 'eval.parquet.tmp');
-  await c.run(`COPY (SELECT e.* FROM read_parquet('${ex}/eval.parquet') e, range(50) r ORDER BY r.range, e.timestamp) TO '${tmp}' (FORMAT parquet)`);
+  await c.run(`COPY (SELECT e.* FROM read_parquet('${ex}/eval.parquet') e, range(${copies}) r ORDER BY r.range, e.timestamp) TO '${tmp}' (FORMAT parquet)`);
   fs.renameSync(tmp, path.join(OUT, 'eval.parquet'));
   c.closeSync(); db.closeSync();
   const cfg = fs.readFileSync(path.join(ex, 'reclens.json'), 'utf8')

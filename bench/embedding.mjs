@@ -1,10 +1,10 @@
-// Embedding benchmarks: PCA on 100k x 128, kNN top-10 on 100k x 128 (ONNX graph on the provider chain), UMAP on 20k.
-// Seeded synthetic clustered data. Prints figures only.
+// Embedding benchmarks: PCA on 100k x 128, kNN top-10 on 100k x 128 (ONNX graph on the provider chain), UMAP on
+// 20k points and on a 100k sampled view (quick: 20k / 5k). Seeded synthetic clustered data. Prints one JSON line.
 import { createRequire } from 'module';
 const require = createRequire(import.meta.url);
 const { pca } = require('../out/src/engine/embedding/pca.js');
 const { knn } = require('../out/src/engine/embedding/knn.js');
-const { umapProject } = require('../out/src/engine/embedding/umap.js');
+const { umapProject, defaultEpochs } = require('../out/src/engine/embedding/umap.js');
 const { seededRandom } = require('../out/src/engine/util/random.js');
 
 const providers = (process.env.RECLENS_PROVIDERS ?? 'cpu').split(',');
@@ -16,17 +16,17 @@ function data(n, d, seed) {
   for (let r = 0; r < n; r++) { const k = Math.floor(rng() * centers); for (let j = 0; j < d; j++) v[r * d + j] = c[k * d + j] + (rng() - 0.5) * 0.8; }
   return v;
 }
+const secs = async (fn) => { const t = performance.now(); const r = await fn(); return [(performance.now() - t) / 1000, r]; };
 const n = quick ? 20_000 : 100_000, d = 128;
 const x = data(n, d, 1);
-let t = performance.now();
-const p = pca(x, n, d, 2);
-console.log(`pca        ${n.toLocaleString()} x ${d}: ${((performance.now() - t) / 1000).toFixed(2)} s (top-2 explained ${(100 * (p.explainedVariance[0] + p.explainedVariance[1])).toFixed(1)}%, seed 1)`);
-t = performance.now();
-const nn = await knn(x, n, d, 10, providers);
-console.log(`knn        top-10 of ${n.toLocaleString()} x ${d} (all pairs): ${((performance.now() - t) / 1000).toFixed(2)} s on ${nn.provider}`);
-const m = quick ? 5_000 : 20_000;
-const y = data(m, d, 2);
-const nn2 = await knn(y, m, d, 15, providers);
-t = performance.now();
-await umapProject({ vectors: y, rows: m, dim: d, knn: nn2, seed: 1 });
-console.log(`umap       ${m.toLocaleString()} points (15 neighbours precomputed, ${m > 10000 ? 200 : 400} epochs, seed 1): ${((performance.now() - t) / 1000).toFixed(2)} s`);
+const [tPca] = await secs(() => pca(x, n, d, 2));
+const [tKnn, nn] = await secs(() => knn(x, n, d, 10, providers));
+const out = { pca: { rows: n, seconds: tPca }, knn: { rows: n, seconds: tKnn, provider: nn.provider }, umap: [] };
+for (const m of quick ? [5_000] : [20_000, 100_000]) {
+  const y = data(m, d, 2);
+  const [tk, nn2] = await secs(() => knn(y, m, d, 15, providers));
+  const [tu] = await secs(() => umapProject({ vectors: y, rows: m, dim: d, knn: nn2, seed: 1 }));
+  out.umap.push({ rows: m, seconds: tu, knnSeconds: tk, epochs: defaultEpochs(m) });
+  console.error(`umap ${m}: ${tu.toFixed(2)} s`);
+}
+console.log(JSON.stringify(out));

@@ -1,6 +1,8 @@
 /** `reclens eval`: score every evaluation row with the ranker and compute the base metrics. */
 import type { RecLensConfig } from './config/types';
 import { Batch, StreamStats, streamBatches } from './data/batches';
+import { Materialized, reusedRows, RowCollector } from './data/materialize';
+import { scoreBatches } from './model/batchScorer';
 import { inputError } from './errors';
 import type { BaseMetrics } from './metrics/baseMetrics';
 import { computeBaseMetricsOffThread } from './compute/offThread';
@@ -51,7 +53,7 @@ const MAX_IN_FLIGHT = 2;
  * Scores all rows: the data stream builds batches on this thread while the inference worker scores earlier ones
  * (onnxruntime's run() blocks its thread, so it lives in the worker).
  */
-export async function scoreWorkspace(ws: Workspace, rs: RemoteSession, opts: EvalOptions, control?: JobControl): Promise<Scored> {
+export async function scoreWorkspace(ws: Workspace, rs: RemoteSession, opts: EvalOptions, control?: JobControl, collect?: RowCollector): Promise<Scored> {
   const batchSize = opts.batchSize ?? ws.config.runtime.batchSize;
   const total = Math.min(ws.data.rows, opts.limit ?? Infinity);
   if (total === 0) {
@@ -72,15 +74,36 @@ export async function scoreWorkspace(ws: Workspace, rs: RemoteSession, opts: Eva
       labels = ensure(labels, batch.start + batch.size, (n) => new Uint8Array(n));
       labels.set(batch.labels, batch.start);
       if (groups && batch.groups) { groups = ensure(groups, batch.start + batch.size, (n) => new Int32Array(n)); groups.set(batch.groups, batch.start); }
+      collect?.add(batch); // before the feeds are transferred
       await flight.push(send(batch));
     }
     await flight.drain();
+  } catch (e) {
+    collect?.abort();
+    throw e;
   } finally {
     await flight.settle();
   }
   const n = stats.rows;
-  if (n === 0) throw inputError(`No evaluation rows in ${ws.config.data.path}. Point data.path at a file with rows.`, { file: ws.config.data.path, path: ['data', 'path'] });
+  if (n === 0) {
+    collect?.abort();
+    throw inputError(`No evaluation rows in ${ws.config.data.path}. Point data.path at a file with rows.`, { file: ws.config.data.path, path: ['data', 'path'] });
+  }
+  collect?.finish(stats);
   labels = labels.subarray(0, n); scores = scores.subarray(0, n); groups = groups?.subarray(0, n);
+  return checkScored(ws, { labels, scores, groups, groupCount: stats.groupKeys.length, stats });
+}
+
+/** Scores rows decoded by an earlier job (no file read). */
+export async function scoreReused(ws: Workspace, rs: RemoteSession, mat: Materialized, opts: EvalOptions, control?: JobControl): Promise<Scored> {
+  const scores = await scoreBatches(rs, mat.inputs, mat.rows, opts.batchSize ?? ws.config.runtime.batchSize,
+    (inp, start, end) => mat.columns.read(inp.name, start, end), control, (done) => report(control, { phase: 'inference', done, total: mat.rows }));
+  return checkScored(ws, { labels: mat.labels, scores, groups: mat.groups, groupCount: mat.groupCount, stats: mat.stats });
+}
+
+function checkScored(ws: Workspace, s: Omit<Scored, 'probs'>): Scored {
+  const { labels, scores } = s;
+  const n = labels.length;
 
   const probs = toProbabilities(ws.config, ws.outputName, scores);
   let positives = 0;
@@ -88,7 +111,7 @@ export async function scoreWorkspace(ws: Workspace, rs: RemoteSession, opts: Eva
   if (positives === 0 || positives === n) {
     throw inputError(`All ${n} evaluation rows have label ${positives === 0 ? 0 : 1}; AUC needs both classes. Check data.label and data.filter.`, { file: ws.config.data.path, path: ['data', 'label'] });
   }
-  return { labels, scores, probs, groups, groupCount: stats.groupKeys.length, stats };
+  return { ...s, probs };
 }
 
 export interface EvalRun {
@@ -107,7 +130,9 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
     let scored: Scored;
     try {
       throwIfCancelled(control);
-      scored = await scoreWorkspace(ws, ms, opts, control);
+      // Rows decoded by an earlier job are scored from there; otherwise they are kept for the next job.
+      const reused = reusedRows(ws, opts.limit);
+      scored = reused ? await scoreReused(ws, ms, reused, opts, control) : await scoreWorkspace(ws, ms, opts, control, new RowCollector(ws, opts.limit, true));
     } finally {
       await ms.close();
     }

@@ -1,6 +1,6 @@
 /** What every scoring job shares: an open workspace, its rows built once, an inference worker, and its run record. */
 import type { ProviderName, RecLensConfig } from './config/types';
-import { Materialized, materialize, sliceRows } from './data/materialize';
+import { Materialized, materialize } from './data/materialize';
 import { inputError } from './errors';
 import { FeedBuilder, scoreBatches } from './model/batchScorer';
 import { RemoteSession } from './model/remoteSession';
@@ -64,7 +64,7 @@ export async function withJob<T>(config: RecLensConfig, opts: JobOptions, contro
       const ctx: JobContext = {
         config, ws, mat, rs, batchSize, seed: opts.seed ?? 0, control, started,
         score: (phase, replace) => scoreBatches(rs, mat.inputs, mat.rows, batchSize,
-          (inp, start, end) => replace?.(inp.name, start, end) ?? sliceRows(mat.columns.get(inp.name)!, inp.width, start, end),
+          (inp, start, end) => replace?.(inp.name, start, end) ?? mat.columns.read(inp.name, start, end),
           control, (done) => report(control, { phase, done, total: mat.rows })),
         probs: (scores) => toProbabilities(config, ws.outputName, scores),
       };

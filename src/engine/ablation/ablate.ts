@@ -5,12 +5,11 @@
 import type { RecLensConfig } from '../config/types';
 import type { FeedArray } from '../data/batches';
 import { buildRunRecord, JobContext, JobOptions, withJob } from '../job';
-import { pairedMetricsOffThread } from '../compute/offThread';
-import type { Scoring } from '../metrics/paired';
+import { PairedMetricsWorker } from '../compute/offThread';
 import type { JobControl } from '../progress';
 import type { RunRecord } from '../runs/runRecord';
 import { permutation, permutationWithinGroups, seededRandom } from '../util/random';
-import { gatherRows, neutralRow, repeatRow } from './neutral';
+import { neutralRowFrom, repeatRow } from './neutral';
 import { rowSegments } from './segments';
 import { AblationTarget, neutralFor, resolveSlots, resolveTargets } from './slots';
 
@@ -67,7 +66,7 @@ export function targetSeed(seed: number, target: string, repeat: number): number
 export async function scoreMasked(ctx: JobContext, target: AblationTarget, phase = `mask ${target.name}`): Promise<Float32Array> {
   const rows = new Map<string, FeedArray>();
   for (const inp of ctx.mat.inputs) {
-    if (target.inputs.includes(inp.name)) rows.set(inp.name, neutralRow(inp, ctx.mat.columns.get(inp.name)!, ctx.mat.rows, neutralFor(target, inp.name)));
+    if (target.inputs.includes(inp.name)) rows.set(inp.name, neutralRowFrom(inp, (start, end) => ctx.mat.columns.read(inp.name, start, end), ctx.mat.rows, neutralFor(target, inp.name)));
   }
   return ctx.score(phase, (name, start, end) => {
     const row = rows.get(name);
@@ -78,9 +77,13 @@ export async function scoreMasked(ctx: JobContext, target: AblationTarget, phase
 async function scorePermuted(ctx: JobContext, target: AblationTarget, repeat: number, withinGroup: boolean): Promise<Float32Array> {
   const rng = seededRandom(targetSeed(ctx.seed, target.name, repeat));
   const perm = withinGroup && ctx.mat.groups ? permutationWithinGroups(ctx.mat.groups, ctx.mat.groupCount, rng) : permutation(ctx.mat.rows, rng);
-  const widths = new Map(ctx.mat.inputs.map((i) => [i.name, i.width]));
-  return ctx.score(`permute ${target.name} (${repeat + 1})`, (name, start, end) =>
-    target.inputs.includes(name) ? gatherRows(ctx.mat.columns.get(name)!, widths.get(name)!, perm, start, end) : undefined);
+  // The permuted inputs, read in row order (gathered in memory, or shuffled on disk when the rows are spilled).
+  const permuted = new Map(target.inputs.map((name) => [name, ctx.mat.columns.permuted(name, perm)]));
+  try {
+    return await ctx.score(`permute ${target.name} (${repeat + 1})`, (name, start, end) => permuted.get(name)?.read(start, end));
+  } finally {
+    for (const p of permuted.values()) p.close();
+  }
 }
 
 export async function ablate(config: RecLensConfig, opts: AblateOptions = {}, control?: JobControl): Promise<{ result: AblationResult; record: RunRecord<AblationResult> }> {
@@ -91,34 +94,34 @@ export async function ablate(config: RecLensConfig, opts: AblateOptions = {}, co
     const slots = resolveSlots(config, ctx.mat.inputs.map((i) => i.name));
     const targets = resolveTargets(slots, opts.slots);
     const t0 = performance.now();
-    const base: Scoring = { scores: await ctx.score('baseline'), probs: new Float32Array() };
-    base.probs = ctx.probs(base.scores);
+    // Metrics are measured in the compute worker as each pass ends, overlapping the next pass's inference.
+    const segments = await rowSegments(ctx);
+    const metrics = new PairedMetricsWorker({ labels: ctx.mat.labels, groups: ctx.mat.groups, groupCount: ctx.mat.groupCount, bootstrap, seed: ctx.seed, segments }, control?.signal);
     let passes = 1;
-    const variants: Scoring[][] = [];
     const meta: { target: AblationTarget; method: AblationMethod; repeats?: number }[] = [];
-    for (const target of targets) {
-      if (method === 'mask' || method === 'both') {
-        const scores = await scoreMasked(ctx, target);
-        variants.push([{ scores, probs: ctx.probs(scores) }]);
-        meta.push({ target, method: 'mask' });
-        passes++;
-      }
-      if (method === 'permute' || method === 'both') {
-        const reps: Scoring[] = [];
-        for (let r = 0; r < repeats; r++) {
-          const scores = await scorePermuted(ctx, target, r, !!opts.withinGroup);
-          reps.push({ scores, probs: ctx.probs(scores) });
+    try {
+      const send = async (variant: number, scores: Float32Array) => metrics.add(variant, { scores, probs: ctx.probs(scores) });
+      await send(-1, await ctx.score('baseline'));
+      for (const target of targets) {
+        if (method === 'mask' || method === 'both') {
+          await send(meta.length, await scoreMasked(ctx, target));
+          meta.push({ target, method: 'mask' });
           passes++;
         }
-        variants.push(reps);
-        meta.push({ target, method: 'permute', repeats });
+        if (method === 'permute' || method === 'both') {
+          for (let r = 0; r < repeats; r++) {
+            await send(meta.length, await scorePermuted(ctx, target, r, !!opts.withinGroup));
+            passes++;
+          }
+          meta.push({ target, method: 'permute', repeats });
+        }
       }
+    } catch (e) {
+      await metrics.close();
+      throw e;
     }
     const tInfer = performance.now();
-    const segments = await rowSegments(ctx);
-    const paired = await pairedMetricsOffThread({
-      labels: ctx.mat.labels, groups: ctx.mat.groups, groupCount: ctx.mat.groupCount, base, variants, bootstrap, seed: ctx.seed, segments,
-    }, control?.signal);
+    const paired = await metrics.finish();
     const tEnd = performance.now();
     const results: AblationRow[] = paired.variants.map((v, i) => {
       const m = meta[i];

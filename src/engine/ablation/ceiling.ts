@@ -48,17 +48,17 @@ export function drawCandidates(ctx: JobContext, target: AblationTarget, k: numbe
   const chosen: number[] = [];
   for (let i = 0; i < order.length && chosen.length < k; i++) {
     const r = order[i];
-    const key = inputs.map((inp) => Array.from(ctx.mat.columns.get(inp.name)!.subarray(r * inp.width, (r + 1) * inp.width) as ArrayLike<number | bigint>).join(',')).join('|');
+    const key = inputs.map((inp) => Array.from(ctx.mat.columns.read(inp.name, r, r + 1) as ArrayLike<number | bigint>).join(',')).join('|');
     if (seen.has(key)) continue;
     seen.add(key);
     chosen.push(r);
   }
   const out = new Map<string, FeedArray>();
   for (const inp of inputs) {
-    const col = ctx.mat.columns.get(inp.name)!;
-    const Ctor = col.constructor as new (n: number) => FeedArray;
+    const rows = chosen.map((r) => ctx.mat.columns.read(inp.name, r, r + 1));
+    const Ctor = rows[0].constructor as new (n: number) => FeedArray;
     const block = new Ctor(chosen.length * inp.width);
-    chosen.forEach((r, c) => (block as Float32Array).set((col as Float32Array).subarray(r * inp.width, (r + 1) * inp.width), c * inp.width));
+    rows.forEach((row, c) => (block as Float32Array).set(row as Float32Array, c * inp.width));
     out.set(inp.name, block);
   }
   return out;
@@ -76,14 +76,14 @@ async function oracleScores(ctx: JobContext, target: AblationTarget, candidates:
       const end = Math.min(mat.rows, start + rowsPerCall);
       const m = end - start;
       const feeds = mat.inputs.map((inp) => {
-        const col = mat.columns.get(inp.name)!;
-        const Ctor = col.constructor as new (n: number) => FeedArray;
-        const data = new Ctor(m * k * inp.width) as Float32Array;
         const cand = candidates.get(inp.name) as Float32Array | undefined;
+        const col = cand ? undefined : mat.columns.read(inp.name, start, end);
+        const Ctor = (cand ?? col!).constructor as new (n: number) => FeedArray;
+        const data = new Ctor(m * k * inp.width) as Float32Array;
         for (let r = 0; r < m; r++) {
           if (cand) data.set(cand, r * k * inp.width);
           else {
-            const row = (col as Float32Array).subarray((start + r) * inp.width, (start + r + 1) * inp.width);
+            const row = (col as Float32Array).subarray(r * inp.width, (r + 1) * inp.width);
             for (let c = 0; c < k; c++) data.set(row, (r * k + c) * inp.width);
           }
         }

@@ -7,11 +7,24 @@ import { inputError } from '../errors';
 
 /** One row's worth of the neutral value (width values), in the input's dtype. */
 export function neutralRow(input: PlannedInput, column: FeedArray, rows: number, neutral: NeutralValue): FeedArray {
+  return neutralRowFrom(input, (start, end) => column.subarray(start * input.width, end * input.width) as FeedArray, rows, neutral);
+}
+
+/** Rows read per block when a mean is taken over columns read from disk. */
+const MEAN_BLOCK = 65536;
+
+/** neutralRow over a column read in blocks (`read(start, end)` gives rows [start, end)); same sums, same order. */
+export function neutralRowFrom(input: PlannedInput, read: (start: number, end: number) => FeedArray, rows: number, neutral: NeutralValue): FeedArray {
   const w = input.width;
-  const big = column instanceof BigInt64Array;
+  const sample = read(0, Math.min(rows, 1));
+  const big = sample instanceof BigInt64Array;
   const row = new Float64Array(w);
   if (neutral === 'mean') {
-    for (let r = 0; r < rows; r++) for (let k = 0; k < w; k++) row[k] += Number(column[r * w + k]);
+    for (let start = 0; start < rows; start += MEAN_BLOCK) {
+      const end = Math.min(rows, start + MEAN_BLOCK);
+      const block = read(start, end);
+      for (let r = 0; r < end - start; r++) for (let k = 0; k < w; k++) row[k] += Number(block[r * w + k]);
+    }
     for (let k = 0; k < w; k++) row[k] = big ? Math.round(row[k] / rows) : row[k] / rows;
   } else if (typeof neutral === 'number') row.fill(neutral);
   else if (typeof neutral === 'object') {
@@ -25,7 +38,7 @@ export function neutralRow(input: PlannedInput, column: FeedArray, rows: number,
       row.fill(v);
     }
   }
-  const Ctor = column.constructor as new (n: number) => FeedArray;
+  const Ctor = sample.constructor as new (n: number) => FeedArray;
   const out = new Ctor(w);
   for (let k = 0; k < w; k++) out[k] = (big ? BigInt(Math.round(row[k])) : row[k]) as never;
   return out;

@@ -5,8 +5,8 @@ import type { PcaResult } from '../embedding/pca';
 import type { UmapInput } from '../embedding/umap';
 import { CancelledError } from '../errors';
 import type { BaseMetrics, MetricsInput } from '../metrics/baseMetrics';
-import type { PairedInput, PairedResult } from '../metrics/paired';
-import type { ComputeTask } from './worker';
+import type { PairedInput, PairedResult, PairedSetup, Scoring } from '../metrics/paired';
+import type { ComputeTask, PairedMessage } from './worker';
 
 export function runTask<T>(task: ComputeTask, input: unknown, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -31,3 +31,73 @@ export const computeBaseMetricsOffThread = (input: MetricsInput, signal?: AbortS
 export const pairedMetricsOffThread = (input: PairedInput, signal?: AbortSignal) => runTask<PairedResult>('paired', input, signal);
 export const pcaOffThread = (x: Float32Array, rows: number, dim: number, components: number, signal?: AbortSignal) => runTask<PcaResult>('pca', { x, rows, dim, components }, signal);
 export const umapOffThread = (input: UmapInput, signal?: AbortSignal, onProgress?: (done: number, total: number) => void) => runTask<Float32Array>('umap', input, signal, onProgress);
+
+/**
+ * Paired metrics computed in the compute worker while inference goes on: each scoring is transferred (not copied)
+ * as soon as it exists and measured there, so neither thread holds every variant's scores. add() waits while
+ * `depth` scorings are queued, which bounds memory when metrics are slower than inference.
+ */
+export class PairedMetricsWorker {
+  private seq = 0;
+  private acked = 0;
+  private waiting: (() => void) | undefined;
+  private failure: Error | undefined;
+  private finished: { resolve: (r: PairedResult) => void; reject: (e: Error) => void } | undefined;
+  private readonly worker: Worker;
+  private readonly onAbort = () => this.fail(new CancelledError());
+
+  constructor(setup: PairedSetup, private readonly signal?: AbortSignal, private readonly depth = 2) {
+    this.worker = new Worker(path.join(__dirname, 'worker.js'));
+    signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.worker.on('message', (msg: { ack?: number; ok?: boolean; result?: PairedResult; error?: string }) => {
+      if (msg.ack !== undefined) { this.acked = msg.ack + 1; this.wake(); return; }
+      if (msg.ok) this.finished?.resolve(msg.result!);
+      else this.fail(new Error(`compute worker failed: ${msg.error}`));
+    });
+    this.worker.once('error', (e) => this.fail(e));
+    this.post({ session: 'paired', op: 'open', setup });
+  }
+
+  private post(msg: PairedMessage, transfer: ArrayBuffer[] = []): void {
+    this.worker.postMessage(msg, transfer);
+  }
+
+  private wake(): void {
+    const w = this.waiting;
+    this.waiting = undefined;
+    w?.();
+  }
+
+  private fail(e: Error): void {
+    if (this.failure) return;
+    this.failure = e;
+    this.finished?.reject(e);
+    this.wake();
+    void this.close();
+  }
+
+  /** Sends the base scoring (variant -1) or one repeat of variant v; the arrays are transferred, so the caller loses them. */
+  async add(variant: number, scoring: Scoring): Promise<void> {
+    if (this.failure) throw this.failure;
+    const transfer = [...new Set([scoring.scores.buffer, scoring.probs.buffer] as ArrayBuffer[])];
+    this.post({ session: 'paired', op: 'add', seq: this.seq++, variant, scoring }, transfer);
+    while (!this.failure && this.seq - this.acked > this.depth) await new Promise<void>((r) => { this.waiting = r; });
+    if (this.failure) throw this.failure;
+  }
+
+  async finish(): Promise<PairedResult> {
+    if (this.failure) throw this.failure;
+    const result = new Promise<PairedResult>((resolve, reject) => { this.finished = { resolve, reject }; });
+    this.post({ session: 'paired', op: 'finish' });
+    try {
+      return await result;
+    } finally {
+      await this.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.signal?.removeEventListener('abort', this.onAbort);
+    await this.worker.terminate();
+  }
+}

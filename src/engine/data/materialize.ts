@@ -1,24 +1,31 @@
 /**
  * All evaluation rows built once into model-ready columns (n x width per input). Ablations, ceilings and probes
  * score the same rows many times with a few inputs changed; building the unchanged inputs once is what keeps
- * S slots x R repeats near S*R+1 inference passes.
+ * S slots x R repeats near S*R+1 inference passes. Built rows are reused by the next job on the same data and plan
+ * (rowCache.ts); large row sets live on disk, not in memory.
  */
 import { JobControl, report } from '../progress';
 import type { Workspace } from '../workspace';
 import { Batch, FeedArray, StreamStats, streamBatches } from './batches';
 import type { PlannedInput } from './inputPlan';
 import type { Key } from './keys';
+import { CachedRows, DecodedColumns, recallRows, rememberRows, rowCacheKey, spillThresholdBytes, SpillWriter } from './rowCache';
 
 export interface Materialized {
   rows: number;
   inputs: PlannedInput[];
-  columns: Map<string, FeedArray>;
+  /** Whole columns by input name (get), or any rows of them (read). */
+  columns: DecodedColumns;
   labels: Uint8Array;
   groups?: Int32Array;
   groupCount: number;
   groupKeys: Key[];
   stats: StreamStats;
+  /** True when the rows came from an earlier job's decoding (no file read). */
+  reused: boolean;
 }
+
+const READ_BATCH = 65536;
 
 function concat(parts: FeedArray[], total: number): FeedArray {
   const Ctor = parts[0].constructor as new (n: number) => FeedArray;
@@ -28,20 +35,94 @@ function concat(parts: FeedArray[], total: number): FeedArray {
   return out;
 }
 
-export async function materialize(ws: Workspace, control?: JobControl, limit?: number): Promise<Materialized> {
-  const stats: StreamStats = { rows: 0, groupKeys: [], missingKeys: {} };
-  const batches: Batch[] = [];
-  const total = Math.min(ws.data.rows, limit ?? Infinity);
-  for await (const b of streamBatches(ws.duck, ws.plan, 65536, stats, control, limit)) {
-    batches.push(b);
-    report(control, { phase: 'reading', done: b.start + b.size, total });
+/** Decoded rows of this workspace from an earlier job, or undefined. */
+export function reusedRows(ws: Workspace, limit?: number): Materialized | undefined {
+  const cached = recallRows(rowCacheKey(ws.config, ws.plan, limit), ws.config, ws.plan.inputs);
+  return cached ? { ...cached, inputs: ws.plan.inputs, reused: true } : undefined;
+}
+
+/**
+ * Collects decoded batches into a reusable row set: in memory, or appended to a spill file when the rows are
+ * large. add() must see each batch before its buffers are transferred to the inference worker.
+ */
+export class RowCollector {
+  private readonly key: string;
+  private readonly spill?: SpillWriter;
+  private readonly parts = new Map<string, FeedArray[]>();
+  private readonly labelParts: Uint8Array[] = [];
+  private readonly groupParts: Int32Array[] = [];
+
+  constructor(private readonly ws: Workspace, limit: number | undefined, private readonly copy = false) {
+    this.key = rowCacheKey(ws.config, ws.plan, limit);
+    const total = Math.min(ws.data.rows, limit ?? Infinity);
+    const rowBytes = ws.plan.inputs.reduce((a, i) => a + i.width * new (allocCtor(i.dtype))(0).BYTES_PER_ELEMENT, 0);
+    if (total * rowBytes > spillThresholdBytes()) this.spill = new SpillWriter(ws.config, this.key, ws.plan.inputs);
+    for (const i of ws.plan.inputs) this.parts.set(i.name, []);
   }
-  const n = stats.rows;
-  const columns = new Map<string, FeedArray>();
-  for (const inp of ws.plan.inputs) columns.set(inp.name, concat(batches.map((b) => b.feeds.get(inp.name)!), n * inp.width));
-  const labels = concat(batches.map((b) => b.labels), n) as Uint8Array;
-  const groups = ws.plan.groupIndex !== undefined ? (concat(batches.map((b) => b.groups!), n) as Int32Array) : undefined;
-  return { rows: n, inputs: ws.plan.inputs, columns, labels, groups, groupCount: stats.groupKeys.length, groupKeys: stats.groupKeys, stats };
+
+  add(b: Batch): void {
+    if (this.spill) this.spill.append(b.feeds, b.labels, b.groups);
+    else for (const inp of this.ws.plan.inputs) { const f = b.feeds.get(inp.name)!; this.parts.get(inp.name)!.push(this.copy ? (f.slice() as FeedArray) : f); }
+    this.labelParts.push(this.copy ? b.labels.slice() : b.labels);
+    if (b.groups) this.groupParts.push(this.copy ? b.groups.slice() : b.groups);
+  }
+
+  abort(): void {
+    this.spill?.abort();
+  }
+
+  /** The complete row set (remembered for the next job). */
+  finish(stats: StreamStats): Materialized {
+    const { ws } = this;
+    const n = stats.rows;
+    const labels = n > 0 ? (concat(this.labelParts, n) as Uint8Array) : new Uint8Array(0);
+    const groups = ws.plan.groupIndex !== undefined ? (n > 0 ? (concat(this.groupParts, n) as Int32Array) : new Int32Array(0)) : undefined;
+    let columns: DecodedColumns;
+    if (this.spill) {
+      const dir = this.spill.finish({ rows: n, groupCount: stats.groupKeys.length, groupKeys: stats.groupKeys, stats, grouped: groups !== undefined });
+      columns = new DecodedColumns(ws.plan.inputs, n, undefined, dir);
+    } else {
+      const mem = new Map<string, FeedArray>();
+      for (const inp of ws.plan.inputs) {
+        const p = this.parts.get(inp.name)!;
+        mem.set(inp.name, p.length > 0 ? concat(p, n * inp.width) : new (allocCtor(inp.dtype))(0));
+        this.parts.delete(inp.name); // lets the batches go as soon as their column is joined
+      }
+      columns = new DecodedColumns(ws.plan.inputs, n, mem);
+    }
+    const rows: CachedRows = { rows: n, labels, groups, groupCount: stats.groupKeys.length, groupKeys: stats.groupKeys, stats, columns };
+    if (n > 0) rememberRows(this.key, rows, ws.plan.inputs);
+    return { ...rows, inputs: ws.plan.inputs, reused: false };
+  }
+}
+
+export async function materialize(ws: Workspace, control?: JobControl, limit?: number): Promise<Materialized> {
+  const cached = reusedRows(ws, limit);
+  if (cached) return cached;
+  const stats: StreamStats = { rows: 0, groupKeys: [], missingKeys: {} };
+  const total = Math.min(ws.data.rows, limit ?? Infinity);
+  const collector = new RowCollector(ws, limit);
+  try {
+    for await (const b of streamBatches(ws.duck, ws.plan, READ_BATCH, stats, control, limit)) {
+      collector.add(b);
+      report(control, { phase: 'reading', done: b.start + b.size, total });
+    }
+  } catch (e) {
+    collector.abort();
+    throw e;
+  }
+  return collector.finish(stats);
+}
+
+function allocCtor(dtype: PlannedInput['dtype']): new (n: number) => FeedArray {
+  switch (dtype) {
+    case 'float32': return Float32Array;
+    case 'float64': return Float64Array;
+    case 'int64': return BigInt64Array;
+    case 'int32': return Int32Array;
+    case 'int8': return Int8Array;
+    default: return Uint8Array;
+  }
 }
 
 /** A copy of rows [start, end) of a column (copies, because batches are transferred to the inference worker). */

@@ -1,5 +1,5 @@
 /** AUC and GAUC (metrics.md section 1): ties count 1/2; groups with one class are skipped and counted. */
-import { argsortFloat32 } from './argsort';
+import { argsortFloat32, sortScores } from './argsort';
 
 /**
  * Weighted AUC over rows visited in ascending score order. `weights` (optional) multiplies each row, which is how
@@ -29,7 +29,59 @@ export function aucFromOrder(order: Uint32Array, scores: ArrayLike<number>, labe
 }
 
 export function auc(labels: ArrayLike<number>, scores: Float32Array | Float64Array): number {
-  return aucFromOrder(argsortFloat32(scores), Float32Array.from(scores), labels);
+  const { sorted, labels: ranked } = sortScores(scores, labels);
+  return aucRanked(sorted, ranked!);
+}
+
+/** Labels (or any per-row values) in rank order, so that later passes read them sequentially. */
+export function rankedLabels(order: Uint32Array, labels: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(order.length);
+  for (let i = 0; i < order.length; i++) out[i] = labels[order[i]];
+  return out;
+}
+
+/** Each ranked row's group (the bootstrap unit), for aucRanked's weights. */
+export function rankedGroups(order: Uint32Array, groups: Int32Array): Int32Array {
+  const out = new Int32Array(order.length);
+  for (let i = 0; i < order.length; i++) out[i] = groups[order[i]];
+  return out;
+}
+
+/**
+ * aucFromOrder over rows already in rank order: `sorted` scores and their `labels`. A bootstrap replicate weighs
+ * ranked row i by mult[unit[i]] (unit: the row's group, or the row itself), the same weights in the same order as
+ * aucFromOrder with per-row weights, so the result is identical; sequential reads make it several times faster.
+ */
+export function aucRanked(sorted: Float32Array, labels: Uint8Array, unit?: ArrayLike<number>, mult?: ArrayLike<number>): number {
+  let negBelow = 0, num = 0, pos = 0, neg = 0;
+  const n = sorted.length;
+  let i = 0;
+  if (!mult || !unit) {
+    while (i < n) {
+      const s = sorted[i];
+      let posW = 0, negW = 0;
+      let j = i;
+      do { if (labels[j]) posW += 1; else negW += 1; j++; } while (j < n && sorted[j] === s);
+      num += posW * (negBelow + 0.5 * negW);
+      negBelow += negW;
+      pos += posW;
+      neg += negW;
+      i = j;
+    }
+  } else {
+    while (i < n) {
+      const s = sorted[i];
+      let posW = 0, negW = 0;
+      let j = i;
+      do { const w = mult[unit[j]]; if (labels[j]) posW += w; else negW += w; j++; } while (j < n && sorted[j] === s);
+      num += posW * (negBelow + 0.5 * negW);
+      negBelow += negW;
+      pos += posW;
+      neg += negW;
+      i = j;
+    }
+  }
+  return pos > 0 && neg > 0 ? num / (pos * neg) : NaN;
 }
 
 export interface GroupAucs {

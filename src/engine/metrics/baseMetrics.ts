@@ -1,9 +1,9 @@
 /** The base metrics of one scoring of the evaluation rows, with group-bootstrap intervals (metrics.md section 1). */
 import { seededRandom } from '../util/random';
-import { argsortFloat32 } from './argsort';
-import { aucFromOrder, gaucFromGroups, groupAucs } from './auc';
+import { sortScores } from './argsort';
+import { aucRanked, gaucFromGroups, groupAucs, rankedGroups } from './auc';
 import { drawMultiplicities, percentileInterval } from './bootstrap';
-import { Calibration, calibration, logloss } from './loss';
+import { Calibration, calibration, logloss, logTerms, weightedLogloss } from './loss';
 
 export interface MetricsInput {
   labels: Uint8Array;
@@ -34,8 +34,9 @@ export function computeBaseMetrics(input: MetricsInput): BaseMetrics {
   const n = labels.length;
   let positives = 0;
   for (let i = 0; i < n; i++) positives += labels[i];
-  const order = argsortFloat32(scores);
-  const auc = aucFromOrder(order, scores, labels);
+  // One sort; every replicate below walks the ranked rows sequentially.
+  const { order, sorted, labels: ranked } = sortScores(scores, labels);
+  const auc = aucRanked(sorted, ranked!);
   const ga = groups ? groupAucs(order, scores, labels, groups, input.groupCount ?? 0) : undefined;
   const out: BaseMetrics = {
     rows: n,
@@ -52,13 +53,14 @@ export function computeBaseMetrics(input: MetricsInput): BaseMetrics {
     const rng = seededRandom(seed);
     const units = ga ? ga.sizes.length : n;
     const mult = new Float64Array(units);
-    const rowWeights = ga ? new Float64Array(n) : mult;
+    // Replicate weights are mult[unit]: the group of each ranked row (or the row itself), and of each row for LogLoss.
+    const rankedUnit = ga ? rankedGroups(order, groups!) : order;
+    const terms = logTerms(labels, probs);
     const aucs: number[] = [], gaucs: number[] = [], losses: number[] = [];
     for (let b = 0; b < B; b++) {
       drawMultiplicities(units, rng, mult);
-      if (ga) for (let i = 0; i < n; i++) rowWeights[i] = mult[groups![i]];
-      aucs.push(aucFromOrder(order, scores, labels, rowWeights));
-      losses.push(logloss(labels, probs, rowWeights));
+      aucs.push(aucRanked(sorted, ranked!, rankedUnit, mult));
+      losses.push(weightedLogloss(terms, mult, ga ? groups : undefined));
       if (ga) gaucs.push(gaucFromGroups(ga, mult));
     }
     out.ci = { auc: percentileInterval(aucs), gauc: ga ? percentileInterval(gaucs) : null, logloss: percentileInterval(losses) };

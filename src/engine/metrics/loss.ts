@@ -13,6 +13,31 @@ export function logloss(labels: ArrayLike<number>, probs: ArrayLike<number>, wei
   return sum / total;
 }
 
+/**
+ * Each row's log-likelihood term (clipped as logloss clips). A bootstrap replicate's LogLoss is then a weighted
+ * sum of these (weightedLogloss), bit-identical to logloss with the same weights, without a log per row per replicate.
+ */
+export function logTerms(labels: ArrayLike<number>, probs: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    const p = Math.min(1 - PROB_CLIP, Math.max(PROB_CLIP, probs[i]));
+    out[i] = labels[i] ? Math.log(p) : Math.log(1 - p);
+  }
+  return out;
+}
+
+/** logloss from logTerms, row i weighted by mult[unit[i]] (unit: the row's group), or by mult[i] without units. */
+export function weightedLogloss(terms: Float64Array, mult: ArrayLike<number>, unit?: ArrayLike<number>): number {
+  let sum = 0, total = 0;
+  for (let i = 0; i < terms.length; i++) {
+    const w = unit ? mult[unit[i]] : mult[i];
+    if (w === 0) continue;
+    sum -= w * terms[i];
+    total += w;
+  }
+  return sum / total;
+}
+
 export interface CalibrationBin {
   count: number;
   meanPrediction: number;

@@ -1,12 +1,17 @@
 /**
  * Point metrics of one scoring and paired bootstrap intervals for "base minus variant" differences: each replicate
  * draws groups once and scores base and variants with the same draw (metrics.md section 1, Uncertainty).
+ *
+ * Scorings are taken one at a time (PairedAccumulator): each is sorted once, its metrics under every replicate's
+ * draw are kept as B numbers, and its arrays are dropped, so memory does not grow with the number of variants.
+ * The draws are replayed from the seed (or kept, when small), so the numbers equal drawing once per replicate
+ * across all variants.
  */
 import { seededRandom } from '../util/random';
-import { argsortFloat32 } from './argsort';
-import { aucFromOrder, gaucFromGroups, GroupAucs, groupAucs } from './auc';
+import { sortScores } from './argsort';
+import { aucRanked, gaucFromGroups, groupAucs, rankedGroups } from './auc';
 import { drawMultiplicities, percentileInterval } from './bootstrap';
-import { logloss } from './loss';
+import { logloss, logTerms, weightedLogloss } from './loss';
 
 export interface Scoring {
   scores: Float32Array;
@@ -19,17 +24,22 @@ export interface PointMetrics {
   logloss: number;
 }
 
-export interface PairedInput {
+export interface PairedSetup {
   labels: Uint8Array;
   groups?: Int32Array;
   groupCount: number;
-  base: Scoring;
-  /** Each entry: the repeats of one variant (e.g. R permutations); deltas use their mean. */
-  variants: Scoring[][];
   bootstrap: number;
   seed: number;
   /** Row segments (e.g. item popularity buckets): point AUCs are also reported within each bucket. */
   segments?: { name: string; buckets: string[]; of: Uint8Array }[];
+  /** Bytes of bootstrap draws kept in memory (default 64 MiB); beyond it they are replayed from the seed. */
+  keepDrawsBytes?: number;
+}
+
+export interface PairedInput extends PairedSetup {
+  base: Scoring;
+  /** Each entry: the repeats of one variant (e.g. R permutations); deltas use their mean. */
+  variants: Scoring[][];
 }
 
 export interface SegmentPoints {
@@ -49,75 +59,147 @@ export interface PairedResult {
   }[];
 }
 
-interface Prepared { order: Uint32Array; ga?: GroupAucs; s: Scoring }
+interface Point { auc: number; gauc: number; logloss: number }
+/** One scoring's metrics: at the point estimate, under each replicate, within each segment bucket. */
+interface Measured { point: Point; reps: { auc: Float64Array; gauc: Float64Array; logloss: Float64Array }; segAucs: number[][] }
+/** A variant's repeats so far: their points, and per replicate the running sums (in repeat order) for the mean. */
+interface VariantSums { points: Point[]; auc: Float64Array; gauc: Float64Array; logloss: Float64Array; segAucs: number[][][] }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const nullable = (x: number) => (Number.isNaN(x) ? null : x);
+/** Bootstrap draws kept in memory up to this many bytes (one byte per unit per replicate); beyond it they are replayed. */
+const KEEP_DRAWS_BYTES = 64 * 2 ** 20;
 
-export function pairedMetrics(input: PairedInput): PairedResult {
-  const { labels, groups, groupCount } = input;
-  const prep = (s: Scoring): Prepared => {
-    const order = argsortFloat32(s.scores);
-    return { order, ga: groups ? groupAucs(order, s.scores, labels, groups, groupCount) : undefined, s };
-  };
-  const point = (p: Prepared, w?: Float64Array, mult?: Float64Array) => ({
-    auc: aucFromOrder(p.order, p.s.scores, labels, w),
-    gauc: p.ga ? gaucFromGroups(p.ga, mult) : NaN,
-    logloss: logloss(labels, p.s.probs, w),
-  });
-  const base = prep(input.base);
-  const variants = input.variants.map((reps) => reps.map(prep));
-  const basePoint = point(base);
-  const varPoints = variants.map((reps) => reps.map((p) => point(p)));
-  const summary = (pts: { auc: number; gauc: number; logloss: number }[]) => ({ auc: mean(pts.map((p) => p.auc)), gauc: mean(pts.map((p) => p.gauc)), logloss: mean(pts.map((p) => p.logloss)) });
+export class PairedAccumulator {
+  private readonly units: number;
+  private readonly segRows: Uint32Array[][];
+  private readonly kept?: Uint8Array;
+  private base?: Measured;
+  private readonly variants: VariantSums[] = [];
 
-  const result: PairedResult = {
-    base: { auc: basePoint.auc, gauc: nullable(basePoint.gauc), logloss: basePoint.logloss },
-    variants: varPoints.map((pts) => {
-      const m = summary(pts);
-      return {
-        metrics: { auc: m.auc, gauc: nullable(m.gauc), logloss: m.logloss },
-        repeatAucs: pts.map((p) => p.auc),
-        delta: { auc: basePoint.auc - m.auc, gauc: nullable(basePoint.gauc - m.gauc), logloss: m.logloss - basePoint.logloss },
-      };
-    }),
-  };
-  if (input.segments) {
-    result.segments = input.segments.map((seg) => ({
-      name: seg.name,
-      buckets: seg.buckets.map((bucket, b) => {
-        const rows: number[] = [];
-        for (let r = 0; r < labels.length; r++) if (seg.of[r] === b) rows.push(r);
-        const sub = (s: Scoring) => {
-          const sc = Float32Array.from(rows, (r) => s.scores[r]);
-          return aucFromOrder(argsortFloat32(sc), sc, Uint8Array.from(rows, (r) => labels[r]));
-        };
-        return { bucket, rows: rows.length, baseAuc: sub(input.base), variantAucs: input.variants.map((reps) => mean(reps.map(sub))) };
-      }),
+  constructor(private readonly setup: PairedSetup) {
+    const { labels, groups, groupCount, bootstrap: B } = setup;
+    this.units = groups ? groupCount : labels.length;
+    this.segRows = (setup.segments ?? []).map((seg) => seg.buckets.map((_, b) => {
+      let count = 0;
+      for (let r = 0; r < labels.length; r++) if (seg.of[r] === b) count++;
+      const rows = new Uint32Array(count);
+      for (let r = 0, k = 0; r < labels.length; r++) if (seg.of[r] === b) rows[k++] = r;
+      return rows;
     }));
+    if (B > 0 && B * this.units <= (setup.keepDrawsBytes ?? KEEP_DRAWS_BYTES)) {
+      // Multiplicities are small integers; a byte holds them unless one unit is drawn 256+ times (then: replay).
+      const kept = new Uint8Array(B * this.units);
+      let fits = true;
+      this.forEachDraw((b, mult) => {
+        for (let u = 0; u < this.units; u++) { const m = mult[u]; if (m > 255) fits = false; kept[b * this.units + u] = m; }
+      });
+      if (fits) this.kept = kept;
+    }
   }
-  const B = input.bootstrap;
-  if (B > 0) {
-    const rng = seededRandom(input.seed);
-    const n = labels.length;
-    const units = groups ? groupCount : n;
-    const mult = new Float64Array(units);
-    const w = groups ? new Float64Array(n) : mult;
-    const deltas = variants.map(() => ({ auc: [] as number[], gauc: [] as number[], logloss: [] as number[] }));
-    for (let b = 0; b < B; b++) {
-      drawMultiplicities(units, rng, mult);
-      if (groups) for (let i = 0; i < n; i++) w[i] = mult[groups[i]];
-      const bp = point(base, w, mult);
-      variants.forEach((reps, v) => {
-        const m = summary(reps.map((p) => point(p, w, mult)));
-        deltas[v].auc.push(bp.auc - m.auc);
-        deltas[v].gauc.push(bp.gauc - m.gauc);
-        deltas[v].logloss.push(m.logloss - bp.logloss);
+
+  /** Calls fn with replicate b's multiplicities, b = 0..B-1, drawn in the one sequence the seed gives. */
+  private forEachDraw(fn: (b: number, mult: ArrayLike<number>) => void): void {
+    const B = this.setup.bootstrap;
+    if (this.kept) {
+      for (let b = 0; b < B; b++) fn(b, this.kept.subarray(b * this.units, (b + 1) * this.units));
+      return;
+    }
+    const rng = seededRandom(this.setup.seed);
+    const mult = new Float64Array(this.units);
+    for (let b = 0; b < B; b++) fn(b, drawMultiplicities(this.units, rng, mult));
+  }
+
+  private measure(s: Scoring): Measured {
+    const { labels, groups, groupCount, bootstrap: B } = this.setup;
+    const { order, sorted, labels: rl } = sortScores(s.scores, labels);
+    const ranked = rl!;
+    const ga = groups ? groupAucs(order, s.scores, labels, groups, groupCount) : undefined;
+    const point: Point = { auc: aucRanked(sorted, ranked), gauc: ga ? gaucFromGroups(ga) : NaN, logloss: logloss(labels, s.probs) };
+    const reps = { auc: new Float64Array(B), gauc: new Float64Array(B), logloss: new Float64Array(B) };
+    if (B > 0) {
+      const rankedUnit = groups ? rankedGroups(order, groups) : order;
+      const terms = logTerms(labels, s.probs);
+      this.forEachDraw((b, mult) => {
+        reps.auc[b] = aucRanked(sorted, ranked, rankedUnit, mult);
+        reps.gauc[b] = ga ? gaucFromGroups(ga, mult) : NaN;
+        reps.logloss[b] = weightedLogloss(terms, mult, groups);
       });
     }
-    deltas.forEach((d, v) => {
-      result.variants[v].ci = { deltaAuc: percentileInterval(d.auc), deltaGauc: groups ? percentileInterval(d.gauc) : null, deltaLogloss: percentileInterval(d.logloss) };
-    });
+    const segAucs = this.segRows.map((buckets) => buckets.map((rows) => {
+      const sc = new Float32Array(rows.length);
+      const lb = new Uint8Array(rows.length);
+      for (let k = 0; k < rows.length; k++) { sc[k] = s.scores[rows[k]]; lb[k] = labels[rows[k]]; }
+      const sub = sortScores(sc, lb);
+      return aucRanked(sub.sorted, sub.labels!);
+    }));
+    return { point, reps, segAucs };
   }
-  return result;
+
+  /** The base scoring; must come first. */
+  addBase(s: Scoring): void {
+    this.base = this.measure(s);
+  }
+
+  /** One repeat of variant `v` (variants numbered from 0 in order; repeats of a variant in order). */
+  addRepeat(v: number, s: Scoring): void {
+    if (!this.base) throw new Error('PairedAccumulator: the base scoring comes first');
+    if (v !== this.variants.length && v !== this.variants.length - 1) throw new Error(`PairedAccumulator: variant ${v} out of order`);
+    const m = this.measure(s);
+    const B = this.setup.bootstrap;
+    if (v === this.variants.length) {
+      this.variants.push({ points: [], auc: new Float64Array(B), gauc: new Float64Array(B), logloss: new Float64Array(B), segAucs: m.segAucs.map((b) => b.map(() => [])) });
+    }
+    const acc = this.variants[v];
+    acc.points.push(m.point);
+    // Running sums in repeat order: the same additions as summing the repeats' values with reduce.
+    for (let b = 0; b < B; b++) { acc.auc[b] += m.reps.auc[b]; acc.gauc[b] += m.reps.gauc[b]; acc.logloss[b] += m.reps.logloss[b]; }
+    m.segAucs.forEach((buckets, i) => buckets.forEach((a, j) => acc.segAucs[i][j].push(a)));
+  }
+
+  result(): PairedResult {
+    const base = this.base;
+    if (!base) throw new Error('PairedAccumulator: no base scoring');
+    const bp = base.point;
+    const B = this.setup.bootstrap;
+    const result: PairedResult = {
+      base: { auc: bp.auc, gauc: nullable(bp.gauc), logloss: bp.logloss },
+      variants: this.variants.map((acc) => {
+        const m = { auc: mean(acc.points.map((p) => p.auc)), gauc: mean(acc.points.map((p) => p.gauc)), logloss: mean(acc.points.map((p) => p.logloss)) };
+        const out: PairedResult['variants'][number] = {
+          metrics: { auc: m.auc, gauc: nullable(m.gauc), logloss: m.logloss },
+          repeatAucs: acc.points.map((p) => p.auc),
+          delta: { auc: bp.auc - m.auc, gauc: nullable(bp.gauc - m.gauc), logloss: m.logloss - bp.logloss },
+        };
+        if (B > 0) {
+          const R = acc.points.length;
+          const d = { auc: [] as number[], gauc: [] as number[], logloss: [] as number[] };
+          for (let b = 0; b < B; b++) {
+            d.auc.push(base.reps.auc[b] - acc.auc[b] / R);
+            d.gauc.push(base.reps.gauc[b] - acc.gauc[b] / R);
+            d.logloss.push(acc.logloss[b] / R - base.reps.logloss[b]);
+          }
+          out.ci = { deltaAuc: percentileInterval(d.auc), deltaGauc: this.setup.groups ? percentileInterval(d.gauc) : null, deltaLogloss: percentileInterval(d.logloss) };
+        }
+        return out;
+      }),
+    };
+    if (this.setup.segments) {
+      result.segments = this.setup.segments.map((seg, i) => ({
+        name: seg.name,
+        buckets: seg.buckets.map((bucket, j) => ({
+          bucket, rows: this.segRows[i][j].length, baseAuc: base.segAucs[i][j], variantAucs: this.variants.map((acc) => mean(acc.segAucs[i][j])),
+        })),
+      }));
+    }
+    return result;
+  }
+}
+
+/** All scorings at once (held by the caller). */
+export function pairedMetrics(input: PairedInput): PairedResult {
+  const acc = new PairedAccumulator(input);
+  acc.addBase(input.base);
+  input.variants.forEach((reps, v) => reps.forEach((s) => acc.addRepeat(v, s)));
+  return acc.result();
 }

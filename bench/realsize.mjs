@@ -1,0 +1,70 @@
+// A DLRM / DCN-sized ranker (bench/realsize/make_ranker.py: 26 x 64-d embeddings from tables of up to 100k rows,
+// 13 dense, MLP 512-256-1; 1M rows, seed 1) built into bench/out/realsize on first use (needs Debian python3-torch
+// and python3-onnx). Eval throughput against bare onnxruntime on prebuilt tensors, and ablation / ceiling cost.
+// Run by bench/run.mjs; prints one JSON line.   node bench/realsize.mjs [--quick]
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { createRequire } from 'module';
+import { fileURLToPath } from 'url';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const OUT = path.join(here, 'out', 'realsize');
+const quick = process.argv.includes('--quick');
+const providers = (process.env.RECLENS_PROVIDERS ?? 'cpu').split(',');
+
+async function ensure() {
+  const cfg = path.join(OUT, 'reclens.json');
+  if (fs.existsSync(path.join(OUT, 'data.parquet')) && fs.existsSync(cfg)) return cfg;
+  if (!fs.existsSync(path.join(OUT, 'data.csv'))) {
+    const r = spawnSync('/usr/bin/python3', [path.join(here, 'realsize', 'make_ranker.py'), OUT, '1000000', '1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (r.status !== 0) throw new Error('make_ranker.py failed (apt-get install python3-torch python3-onnx)');
+  }
+  const db = await DuckDBInstance.create(':memory:');
+  const c = await db.connect();
+  const tmp = path.join(OUT, 'data.parquet.tmp');
+  await c.run(`COPY (SELECT * FROM read_csv('${path.join(OUT, 'data.csv')}', header = true)) TO '${tmp}' (FORMAT parquet)`);
+  fs.renameSync(tmp, path.join(OUT, 'data.parquet'));
+  c.closeSync(); db.closeSync();
+  fs.rmSync(path.join(OUT, 'data.csv'));
+  return cfg;
+}
+
+const cfgFile = await ensure();
+const { requireConfig } = require('../out/src/engine/config/loadConfig.js');
+const { evaluate } = require('../out/src/engine/evaluate.js');
+const { ablate } = require('../out/src/engine/ablation/ablate.js');
+const { ceiling } = require('../out/src/engine/ablation/ceiling.js');
+const { openWorkspace } = require('../out/src/engine/workspace.js');
+const { createSession } = require('../out/src/engine/model/session.js');
+const { streamBatches } = require('../out/src/engine/data/batches.js');
+const { forgetRows } = require('../out/src/engine/data/rowCache.js');
+const ort = require('onnxruntime-node');
+const { config } = requireConfig(cfgFile);
+const secs = async (fn) => { const t = performance.now(); const r = await fn(); return [(performance.now() - t) / 1000, r]; };
+const cold = () => { forgetRows(); fs.rmSync(path.join(OUT, '.reclens', 'cache'), { recursive: true, force: true }); };
+
+const limit = quick ? 50_000 : 200_000;
+const ws = await openWorkspace(config);
+const ms = await createSession(config.model.path, providers);
+const pre = [];
+const stats = { rows: 0, groupKeys: [], missingKeys: {} };
+for await (const b of streamBatches(ws.duck, ws.plan, config.runtime.batchSize, stats, undefined, limit)) pre.push(Object.fromEntries(ws.plan.inputs.map((i) => [i.name, new ort.Tensor(i.dtype, b.feeds.get(i.name), [b.size, ...i.dims])])));
+const [bare] = await secs(async () => { for (const feeds of pre) await ms.session.run(feeds, [ws.outputName]); });
+pre.length = 0;
+ws.close();
+await ms.session.release?.();
+cold();
+const [tEval, ev] = await secs(() => evaluate(config, { providers, limit, bootstrap: 0 }));
+const abRows = quick ? 20_000 : 100_000;
+cold();
+const [tAb, ab] = await secs(() => ablate(config, { providers, limit: abRows, slots: ['dense', 'c2', 'c3'], repeats: 1, bootstrap: 0, seed: 1 }));
+const ceRows = quick ? 5_000 : 20_000, k = 8;
+const [tCe, ce] = await secs(() => ceiling(config, { providers, limit: ceRows, slots: ['c2'], candidates: k, seed: 1 }));
+console.log(JSON.stringify({
+  rows: limit, auc: ev.result.auc, bareRowsPerSec: limit / bare, evalRowsPerSec: limit / tEval,
+  ablate: { rows: abRows, passes: ab.result.inferencePasses, seconds: tAb },
+  ceiling: { rows: ceRows, k, inferences: ce.result.inferences, seconds: tCe },
+}));

@@ -1,0 +1,358 @@
+/**
+ * Decoded evaluation rows, kept for reuse within a session (eval -> ablate -> ceiling -> LIS on the same data skip
+ * reading and decoding the file again), keyed by the data's fingerprint and the input plan.
+ *
+ * Small row sets stay in memory (bounded by MEMORY_BUDGET in all); large ones are spilled while they are read to
+ * `.reclens/cache/<key>/` next to the config, one file per input, and passes read the rows they need from there
+ * (the OS page cache makes that about as fast as memory), so a job's memory does not grow with the row count.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { RecLensConfig } from '../config/types';
+import { fileFingerprint, sha256 } from '../runs/hash';
+import type { FeedArray, StreamStats } from './batches';
+import type { FeedDtype, InputPlan, PlannedInput } from './inputPlan';
+import type { Key } from './keys';
+
+/** Decoded inputs above this many bytes are spilled to disk (RECLENS_ROWS_MEMORY_MIB overrides, for tests). */
+export function spillThresholdBytes(): number {
+  const env = Number(process.env.RECLENS_ROWS_MEMORY_MIB);
+  return (Number.isFinite(env) && env >= 0 ? env : 256) * 2 ** 20;
+}
+/** In-memory row sets kept across jobs, in all. */
+const MEMORY_BUDGET = 512 * 2 ** 20;
+/** Spilled row sets kept on disk per config folder (oldest removed first). */
+const DISK_ENTRIES = 3;
+
+const BYTES: Record<FeedDtype, number> = { float32: 4, float64: 8, int64: 8, int32: 4, bool: 1, uint8: 1, int8: 1 };
+
+export function allocate(dtype: FeedDtype, n: number): FeedArray {
+  switch (dtype) {
+    case 'float32': return new Float32Array(n);
+    case 'float64': return new Float64Array(n);
+    case 'int64': return new BigInt64Array(n);
+    case 'int32': return new Int32Array(n);
+    case 'int8': return new Int8Array(n);
+    default: return new Uint8Array(n);
+  }
+}
+
+/**
+ * The model inputs of all rows. `get` gives a whole column (read from disk when spilled: callers that only need
+ * some rows use `read`, which always returns a fresh array, safe to transfer to the inference worker).
+ */
+export class DecodedColumns {
+  constructor(
+    private readonly inputs: PlannedInput[],
+    private readonly rows: number,
+    private readonly memory?: Map<string, FeedArray>,
+    private readonly dir?: string,
+  ) {}
+
+  get spilled(): boolean {
+    return this.dir !== undefined;
+  }
+
+  has(name: string): boolean {
+    return this.inputs.some((i) => i.name === name);
+  }
+
+  keys(): string[] {
+    return this.inputs.map((i) => i.name);
+  }
+
+  private input(name: string): PlannedInput {
+    const inp = this.inputs.find((i) => i.name === name);
+    if (!inp) throw new Error(`no decoded input "${name}"`);
+    return inp;
+  }
+
+  /** Rows [start, end) of input `name`, as a fresh array. */
+  read(name: string, start: number, end: number): FeedArray {
+    const inp = this.input(name);
+    if (this.memory) return this.memory.get(name)!.slice(start * inp.width, end * inp.width) as FeedArray;
+    const out = allocate(inp.dtype, (end - start) * inp.width);
+    readInto(path.join(this.dir!, fileName(name)), out, start * inp.width * BYTES[inp.dtype]);
+    return out;
+  }
+
+  /** The whole column (shared when in memory: do not modify it). */
+  get(name: string): FeedArray | undefined {
+    if (!this.has(name)) return undefined;
+    return this.memory ? this.memory.get(name) : this.read(name, 0, this.rows);
+  }
+
+  /**
+   * Input `name` with rows permuted (row i takes row perm[i]), read in ascending row ranges. A column that fits
+   * the memory budget is gathered from memory; a larger spilled one is shuffled on disk in two sequential passes
+   * (bucket files by destination, then one bucket at a time in memory), so memory stays ~2 x 32 MiB.
+   */
+  permuted(name: string, perm: Uint32Array): { read(start: number, end: number): FeedArray; close(): void } {
+    const inp = this.input(name);
+    const w = inp.width, rowBytes = w * BYTES[inp.dtype];
+    if (this.memory || this.rows * rowBytes <= spillThresholdBytes()) {
+      const col = this.get(name)!;
+      return { read: (start, end) => gatherRows(col, w, perm, start, end), close: () => undefined };
+    }
+    return diskPermutation(path.join(this.dir!, fileName(name)), inp, this.rows, perm);
+  }
+}
+
+/** Rows perm[start..end) of a column, gathered into a fresh array. */
+export function gatherRows(column: FeedArray, width: number, perm: Uint32Array, start: number, end: number): FeedArray {
+  const Ctor = column.constructor as new (n: number) => FeedArray;
+  const out = new Ctor((end - start) * width);
+  for (let i = start; i < end; i++) {
+    const src = perm[i] * width;
+    (out as Float32Array).set((column as Float32Array).subarray(src, src + width), (i - start) * width);
+  }
+  return out;
+}
+
+const BUCKET_BYTES = 32 * 2 ** 20;
+const LOCAL_BITS = 2 ** 21;
+
+function diskPermutation(file: string, inp: PlannedInput, rows: number, perm: Uint32Array): { read(start: number, end: number): FeedArray; close(): void } {
+  const rowBytes = inp.width * BYTES[inp.dtype];
+  // Buckets of 32 MiB (smaller only under a tiny test budget, so that tests cross bucket boundaries).
+  const bucketBytes = Math.min(BUCKET_BYTES, Math.max(4096, spillThresholdBytes()));
+  const bucketRows = Math.max(1, Math.min(LOCAL_BITS, Math.floor(bucketBytes / rowBytes)));
+  const buckets = Math.ceil(rows / bucketRows);
+  const tmp = fs.mkdtempSync(path.join(path.dirname(file), '.perm-'));
+  try {
+    // Pass 1: read the column in order; append each row to the bucket file of the row it goes to.
+    const dest = new Uint32Array(rows);
+    for (let i = 0; i < rows; i++) dest[perm[i]] = i;
+    const fds = Array.from({ length: buckets }, (_, b) => fs.openSync(path.join(tmp, `${b}.bin`), 'w'));
+    const bufRows = Math.max(1, Math.floor((1 << 20) / rowBytes));
+    const bufs = Array.from({ length: buckets }, () => ({ data: new Uint8Array(bufRows * rowBytes), n: 0 }));
+    const flush = (b: number) => {
+      const buf = bufs[b];
+      let done = 0;
+      while (done < buf.n * rowBytes) done += fs.writeSync(fds[b], buf.data, done, buf.n * rowBytes - done);
+      buf.n = 0;
+    };
+    const blockRows = bucketRows;
+    const block = new Uint8Array(blockRows * rowBytes);
+    const fd = fs.openSync(file, 'r');
+    try {
+      for (let start = 0; start < rows; start += blockRows) {
+        const m = Math.min(blockRows, rows - start);
+        let got = 0;
+        while (got < m * rowBytes) { const k = fs.readSync(fd, block, got, m * rowBytes - got, start * rowBytes + got); if (k === 0) throw new Error(`row cache file ${file} is shorter than expected`); got += k; }
+        for (let j = 0; j < m; j++) {
+          const b = Math.floor(dest[start + j] / bucketRows);
+          const buf = bufs[b];
+          buf.data.set(block.subarray(j * rowBytes, (j + 1) * rowBytes), buf.n * rowBytes);
+          if (++buf.n === bufRows) flush(b);
+        }
+      }
+      for (let b = 0; b < buckets; b++) { flush(b); fs.closeSync(fds[b]); }
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  // Pass 2: a bucket's rows arrived in source order; put them in destination order.
+  let current = -1;
+  let placed = new Uint8Array(0);
+  const load = (b: number) => {
+    const lo = b * bucketRows, m = Math.min(bucketRows, rows - lo);
+    const arrived = new Uint8Array(m * rowBytes);
+    readInto(path.join(tmp, `${b}.bin`), arrived as unknown as FeedArray, 0);
+    const key = new Float64Array(m); // source row x 2^21 + local destination row: sorting by it gives arrival order
+    for (let k = 0; k < m; k++) key[k] = perm[lo + k] * LOCAL_BITS + k;
+    key.sort();
+    placed = new Uint8Array(m * rowBytes);
+    for (let a = 0; a < m; a++) { const local = key[a] % LOCAL_BITS; placed.set(arrived.subarray(a * rowBytes, (a + 1) * rowBytes), local * rowBytes); }
+    current = b;
+  };
+  return {
+    read(start, end) {
+      const out = allocate(inp.dtype, (end - start) * inp.width);
+      const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+      for (let r = start; r < end;) {
+        const b = Math.floor(r / bucketRows);
+        if (b !== current) load(b);
+        const stop = Math.min(end, (b + 1) * bucketRows);
+        bytes.set(placed.subarray((r - b * bucketRows) * rowBytes, (stop - b * bucketRows) * rowBytes), (r - start) * rowBytes);
+        r = stop;
+      }
+      return out;
+    },
+    close() {
+      placed = new Uint8Array(0);
+      fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
+
+function fileName(input: string): string {
+  return `${sha256(input).slice(0, 16)}.bin`;
+}
+
+function readInto(file: string, out: FeedArray, offset: number): void {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    let done = 0;
+    while (done < bytes.length) {
+      const n = fs.readSync(fd, bytes, done, Math.min(bytes.length - done, 1 << 30), offset + done);
+      if (n === 0) throw new Error(`row cache file ${file} is shorter than expected; delete ${path.dirname(file)} and run again`);
+      done += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Everything decoded from the data besides the inputs. */
+export interface RowSetMeta {
+  rows: number;
+  labels: Uint8Array;
+  groups?: Int32Array;
+  groupCount: number;
+  groupKeys: Key[];
+  stats: StreamStats;
+}
+
+export interface CachedRows extends RowSetMeta {
+  columns: DecodedColumns;
+}
+
+/**
+ * What decides the decoded rows: the data file and every table file (fingerprints), the SQL that reads them, each
+ * input's source, dtype and width, and the row limit.
+ */
+export function rowCacheKey(config: RecLensConfig, plan: InputPlan, limit: number | undefined): string {
+  const files = [config.data.path, ...Object.values(config.tables).flatMap((t) => (t.ids ? [t.path, t.ids] : [t.path]))]
+    .filter((f) => fs.existsSync(f))
+    .map((f) => ({ f, ...fileFingerprint(f) }));
+  const inputs = plan.inputs.map((i) => ({ name: i.name, dtype: i.dtype, width: i.width, dims: i.dims, source: i.source.kind === 'table' ? { table: i.source.table.name, key: i.source.keyColumn } : i.source }));
+  return sha256(JSON.stringify({ v: 1, files, select: plan.select, from: plan.fromClause, label: plan.labelIndex, group: plan.groupIndex ?? null, inputs, limit: limit ?? null, tables: config.tables })).slice(0, 24);
+}
+
+export function cacheDir(config: RecLensConfig): string {
+  return path.join(config.dir, '.reclens', 'cache');
+}
+
+/** In-memory entries, most recently used last. */
+const memoryEntries = new Map<string, { rows: CachedRows; bytes: number }>();
+
+function entryBytes(r: CachedRows, inputs: PlannedInput[]): number {
+  const meta = r.labels.byteLength + (r.groups?.byteLength ?? 0);
+  return r.columns.spilled ? meta : meta + inputs.reduce((a, i) => a + r.rows * i.width * BYTES[i.dtype], 0);
+}
+
+export function rememberRows(key: string, rows: CachedRows, inputs: PlannedInput[]): void {
+  const bytes = entryBytes(rows, inputs);
+  if (bytes > MEMORY_BUDGET) return;
+  memoryEntries.delete(key);
+  memoryEntries.set(key, { rows, bytes });
+  let total = 0;
+  for (const e of memoryEntries.values()) total += e.bytes;
+  for (const [k, e] of memoryEntries) {
+    if (total <= MEMORY_BUDGET) break;
+    memoryEntries.delete(k);
+    total -= e.bytes;
+  }
+}
+
+/** Decoded rows from this session, or from a spilled set on disk; undefined when there are none. */
+export function recallRows(key: string, config: RecLensConfig, inputs: PlannedInput[]): CachedRows | undefined {
+  const hit = memoryEntries.get(key);
+  if (hit && (!hit.rows.columns.spilled || fs.existsSync(path.join(cacheDir(config), key)))) {
+    memoryEntries.delete(key);
+    memoryEntries.set(key, hit);
+    return hit.rows;
+  }
+  memoryEntries.delete(key);
+  const dir = path.join(cacheDir(config), key);
+  try {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { rows: number; groupCount: number; groupKeys: Key[]; stats: StreamStats; grouped: boolean };
+    const labels = new Uint8Array(manifest.rows);
+    readInto(path.join(dir, 'labels.bin'), labels, 0);
+    let groups: Int32Array | undefined;
+    if (manifest.grouped) { groups = new Int32Array(manifest.rows); readInto(path.join(dir, 'groups.bin'), groups, 0); }
+    for (const inp of inputs) {
+      if (fs.statSync(path.join(dir, fileName(inp.name))).size !== manifest.rows * inp.width * BYTES[inp.dtype]) return undefined;
+    }
+    const now = new Date();
+    fs.utimesSync(dir, now, now);
+    const rows: CachedRows = { rows: manifest.rows, labels, groups, groupCount: manifest.groupCount, groupKeys: manifest.groupKeys, stats: manifest.stats, columns: new DecodedColumns(inputs, manifest.rows, undefined, dir) };
+    rememberRows(key, rows, inputs);
+    return rows;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Forgets the in-memory row sets (spilled ones stay on disk). */
+export function forgetRows(): void {
+  memoryEntries.clear();
+}
+
+/** Writes decoded columns batch by batch into a temporary folder that becomes the cache entry once complete. */
+export class SpillWriter {
+  private readonly tmp: string;
+  private readonly fds = new Map<string, number>();
+  private readonly labels: number;
+  private readonly groups: number;
+
+  constructor(private readonly config: RecLensConfig, private readonly key: string, private readonly inputs: PlannedInput[]) {
+    const root = cacheDir(config);
+    fs.mkdirSync(root, { recursive: true });
+    this.tmp = fs.mkdtempSync(path.join(root, `.${key}-`));
+    for (const inp of inputs) this.fds.set(inp.name, fs.openSync(path.join(this.tmp, fileName(inp.name)), 'w'));
+    this.labels = fs.openSync(path.join(this.tmp, 'labels.bin'), 'w');
+    this.groups = fs.openSync(path.join(this.tmp, 'groups.bin'), 'w');
+  }
+
+  private static write(fd: number, a: ArrayBufferView): void {
+    const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    let done = 0;
+    while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+  }
+
+  append(feeds: Map<string, FeedArray>, labels: Uint8Array, groups?: Int32Array): void {
+    for (const inp of this.inputs) SpillWriter.write(this.fds.get(inp.name)!, feeds.get(inp.name)!);
+    SpillWriter.write(this.labels, labels);
+    if (groups) SpillWriter.write(this.groups, groups);
+  }
+
+  private closeAll(): void {
+    for (const fd of [...this.fds.values(), this.labels, this.groups]) { try { fs.closeSync(fd); } catch { /* already closed */ } }
+    this.fds.clear();
+  }
+
+  /** Completes the entry (rename into place) and returns its folder. */
+  finish(meta: Omit<RowSetMeta, 'labels' | 'groups'> & { grouped: boolean }): string {
+    this.closeAll();
+    fs.writeFileSync(path.join(this.tmp, 'manifest.json'), JSON.stringify(meta));
+    const dir = path.join(cacheDir(this.config), this.key);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.renameSync(this.tmp, dir);
+    pruneDisk(cacheDir(this.config), this.key);
+    return dir;
+  }
+
+  abort(): void {
+    this.closeAll();
+    fs.rmSync(this.tmp, { recursive: true, force: true });
+  }
+}
+
+/** Keeps the most recently used entries on disk (and removes leftovers of interrupted writes). */
+function pruneDisk(root: string, keep: string): void {
+  const entries = fs.readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory());
+  for (const e of entries.filter((d) => d.name.startsWith('.'))) {
+    const p = path.join(root, e.name);
+    if (Date.now() - fs.statSync(p).mtimeMs > 3600_000) fs.rmSync(p, { recursive: true, force: true });
+  }
+  const done = entries.filter((d) => !d.name.startsWith('.') && d.name !== keep)
+    .map((d) => ({ p: path.join(root, d.name), t: fs.statSync(path.join(root, d.name)).mtimeMs }))
+    .sort((a, b) => b.t - a.t);
+  for (const old of done.slice(DISK_ENTRIES - 1)) fs.rmSync(old.p, { recursive: true, force: true });
+}

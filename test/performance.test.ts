@@ -1,0 +1,202 @@
+/** The optimised metric paths give the same numbers, bit for bit, as the straightforward algorithms they replaced. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { argsortFloat32, sortScores } from '../src/engine/metrics/argsort';
+import { auc, aucFromOrder } from '../src/engine/metrics/auc';
+import { computeBaseMetrics } from '../src/engine/metrics/baseMetrics';
+import { PairedAccumulator, pairedMetrics, Scoring } from '../src/engine/metrics/paired';
+import { seededRandom } from '../src/engine/util/random';
+import { referenceArgsort, referenceBootstrap, referencePaired } from './referenceMetrics';
+
+function tiedScores(n: number, seed: number, scale = 1): Float32Array {
+  const rng = seededRandom(seed);
+  return Float32Array.from({ length: n }, () => {
+    const u = rng();
+    if (u < 0.05) return 0;
+    if (u < 0.07) return -0;
+    if (u < 0.3) return Math.round(rng() * 20 - 10) / 4 * scale; // many ties
+    return (rng() - 0.5) * scale * 10;
+  });
+}
+
+test('radix sort: same order as a stable comparator sort on random data with ties, -0, infinities; sorted values bit-identical', () => {
+  for (const [n, seed, scale] of [[1, 1, 1], [2, 2, 1], [1000, 3, 1], [60_000, 4, 1e-3], [60_000, 5, 1e6]] as const) {
+    const v = tiedScores(n, seed, scale);
+    if (n > 10) { v[3] = Infinity; v[7] = -Infinity; v[8] = -0; v[9] = 0; }
+    const { order, sorted } = sortScores(v);
+    assert.deepEqual(order, referenceArgsort(v), `order, n=${n}`);
+    const bits = new Uint32Array(sorted.buffer, sorted.byteOffset, n), src = new Uint32Array(v.buffer);
+    for (let i = 0; i < n; i++) assert.equal(bits[i], src[order[i]], `sorted value ${i}`);
+    assert.deepEqual(argsortFloat32(v), order);
+  }
+});
+
+test('radix sort: a digit shared by every row (skipped pass) still sorts, and an empty input', () => {
+  const rng = seededRandom(9);
+  const v = Float32Array.from({ length: 5000 }, () => 1 + Math.floor(rng() * 64) / 1024); // low 11 bits all zero
+  assert.deepEqual(sortScores(v).order, referenceArgsort(v));
+  const c = new Float32Array(100).fill(0.25); // every digit shared
+  assert.deepEqual(Array.from(sortScores(c).order), Array.from({ length: 100 }, (_, i) => i));
+  assert.equal(sortScores(new Float32Array(0)).order.length, 0);
+});
+
+test('AUC from the radix sort equals AUC through a comparator order, exactly, with ties', () => {
+  for (const seed of [1, 2, 3]) {
+    const v = tiedScores(20_000, seed);
+    const rng = seededRandom(seed + 100);
+    const labels = Uint8Array.from(v, () => (rng() < 0.3 ? 1 : 0));
+    assert.equal(auc(labels, v), aucFromOrder(referenceArgsort(v), v, labels));
+  }
+});
+
+function synthetic(n: number, groups: number, seed: number) {
+  const rng = seededRandom(seed);
+  const labels = new Uint8Array(n), scores = new Float32Array(n), g = new Int32Array(n);
+  for (let i = 0; i < n; i++) { labels[i] = rng() < 0.4 ? 1 : 0; scores[i] = Math.round((labels[i] * 0.8 + rng()) * 50) / 50; g[i] = Math.floor(rng() * groups); }
+  const probs = scores.map((s) => Math.min(0.99, Math.max(0.01, s / 2)));
+  return { labels, scores, probs, groups: g, groupCount: groups };
+}
+
+test('bootstrap intervals are unchanged for a seed: group and row bootstrap equal the per-row-weights reference', () => {
+  const d = synthetic(4000, 70, 2);
+  const grouped = computeBaseMetrics({ ...d, bootstrap: 60, seed: 42 });
+  const ref = referenceBootstrap(d.labels, d.scores, d.probs, d.groups, d.groupCount, 60, 42);
+  assert.equal(grouped.auc, ref.auc);
+  assert.deepEqual(grouped.ci, ref.ci);
+  const rows = computeBaseMetrics({ labels: d.labels, scores: d.scores, probs: d.probs, bootstrap: 40, seed: 7 });
+  assert.deepEqual(rows.ci, referenceBootstrap(d.labels, d.scores, d.probs, undefined, 0, 40, 7).ci);
+});
+
+function variants(d: ReturnType<typeof synthetic>, seed: number): Scoring[][] {
+  const rng = seededRandom(seed);
+  const noisy = (k: number): Scoring => {
+    const scores = d.scores.map((s) => Math.round((s + (rng() - 0.5) * k) * 40) / 40);
+    return { scores, probs: scores.map((s) => Math.min(0.99, Math.max(0.01, s / 2))) };
+  };
+  return [[noisy(0.2)], [noisy(1), noisy(1), noisy(1)], [noisy(3), noisy(3)]];
+}
+
+test('paired bootstrap: one scoring at a time (kept or replayed draws) equals all variants at once, exactly', () => {
+  for (const grouped of [true, false]) {
+    const d = synthetic(3000, 50, 5);
+    const setup = { labels: d.labels, groups: grouped ? d.groups : undefined, groupCount: grouped ? d.groupCount : 0, bootstrap: 30, seed: 11 };
+    const base = { scores: d.scores, probs: d.probs };
+    const vs = variants(d, 3);
+    const ref = referencePaired({ ...setup, base, variants: vs });
+    for (const keepDrawsBytes of [undefined, 0]) {
+      const got = pairedMetrics({ ...setup, base, variants: vs, keepDrawsBytes });
+      got.variants.forEach((v, i) => {
+        assert.equal(v.metrics.auc, ref[i].auc);
+        assert.equal(v.delta.auc, ref[i].deltaAuc);
+        assert.equal(v.delta.logloss, ref[i].deltaLogloss);
+        if (grouped) assert.equal(v.delta.gauc, ref[i].deltaGauc);
+        assert.deepEqual(v.ci, ref[i].ci, `variant ${i}, grouped ${grouped}, keep ${keepDrawsBytes}`);
+      });
+    }
+  }
+});
+
+test('paired accumulator refuses variants before the base and out of order', () => {
+  const d = synthetic(200, 5, 1);
+  const acc = new PairedAccumulator({ labels: d.labels, groupCount: 0, bootstrap: 0, seed: 0 });
+  const s = { scores: d.scores, probs: d.probs };
+  assert.throws(() => acc.addRepeat(0, s), /base scoring comes first/);
+  acc.addBase(s);
+  assert.throws(() => acc.addRepeat(1, s), /out of order/);
+  acc.addRepeat(0, s);
+  assert.equal(acc.result().variants[0].delta.auc, 0);
+});
+
+// Decoded rows: spilled to disk or kept in memory, reused by the next job; the numbers never change.
+import * as fs from 'fs';
+import * as path from 'path';
+import { ablate } from '../src/engine/ablation/ablate';
+import { ceiling } from '../src/engine/ablation/ceiling';
+import { requireConfig } from '../src/engine/config/loadConfig';
+import { forgetRows } from '../src/engine/data/rowCache';
+import { evaluate } from '../src/engine/evaluate';
+import { withJob } from '../src/engine/job';
+import { tinyRows, tinyWorkspace, writeCsv } from './helpers';
+
+async function ablateAndCeiling(cfg: string) {
+  const { config } = requireConfig(cfg);
+  const ab = (await ablate(config, { seed: 3, repeats: 2, bootstrap: 40, providers: ['cpu'] })).result;
+  const ce = (await ceiling(config, { seed: 3, candidates: 4, providers: ['cpu'] })).result;
+  return { ab: { ...ab, seconds: 0 }, ce: { ...ce, seconds: 0 } };
+}
+
+test('rows spilled to .reclens/cache give the same ablation and ceiling as rows in memory; the cache entry is complete', async () => {
+  const ws = tinyWorkspace({ rows: tinyRows(700, 4) as unknown as Record<string, unknown>[] });
+  forgetRows();
+  const inMemory = await ablateAndCeiling(ws.config);
+  assert.ok(!fs.existsSync(path.join(ws.dir, '.reclens', 'cache')), 'small rows stay in memory');
+  forgetRows();
+  process.env.RECLENS_ROWS_MEMORY_MIB = '0';
+  try {
+    const spilled = await ablateAndCeiling(ws.config);
+    assert.deepEqual(spilled, inMemory);
+  } finally {
+    delete process.env.RECLENS_ROWS_MEMORY_MIB;
+  }
+  const entries = fs.readdirSync(path.join(ws.dir, '.reclens', 'cache'));
+  assert.equal(entries.length, 1, `one entry, no temporary folders: ${entries}`);
+  assert.ok(fs.existsSync(path.join(ws.dir, '.reclens', 'cache', entries[0], 'manifest.json')));
+});
+
+test('the next job on the same data and plan reuses the decoded rows (memory, then disk); changed data is read again', async () => {
+  const ws = tinyWorkspace({ rows: tinyRows(300, 5) as unknown as Record<string, unknown>[] });
+  const reused = async () => withJob(requireConfig(ws.config).config, { providers: ['cpu'] }, undefined, async (ctx) => ({ reused: ctx.mat.reused, labels: Array.from(ctx.mat.labels) }));
+  forgetRows();
+  const first = await reused();
+  assert.equal(first.reused, false);
+  const second = await reused();
+  assert.equal(second.reused, true);
+  assert.deepEqual(second.labels, first.labels);
+  process.env.RECLENS_ROWS_MEMORY_MIB = '0';
+  try {
+    forgetRows();
+    assert.equal((await reused()).reused, false, 'spilled: decoded once');
+    forgetRows();
+    const fromDisk = await reused();
+    assert.equal(fromDisk.reused, true, 'a new session finds the spilled rows on disk');
+    assert.deepEqual(fromDisk.labels, first.labels);
+    writeCsv(path.join(ws.dir, 'data.csv'), tinyRows(300, 6) as unknown as Record<string, unknown>[]);
+    const changed = await reused();
+    assert.equal(changed.reused, false, 'new data, new decoding');
+    assert.notDeepEqual(changed.labels, first.labels);
+  } finally {
+    delete process.env.RECLENS_ROWS_MEMORY_MIB;
+  }
+  // eval after ablate on the same rows still gives its own numbers (eval streams; it does not depend on the cache)
+  const ev = (await evaluate(requireConfig(ws.config).config, { providers: ['cpu'] })).result;
+  assert.equal(ev.rows, 300);
+});
+
+import { knn } from '../src/engine/embedding/knn';
+import { umapProject } from '../src/engine/embedding/umap';
+
+test('UMAP: the typed-array epochs give the same layout as umap-js, number for number (seeded)', async () => {
+  const rng = seededRandom(21);
+  const n = 400, d = 8;
+  const v = Float32Array.from({ length: n * d }, (_, i) => (i % d === Math.floor(i / d) % d ? 2 : 0) + rng());
+  const nn = await knn(v, n, d, 10, ['cpu']);
+  const input = { vectors: v, rows: n, dim: d, knn: nn, seed: 5, nEpochs: 60 };
+  const exact = await umapProject({ ...input, reference: 'exact' });
+  const theirs = await umapProject({ ...input, reference: 'umap-js' });
+  assert.deepEqual(exact, theirs);
+  assert.ok(exact.some((x) => x !== exact[0]), 'a spread layout');
+  // The fast power (exp/log) changes only rounding: the layout keeps the same neighbourhoods.
+  const fast = await umapProject(input);
+  assert.deepEqual(await umapProject(input), fast, 'same seed, same layout');
+  const kept = (layout: Float32Array) => {
+    let hits = 0;
+    for (let i = 0; i < n; i++) {
+      const dist = (j: number) => (layout[2 * i] - layout[2 * j]) ** 2 + (layout[2 * i + 1] - layout[2 * j + 1]) ** 2;
+      const near = Array.from({ length: n }, (_, j) => j).filter((j) => j !== i).sort((x, y) => dist(x) - dist(y)).slice(0, 10);
+      for (let q = 0; q < 10; q++) if (near.includes(nn.indices[i * 10 + q])) hits++;
+    }
+    return hits / (n * 10);
+  };
+  const kFast = kept(fast), kRef = kept(theirs);
+  assert.ok(kRef > 0.2 && Math.abs(kFast - kRef) < 0.05, `neighbours kept: fast ${kFast}, umap-js ${kRef}`);
+});
