@@ -171,6 +171,11 @@ export class EmbeddingPanel {
       onSelect: (index) => this.select(index === undefined ? undefined : view.ids[index], paneIndex),
       onOpen: (index) => this.host.post({ type: 'openItem', table: view.table, id: view.ids[index] }),
       onLasso: (indices) => this.setRegion(paneIndex, indices),
+      onViewRegion: (indices) => {
+        const kept = this.highlightedOnly(paneIndex, indices);
+        this.setRegion(paneIndex, kept);
+        return kept.length;
+      },
       onZoomEnd: () => this.store.update({ transform: this.panes.map((p) => p.plot.zoomState) }),
       onEscape: () => this.clearSelection(),
     }, { lassoMode: () => this.lassoToggle.pressed });
@@ -249,6 +254,22 @@ export class EmbeddingPanel {
       }
       pane.plot.setStyle({ palette: coloured.encoding.palette, paletteIndex, focus });
     });
+  }
+
+  /**
+   * The keyboard's region: of the points in view, the search matches while searching, else the highlighted legend
+   * category's points, else all of them. So a category or a search becomes a region by zooming out (0) and pressing R.
+   */
+  private highlightedOnly(paneIndex: number, indices: number[]): number[] {
+    const pane = this.panes[paneIndex];
+    if ((this.store.current.search ?? '').trim() !== '') {
+      const matches = new Set(pane.searchMatches);
+      return indices.filter((i) => matches.has(i));
+    }
+    const slot = this.highlightedSlot;
+    const paletteIndex = this.coloured?.paletteIndex[paneIndex];
+    if (slot !== undefined && paletteIndex) return indices.filter((i) => paletteIndex[i] === slot);
+    return indices;
   }
 
   private select(id: string | undefined, paneIndex: number): void {

@@ -22,6 +22,8 @@ export interface PlotCallbacks {
   onSelect(index: number | undefined): void;
   onOpen(index: number): void;
   onLasso(indices: number[]): void;
+  /** R pressed: the points in view, to become the region (the panel may keep only the highlighted ones); returns how many it kept. */
+  onViewRegion(indices: number[]): number;
   /** A zoom or pan gesture ended (saved in the UI state). */
   onZoomEnd(transform: { x: number; y: number; k: number }): void;
   onEscape(): void;
@@ -88,7 +90,7 @@ export class ScatterPlot {
     this.element.setAttribute('role', 'group');
     this.element.setAttribute(
       'aria-label',
-      `Scatter plot of ${view.table}, ${view.n} points. Enter puts a cursor on a point; then arrow keys step to the nearest point in that direction, Enter or Space selects it, Escape leaves the cursor. Without a cursor, and with Shift always, arrow keys pan; plus and minus zoom, 0 resets the zoom, R makes the points in view the region, Escape clears the selection. The selected point's neighbours are listed in the table below the plot, a text summary after it.`,
+      `Scatter plot of ${view.table}, ${view.n} points. Enter puts a cursor on a point; then arrow keys step to the nearest point in that direction, Enter or Space selects it, Escape leaves the cursor. Without a cursor, and with Shift always, arrow keys pan; plus and minus zoom, 0 resets the zoom, R makes the points in view the region (only the highlighted ones while a category or a search highlights some), Escape clears the selection. The selected point's neighbours are listed in the table below the plot, a text summary after it.`,
     );
     // What the keyboard cursor is on, read out as it moves (visually it is the dashed ring and the tooltip).
     this.announcer = document.createElement('div');
@@ -434,9 +436,8 @@ export class ScatterPlot {
 
   /** R: the points in view become the region (zoom and pan with the keys to frame it), like a rectangular lasso. */
   private regionFromView(): void {
-    const indices = this.pointsInView();
-    this.announcer.textContent = indices.length ? `Region: the ${indices.length} points in view. Its composition is below the plot.` : 'No point in view.';
-    this.callbacks.onLasso(indices);
+    const kept = this.callbacks.onViewRegion(this.pointsInView());
+    this.announcer.textContent = kept ? `Region: ${kept} points. Its composition is below the plot.` : 'No point in view.';
   }
 
   /** The points drawn in the plot's visible area. */
