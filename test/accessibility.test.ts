@@ -467,6 +467,8 @@ const BAR_MARKS: { selector: string; property: 'fill' | 'stroke' }[] = [
   { selector: '.chart .zero-line', property: 'stroke' },
   { selector: '.chart .calibration-line', property: 'stroke' },
   { selector: '.chart .calibration-point', property: 'fill' },
+  { selector: '.chart .heat-fill', property: 'stroke' },
+  { selector: '.chart .heat-missing', property: 'stroke' },
 ];
 
 /** Measured minimums, printed at the end of the run (docs/accessibility.md quotes them). */
@@ -521,6 +523,21 @@ test('LIS: no axe violation; every heat-map number reaches 4.5:1 on its own cell
       assert.ok(cell.ratio >= 4.5, `${theme.name}: "${cell.value}" at ${cell.ratio.toFixed(2)}:1 on its cell`);
     }
     if (theme.name.startsWith('high-contrast')) await page.screenshot({ path: path.join(RESULTS, `a11y-lis-${theme.name}.png`), fullPage: true });
+  }
+  // The whole colour ramp: 26 tables whose efficiencies run from 0 to 1.25 in steps of 0.05, in every theme.
+  const lisResult = fixtures.lis.lis!;
+  const ramp = Array.from({ length: 26 }, (_, i) => ({ ...lisResult.tables[0], name: `ramp_${i}`, efficiency: Object.fromEntries(lisResult.preferences.map((p) => [p.name, i * 0.05])) }));
+  await page.evaluate((m) => window.postMessage(m, '*'), { type: 'lis', data: { ...fixtures.lis, lis: { ...lisResult, tables: ramp } } } as unknown as Record<string, unknown>);
+  await page.waitForSelector('.heat-cell[data-table="ramp_25"]');
+  for (const theme of THEMES) {
+    await setTheme(page, theme);
+    const ratios = await page.evaluate(() => {
+      const c = (window as unknown as { __colour: { parse(t: string): object; ratio(a: object, b: object): number } }).__colour;
+      return Array.from(document.querySelectorAll('.heat-cell')).map((g) => c.ratio(c.parse(getComputedStyle(g.querySelector('.heat-value')!).fill), c.parse(getComputedStyle(g.querySelector('rect')!).fill)));
+    });
+    assert.equal(ratios.length, 26 * lisResult.preferences.length);
+    assert.ok(Math.min(...ratios) >= 4.5, `${theme.name}: the weakest number on the 0..1.25 ramp is ${Math.min(...ratios).toFixed(2)}:1`);
+    measurements.push(`LIS heat map ramp 0..1.25 (${theme.name}): weakest number ${Math.min(...ratios).toFixed(2)}:1 on its cell`);
   }
   await page.close();
 });
