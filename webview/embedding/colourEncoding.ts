@@ -2,8 +2,9 @@
  * Maps a metadata column to point colours across all views at once, so a category or value has the same colour
  * in both plots. Every point gets a small palette index: the renderer then draws one batch per colour.
  */
-import { interpolateViridis, schemeTableau10 } from 'd3';
+import { interpolateViridis } from 'd3';
 import type { EmbeddingView, MetadataColumn } from '../../src/protocol/messages';
+import { visibleStretch, withContrast } from '../shared/contrast';
 import type { Theme } from '../shared/theme';
 
 export interface LegendEntry {
@@ -50,8 +51,30 @@ export function colourPoints(views: readonly EmbeddingView[], columnName: string
   return kind === 'category' ? colourByCategory(views, columnName, columns, theme) : colourByNumber(views, columnName, columns, theme);
 }
 
-/** Up to 10 categories get their own colour (Tableau 10); with more, the 9 most frequent do and the rest are "other". */
-const MAX_COLOURS = schemeTableau10.length;
+/**
+ * Category colours, one palette per theme kind. Dark themes: Okabe & Ito's colour-blind-safe palette (black swapped
+ * for light grey). Light themes: Okabe-Ito's blue, vermillion, bluish green and reddish purple, completed with four
+ * colours chosen so that every colour reaches 3:1 on white and any two stay at least 16 CIELAB units apart for
+ * normal vision and simulated deuteranopia, protanopia and tritanopia (Machado et al. 2009, full severity); the
+ * measurements are in docs/accessibility.md and test/accessibility.test.ts re-checks them in the page.
+ */
+const LIGHT_CATEGORY_COLOURS = ['#0072b2', '#d55e00', '#009e73', '#8800ff', '#774422', '#cc79a7', '#554455', '#bb55ff'];
+const DARK_CATEGORY_COLOURS = ['#e69f00', '#56b4e9', '#009e73', '#f0e442', '#0072b2', '#d55e00', '#cc79a7', '#d9d9d9'];
+/** Marks reach this contrast against the background (WCAG 1.4.11, non-text contrast). */
+const MARK_CONTRAST = 3;
+
+/** Up to 8 categories get their own colour; with more, the 7 most frequent do and the rest are "other". */
+const MAX_COLOURS = LIGHT_CATEGORY_COLOURS.length;
+
+/** The category palette for a theme, each colour adjusted if a custom theme's background would swallow it. */
+export function categoryPalette(theme: Theme): string[] {
+  return (theme.dark ? DARK_CATEGORY_COLOURS : LIGHT_CATEGORY_COLOURS).map((colour) => withContrast(colour, theme.background, MARK_CONTRAST));
+}
+
+/** "Other" and "Missing" points: the theme's muted colour, made visible enough to count as a mark. */
+function mutedMark(theme: Theme): string {
+  return withContrast(theme.muted, theme.background, MARK_CONTRAST);
+}
 
 function colourByCategory(views: readonly EmbeddingView[], column: string, columns: (MetadataColumn | undefined)[], theme: Theme): ColouredPoints {
   const counts = new Map<string, number>();
@@ -69,13 +92,14 @@ function colourByCategory(views: readonly EmbeddingView[], column: string, colum
   // Dictionary order keeps colours stable between refreshes; only when categories must be cut are they ranked by size.
   let named = [...counts.keys()];
   if (named.length > MAX_COLOURS) named = named.sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0)).slice(0, MAX_COLOURS - 1);
-  const entries: LegendEntry[] = named.map((name, i) => ({ name, colour: schemeTableau10[i], count: counts.get(name) ?? 0 }));
+  const palette = categoryPalette(theme);
+  const entries: LegendEntry[] = named.map((name, i) => ({ name, colour: palette[i], count: counts.get(name) ?? 0 }));
   const slot = new Map(named.map((name, i) => [name, i]));
   const otherNames = [...counts.keys()].filter((name) => !slot.has(name));
   const otherSlot = entries.length;
-  if (otherNames.length) entries.push({ name: `Other (${otherNames.length} categories)`, colour: theme.muted, count: otherNames.reduce((s, name) => s + (counts.get(name) ?? 0), 0) });
+  if (otherNames.length) entries.push({ name: `Other (${otherNames.length} categories)`, colour: mutedMark(theme), count: otherNames.reduce((s, name) => s + (counts.get(name) ?? 0), 0) });
   const missingSlot = entries.length;
-  if (missing) entries.push({ name: 'Missing', colour: theme.muted, count: missing });
+  if (missing) entries.push({ name: 'Missing', colour: mutedMark(theme), count: missing });
 
   const paletteIndex = views.map((view, v) => {
     const c = columns[v];
@@ -97,10 +121,12 @@ function colourByNumber(views: readonly EmbeddingView[], column: string, columns
     if (c?.kind === 'number') for (const value of c.values) if (Number.isFinite(value)) values.push(value);
   });
   const domain = robustDomain(values);
-  // Viridis' dark end vanishes on dark backgrounds and its yellow end on light ones: use the part that stays visible.
-  const interpolate = theme.dark ? (t: number) => interpolateViridis(0.18 + 0.82 * t) : (t: number) => interpolateViridis(0.88 * t);
+  // Viridis' dark end vanishes on dark backgrounds and its yellow end on light ones: use only the stretch whose
+  // colours all reach 3:1 against this theme's background.
+  const [t0, t1] = visibleStretch(interpolateViridis, theme.background, MARK_CONTRAST);
+  const interpolate = (t: number) => interpolateViridis(t0 + (t1 - t0) * t);
   const palette = Array.from({ length: NUMERIC_BINS }, (_, b) => interpolate(b / (NUMERIC_BINS - 1)));
-  palette.push(theme.muted);
+  palette.push(mutedMark(theme));
   const [low, high] = domain;
   const span = high - low;
   let missingCount = 0;

@@ -13,6 +13,7 @@ import { neighboursOf, renderNeighbourTable } from './neighbourTable';
 import { ScatterPlot } from './scatterPlot';
 import { searchView } from './search';
 import { alignmentFacts, describeView } from './summary';
+import { createTextSummary, renderTextSummary } from './textSummary';
 import { readTheme, type Theme } from '../shared/theme';
 import type { UiStateStore } from '../shared/uiStateStore';
 import { panelProblems, viewProblems } from './validate';
@@ -23,6 +24,8 @@ interface Pane {
   idToIndex: Map<string, number>;
   selectionDetails: HTMLElement;
   regionDetails: HTMLElement;
+  /** The plot in words (counts, centres, the selection), and the line that announces a new selection. */
+  textSummary: { details: HTMLDetailsElement; live: HTMLElement };
   searchMatches: number[];
   /** Neighbour row under the pointer in this pane's table. */
   emphasised?: number;
@@ -168,6 +171,11 @@ export class EmbeddingPanel {
       onSelect: (index) => this.select(index === undefined ? undefined : view.ids[index], paneIndex),
       onOpen: (index) => this.host.post({ type: 'openItem', table: view.table, id: view.ids[index] }),
       onLasso: (indices) => this.setRegion(paneIndex, indices),
+      onViewRegion: (indices) => {
+        const kept = this.highlightedOnly(paneIndex, indices);
+        this.setRegion(paneIndex, kept);
+        return kept.length;
+      },
       onZoomEnd: () => this.store.update({ transform: this.panes.map((p) => p.plot.zoomState) }),
       onEscape: () => this.clearSelection(),
     }, { lassoMode: () => this.lassoToggle.pressed });
@@ -177,8 +185,9 @@ export class EmbeddingPanel {
     const regionDetails = element('div', 'region-details');
     details.append(selectionDetails, regionDetails);
     section.appendChild(details);
+    const textSummary = createTextSummary(details);
     this.viewsContainer.appendChild(section);
-    return { view, plot, idToIndex, selectionDetails, regionDetails, searchMatches: [] };
+    return { view, plot, idToIndex, selectionDetails, regionDetails, textSummary, searchMatches: [] };
   }
 
   private changeColour(column: string): void {
@@ -204,6 +213,22 @@ export class EmbeddingPanel {
     });
     this.refreshStyles();
     this.refreshRegion();
+    this.refreshSummaries();
+  }
+
+  /** Each pane's text alternative: per-category counts and centres, and the selected point with its neighbours. */
+  private refreshSummaries(): void {
+    const selectedId = this.store.current.selectedId;
+    const announcing = selectedId === undefined ? -1 : this.panes.findIndex((pane) => pane.idToIndex.has(selectedId));
+    this.panes.forEach((pane, v) =>
+      renderTextSummary(pane.textSummary, {
+        announce: v === announcing,
+        view: pane.view,
+        encoding: this.coloured?.encoding,
+        paletteIndex: this.coloured?.paletteIndex[v],
+        selected: selectedId === undefined ? undefined : pane.idToIndex.get(selectedId),
+      }),
+    );
   }
 
   /** Which points are drawn in full colour: search matches, else the highlighted category, else the lasso region. */
@@ -229,6 +254,22 @@ export class EmbeddingPanel {
       }
       pane.plot.setStyle({ palette: coloured.encoding.palette, paletteIndex, focus });
     });
+  }
+
+  /**
+   * The keyboard's region: of the points in view, the search matches while searching, else the highlighted legend
+   * category's points, else all of them. So a category or a search becomes a region by zooming out (0) and pressing R.
+   */
+  private highlightedOnly(paneIndex: number, indices: number[]): number[] {
+    const pane = this.panes[paneIndex];
+    if ((this.store.current.search ?? '').trim() !== '') {
+      const matches = new Set(pane.searchMatches);
+      return indices.filter((i) => matches.has(i));
+    }
+    const slot = this.highlightedSlot;
+    const paletteIndex = this.coloured?.paletteIndex[paneIndex];
+    if (slot !== undefined && paletteIndex) return indices.filter((i) => paletteIndex[i] === slot);
+    return indices;
   }
 
   private select(id: string | undefined, paneIndex: number): void {
@@ -281,6 +322,7 @@ export class EmbeddingPanel {
       pane.emphasised = undefined;
     });
     this.refreshMarkers();
+    this.refreshSummaries();
   }
 
   private refreshMarkers(): void {

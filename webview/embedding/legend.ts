@@ -1,6 +1,7 @@
 /** The colour legend: category swatches (buttons that highlight a category) or a gradient with a d3 axis for numbers. */
 import { axisBottom, scaleLinear, select } from 'd3';
 import type { ColourEncoding } from './colourEncoding';
+import { rebuildKeepingFocus } from '../shared/keepFocus';
 import { formatCount } from './format';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -23,7 +24,8 @@ export function renderLegend(container: HTMLElement, encoding: ColourEncoding, o
     note.textContent = options.note;
     parts.push(note);
   }
-  container.replaceChildren(...parts);
+  // Pressing a category rebuilds the legend: focus stays on that category's button.
+  rebuildKeepingFocus(container, () => container.replaceChildren(...parts));
 }
 
 function categoryLegend(encoding: Extract<ColourEncoding, { kind: 'category' }>, options: LegendOptions): HTMLElement {
@@ -35,6 +37,7 @@ function categoryLegend(encoding: Extract<ColourEncoding, { kind: 'category' }>,
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'legend-entry';
+    button.dataset.focusKey = `legend:${entry.name}`;
     const pressed = options.highlighted === slot;
     button.setAttribute('aria-pressed', String(pressed));
     button.title = pressed ? 'Show all points' : `Highlight ${entry.name}`;

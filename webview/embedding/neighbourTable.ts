@@ -3,6 +3,7 @@
  * a keyboard-usable table: each id selects that neighbour, each row can open the item in the host.
  */
 import type { EmbeddingView } from '../../src/protocol/messages';
+import { rebuildKeepingFocus } from '../shared/keepFocus';
 import { formatCosine, formatValue } from './format';
 import { swatch } from './legend';
 
@@ -33,6 +34,9 @@ export function neighboursOf(view: EmbeddingView, index: number): { indices: num
 export function renderNeighbourTable(container: HTMLElement, input: NeighbourTableInput): void {
   const { view, index } = input;
   const heading = document.createElement('h3');
+  // Focus lands here when the control that had it is gone (Enter on a neighbour selects it: a new table is built).
+  heading.tabIndex = -1;
+  heading.dataset.focusKey = 'heading';
   heading.textContent = `Selected: ${view.ids[index]}${view.labels?.[index] ? ` · ${view.labels[index]}` : ''}`;
 
   const facts = document.createElement('p');
@@ -54,6 +58,7 @@ export function renderNeighbourTable(container: HTMLElement, input: NeighbourTab
     select.type = 'button';
     select.className = 'link-button';
     select.title = `Select ${id}`;
+    select.dataset.focusKey = `select:${id}`;
     select.append(swatch(input.colourOf(neighbour)), document.createTextNode(id));
     select.addEventListener('click', () => input.onSelect(id));
     const open = document.createElement('button');
@@ -61,6 +66,9 @@ export function renderNeighbourTable(container: HTMLElement, input: NeighbourTab
     open.className = 'row-action';
     open.textContent = 'Open';
     open.title = `Open ${id}`;
+    // "Open" twenty times says nothing to a screen reader: the name carries the id (and starts with the visible word).
+    open.setAttribute('aria-label', `Open ${id}`);
+    open.dataset.focusKey = `open:${id}`;
     open.addEventListener('click', () => input.onOpen(id));
 
     const cells = [cell('td', String(rank + 1)), cell('td', select)];
@@ -85,7 +93,7 @@ export function renderNeighbourTable(container: HTMLElement, input: NeighbourTab
     body.appendChild(tr);
   });
   table.append(caption, head, body);
-  container.replaceChildren(heading, facts, table);
+  rebuildKeepingFocus(container, () => container.replaceChildren(heading, facts, table), 'heading');
 }
 
 function row(cells: HTMLElement[]): HTMLTableRowElement {

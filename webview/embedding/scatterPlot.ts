@@ -1,10 +1,13 @@
 /**
  * One interactive scatter plot of one view: canvas points, d3 axes, d3-zoom pan/zoom, quadtree picking for
- * hover/click, a lasso, SVG markers, and keyboard zoom/pan. It reports what the user did through callbacks
- * and leaves linking between views to the panel.
+ * hover/click, a lasso, SVG markers, and the keyboard: zoom/pan, a point cursor that steps between points, and a
+ * rectangular region (the visible area). It reports what the user did through callbacks and leaves linking between
+ * views to the panel.
  */
 import { axisBottom, axisLeft, scaleLinear, select, zoom, zoomIdentity, type ScaleLinear, type Selection, type ZoomBehavior, type ZoomTransform } from 'd3';
 import type { EmbeddingView } from '../../src/protocol/messages';
+import { formatValue } from './format';
+import { pointsInRect, stepInDirection } from './keyboardCursor';
 import { Lasso } from './lasso';
 import { MarkerLayer, type Markers } from './markers';
 import { equalAspectScales, pointRadius, zoomedProjection } from './plotGeometry';
@@ -19,6 +22,8 @@ export interface PlotCallbacks {
   onSelect(index: number | undefined): void;
   onOpen(index: number): void;
   onLasso(indices: number[]): void;
+  /** R pressed: the points in view, to become the region (the panel may keep only the highlighted ones); returns how many it kept. */
+  onViewRegion(indices: number[]): number;
   /** A zoom or pan gesture ended (saved in the UI state). */
   onZoomEnd(transform: { x: number; y: number; k: number }): void;
   onEscape(): void;
@@ -52,6 +57,10 @@ export class ScatterPlot {
   private readonly resizeObserver: ResizeObserver;
   private readonly radius: Float32Array | number;
   private readonly lasso: Lasso;
+  private readonly announcer: HTMLDivElement;
+  private readonly cursorRing: SVGGElement;
+  /** The point under the keyboard cursor, if the cursor is on. */
+  private cursor: number | undefined;
 
   private width = 0;
   private height = 0;
@@ -81,14 +90,20 @@ export class ScatterPlot {
     this.element.setAttribute('role', 'group');
     this.element.setAttribute(
       'aria-label',
-      `Scatter plot of ${view.table}, ${view.n} points. Arrow keys pan, plus and minus zoom, 0 resets the zoom, Escape clears the selection. The selected point's neighbours are listed in the table below the plot.`,
+      `Scatter plot of ${view.table}, ${view.n} points. Enter puts a cursor on a point; then arrow keys step to the nearest point in that direction, Enter or Space selects it, Escape leaves the cursor. Without a cursor, and with Shift always, arrow keys pan; plus and minus zoom, 0 resets the zoom, R makes the points in view the region (only the highlighted ones while a category or a search highlights some), Escape clears the selection. The selected point's neighbours are listed in the table below the plot, a text summary after it.`,
     );
+    // What the keyboard cursor is on, read out as it moves (visually it is the dashed ring and the tooltip).
+    this.announcer = document.createElement('div');
+    this.announcer.className = 'visually-hidden cursor-announcer';
+    this.announcer.setAttribute('aria-live', 'polite');
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'points';
     this.canvas.setAttribute('aria-hidden', 'true');
     this.overlay = document.createElementNS(SVG, 'svg');
     this.overlay.setAttribute('class', 'overlay');
-    this.element.append(this.canvas, this.overlay);
+    // Ticks, rings and labels repeat what the text summary and the tables say; a screen reader would read "2 4 6 8".
+    this.overlay.setAttribute('aria-hidden', 'true');
+    this.element.append(this.canvas, this.overlay, this.announcer);
     this.renderer = new ScatterRenderer(this.canvas);
 
     const clipId = `plot-clip-${Math.random().toString(36).slice(2)}`;
@@ -107,6 +122,7 @@ export class ScatterPlot {
     const markerRoot = svgChild(this.overlay, 'g', 'markers');
     markerRoot.setAttribute('clip-path', `url(#${clipId})`);
     this.markerLayer = new MarkerLayer(markerRoot);
+    this.cursorRing = svgChild(markerRoot, 'g', 'cursor-ring');
     const outline = svgChild(this.overlay, 'path', 'lasso');
     this.tooltip = new Tooltip(this.element);
 
@@ -139,6 +155,9 @@ export class ScatterPlot {
       if (index !== undefined) this.callbacks.onOpen(index);
     });
     this.element.addEventListener('keydown', (event) => this.key(event));
+    // The cursor's tooltip shows only while the plot has focus; the ring stays so the place is not lost.
+    this.element.addEventListener('focusout', () => this.tooltip.hide());
+    this.element.addEventListener('focusin', () => this.requestRender());
 
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(this.element);
@@ -283,6 +302,7 @@ export class ScatterPlot {
     this.clipRect.setAttribute('height', String(inner.height));
 
     this.markerLayer.render(this.markers, (i) => this.screenPosition(i), inner, this.view.ids, (i) => this.view.labels?.[i] ? `${this.view.ids[i]} · ${this.view.labels[i]}` : this.view.ids[i]);
+    this.renderCursor();
 
     // Build the picking index after the first frame is on screen, not before it.
     if (!this.pointIndex && !this.indexScheduled) {
@@ -346,22 +366,121 @@ export class ScatterPlot {
   }
 
   private key(event: KeyboardEvent): void {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
     const step = 40;
-    const actions: Record<string, () => void> = {
-      ArrowLeft: () => this.zoomBehaviour.translateBy(this.overlaySelection, step / this.transform.k, 0),
-      ArrowRight: () => this.zoomBehaviour.translateBy(this.overlaySelection, -step / this.transform.k, 0),
-      ArrowUp: () => this.zoomBehaviour.translateBy(this.overlaySelection, 0, step / this.transform.k),
-      ArrowDown: () => this.zoomBehaviour.translateBy(this.overlaySelection, 0, -step / this.transform.k),
-      '+': () => this.zoomBehaviour.scaleBy(this.overlaySelection, 1.5),
-      '=': () => this.zoomBehaviour.scaleBy(this.overlaySelection, 1.5),
-      '-': () => this.zoomBehaviour.scaleBy(this.overlaySelection, 1 / 1.5),
-      '0': () => this.resetZoom(),
-      Escape: () => this.callbacks.onEscape(),
-    };
-    const action = actions[event.key];
-    if (!action || event.ctrlKey || event.metaKey || event.altKey) return;
+    const pan = (x: number, y: number) => () => this.zoomBehaviour.translateBy(this.overlaySelection, (x * step) / this.transform.k, (y * step) / this.transform.k);
+    const directions: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    const direction = directions[event.key];
+    let action: (() => void) | undefined;
+    if (direction && (event.shiftKey || this.cursor === undefined)) action = pan(-direction[0], -direction[1]);
+    else if (direction) action = () => this.moveCursor(direction[0], direction[1]);
+    else {
+      const actions: Record<string, () => void> = {
+        Enter: () => this.enter(),
+        ' ': () => this.enter(),
+        '+': () => this.zoomBehaviour.scaleBy(this.overlaySelection, 1.5),
+        '=': () => this.zoomBehaviour.scaleBy(this.overlaySelection, 1.5),
+        '-': () => this.zoomBehaviour.scaleBy(this.overlaySelection, 1 / 1.5),
+        '0': () => this.resetZoom(),
+        r: () => this.regionFromView(),
+        R: () => this.regionFromView(),
+        Escape: () => (this.cursor !== undefined ? this.setCursor(undefined) : this.callbacks.onEscape()),
+      };
+      action = actions[event.key];
+    }
+    if (!action) return;
     event.preventDefault();
     action();
+  }
+
+  /** Enter / Space: put the cursor on a point (the selected one if in view, else the one nearest the centre), or select the point under it. */
+  private enter(): void {
+    if (this.cursor !== undefined) {
+      this.callbacks.onSelect(this.cursor);
+      return;
+    }
+    const inner = this.innerRect();
+    const selected = this.markers.selected;
+    if (selected !== undefined && this.inView(selected)) {
+      this.setCursor(selected);
+      return;
+    }
+    const p = this.projection();
+    const centre = this.index().nearest((inner.x + inner.width / 2 - p.bx) / p.ax, (inner.y + inner.height / 2 - p.by) / p.ay, Infinity);
+    this.setCursor(centre);
+  }
+
+  private moveCursor(dx: number, dy: number): void {
+    if (this.cursor === undefined) return;
+    const next = stepInDirection(this.view.coords, this.projection(), this.cursor, dx, dy);
+    if (next === undefined) {
+      this.announcer.textContent = `No point further ${dx < 0 ? 'left' : dx > 0 ? 'right' : dy < 0 ? 'up' : 'down'}.`;
+      return;
+    }
+    this.setCursor(next);
+  }
+
+  private setCursor(index: number | undefined): void {
+    this.cursor = index;
+    this.element.dataset.cursor = index === undefined ? '' : this.view.ids[index];
+    if (index === undefined) {
+      this.tooltip.hide();
+      this.announcer.textContent = 'Cursor off: arrow keys pan.';
+      this.requestRender();
+      return;
+    }
+    if (!this.inView(index)) this.panTo(index);
+    this.announcer.textContent = `${this.describePoint(index)}. Enter selects.`;
+    this.requestRender();
+  }
+
+  /** R: the points in view become the region (zoom and pan with the keys to frame it), like a rectangular lasso. */
+  private regionFromView(): void {
+    const kept = this.callbacks.onViewRegion(this.pointsInView());
+    this.announcer.textContent = kept ? `Region: ${kept} points. Its composition is below the plot.` : 'No point in view.';
+  }
+
+  /** The points drawn in the plot's visible area. */
+  pointsInView(): number[] {
+    return pointsInRect(this.view.coords, this.projection(), this.innerRect());
+  }
+
+  private inView(index: number): boolean {
+    const [x, y] = this.screenPosition(index);
+    const inner = this.innerRect();
+    return x >= inner.x && x <= inner.x + inner.width && y >= inner.y && y <= inner.y + inner.height;
+  }
+
+  /** Pans (at the current zoom) so the point is at the centre of the plot. */
+  private panTo(index: number): void {
+    const [x, y] = this.screenPosition(index);
+    const inner = this.innerRect();
+    this.zoomBehaviour.translateBy(this.overlaySelection, (inner.x + inner.width / 2 - x) / this.transform.k, (inner.y + inner.height / 2 - y) / this.transform.k);
+  }
+
+  private describePoint(index: number): string {
+    const view = this.view;
+    const parts = [view.labels?.[index] ? `${view.ids[index]} · ${view.labels[index]}` : view.ids[index]];
+    for (const column of view.metadata) parts.push(`${column.name} ${column.kind === 'category' ? column.dictionary[column.codes[index]] ?? 'missing' : formatValue(column.values[index])}`);
+    return parts.join(', ');
+  }
+
+  /** The dashed ring on the cursor's point, with its tooltip beside it. */
+  private renderCursor(): void {
+    const index = this.cursor;
+    if (index === undefined) {
+      this.cursorRing.replaceChildren();
+      return;
+    }
+    const [x, y] = this.screenPosition(index);
+    if (!this.cursorRing.firstChild) this.cursorRing.append(document.createElementNS(SVG, 'circle'));
+    const ring = this.cursorRing.firstChild as SVGCircleElement;
+    ring.setAttribute('cx', x.toFixed(1));
+    ring.setAttribute('cy', y.toFixed(1));
+    ring.setAttribute('r', '11');
+    this.cursorRing.setAttribute('data-id', this.view.ids[index]);
+    if (this.inView(index) && this.element.matches(':focus-within')) this.tooltip.show(this.view, index, [x, y], { width: this.width, height: this.height });
+    else this.tooltip.hide();
   }
 }
 

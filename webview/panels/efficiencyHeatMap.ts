@@ -2,11 +2,13 @@
  * The efficiency matrix AIS(T) / LIS(P) as a heat map: embedding tables down, preference datasets across, each
  * cell coloured on a 0..1 scale (clamped; efficiency can exceed 1 when the table beats what the data can give)
  * and labelled with its number. Colours run from the editor background to the theme's chart blue, so the scale
- * works in light, dark and high-contrast themes; text takes whichever of background / foreground contrasts more.
+ * works in light, dark and high-contrast themes; each number's colour reaches 4.5:1 against its own cell (the
+ * stylesheet leaves text with its own fill alone).
  */
 import { interpolateRgb, rgb, scaleLinear } from 'd3';
 import type { LisResult } from '../../src/engine/lis/lis';
 import type { Theme } from '../shared/theme';
+import { textColourOn } from '../shared/contrast';
 import { chartSvg, svgElement } from '../shared/dom';
 import { formatRatio } from './format';
 
@@ -20,23 +22,9 @@ export function efficiencyColour(theme: Theme): (value: number) => string {
   return (value) => rgb(mix(t(value))).formatHex();
 }
 
-function luminance(colour: string): number {
-  const c = rgb(colour);
-  const channel = (v: number) => {
-    const s = v / 255;
-    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-  };
-  return 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
-}
-
-/** The text colour (of the theme's two) that contrasts more with `fill`. */
+/** The cell's text colour: the theme's foreground or background if one reaches 4.5:1 on the fill, else black or white. */
 function textOn(fill: string, theme: Theme): string {
-  const l = luminance(fill);
-  const contrast = (other: string) => {
-    const m = luminance(other);
-    return (Math.max(l, m) + 0.05) / (Math.min(l, m) + 0.05);
-  };
-  return contrast(theme.foreground) >= contrast(theme.background) ? theme.foreground : theme.background;
+  return textColourOn(fill, [theme.foreground, theme.background]);
 }
 
 export function renderEfficiencyHeatMap(lis: Pick<LisResult, 'tables' | 'preferences'>, theme: Theme): SVGSVGElement {

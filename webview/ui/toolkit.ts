@@ -6,6 +6,11 @@
  * (focus-visible support) inserts a <style> element when the toolkit module loads, and a nonce-only style-src blocks
  * it unless the page has <meta property="csp-nonce" content="NONCE">; the entry script must publish that meta
  * (see webview/shared/cspNonce.ts) before this module is imported.
+ *
+ * Accessibility: the toolkit renders the real control (<input>, <button>, role="tablist") inside each element's
+ * shadow root and names it its own way: a text field takes its aria-label from its text content (or "Text field"),
+ * a button's attribute changes never reach the inner <button>, the tab list is unnamed. The helpers below put the
+ * names and states on the inner control, so callers only pass words.
  */
 import {
   provideVSCodeDesignSystem,
@@ -75,7 +80,9 @@ export function createToggleButton(options: Omit<ButtonOptions, 'onClick' | 'app
     },
     setPressed(next: boolean) {
       pressed = next;
-      element.setAttribute('aria-pressed', String(next));
+      // The toolkit's button ignores attribute changes after it connects; its ariaPressed property is bound to the
+      // inner <button> (and reflected to the attribute), so the state reaches assistive technology.
+      (element as HTMLElement & { ariaPressed: string | null }).ariaPressed = String(next);
       element.setAttribute('appearance', next ? 'primary' : 'secondary');
     },
   };
@@ -129,10 +136,16 @@ export interface TextField {
   value: string;
 }
 
-/** A one-line text input; `onInput` on every edit, `onEnter` when Enter is pressed in it. */
+/**
+ * A one-line text input; `onInput` on every edit, `onEnter` when Enter is pressed in it. `ariaLabel` is its name:
+ * the toolkit names the inner <input> after the element's text content when it connects (else "Text field"), so the
+ * name is that text, in the field's own <label>; the page's stylesheet hides it visually (`label-hidden`).
+ */
 export function createTextField(options: { placeholder: string; ariaLabel: string; onInput: (value: string) => void; onEnter?: (value: string) => void }): TextField {
   const element = document.createElement('vscode-text-field') as ValueElement;
   element.setAttribute('placeholder', options.placeholder);
+  element.textContent = options.ariaLabel;
+  element.classList.add('label-hidden');
   element.setAttribute('aria-label', options.ariaLabel);
   element.addEventListener('input', () => options.onInput(element.value));
   element.addEventListener('keydown', (event) => {
@@ -241,6 +254,8 @@ export interface Tabs {
 export function createTabs(options: { ariaLabel: string; tabs: readonly ChoiceOption[]; active: string; onChange: (id: string) => void }): Tabs {
   const element = document.createElement('vscode-panels');
   element.setAttribute('aria-label', options.ariaLabel);
+  // The role="tablist" element is in the shadow root, rendered when the element connects: name it then.
+  whenRendered(element, '[role="tablist"]', (tablist) => tablist.setAttribute('aria-label', options.ariaLabel));
   const views = new Map<string, HTMLElement>();
   const tabs = options.tabs.map((tab) => {
     const header = document.createElement('vscode-panel-tab');
@@ -276,4 +291,22 @@ export function createTabs(options: { ariaLabel: string; tabs: readonly ChoiceOp
       return pane;
     },
   };
+}
+
+/** Runs `then` on the first element matching `selector` in `host`'s shadow root, once the toolkit has rendered it. */
+function whenRendered(host: HTMLElement, selector: string, then: (inner: Element) => void): void {
+  const root = host.shadowRoot;
+  if (!root) return;
+  const found = root.querySelector(selector);
+  if (found) {
+    then(found);
+    return;
+  }
+  const observer = new MutationObserver(() => {
+    const inner = root.querySelector(selector);
+    if (!inner) return;
+    observer.disconnect();
+    then(inner);
+  });
+  observer.observe(root, { childList: true, subtree: true });
 }
