@@ -271,8 +271,8 @@ test('the engine fixture has the planted truths the panels are checked against',
   assert.ok(mask('leak').deltaAuc > 2 * mask('strong').deltaAuc);
   const useless = mask('useless').ci!.deltaAuc;
   assert.ok(useless[0] <= 0 && useless[1] >= 0);
-  const prefsLeak = fixtures.lis.lis!.preferences.find((p) => p.name === 'prefs_leak')!;
-  assert.ok(prefsLeak.lis > prefsLeak.value);
+  const coengaged = fixtures.lis.lis!.preferences.find((p) => p.name === 'coengaged_14d')!;
+  assert.ok(coengaged.lis > coengaged.value!);
   const ais = (name: string) => fixtures.lis.lis!.tables.find((t) => t.name === name)!.ais;
   assert.ok(ais('item_aligned') > ais('item_raw'));
 });
