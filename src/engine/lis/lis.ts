@@ -303,7 +303,8 @@ export async function lis(config: RecLensConfig, opts: LisOptions = {}, control?
         const ws2 = windows ?? [p.window];
         const mins = opts.sweep!.minCount?.length ? opts.sweep!.minCount : [p.minCount];
         for (const w of ws2) {
-          const data = await loadPreference(ws.duck, config, p.name, evalStart, { raw: true, window: w });
+          // Loaded once per window at the smallest count; each count is applied (without the row's user) per row.
+          const data = await loadPreference(ws.duck, config, p.name, evalStart, { raw: true, window: w, minCount: Math.min(...mins) });
           for (const m of mins) {
             report(control, { phase: 'sweep', done: done++, total: targets.length * ws2.length * mins.length });
             const f = preferenceFeatures(keys, histories, data, m);
@@ -326,7 +327,7 @@ export async function lis(config: RecLensConfig, opts: LisOptions = {}, control?
       for (const inp of ws.plan.inputs) {
         if (inp.source.kind !== 'table') continue;
         for (const p of prefs) {
-          const swapped = substituteTable(inp.source.table, thresholded(p));
+          const swapped = substituteTable(inp.source.table, p.leak);
           const plan = { ...ws.plan, inputs: ws.plan.inputs.map((i) => (i === inp ? { ...i, source: { ...inp.source, table: swapped } } : i)) };
           const s = await scoreWorkspace({ ...ws, plan } as Workspace, ctx.rs, { limit: opts.limit, batchSize: ctx.batchSize }, control);
           const a = auc(s.labels, s.scores);
@@ -353,15 +354,4 @@ function countPairs(neighbours: Map<unknown, Map<unknown, number>>, minCount: nu
   let c = 0;
   for (const m of neighbours.values()) for (const w of m.values()) if (w >= Math.max(minCount, 1e-12)) c++;
   return c / 2;
-}
-
-/** The leaked pairs that reach the dataset's minimum count (raw weights are kept for leave-one-user-out). */
-function thresholded(p: PreferenceData): PreferenceData['leak'] {
-  const floor = Math.max(p.minCount, 1e-12);
-  const neighbours = new Map<PreferenceData['leak']['neighbours'] extends Map<infer K, unknown> ? K : never, Map<string | number, number>>();
-  for (const [a, m] of p.leak.neighbours) {
-    const kept = new Map([...m].filter(([, w]) => w >= floor));
-    if (kept.size) neighbours.set(a, kept);
-  }
-  return { neighbours, pairs: p.leak.pairs };
 }

@@ -16,7 +16,7 @@ import { keyExpression, timeExpression } from './evalKeys';
 import { interactionsSpec, positivesSql } from './interactions';
 
 export interface PairWeights {
-  /** Symmetric adjacency: item -> partner -> weight (raw counts when loaded for LIS; see `minCount`). */
+  /** Symmetric adjacency: item -> partner -> weight, for pairs whose whole weight reaches the minimum count. */
   neighbours: Map<Key, Map<Key, number>>;
   /** Pairs whose weight reaches the minimum count. */
   pairs: number;
@@ -48,7 +48,7 @@ export interface PreferenceData {
 }
 
 export interface PreferenceOptions {
-  /** Keep raw weights (no minCount threshold) in `neighbours`, for leave-one-user-out thresholds at feature time. */
+  /** Also load each user's own share of the pairs (leave-one-user-out); LIS needs it, alignment does not. */
   raw?: boolean;
   /** Override the dataset's window / minCount (the sensitivity sweep). */
   window?: number;
@@ -59,16 +59,18 @@ function emptyWeights(): PairWeights {
   return { neighbours: new Map(), pairs: 0 };
 }
 
-function addPair(p: PairWeights, a: Key, b: Key, w: number, minCount: number, raw: boolean): void {
-  if (a === b || !(w > 0)) return;
-  const counted = w >= minCount;
-  if (!counted && !raw) return;
+/**
+ * Keeps a pair when its whole weight reaches minCount. Leave-one-user-out only lowers a weight, so a pair below
+ * minCount can never count for any row; pairs kept here are thresholded again, without the row's user, per row.
+ */
+function addPair(p: PairWeights, a: Key, b: Key, w: number, minCount: number): void {
+  if (a === b || !(w > 0) || w < minCount) return;
   for (const [x, y] of [[a, b], [b, a]] as const) {
     let m = p.neighbours.get(x);
     if (!m) { m = new Map(); p.neighbours.set(x, m); }
     m.set(y, (m.get(y) ?? 0) + w);
   }
-  if (counted) p.pairs++;
+  p.pairs++;
 }
 
 const pairKey = (a: Key, b: Key) => (String(a) < String(b) ? `${a}\u0000${b}` : `${b}\u0000${a}`);
@@ -91,7 +93,7 @@ export async function loadPreference(duck: Duck, config: RecLensConfig, name: st
     SELECT a.i AS l, b.i AS r,
       count(*) FILTER (WHERE greatest(a.t, b.t) < ${startSql})::DOUBLE AS w_hist, count(*)::DOUBLE AS w_leak
     FROM p a JOIN p b ON a.u = b.u AND a.i < b.i ${Number.isFinite(window) ? `AND abs(a.t - b.t) <= ${window}` : ''}
-    GROUP BY 1, 2`;
+    GROUP BY 1, 2${minCount > 1 ? ` HAVING count(*) >= ${Number(minCount)}` : ''}`;
   const leak = emptyWeights(), hist = emptyWeights();
   let events: UserEvents | undefined;
   try {
@@ -99,8 +101,8 @@ export async function loadPreference(duck: Duck, config: RecLensConfig, name: st
     const [l, rr, wh, wl] = r.getColumns();
     for (let k = 0; k < l.length; k++) {
       const a = normaliseKey(l[k]), b = normaliseKey(rr[k]);
-      addPair(leak, a, b, Number(wl[k]), minCount, keepRaw);
-      addPair(hist, a, b, Number(wh[k]), minCount, keepRaw);
+      addPair(leak, a, b, Number(wl[k]), minCount);
+      addPair(hist, a, b, Number(wh[k]), minCount);
     }
     if (keepRaw) events = await loadUserEvents(duck, positives);
   } catch (e) {
@@ -118,7 +120,6 @@ async function loadPairsFile(duck: Duck, config: RecLensConfig, name: string, ra
   for (const c of ['left', 'right']) if (!has(c)) throw inputError(`Pairs file ${file} needs columns left, right (and optionally weight, user, time, first_time); it has ${cols.map((x) => x.name).join(', ')}.`, { file: config.file, path: [...field, 'pairs'] });
   const user = has('user'), time = has('time'), first = has('first_time');
   const minCount = opts.minCount ?? (typeof raw.minCount === 'number' ? raw.minCount : 0);
-  const keepRaw = !!opts.raw;
   const notes: string[] = [];
   // Which column splits off the historical pairs: per-event rows (user + time), else a first-time column.
   const splitBy = user && time ? 'time' : first ? 'first_time' : undefined;
@@ -157,8 +158,8 @@ async function loadPairsFile(duck: Duck, config: RecLensConfig, name: string, ra
   }
   const leak = emptyWeights(), hist = emptyWeights();
   for (const [a, b, wl, wh] of leakByPair.values()) {
-    addPair(leak, a, b, wl, minCount, keepRaw);
-    if (splitBy) addPair(hist, a, b, wh, minCount, keepRaw);
+    addPair(leak, a, b, wl, minCount);
+    if (splitBy) addPair(hist, a, b, wh, minCount);
   }
   const own: OwnShare | undefined = user ? (who, h, i, out) => {
     const key = pairKey(h, i);
