@@ -1,6 +1,6 @@
 /**
  * Point metrics of one scoring and paired bootstrap intervals for "base minus variant" differences: each replicate
- * draws groups once and scores base and variants with the same draw (metrics.md section 1, Uncertainty).
+ * draws groups once and scores base and variants with the same draw (docs/metrics.md section 1, Uncertainty).
  */
 import { seededRandom } from '../util/random';
 import { argsortFloat32 } from './argsort';
