@@ -40,6 +40,17 @@ function world(tasteWeight: number, seed: number): string {
     }
   }
   evalRows.sort((a, b) => (a.time as number) - (b.time as number));
+  // The same co-engagement (window 30) as a pairs file with one row per user and event pair, and aggregated.
+  const perUser: Record<string, unknown>[] = [];
+  const byUser = new Map<number, { item: number; time: number }[]>();
+  for (const e of interactions) if (e.label) { const u = e.user as number; if (!byUser.has(u)) byUser.set(u, []); byUser.get(u)!.push({ item: e.item as number, time: e.time as number }); }
+  for (const [user, events] of byUser) for (const a of events) for (const b of events) {
+    if (a.item < b.item && Math.abs(a.time - b.time) <= 30) perUser.push({ left: a.item, right: b.item, user, time: Math.max(a.time, b.time) });
+  }
+  writeCsv(path.join(dir, 'pairs_by_user.csv'), perUser);
+  const totals = new Map<string, number>();
+  for (const p of perUser) totals.set(`${p.left},${p.right}`, (totals.get(`${p.left},${p.right}`) ?? 0) + 1);
+  writeCsv(path.join(dir, 'pairs_total.csv'), [...totals].map(([k, weight]) => ({ left: Number(k.split(',')[0]), right: Number(k.split(',')[1]), weight })));
   writeCsv(path.join(dir, 'eval.csv'), evalRows);
   writeCsv(path.join(dir, 'interactions.csv'), interactions);
   const config = {
@@ -69,6 +80,24 @@ test('a world where it does: LIS clearly above 0, its interval excludes 0', asyn
   assert.ok(p.lis > 0.03, `LIS ${p.lis}`);
   assert.ok(p.lisCi![0] > 0.01, `interval ${p.lisCi}`);
   assert.ok(r.diagnosis.some((d) => /can add at most about/.test(d)));
+});
+
+test('a pairs file with one row per user and event gives exactly the leave-one-user-out LIS and value of the interactions; without users it cannot be corrected', async () => {
+  const file = world(0, 7);
+  const config = JSON.parse(fs.readFileSync(file, 'utf8'));
+  config.preferences = { coengaged: { window: 30, minCount: 1 }, byUser: { pairs: 'pairs_by_user.csv' }, total: { pairs: 'pairs_total.csv' } };
+  fs.writeFileSync(file, JSON.stringify(config));
+  const r = (await lis(requireConfig(file).config, { seed: 3, bootstrap: 0, splits: 2, providers: ['cpu'], tables: [] })).result;
+  const [co, byUser, total] = ['coengaged', 'byUser', 'total'].map((n) => r.preferences.find((p) => p.name === n)!);
+  assert.equal(byUser.selfLeak, 'corrected');
+  assert.equal(byUser.lis, co.lis);
+  assert.equal(byUser.value, co.value);
+  assert.deepEqual(byUser.lisSpread, co.lisSpread);
+  assert.equal(total.selfLeak, 'uncorrectable');
+  assert.equal(total.value, null);
+  assert.ok(r.diagnosis.some((d) => d.startsWith('total: cannot be corrected for self-leakage')));
+  // The uncorrected file counts each positive row's own engagement: it reads above the corrected LIS in a world where the truth is 0.
+  assert.ok(total.lis > co.lis, `${total.lis} vs ${co.lis}`);
 });
 
 test('the sweep re-runs LIS per window and minimum count, on the same folds', async () => {
