@@ -96,12 +96,14 @@ test('check: table keys missing from the table, and preference windows', async (
   const shifted = BigInt64Array.from(ids.data as BigInt64Array, (v, i) => (i % 3 === 0 ? v + 1n : v)); // a third of ids no longer match
   fs.writeFileSync(path.join(dir, 'tables', 'item_ids.npy'), encodeNpy({ ...ids, data: shifted }));
   writeCsv(path.join(dir, 'untimed.csv'), [{ left: 1000, right: 1007, weight: 1 }, { left: 1007, right: 1014, weight: 2 }]);
+  // One row per user and event: splittable in time and correctable for self-leakage.
+  writeCsv(path.join(dir, 'events.csv'), [{ left: 1000, right: 1007, user: 1, time: 10 }, { left: 1000, right: 1007, user: 2, time: 85 }, { left: 1007, right: 1014, user: 2, time: 90 }]);
   const cfg = {
     model: { path: 'model.onnx', output: 'logit', outputKind: 'logit' },
     data: { path: 'eval.csv', label: 'label', group: 'user_id', item: 'item_id', time: 'time' },
     tables: { item_raw: { path: 'tables/item_raw.npy', ids: 'tables/item_ids.npy' } },
     inputs: { leak: { column: 'leak' }, strong: { columns: ['s0', 's1', 's2', 's3'] }, useless: { columns: ['u0', 'u1', 'u2', 'u3'] }, item_emb: { table: 'item_raw', key: 'item_id' } },
-    preferences: { prefs_leak: { pairs: 'prefs_leak.csv' }, prefs_hist: { pairs: 'prefs_hist.csv' }, untimed: { pairs: 'untimed.csv' } },
+    preferences: { prefs_leak: { pairs: 'prefs_leak.csv' }, prefs_hist: { pairs: 'prefs_hist.csv' }, untimed: { pairs: 'untimed.csv' }, events: { pairs: 'events.csv' } },
   };
   const text = JSON.stringify(cfg, null, 2);
   const file = path.join(dir, 'reclens.json');
@@ -113,9 +115,14 @@ test('check: table keys missing from the table, and preference windows', async (
   assert.equal(miss.start.line, lineOf(text, '"key": "item_id"'));
   const leaked = ps.find((p) => p.code === 'preference-leaked')!;
   assert.equal(leaked.severity, 'information');
-  assert.match(leaked.message, /"prefs_leak": 10,413 of 14,211 pairs were formed in the evaluation period: leaked, measured as the LIS upper bound/);
-  assert.ok(!ps.some((p) => p.code === 'preference-leaked' && /prefs_hist/.test(p.message)), 'historical pairs are not flagged');
-  const untimed = ps.find((p) => p.code === 'preference-untimed')!;
+  assert.match(leaked.message, /"events": 2 of 3 pair rows were formed in the evaluation period: leaked, measured as the LIS upper bound/);
+  assert.equal(ps.filter((p) => p.code === 'preference-leaked').length, 1);
+  // Aggregated pairs with one (latest) time per pair cannot be split without the future, nor corrected for self-leakage.
+  const latest = ps.find((p) => p.code === 'preference-untimed' && /"prefs_leak"/.test(p.message))!;
+  assert.match(latest.message, /one "time" per aggregated pair; choosing historical pairs by it would use the future/);
+  assert.ok(ps.some((p) => p.code === 'preference-self-leak' && /"prefs_leak"/.test(p.message)));
+  assert.ok(!ps.some((p) => p.code === 'preference-self-leak' && /"events"/.test(p.message)));
+  const untimed = ps.find((p) => p.code === 'preference-untimed' && /"untimed"/.test(p.message))!;
   assert.equal(untimed.severity, 'warning');
   assert.equal(untimed.start.line, lineOf(text, '"untimed"'));
 });

@@ -69,7 +69,7 @@ async function engineFixtures(): Promise<Fixtures> {
   const common = { seed: SEED, providers: ['cpu' as const] };
   const ablation = await ablate(planted(), { ...common, repeats: 2, bootstrap: 60 });
   const ceil = await ceiling(planted(), { ...common, candidates: 8 });
-  const lisRun = await lis(planted(), { ...common, bootstrap: 60, substitution: true });
+  const lisRun = await lis(planted(), { ...common, bootstrap: 60, substitution: true, sweep: { window: [7, 14], minCount: [1, 2] } });
   const evalA = await evaluate(planted(), { ...common, bootstrap: 60 });
   const evalB = await evaluate(requireConfig(shuffledStrongConfig()).config, { ...common, bootstrap: 60 });
   const comparison = await compareRuns(evalA.record, evalB.record, { bootstrap: 60, seed: SEED });
@@ -271,8 +271,8 @@ test('the engine fixture has the planted truths the panels are checked against',
   assert.ok(mask('leak').deltaAuc > 2 * mask('strong').deltaAuc);
   const useless = mask('useless').ci!.deltaAuc;
   assert.ok(useless[0] <= 0 && useless[1] >= 0);
-  const prefsLeak = fixtures.lis.lis!.preferences.find((p) => p.name === 'prefs_leak')!;
-  assert.ok(prefsLeak.lis > prefsLeak.value);
+  const coengaged = fixtures.lis.lis!.preferences.find((p) => p.name === 'coengaged_14d')!;
+  assert.ok(coengaged.lis > coengaged.value!);
   const ais = (name: string) => fixtures.lis.lis!.tables.find((t) => t.name === name)!.ais;
   assert.ok(ais('item_aligned') > ais('item_raw'));
 });
@@ -547,11 +547,22 @@ test('LIS: heat-map cells carry the efficiency values, the table alternative agr
   assert.deepEqual(sentences, result.diagnosis);
   assert.ok(sentences.some((s) => /alignment is the bottleneck/.test(s)));
 
-  // Gains: LIS(prefs_leak) above its honest value; AIS(item_aligned) above AIS(item_raw).
-  const width = (key: string, series: string) => page.locator(`.bar-row[data-key="${key}"][data-series="${series}"] rect.bar`).evaluate((r) => (r as SVGRectElement).width.baseVal.value);
-  assert.ok((await width('preference:prefs_leak', 'LIS (leaked pairs)')) > (await width('preference:prefs_leak', 'Value (historical pairs)')));
+  // Gains: LIS(coengaged_14d) above its honest value; AIS(item_aligned) above AIS(item_raw).
+  const width = (key: string, series: string) => page.locator(`.figure[data-figure$="-gains"] .bar-row[data-key="${key}"][data-series="${series}"] rect.bar`).evaluate((r) => (r as SVGRectElement).width.baseVal.value);
+  assert.ok((await width('preference:coengaged_14d', 'LIS (leaked pairs)')) > (await width('preference:coengaged_14d', 'Value (historical pairs)')));
   assert.ok((await width('table:item_aligned', 'AIS (embedding table)')) > (await width('table:item_raw', 'AIS (embedding table)')));
-  assert.equal(await page.locator('.figure[data-figure$="-gains"] .bar-row .error-bar').count(), 2 * result.preferences.length + result.tables.length);
+  // One error bar per number with an interval: a pairs file without a historical version has no value bar.
+  assert.equal(await page.locator('.figure[data-figure$="-gains"] .bar-row .error-bar').count(), result.preferences.length + result.preferences.filter((p) => p.value !== null).length + result.tables.length);
+  // Efficiency intervals beside the point values; the spread over splits beside the intervals.
+  const aligned = result.tables.find((t) => t.name === 'item_aligned')!;
+  assert.equal(await page.locator('.efficiency-table tr[data-key="item_aligned"] td[data-column="efficiency-ci-coengaged_14d"]').textContent(), `[${aligned.efficiencyCi.coengaged_14d![0].toFixed(2)}, ${aligned.efficiencyCi.coengaged_14d![1].toFixed(2)}]`);
+  assert.equal(await page.locator('td[data-column="self-leak"]').allTextContents().then((t) => t.filter((x) => /cannot be corrected/.test(x)).length), 2, 'the two pairs files are flagged');
+  // Probe capacity: one sentence per dataset and table.
+  assert.equal(await page.locator('.capacity-list li').count(), result.capacity.length);
+  // Sensitivity sweep: a chart (two bars per setting) and its table, one row per (window, minimum count).
+  assert.equal(await page.locator('.sweep-table tbody tr').count(), result.sweep!.length);
+  assert.equal(await page.locator('.figure[data-figure$="-sweep"] .bar-row').count(), 2 * result.sweep!.length);
+  assert.ok(result.sweep!.every((x) => x.preference === 'coengaged_14d'));
   assert.equal(await page.locator('.figure[data-figure$="-substitution"] tbody tr').count(), result.substitution!.length);
 
   await figure(page, 'efficiency').locator('vscode-button', { hasText: 'SVG' }).click();

@@ -23,7 +23,8 @@ Usage:
   reclens ablate --config C [--slots a,b+c] [--method mask|permute|both] [--repeats R] [--within-group]
                  [--bootstrap B] [--seed S] [--json]      ("b+c": slots ablated together)
   reclens ceiling --config C [--slots a,b] [--candidates K] [--seed S] [--json]
-  reclens lis --config C [--preferences p1,p2] [--tables t1,t2] [--substitution] [--bootstrap B] [--seed S] [--json]
+  reclens lis --config C [--preferences p1,p2] [--tables t1,t2] [--folds F] [--splits S] [--bootstrap B] [--seed S]
+              [--sweep window=7d,30d,90d --sweep minCount=1,2,5] [--substitution] [--json]
   reclens embed --config C --table T [--method pca|umap] [--sample N] [--k K] [--seed S] [--out coords.parquet] [--json]
   reclens align --config C --table T [--against T2] [--preferences P] [--codes CODES] [--k K] [--json]
                 (T: a table in reclens.json, or onnx:<initializer> for the ranker's own id embeddings)
@@ -78,6 +79,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             out: { type: 'string' }, table: { type: 'string' }, against: { type: 'string' }, codes: { type: 'string' },
             sample: { type: 'string' }, k: { type: 'string' }, substitution: { type: 'boolean', default: false },
             'max-file-size': { type: 'string' },
+            folds: { type: 'string' }, splits: { type: 'string' }, sweep: { type: 'string', multiple: true },
           },
         });
       } catch (e) {
@@ -114,7 +116,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await ceilingCommand({ ...common(), slots, candidates: intOption(values.candidates, 'candidates', 2) ?? 32 }, io);
       case 'lis': {
         const list = (v?: string) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
-        return await lisCommand({ ...common(), preferences: list(values.preferences), tables: list(values.tables), bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 200, substitution: !!values.substitution }, io);
+        return await lisCommand({ ...common(), preferences: list(values.preferences), tables: list(values.tables), bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 200, substitution: !!values.substitution, folds: intOption(values.folds, 'folds', 2), splits: intOption(values.splits, 'splits', 1), sweep: values.sweep }, io);
       }
       case 'embed':
         return await embedCommand({ ...common(), table: values.table, method: values.method ?? 'pca', sample: intOption(values.sample, 'sample', 3), out: values.out, k: intOption(values.k, 'k', 1) }, io);

@@ -11,7 +11,7 @@ export interface ImpactChartOptions {
   onSlotClick?: (slot: string) => void;
 }
 
-/** The ceiling is an AUC quantity, realised through masking (metrics.md 3a): it sits behind the mask bar, on AUC only. */
+/** The ceiling is an AUC quantity, realised through masking (docs/metrics.md 3a): it sits behind the mask bar, on AUC only. */
 function ceilingBehind(row: SlotImpact, method: AblationMethod, methods: readonly AblationMethod[], metric: ImpactMetric): number | null {
   if (metric !== 'auc' || !row.ceiling) return null;
   const carrier = methods.includes('mask') ? 'mask' : methods[0];

@@ -66,24 +66,30 @@ export async function ceilingCommand(args: CommonArgs & { slots?: string[]; cand
   return 0;
 }
 
-export async function lisCommand(args: CommonArgs & { preferences?: string[]; tables?: string[]; bootstrap: number; substitution: boolean }, io: Io): Promise<number> {
+export async function lisCommand(args: CommonArgs & { preferences?: string[]; tables?: string[]; bootstrap: number; substitution: boolean; folds?: number; splits?: number; sweep?: string[] }, io: Io): Promise<number> {
   const { config } = requireConfig(args.config);
-  const { lis } = await import('../../engine/lis/lis');
+  const { lis, parseSweep } = await import('../../engine/lis/lis');
   const { result: r, record } = await lis(config, {
     seed: args.seed, limit: args.limit, providers: args.providers, batchSize: args.batchSize,
     preferences: args.preferences, tables: args.tables, bootstrap: args.bootstrap, substitution: args.substitution,
+    folds: args.folds, splits: args.splits, sweep: args.sweep?.length ? parseSweep(args.sweep) : undefined,
   });
   const file = saveRecord(args, config.dir, record);
   if (args.json) {
     io.out(JSON.stringify({ ...r, runId: record.id, runRecord: file ?? null }, null, 2));
     return 0;
   }
+  const spread = (s: [number, number] | null) => (s ? `${fmt(s[0])}..${fmt(s[1])}` : '');
+  const eff = (t: typeof r.tables[number], p: string) => (t.efficiency[p] === null || t.efficiency[p] === undefined ? 'undefined' : `${fmt(t.efficiency[p], 2)} ${t.efficiencyCi[p] ? `[${fmt(t.efficiencyCi[p]![0], 2)}, ${fmt(t.efficiencyCi[p]![1], 2)}]` : ''}`);
   io.out([
-    `RecLens LIS: ${config.name ?? path.basename(config.dir)} (${int(r.rows)} rows; probes fitted on ${int(r.fitRows)}, scored on ${int(r.scoreRows)}; seed ${args.seed})`,
-    `  baseline probe AUC ${fmt(r.baselineProbeAuc)} (logistic regression on the ranker's logit)`,
-    'Preference data (LIS: leaked, the upper bound; value: historical pairs only)',
-    table([['name', 'LIS', 'LIS 95%', 'value', 'value 95%', 'pairs leak / hist'], ...r.preferences.map((p) => [p.name, fmt(p.lis), interval(p.lisCi), fmt(p.value), interval(p.valueCi), `${int(p.leakPairs)} / ${int(p.histPairs)}`])]),
-    ...(r.tables.length ? ['Embedding tables (AIS; efficiency = AIS / LIS)', table([['name', 'AIS', 'AIS 95%', ...r.preferences.map((p) => `eff. ${p.name}`)], ...r.tables.map((t) => [t.name, fmt(t.ais), interval(t.aisCi), ...r.preferences.map((p) => fmt(t.efficiency[p.name], 2))])])] : []),
+    `RecLens LIS: ${config.name ?? path.basename(config.dir)} (${int(r.rows)} rows, ${int(r.users)} users; probes cross-fitted by user, ${r.probe.folds} folds x ${r.probe.splits} splits, every row scored out of fold; seed ${args.seed})`,
+    `  baseline probe AUC ${fmt(r.baselineProbeAuc)} (${spread(r.baselineProbeAucSpread)} over splits; logistic regression on the ranker's logit)`,
+    `  numbers: mean over splits; 95% intervals from ${r.probe.bootstrap} user-bootstrap replicates pooled over the splits`,
+    'Preference data (LIS: leaked, the upper bound; value: pairs from events before the evaluation start)',
+    table([['name', 'LIS', 'LIS 95%', 'over splits', 'value', 'value 95%', 'own user out', 'pairs leak / hist'], ...r.preferences.map((p) => [p.name, fmt(p.lis), interval(p.lisCi), spread(p.lisSpread), p.value === null ? 'none' : fmt(p.value), interval(p.valueCi), p.selfLeak === 'corrected' ? 'yes' : 'NO', `${int(p.leakPairs)} / ${p.timed ? int(p.histPairs) : '-'}`])]),
+    ...(r.tables.length ? ['Embedding tables (AIS; efficiency = AIS / LIS [95%])', table([['name', 'AIS', 'AIS 95%', 'over splits', ...r.preferences.map((p) => `eff. ${p.name}`)], ...r.tables.map((t) => [t.name, fmt(t.ais), interval(t.aisCi), spread(t.aisSpread), ...r.preferences.map((p) => eff(t, p.name))])])] : []),
+    ...(r.capacity.length ? ['Probe capacity (logistic vs pairwise-product probe, same folds)', ...r.capacity.map((c) => `  - ${c}`)] : []),
+    ...(r.sweep?.length ? ['Sensitivity: LIS by how the preference data is built', table([['preference', 'window', 'minCount', 'LIS', 'LIS 95%', 'over splits', 'value', 'value 95%', 'pairs leak / hist'], ...r.sweep.map((x) => [x.preference, x.window === null ? 'none' : String(x.window), String(x.minCount), fmt(x.lis), interval(x.lisCi), spread(x.lisSpread), x.value === null ? 'none' : fmt(x.value), interval(x.valueCi), `${int(x.leakPairs)} / ${int(x.histPairs)}`])])] : []),
     ...(r.substitution?.length ? ['Frozen substitution (3c): the ranker with T replaced by T_P (partners\' weighted mean in P_leak)', table([['input', 'table', 'preference', 'AUC', 'AUC with T_P', 'delta'], ...r.substitution.map((x) => [x.input, x.table, x.preference, fmt(x.auc), fmt(x.aucSubstituted), fmt(x.delta)])])] : []),
     'Diagnosis',
     ...r.diagnosis.map((d) => `  - ${d}`),

@@ -1,5 +1,5 @@
 /**
- * Mask and permute ablations (metrics.md section 2). One baseline pass, then one pass per (target, method,
+ * Mask and permute ablations (docs/metrics.md section 2). One baseline pass, then one pass per (target, method,
  * repeat): S targets x R repeats cost S*R (+S for mask) + 1 inference passes over rows built once.
  */
 import type { RecLensConfig } from '../config/types';

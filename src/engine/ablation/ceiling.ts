@@ -1,5 +1,5 @@
 /**
- * Slot ceiling (metrics.md 3a): for each row, the label picks the candidate value of the slot that pushes the
+ * Slot ceiling (docs/metrics.md 3a): for each row, the label picks the candidate value of the slot that pushes the
  * frozen ranker furthest in its favour (max score for positives, min for negatives). The oracle AUC is the best any
  * assignment of candidate values can reach. Cost K x n inferences per slot, sent as calls of
  * floor(batch / K) rows x K candidates, the shape that keeps a GPU busy.

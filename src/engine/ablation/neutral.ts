@@ -1,4 +1,4 @@
-/** The per-row value an input takes when its slot is masked (metrics.md section 2). */
+/** The per-row value an input takes when its slot is masked (docs/metrics.md section 2). */
 import type { NeutralValue } from '../config/types';
 import type { FeedArray } from '../data/batches';
 import type { PlannedInput } from '../data/inputPlan';

@@ -1,5 +1,5 @@
 /**
- * Row segments for ablation small multiples (metrics.md section 4, Segments): the row's item by popularity and its
+ * Row segments for ablation small multiples (docs/metrics.md section 4, Segments): the row's item by popularity and its
  * user by activity, each cold / warm / hot. Popularity and activity are counted in the interactions log when there
  * is one, else in the evaluation rows themselves.
  */

@@ -211,13 +211,18 @@ async function preferenceWindows(duck: Duck, config: RecLensConfig, at: At): Pro
       const file = path.resolve(config.dir, spec.pairs);
       if (!fs.existsSync(file)) { at('error', 'missing-file', ['preferences', name, 'pairs'], `Pairs file "${spec.pairs}" does not exist.`); continue; }
       const cols = await describeColumns(duck, file);
-      const time = cols.find((c) => c.name === 'time');
-      if (!time) {
-        at('warning', 'preference-untimed', ['preferences', name], `Pairs of "${name}" carry no time column, so RecLens cannot split off a historical version: the honest value would use every pair, including any formed in the evaluation period. Add a "time" column (when the pair was formed).`, undefined, true);
+      const has = (c: string) => cols.find((x) => x.name === c);
+      // docs/metrics.md 3b: only per-event rows (user, time) or a first_time column split P_hist without the future.
+      const split = has('user') && has('time') ? has('time')! : has('first_time');
+      if (!has('user')) at('information', 'preference-self-leak', ['preferences', name], `Pairs of "${name}" have no "user" column (one row per user and pair), so LIS cannot leave the row's own user out of them: its LIS may count the rows' own labels. Add a "user" column to correct it.`, undefined, true);
+      if (!split) {
+        at('warning', 'preference-untimed', ['preferences', name], has('time')
+          ? `Pairs of "${name}" have one "time" per aggregated pair; choosing historical pairs by it would use the future, so RecLens shows no honest value for them. Add a "first_time" column, or one row per user and event (user, time).`
+          : `Pairs of "${name}" carry no time, so RecLens cannot split off a historical version and shows no honest value for them. Add a "first_time" column, or one row per user and event (user, time).`, undefined, true);
         continue;
       }
-      const r = (await duck.conn.runAndReadAll(`SELECT count(*) FILTER (WHERE ${timeExpression('time', time.type)} >= ${evalStart})::BIGINT AS leaked, count(*)::BIGINT AS n FROM ${readExpression(file)}`)).getRowObjects()[0];
-      if (Number(r.leaked) > 0) at('information', 'preference-leaked', ['preferences', name], `"${name}": ${Number(r.leaked).toLocaleString('en-US')} of ${Number(r.n).toLocaleString('en-US')} pairs were formed in the evaluation period: leaked, measured as the LIS upper bound; the honest value uses only pairs formed before it.`, undefined, true);
+      const r = (await duck.conn.runAndReadAll(`SELECT count(*) FILTER (WHERE ${timeExpression(split.name, split.type)} >= ${evalStart})::BIGINT AS leaked, count(*)::BIGINT AS n FROM ${readExpression(file)}`)).getRowObjects()[0];
+      if (Number(r.leaked) > 0) at('information', 'preference-leaked', ['preferences', name], `"${name}": ${Number(r.leaked).toLocaleString('en-US')} of ${Number(r.n).toLocaleString('en-US')} pair rows were formed in the evaluation period: leaked, measured as the LIS upper bound; the honest value uses only pairs formed before it.`, undefined, true);
     } else {
       at('information', 'preference-leaked', ['preferences', name], `"${name}" is built from interactions that include the evaluation period: its leaked version is measured as the LIS upper bound; the honest value uses only pairs formed before the evaluation start.`, undefined, true);
     }

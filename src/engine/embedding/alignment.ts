@@ -1,4 +1,4 @@
-/** Alignment measures that need no training (metrics.md section 4), each also split by popularity bucket. */
+/** Alignment measures that need no training (docs/metrics.md section 4), each also split by popularity bucket. */
 import type { Key } from '../data/keys';
 import type { PairWeights } from '../lis/preferences';
 import type { Random } from '../util/random';

@@ -1,6 +1,6 @@
 /**
  * Per-item metadata for colouring and segmenting embedding views: columns from the config's `items` table,
- * popularity from the interactions log, and cold / warm / hot buckets (metrics.md section 4, Segments).
+ * popularity from the interactions log, and cold / warm / hot buckets (docs/metrics.md section 4, Segments).
  */
 import * as path from 'path';
 import type { MetadataColumn } from '../../protocol/messages';

@@ -1,28 +1,43 @@
-/** The probe features of metrics.md 3b, per evaluation row, from the user's history H(r) before the row's time. */
+/** The probe features of docs/metrics.md 3b, per evaluation row, from the user's history H(r) before the row's time. */
 import type { Key } from '../data/keys';
 import type { LookupTable } from '../data/tables';
 import type { EvalKeys } from './evalKeys';
 import { historyLength, UserHistory } from './interactions';
-import type { PairWeights } from './preferences';
+import type { PreferenceData } from './preferences';
 
-/** phi_P(r) = (log(1 + sum_h w_P(h, i_r)), max_h w_P(h, i_r)); two values per row. */
-export function preferenceFeatures(keys: EvalKeys, histories: Map<Key, UserHistory>, p: PairWeights): Float64Array {
+/**
+ * phi_P(r) = (log(1 + sum_h w(h, i_r)), max_h w(h, i_r)) over h in H(r), two values per row, for P_leak and
+ * (when it exists) P_hist. Leave-one-user-out: w is the pair's weight without the row's own user's share
+ * (when the data allows it), and a pair counts only when that weight reaches `minCount` (and is above 0), as if
+ * P had been built without the row's user. `p` must be loaded with raw weights (loadPreference { raw: true }).
+ */
+export function preferenceFeatures(keys: EvalKeys, histories: Map<Key, UserHistory>, p: PreferenceData, minCount = p.minCount): { leak: Float64Array; hist: Float64Array | null } {
   const n = keys.items.length;
-  const out = new Float64Array(n * 2);
+  const leak = new Float64Array(n * 2);
+  const hist = p.timed ? new Float64Array(n * 2) : null;
+  const share = new Float64Array(2);
+  const floor = Math.max(minCount, 1e-12);
   for (let r = 0; r < n; r++) {
-    const partners = p.neighbours.get(keys.items[r]);
-    if (!partners) continue;
-    const h = histories.get(keys.users[r]);
+    const item = keys.items[r];
+    const pl = p.leak.neighbours.get(item);
+    const ph = hist ? p.hist.neighbours.get(item) : undefined;
+    if (!pl && !ph) continue;
+    const user = keys.users[r];
+    const h = histories.get(user);
     const len = historyLength(h, keys.times[r]);
-    let sum = 0, max = 0;
+    let sumL = 0, maxL = 0, sumH = 0, maxH = 0;
     for (let k = 0; k < len; k++) {
-      const w = partners.get(h!.items[k]);
-      if (w !== undefined) { sum += w; if (w > max) max = w; }
+      const other = h!.items[k];
+      let wl = pl?.get(other) ?? 0, wh = ph?.get(other) ?? 0;
+      if (wl === 0 && wh === 0) continue;
+      if (p.own) { p.own(user, other, item, share); wl -= share[0]; wh -= share[1]; }
+      if (wl >= floor) { sumL += wl; if (wl > maxL) maxL = wl; }
+      if (wh >= floor) { sumH += wh; if (wh > maxH) maxH = wh; }
     }
-    out[2 * r] = Math.log1p(sum);
-    out[2 * r + 1] = max;
+    leak[2 * r] = Math.log1p(sumL); leak[2 * r + 1] = maxL;
+    if (hist) { hist[2 * r] = Math.log1p(sumH); hist[2 * r + 1] = maxH; }
   }
-  return out;
+  return { leak, hist };
 }
 
 /** Unit-norm copy of a table's vectors, so a dot product is a cosine. */

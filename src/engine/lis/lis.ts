@@ -1,44 +1,123 @@
 /**
- * LIS, honest value, AIS and efficiency (metrics.md 3b). Probes are fitted on a seeded half of the users and
- * scored on the other half; intervals come from a paired bootstrap over the scoring users.
+ * LIS, honest value, AIS and efficiency (docs/metrics.md 3b): leave-one-user-out preference features, probes
+ * cross-fitted by user over F folds and S seeded splits, each number the mean over splits with its min-max spread
+ * and a 95% interval from paired user-bootstrap replicates pooled over the splits. A richer probe on the same
+ * folds checks the logistic probe's capacity. The verdicts in words never say more than the intervals allow.
  */
 import type { RecLensConfig } from '../config/types';
 import { loadTable } from '../data/tables';
 import { inputError, usageError } from '../errors';
 import { buildRunRecord, JobOptions, withJob } from '../job';
-import { pairedMetricsOffThread } from '../compute/offThread';
-import type { Scoring } from '../metrics/paired';
+import { crossFitOffThread } from '../compute/offThread';
+import { percentileInterval } from '../metrics/bootstrap';
 import { JobControl, report } from '../progress';
 import type { RunRecord } from '../runs/runRecord';
-import { permutation, seededRandom } from '../util/random';
 import { suggestion } from '../util/suggest';
 import { readEvalKeys } from './evalKeys';
 import { preferenceFeatures, tableFeatures } from './features';
 import { interactionsSpec, loadHistories } from './interactions';
 import { loadPreference, PreferenceData } from './preferences';
-import { fitProbe, probeScores } from './probe';
+import { PROBE_PENALTY } from './probe';
+import type { CrossFitOutput, ProbeFamily } from './crossFit';
 import { substituteTable } from './substitution';
 import { scoreWorkspace } from '../evaluate';
 import { auc } from '../metrics/auc';
 import type { Workspace } from '../workspace';
 
+export interface LisSweepSpec {
+  /** Co-engagement windows, in the interactions' time units. */
+  window?: number[];
+  minCount?: number[];
+}
+
 export interface LisOptions extends JobOptions {
   preferences?: string[];
   tables?: string[];
+  /** Pooled bootstrap replicates (over all splits together). */
   bootstrap?: number;
+  /** User folds per split (default 2). */
+  folds?: number;
+  /** Seeded splits of users into folds (default 5). */
+  splits?: number;
   /** Also compute the frozen-substitution view (3c) for every table-fed input. */
   substitution?: boolean;
+  /** Sensitivity sweep over how interaction-built preference data is made. */
+  sweep?: LisSweepSpec;
+}
+
+type Interval = [number, number];
+
+/** The same quantity from the richer probe (pairwise products of the features and the logit). */
+export interface RicherGain { gain: number; ci: Interval | null; spread: Interval }
+
+export interface LisPreference {
+  name: string;
+  source: 'pairs' | 'interactions';
+  /** Mean over splits of AUC(probe with phi_{P_leak}) - AUC(baseline probe). */
+  lis: number;
+  lisCi: Interval | null;
+  /** Min and max over the splits. */
+  lisSpread: Interval;
+  /** The same with P_hist; null when the data has no historical version (see histReason). */
+  value: number | null;
+  valueCi: Interval | null;
+  valueSpread: Interval | null;
+  leakPairs: number;
+  histPairs: number;
+  timed: boolean;
+  histReason?: string;
+  /** Whether the row's own user was taken out of the pair weights (leave-one-user-out). */
+  selfLeak: 'corrected' | 'uncorrectable';
+  selfLeakReason?: string;
+  window: number | null;
+  minCount: number;
+  richer?: { lis: RicherGain; value: RicherGain | null };
+}
+
+export interface LisTable {
+  name: string;
+  ais: number;
+  aisCi: Interval | null;
+  aisSpread: Interval;
+  /** AIS / LIS per preference dataset; null where LIS's interval contains 0 (efficiencyNote says why). */
+  efficiency: Record<string, number | null>;
+  efficiencyCi: Record<string, Interval | null>;
+  efficiencyNote: Record<string, string>;
+  richer?: { ais: RicherGain };
+}
+
+export interface LisSweepRow {
+  preference: string;
+  window: number | null;
+  minCount: number;
+  lis: number;
+  lisCi: Interval | null;
+  lisSpread: Interval;
+  value: number | null;
+  valueCi: Interval | null;
+  leakPairs: number;
+  histPairs: number;
 }
 
 export interface LisResult {
   rows: number;
+  /** Rows each probe is fitted on (mean over fits): the other folds' users. */
   fitRows: number;
+  /** Rows scored out of fold on each split: all of them. */
   scoreRows: number;
+  users: number;
   evalStart: number;
+  probe: { folds: number; splits: number; bootstrap: number; penalty: number; seed: number };
+  /** Mean over splits of the baseline probe's out-of-fold AUC, and its min-max. */
   baselineProbeAuc: number;
-  preferences: { name: string; lis: number; lisCi: [number, number] | null; value: number; valueCi: [number, number] | null; leakPairs: number; histPairs: number; timed: boolean }[];
-  tables: { name: string; ais: number; aisCi: [number, number] | null; efficiency: Record<string, number | null> }[];
+  baselineProbeAucSpread: Interval;
+  richerBaselineProbeAuc?: number;
+  preferences: LisPreference[];
+  tables: LisTable[];
   diagnosis: string[];
+  /** Logistic against richer probe, one sentence per dataset or table. */
+  capacity: string[];
+  sweep?: LisSweepRow[];
   /** 3c: AUC(M with T_P) - AUC(M with T) for each table-fed input and preference dataset. */
   substitution?: { input: string; table: string; preference: string; auc: number; aucSubstituted: number; delta: number }[];
   executionProvider: string;
@@ -46,26 +125,97 @@ export interface LisResult {
 }
 
 const logit = (p: number) => { const q = Math.min(1 - 1e-7, Math.max(1e-7, p)); return Math.log(q / (1 - q)); };
-const flip = (ci: [number, number] | undefined): [number, number] | null => (ci ? [-ci[1], -ci[0]] : null);
-const contains0 = (ci: [number, number] | null) => !!ci && ci[0] <= 0 && ci[1] >= 0;
+const contains0 = (ci: Interval | null) => !ci || (ci[0] <= 0 && ci[1] >= 0);
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const spreadOf = (xs: number[]): Interval => [Math.min(...xs), Math.max(...xs)];
+const f4 = (x: number) => x.toFixed(4);
+const ciText = (ci: Interval | null) => (ci ? `95% interval ${f4(ci[0])} to ${f4(ci[1])}` : 'no interval');
 
-export function diagnose(r: Pick<LisResult, 'preferences' | 'tables'>): string[] {
+/** Users needed for an interval of today's half-width to shrink to |effect| (width ~ 1/sqrt(users)); docs/metrics.md. */
+export function usersToResolve(users: number, ci: Interval, effect: number): number {
+  const half = (ci[1] - ci[0]) / 2;
+  const size = Math.max(Math.abs(effect), 1e-4);
+  const m = users * (half / size) ** 2;
+  const digits = Math.pow(10, Math.max(0, Math.floor(Math.log10(Math.max(m, 1))) - 1));
+  return Math.max(users, Math.ceil(m / digits) * digits);
+}
+
+interface Gain { mean: number; ci: Interval | null; spread: Interval; replicates: Float64Array }
+
+function gainOf(f: ProbeFamily, v: number, bootstrap: number): Gain {
+  const perSplit = f.variantAucs[v].map((a, s) => a - f.baselineAucs[s]);
+  return { mean: mean(perSplit), spread: spreadOf(perSplit), ci: bootstrap > 0 ? percentileInterval(Array.from(f.replicates[v])) : null, replicates: f.replicates[v] };
+}
+
+function efficiencyOf(ais: Gain, lis: Gain, lisName: string): { e: number | null; ci: Interval | null; note: string } {
+  if (contains0(lis.ci)) return { e: null, ci: null, note: lis.ci ? `undefined: LIS(${lisName})'s interval contains 0, so there is no resolved upper bound to divide by` : 'undefined: no bootstrap, so LIS has no interval' };
+  const e = ais.mean / lis.mean;
+  const ratios: number[] = [];
+  for (let b = 0; b < ais.replicates.length; b++) ratios.push(ais.replicates[b] / lis.replicates[b]);
+  const ci = percentileInterval(ratios);
+  let note = '';
+  if (e > 1) note = 'above 1: AIS exceeds its supposed upper bound, so the probe or the data is off';
+  else if (e < 0) note = 'below 0: the embedding lowers the probe\'s AUC';
+  return { e, ci, note };
+}
+
+function disagree(a: { mean: number; ci: Interval | null }, b: { mean: number; ci: Interval | null }): boolean {
+  if (!a.ci || !b.ci) return false;
+  return contains0(a.ci) !== contains0(b.ci) || b.mean < a.ci[0] || b.mean > a.ci[1];
+}
+
+export function diagnose(r: Pick<LisResult, 'preferences' | 'tables' | 'users'>): string[] {
   const out: string[] = [];
   for (const p of r.preferences) {
-    if (contains0(p.lisCi) || p.lis <= 0) out.push(`${p.name}: LIS ${p.lis.toFixed(4)} (interval contains 0): this preference data cannot lift this ranker: change the data before aligning an MLLM to it.`);
-    else out.push(`${p.name}: LIS ${p.lis.toFixed(4)} is the most any embedding aligned to this data can add; used honestly (historical pairs) it adds ${p.value.toFixed(4)}.`);
-    if (!p.timed) out.push(`${p.name}: its pairs carry no time, so the historical version is the whole file and value equals LIS.`);
+    if (p.lisCi && p.lisCi[0] > 0) {
+      out.push(`${p.name}: this preference data can add at most about ${f4(p.lis)} AUC here (LIS, ${ciText(p.lisCi)}; ${f4(p.lisSpread[0])} to ${f4(p.lisSpread[1])} over splits).`);
+    } else if (p.lisCi && p.lisCi[1] < 0) {
+      out.push(`${p.name}: LIS ${f4(p.lis)} is below 0 (${ciText(p.lisCi)}): the probe fed the leaked data scores worse than without it, so the probe or the data is off.`);
+    } else if (p.lisCi) {
+      out.push(`${p.name}: no evidence at this sample size that this data can lift the ranker (LIS ${f4(p.lis)}, ${ciText(p.lisCi)}; ${r.users} users; about ${usersToResolve(r.users, p.lisCi, p.lis)} users would resolve a LIS of ${f4(Math.abs(p.lis))}).`);
+    } else {
+      out.push(`${p.name}: LIS ${f4(p.lis)} without an interval (bootstrap off): not resolved.`);
+    }
+    if (p.selfLeak === 'uncorrectable') out.push(`${p.name}: cannot be corrected for self-leakage: ${p.selfLeakReason ?? 'no per-user breakdown'}.`);
+    if (!p.timed) out.push(`${p.name}: no historical version, so no honest value: ${p.histReason ?? 'the pairs cannot be split in time'}.`);
+    else if (p.value !== null && p.valueCi && p.valueCi[0] > 0) out.push(`${p.name}: used honestly (events before the evaluation) it adds ${f4(p.value)} (${ciText(p.valueCi)}).`);
+    else if (p.value !== null && p.valueCi) out.push(`${p.name}: used honestly (events before the evaluation), no evidence at this sample size that it adds anything (value ${f4(p.value)}, ${ciText(p.valueCi)}).`);
   }
   for (const t of r.tables) {
+    if (t.aisCi && contains0(t.aisCi)) out.push(`${t.name}: no evidence at this sample size that this embedding adds to the probe (AIS ${f4(t.ais)}, ${ciText(t.aisCi)}).`);
     for (const p of r.preferences) {
       const e = t.efficiency[p.name];
-      if (e === null || contains0(p.lisCi) || p.lis <= 0) continue;
-      if (e < 0.3) out.push(`${t.name} realises ${(100 * e).toFixed(0)}% of what ${p.name} can give (efficiency ${e.toFixed(2)}): alignment is the bottleneck.`);
-      else if (e > 0.7) out.push(`${t.name} realises ${(100 * e).toFixed(0)}% of what ${p.name} can give (efficiency ${e.toFixed(2)}): the embedding realises most of what this data can give.`);
-      else out.push(`${t.name} realises ${(100 * e).toFixed(0)}% of what ${p.name} can give (efficiency ${e.toFixed(2)}).`);
+      const ci = t.efficiencyCi?.[p.name] ?? null;
+      if (e === null || e === undefined) continue;
+      const head = `${t.name} against ${p.name}: efficiency ${e.toFixed(2)}${ci ? ` (95% interval ${ci[0].toFixed(2)} to ${ci[1].toFixed(2)})` : ''}`;
+      if (ci && ci[1] < 0.3) out.push(`${head}: alignment is the bottleneck.`);
+      else if (ci && ci[0] > 0.7) out.push(`${head}: the embedding realises most of what this data can give.`);
+      else out.push(`${head}: not resolved; the interval does not settle whether alignment or the data is the bottleneck.`);
+      if (e > 1) out.push(`${t.name} against ${p.name}: AIS above LIS, the supposed upper bound: the probe or the data is off.`);
+      else if (e < 0) out.push(`${t.name} against ${p.name}: efficiency below 0: the embedding lowers the probe's AUC while the data raises it.`);
     }
   }
   return out;
+}
+
+/** Windows like 7d, 12h, 30m, 3600s (seconds) or a plain number (the time column's own units). */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(s|m|h|d|w)?$/.exec(text.trim());
+  if (!m) throw usageError(`--sweep: "${text}" is not a window: use a number in the time column's units, or 7d, 12h, 30m, 3600s.`);
+  return Number(m[1]) * ({ s: 1, m: 60, h: 3600, d: 86400, w: 604800 } as Record<string, number>)[m[2] ?? 's'];
+}
+
+/** `--sweep window=7d,30d,90d --sweep minCount=1,2,5` (or both in one quoted value) to a sweep spec. */
+export function parseSweep(values: string[]): LisSweepSpec {
+  const spec: LisSweepSpec = {};
+  for (const part of values.join(' ').split(/\s+/).filter(Boolean)) {
+    const m = /^(window|minCount)=(.+)$/.exec(part);
+    if (!m) throw usageError(`--sweep takes window=<list> and/or minCount=<list> (e.g. --sweep window=7d,30d,90d --sweep minCount=1,2,5), not "${part}".`);
+    const items = m[2].split(',').map((x) => x.trim()).filter(Boolean);
+    if (m[1] === 'window') spec.window = items.map(parseDuration);
+    else spec.minCount = items.map((x) => { const v = Number(x); if (!(v >= 0)) throw usageError(`--sweep minCount: "${x}" is not a count >= 0.`); return v; });
+  }
+  return spec;
 }
 
 export async function lis(config: RecLensConfig, opts: LisOptions = {}, control?: JobControl): Promise<{ result: LisResult; record: RunRecord<LisResult> }> {
@@ -74,10 +224,14 @@ export async function lis(config: RecLensConfig, opts: LisOptions = {}, control?
   if (prefNames.length === 0 && tableNames.length === 0) throw inputError(`Nothing to measure: ${config.file} defines no "preferences" and no "tables". Add a preference dataset (pairs file or interactions) or an embedding table.`, { file: config.file, path: [] });
   for (const t of tableNames) if (!config.tables[t]) throw usageError(`Unknown table "${t}".${suggestion(t, Object.keys(config.tables))}`);
   const bootstrap = opts.bootstrap ?? 200;
+  const folds = opts.folds ?? 2, splits = opts.splits ?? 5;
+  if (!(folds >= 2 && folds <= 255)) throw usageError(`--folds takes 2 to 255 folds, not ${folds}.`);
+  if (!(splits >= 1)) throw usageError(`--splits takes at least 1 split, not ${splits}.`);
   return withJob(config, opts, control, async (ctx) => {
     const { mat, ws } = ctx;
     const n = mat.rows;
     if (!mat.groups) throw inputError('LIS splits probes by user: set data.group in reclens.json.', { file: config.file, path: ['data'] });
+    if (mat.groupCount < folds) throw inputError(`LIS needs at least ${folds} users for ${folds} folds; ${config.data.path} has ${mat.groupCount}.`, { file: config.file, path: ['data', 'group'] });
     const scores = await ctx.score('baseline');
     const probs = ctx.probs(scores);
     report(control, { phase: 'histories', done: 0, total: 1 });
@@ -87,52 +241,85 @@ export async function lis(config: RecLensConfig, opts: LisOptions = {}, control?
     let evalStart = Infinity;
     for (const t of keys.times) if (t < evalStart) evalStart = t;
     const prefs: PreferenceData[] = [];
-    for (const name of prefNames) prefs.push(await loadPreference(ws.duck, config, name, evalStart));
-
-    // Seeded split by user: the first half of a permutation of groups fits, the rest scores.
-    const perm = permutation(mat.groupCount, seededRandom(ctx.seed ^ 0x5eed));
-    const fitGroup = new Uint8Array(mat.groupCount);
-    for (let k = 0; k < Math.floor(mat.groupCount / 2); k++) fitGroup[perm[k]] = 1;
-    const fit = new Uint8Array(n);
-    for (let r = 0; r < n; r++) fit[r] = fitGroup[mat.groups[r]];
-    const scoreIdx: number[] = [];
-    for (let r = 0; r < n; r++) if (!fit[r]) scoreIdx.push(r);
+    for (const name of prefNames) prefs.push(await loadPreference(ws.duck, config, name, evalStart, { raw: true }));
 
     const base = Float64Array.from(probs, (p, r) => (config.model.outputKind === 'logit' ? scores[r] : logit(p)));
-    const probeOn = (extra?: Float64Array): Scoring => {
-      const p = extra ? 3 : 1;
-      const X = new Float64Array(n * p);
-      for (let r = 0; r < n; r++) { X[r * p] = base[r]; if (extra) { X[r * p + 1] = extra[2 * r]; X[r * p + 2] = extra[2 * r + 1]; } }
-      const s = probeScores(fitProbe(X, p, mat.labels, fit), X, p);
-      const sub = Float32Array.from(scoreIdx, (r) => s[r]);
-      return { scores: sub, probs: Float32Array.from(sub, (x) => 1 / (1 + Math.exp(-x))) };
-    };
-    report(control, { phase: 'probes', done: 0, total: prefs.length * 2 + tableNames.length + 1 });
-    const baseline = probeOn();
-    const variants: Scoring[][] = [];
+    // Variants in order: each preference's leaked then (if any) historical features, then each table's.
+    report(control, { phase: 'features', done: 0, total: prefs.length + tableNames.length });
+    const extras: Float64Array[] = [];
+    const slots: { leak: number; hist: number | null }[] = [];
     for (const p of prefs) {
-      variants.push([probeOn(preferenceFeatures(keys, histories, p.leak))]);
-      variants.push([probeOn(preferenceFeatures(keys, histories, p.hist))]);
+      const f = preferenceFeatures(keys, histories, p);
+      slots.push({ leak: extras.push(f.leak) - 1, hist: f.hist ? extras.push(f.hist) - 1 : null });
     }
+    const tableSlot: number[] = [];
     for (const name of tableNames) {
       const table = ws.tables[name] ?? (await loadTable(ws.duck, config.tables[name]));
-      variants.push([probeOn(tableFeatures(keys, histories, table))]);
+      tableSlot.push(extras.push(tableFeatures(keys, histories, table)) - 1);
     }
-    // Scoring-half groups, renumbered densely so the bootstrap draws only users that have rows.
-    const dense = new Map<number, number>();
-    const groups = Int32Array.from(scoreIdx, (r) => { const g = mat.groups![r]; let d = dense.get(g); if (d === undefined) { d = dense.size; dense.set(g, d); } return d; });
-    const paired = await pairedMetricsOffThread({
-      labels: Uint8Array.from(scoreIdx, (r) => mat.labels[r]), groups, groupCount: dense.size, base: baseline, variants, bootstrap, seed: ctx.seed,
-    }, control?.signal);
-    const gain = (i: number) => ({ v: -paired.variants[i].delta.auc, ci: flip(paired.variants[i].ci?.deltaAuc) });
-    const preferences = prefs.map((p, k) => {
-      const l = gain(2 * k), h = gain(2 * k + 1);
-      return { name: p.name, lis: l.v, lisCi: l.ci, value: h.v, valueCi: h.ci, leakPairs: p.leak.pairs, histPairs: p.hist.pairs, timed: p.timed };
+    report(control, { phase: 'probes', done: 0, total: 1 });
+    const cf: CrossFitOutput = await crossFitOffThread({ labels: mat.labels, groups: mat.groups, groupCount: mat.groupCount, base, extras, folds, splits, seed: ctx.seed, bootstrap, richer: true }, control?.signal);
+    const L = cf.logistic, R = cf.richer!;
+    const richGain = (v: number): RicherGain => { const g = gainOf(R, v, bootstrap); return { gain: g.mean, ci: g.ci, spread: g.spread }; };
+    const leakGains = slots.map((s) => gainOf(L, s.leak, bootstrap));
+    const preferences: LisPreference[] = prefs.map((p, k) => {
+      const l = leakGains[k], h = slots[k].hist !== null ? gainOf(L, slots[k].hist!, bootstrap) : null;
+      return {
+        name: p.name, source: p.source, lis: l.mean, lisCi: l.ci, lisSpread: l.spread,
+        value: h ? h.mean : null, valueCi: h ? h.ci : null, valueSpread: h ? h.spread : null,
+        leakPairs: p.leak.pairs, histPairs: p.timed ? p.hist.pairs : 0, timed: p.timed, histReason: p.histReason,
+        selfLeak: p.own ? 'corrected' : 'uncorrectable', selfLeakReason: p.selfLeakReason,
+        window: Number.isFinite(p.window) ? p.window : null, minCount: p.minCount,
+        richer: { lis: richGain(slots[k].leak), value: slots[k].hist !== null ? richGain(slots[k].hist!) : null },
+      };
     });
-    const tables = tableNames.map((name, k) => {
-      const a = gain(2 * prefs.length + k);
-      return { name, ais: a.v, aisCi: a.ci, efficiency: Object.fromEntries(preferences.map((p) => [p.name, Math.abs(p.lis) > 1e-12 ? a.v / p.lis : null])) };
+    const tables: LisTable[] = tableNames.map((name, k) => {
+      const a = gainOf(L, tableSlot[k], bootstrap);
+      const eff = prefs.map((p, j) => efficiencyOf(a, leakGains[j], p.name));
+      return {
+        name, ais: a.mean, aisCi: a.ci, aisSpread: a.spread,
+        efficiency: Object.fromEntries(prefs.map((p, j) => [p.name, eff[j].e])),
+        efficiencyCi: Object.fromEntries(prefs.map((p, j) => [p.name, eff[j].ci])),
+        efficiencyNote: Object.fromEntries(prefs.map((p, j) => [p.name, eff[j].note]).filter(([, note]) => note)),
+        richer: { ais: richGain(tableSlot[k]) },
+      };
     });
+    const capacity: string[] = [];
+    const compare = (what: string, l: { mean: number; ci: Interval | null }, r: RicherGain) => {
+      const words = `${what}: ${f4(l.mean)} with the logistic probe, ${f4(r.gain)} with the richer probe (pairwise products)`;
+      capacity.push(disagree(l, { mean: r.gain, ci: r.ci }) ? `${words}: they disagree, so the logistic probe may understate (or overfit) what this gives; read both.` : `${words}: they agree.`);
+    };
+    preferences.forEach((p, k) => compare(`LIS(${p.name})`, leakGains[k], p.richer!.lis));
+    tables.forEach((t, k) => compare(`AIS(${t.name})`, gainOf(L, tableSlot[k], bootstrap), t.richer!.ais));
+
+    const sweep = opts.sweep && (opts.sweep.window?.length || opts.sweep.minCount?.length) ? await runSweep() : undefined;
+    async function runSweep(): Promise<LisSweepRow[]> {
+      const rows: LisSweepRow[] = [];
+      const targets = prefs.filter((p) => p.source === 'interactions');
+      if (!targets.length) throw inputError('--sweep changes how preference data is built from interactions, but none of the chosen preference datasets is built from interactions (add one with "window" and "minCount").', { file: config.file, path: ['preferences'] });
+      const windows = opts.sweep!.window?.length ? opts.sweep!.window : undefined;
+      let done = 0;
+      for (const p of targets) {
+        const ws2 = windows ?? [p.window];
+        const mins = opts.sweep!.minCount?.length ? opts.sweep!.minCount : [p.minCount];
+        for (const w of ws2) {
+          // Loaded once per window at the smallest count; each count is applied (without the row's user) per row.
+          const data = await loadPreference(ws.duck, config, p.name, evalStart, { raw: true, window: w, minCount: Math.min(...mins) });
+          for (const m of mins) {
+            report(control, { phase: 'sweep', done: done++, total: targets.length * ws2.length * mins.length });
+            const f = preferenceFeatures(keys, histories, data, m);
+            const out = await crossFitOffThread({ labels: mat.labels, groups: mat.groups!, groupCount: mat.groupCount, base, extras: f.hist ? [f.leak, f.hist] : [f.leak], folds, splits, seed: ctx.seed, bootstrap, richer: false }, control?.signal);
+            const l = gainOf(out.logistic, 0, bootstrap), h = f.hist ? gainOf(out.logistic, 1, bootstrap) : null;
+            rows.push({
+              preference: p.name, window: Number.isFinite(w) ? w : null, minCount: m, lis: l.mean, lisCi: l.ci, lisSpread: l.spread,
+              value: h ? h.mean : null, valueCi: h ? h.ci : null, leakPairs: countPairs(data.leak.neighbours, m), histPairs: countPairs(data.hist.neighbours, m),
+            });
+          }
+        }
+      }
+      return rows;
+    }
+
     let substitution: LisResult['substitution'];
     if (opts.substitution) {
       substitution = [];
@@ -149,12 +336,22 @@ export async function lis(config: RecLensConfig, opts: LisOptions = {}, control?
       }
     }
     const tEnd = performance.now();
+    const users = mat.groupCount;
     const result: LisResult = {
-      rows: n, fitRows: n - scoreIdx.length, scoreRows: scoreIdx.length, evalStart,
-      baselineProbeAuc: paired.base.auc, preferences, tables, diagnosis: diagnose({ preferences, tables }), substitution,
+      rows: n, fitRows: Math.round((n * (folds - 1)) / folds), scoreRows: n, users, evalStart,
+      probe: { folds, splits, bootstrap, penalty: PROBE_PENALTY, seed: ctx.seed },
+      baselineProbeAuc: mean(L.baselineAucs), baselineProbeAucSpread: spreadOf(L.baselineAucs), richerBaselineProbeAuc: mean(R.baselineAucs),
+      preferences, tables, diagnosis: [...diagnose({ preferences, tables, users }), ...capacity.filter((c) => /disagree/.test(c)), ...prefs.flatMap((p) => p.notes)],
+      capacity, sweep, substitution,
       executionProvider: ctx.rs.provider, seconds: (tEnd - ctx.started) / 1000,
     };
-    const record = buildRunRecord('lis', { ...ctx, rows: n }, { preferences: prefNames, tables: tableNames, bootstrap, limit: opts.limit ?? null }, { totalSeconds: (tEnd - ctx.started) / 1000 }, result);
+    const record = buildRunRecord('lis', { ...ctx, rows: n }, { preferences: prefNames, tables: tableNames, bootstrap, folds, splits, sweep: opts.sweep ?? null, limit: opts.limit ?? null }, { totalSeconds: (tEnd - ctx.started) / 1000 }, result);
     return { result, record };
   });
+}
+
+function countPairs(neighbours: Map<unknown, Map<unknown, number>>, minCount: number): number {
+  let c = 0;
+  for (const m of neighbours.values()) for (const w of m.values()) if (w >= Math.max(minCount, 1e-12)) c++;
+  return c / 2;
 }

@@ -1,5 +1,5 @@
 /**
- * Frozen substitution (metrics.md 3c): replace a slot's embedding table T by T_P, where T_P[i] is the weighted
+ * Frozen substitution (docs/metrics.md 3c): replace a slot's embedding table T by T_P, where T_P[i] is the weighted
  * mean of T[j] over i's partners j in P_leak (T[i] where i has none), and score the frozen ranker again.
  */
 import type { LookupTable } from '../data/tables';

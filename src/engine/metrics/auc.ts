@@ -1,4 +1,4 @@
-/** AUC and GAUC (metrics.md section 1): ties count 1/2; groups with one class are skipped and counted. */
+/** AUC and GAUC (docs/metrics.md section 1): ties count 1/2; groups with one class are skipped and counted. */
 import { argsortFloat32, sortScores } from './argsort';
 
 /**

@@ -1,4 +1,4 @@
-/** The base metrics of one scoring of the evaluation rows, with group-bootstrap intervals (metrics.md section 1). */
+/** The base metrics of one scoring of the evaluation rows, with group-bootstrap intervals (docs/metrics.md section 1). */
 import { seededRandom } from '../util/random';
 import { sortScores } from './argsort';
 import { aucRanked, gaucFromGroups, groupAucs, rankedGroups } from './auc';

@@ -1,4 +1,4 @@
-/** LogLoss and calibration (metrics.md section 1). */
+/** LogLoss and calibration (docs/metrics.md section 1). */
 export const PROB_CLIP = 1e-7;
 
 export function logloss(labels: ArrayLike<number>, probs: ArrayLike<number>, weights?: ArrayLike<number>): number {

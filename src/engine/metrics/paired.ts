@@ -1,6 +1,6 @@
 /**
  * Point metrics of one scoring and paired bootstrap intervals for "base minus variant" differences: each replicate
- * draws groups once and scores base and variants with the same draw (metrics.md section 1, Uncertainty).
+ * draws groups once and scores base and variants with the same draw (docs/metrics.md section 1, Uncertainty).
  *
  * Scorings are taken one at a time (PairedAccumulator): each is sorted once, its metrics under every replicate's
  * draw are kept as B numbers, and its arrays are dropped, so memory does not grow with the number of variants.

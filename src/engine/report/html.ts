@@ -35,11 +35,17 @@ ${table(['slot', 'K', 'AUC full', 'AUC mask', 'AUC oracle', 'ceiling', 'realised
 
 function lisSection(r: LisResult): string {
   const prefs = r.preferences;
-  return `<h2>Leakage Impact Score</h2><p>Baseline probe AUC ${f(r.baselineProbeAuc)}; probes fitted on ${r.fitRows.toLocaleString('en-US')} rows, scored on ${r.scoreRows.toLocaleString('en-US')}.</p>
-${barChart('LIS (leaked) and honest value (historical) per preference dataset', prefs.flatMap((p) => [{ label: `${p.name} · LIS`, value: p.lis, ci: p.lisCi }, { label: `${p.name} · value`, value: p.value, ci: p.valueCi }]))}
-${table(['preference data', 'LIS', 'LIS 95%', 'value', 'value 95%'], prefs.map((p) => [p.name, f(p.lis), ci(p.lisCi), f(p.value), ci(p.valueCi)]))}
+  const spread = (s: [number, number] | null | undefined) => (s ? `${f(s[0])} to ${f(s[1])}` : '');
+  const probe = r.probe ? `probes cross-fitted by user: ${r.probe.folds} folds × ${r.probe.splits} seeded splits (seed ${r.probe.seed}), every row scored out of fold; intervals from ${r.probe.bootstrap} user-bootstrap replicates pooled over the splits` : `probes fitted on ${r.fitRows.toLocaleString('en-US')} rows, scored on ${r.scoreRows.toLocaleString('en-US')}`;
+  const eff = (t: LisResult['tables'][number], p: string) => (t.efficiency[p] === null || t.efficiency[p] === undefined ? 'undefined' : `${f(t.efficiency[p], 2)} ${t.efficiencyCi?.[p] ? `[${f(t.efficiencyCi[p]![0], 2)}, ${f(t.efficiencyCi[p]![1], 2)}]` : ''}`);
+  return `<h2>Leakage Impact Score</h2><p>Baseline probe AUC ${f(r.baselineProbeAuc)}${r.baselineProbeAucSpread ? ` (${spread(r.baselineProbeAucSpread)} over splits)` : ''}; ${esc(probe)}.</p>
+${barChart('LIS (leaked) and honest value (historical) per preference dataset', prefs.flatMap((p) => [{ label: `${p.name} · LIS`, value: p.lis, ci: p.lisCi }, ...(p.value !== null ? [{ label: `${p.name} · value`, value: p.value, ci: p.valueCi }] : [])]))}
+${table(['preference data', 'LIS', 'LIS 95%', 'LIS over splits', 'value', 'value 95%', 'own user left out'], prefs.map((p) => [p.name, f(p.lis), ci(p.lisCi), spread(p.lisSpread), p.value === null ? 'none (no historical version)' : f(p.value), ci(p.valueCi), p.selfLeak === 'uncorrectable' ? 'no: cannot be corrected' : 'yes']))}
 ${r.tables.length ? barChart('AIS per embedding table', r.tables.map((t) => ({ label: t.name, value: t.ais, ci: t.aisCi }))) : ''}
-${r.tables.length ? table(['table', 'AIS', 'AIS 95%', ...prefs.map((p) => `efficiency vs ${p.name}`)], r.tables.map((t) => [t.name, f(t.ais), ci(t.aisCi), ...prefs.map((p) => f(t.efficiency[p.name], 2))])) : ''}
+${r.tables.length ? table(['table', 'AIS', 'AIS 95%', 'AIS over splits', ...prefs.map((p) => `efficiency vs ${p.name} [95%]`)], r.tables.map((t) => [t.name, f(t.ais), ci(t.aisCi), spread(t.aisSpread), ...prefs.map((p) => eff(t, p.name))])) : ''}
+${r.capacity?.length ? `<h2>Probe capacity</h2><p>The logistic probe against a richer one (pairwise products of the features and the logit) on the same folds.</p><ul>${r.capacity.map((c) => `<li>${esc(c)}</li>`).join('')}</ul>` : ''}
+${r.sweep?.length ? `<h2>Sensitivity: how the preference data is built</h2>${barChart('LIS by window and minimum count', r.sweep.map((x) => ({ label: `${x.preference} · w ${x.window ?? '∞'} · min ${x.minCount}`, value: x.lis, ci: x.lisCi })))}
+${table(['preference', 'window', 'min count', 'LIS', 'LIS 95%', 'LIS over splits', 'value', 'value 95%', 'pairs leak / hist'], r.sweep.map((x) => [x.preference, x.window ?? 'none', x.minCount, f(x.lis), ci(x.lisCi), spread(x.lisSpread), f(x.value), ci(x.valueCi), `${x.leakPairs} / ${x.histPairs}`]))}` : ''}
 ${r.substitution?.length ? `<h2>Frozen substitution</h2>${table(['input', 'table', 'preference', 'AUC', 'AUC with T_P', 'Δ'], r.substitution.map((x) => [x.input, x.table, x.preference, f(x.auc), f(x.aucSubstituted), f(x.delta)]))}` : ''}
 <h2>Diagnosis</h2><ul>${r.diagnosis.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>`;
 }
