@@ -155,8 +155,11 @@ export class ScatterPlot {
       if (index !== undefined) this.callbacks.onOpen(index);
     });
     this.element.addEventListener('keydown', (event) => this.key(event));
-    // The cursor's tooltip shows only while the plot has focus; the ring stays so the place is not lost.
-    this.element.addEventListener('focusout', () => this.tooltip.hide());
+    // The cursor's ring and tooltip show only while the plot has focus; the cursor itself is kept for the next visit.
+    this.element.addEventListener('focusout', () => {
+      this.tooltip.hide();
+      this.requestRender();
+    });
     this.element.addEventListener('focusin', () => this.requestRender());
 
     this.resizeObserver = new ResizeObserver(() => this.resize());
@@ -465,10 +468,10 @@ export class ScatterPlot {
     return parts.join(', ');
   }
 
-  /** The dashed ring on the cursor's point, with its tooltip beside it. */
+  /** The dashed ring on the cursor's point, with its tooltip beside it, while the plot has focus (the cursor is kept). */
   private renderCursor(): void {
     const index = this.cursor;
-    if (index === undefined) {
+    if (index === undefined || !this.element.matches(':focus-within')) {
       this.cursorRing.replaceChildren();
       return;
     }
@@ -479,7 +482,7 @@ export class ScatterPlot {
     ring.setAttribute('cy', y.toFixed(1));
     ring.setAttribute('r', '11');
     this.cursorRing.setAttribute('data-id', this.view.ids[index]);
-    if (this.inView(index) && this.element.matches(':focus-within')) this.tooltip.show(this.view, index, [x, y], { width: this.width, height: this.height });
+    if (this.inView(index)) this.tooltip.show(this.view, index, [x, y], { width: this.width, height: this.height });
     else this.tooltip.hide();
   }
 }
