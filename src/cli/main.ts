@@ -30,7 +30,9 @@ Usage:
   reclens report (--run ID|FILE | --latest) [--config C | --runs-dir D] [--out report.html]
   reclens check --config C [--json]
 
-Common options: --limit N, --providers cuda,webgpu,cpu, --batch-size N, --runs-dir D, --no-record.
+Common options: --limit N, --providers cuda,webgpu,cpu, --batch-size N, --runs-dir D, --no-record,
+  --quiet (no progress bar; it is drawn on stderr only when stderr is a terminal), --progress (progress lines even
+  when stderr is not a terminal).
 
 Exit codes: 0 success, 1 usage error, 2 bad input (config, data or model), 3 internal error.`;
 
@@ -75,6 +77,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             preferences: { type: 'string' }, tables: { type: 'string' }, run: { type: 'string', multiple: true }, latest: { type: 'boolean', default: false },
             out: { type: 'string' }, table: { type: 'string' }, against: { type: 'string' }, codes: { type: 'string' },
             sample: { type: 'string' }, k: { type: 'string' }, substitution: { type: 'boolean', default: false },
+            quiet: { type: 'boolean', short: 'q', default: false },
           },
         });
       } catch (e) {
@@ -93,6 +96,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return {
         config: values.config, json: !!values.json, seed: intOption(values.seed, 'seed') ?? 0, limit: intOption(values.limit, 'limit'),
         providers, batchSize: intOption(values['batch-size'], 'batch-size', 1), runsDir: values['runs-dir'], record: !values['no-record'],
+        quiet: !!values.quiet, progress: !!values.progress,
       };
     };
     const slots = values.slots ? values.slots.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
@@ -100,7 +104,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'inspect':
         return await inspectCommand({ config: values.config, model: values.model, json: !!values.json }, io);
       case 'eval':
-        return await evalCommand({ ...common(), bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 0, progress: !!values.progress }, io);
+        return await evalCommand({ ...common(), bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 0 }, io);
       case 'ablate': {
         const method = (values.method ?? 'both') as 'mask' | 'permute' | 'both';
         if (!['mask', 'permute', 'both'].includes(method)) throw usageError(`--method takes mask, permute or both, not "${method}".`);
@@ -117,7 +121,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'align':
         return await alignCommand({ ...common(), table: values.table, against: values.against, preferences: values.preferences, codes: values.codes, k: intOption(values.k, 'k', 1) }, io);
       case 'compare':
-        return await compareCommand({ runs: values.run ?? [], config: values.config, runsDir: values['runs-dir'], json: !!values.json, bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 200, seed: intOption(values.seed, 'seed') }, io);
+        return await compareCommand({ runs: values.run ?? [], config: values.config, runsDir: values['runs-dir'], json: !!values.json, bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 200, seed: intOption(values.seed, 'seed'), quiet: !!values.quiet, progress: !!values.progress }, io);
       case 'report':
         return await reportCommand({ config: values.config, run: values.run?.[0], latest: !!values.latest, out: values.out, runsDir: values['runs-dir'] }, io);
       case 'check':

@@ -91,6 +91,7 @@ export async function ablate(config: RecLensConfig, opts: AblateOptions = {}, co
     const slots = resolveSlots(config, ctx.mat.inputs.map((i) => i.name));
     const targets = resolveTargets(slots, opts.slots);
     const t0 = performance.now();
+    ctx.plan(1 + targets.length * ((method !== 'permute' ? 1 : 0) + (method !== 'mask' ? repeats : 0)));
     const base: Scoring = { scores: await ctx.score('baseline'), probs: new Float32Array() };
     base.probs = ctx.probs(base.scores);
     let passes = 1;
