@@ -154,7 +154,7 @@ export async function lis(config: RecLensConfig, opts: LisOptions = {}, control?
       baselineProbeAuc: paired.base.auc, preferences, tables, diagnosis: diagnose({ preferences, tables }), substitution,
       executionProvider: ctx.rs.provider, seconds: (tEnd - ctx.started) / 1000,
     };
-    const record = buildRunRecord('lis', { ...ctx, rows: n }, { preferences: prefNames, tables: tableNames, bootstrap, limit: opts.limit ?? null }, { totalSeconds: (tEnd - ctx.started) / 1000 }, result);
+    const record = buildRunRecord('lis', { ...ctx, rows: n }, { preferences: prefNames, tables: tableNames, bootstrap, substitution: !!opts.substitution, limit: opts.limit ?? null }, { totalSeconds: (tEnd - ctx.started) / 1000 }, result);
     return { result, record };
   });
 }
