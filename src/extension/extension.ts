@@ -55,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
       for (const p of ResultPanel.all()) p.update();
     }),
   );
+  void import('./loadingState').then((m) => m.markWorkspaceScanned());
   const watcher = vscode.workspace.createFileSystemWatcher('**/{reclens.json,*.reclens.json,.reclens/runs/*.json}');
   const onFiles = () => { workspaceTree.refresh(); runsTree.refresh(); };
   context.subscriptions.push(watcher, watcher.onDidCreate(onFiles), watcher.onDidDelete(onFiles), watcher.onDidChange(onFiles));
