@@ -15,6 +15,7 @@ import { ceiling } from '../src/engine/ablation/ceiling';
 import { requireConfig } from '../src/engine/config/loadConfig';
 import { evaluate, type EvalResult } from '../src/engine/evaluate';
 import { lis } from '../src/engine/lis/lis';
+import { evalHistory, type HistoryPoint } from '../src/engine/runs/history';
 import type { RunRecord } from '../src/engine/runs/runRecord';
 import type { HostToPanel, RunRef } from '../src/protocol/panels';
 import { HarnessServer, serveHarness } from './harnessServer';
@@ -70,6 +71,7 @@ let browser: Browser;
 let server: HarnessServer;
 let panels: Record<string, HostToPanel>;
 let evalRecord: RunRecord<EvalResult>;
+let history: HistoryPoint[];
 
 before(async () => {
   assert.ok(fs.existsSync(CHROMIUM), `Chromium is missing at ${CHROMIUM}: install it with apt-get install -y chromium`);
@@ -82,6 +84,9 @@ before(async () => {
   const lisRun = await lis(planted(), { ...common, bootstrap: 40, substitution: true });
   const ev = await evaluate(planted(), { ...common, bootstrap: 40 });
   evalRecord = ev.record;
+  // Three more evaluations for the history chart: fewer rows, another seed, no bootstrap (no interval).
+  const more = [await evaluate(planted(), { ...common, bootstrap: 40, limit: 2000 }), await evaluate(planted(), { seed: 3, providers: ['cpu'], bootstrap: 40, limit: 4000 }), await evaluate(planted(), { ...common, limit: 3000 })];
+  history = evalHistory([ablation.record, ...more.map((m) => m.record), ev.record]);
   const config = planted();
   const slots = Object.entries(config.raw.slots as Record<string, { inputs: string[]; description?: string }>).map(([name, slot]) => ({ name, inputs: slot.inputs, description: slot.description }));
   panels = {
@@ -90,6 +95,7 @@ before(async () => {
     'run-eval': { type: 'run', data: { title: `Run ${ev.record.id}`, record: ev.record } },
     'run-ablate': { type: 'run', data: { title: `Run ${ablation.record.id}`, record: ablation.record } },
     'run-ceiling': { type: 'run', data: { title: `Run ${ceil.record.id}`, record: ceil.record } },
+    history: { type: 'history', data: { title: 'AUC and GAUC across evaluation runs', points: history } },
   } as Record<string, HostToPanel>;
   server = await serveHarness({
     '/media/panels.css': [path.join(ROOT, 'media', 'panels.css'), 'text/css'],
@@ -203,6 +209,21 @@ test('Run panel: ROC, precision-recall and score histogram by label drawn from t
     assert.ok(await page.locator('svg .axis-title', { hasText: title }).count() > 0, title);
   }
   assert.match((await page.locator('.figure[data-figure$="-pr"] .figure-caption').textContent())!, new RegExp(`Average precision ${curves.pr.averagePrecision.toFixed(4)}`));
+  await page.close();
+});
+
+test('history: eval runs only, oldest first, one dot and one interval per run and metric, as in the records', async () => {
+  assert.equal(history.length, 4, 'the ablation run is not an evaluation');
+  assert.ok(history.every((p, i) => i === 0 || history[i - 1].createdAt <= p.createdAt));
+  const page = await open(panels.history, 1200);
+  const drawn = await page.locator('svg.history-chart .series-0 .history-point').evaluateAll((gs) => gs.map((g) => ({ run: g.getAttribute('data-run'), value: Number(g.getAttribute('data-value')), lo: g.querySelector('.error-bar')?.getAttribute('data-lo') ?? null })));
+  assert.deepEqual(drawn.map((d) => d.run), history.map((p) => p.runId));
+  assert.deepEqual(drawn.map((d) => d.value), history.map((p) => p.auc));
+  assert.deepEqual(drawn.map((d) => (d.lo === null ? null : Number(d.lo))), history.map((p) => p.aucCi?.[0] ?? null), 'an interval where the run had a bootstrap, none otherwise');
+  assert.equal(await page.locator('svg.history-chart .series-1 .history-point').count(), history.length, 'GAUC too');
+  const rows = await page.locator('.history-table tbody tr').count();
+  assert.equal(rows, history.length);
+  assert.ok(await page.locator('svg.history-chart .axis-title', { hasText: 'AUC / GAUC (95% interval)' }).count());
   await page.close();
 });
 

@@ -12,6 +12,7 @@ import { ProviderStatus } from './statusBar';
 import { WorkspaceTree } from './workspaceTree';
 import { FeaturesTree, SlotNode } from './featuresTree';
 import { readSettings } from './settings';
+import { registerShowHistory } from './commands/showHistory';
 
 export interface RecLensApi {
   features: FeaturesTree;
@@ -56,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     }),
   );
   void import('./loadingState').then((m) => m.markWorkspaceScanned());
+  registerShowHistory(context);
   const watcher = vscode.workspace.createFileSystemWatcher('**/{reclens.json,*.reclens.json,.reclens/runs/*.json}');
   const onFiles = () => { workspaceTree.refresh(); runsTree.refresh(); };
   context.subscriptions.push(watcher, watcher.onDidCreate(onFiles), watcher.onDidDelete(onFiles), watcher.onDidChange(onFiles));
