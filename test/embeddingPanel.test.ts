@@ -402,7 +402,7 @@ test('posts ready, then draws both views in several colours with a legend of the
   const legend = await page.locator('.legend .legend-name').allTextContents();
   assert.deepEqual(legend, GENRES);
   const counts = await page.locator('.legend .legend-count').allTextContents();
-  assert.deepEqual(counts, GENRES.map(() => '1,000'), 'counts add up over both views (500 + 500 per category)');
+  assert.deepEqual(counts, GENRES.map(() => '500'), 'a category\'s count is per view (500 in each), not doubled over the two views of the same items');
   const header = await page.locator('.panel-header').textContent();
   assert.match(header!, /Jaccard@10/);
   assert.match(header!, /recall@10 item_tower.*0\.612/);
@@ -431,6 +431,7 @@ test('clicking a point lists its brute-force cosine neighbours and highlights th
   rows.forEach((row, r) => assert.ok(Math.abs(Number(row.cosine) - expected[r][0]) <= 0.0005 + 1e-6, `cosine ${row.cosine} vs ${expected[r][0]}`));
   assert.ok(rows.every((row) => /^-?\d\.\d{3}$/.test(row.cosine)), 'cosines shown to 3 decimals');
   assert.deepEqual((await posted(page)).at(-1), { type: 'selection', table: 'item_tower', ids: [clickedId] });
+  assert.equal(await page.locator('.view-pane').nth(0).locator('.tooltip').isVisible(), false, 'the hover tooltip goes when a point is clicked (it would cover the neighbour table)');
 
   // The other view: its own neighbour list for the same id, and the selected ring drawn where that id's point is.
   const b = viewB.ids.indexOf(clickedId);
@@ -678,3 +679,35 @@ function bruteForceTop(vectors: Float32Array, i: number, count: number, dim = 16
   }
   return sims.sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, count);
 }
+
+test('issue 14: the size legend names popularity and its range; a collapsed table gets the anisotropy warning; high-contrast screenshot', async () => {
+  const note = await page.locator('.legend-note').textContent();
+  const pops = fixture.data.views.flatMap((v) => Array.from(v.size!, (x) => Math.round(Math.expm1(x))));
+  assert.equal(note, `Point area: item popularity (interactions, log scale), from ${Math.min(...pops).toLocaleString('en-US')} (smallest points) to ${Math.max(...pops).toLocaleString('en-US')} (largest).`);
+  assert.equal(await page.locator('.anisotropy-warning').count(), 0, 'no warning for a healthy space');
+  // The second table collapsed: every neighbour at cosine 0.995, as content_aligned in the MovieLens example.
+  const collapsed = { ...fixture.data, views: [viewA, { ...viewB, knn: { ...viewB.knn, cosines: new Float32Array(viewB.knn.cosines.length).fill(0.995) } }] };
+  const other = await browser.newPage({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
+  try {
+    await other.goto(`${server.origin}/panel.html`);
+    await deliver(other, collapsed);
+    const warning = other.locator('.view-pane').nth(1).locator('.anisotropy-warning');
+    await warning.waitFor();
+    assert.match((await warning.textContent())!, new RegExp(`^Collapsed space: 100\\.0% of ${viewB.table}'s nearest-neighbour cosines are 0\\.99 or more`));
+    assert.equal(await other.locator('.view-pane').nth(0).locator('.anisotropy-warning').count(), 0);
+    await other.evaluate(() => {
+      const hc: Record<string, string> = { '--vscode-editor-background': '#000000', '--vscode-foreground': '#ffffff', '--vscode-editor-foreground': '#ffffff', '--vscode-descriptionForeground': '#ffffff', '--vscode-focusBorder': '#f38518', '--vscode-contrastBorder': '#6fc3df', '--vscode-editorWidget-border': '#6fc3df', '--vscode-input-background': '#000000', '--vscode-input-foreground': '#ffffff', '--vscode-input-border': '#6fc3df' };
+      for (const [name, value] of Object.entries(hc)) document.documentElement.style.setProperty(name, value);
+      document.body.className = 'vscode-high-contrast';
+      document.body.dataset.vscodeThemeKind = 'vscode-high-contrast';
+    });
+    await other.waitForFunction(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('.view-pane canvas')!;
+      const [r, g, b] = canvas.getContext('2d')!.getImageData(1, 1, 1, 1).data;
+      return r === 0 && g === 0 && b === 0;
+    });
+    await other.screenshot({ path: path.join(RESULTS, 'embedding-panel-high-contrast.png'), fullPage: true });
+  } finally {
+    await other.close();
+  }
+});

@@ -594,7 +594,7 @@ test('Run: an evaluation shows AUC with its interval and a calibration plot with
   const diff = await page.locator('.comparison-table tr[data-key="auc"] td').allTextContents();
   const paired = comparison.paired!;
   assert.equal(number(diff[3]), Number(paired.diff.auc.toFixed(4)));
-  assert.equal(diff[4], `[${[paired.ci!.auc[0], paired.ci!.auc[1]].map((v) => (Math.abs(v) >= 0.001 ? v.toFixed(4) : v.toPrecision(2)).replace('-', '\u2212')).join(', ')}]`);
+  assert.equal(diff[4], `[${[paired.ci!.auc[0], paired.ci!.auc[1]].map((v) => (Math.abs(v) >= 0.00005 ? v.toFixed(4) : v.toPrecision(2)).replace('-', '\u2212')).join(', ')}]`);
   assert.ok(paired.diff.auc < 0 && paired.ci!.auc[1] < 0, 'model B (shuffled strong columns) is worse, and the paired interval says so');
   assert.equal(diff[5], 'A is better');
   const bar = page.locator('.comparison-runs ~ .figure .bar-row[data-key="auc"] .error-bar');

@@ -34,6 +34,8 @@ Usage:
 
 Common options: --limit N, --providers cuda,webgpu,cpu, --batch-size N, --runs-dir D, --no-record,
   --max-file-size MB (largest model, data or table file read; default 4096).
+  --quiet (no progress bar; it is drawn on stderr only when stderr is a terminal), --progress (progress lines even
+  when stderr is not a terminal).
 
 Exit codes: 0 success, 1 usage error, 2 bad input (config, data or model), 3 internal error.`;
 
@@ -80,6 +82,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             sample: { type: 'string' }, k: { type: 'string' }, substitution: { type: 'boolean', default: false },
             'max-file-size': { type: 'string' },
             folds: { type: 'string' }, splits: { type: 'string' }, sweep: { type: 'string', multiple: true },
+            quiet: { type: 'boolean', short: 'q', default: false },
           },
         });
       } catch (e) {
@@ -99,6 +102,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return {
         config: values.config, json: !!values.json, seed: intOption(values.seed, 'seed') ?? 0, limit: intOption(values.limit, 'limit'),
         providers, batchSize: intOption(values['batch-size'], 'batch-size', 1), runsDir: values['runs-dir'], record: !values['no-record'],
+        quiet: !!values.quiet, progress: !!values.progress,
       };
     };
     const slots = values.slots ? values.slots.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
@@ -106,7 +110,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'inspect':
         return await inspectCommand({ config: values.config, model: values.model, json: !!values.json }, io);
       case 'eval':
-        return await evalCommand({ ...common(), bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 0, progress: !!values.progress }, io);
+        return await evalCommand({ ...common(), bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 0 }, io);
       case 'ablate': {
         const method = (values.method ?? 'both') as 'mask' | 'permute' | 'both';
         if (!['mask', 'permute', 'both'].includes(method)) throw usageError(`--method takes mask, permute or both, not "${method}".`);
@@ -123,7 +127,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'align':
         return await alignCommand({ ...common(), table: values.table, against: values.against, preferences: values.preferences, codes: values.codes, k: intOption(values.k, 'k', 1) }, io);
       case 'compare':
-        return await compareCommand({ runs: values.run ?? [], config: values.config, runsDir: values['runs-dir'], json: !!values.json, bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 200, seed: intOption(values.seed, 'seed') }, io);
+        return await compareCommand({ runs: values.run ?? [], config: values.config, runsDir: values['runs-dir'], json: !!values.json, bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 200, seed: intOption(values.seed, 'seed'), quiet: !!values.quiet, progress: !!values.progress }, io);
       case 'report':
         return await reportCommand({ config: values.config, run: values.run?.[0], latest: !!values.latest, out: values.out, runsDir: values['runs-dir'] }, io);
       case 'check':

@@ -1,6 +1,8 @@
 /** Where a CLI command's run record goes: --runs-dir, else .reclens/runs beside the config; none with --no-record. */
 import * as fs from 'fs';
+import * as path from 'path';
 import { requireConfig } from '../engine/config/loadConfig';
+import { usageError } from '../engine/errors';
 import { parseRunRecord } from '../engine/runs/recordShape';
 import { defaultRunsDir, listRunRecords, RunRecord, writeRunRecord } from '../engine/runs/runRecord';
 
@@ -13,12 +15,21 @@ export function runsDirs(args: { runsDir?: string; config?: string }): string[] 
   return [args.runsDir, args.config ? defaultRunsDir(requireConfig(args.config).config.dir) : undefined].filter((d): d is string => !!d);
 }
 
-/** A run given as a record file, or as an id or id prefix in one of `dirs`. */
+/** A run given as a record file, or as its id or any unique part of it (prefix, `eval-r2vu8b` suffix) in one of `dirs`. */
 export function findRunRecord(ref: string, dirs: string[]): RunRecord | undefined {
-  if (fs.existsSync(ref) && fs.statSync(ref).isFile()) return parseRunRecord(fs.readFileSync(ref, 'utf8'), ref);
+  return findRunRecordIn(ref, dirs)?.record;
+}
+
+/** The same, with the runs folder the record was found in (for a record file, its folder). */
+export function findRunRecordIn(ref: string, dirs: string[]): { record: RunRecord; dir: string } | undefined {
+  if (fs.existsSync(ref) && fs.statSync(ref).isFile()) return { record: parseRunRecord(fs.readFileSync(ref, 'utf8'), ref), dir: path.dirname(path.resolve(ref)) };
   for (const d of dirs) {
-    const hit = listRunRecords(d).find((r) => r.id === ref || r.id.startsWith(ref));
-    if (hit) return hit;
+    const runs = listRunRecords(d);
+    const exact = runs.find((r) => r.id === ref);
+    if (exact) return { record: exact, dir: d };
+    const hits = runs.filter((r) => r.id.includes(ref));
+    if (hits.length > 1) throw usageError(`"${ref}" matches ${hits.length} runs in ${d} (${hits.slice(0, 3).map((r) => r.id).join(', ')}${hits.length > 3 ? ', ...' : ''}); give more of the id.`);
+    if (hits.length === 1) return { record: hits[0], dir: d };
   }
   return undefined;
 }

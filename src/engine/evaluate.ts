@@ -10,6 +10,7 @@ import { InFlight } from './model/inFlight';
 import { RemoteSession } from './model/remoteSession';
 import { JobControl, report, throwIfCancelled } from './progress';
 import { buildRunRecord, toProbabilities } from './job';
+import { computeCurves, Curves } from './metrics/curves';
 import type { RunRecord } from './runs/runRecord';
 import { openWorkspace, Workspace } from './workspace';
 
@@ -36,6 +37,8 @@ export interface EvalResult extends BaseMetrics {
   providerFallbacks: { provider: string; reason: string }[];
   seconds: number;
   missingKeys: Record<string, { missing: number; total: number }>;
+  /** ROC and precision-recall curves (thinned) and the probability histogram by label; absent in older records. */
+  curves?: Curves;
 }
 
 /** Grows a typed array by doubling; the data's row count is known up front, so this rarely runs. */
@@ -150,6 +153,7 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
       providerFallbacks: ms.fallbacks,
       seconds: (tEnd - t0) / 1000,
       missingKeys: scored.stats.missingKeys,
+      curves: computeCurves(scored.labels, scored.scores, { histogramOf: scored.probs, range: [0, 1] }),
     };
     const record = buildRunRecord('eval', { config, ws, seed, rs: ms, rows: scored.labels.length },
       { limit: opts.limit ?? null, bootstrap: opts.bootstrap ?? 0, batchSize: opts.batchSize ?? config.runtime.batchSize },

@@ -6,6 +6,7 @@ import { FeedBuilder, scoreBatches } from './model/batchScorer';
 import { RemoteSession } from './model/remoteSession';
 import { JobControl, report } from './progress';
 import { fileFingerprint, sha256 } from './runs/hash';
+import { reproduceArgs } from './runs/reproduce';
 import { newRunId, readPackageVersion, RunRecord } from './runs/runRecord';
 import { openWorkspace, Workspace } from './workspace';
 
@@ -25,6 +26,10 @@ export interface JobContext {
   seed: number;
   control?: JobControl;
   started: number;
+  /** Announces how many passes over the rows the job makes, so progress reads "pass 12 / 37". */
+  plan(steps: number): void;
+  /** Starts the next pass (score() does this itself; a job that scores rows its own way calls it). */
+  pass(): void;
   /** Scores all rows with some inputs replaced (feed returns undefined to keep an input as it is). */
   score(phase: string, replace?: (input: string, start: number, end: number) => ReturnType<FeedBuilder> | undefined): Promise<Float32Array>;
   probs(scores: Float32Array): Float32Array;
@@ -51,8 +56,20 @@ export function toProbabilities(config: RecLensConfig, outputName: string, score
   return probs;
 }
 
-export async function withJob<T>(config: RecLensConfig, opts: JobOptions, control: JobControl | undefined, fn: (ctx: JobContext) => Promise<T>): Promise<T> {
+/** A control whose progress events carry the job's pass counter once the job has planned its passes. */
+function countingControl(control: JobControl | undefined) {
+  let step = 0, steps: number | undefined;
+  const wrapped: JobControl | undefined = control && {
+    signal: control.signal,
+    onProgress: (e) => control.onProgress?.(steps ? { ...e, step: Math.max(1, Math.min(step, steps)), steps } : e),
+  };
+  return { control: wrapped, plan: (n: number) => { steps = n; }, pass: () => { step++; } };
+}
+
+export async function withJob<T>(config: RecLensConfig, opts: JobOptions, outerControl: JobControl | undefined, fn: (ctx: JobContext) => Promise<T>): Promise<T> {
   const started = performance.now();
+  const counter = countingControl(outerControl);
+  const control = counter.control;
   report(control, { phase: 'open', done: 0, total: 1 });
   const ws = await openWorkspace(config);
   try {
@@ -62,10 +79,10 @@ export async function withJob<T>(config: RecLensConfig, opts: JobOptions, contro
     const batchSize = opts.batchSize ?? config.runtime.batchSize;
     try {
       const ctx: JobContext = {
-        config, ws, mat, rs, batchSize, seed: opts.seed ?? 0, control, started,
-        score: (phase, replace) => scoreBatches(rs, mat.inputs, mat.rows, batchSize,
+        config, ws, mat, rs, batchSize, seed: opts.seed ?? 0, control, started, plan: counter.plan, pass: counter.pass,
+        score: (phase, replace) => (counter.pass(), scoreBatches(rs, mat.inputs, mat.rows, batchSize,
           (inp, start, end) => replace?.(inp.name, start, end) ?? mat.columns.read(inp.name, start, end),
-          control, (done) => report(control, { phase, done, total: mat.rows })),
+          control, (done) => report(control, { phase, done, total: mat.rows }))),
         probs: (scores) => toProbabilities(config, ws.outputName, scores),
       };
       return await fn(ctx);
@@ -100,5 +117,6 @@ export function buildRunRecord<R>(kind: string, ctx: Pick<JobContext, 'config' |
     providerFallbacks: ctx.rs.fallbacks,
     timings,
     results,
+    invocation: reproduceArgs(kind, config.file, ctx.seed, options),
   };
 }

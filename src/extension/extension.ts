@@ -13,6 +13,7 @@ import { WorkspaceTree } from './workspaceTree';
 import { FeaturesTree, SlotNode } from './featuresTree';
 import { applyFileLimit, readSettings } from './settings';
 import { refused, requireTrust, UNTRUSTED_MESSAGE } from './trust';
+import { registerShowHistory } from './commands/showHistory';
 
 export interface RecLensApi {
   features: FeaturesTree;
@@ -56,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
       for (const p of ResultPanel.all()) p.update();
     }),
   );
+  void import('./loadingState').then((m) => m.markWorkspaceScanned());
+  registerShowHistory(context);
   const watcher = vscode.workspace.createFileSystemWatcher('**/{reclens.json,*.reclens.json,.reclens/runs/*.json}');
   const onFiles = () => { workspaceTree.refresh(); runsTree.refresh(); };
   context.subscriptions.push(watcher, watcher.onDidCreate(onFiles), watcher.onDidDelete(onFiles), watcher.onDidChange(onFiles));

@@ -43,8 +43,9 @@ export class FeaturesTree implements vscode.TreeDataProvider<SlotNode> {
         const mask = ab?.results.find((r) => r.slot === s.name && r.method === 'mask');
         const perm = ab?.results.find((r) => r.slot === s.name && r.method === 'permute');
         const c = ce?.results.find((r) => r.slot === s.name);
-        const parts = [mask ? `ΔAUC ${mask.deltaAuc.toFixed(4)}` : perm ? `ΔAUC ${perm.deltaAuc.toFixed(4)} (perm.)` : 'not ablated', c ? `ceiling ${c.ceiling.toFixed(3)}` : ''].filter(Boolean);
-        const tip = [`inputs: ${s.inputs.join(', ')}`, s.description ?? '', mask?.ci ? `mask ΔAUC 95% [${mask.ci.deltaAuc.map((x) => x.toFixed(4)).join(', ')}]` : '', c ? `efficiency ${c.efficiency?.toFixed(2) ?? 'n/a'}` : ''].filter(Boolean).join('\n');
+        // Short enough for a default-width sidebar (it was cut to "ceiling 0...."); the tooltip has every digit.
+        const parts = [mask ? `ΔAUC ${mask.deltaAuc.toFixed(3)}` : perm ? `ΔAUC ${perm.deltaAuc.toFixed(3)} perm.` : 'not ablated', c ? `ceil ${c.ceiling.toFixed(2)}` : ''].filter(Boolean);
+        const tip = [`inputs: ${s.inputs.join(', ')}`, s.description ?? '', mask ? `mask ΔAUC ${mask.deltaAuc.toFixed(4)}${mask.ci ? ` 95% [${mask.ci.deltaAuc.map((x) => x.toFixed(4)).join(', ')}]` : ''}` : '', perm ? `permute ΔAUC ${perm.deltaAuc.toFixed(4)}` : '', c ? `ceiling ${c.ceiling.toFixed(4)}, efficiency ${c.efficiency?.toFixed(2) ?? 'n/a'}` : ''].filter(Boolean).join('\n');
         return new SlotNode(uri, s.name, parts.join(' · '), tip);
       });
     } catch (e) {

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { requireConfig } from '../engine/config/loadConfig';
 import type { ProviderName, RecLensConfig } from '../engine/config/types';
 import { RecLensError } from '../engine/errors';
-import type { JobControl } from '../engine/progress';
+import { progressFraction, type JobControl } from '../engine/progress';
 import type { RunRecord } from '../engine/runs/runRecord';
 import { writeRunRecord } from '../engine/runs/runRecord';
 import { runLabel } from '../engine/runs/summary';
@@ -97,16 +97,19 @@ export class RunManager implements vscode.Disposable {
         { location: vscode.ProgressLocation.Notification, title: `RecLens: ${TITLES[kind]}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => ac.abort());
-          let last = '';
+          // One counter for the notification and the status bar: "pass 12 / 37 · mask genres 45%".
+          let last = '', reported = 0;
           return startJob(kind, config, settings, providers, args, {
             signal: ac.signal,
             onProgress: (e) => {
-              const pct = Math.floor((100 * e.done) / Math.max(1, e.total));
-              const msg = `${e.phase} ${pct}%`;
-              if (msg !== last) {
-                last = msg;
-                progress.report({ message: `${e.phase}: ${e.done.toLocaleString()} / ${e.total.toLocaleString()}` });
-                this.status.progress(pct, e.phase);
+              const pct = Math.floor(100 * progressFraction(e));
+              const within = e.total > 1 ? ` ${Math.floor((100 * e.done) / e.total)}%` : '';
+              const text = `${e.step !== undefined && e.steps ? `pass ${e.step} / ${e.steps} · ` : ''}${e.phase}${within}`;
+              if (text !== last) {
+                last = text;
+                progress.report({ message: text, increment: Math.max(0, pct - reported) });
+                reported = Math.max(reported, pct);
+                this.status.progress(text);
               }
             },
           });
@@ -152,5 +155,6 @@ export class RunManager implements vscode.Disposable {
 }
 
 function evalSummary(r: import('../engine/evaluate').EvalResult): string {
-  return `AUC ${r.auc.toFixed(4)}${r.gauc !== null ? ` (GAUC ${r.gauc.toFixed(4)})` : ''} on ${r.rows.toLocaleString('en-US')} rows, provider ${r.executionProvider}`;
+  const ci = (c: [number, number] | null | undefined) => (c ? ` [${c[0].toFixed(4)}, ${c[1].toFixed(4)}]` : '');
+  return `AUC ${r.auc.toFixed(4)}${ci(r.ci?.auc)}${r.gauc !== null ? `, GAUC ${r.gauc.toFixed(4)}${ci(r.ci?.gauc)}` : ''}${r.ci ? ' (95% intervals)' : ''} on ${r.rows.toLocaleString('en-US')} rows, provider ${r.executionProvider}`;
 }

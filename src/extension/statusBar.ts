@@ -23,8 +23,9 @@ export class ProviderStatus implements vscode.Disposable {
     this.idle();
   }
 
-  progress(percent: number, phase: string): void {
-    this.item.text = `$(sync~spin) RecLens: ${phase} ${percent}%`;
+  /** The same text as the progress notification (runManager builds it once for both). */
+  progress(text: string): void {
+    this.item.text = `$(sync~spin) RecLens: ${text}`;
     this.item.tooltip = 'A RecLens run is in progress. Click to choose the execution provider; use "RecLens: Cancel Run" to stop it.';
   }
 

@@ -6,6 +6,7 @@ import type { AblationResult } from '../engine/ablation/ablate';
 import type { CeilingResult } from '../engine/ablation/ceiling';
 import type { RunComparison } from '../engine/compare';
 import type { LisResult } from '../engine/lis/lis';
+import type { HistoryPoint } from '../engine/runs/history';
 import type { RunRecord } from '../engine/runs/runRecord';
 
 export interface RunRef {
@@ -43,12 +44,19 @@ export interface RunPanelData {
   comparison?: RunComparison;
 }
 
-export type PanelKind = 'impact' | 'lis' | 'run';
+/** AUC / GAUC with intervals across the evaluation runs of a workspace (the Runs view's history chart). */
+export interface HistoryPanelData {
+  title: string;
+  points: HistoryPoint[];
+}
+
+export type PanelKind = 'impact' | 'lis' | 'run' | 'history';
 
 export type HostToPanel =
   | { type: 'impact'; data: FeatureImpactData }
   | { type: 'lis'; data: LisPanelData }
   | { type: 'run'; data: RunPanelData }
+  | { type: 'history'; data: HistoryPanelData }
   | { type: 'busy'; message: string | null }
   | { type: 'error'; message: string };
 

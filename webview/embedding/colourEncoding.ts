@@ -77,17 +77,19 @@ function mutedMark(theme: Theme): string {
 }
 
 function colourByCategory(views: readonly EmbeddingView[], column: string, columns: (MetadataColumn | undefined)[], theme: Theme): ColouredPoints {
+  // Two views usually show the same items (two tables of one catalogue): a category's count is the most points it
+  // has in any one view, not the sum over views (which doubled every count: Comedy 5,558 = 2 x 2,779).
   const counts = new Map<string, number>();
   let missing = 0;
   views.forEach((view, v) => {
     const c = columns[v];
     if (c?.kind !== 'category') {
-      missing += view.n;
+      missing = Math.max(missing, view.n);
       return;
     }
     const perCode = new Uint32Array(c.dictionary.length);
     for (const code of c.codes) perCode[code]++;
-    c.dictionary.forEach((name, code) => counts.set(name, (counts.get(name) ?? 0) + perCode[code]));
+    c.dictionary.forEach((name, code) => counts.set(name, Math.max(counts.get(name) ?? 0, perCode[code])));
   });
   // Dictionary order keeps colours stable between refreshes; only when categories must be cut are they ranked by size.
   let named = [...counts.keys()];
@@ -129,15 +131,16 @@ function colourByNumber(views: readonly EmbeddingView[], column: string, columns
   palette.push(mutedMark(theme));
   const [low, high] = domain;
   const span = high - low;
-  let missingCount = 0;
+  let missingCount = 0; // the most in any one view, as category counts
   const paletteIndex = views.map((view, v) => {
     const c = columns[v];
     const out = new Uint16Array(view.n);
+    let missingHere = 0;
     for (let i = 0; i < view.n; i++) {
       const value = c?.kind === 'number' ? c.values[i] : NaN;
       if (!Number.isFinite(value)) {
         out[i] = NUMERIC_BINS;
-        missingCount++;
+        missingCount = Math.max(missingCount, ++missingHere);
         continue;
       }
       const t = Math.min(1, Math.max(0, (value - low) / span));

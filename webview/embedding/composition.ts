@@ -61,7 +61,7 @@ export function renderComposition(container: HTMLElement, composition: Compositi
   } else if (composition.kind === 'number') {
     parts.push(
       paragraph(
-        `${composition.column}: mean ${formatValue(composition.mean)}, median ${formatValue(composition.median)}, range ${formatValue(composition.min)} to ${formatValue(composition.max)}` +
+        `${composition.column}: mean ${formatValue(composition.mean, composition.column)}, median ${formatValue(composition.median, composition.column)}, range ${formatValue(composition.min, composition.column)} to ${formatValue(composition.max, composition.column)}` +
           (composition.missing ? `, ${formatCount(composition.missing)} missing` : ''),
       ),
     );

@@ -44,6 +44,7 @@ declare module 'd3' {
     tickSizeInner(size: number): this;
     tickPadding(padding: number): this;
     tickFormat(format: ((value: number) => string) | null): this;
+    tickValues(values: number[] | null): this;
   }
   export function axisBottom(scale: ScaleLinear): Axis;
   export function axisLeft(scale: ScaleLinear): Axis;

@@ -12,7 +12,7 @@ import { renderLegend } from './legend';
 import { neighboursOf, renderNeighbourTable } from './neighbourTable';
 import { ScatterPlot } from './scatterPlot';
 import { searchView } from './search';
-import { alignmentFacts, describeView } from './summary';
+import { alignmentFacts, anisotropyWarning, describeView, sizeNote } from './summary';
 import { createTextSummary, renderTextSummary } from './textSummary';
 import { readTheme, type Theme } from '../shared/theme';
 import type { UiStateStore } from '../shared/uiStateStore';
@@ -73,6 +73,8 @@ export class EmbeddingPanel {
     const colourLabel = element('span', 'toolbar-label');
     colourLabel.textContent = 'Colour by';
     this.colourBy = createDropdown({ ariaLabel: 'Colour points by', onChange: (value) => this.changeColour(value) });
+    // Until the views arrive the list says so instead of being empty.
+    this.colourBy.setOptions([{ value: '', label: 'Loading columns…' }], '');
     this.search = createTextField({
       placeholder: 'Search id or label',
       ariaLabel: 'Search by id or label',
@@ -161,6 +163,13 @@ export class EmbeddingPanel {
     const description = element('p', 'view-description');
     description.textContent = describeView(view);
     section.append(heading, description);
+    const collapsed = anisotropyWarning(view);
+    if (collapsed) {
+      const warning = element('p', 'view-warning anisotropy-warning');
+      warning.setAttribute('role', 'note');
+      warning.textContent = collapsed;
+      section.append(warning);
+    }
     const idToIndex = new Map<string, number>();
     view.ids.forEach((id, i) => idToIndex.set(id, i));
     const plot = new ScatterPlot(section, view, this.theme, {
@@ -202,14 +211,13 @@ export class EmbeddingPanel {
     if (!this.panes.length) return;
     const column = this.store.current.colourBy || undefined;
     this.coloured = colourPoints(this.panes.map((p) => p.view), column, this.theme);
-    const sized = this.panes.some((p) => p.view.size);
     renderLegend(this.legend, this.coloured.encoding, {
       highlighted: this.highlightedSlot,
       onHighlight: (slot) => {
         this.highlightedSlot = slot;
         this.applyColours();
       },
-      note: sized ? 'Point area follows the size channel.' : undefined,
+      note: sizeNote(this.panes.map((p) => p.view)),
     });
     this.refreshStyles();
     this.refreshRegion();

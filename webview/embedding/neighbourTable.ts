@@ -41,7 +41,7 @@ export function renderNeighbourTable(container: HTMLElement, input: NeighbourTab
 
   const facts = document.createElement('p');
   facts.className = 'point-facts';
-  facts.textContent = view.metadata.map((c) => `${c.name}: ${c.kind === 'category' ? c.dictionary[c.codes[index]] ?? 'missing' : formatValue(c.values[index])}`).join(' · ');
+  facts.textContent = view.metadata.map((c) => `${c.name}: ${c.kind === 'category' ? c.dictionary[c.codes[index]] ?? 'missing' : formatValue(c.values[index], c.name)}`).join(' · ');
 
   const neighbours = neighboursOf(view, index);
   const table = document.createElement('table');

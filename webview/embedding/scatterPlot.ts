@@ -359,6 +359,9 @@ export class ScatterPlot {
   private click(event: MouseEvent): void {
     if (this.lasso.consumeEnded()) return; // the click that ends a lasso is not a point click
     if (event.detail > 1) return; // the second click of a double-click: the dblclick handler opens the item
+    // The selection opens the neighbour table; the hover tooltip would cover it, so it goes until the pointer moves.
+    this.hoverRequested = undefined;
+    this.tooltip.hide();
     this.callbacks.onSelect(this.pick(event));
   }
 

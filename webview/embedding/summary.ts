@@ -32,3 +32,29 @@ export function axisTitles(view: EmbeddingView): [string, string] {
   }
   return ['UMAP 1', 'UMAP 2'];
 }
+
+/** Share of nearest-neighbour cosines at or above this: a space where almost everything is this close has collapsed. */
+export const COLLAPSED_COSINE = 0.99;
+
+/**
+ * The anisotropy warning: when nearly all of a table's K-nearest-neighbour cosines are 0.99 or more, the vectors
+ * point the same way (a collapsed space), so "nearest" neighbours are nearly arbitrary and the picture misleads.
+ */
+export function anisotropyWarning(view: EmbeddingView): string | undefined {
+  const cosines = view.knn.cosines;
+  if (!cosines.length) return undefined;
+  let high = 0;
+  for (const c of cosines) if (c >= COLLAPSED_COSINE) high++;
+  const share = high / cosines.length;
+  if (share < 0.9) return undefined;
+  return `Collapsed space: ${formatPercent(share)} of ${view.table}'s nearest-neighbour cosines are ${COLLAPSED_COSINE} or more (anisotropy). Its vectors point almost the same way, so neighbours and distances here say little; center or whiten the table, or check its training for collapse.`;
+}
+
+/** What the point area shows: the size channel is log(1 + popularity), so its legend gives popularity itself. */
+export function sizeNote(views: readonly EmbeddingView[]): string | undefined {
+  let lo = Infinity, hi = -Infinity;
+  for (const v of views) if (v.size) for (const s of v.size) { if (s < lo) lo = s; if (s > hi) hi = s; }
+  if (!Number.isFinite(lo)) return undefined;
+  const pop = (s: number) => formatCount(Math.round(Math.expm1(s)));
+  return `Point area: item popularity (interactions, log scale), from ${pop(lo)} (smallest points) to ${pop(hi)} (largest).`;
+}

@@ -3,6 +3,7 @@ import type { EvalResult } from '../../src/engine/evaluate';
 import type { CalibrationBin } from '../../src/engine/metrics/loss';
 import { element } from '../shared/dom';
 import { renderCalibrationPlot } from './calibrationPlot';
+import { renderPrCurve, renderRocCurve, renderScoreHistogram } from './rankingCurves';
 import { DataTable } from './dataTable';
 import { createFigure } from './figure';
 import { formatCount, formatDelta, formatInterval, formatMetric, formatRatio } from './format';
@@ -73,4 +74,24 @@ export function renderEvalSummary(container: HTMLElement, result: EvalResult, co
   const layout = element('div', 'side-by-side');
   layout.append(metricsFigure.element, calibrationFigure.element);
   container.append(layout);
+  if (result.curves) container.append(renderCurveFigures(result, result.curves, context, name));
+}
+
+/** ROC, precision-recall and the score histogram by label, side by side while there is room. */
+function renderCurveFigures(result: EvalResult, curves: NonNullable<EvalResult['curves']>, context: ViewContext, name: string): HTMLElement {
+  const roc = renderRocCurve(curves, result.auc);
+  const pr = renderPrCurve(curves, result.positives / result.rows);
+  const hist = renderScoreHistogram(curves);
+  const csvOf = (header: string[], rows: number[][]) => [header.join(','), ...rows.map((r) => r.join(','))].join('\r\n') + '\r\n';
+  const figures = [
+    createFigure({ title: 'ROC curve', exportName: `${name}-roc`, caption: `AUC ${formatMetric(result.auc)}: the area under this curve. The diagonal is a random ranking.`, chart: () => roc, csv: () => csvOf(['fpr', 'tpr'], curves.roc.fpr.map((f, i) => [f, curves.roc.tpr[i]])) }, context.exporter),
+    createFigure({ title: 'Precision-recall', exportName: `${name}-pr`, caption: `Average precision ${formatMetric(curves.pr.averagePrecision)}. The flat line is the positive rate, a random ranking's precision.`, chart: () => pr, csv: () => csvOf(['recall', 'precision'], curves.pr.recall.map((r, i) => [r, curves.pr.precision[i]])) }, context.exporter),
+    createFigure({ title: 'Scores by label', exportName: `${name}-scores`, caption: 'How the predicted probabilities of positive and negative rows spread; the less they overlap, the better the ranking.', chart: () => hist, csv: () => csvOf(['bin_low', 'bin_high', 'label_0', 'label_1'], curves.histogram.positives.map((p, i) => { const w = (curves.histogram.hi - curves.histogram.lo) / curves.histogram.positives.length; return [curves.histogram.lo + i * w, curves.histogram.lo + (i + 1) * w, curves.histogram.negatives[i], p]; })) }, context.exporter),
+  ];
+  figures[0].body.append(roc);
+  figures[1].body.append(pr);
+  figures[2].body.append(hist);
+  const row = element('div', 'side-by-side curves');
+  row.append(...figures.map((f) => f.element));
+  return row;
 }

@@ -4,6 +4,11 @@
  */
 const MINUS = '\u2212';
 const countFormat = new Intl.NumberFormat('en-US');
+/**
+ * One precision rule for every column and interval: 4 decimals; only a value that would print as 0.0000 gets two
+ * significant digits instead (so [−0.00084, 0.0217] reads [−0.0008, 0.0217], not in two precisions).
+ */
+const SMALLEST_AT_4 = 0.00005;
 
 const withMinus = (text: string): string => text.replace(/^-/, MINUS);
 
@@ -24,7 +29,7 @@ export function formatDelta(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
-  const text = magnitude >= 0.001 ? magnitude.toFixed(4) : magnitude.toPrecision(2);
+  const text = magnitude >= SMALLEST_AT_4 ? magnitude.toFixed(4) : magnitude.toPrecision(2);
   return `${value > 0 ? '+' : MINUS}${text}`;
 }
 
@@ -37,7 +42,7 @@ export function formatInterval(interval: readonly [number, number] | null | unde
 export function formatPlain(value: number): string {
   if (!Number.isFinite(value)) return 'n/a';
   if (value === 0) return '0';
-  return withMinus(Math.abs(value) >= 0.001 ? value.toFixed(4) : value.toPrecision(2));
+  return withMinus(Math.abs(value) >= SMALLEST_AT_4 ? value.toFixed(4) : value.toPrecision(2));
 }
 
 export function formatRatio(value: number | null | undefined): string {

@@ -16,6 +16,7 @@ function isHostMessage(value: unknown): value is HostToPanel {
     case 'impact':
     case 'lis':
     case 'run':
+    case 'history':
       return typeof message.data === 'object' && message.data !== null;
     case 'busy':
       return typeof message.message === 'string' || message.message === null;

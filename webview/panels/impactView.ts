@@ -88,7 +88,7 @@ class ImpactView {
       ablation.bootstrap ? `bootstrap ${ablation.bootstrap.replicates} by ${ablation.bootstrap.unit}` : 'no bootstrap (no intervals)',
       `${ablation.inferencePasses} inference passes · ${formatSeconds(ablation.seconds)}`,
     ]));
-    if (data.ceiling) container.append(runMetaLine(data.ceiling, [`ceiling of ${data.ceiling.results.length} slots`, `K = ${data.ceiling.results[0]?.candidates ?? '?'} candidates`]));
+    if (data.ceiling) container.append(runMetaLine(data.ceiling, [`ceiling of ${data.ceiling.results.length} slots`, candidatesText(data.ceiling.results)]));
 
     container.append(this.toolbar());
     if (options.interactive) {
@@ -267,4 +267,11 @@ class ImpactView {
     const slots = this.selected;
     if (slots.length) this.context.host.post({ type: 'runCeiling', slots });
   }
+}
+
+/** Candidates per slot: one K when every slot used the same, else each slot's (a slot with fewer values gets fewer). */
+export function candidatesText(results: readonly { slot: string; candidates: number }[]): string {
+  const ks = new Set(results.map((r) => r.candidates));
+  if (ks.size <= 1) return `K = ${results[0]?.candidates ?? '?'} candidates per slot`;
+  return `candidates per slot: ${results.map((r) => `${r.slot} ${r.candidates}`).join(', ')}`;
 }

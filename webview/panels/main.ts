@@ -20,6 +20,7 @@ host.onMessage((message) => {
     case 'impact':
     case 'lis':
     case 'run':
+    case 'history':
       shell.show(message);
       break;
     case 'busy':

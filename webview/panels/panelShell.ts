@@ -9,13 +9,14 @@ import type { UiStateStore } from '../shared/uiStateStore';
 import { createProgressRing } from '../ui/toolkit';
 import { createExporter } from './exporter';
 import type { PanelHost } from './hostChannel';
+import { renderHistoryView } from './historyView';
 import { renderImpactView } from './impactView';
 import { renderLisView } from './lisView';
 import { renderRunView } from './runView';
 import type { PanelsUiState } from './uiState';
 import type { ViewContext } from './viewContext';
 
-export type PanelData = Extract<HostToPanel, { type: 'impact' | 'lis' | 'run' }>;
+export type PanelData = Extract<HostToPanel, { type: 'impact' | 'lis' | 'run' | 'history' }>;
 
 export class PanelShell {
   private readonly title = element('h1', 'panel-title', 'RecLens');
@@ -71,6 +72,9 @@ export class PanelShell {
           break;
         case 'run':
           renderRunView(view, data.data, context);
+          break;
+        case 'history':
+          renderHistoryView(view, data.data, context);
           break;
       }
     } catch (error) {

@@ -5,6 +5,7 @@ import { requireConfig } from '../../engine/config/loadConfig';
 import type { ProviderName } from '../../engine/config/types';
 import { fmt, int, interval, table } from '../format';
 import type { Io } from '../io';
+import { withCliProgress } from '../progress';
 import { saveRecord } from '../records';
 
 export interface CommonArgs {
@@ -16,14 +17,16 @@ export interface CommonArgs {
   batchSize?: number;
   runsDir?: string;
   record: boolean;
+  quiet?: boolean;
+  progress?: boolean;
 }
 
 export async function ablateCommand(args: CommonArgs & { slots?: string[]; method: AblationMethod | 'both'; repeats: number; bootstrap: number; withinGroup: boolean }, io: Io): Promise<number> {
   const { config } = requireConfig(args.config);
-  const { result: r, record } = await ablate(config, {
+  const { result: r, record } = await withCliProgress(io.progress, args, (control) => ablate(config, {
     seed: args.seed, limit: args.limit, providers: args.providers, batchSize: args.batchSize,
     slots: args.slots, method: args.method, repeats: args.repeats, bootstrap: args.bootstrap, withinGroup: args.withinGroup,
-  });
+  }, control));
   const file = saveRecord(args, config.dir, record);
   if (args.json) {
     io.out(JSON.stringify({ ...r, runId: record.id, runRecord: file ?? null }, null, 2));
@@ -45,9 +48,9 @@ export async function ablateCommand(args: CommonArgs & { slots?: string[]; metho
 
 export async function ceilingCommand(args: CommonArgs & { slots?: string[]; candidates: number }, io: Io): Promise<number> {
   const { config } = requireConfig(args.config);
-  const { result: r, record } = await ceiling(config, {
+  const { result: r, record } = await withCliProgress(io.progress, args, (control) => ceiling(config, {
     seed: args.seed, limit: args.limit, providers: args.providers, batchSize: args.batchSize, slots: args.slots, candidates: args.candidates,
-  });
+  }, control));
   const file = saveRecord(args, config.dir, record);
   if (args.json) {
     io.out(JSON.stringify({ ...r, runId: record.id, runRecord: file ?? null }, null, 2));
@@ -69,11 +72,11 @@ export async function ceilingCommand(args: CommonArgs & { slots?: string[]; cand
 export async function lisCommand(args: CommonArgs & { preferences?: string[]; tables?: string[]; bootstrap: number; substitution: boolean; folds?: number; splits?: number; sweep?: string[] }, io: Io): Promise<number> {
   const { config } = requireConfig(args.config);
   const { lis, parseSweep } = await import('../../engine/lis/lis');
-  const { result: r, record } = await lis(config, {
+  const { result: r, record } = await withCliProgress(io.progress, args, (control) => lis(config, {
     seed: args.seed, limit: args.limit, providers: args.providers, batchSize: args.batchSize,
     preferences: args.preferences, tables: args.tables, bootstrap: args.bootstrap, substitution: args.substitution,
     folds: args.folds, splits: args.splits, sweep: args.sweep?.length ? parseSweep(args.sweep) : undefined,
-  });
+  }, control));
   const file = saveRecord(args, config.dir, record);
   if (args.json) {
     io.out(JSON.stringify({ ...r, runId: record.id, runRecord: file ?? null }, null, 2));

@@ -3,6 +3,7 @@ import { inputError, usageError } from '../../engine/errors';
 import type { RunRecord } from '../../engine/runs/runRecord';
 import { fmt, interval, table } from '../format';
 import type { Io } from '../io';
+import { withCliProgress } from '../progress';
 import { findRunRecord, runsDirs } from '../records';
 
 function findRun(ref: string, dirs: string[]): RunRecord {
@@ -11,11 +12,11 @@ function findRun(ref: string, dirs: string[]): RunRecord {
   return r;
 }
 
-export async function compareCommand(args: { runs: string[]; config?: string; runsDir?: string; json: boolean; bootstrap: number; seed?: number }, io: Io): Promise<number> {
+export async function compareCommand(args: { runs: string[]; config?: string; runsDir?: string; json: boolean; bootstrap: number; seed?: number; quiet?: boolean; progress?: boolean }, io: Io): Promise<number> {
   if (args.runs.length !== 2) throw usageError('compare needs two runs: --run A --run B (ids or record files).');
   const dirs = runsDirs(args);
   const [a, b] = args.runs.map((r) => findRun(r, dirs));
-  const c = await compareRuns(a, b, { bootstrap: args.bootstrap, seed: args.seed });
+  const c = await withCliProgress(io.progress, args, (control) => compareRuns(a, b, { bootstrap: args.bootstrap, seed: args.seed }, control));
   if (args.json) { io.out(JSON.stringify(c, null, 2)); return 0; }
   const lines = [`RecLens compare: A ${c.a.id} (${c.a.label}) vs B ${c.b.id} (${c.b.label})`];
   if (c.paired) {

@@ -4,6 +4,7 @@ import type { ProviderName } from '../../engine/config/types';
 import { evaluate } from '../../engine/evaluate';
 import { fmt, int, interval } from '../format';
 import type { Io } from '../io';
+import { withCliProgress } from '../progress';
 import { saveRecord } from '../records';
 
 export interface EvalArgs {
@@ -16,20 +17,15 @@ export interface EvalArgs {
   batchSize?: number;
   runsDir?: string;
   record: boolean;
-  progress: boolean;
+  progress?: boolean;
+  quiet?: boolean;
 }
 
 export async function evalCommand(args: EvalArgs, io: Io): Promise<number> {
   const { config } = requireConfig(args.config);
-  let lastPct = -1;
-  const { result: r, record } = await evaluate(config, {
+  const { result: r, record } = await withCliProgress(io.progress, args, (control) => evaluate(config, {
     limit: args.limit, seed: args.seed, bootstrap: args.bootstrap, providers: args.providers, batchSize: args.batchSize,
-  }, {
-    onProgress: args.progress ? (e) => {
-      const pct = Math.floor((100 * e.done) / Math.max(1, e.total));
-      if (e.phase === 'inference' && pct !== lastPct && pct % 10 === 0) { lastPct = pct; io.err(`  inference ${pct}% (${int(e.done)} / ${int(e.total)} rows)`); }
-    } : undefined,
-  });
+  }, control));
   const recordFile = saveRecord(args, config.dir, record);
   if (args.json) {
     io.out(JSON.stringify({ ...r, runId: record.id, runRecord: recordFile ?? null }, null, 2));

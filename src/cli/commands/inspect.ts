@@ -1,6 +1,7 @@
 import { requireConfig } from '../../engine/config/loadConfig';
 import { usageError } from '../../engine/errors';
 import { inspectModel, ModelInspection } from '../../engine/model/inspect';
+import { loadTable } from '../../engine/data/tables';
 import { openWorkspace } from '../../engine/workspace';
 import { int, shape, table } from '../format';
 import type { Io } from '../io';
@@ -36,7 +37,13 @@ export async function inspectCommand(args: { config?: string; model?: string; js
       input: i.name, dtype: i.dtype, dims: ['batch', ...i.dims],
       from: i.source.kind === 'table' ? { table: i.source.table.name, key: i.source.keyColumn } : { columns: i.source.columns },
     }));
-    const tables = Object.values(ws.tables).map((t) => ({ name: t.name, file: t.file, rows: t.rows, dim: t.dim }));
+    // Every table the config defines, not only those fed to the model (the others are AIS / embedding candidates).
+    const tables = [];
+    for (const [name, spec] of Object.entries(config.tables)) {
+      const t = ws.tables[name] ?? (await loadTable(ws.duck, spec));
+      const fedTo = feeds.filter((f) => 'table' in f.from && f.from.table === name).map((f) => f.input);
+      tables.push({ name, file: t.file, rows: t.rows, dim: t.dim, fedTo });
+    }
     if (args.json) {
       io.out(JSON.stringify({ config: config.file, model: ws.model, output: ws.outputName, data: ws.data, tables, feeds }, null, 2));
       return 0;
@@ -46,7 +53,7 @@ export async function inspectCommand(args: { config?: string; model?: string; js
       `Score output: ${ws.outputName} (${config.model.outputKind})`,
       `Data ${ws.data.file}: ${int(ws.data.rows)} rows`,
       table(ws.data.columns.map((c) => [c.name, c.type])),
-      ...(tables.length ? ['Tables', table(tables.map((t) => [t.name, `${int(t.rows)} x ${t.dim}`, t.file]))] : []),
+      ...(tables.length ? ['Tables', table(tables.map((t) => [t.name, `${int(t.rows)} x ${t.dim}`, t.fedTo.length ? `feeds ${t.fedTo.join(', ')}` : 'not fed to the model', t.file]))] : []),
       'How each input is fed',
       table(feeds.map((f) => [f.input, `${f.dtype} [${f.dims.join(', ')}]`, 'table' in f.from ? `table ${f.from.table} by ${f.from.key}` : `column${f.from.columns.length > 1 ? 's' : ''} ${f.from.columns.join(', ')}`])),
     ].join('\n'));

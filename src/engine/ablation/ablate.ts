@@ -94,6 +94,7 @@ export async function ablate(config: RecLensConfig, opts: AblateOptions = {}, co
     const slots = resolveSlots(config, ctx.mat.inputs.map((i) => i.name));
     const targets = resolveTargets(slots, opts.slots);
     const t0 = performance.now();
+    ctx.plan(1 + targets.length * ((method !== 'permute' ? 1 : 0) + (method !== 'mask' ? repeats : 0)));
     // Metrics are measured in the compute worker as each pass ends, overlapping the next pass's inference.
     const segments = await rowSegments(ctx);
     const metrics = new PairedMetricsWorker({ labels: ctx.mat.labels, groups: ctx.mat.groups, groupCount: ctx.mat.groupCount, bootstrap, seed: ctx.seed, segments }, control?.signal);

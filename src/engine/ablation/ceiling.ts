@@ -111,6 +111,7 @@ export async function ceiling(config: RecLensConfig, opts: CeilingOptions = {}, 
   return withJob(config, opts, control, async (ctx) => {
     const slots = resolveSlots(config, ctx.mat.inputs.map((i) => i.name));
     const targets = resolveTargets(slots, opts.slots);
+    ctx.plan(1 + 2 * targets.length);
     const full = await ctx.score('baseline');
     ctx.probs(full); // validates the scores (finite, in range)
     const aucFull = auc(ctx.mat.labels, full);
@@ -120,6 +121,7 @@ export async function ceiling(config: RecLensConfig, opts: CeilingOptions = {}, 
       const masked = await scoreMasked(ctx, target);
       const candidates = drawCandidates(ctx, target, k);
       const kk = candidates.values().next().value!.length / ctx.mat.inputs.find((i) => i.name === target.inputs[0])!.width;
+      ctx.pass();
       const oracle = await oracleScores(ctx, target, candidates, kk);
       inferences += ctx.mat.rows * (kk + 1);
       const aucMask = auc(ctx.mat.labels, masked);

@@ -17,6 +17,7 @@ import { openWorkspace, Workspace } from '../workspace';
 import { alignmentUniformity, BucketSplit, jaccardAtK, recallAtK, SemanticIdReport, semanticIdDiagnostics } from './alignment';
 import { knn } from './knn';
 import { Bucket, itemMetadata } from './metadata';
+import { ProjectionSummary, summariseProjection } from './projectionSummary';
 import { openEmbeddingTable, sampleRows, subsetTable } from './source';
 
 export interface EmbedOptions {
@@ -39,6 +40,8 @@ export interface EmbedResult {
   knnProvider: string;
   seconds: number;
   out: string | null;
+  /** A sample of the projection for the report's static scatter (absent in older records). */
+  projection?: ProjectionSummary;
 }
 
 /** Default sample caps: UMAP is O(n) per epoch in JS; the panel stays smooth up to ~100k points. */
@@ -94,7 +97,7 @@ export async function embed(config: RecLensConfig, opts: EmbedOptions, control?:
       knn: { k: nn.k, indices: nn.indices, cosines: nn.cosines }, seed,
     };
     const seconds = (performance.now() - t0) / 1000;
-    const result: EmbedResult = { table: opts.table, method, rows: full.rows, sampleSize: t.rows, explainedVariance, knnProvider: nn.provider, seconds, out };
+    const result: EmbedResult = { table: opts.table, method, rows: full.rows, sampleSize: t.rows, explainedVariance, knnProvider: nn.provider, seconds, out, projection: summariseProjection(coords, meta.columns, seed) };
     return { view, result, record: buildRunRecord('embed', { config, ws, seed, rs: nn, rows: ws.data.rows }, { ...opts, providers: providers.join(',') }, { totalSeconds: seconds }, result) };
   } finally {
     ws.close();

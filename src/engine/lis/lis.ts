@@ -345,7 +345,7 @@ export async function lis(config: RecLensConfig, opts: LisOptions = {}, control?
       capacity, sweep, substitution,
       executionProvider: ctx.rs.provider, seconds: (tEnd - ctx.started) / 1000,
     };
-    const record = buildRunRecord('lis', { ...ctx, rows: n }, { preferences: prefNames, tables: tableNames, bootstrap, folds, splits, sweep: opts.sweep ?? null, limit: opts.limit ?? null }, { totalSeconds: (tEnd - ctx.started) / 1000 }, result);
+    const record = buildRunRecord('lis', { ...ctx, rows: n }, { preferences: prefNames, tables: tableNames, bootstrap, folds, splits, sweep: opts.sweep ?? null, substitution: !!opts.substitution, limit: opts.limit ?? null }, { totalSeconds: (tEnd - ctx.started) / 1000 }, result);
     return { result, record };
   });
 }

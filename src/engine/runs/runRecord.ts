@@ -21,6 +21,8 @@ export interface RunRecord<R = unknown> {
   providerFallbacks: { provider: string; reason: string }[];
   timings: Record<string, number>;
   results: R;
+  /** `reclens` arguments that reproduce this run's numbers (see reproduce.ts); absent in records from before 0.1. */
+  invocation?: string[];
 }
 
 export function defaultRunsDir(configDir: string): string {

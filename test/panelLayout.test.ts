@@ -1,0 +1,240 @@
+/**
+ * Layout checks of the result panels in real Chromium (issue 14): no table cell clipped, no two tick labels of an
+ * axis overlapping (bounding boxes), at a wide and a narrow panel width; the Run panel's ROC / PR / score
+ * histogram; and screenshots of every panel in the light, dark and high-contrast themes into test-results/.
+ * The data is real engine output on examples/planted (seed 7).
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ablate } from '../src/engine/ablation/ablate';
+import { ceiling } from '../src/engine/ablation/ceiling';
+import { requireConfig } from '../src/engine/config/loadConfig';
+import { evaluate, type EvalResult } from '../src/engine/evaluate';
+import { lis } from '../src/engine/lis/lis';
+import { evalHistory, type HistoryPoint } from '../src/engine/runs/history';
+import type { RunRecord } from '../src/engine/runs/runRecord';
+import type { HostToPanel, RunRef } from '../src/protocol/panels';
+import { HarnessServer, serveHarness } from './harnessServer';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const PLANTED = path.join(ROOT, 'examples', 'planted', 'reclens.json');
+const CHROMIUM = '/usr/bin/chromium';
+const RESULTS = path.join(ROOT, 'test-results');
+const SEED = 7;
+
+/** VS Code's theme variables the panels read, for the three kinds of theme (values from VS Code's default themes). */
+const BASE: Record<string, string> = {
+  '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', '--vscode-font-size': '13px', '--vscode-font-weight': 'normal',
+};
+export const THEMES: Record<'light' | 'dark' | 'high-contrast', { bodyClass: string; vars: Record<string, string> }> = {
+  light: { bodyClass: 'vscode-light', vars: { ...BASE,
+    '--vscode-editor-background': '#ffffff', '--vscode-foreground': '#3b3b3b', '--vscode-editor-foreground': '#3b3b3b', '--vscode-descriptionForeground': '#717171',
+    '--vscode-focusBorder': '#005fb8', '--vscode-editorWidget-background': '#f8f8f8', '--vscode-editorWidget-border': '#c8c8c8', '--vscode-widget-border': '#e5e5e5',
+    '--vscode-charts-blue': '#1a85ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#388a34', '--vscode-charts-purple': '#652d90', '--vscode-charts-red': '#e51400',
+    '--vscode-textLink-foreground': '#005fb8', '--vscode-list-hoverBackground': '#f2f2f2', '--vscode-button-background': '#005fb8', '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-secondaryBackground': '#e5e5e5', '--vscode-button-secondaryForeground': '#3b3b3b', '--vscode-input-background': '#ffffff', '--vscode-input-foreground': '#3b3b3b',
+    '--vscode-input-border': '#cecece', '--vscode-panelTitle-activeForeground': '#3b3b3b', '--vscode-panelTitle-activeBorder': '#005fb8', '--vscode-panelTitle-inactiveForeground': '#717171',
+    '--vscode-contrastBorder': 'transparent' } },
+  dark: { bodyClass: 'vscode-dark', vars: { ...BASE,
+    '--vscode-editor-background': '#1f1f1f', '--vscode-foreground': '#cccccc', '--vscode-editor-foreground': '#cccccc', '--vscode-descriptionForeground': '#9d9d9d',
+    '--vscode-focusBorder': '#0078d4', '--vscode-editorWidget-background': '#202020', '--vscode-editorWidget-border': '#454545', '--vscode-widget-border': '#313131',
+    '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185', '--vscode-charts-purple': '#b180d7', '--vscode-charts-red': '#f14c4c',
+    '--vscode-textLink-foreground': '#4daafc', '--vscode-list-hoverBackground': '#2a2d2e', '--vscode-button-background': '#0078d4', '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-secondaryBackground': '#313131', '--vscode-button-secondaryForeground': '#cccccc', '--vscode-input-background': '#313131', '--vscode-input-foreground': '#cccccc',
+    '--vscode-input-border': '#3c3c3c', '--vscode-panelTitle-activeForeground': '#e7e7e7', '--vscode-panelTitle-activeBorder': '#0078d4', '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
+    '--vscode-contrastBorder': 'transparent' } },
+  'high-contrast': { bodyClass: 'vscode-high-contrast', vars: { ...BASE,
+    '--vscode-editor-background': '#000000', '--vscode-foreground': '#ffffff', '--vscode-editor-foreground': '#ffffff', '--vscode-descriptionForeground': '#ffffff',
+    '--vscode-focusBorder': '#f38518', '--vscode-editorWidget-background': '#0c141f', '--vscode-editorWidget-border': '#6fc3df', '--vscode-widget-border': '#6fc3df',
+    '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185', '--vscode-charts-purple': '#b180d7', '--vscode-charts-red': '#f14c4c',
+    '--vscode-textLink-foreground': '#21a6ff', '--vscode-list-hoverBackground': 'transparent', '--vscode-button-background': '#000000', '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-border': '#6fc3df', '--vscode-button-secondaryBackground': '#000000', '--vscode-button-secondaryForeground': '#ffffff', '--vscode-input-background': '#000000',
+    '--vscode-input-foreground': '#ffffff', '--vscode-input-border': '#6fc3df', '--vscode-panelTitle-activeForeground': '#ffffff', '--vscode-panelTitle-activeBorder': '#6fc3df',
+    '--vscode-panelTitle-inactiveForeground': '#ffffff', '--vscode-contrastBorder': '#6fc3df' } },
+};
+
+function harnessHtml(origin: string, nonce: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${origin} data: blob:; style-src ${origin} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src ${origin};">
+<script nonce="${nonce}">window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: (s) => s });</script>
+<link rel="stylesheet" href="${origin}/media/panels.css" nonce="${nonce}">
+</head><body class="vscode-light"><div id="app"></div><script nonce="${nonce}" src="${origin}/out/webview/panels.js"></script></body></html>`;
+}
+
+const refOf = (record: RunRecord): RunRef => ({ runId: record.id, createdAt: record.createdAt, seed: record.seed, executionProvider: record.executionProvider });
+
+let browser: Browser;
+let server: HarnessServer;
+let panels: Record<string, HostToPanel>;
+let evalRecord: RunRecord<EvalResult>;
+let history: HistoryPoint[];
+
+before(async () => {
+  assert.ok(fs.existsSync(CHROMIUM), `Chromium is missing at ${CHROMIUM}: install it with apt-get install -y chromium`);
+  execFileSync(process.execPath, [path.join(ROOT, 'webview', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const planted = () => requireConfig(PLANTED).config;
+  const common = { seed: SEED, providers: ['cpu' as const] };
+  const ablation = await ablate(planted(), { ...common, repeats: 2, bootstrap: 40 });
+  const ceil = await ceiling(planted(), { ...common, candidates: 8 });
+  const lisRun = await lis(planted(), { ...common, bootstrap: 40, substitution: true });
+  const ev = await evaluate(planted(), { ...common, bootstrap: 40 });
+  evalRecord = ev.record;
+  // Three more evaluations for the history chart: fewer rows, another seed, no bootstrap (no interval).
+  const more = [await evaluate(planted(), { ...common, bootstrap: 40, limit: 2000 }), await evaluate(planted(), { seed: 3, providers: ['cpu'], bootstrap: 40, limit: 4000 }), await evaluate(planted(), { ...common, limit: 3000 })];
+  history = evalHistory([ablation.record, ...more.map((m) => m.record), ev.record]);
+  const config = planted();
+  const slots = Object.entries(config.raw.slots as Record<string, { inputs: string[]; description?: string }>).map(([name, slot]) => ({ name, inputs: slot.inputs, description: slot.description }));
+  panels = {
+    'feature-impact': { type: 'impact', data: { title: 'Planted truths: feature impact', configFile: PLANTED, slots, ablation: { ...ablation.result, ...refOf(ablation.record) }, ceiling: { ...ceil.result, ...refOf(ceil.record) } } },
+    lis: { type: 'lis', data: { title: 'Planted truths: LIS', configFile: PLANTED, lis: { ...lisRun.result, ...refOf(lisRun.record) } } },
+    'run-eval': { type: 'run', data: { title: `Run ${ev.record.id}`, record: ev.record } },
+    'run-ablate': { type: 'run', data: { title: `Run ${ablation.record.id}`, record: ablation.record } },
+    'run-ceiling': { type: 'run', data: { title: `Run ${ceil.record.id}`, record: ceil.record } },
+    history: { type: 'history', data: { title: 'AUC and GAUC across evaluation runs', points: history } },
+  } as Record<string, HostToPanel>;
+  server = await serveHarness({
+    '/media/panels.css': [path.join(ROOT, 'media', 'panels.css'), 'text/css'],
+    '/out/webview/panels.js': [path.join(ROOT, 'out', 'webview', 'panels.js'), 'text/javascript'],
+  }, harnessHtml);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(message: HostToPanel, width: number, theme: keyof typeof THEMES = 'light'): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+  await page.goto(`${server.origin}/panel.html`);
+  await page.evaluate(([vars, cls]) => {
+    for (const [name, value] of Object.entries(vars)) document.documentElement.style.setProperty(name, value);
+    document.body.className = cls;
+  }, [THEMES[theme].vars, THEMES[theme].bodyClass] as const);
+  await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+  await page.evaluate((m) => window.postMessage(m, '*'), message as unknown as Record<string, unknown>);
+  await page.waitForSelector('.view');
+  // Show every tab's and every <details>' content so hidden tables are measured too.
+  await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { (d as HTMLDetailsElement).open = true; }));
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  return page;
+}
+
+/** Table cells whose content is cut: wider than the cell, or past the edge of a box that does not scroll. */
+function clippedCells(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const cell of Array.from(document.querySelectorAll<HTMLElement>('td, th'))) {
+      if (!cell.getClientRects().length) continue; // not shown (another tab)
+      const text = (cell.textContent ?? '').trim().slice(0, 40);
+      if (cell.scrollWidth > cell.clientWidth + 1) out.push(`"${text}": content ${cell.scrollWidth}px in a ${cell.clientWidth}px cell`);
+      const r = cell.getBoundingClientRect();
+      let container: HTMLElement | null = null;
+      for (let p = cell.parentElement; p && p !== document.body; p = p.parentElement) if (getComputedStyle(p).overflowX !== 'visible') { container = p; break; }
+      if (container) {
+        // Inside a box that clips: fine only if that box scrolls sideways to the cell.
+        const style = getComputedStyle(container);
+        const box = container.getBoundingClientRect();
+        const scrolls = (style.overflowX === 'auto' || style.overflowX === 'scroll') && container.scrollWidth >= container.scrollLeft + r.right - box.left - 1;
+        if (r.right > box.right + 1 && !scrolls) out.push(`"${text}": cut at ${Math.round(box.right)}px by ${container.tagName.toLowerCase()}.${container.className}`);
+      } else if (r.right > document.documentElement.clientWidth + 1 && getComputedStyle(document.body).overflowX === 'hidden') {
+        out.push(`"${text}": past the panel's edge`);
+      }
+    }
+    return out;
+  });
+}
+
+/** Pairs of tick labels of one axis whose boxes overlap. */
+function overlappingTicks(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const axis of Array.from(document.querySelectorAll('svg .axis'))) {
+      const boxes = Array.from(axis.querySelectorAll('.tick text')).filter((t) => (t.textContent ?? '') !== '').map((t) => ({ text: t.textContent!, r: t.getBoundingClientRect() })).filter((b) => b.r.width > 0);
+      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].r, b = boxes[j].r;
+        if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) out.push(`${axis.closest('svg')?.getAttribute('class')}: "${boxes[i].text}" overlaps "${boxes[j].text}"`);
+      }
+    }
+    return out;
+  });
+}
+
+for (const width of [1200, 640]) {
+  test(`layout at ${width}px: no clipped table cell and no overlapping tick labels in any result panel`, async () => {
+    const problems: string[] = [];
+    for (const [name, message] of Object.entries(panels)) {
+      const page = await open(message, width);
+      for (const tab of await page.locator('vscode-panel-tab').all()) {
+        await tab.click();
+        await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { (d as HTMLDetailsElement).open = true; }));
+        problems.push(...(await clippedCells(page)).map((p) => `${name}: ${p}`), ...(await overlappingTicks(page)).map((p) => `${name}: ${p}`));
+      }
+      problems.push(...(await clippedCells(page)).map((p) => `${name}: ${p}`), ...(await overlappingTicks(page)).map((p) => `${name}: ${p}`));
+      await page.close();
+    }
+    assert.deepEqual([...new Set(problems)], []);
+  });
+}
+
+test('the checks can fail: a cell cut by a box that does not scroll, and two ticks drawn on top of each other, are found', async () => {
+  const page = await open(panels['run-eval'], 1200);
+  await page.evaluate(() => {
+    const wrap = document.createElement('div');
+    wrap.style.cssText = 'width:60px;overflow:hidden';
+    wrap.innerHTML = '<table><tr><td style="white-space:nowrap">Historical pairs only</td></tr></table>';
+    document.body.append(wrap);
+    const tick = document.querySelector('svg .axis .tick text')!;
+    tick.parentElement!.append(tick.cloneNode(true));
+  });
+  assert.ok((await clippedCells(page)).some((p) => p.includes('Historical pairs only')));
+  assert.ok((await overlappingTicks(page)).length > 0);
+  await page.close();
+});
+
+test('Run panel: ROC, precision-recall and score histogram by label drawn from the record\'s curves', async () => {
+  const page = await open(panels['run-eval'], 1200);
+  const curves = evalRecord.results.curves!;
+  const roc = await page.locator('svg.roc-curve polyline.curve-line').getAttribute('points');
+  assert.equal(roc!.split(' ').length, curves.roc.fpr.length);
+  assert.equal((await page.locator('svg.pr-curve polyline.curve-line').getAttribute('points'))!.split(' ').length, curves.pr.recall.length);
+  const bars = await page.locator('svg.score-histogram .hist-positive rect').count() + await page.locator('svg.score-histogram .hist-negative rect').count();
+  assert.equal(bars, curves.histogram.positives.filter((c) => c > 0).length + curves.histogram.negatives.filter((c) => c > 0).length);
+  for (const title of ['False-positive rate', 'True-positive rate (recall)', 'Recall', 'Precision', 'Predicted probability', 'Rows']) {
+    assert.ok(await page.locator('svg .axis-title', { hasText: title }).count() > 0, title);
+  }
+  assert.match((await page.locator('.figure[data-figure$="-pr"] .figure-caption').textContent())!, new RegExp(`Average precision ${curves.pr.averagePrecision.toFixed(4)}`));
+  await page.close();
+});
+
+test('history: eval runs only, oldest first, one dot and one interval per run and metric, as in the records', async () => {
+  assert.equal(history.length, 4, 'the ablation run is not an evaluation');
+  assert.ok(history.every((p, i) => i === 0 || history[i - 1].createdAt <= p.createdAt));
+  const page = await open(panels.history, 1200);
+  const drawn = await page.locator('svg.history-chart .series-0 .history-point').evaluateAll((gs) => gs.map((g) => ({ run: g.getAttribute('data-run'), value: Number(g.getAttribute('data-value')), lo: g.querySelector('.error-bar')?.getAttribute('data-lo') ?? null })));
+  assert.deepEqual(drawn.map((d) => d.run), history.map((p) => p.runId));
+  assert.deepEqual(drawn.map((d) => d.value), history.map((p) => p.auc));
+  assert.deepEqual(drawn.map((d) => (d.lo === null ? null : Number(d.lo))), history.map((p) => p.aucCi?.[0] ?? null), 'an interval where the run had a bootstrap, none otherwise');
+  assert.equal(await page.locator('svg.history-chart .series-1 .history-point').count(), history.length, 'GAUC too');
+  const rows = await page.locator('.history-table tbody tr').count();
+  assert.equal(rows, history.length);
+  assert.ok(await page.locator('svg.history-chart .axis-title', { hasText: 'AUC / GAUC (95% interval)' }).count());
+  await page.close();
+});
+
+test('screenshots of every result panel in the light, dark and high-contrast themes', async () => {
+  for (const [name, message] of Object.entries(panels)) {
+    for (const theme of Object.keys(THEMES) as (keyof typeof THEMES)[]) {
+      const page = await open(message, 1200, theme);
+      const file = path.join(RESULTS, `${name}-${theme}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      assert.ok(fs.statSync(file).size > 10_000, file);
+      await page.close();
+    }
+  }
+});
