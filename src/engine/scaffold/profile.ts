@@ -31,6 +31,7 @@ function shown(v: unknown): string {
     const items = (v as { items: unknown[] }).items;
     return `[${items.slice(0, 4).map(shown).join(', ')}${items.length > 4 ? `, ... (${items.length})` : ''}]`;
   }
+  if (typeof v === 'number' && !Number.isInteger(v)) return String(Number(v.toPrecision(4)));
   const s = String(v);
   return s.length > 40 ? s.slice(0, 37) + '...' : s;
 }
