@@ -154,11 +154,13 @@ export async function proposeConfig(opts: ProposeOptions): Promise<Proposal> {
     const free = candidates[i].filter((x) => x !== c && !takenByOthers.some((t) => overlaps(t, x.source)));
     const ties = free.filter((x) => x.score >= c.score - TIE);
     const idNote = model.embeddingTables.some((e) => e.indexedBy.includes(mi.name)) ? '; values fit the embedding table' : '';
-    if (ties.length) return { ...base, source: c.source, confidence: 'todo' as const, reason: `tie: ${[c, ...ties].map((x) => x.describe).join(' / ')}` };
+    // Type alone, with other sources as good: no basis to choose (and none for a sample run to break a tie on).
+    if (c.score < 0.4 && free.length) return { ...base, alternatives: [c, ...free].slice(0, 5), confidence: 'todo' as const, reason: 'no name evidence among several candidates' };
+    // Equally good names: kept as a tie (with a provisional source) for the sample run to settle.
+    if (ties.length) return { ...base, source: c.source, confidence: 'todo' as const, reason: `names tie: ${[c, ...ties].map((x) => x.describe).join(' / ')}` };
     if (c.score >= 0.85) return { ...base, source: c.source, confidence: 'high' as const, reason: `name matches${idNote}` };
     if (c.score >= 0.4) return { ...base, source: c.source, confidence: 'medium' as const, reason: `name resembles (${c.score.toFixed(2)})${idNote}` };
-    if (free.length === 0) return { ...base, source: c.source, confidence: 'low' as const, reason: `the only unused source of this dtype and width${idNote}` };
-    return { ...base, confidence: 'todo' as const, reason: 'no name evidence among several candidates' };
+    return { ...base, source: c.source, confidence: 'low' as const, reason: `the only unused source of this dtype and width${idNote}` };
   });
 
   // Leftover fill: an input of width k with exactly k unused plain numeric columns left takes them in file order.
