@@ -79,7 +79,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
       // Loading the model with onnxruntime (in a worker) finds what parsing cannot, e.g. unsupported operators;
       // only in trusted workspaces, like everything that hands the model to onnxruntime.
       const loadModel = vscode.workspace.isTrusted ? modelLoadProblem : undefined;
-      const fast = await checkConfigText(text, doc.uri.fsPath, { signal: ac.signal, loadModel });
+      const fast = await checkConfigText(text, doc.uri.fsPath, { signal: ac.signal, loadModel, sampleOutput: vscode.workspace.isTrusted });
       if (ac.signal.aborted || doc.version !== version) return;
       const cacheKey = this.leakageKey(doc.uri.fsPath, text, fast);
       const cached = cacheKey ? this.leakageCache.get(cacheKey) : undefined;

@@ -56,7 +56,8 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     }),
   );
   const watcher = vscode.workspace.createFileSystemWatcher('**/{reclens.json,*.reclens.json,.reclens/runs/*.json}');
-  const onFiles = () => { workspaceTree.refresh(); runsTree.refresh(); };
+  // A created, edited or deleted reclens.json changes the Workspace and Features views (slots, inputs) too.
+  const onFiles = () => { workspaceTree.refresh(); runsTree.refresh(); features.refresh(); lenses.refresh(); };
   context.subscriptions.push(watcher, watcher.onDidCreate(onFiles), watcher.onDidDelete(onFiles), watcher.onDidChange(onFiles));
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => output.appendLine('Workspace trusted: evaluation enabled.')));
 
@@ -174,7 +175,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   register('reclens.createConfig', async (args?: CreateConfigArgs) => {
     try {
       const r = await createConfig(args instanceof vscode.Uri ? { model: args } : args ?? {});
-      workspaceTree.refresh();
+      onFiles();
       return r;
     } catch (e) {
       void vscode.window.showErrorMessage(`RecLens: could not create a config: ${(e as Error).message}`);

@@ -181,7 +181,7 @@ export async function proposeConfig(opts: ProposeOptions): Promise<Proposal> {
   const proposal: Proposal = {
     dir, model: modelFile, data: profile.file, output: model.outputs[0]?.name ?? 'output',
     outputKind: { value: 'logit', confidence: 'todo', reason: 'not decided' },
-    roles, tables, inputs, items, notes,
+    roles, tables, inputs, items, notes, columns: profile.columns,
   };
 
   const opType = outputFromGraph(onnx.graph, proposal.output);

@@ -41,29 +41,32 @@ export function proposalConfig(p: Proposal, overrides: Record<string, InputSourc
   };
 }
 
+/** Scores the first `rows` rows of a config's data with an open session. */
+export async function scoreSample(rs: RemoteSession, config: RecLensConfig, rows: number): Promise<SampleResult> {
+  const ws = await openWorkspace(config);
+  try {
+    const mat = await materialize(ws, undefined, rows);
+    const n = mat.rows;
+    const scores = new Float32Array(n);
+    const batch = 4096;
+    for (let s = 0; s < n; s += batch) {
+      const e = Math.min(n, s + batch);
+      const feeds = mat.inputs.map((inp) => ({ name: inp.name, dtype: inp.dtype, dims: inp.dims, data: mat.columns.get(inp.name)!.slice(s * inp.width, e * inp.width) }));
+      scores.set(await rs.run(e - s, feeds), s);
+    }
+    let min = Infinity, max = -Infinity, pos = 0;
+    for (let i = 0; i < n; i++) { min = Math.min(min, scores[i]); max = Math.max(max, scores[i]); pos += mat.labels[i]; }
+    return { rows: n, min, max, auc: pos > 0 && pos < n ? auc(mat.labels, scores) : undefined };
+  } finally {
+    ws.close();
+  }
+}
+
 /** Opens the model once; score() runs one mapping on the first `rows` rows. */
 export async function openSampler(p: Proposal, rows = 20000): Promise<{ score(overrides?: Record<string, InputSource>): Promise<SampleResult>; close(): Promise<void> }> {
   const rs = await RemoteSession.open(p.model, ['cpu'], 0, p.output);
   return {
-    async score(overrides = {}) {
-      const ws = await openWorkspace(proposalConfig(p, overrides));
-      try {
-        const mat = await materialize(ws, undefined, rows);
-        const n = mat.rows;
-        const scores = new Float32Array(n);
-        const batch = 4096;
-        for (let s = 0; s < n; s += batch) {
-          const e = Math.min(n, s + batch);
-          const feeds = mat.inputs.map((inp) => ({ name: inp.name, dtype: inp.dtype, dims: inp.dims, data: mat.columns.get(inp.name)!.slice(s * inp.width, e * inp.width) }));
-          scores.set(await rs.run(e - s, feeds), s);
-        }
-        let min = Infinity, max = -Infinity, pos = 0;
-        for (let i = 0; i < n; i++) { min = Math.min(min, scores[i]); max = Math.max(max, scores[i]); pos += mat.labels[i]; }
-        return { rows: n, min, max, auc: pos > 0 && pos < n ? auc(mat.labels, scores) : undefined };
-      } finally {
-        ws.close();
-      }
-    },
+    score: (overrides = {}) => scoreSample(rs, proposalConfig(p, overrides), rows),
     close: () => rs.close(),
   };
 }

@@ -1,6 +1,7 @@
 /** What the scaffolder proposes: every guess with its confidence, reason and alternatives. */
 import type { OutputKind } from '../config/types';
 import type { Dim } from '../model/onnxFile';
+import type { ColumnProfile } from './profile';
 
 export type Confidence = 'high' | 'medium' | 'low' | 'todo';
 
@@ -61,6 +62,8 @@ export interface Proposal {
   /** Whether the model was run on a sample of rows to decide the output kind and break ties. */
   sampleRun?: { rows: number; auc?: number; min: number; max: number };
   notes: string[];
+  /** The data's columns (for "list all columns" and completion). */
+  columns: ColumnProfile[];
 }
 
 export function describeSource(s: InputSource): string {
