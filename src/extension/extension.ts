@@ -4,6 +4,7 @@ import type { ProviderName } from '../engine/config/types';
 import { chooseConfig } from './configs';
 import { ConfigDiagnostics } from './diagnostics';
 import { CONFIG_SELECTOR, ConfigCodeActions, InputHover, SlotCodeLens } from './languageFeatures';
+import { ConfigCompletion, ListColumnsAction, listColumnsCommand } from './columnAssist';
 import type { JobArgs, JobKind } from './runManager';
 import { createConfig, CreateConfigArgs } from './createConfig';
 import { RunManager } from './runManager';
@@ -49,6 +50,9 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     vscode.languages.registerCodeActionsProvider(CONFIG_SELECTOR, new ConfigCodeActions(diagnostics), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite] }),
     vscode.languages.registerCodeLensProvider(CONFIG_SELECTOR, lenses),
     vscode.languages.registerHoverProvider(CONFIG_SELECTOR, new InputHover()),
+    vscode.languages.registerCompletionItemProvider(CONFIG_SELECTOR, new ConfigCompletion(), '"'),
+    vscode.languages.registerCodeActionsProvider(CONFIG_SELECTOR, new ListColumnsAction(), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    vscode.commands.registerCommand('reclens.listColumns', listColumnsCommand),
     runs.onDidFinish(async () => {
       runsTree.refresh(); lenses.refresh(); features.refresh();
       const { ResultPanel } = await import('./panels/resultPanel');
