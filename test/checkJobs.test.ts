@@ -64,3 +64,9 @@ test('reclens check exits 2 on a slot naming a non-input (what ablate would reje
   assert.equal(r.code, 2);
   assert.match(r.out, /Slot "s" names input "densee"/);
 });
+
+test('check: an input naming an undefined table is reported once, and the other checks still run', async () => {
+  const { problems } = await problemsOf({ ...base, inputs: { dense: { table: 'nope', key: 'item' }, item: { column: 'itme' } } });
+  const errors = problems.filter((p) => p.severity === 'error').map((p) => p.code).sort();
+  assert.deepEqual(errors, ['input', 'unknown-table']);
+});

@@ -44,7 +44,8 @@ export async function checkConfigText(text: string, file: string, opts: CheckOpt
   const config = loaded.config;
   // Schema errors leave their sections out of `config`; the model, data and input checks still run on the rest.
   if (!config) return problems;
-  const schemaBroken = new Set(problems.filter((p) => p.severity === 'error' && p.path[0] === 'inputs' && p.path.length >= 2).map((p) => String(p.path[1])));
+  // Entries left out of `config` (a schema error, an unknown table) are reported where they are, not as "not fed".
+  const schemaBroken = new Set(Object.keys((config.raw.inputs ?? {}) as object).filter((n) => !(n in config.inputs)));
   const at = (severity: Severity, code: string, p: (string | number)[], message: string, fixes?: Fix[], key = false): void => {
     problems.push({ severity, code, message, file: config.file, ...loaded.locator.rangeOf(p, key), path: p, fixes });
   };

@@ -139,7 +139,9 @@ export function parseConfig(text: string, file: string): LoadedConfig {
     if ('table' in spec) {
       if (!tables[spec.table]) {
         const known = Object.keys(tables);
-        add('error', 'unknown-table', ['inputs', name, 'table'], `Input "${name}" uses table "${spec.table}", which is not defined under "tables"${known.length ? ` (defined: ${known.join(', ')})` : ''}.`);
+        // A table left out for its own schema error is reported there.
+        if (!raw.tables?.[spec.table]) add('error', 'unknown-table', ['inputs', name, 'table'], `Input "${name}" uses table "${spec.table}", which is not defined under "tables"${known.length ? ` (defined: ${known.join(', ')})` : ''}.`);
+        continue;
       }
       inputs[name] = { kind: 'table', table: spec.table, key: spec.key };
     } else if ('columns' in spec) inputs[name] = { kind: 'columns', columns: spec.columns, fillNull: spec.fillNull };
