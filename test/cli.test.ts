@@ -69,7 +69,7 @@ test('bad input: unknown column, with a suggestion and the config line', async (
     model: { path: 'model.onnx', output: 'prob' }, data: { path: 'data.csv', label: 'label' },
     inputs: { dense: { columns: ['d0', 'd1', 'd3'] }, item: { column: 'item' } },
   } });
-  await expectInputError(['eval', '--config', config], /reclens\.json:\d+:\d+/, /"d3", which is not a column of data\.csv/, /Did you mean "d[0-2]"\?/);
+  await expectInputError(['eval', '--config', config], /reclens\.json:\d+:\d+/, /"d3", which is not a column of data\.csv/, /Did you mean "d[0-2]"( or "d[0-2]")*\?/);
 });
 
 test('bad input: non-binary label names the row', async () => {

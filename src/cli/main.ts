@@ -10,6 +10,7 @@ import { compareCommand } from './commands/compare';
 import { alignCommand, embedCommand } from './commands/embeddingCommands';
 import { reportCommand } from './commands/report';
 import { evalCommand } from './commands/evalCommand';
+import { initCommand } from './commands/init';
 import { inspectCommand } from './commands/inspect';
 import { Io, processIo } from './io';
 import { DEFAULT_MAX_FILE_MB, setMaxFileSizeMB } from '../engine/util/safeFile';
@@ -17,7 +18,9 @@ import { DEFAULT_MAX_FILE_MB, setMaxFileSizeMB } from '../engine/util/safeFile';
 const HELP = `reclens: debug recommender (ranking / CTR) models on your own data
 
 Usage:
-  reclens inspect (--config C | --model M) [--json]
+  reclens init [--model M] [--data D] [--out reclens.json] [--yes] [--json]
+               (finds the model and data in the folder of --out when not given; --yes replaces an existing file)
+  reclens inspect (--config C | --model M [--data D] | --data D) [--json]
   reclens eval --config C [--json] [--limit N] [--seed S] [--bootstrap B]
                [--providers cuda,webgpu,cpu] [--batch-size N] [--runs-dir D] [--no-record] [--progress]
   reclens ablate --config C [--slots a,b+c] [--method mask|permute|both] [--repeats R] [--within-group]
@@ -83,6 +86,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             'max-file-size': { type: 'string' },
             folds: { type: 'string' }, splits: { type: 'string' }, sweep: { type: 'string', multiple: true },
             quiet: { type: 'boolean', short: 'q', default: false },
+            data: { type: 'string' }, yes: { type: 'boolean', default: false },
           },
         });
       } catch (e) {
@@ -107,8 +111,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     };
     const slots = values.slots ? values.slots.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
     switch (command) {
+      case 'init':
+        return await initCommand({ model: values.model, data: values.data, out: values.out, yes: !!values.yes, json: !!values.json }, io);
       case 'inspect':
-        return await inspectCommand({ config: values.config, model: values.model, json: !!values.json }, io);
+        return await inspectCommand({ config: values.config, model: values.model, data: values.data, json: !!values.json }, io);
       case 'eval':
         return await evalCommand({ ...common(), bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 0 }, io);
       case 'ablate': {

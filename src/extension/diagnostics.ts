@@ -92,7 +92,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
     const { checkConfigText, leakageProblems, sortProblems } = await import('../engine/check/checkConfig');
     try {
       // Loading the model with onnxruntime (in a worker) finds what parsing cannot, e.g. unsupported operators.
-      const fast = await checkConfigText(text, doc.uri.fsPath, { signal: ac.signal, loadModel: modelLoadProblem });
+      const fast = await checkConfigText(text, doc.uri.fsPath, { signal: ac.signal, loadModel: modelLoadProblem, sampleOutput: vscode.workspace.isTrusted });
       if (ac.signal.aborted || doc.version !== version) return;
       const cacheKey = this.leakageKey(doc.uri.fsPath, text, fast);
       const cached = cacheKey ? this.leakageCache.get(cacheKey) : undefined;

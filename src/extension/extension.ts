@@ -4,6 +4,7 @@ import type { ProviderName } from '../engine/config/types';
 import { chooseConfig } from './configs';
 import { ConfigDiagnostics } from './diagnostics';
 import { CONFIG_SELECTOR, ConfigCodeActions, InputHover, SlotCodeLens } from './languageFeatures';
+import { ConfigCompletion, ListColumnsAction, listColumnsCommand } from './columnAssist';
 import type { JobArgs, JobKind } from './runManager';
 import { createConfig, CreateConfigArgs } from './createConfig';
 import { RunManager } from './runManager';
@@ -51,6 +52,9 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     vscode.languages.registerCodeActionsProvider(CONFIG_SELECTOR, new ConfigCodeActions(diagnostics), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite] }),
     vscode.languages.registerCodeLensProvider(CONFIG_SELECTOR, lenses),
     vscode.languages.registerHoverProvider(CONFIG_SELECTOR, new InputHover()),
+    vscode.languages.registerCompletionItemProvider(CONFIG_SELECTOR, new ConfigCompletion(), '"'),
+    vscode.languages.registerCodeActionsProvider(CONFIG_SELECTOR, new ListColumnsAction(), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    vscode.commands.registerCommand('reclens.listColumns', listColumnsCommand),
     runs.onDidFinish(async () => {
       runsTree.refresh(); lenses.refresh(); features.refresh();
       const { ResultPanel } = await import('./panels/resultPanel');
@@ -60,7 +64,8 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   void import('./loadingState').then((m) => m.markWorkspaceScanned());
   registerShowHistory(context);
   const watcher = vscode.workspace.createFileSystemWatcher('**/{reclens.json,*.reclens.json,.reclens/runs/*.json}');
-  const onFiles = () => { workspaceTree.refresh(); runsTree.refresh(); };
+  // A created, edited or deleted reclens.json changes the Workspace and Features views (slots, inputs) too.
+  const onFiles = () => { workspaceTree.refresh(); runsTree.refresh(); features.refresh(); lenses.refresh(); };
   context.subscriptions.push(watcher, watcher.onDidCreate(onFiles), watcher.onDidDelete(onFiles), watcher.onDidChange(onFiles));
   applyFileLimit();
   context.subscriptions.push(
@@ -191,7 +196,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     if (!requireTrust('Create Config', output)) return refused('Create Config');
     try {
       const r = await createConfig(args instanceof vscode.Uri ? { model: args } : args ?? {});
-      workspaceTree.refresh();
+      onFiles();
       return r;
     } catch (e) {
       void vscode.window.showErrorMessage(`RecLens: could not create a config: ${(e as Error).message}`);

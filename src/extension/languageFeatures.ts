@@ -31,11 +31,12 @@ export class ConfigCodeActions implements vscode.CodeActionProvider {
         a.diagnostics = [d];
         actions.push(a);
       }
-      for (const fix of this.diagnostics.fixes.get(d) ?? []) {
+      for (const [i, fix] of (this.diagnostics.fixes.get(d) ?? []).entries()) {
         const a = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         a.edit = toWorkspaceEdit(doc, fix);
         a.diagnostics = [d];
-        a.isPreferred = /^Change to|^Add an entry/.test(fix.title);
+        // Fixes come best first (ranked candidates): only the best is the preferred one.
+        a.isPreferred = i === 0 && /^Change to|^Add an entry/.test(fix.title);
         actions.push(a);
       }
     }

@@ -11,7 +11,7 @@ import type { Io } from '../io';
 export async function checkCommand(args: { config: string; json: boolean }, io: Io): Promise<number> {
   let problems;
   try {
-    problems = await checkConfigFile(args.config, { leakage: true, loadModel: modelLoadProblem });
+    problems = await checkConfigFile(args.config, { leakage: true, loadModel: modelLoadProblem, sampleOutput: true });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw inputError(`Config file "${args.config}" cannot be read (ENOENT). Check the path.`, { file: args.config });
     throw e;

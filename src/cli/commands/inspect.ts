@@ -1,7 +1,11 @@
+import * as path from 'path';
 import { requireConfig } from '../../engine/config/loadConfig';
+import { openDuck } from '../../engine/data/duck';
 import { usageError } from '../../engine/errors';
-import { inspectModel, ModelInspection } from '../../engine/model/inspect';
+import { inspectModel, ModelInspection, readOnnx } from '../../engine/model/inspect';
 import { loadTable } from '../../engine/data/tables';
+import { DataProfile, profileData } from '../../engine/scaffold/profile';
+import { proposeConfig } from '../../engine/scaffold/propose';
 import { openWorkspace } from '../../engine/workspace';
 import { int, shape, table } from '../format';
 import type { Io } from '../io';
@@ -23,11 +27,46 @@ function modelText(m: ModelInspection): string {
   return lines.join('\n');
 }
 
-export async function inspectCommand(args: { config?: string; model?: string; json: boolean }, io: Io): Promise<number> {
-  if (!args.config && !args.model) throw usageError('inspect needs --config <reclens.json> or --model <model.onnx>.');
+function dataText(d: DataProfile): string {
+  return [
+    `Data ${d.file}: ${int(d.rows)} rows, ${d.columns.length} columns`,
+    table([['column', 'type', 'nulls', 'range / width', 'first values'], ...d.columns.map((c) => [
+      c.name, c.type, int(c.nulls),
+      c.cls === 'list' ? (c.width !== undefined ? `width ${c.width}` : 'varying width') : c.min !== undefined ? `${c.min} .. ${c.max}` : `${int(c.distinct)} distinct`,
+      c.samples.join(', '),
+    ])]),
+  ].join('\n');
+}
+
+/** Whether the score output is a logit or a probability: from a sample run when data is given, else from the graph. */
+async function outputKindLine(model: string, data: string | undefined): Promise<{ kind: string; confidence: string; reason: string }> {
+  if (data) {
+    const p = await proposeConfig({ dir: path.dirname(path.resolve(data)), model, data, runModel: true });
+    return { kind: p.outputKind.value, confidence: p.outputKind.confidence, reason: p.outputKind.reason };
+  }
+  const { graph } = await readOnnx(model);
+  const op = graph.nodes.find((n) => n.outputs.includes(graph.outputs[0]?.name))?.opType;
+  return op === 'Sigmoid' || op === 'Softmax'
+    ? { kind: 'probability', confidence: 'high', reason: `the output is made by ${op}` }
+    : { kind: 'logit', confidence: 'low', reason: `the output is made by ${op ?? 'an unknown op'}, not a Sigmoid; pass --data to check on a sample run` };
+}
+
+export async function inspectCommand(args: { config?: string; model?: string; data?: string; json: boolean }, io: Io): Promise<number> {
+  if (!args.config && !args.model && !args.data) throw usageError('inspect needs --config <reclens.json>, --model <model.onnx> or --data <file>.');
+  if (args.data && !args.model && !args.config) {
+    const duck = await openDuck(1, [path.resolve(args.data)]);
+    try {
+      const d = await profileData(duck, path.resolve(args.data));
+      io.out(args.json ? JSON.stringify({ data: d }, null, 2) : dataText(d));
+    } finally {
+      duck.close();
+    }
+    return 0;
+  }
   if (args.model && !args.config) {
     const m = await inspectModel(args.model);
-    io.out(args.json ? JSON.stringify({ model: m }, null, 2) : modelText(m));
+    const kind = await outputKindLine(args.model, args.data);
+    io.out(args.json ? JSON.stringify({ model: m, outputKind: kind }, null, 2) : `${modelText(m)}\nOutput "${m.outputs[0]?.name}" looks like a ${kind.kind} (${kind.confidence}: ${kind.reason}).`);
     return 0;
   }
   const { config } = requireConfig(args.config!);

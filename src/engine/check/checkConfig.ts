@@ -20,7 +20,10 @@ import { RecLensError } from '../errors';
 import { timeExpression } from '../lis/evalKeys';
 import { cachedByFile } from '../util/fileCache';
 import { inspectGraph, readOnnx } from '../model/inspect';
+import { findNodeAtLocation, parseTree } from 'jsonc-parser';
+import { rankNames } from '../util/suggest';
 import { addInputFix, Fix, removeInputFix, replaceStringFix } from './fixes';
+import { candidateFixes, outputRangeCheck, sideFileChecks, slotChecks } from './jobChecks';
 import { scanLeakage } from './leakage';
 
 export interface CheckedProblem extends Problem {
@@ -34,13 +37,18 @@ export interface CheckOptions {
   signal?: AbortSignal;
   /** Also try to load the model with onnxruntime (the CLI does; the editor only in trusted workspaces). */
   loadModel?: (modelFile: string) => Promise<string | undefined>;
+  /** Run the model on the first rows to check a "probability" output stays in [0, 1] (only where execution is allowed). */
+  sampleOutput?: boolean;
 }
 
 export async function checkConfigText(text: string, file: string, opts: CheckOptions = {}): Promise<CheckedProblem[]> {
   const loaded = parseConfig(text, file);
   const problems: CheckedProblem[] = [...loaded.problems];
   const config = loaded.config;
-  if (!config || problems.some((p) => p.severity === 'error')) return problems;
+  // Schema errors leave their sections out of `config`; the model, data and input checks still run on the rest.
+  if (!config) return problems;
+  // Entries left out of `config` (a schema error, an unknown table) are reported where they are, not as "not fed".
+  const schemaBroken = new Set(Object.keys((config.raw.inputs ?? {}) as object).filter((n) => !(n in config.inputs)));
   const at = (severity: Severity, code: string, p: (string | number)[], message: string, fixes?: Fix[], key = false): void => {
     problems.push({ severity, code, message, file: config.file, ...loaded.locator.rangeOf(p, key), path: p, fixes });
   };
@@ -49,14 +57,23 @@ export async function checkConfigText(text: string, file: string, opts: CheckOpt
     const p = e.where.path ?? fallbackPath;
     const fixes: Fix[] = [];
     const isEntryKey = p.length === 2 && p[0] === 'inputs' && !e.where.unfedInput && /has no input of that name/.test(e.message);
-    if (e.where.unfedInput && e.where.replacement) fixes.push(addInputFix(text, e.where.unfedInput, e.where.replacement));
-    else if (e.where.replacement) { const f = replaceStringFix(text, p, e.where.replacement, isEntryKey); if (f) fixes.push(f); }
+    // The top candidates by the shared name scorer (the editor adds "list all columns").
+    if (e.where.unfedInput) fixes.push(...rankNames(e.where.unfedInput, columnNames).slice(0, 3).map((r) => addInputFix(text, e.where.unfedInput!, r.name)));
+    else if (e.where.replacement) {
+      const current = findNodeAtLocation(parseTree(text, [], { allowTrailingComma: true })!, p);
+      const ranked = !isEntryKey && typeof current?.value === 'string' && columnNames.length ? candidateFixes(text, p, current.value, columnNames) : [];
+      const first = replaceStringFix(text, p, e.where.replacement, isEntryKey);
+      fixes.push(...(ranked.length ? ranked : first ? [first] : []));
+    }
     if (isEntryKey) fixes.push(removeInputFix(text, String(p[1])));
     at('error', code, p, e.message, fixes.length ? fixes : undefined, isEntryKey);
   };
 
+  let columnNames: string[] = [];
+  // A missing model or data file is already reported (loadConfig); the checks that need it are skipped.
+  if (!fs.existsSync(config.data.path)) return problems;
   let graph;
-  try {
+  if (fs.existsSync(config.model.path)) try {
     graph = await cachedByFile('onnx', config.model.path, () => readOnnx(config.model.path));
   } catch (e) {
     fromError(e, typeof config.raw.model === 'string' ? ['model'] : ['model', 'path'], 'model');
@@ -81,6 +98,7 @@ export async function checkConfigText(text: string, file: string, opts: CheckOpt
       fromError(e, ['data', 'path'], 'data');
       return problems;
     }
+    columnNames = columns.map((c) => c.name);
     const tables: Record<string, LookupTable> = {};
     for (const [name, spec] of Object.entries(config.tables)) {
       try { tables[name] = await loadTable(duck, spec); } catch (e) { fromError(e, ['tables', name, 'path'], 'table'); }
@@ -90,18 +108,26 @@ export async function checkConfigText(text: string, file: string, opts: CheckOpt
     const model = inspectGraph(config.model.path, graph.bytes.length, graph.graph);
     const collected: RecLensError[] = [];
     const plan = await planInputs(duck, config, model.inputs, columns, tables, collected);
-    for (const e of collected) fromError(e, ['inputs'], e.where.unfedInput ? 'unfed-input' : 'input');
-    // What eval and ablate would refuse, check reports too: slots naming unknown inputs, NULL features.
-    for (const s of config.slots) {
-      s.inputs.forEach((i, k) => {
-        if (!model.inputs.some((m) => m.name === i)) at('error', 'slot-input', ['slots', s.name, 'inputs', k], `Slot "${s.name}" names input "${i}", which the model does not have.${suggestion(i, model.inputs.map((m) => m.name))}`);
-      });
+    for (const e of collected) {
+      // An entry with a schema error is reported there, not again as "not fed".
+      if (e.where.unfedInput && schemaBroken.has(e.where.unfedInput)) continue;
+      fromError(e, ['inputs'], e.where.unfedInput ? 'unfed-input' : 'input');
     }
+    // What eval and ablate would refuse, check reports too (slot inputs are checked in jobChecks), and NULL features.
     await nullFeatures(duck, config, plan, at);
     await nullGroups(duck, config, at);
     await labelCheck(duck, config, columns, at);
     await keyCoverage(duck, config, tables, at);
     await preferenceWindows(duck, config, at);
+    slotChecks(text, config, model, at);
+    await sideFileChecks(duck, text, config, at);
+    if (opts.sampleOutput && !problems.some((p) => p.severity === 'error')) {
+      try {
+        await outputRangeCheck(text, config, config.model.output ?? model.outputs[0]?.name, at);
+      } catch (e) {
+        fromError(e, ['model'], 'model-run');
+      }
+    }
   } finally {
     duck.close();
   }

@@ -147,7 +147,13 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   const raw = getNodeValue(root) as Record<string, any>;
   const validate = validator();
   if (!validate(raw)) problems.push(...schemaProblems(validate.errors ?? [], absFile, loc));
-  if (problems.some((p) => p.severity === 'error')) return { problems, locator: loc, text };
+  // Schema errors do not hide the other problems: the sections they sit in are left out and the rest is resolved
+  // (a config with errors is never run: requireConfig refuses it). Only an unusable model or data entry stops here.
+  const schemaPaths = problems.filter((p) => p.severity === 'error').map((p) => p.path);
+  const broken = (prefix: (string | number)[]) => schemaPaths.some((q) => prefix.every((x, i) => q[i] === x));
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  const usableModel = typeof raw.model === 'string' || typeof raw.model?.path === 'string';
+  if (!usableModel || typeof raw.data?.path !== 'string' || typeof raw.data?.label !== 'string') return { problems, locator: loc, text };
 
   const resolve = (p: string) => path.resolve(dir, p);
   const checkFile = (p: (string | number)[], rel: string, what: string) => {
@@ -173,6 +179,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
 
   const tables: Record<string, TableSpec> = {};
   for (const [name, t] of Object.entries<any>(raw.tables ?? {})) {
+    if (broken(['tables', name]) || typeof t?.path !== 'string') continue;
     checkFile(['tables', name, 'path'], t.path, `Table "${name}" file`);
     if (t.ids) checkFile(['tables', name, 'ids'], t.ids, `Table "${name}" ids file`);
     const tExt = path.extname(t.path).toLowerCase();
@@ -186,26 +193,29 @@ export function parseConfig(text: string, file: string): LoadedConfig {
 
   const inputs: Record<string, InputSpec> = {};
   for (const [name, spec] of Object.entries<any>(raw.inputs ?? {})) {
+    if (broken(['inputs', name]) || !spec || typeof spec !== 'object') continue;
     if ('table' in spec) {
       if (!Object.prototype.hasOwnProperty.call(tables, spec.table)) {
         const known = Object.keys(tables);
-        add('error', 'unknown-table', ['inputs', name, 'table'], `Input "${name}" uses table "${spec.table}", which is not defined under "tables"${known.length ? ` (defined: ${known.join(', ')})` : ''}.`);
+        // A table left out for its own schema error is reported there.
+        if (!raw.tables?.[spec.table]) add('error', 'unknown-table', ['inputs', name, 'table'], `Input "${name}" uses table "${spec.table}", which is not defined under "tables"${known.length ? ` (defined: ${known.join(', ')})` : ''}.`);
+        continue;
       }
       inputs[name] = { kind: 'table', table: spec.table, key: spec.key };
     } else if ('columns' in spec) inputs[name] = { kind: 'columns', columns: spec.columns, fillNull: spec.fillNull };
     else inputs[name] = { kind: 'column', column: spec.column, fillNull: spec.fillNull };
   }
 
-  const slots: SlotSpec[] = Object.entries<any>(raw.slots ?? {}).map(([name, s]) => ({
+  const slots: SlotSpec[] = Object.entries<any>(raw.slots ?? {}).filter(([name, s]) => !broken(['slots', name]) && Array.isArray(s?.inputs)).map(([name, s]) => ({
     name, inputs: s.inputs, neutral: s.neutral, description: s.description,
   }));
 
   const config: RecLensConfig = {
     file: absFile, dir, name: raw.name,
-    model: { path: resolve(modelRaw.path), output: modelRaw.output, outputKind: modelRaw.outputKind ?? 'probability' },
-    data: { ...raw.data, path: resolve(raw.data.path) },
+    model: { path: resolve(modelRaw.path), output: str(modelRaw.output), outputKind: broken(['model', 'outputKind']) ? 'probability' : modelRaw.outputKind ?? 'probability' },
+    data: { path: resolve(raw.data.path), label: raw.data.label, group: str(raw.data.group), item: str(raw.data.item), time: str(raw.data.time), filter: str(raw.data.filter) },
     tables, inputs, slots,
-    runtime: {
+    runtime: broken(['runtime']) ? { executionProviders: DEFAULT_PROVIDERS, batchSize: DEFAULT_BATCH_SIZE, threads: 0 } : {
       executionProviders: raw.runtime?.executionProviders ?? DEFAULT_PROVIDERS,
       batchSize: raw.runtime?.batchSize ?? DEFAULT_BATCH_SIZE,
       threads: raw.runtime?.threads ?? 0,
