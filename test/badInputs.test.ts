@@ -88,6 +88,15 @@ test('a group column with NULLs: check warns with the count', async () => {
   assert.match(r.out, /20 of 200 rows have no group \(NULL in "user"\); GAUC and the bootstrap treat them as one group/);
 });
 
+test('labels written as yes/no: check says DuckDB reads them as booleans', async () => {
+  const rows = (tinyRows(200) as unknown as Record<string, unknown>[]).map((r) => ({ ...r, label: r.label ? 'yes' : 'no' }));
+  const { config } = withConfig(() => undefined, rows);
+  const r = await cli('check', '--config', config);
+  assert.match(r.out, /Label column "label" holds the words "no", "yes", which DuckDB reads as true\/false/);
+  const plain = await cli('check', '--config', tinyWorkspace().config);
+  assert.doesNotMatch(plain.out, /holds the words/);
+});
+
 test('malformed, partial and non-JSON run records: report and compare exit 2 naming the file', async () => {
   const { dir, config } = tinyWorkspace();
   const ok = await cli('eval', '--config', config, '--json', '--bootstrap', '0');

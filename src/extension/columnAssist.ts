@@ -1,8 +1,9 @@
 /**
  * Help with names inside reclens.json: completion of the data's column names (with type and a sample value),
  * model input names and table names where the schema expects them, and a "List all columns..." quick fix next to
- * the ranked "Change to" fixes for an unknown column or an unfed input. Reading the model's structure and the
- * data's columns executes nothing, so this works in untrusted workspaces too.
+ * the ranked "Change to" fixes for an unknown column or an unfed input. Reading the model's structure parses its
+ * file and runs nothing, so input names complete in untrusted workspaces too; the data's columns come from a DuckDB
+ * query, which runs only in trusted workspaces.
  */
 import * as path from 'path';
 import { findNodeAtLocation, findNodeAtOffset, getLocation, getNodePath, parse, parseTree } from 'jsonc-parser';
@@ -14,7 +15,7 @@ import { cachedByFile } from '../engine/util/fileCache';
 type Raw = { model?: string | { path?: string }; data?: { path?: string }; tables?: Record<string, unknown>; inputs?: Record<string, unknown> };
 
 async function columnsFor(configFile: string, raw: Raw): Promise<ColumnProfile[]> {
-  if (typeof raw.data?.path !== 'string') return [];
+  if (typeof raw.data?.path !== 'string' || !vscode.workspace.isTrusted) return [];
   const file = path.resolve(path.dirname(configFile), raw.data.path);
   const { profileData } = await import('../engine/scaffold/profile');
   const { openDuck } = await import('../engine/data/duck');
