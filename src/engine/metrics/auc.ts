@@ -1,5 +1,5 @@
 /** AUC and GAUC (metrics.md section 1): ties count 1/2; groups with one class are skipped and counted. */
-import { argsortFloat32, sortScores } from './argsort';
+import { sortScores } from './argsort';
 
 /**
  * Weighted AUC over rows visited in ascending score order. `weights` (optional) multiplies each row, which is how
