@@ -1,7 +1,7 @@
 // GPU bench (npm run bench:gpu): what this machine has for onnxruntime's GPU providers, and eval / ablate / ceiling /
 // kNN run with the chains cuda,cpu and webgpu,cpu (and cpu for comparison): which provider ran, why another did not,
 // and the throughput. Seeds fixed (1).
-//   node bench/gpu.mjs [--quick] [--install]
+//   node bench/gpu.mjs [--quick] [--install] [--inspect-only]
 //   --install  first tries the CUDA build of onnxruntime-node (ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild
 //              onnxruntime-node: downloads the CUDA provider libraries; needs network access and a writable
 //              node_modules). Without it the script only reports what is missing.
@@ -47,6 +47,7 @@ if (!cudaLib() && process.argv.includes('--install')) {
 console.log(`onnxruntime-node CUDA provider library (${path.relative(ROOT, binDir)}/libonnxruntime_providers_cuda.so): ${cudaLib() ? 'present' : 'absent (npm\'s onnxruntime-node ships CPU only; rerun with --install on a machine with network access)'}`);
 
 // 3. Eval / ablate / ceiling / kNN on each chain.
+if (process.argv.includes('--inspect-only')) process.exit(0);
 const { requireConfig } = require('../out/src/engine/config/loadConfig.js');
 const { evaluate } = require('../out/src/engine/evaluate.js');
 const { ablate } = require('../out/src/engine/ablation/ablate.js');

@@ -227,11 +227,22 @@ export interface CachedRows extends RowSetMeta {
  * input's source, dtype and width, and the row limit.
  */
 export function rowCacheKey(config: RecLensConfig, plan: InputPlan, limit: number | undefined): string {
+  // Data that is not one regular file (a glob, a folder) has no cheap fingerprint: its rows get a key of their own.
+  if (!isFile(config.data.path)) return `once-${process.pid}-${Date.now().toString(36)}-${(unique++).toString(36)}`;
   const files = [config.data.path, ...Object.values(config.tables).flatMap((t) => (t.ids ? [t.path, t.ids] : [t.path]))]
     .filter((f) => fs.existsSync(f))
     .map((f) => ({ f, ...fileFingerprint(f) }));
   const inputs = plan.inputs.map((i) => ({ name: i.name, dtype: i.dtype, width: i.width, dims: i.dims, source: i.source.kind === 'table' ? { table: i.source.table.name, key: i.source.keyColumn } : i.source }));
   return sha256(JSON.stringify({ v: 1, files, select: plan.select, from: plan.fromClause, label: plan.labelIndex, group: plan.groupIndex ?? null, inputs, limit: limit ?? null, tables: config.tables })).slice(0, 24);
+}
+
+let unique = 0;
+function isFile(f: string): boolean {
+  try {
+    return fs.statSync(f).isFile();
+  } catch {
+    return false;
+  }
 }
 
 export function cacheDir(config: RecLensConfig): string {
