@@ -18,8 +18,8 @@ const HELP = `reclens: debug recommender (ranking / CTR) models on your own data
 Usage:
   reclens inspect (--config C | --model M) [--json]
   reclens eval --config C [--json] [--limit N] [--seed S] [--bootstrap B]
-               [--providers cuda,webgpu,cpu] [--batch-size N] [--runs-dir D] [--no-record] [--progress]
-  reclens ablate --config C [--slots a,b+c] [--method mask|permute|both] [--repeats R] [--within-group]
+               [--providers cuda,webgpu,cpu] [--batch-size N] [--runs-dir D] [--no-record] [--progress] [--no-slices]
+  reclens ablate --config C [--slots a,b+c] [--slice S] [--method mask|permute|both] [--repeats R] [--within-group]
                  [--bootstrap B] [--seed S] [--json]      ("b+c": slots ablated together)
   reclens ceiling --config C [--slots a,b] [--candidates K] [--seed S] [--json]
   reclens lis --config C [--preferences p1,p2] [--tables t1,t2] [--substitution] [--bootstrap B] [--seed S] [--json]
@@ -75,6 +75,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             preferences: { type: 'string' }, tables: { type: 'string' }, run: { type: 'string', multiple: true }, latest: { type: 'boolean', default: false },
             out: { type: 'string' }, table: { type: 'string' }, against: { type: 'string' }, codes: { type: 'string' },
             sample: { type: 'string' }, k: { type: 'string' }, substitution: { type: 'boolean', default: false },
+            'no-slices': { type: 'boolean', default: false }, slice: { type: 'string' }, worst: { type: 'string' },
           },
         });
       } catch (e) {
@@ -100,11 +101,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'inspect':
         return await inspectCommand({ config: values.config, model: values.model, json: !!values.json }, io);
       case 'eval':
-        return await evalCommand({ ...common(), bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 0, progress: !!values.progress }, io);
+        return await evalCommand({ ...common(), bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 0, progress: !!values.progress, slices: !values['no-slices'] }, io);
       case 'ablate': {
         const method = (values.method ?? 'both') as 'mask' | 'permute' | 'both';
         if (!['mask', 'permute', 'both'].includes(method)) throw usageError(`--method takes mask, permute or both, not "${method}".`);
-        return await ablateCommand({ ...common(), slots, method, repeats: intOption(values.repeats, 'repeats', 1) ?? 5, bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 200, withinGroup: !!values['within-group'] }, io);
+        return await ablateCommand({ ...common(), slots, method, repeats: intOption(values.repeats, 'repeats', 1) ?? 5, bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 200, withinGroup: !!values['within-group'], slice: values.slice }, io);
       }
       case 'ceiling':
         return await ceilingCommand({ ...common(), slots, candidates: intOption(values.candidates, 'candidates', 2) ?? 32 }, io);

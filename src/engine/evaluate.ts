@@ -10,6 +10,9 @@ import { JobControl, report, throwIfCancelled } from './progress';
 import { buildRunRecord, toProbabilities } from './job';
 import type { RunRecord } from './runs/runRecord';
 import { openWorkspace, Workspace } from './workspace';
+import { sliceMetricsOffThread } from './compute/offThread';
+import { evalSlices } from './slices/evalSlices';
+import type { SliceReport } from './slices/sliceMetrics';
 
 export interface EvalOptions {
   limit?: number;
@@ -18,6 +21,8 @@ export interface EvalOptions {
   /** Overrides runtime.executionProviders. */
   providers?: RecLensConfig['runtime']['executionProviders'];
   batchSize?: number;
+  /** Per-slice metrics (configured and automatic slices); default true. */
+  slices?: boolean;
 }
 
 export interface Scored {
@@ -34,6 +39,8 @@ export interface EvalResult extends BaseMetrics {
   providerFallbacks: { provider: string; reason: string }[];
   seconds: number;
   missingKeys: Record<string, { missing: number; total: number }>;
+  /** Metrics per slice, paired against the whole (absent with --no-slices). */
+  slices?: SliceReport;
 }
 
 /** Grows a typed array by doubling; the data's row count is known up front, so this rarely runs. */
@@ -117,10 +124,22 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
       labels: scored.labels, scores: scored.scores, probs: scored.probs, groups: scored.groups, groupCount: scored.groupCount,
       bootstrap: opts.bootstrap ?? 0, seed,
     }, control?.signal);
+    let slices: SliceReport | undefined;
+    if (opts.slices !== false) {
+      report(control, { phase: 'slices', done: 0, total: 1 });
+      const masks = await evalSlices(ws, scored.labels.length);
+      if (masks.masks.length) {
+        slices = await sliceMetricsOffThread({
+          labels: scored.labels, scores: scored.scores, probs: scored.probs, groups: scored.groups, groupCount: scored.groupCount,
+          slices: masks.masks, bootstrap: opts.bootstrap ?? 0, seed,
+        }, masks.notes, control?.signal);
+      }
+    }
     const tEnd = performance.now();
     report(control, { phase: 'metrics', done: 1, total: 1 });
     const result: EvalResult = {
       ...metrics,
+      ...(slices ? { slices } : {}),
       executionProvider: ms.provider,
       providerFallbacks: ms.fallbacks,
       seconds: (tEnd - t0) / 1000,

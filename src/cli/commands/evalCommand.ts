@@ -5,6 +5,7 @@ import { evaluate } from '../../engine/evaluate';
 import { fmt, int, interval } from '../format';
 import type { Io } from '../io';
 import { saveRecord } from '../records';
+import { sliceLines } from './sliceTable';
 
 export interface EvalArgs {
   config: string;
@@ -17,13 +18,15 @@ export interface EvalArgs {
   runsDir?: string;
   record: boolean;
   progress: boolean;
+  /** false: skip the per-slice metrics (--no-slices). */
+  slices?: boolean;
 }
 
 export async function evalCommand(args: EvalArgs, io: Io): Promise<number> {
   const { config } = requireConfig(args.config);
   let lastPct = -1;
   const { result: r, record } = await evaluate(config, {
-    limit: args.limit, seed: args.seed, bootstrap: args.bootstrap, providers: args.providers, batchSize: args.batchSize,
+    limit: args.limit, seed: args.seed, bootstrap: args.bootstrap, providers: args.providers, batchSize: args.batchSize, slices: args.slices,
   }, {
     onProgress: args.progress ? (e) => {
       const pct = Math.floor((100 * e.done) / Math.max(1, e.total));
@@ -48,6 +51,7 @@ export async function evalCommand(args: EvalArgs, io: Io): Promise<number> {
   for (const [input, m] of Object.entries(r.missingKeys)) {
     if (m.missing > 0) lines.push(`  note          ${input}: ${int(m.missing)} of ${int(m.total)} keys (${fmt((100 * m.missing) / m.total, 1)}%) not in the table; fallback vector used`);
   }
+  if (r.slices) lines.push(...sliceLines(r.slices));
   lines.push(`  provider      ${r.executionProvider}`);
   for (const f of r.providerFallbacks) lines.push(`  skipped       ${f.provider}: ${f.reason}`);
   lines.push(`  time          ${fmt(r.seconds, 2)} s (${int(Math.round(r.rows / record.timings.inferenceSeconds))} rows/s inference)`);

@@ -19,6 +19,7 @@ import { cachedByFile } from '../util/fileCache';
 import { inspectGraph, readOnnx } from '../model/inspect';
 import { addInputFix, Fix, removeInputFix, replaceStringFix } from './fixes';
 import { scanLeakage } from './leakage';
+import { checkSlices } from '../slices/check';
 
 export interface CheckedProblem extends Problem {
   fixes?: Fix[];
@@ -75,6 +76,7 @@ export async function checkConfigText(text: string, file: string, opts: CheckOpt
     for (const [name, spec] of Object.entries(config.tables)) {
       try { tables[name] = await loadTable(duck, spec); } catch (e) { fromError(e, ['tables', name, 'path'], 'table'); }
     }
+    for (const p of checkSlices(config.slices ?? [], columns)) at('error', p.code, p.path, p.message);
     if (!config.data.group) at('information', 'no-group', ['data'], 'No data.group column: GAUC is disabled and bootstrap intervals resample rows instead of users.');
     if (!graph) return problems;
     const model = inspectGraph(config.model.path, graph.bytes.length, graph.graph);

@@ -6,6 +6,7 @@ import type { UmapInput } from '../embedding/umap';
 import { CancelledError } from '../errors';
 import type { BaseMetrics, MetricsInput } from '../metrics/baseMetrics';
 import type { PairedInput, PairedResult } from '../metrics/paired';
+import type { SliceMetricsInput, SliceReport } from '../slices/sliceMetrics';
 import type { ComputeTask } from './worker';
 
 export function runTask<T>(task: ComputeTask, input: unknown, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<T> {
@@ -29,5 +30,6 @@ export function runTask<T>(task: ComputeTask, input: unknown, signal?: AbortSign
 
 export const computeBaseMetricsOffThread = (input: MetricsInput, signal?: AbortSignal) => runTask<BaseMetrics>('base', input, signal);
 export const pairedMetricsOffThread = (input: PairedInput, signal?: AbortSignal) => runTask<PairedResult>('paired', input, signal);
+export const sliceMetricsOffThread = (input: SliceMetricsInput, notes: string[], signal?: AbortSignal) => runTask<SliceReport>('slices', { input, notes }, signal);
 export const pcaOffThread = (x: Float32Array, rows: number, dim: number, components: number, signal?: AbortSignal) => runTask<PcaResult>('pca', { x, rows, dim, components }, signal);
 export const umapOffThread = (input: UmapInput, signal?: AbortSignal, onProgress?: (done: number, total: number) => void) => runTask<Float32Array>('umap', input, signal, onProgress);

@@ -147,6 +147,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
     model: { path: resolve(modelRaw.path), output: modelRaw.output, outputKind: modelRaw.outputKind ?? 'probability' },
     data: { ...raw.data, path: resolve(raw.data.path) },
     tables, inputs, slots,
+    slices: Object.entries<any>(raw.slices ?? {}).map(([name, s]) => ({ name, where: s.where, description: s.description })),
     runtime: {
       executionProviders: raw.runtime?.executionProviders ?? DEFAULT_PROVIDERS,
       batchSize: raw.runtime?.batchSize ?? DEFAULT_BATCH_SIZE,
