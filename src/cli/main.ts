@@ -11,6 +11,7 @@ import { alignCommand, embedCommand } from './commands/embeddingCommands';
 import { reportCommand } from './commands/report';
 import { evalCommand } from './commands/evalCommand';
 import { inspectCommand } from './commands/inspect';
+import { rowsCommand } from './commands/rows';
 import { Io, processIo } from './io';
 
 const HELP = `reclens: debug recommender (ranking / CTR) models on your own data
@@ -29,6 +30,8 @@ Usage:
   reclens compare --run A --run B [--config C | --runs-dir D] [--bootstrap B] [--json]
   reclens report (--run ID|FILE | --latest) [--config C | --runs-dir D] [--out report.html]
   reclens check --config C [--json]
+  reclens rows --config C [--slice S] [--worst N] [--search TEXT] [--json]   (rows the model gets most wrong)
+  reclens rows --config C --row I [--k K] [--json]       (one row: occlusion per slot, smallest flipping change)
 
 Common options: --limit N, --providers cuda,webgpu,cpu, --batch-size N, --runs-dir D, --no-record.
 
@@ -75,7 +78,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             preferences: { type: 'string' }, tables: { type: 'string' }, run: { type: 'string', multiple: true }, latest: { type: 'boolean', default: false },
             out: { type: 'string' }, table: { type: 'string' }, against: { type: 'string' }, codes: { type: 'string' },
             sample: { type: 'string' }, k: { type: 'string' }, substitution: { type: 'boolean', default: false },
-            'no-slices': { type: 'boolean', default: false }, slice: { type: 'string' }, worst: { type: 'string' },
+            'no-slices': { type: 'boolean', default: false }, slice: { type: 'string' }, worst: { type: 'string' }, search: { type: 'string' }, row: { type: 'string' },
           },
         });
       } catch (e) {
@@ -124,6 +127,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'check':
         if (!values.config) throw usageError('check needs --config <reclens.json>.');
         return await checkCommand({ config: values.config, json: !!values.json }, io);
+      case 'rows':
+        return await rowsCommand({ ...common(), slice: values.slice, worst: intOption(values.worst, 'worst', 1) ?? 20, search: values.search, row: intOption(values.row, 'row'), k: intOption(values.k, 'k', 1) ?? 16 }, io);
       default:
         throw usageError(`Unknown command "${command}".\n\n${HELP}`);
     }
