@@ -12,6 +12,7 @@ import { ProviderStatus } from './statusBar';
 import { WorkspaceTree } from './workspaceTree';
 import { FeaturesTree, SlotNode } from './featuresTree';
 import { readSettings } from './settings';
+import { registerShowRows } from './commands/showRows';
 
 export interface RecLensApi {
   features: FeaturesTree;
@@ -200,6 +201,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     return panel.load(req);
   });
   register('reclens.showOutput', () => output.show());
+  context.subscriptions.push(registerShowRows(context, output));
   register('reclens.refresh', () => onFiles());
   register('reclens.openRun', async (node?: RunNode) => {
     if (node?.file) await vscode.window.showTextDocument(vscode.Uri.file(node.file), { preview: true });

@@ -26,7 +26,7 @@ import { RemoteSession } from '../model/remoteSession';
 import { JobControl, report } from '../progress';
 import { writeFileAtomic } from '../runs/atomicWrite';
 import { sha256 } from '../runs/hash';
-import { sliceRows as sliceMask } from '../slices/evalSlices';
+import { evalSlices, sliceRows as sliceMask } from '../slices/evalSlices';
 import { seededRandom } from '../util/random';
 import { openWorkspace, Workspace } from '../workspace';
 import { inputText, isMultiHot, Readers, rowValues } from './readable';
@@ -111,8 +111,10 @@ export class RowsSession {
     return this.slots.map((s) => s.name);
   }
 
-  sliceNames(): string[] {
-    return (this.config.slices ?? []).map((s) => s.name);
+  /** Configured slices, then the automatic ones that hold rows here. */
+  async sliceNames(): Promise<string[]> {
+    const { masks } = await evalSlices(this.ws, this.rows);
+    return masks.map((m) => m.name);
   }
 
   private check(index: number): void {
@@ -120,15 +122,15 @@ export class RowsSession {
   }
 
   /** The rows a query selects, in its order (cached per sort, slice and search). */
-  async ordered(q: Pick<RowQuery, 'sort' | 'descending' | 'slice' | 'search'>): Promise<Uint32Array> {
-    const key = JSON.stringify([q.sort, q.descending, q.slice ?? '', q.search ?? '']);
+  async ordered(q: Pick<RowQuery, 'sort' | 'descending' | 'slice' | 'search' | 'slot'>): Promise<Uint32Array> {
+    const key = JSON.stringify([q.sort, q.descending, q.slice ?? '', q.search ?? '', q.slot ?? '']);
     const hit = this.views.get(key);
     if (hit) return hit;
     const n = this.mat.rows;
     let order: Uint32Array;
     if (q.sort === 'row') order = Uint32Array.from({ length: n }, (_, i) => i);
     else {
-      const v = q.sort === 'loss' ? this.loss : q.sort === 'score' ? this.scores : Float32Array.from(this.mat.labels);
+      const v = q.sort === 'loss' ? this.loss : q.sort === 'score' ? this.scores : q.sort === 'slot' ? await this.slotEffects(q.slot) : Float32Array.from(this.mat.labels);
       order = argsortFloat32(v);
     }
     if (q.descending) order.reverse();
@@ -147,6 +149,30 @@ export class RowsSession {
     if (this.views.size > 16) this.views.clear();
     this.views.set(key, order);
     return order;
+  }
+
+  private readonly effects = new Map<string, Float32Array>();
+
+  /** |prob - prob with the slot masked| of every row: one inference pass over all rows, cached per slot. */
+  async slotEffects(name: string | undefined): Promise<Float32Array> {
+    const slot = this.slots.find((s) => s.name === name);
+    if (!slot) throw inputError(`Sorting by slot needs one of the slots (${this.slotNames().join(', ')}), not "${name ?? ''}".`);
+    const hit = this.effects.get(slot.name);
+    if (hit) return hit;
+    const neutral = new Map(slot.inputs.map((i) => [i, this.neutralOf(slot, i)]));
+    const masked = await scoreBatches(this.rs, this.mat.inputs, this.mat.rows, this.config.runtime.batchSize, (inp, s, e) => {
+      const row = neutral.get(inp.name);
+      if (!row) return sliceRows(this.mat.columns.get(inp.name)!, inp.width, s, e);
+      const Ctor = row.constructor as new (n: number) => FeedArray;
+      const out = new Ctor((e - s) * inp.width);
+      for (let k = 0; k < e - s; k++) (out as Float32Array).set(row as Float32Array, k * inp.width);
+      return out;
+    });
+    const mp = toProbabilities(this.config, this.ws.outputName, masked);
+    const out = new Float32Array(this.mat.rows);
+    for (let i = 0; i < out.length; i++) out[i] = Math.abs(this.probs[i] - mp[i]);
+    this.effects.set(slot.name, out);
+    return out;
   }
 
   private matches(r: number, needle: string): boolean {

@@ -3,13 +3,16 @@
 /** How wrong the model is on a row: its per-row LogLoss, -log p for a positive and -log(1 - p) for a negative. */
 export const WRONGNESS = 'per-row LogLoss: -log(p) for a positive, -log(1 - p) for a negative (p clipped to [1e-7, 1 - 1e-7]); the same order as |label - p|';
 
-export type RowSort = 'loss' | 'score' | 'label' | 'row';
+/** 'slot': by how much one slot moves each row's probability when masked (largest first with descending). */
+export type RowSort = 'loss' | 'score' | 'label' | 'row' | 'slot';
 
 export interface RowQuery {
   sort: RowSort;
   descending: boolean;
   /** A slice name (configured or "auto:..."), or undefined for all rows. */
   slice?: string;
+  /** The slot for sort 'slot'. */
+  slot?: string;
   /** Case-insensitive substring of the user id, item id or item label. */
   search?: string;
   offset: number;
