@@ -193,3 +193,24 @@ test('the host drops malformed messages from the webview', () => {
   assert.equal(rejected - before, 7);
   assert.deepEqual(errors, []);
 });
+
+test('links: "rows with this item" and "rows where this slot matters most" open the list filtered and sorted', async () => {
+  const item = String(session.view(0).item);
+  const slot = 'item_id';
+  const effects = await session.slotEffects(slot);
+  const page = await openPage(async (m, reply) => {
+    if (m.type === 'ready') return reply({ type: 'init', info: { ...info, initialQuery: { item, sort: 'slot', slot, descending: true } } });
+    await answerRowsMessage(session, info, m, (r) => void reply(r));
+  });
+  await page.waitForSelector('.virtual-list .row-item[data-index]');
+  await page.waitForSelector('.item-chip');
+  const shown = await page.locator('.virtual-list .row-item[data-index]').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.index)));
+  const expected = (await session.page({ sort: 'slot', slot, descending: true, item, offset: 0, limit: 500 })).rows.map((r) => r.index);
+  assert.deepEqual(shown.slice(0, expected.length), expected.slice(0, shown.length));
+  assert.ok(shown.every((i) => String(session.view(i).item) === item), 'only rows of the item');
+  for (let k = 1; k < expected.length; k++) assert.ok(effects[expected[k - 1]] >= effects[expected[k]], 'largest slot effect first');
+  await page.screenshot({ path: path.join(RESULTS, 'rows-links-movielens.png') });
+  await page.click('.item-chip');
+  await page.waitForFunction(() => /^20,167 of/.test(document.querySelector('.count')?.textContent ?? ''));
+  await page.close();
+});

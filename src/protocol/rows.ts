@@ -73,7 +73,7 @@ const isEdits = (v: unknown): v is RowEdit[] => Array.isArray(v) && v.length <= 
 
 export function isRowQuery(v: unknown): v is RowQuery {
   return isObj(v) && SORTS.includes(v.sort as RowSort) && typeof v.descending === 'boolean' && isIndex(v.offset) && isIndex(v.limit) && v.limit <= 500
-    && (v.slice === undefined || isName(v.slice)) && (v.search === undefined || isText(v.search)) && (v.slot === undefined || isName(v.slot));
+    && (v.slice === undefined || isName(v.slice)) && (v.search === undefined || isText(v.search)) && (v.slot === undefined || isName(v.slot)) && (v.item === undefined || isName(v.item));
 }
 
 /** The host's guard: anything else from the webview is dropped. */

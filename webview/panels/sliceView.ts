@@ -77,7 +77,7 @@ export function renderSliceView(container: HTMLElement, report: SliceReport, con
   const order = [...report.slices].sort((a, b) => (a.delta.auc ?? Infinity) - (b.delta.auc ?? Infinity));
   const plot = renderSliceCalibrationMultiples(report, order);
   const multiples = createFigure({
-    title: 'Calibration by slice', exportName: `${name}-slice-calibration`,
+    title: 'Calibration by slice', exportName: `${name}-calibration-by-slice`,
     caption: 'One reliability diagram per slice (worst AUC difference first), same axes; the faint line is the whole, the diagonal is perfect calibration.',
     chart: () => plot, csv: () => table.toCsv(),
   }, context.exporter);

@@ -80,7 +80,7 @@ function refreshQuery(keepScroll = false): void {
     if (m.type !== 'page' || version !== queryVersion) return;
     list!.reset(m.page.total, keepScroll ? store.current.scrollTop ?? 0 : 0);
     list!.receive(0, m.page.rows, m.page.total);
-    if (countLine) countLine.textContent = `${m.page.total.toLocaleString('en-US')} of ${info!.rows.toLocaleString('en-US')} rows · ${q.sort === 'slot' ? `by |effect of ${q.slot}|` : `by ${q.sort}`}${q.descending ? ', largest first' : ''}`;
+    if (countLine) countLine.textContent = `${m.page.total.toLocaleString('en-US')} of ${info!.rows.toLocaleString('en-US')} rows · ${q.item !== undefined ? `item ${q.item} · ` : ''}${q.sort === 'slot' ? `by |effect of ${q.slot}|` : `by ${q.sort}`}${q.descending ? ', largest first' : ''}`;
   });
 }
 
@@ -116,7 +116,7 @@ function build(i: RowsInfo): void {
   search.value = q.search ?? '';
   const update = () => {
     const [kind, slot] = sort.value.startsWith('slot:') ? ['slot', sort.value.slice(5)] : [sort.value, undefined];
-    store.update({ query: { sort: kind as RowSort, slot, descending: desc.checked, slice: slice.value || undefined, search: search.value.trim() || undefined }, scrollTop: 0 });
+    store.update({ query: { sort: kind as RowSort, slot, descending: desc.checked, slice: slice.value || undefined, search: search.value.trim() || undefined, item: query().item }, scrollTop: 0 });
     refreshQuery();
   };
   let typing = 0;
@@ -125,6 +125,13 @@ function build(i: RowsInfo): void {
   slice.addEventListener('change', update);
   search.addEventListener('input', () => { clearTimeout(typing); typing = window.setTimeout(update, 250); });
   bar.append(sort, descLabel, slice, search);
+  if (q.item !== undefined) {
+    const chip = element('button', 'link-button item-chip', `item ${q.item} ✕`);
+    chip.type = 'button';
+    chip.title = 'Show the rows of every item';
+    chip.addEventListener('click', () => { chip.remove(); store.update({ query: { ...query(), item: undefined }, scrollTop: 0 }); refreshQuery(); });
+    bar.append(chip);
+  }
   countLine = element('p', 'count');
   const header = element('div', 'row-item header');
   for (const [c, t] of [['pos', '#'], ['prob', 'p'], ['label', 'label'], ['loss', 'loss'], ['user', 'user'], ['item', 'item'], ['hist', 'history'], ['slots', 'slots']]) header.append(element('span', `cell ${c}`, t));

@@ -122,8 +122,8 @@ export class RowsSession {
   }
 
   /** The rows a query selects, in its order (cached per sort, slice and search). */
-  async ordered(q: Pick<RowQuery, 'sort' | 'descending' | 'slice' | 'search' | 'slot'>): Promise<Uint32Array> {
-    const key = JSON.stringify([q.sort, q.descending, q.slice ?? '', q.search ?? '', q.slot ?? '']);
+  async ordered(q: Pick<RowQuery, 'sort' | 'descending' | 'slice' | 'search' | 'slot' | 'item'>): Promise<Uint32Array> {
+    const key = JSON.stringify([q.sort, q.descending, q.slice ?? '', q.search ?? '', q.slot ?? '', q.item ?? '']);
     const hit = this.views.get(key);
     if (hit) return hit;
     const n = this.mat.rows;
@@ -137,10 +137,12 @@ export class RowsSession {
     let keep: Uint8Array | undefined;
     if (q.slice) keep = (await sliceMask(this.ws, n, q.slice)).rows;
     const needle = q.search?.trim().toLowerCase();
-    if (keep || needle) {
+    const item = q.item !== undefined ? normaliseKey(q.item) : undefined;
+    if (keep || needle || item !== undefined) {
       const out: number[] = [];
       for (const r of order) {
         if (keep && !keep[r]) continue;
+        if (item !== undefined && this.items?.[r] !== item) continue;
         if (needle && !this.matches(r, needle)) continue;
         out.push(r);
       }

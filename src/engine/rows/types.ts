@@ -13,6 +13,8 @@ export interface RowQuery {
   slice?: string;
   /** The slot for sort 'slot'. */
   slot?: string;
+  /** Only the rows of this item (exact id). */
+  item?: string;
   /** Case-insensitive substring of the user id, item id or item label. */
   search?: string;
   offset: number;

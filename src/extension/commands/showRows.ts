@@ -11,6 +11,8 @@ export interface ShowRowsArgs {
   slice?: string;
   /** Filter rows by item id, item label or user id (e.g. "rows with this item"). */
   search?: string;
+  /** Only the rows of this item (exact id): "rows with this item" from the Embedding Space. */
+  item?: string;
   /** Sort by how much this slot moves each row when masked ("rows where this slot matters most"). */
   sortBySlot?: string;
 }
@@ -29,6 +31,7 @@ export function registerShowRows(context: vscode.ExtensionContext, output: vscod
     const query: Partial<RowQuery> = {};
     if (arg?.slice) query.slice = arg.slice;
     if (arg?.search) query.search = arg.search;
+    if (arg?.item) query.item = String(arg.item);
     if (arg?.sortBySlot) { query.sort = 'slot'; query.slot = arg.sortBySlot; query.descending = true; }
     const { RowsPanel } = await import('../panels/rowsPanel');
     try {

@@ -21,6 +21,8 @@ export interface EmbeddingRequest {
 export class EmbeddingPanel {
   private static current: EmbeddingPanel | undefined;
   private data: EmbeddingPanelData | undefined;
+  /** The config of the shown views ("rows with this item" opens its rows explorer). */
+  private configUri: vscode.Uri | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** Messages from the webview, for tests and logging. */
   readonly received: EmbeddingWebviewToHost[] = [];
@@ -62,12 +64,15 @@ export class EmbeddingPanel {
   private onMessage(msg: EmbeddingWebviewToHost): void {
     this.received.push(msg);
     if (msg.type === 'ready' && this.data) this.post({ type: 'data', data: this.data });
+    // Double-click on a point, or Open on a neighbour: the evaluation rows with this item.
+    if (msg.type === 'openItem' && this.configUri && typeof msg.id === 'string' && !msg.table.startsWith('onnx:')) void vscode.commands.executeCommand('reclens.showRows', { configUri: this.configUri, item: msg.id });
     if (msg.type === 'selection') this.output.appendLine(`[embedding] selected ${msg.ids.length} point(s) of ${msg.table}`);
   }
 
   /** Computes the views (one or two tables) and shows them. Returns the data sent, or undefined if cancelled or failed. */
   async load(req: EmbeddingRequest): Promise<EmbeddingPanelData | undefined> {
     const { config } = requireConfig(req.config.fsPath);
+    this.configUri = req.config;
     const settings = readSettings();
     const { embed, align } = await import('../../engine/embedding/jobs');
     try {
