@@ -7,7 +7,7 @@
 import { argsortFloat32 } from '../metrics/argsort';
 import { aucFromOrder, gaucFromGroups, GroupAucs, groupAucs } from '../metrics/auc';
 import { drawMultiplicities, percentileInterval } from '../metrics/bootstrap';
-import { Calibration, calibration, logloss } from '../metrics/loss';
+import { Calibration, calibration, logloss, PROB_CLIP } from '../metrics/loss';
 import { seededRandom } from '../util/random';
 
 export interface SliceMetricsInput {
@@ -110,19 +110,26 @@ export function sliceMetrics(input: SliceMetricsInput, notes: string[] = []): Sl
     const units = input.groups ? input.groupCount : n;
     const mult = new Float64Array(units);
     const w = new Float64Array(n);
+    // Per-row loss terms once: a replicate's LogLoss is their weighted mean (same clip as logloss()).
+    const term = (labels: Uint8Array, probs: Float32Array) => Float64Array.from(labels, (y, i) => { const q = Math.min(1 - PROB_CLIP, Math.max(PROB_CLIP, probs[i])); return y ? -Math.log(q) : -Math.log(1 - q); });
+    const weighted = (terms: Float64Array, wt: Float64Array) => { let s = 0, d = 0; for (let i = 0; i < terms.length; i++) { s += wt[i] * terms[i]; d += wt[i]; } return s / d; };
+    const wholeTerms = term(whole.labels, whole.probs);
+    const partTerms = parts.map((p) => term(p.labels, p.probs));
+    const pw = parts.map((p) => new Float64Array(p.index.length));
     const acc = parts.map(() => ({ auc: [] as number[], gauc: [] as number[], ll: [] as number[], dAuc: [] as number[], dGauc: [] as number[], dLl: [] as number[] }));
     for (let b = 0; b < B; b++) {
       drawMultiplicities(units, rng, mult);
       for (let i = 0; i < n; i++) w[i] = input.groups ? mult[input.groups[i]] : mult[i];
       const wAuc = aucFromOrder(whole.order, whole.scores, whole.labels, w);
       const wGauc = whole.ga ? gaucFromGroups(whole.ga, mult) : NaN;
-      const wLl = logloss(whole.labels, whole.probs, w);
+      const wLl = weighted(wholeTerms, w);
       parts.forEach((p, k) => {
         if (p.labels.length === 0) return;
-        const pw = Float64Array.from(p.index, (r) => w[r]);
-        const a = aucFromOrder(p.order, p.scores, p.labels, pw);
+        const wk = pw[k];
+        for (let i = 0; i < wk.length; i++) wk[i] = w[p.index[i]];
+        const a = aucFromOrder(p.order, p.scores, p.labels, wk);
         const g = p.ga ? gaucFromGroups(p.ga, mult) : NaN;
-        const l = logloss(p.labels, p.probs, pw);
+        const l = weighted(partTerms[k], wk);
         const c = acc[k];
         c.auc.push(a); c.gauc.push(g); c.ll.push(l);
         c.dAuc.push(a - wAuc); c.dGauc.push(g - wGauc); c.dLl.push(l - wLl);
