@@ -12,6 +12,7 @@ import { reportCommand } from './commands/report';
 import { evalCommand } from './commands/evalCommand';
 import { initCommand } from './commands/init';
 import { inspectCommand } from './commands/inspect';
+import { rowsCommand } from './commands/rows';
 import { Io, processIo } from './io';
 import { DEFAULT_MAX_FILE_MB, setMaxFileSizeMB } from '../engine/util/safeFile';
 
@@ -22,8 +23,8 @@ Usage:
                (finds the model and data in the folder of --out when not given; --yes replaces an existing file)
   reclens inspect (--config C | --model M [--data D] | --data D) [--json]
   reclens eval --config C [--json] [--limit N] [--seed S] [--bootstrap B]
-               [--providers cuda,webgpu,cpu] [--batch-size N] [--runs-dir D] [--no-record] [--progress]
-  reclens ablate --config C [--slots a,b+c] [--method mask|permute|both] [--repeats R] [--within-group]
+               [--providers cuda,webgpu,cpu] [--batch-size N] [--runs-dir D] [--no-record] [--progress] [--no-slices]
+  reclens ablate --config C [--slots a,b+c] [--slice S] [--method mask|permute|both] [--repeats R] [--within-group]
                  [--bootstrap B] [--seed S] [--json]      ("b+c": slots ablated together)
   reclens ceiling --config C [--slots a,b] [--candidates K] [--seed S] [--json]
   reclens lis --config C [--preferences p1,p2] [--tables t1,t2] [--folds F] [--splits S] [--bootstrap B] [--seed S]
@@ -34,6 +35,8 @@ Usage:
   reclens compare --run A --run B [--config C | --runs-dir D] [--bootstrap B] [--json]
   reclens report (--run ID|FILE | --latest) [--config C | --runs-dir D] [--out report.html]
   reclens check --config C [--json]
+  reclens rows --config C [--slice S] [--worst N] [--search TEXT] [--json]   (rows the model gets most wrong)
+  reclens rows --config C --row I [--k K] [--json]       (one row: occlusion per slot, smallest flipping change)
 
 Common options: --limit N, --providers cuda,webgpu,cpu, --batch-size N, --runs-dir D, --no-record,
   --max-file-size MB (largest model, data or table file read; default 4096).
@@ -87,6 +90,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             folds: { type: 'string' }, splits: { type: 'string' }, sweep: { type: 'string', multiple: true },
             quiet: { type: 'boolean', short: 'q', default: false },
             data: { type: 'string' }, yes: { type: 'boolean', default: false },
+            'no-slices': { type: 'boolean', default: false }, slice: { type: 'string' }, worst: { type: 'string' }, search: { type: 'string' }, row: { type: 'string' },
           },
         });
       } catch (e) {
@@ -116,11 +120,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'inspect':
         return await inspectCommand({ config: values.config, model: values.model, data: values.data, json: !!values.json }, io);
       case 'eval':
-        return await evalCommand({ ...common(), bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 0 }, io);
+        return await evalCommand({ ...common(), bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 0, slices: !values['no-slices'] }, io);
       case 'ablate': {
         const method = (values.method ?? 'both') as 'mask' | 'permute' | 'both';
         if (!['mask', 'permute', 'both'].includes(method)) throw usageError(`--method takes mask, permute or both, not "${method}".`);
-        return await ablateCommand({ ...common(), slots, method, repeats: intOption(values.repeats, 'repeats', 1) ?? 5, bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 200, withinGroup: !!values['within-group'] }, io);
+        return await ablateCommand({ ...common(), slots, method, repeats: intOption(values.repeats, 'repeats', 1) ?? 5, bootstrap: intOption(values.bootstrap, 'bootstrap') ?? 200, withinGroup: !!values['within-group'], slice: values.slice }, io);
       }
       case 'ceiling':
         return await ceilingCommand({ ...common(), slots, candidates: intOption(values.candidates, 'candidates', 2) ?? 32 }, io);
@@ -139,6 +143,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'check':
         if (!values.config) throw usageError('check needs --config <reclens.json>.');
         return await checkCommand({ config: values.config, json: !!values.json }, io);
+      case 'rows':
+        return await rowsCommand({ ...common(), slice: values.slice, worst: intOption(values.worst, 'worst', 1) ?? 20, search: values.search, row: intOption(values.row, 'row'), k: intOption(values.k, 'k', 1) ?? 16 }, io);
       default:
         throw usageError(`Unknown command "${command}".\n\n${HELP}`);
     }

@@ -13,6 +13,9 @@ import { buildRunRecord, toProbabilities } from './job';
 import { computeCurves, Curves } from './metrics/curves';
 import type { RunRecord } from './runs/runRecord';
 import { openWorkspace, Workspace } from './workspace';
+import { sliceMetricsOffThread } from './compute/offThread';
+import { evalSlices } from './slices/evalSlices';
+import type { SliceReport } from './slices/sliceMetrics';
 
 export interface EvalOptions {
   limit?: number;
@@ -21,6 +24,8 @@ export interface EvalOptions {
   /** Overrides runtime.executionProviders. */
   providers?: RecLensConfig['runtime']['executionProviders'];
   batchSize?: number;
+  /** Per-slice metrics (configured and automatic slices); default true. */
+  slices?: boolean;
 }
 
 export interface Scored {
@@ -39,6 +44,8 @@ export interface EvalResult extends BaseMetrics {
   missingKeys: Record<string, { missing: number; total: number }>;
   /** ROC and precision-recall curves (thinned) and the probability histogram by label; absent in older records. */
   curves?: Curves;
+  /** Metrics per slice, paired against the whole (absent with --no-slices). */
+  slices?: SliceReport;
 }
 
 /** Grows a typed array by doubling; the data's row count is known up front, so this rarely runs. */
@@ -145,10 +152,22 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
       labels: scored.labels, scores: scored.scores, probs: scored.probs, groups: scored.groups, groupCount: scored.groupCount,
       bootstrap: opts.bootstrap ?? 0, seed,
     }, control?.signal);
+    let slices: SliceReport | undefined;
+    if (opts.slices !== false) {
+      report(control, { phase: 'slices', done: 0, total: 1 });
+      const masks = await evalSlices(ws, scored.labels.length);
+      if (masks.masks.length) {
+        slices = await sliceMetricsOffThread({
+          labels: scored.labels, scores: scored.scores, probs: scored.probs, groups: scored.groups, groupCount: scored.groupCount,
+          slices: masks.masks, bootstrap: opts.bootstrap ?? 0, seed,
+        }, masks.notes, control?.signal);
+      }
+    }
     const tEnd = performance.now();
     report(control, { phase: 'metrics', done: 1, total: 1 });
     const result: EvalResult = {
       ...metrics,
+      ...(slices ? { slices } : {}),
       executionProvider: ms.provider,
       providerFallbacks: ms.fallbacks,
       seconds: (tEnd - t0) / 1000,

@@ -15,6 +15,7 @@ import { FeaturesTree, SlotNode } from './featuresTree';
 import { applyFileLimit, readSettings } from './settings';
 import { refused, requireTrust, UNTRUSTED_MESSAGE } from './trust';
 import { registerShowHistory } from './commands/showHistory';
+import { registerShowRows } from './commands/showRows';
 
 export interface RecLensApi {
   features: FeaturesTree;
@@ -223,6 +224,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     return panel.load(req);
   });
   register('reclens.showOutput', () => output.show());
+  context.subscriptions.push(registerShowRows(context, output));
   register('reclens.refresh', () => onFiles());
   register('reclens.openRun', async (node?: RunNode) => {
     if (node?.file) await vscode.window.showTextDocument(vscode.Uri.file(node.file), { preview: true });

@@ -74,4 +74,6 @@ export type PanelToHost =
   | { type: 'export'; format: ExportFormat; suggestedName: string; text?: string; bytes?: Uint8Array }
   /** Ask the host to pick another run and compare it with the one shown. */
   | { type: 'compareWith' }
-  | { type: 'openRecord'; runId: string };
+  | { type: 'openRecord'; runId: string }
+  /** Open the rows explorer sorted by how much this slot moves each row when masked. */
+  | { type: 'showRows'; slot: string };

@@ -40,6 +40,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { format } from 'node:util';
 import { ensureTools, cleanNpmEnv, REPO, log, secs } from './tools.mjs';
+import { rowsCheck } from './rowsCheck.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -682,6 +683,7 @@ async function uiCheck(tools, tmp) {
       await screenshot(page, path.join(RESULTS, 'e2e-view-failure.png'));
     }
     await panelChecks(page, problems);
+    await rowsCheck(page, problems, { runFromPalette, webviewFrame, screenshot, sleep, log, RESULTS, UI_TIMEOUT_MS });
     await problemsCheck(page, folder, problems);
   } catch (e) {
     problems.push(e.message.split('\n')[0]);

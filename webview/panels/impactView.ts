@@ -66,7 +66,7 @@ class ImpactView {
   private readonly segmentsHost = element('div', 'chart-host');
   private readonly segmentsTableHost = element('div', 'table-host');
   private readonly selectionStatus = element('span', 'selection-status');
-  private readonly selectionButtons: { group: HTMLElement; each: HTMLElement; ceiling: HTMLElement } | undefined;
+  private readonly selectionButtons: { group: HTMLElement; each: HTMLElement; ceiling: HTMLElement; rows: HTMLElement } | undefined;
   private table: DataTable<SlotImpact> | undefined;
   private segmentsTable: DataTable<SegmentRow> | undefined;
   private chart: SVGSVGElement | null = null;
@@ -100,9 +100,10 @@ class ImpactView {
         group: createButton({ label: 'Ablate as group', title: 'Ablate the selected slots together, as one group ("a+b")', onClick: () => this.runAblation(true) }),
         each: createButton({ label: 'Ablate each', title: 'Ablate each selected slot alone', onClick: () => this.runAblation(false) }),
         ceiling: createButton({ label: 'Run ceiling', title: 'Measure the ceiling of the selected slots (label leakage into each slot, frozen ranker)', onClick: () => this.runCeiling() }),
+        rows: createButton({ label: 'Rows where it matters most', title: 'Open the rows explorer sorted by how much the selected slot moves each row\'s probability when masked', onClick: () => { if (this.selected.length === 1) this.context.host.post({ type: 'showRows', slot: this.selected[0] }); } }),
       };
       const clear = createButton({ label: 'Clear selection', onClick: () => this.setSelection([]) });
-      bar.append(this.selectionStatus, this.selectionButtons.group, this.selectionButtons.each, this.selectionButtons.ceiling, clear);
+      bar.append(this.selectionStatus, this.selectionButtons.group, this.selectionButtons.each, this.selectionButtons.ceiling, this.selectionButtons.rows, clear);
       container.append(bar);
     }
 
@@ -256,6 +257,7 @@ class ImpactView {
     setDisabled(this.selectionButtons.group, selected.length < 2);
     setDisabled(this.selectionButtons.each, selected.length < 1);
     setDisabled(this.selectionButtons.ceiling, selected.length < 1 || selected.some((s) => s.includes('+')));
+    setDisabled(this.selectionButtons.rows, selected.length !== 1 || selected[0].includes('+'));
   }
 
   private runAblation(together: boolean): void {

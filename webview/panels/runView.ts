@@ -17,6 +17,7 @@ import { createFigure } from './figure';
 import { formatMetric, formatPlain, formatRatio, slug } from './format';
 import { renderImpactView } from './impactView';
 import { renderLisView } from './lisView';
+import { isSliceReport, renderSliceView } from './sliceView';
 import { renderFacts, runFacts } from './runFacts';
 import { tableSort, type ViewContext } from './viewContext';
 
@@ -59,7 +60,10 @@ function renderSummary(container: HTMLElement, record: RunRecord, context: ViewC
   const section = element('div', 'run-results');
   switch (record.kind) {
     case 'eval':
-      if (isEvalResult(results)) renderEvalSummary(section, results, context, name);
+      if (isEvalResult(results)) {
+        renderEvalSummary(section, results, context, name);
+        if (isSliceReport(results.slices)) renderSliceView(section, results.slices, context, name);
+      }
       break;
     case 'ablate':
       if (isAblation(results)) {

@@ -21,11 +21,11 @@ export interface CommonArgs {
   progress?: boolean;
 }
 
-export async function ablateCommand(args: CommonArgs & { slots?: string[]; method: AblationMethod | 'both'; repeats: number; bootstrap: number; withinGroup: boolean }, io: Io): Promise<number> {
+export async function ablateCommand(args: CommonArgs & { slots?: string[]; method: AblationMethod | 'both'; repeats: number; bootstrap: number; withinGroup: boolean; slice?: string }, io: Io): Promise<number> {
   const { config } = requireConfig(args.config);
   const { result: r, record } = await withCliProgress(io.progress, args, (control) => ablate(config, {
     seed: args.seed, limit: args.limit, providers: args.providers, batchSize: args.batchSize,
-    slots: args.slots, method: args.method, repeats: args.repeats, bootstrap: args.bootstrap, withinGroup: args.withinGroup,
+    slots: args.slots, method: args.method, repeats: args.repeats, bootstrap: args.bootstrap, withinGroup: args.withinGroup, slice: args.slice,
   }, control));
   const file = saveRecord(args, config.dir, record);
   if (args.json) {
@@ -33,7 +33,7 @@ export async function ablateCommand(args: CommonArgs & { slots?: string[]; metho
     return 0;
   }
   io.out([
-    `RecLens ablate: ${config.name ?? path.basename(config.dir)} (${int(r.rows)} rows, provider ${r.executionProvider}, seed ${args.seed})`,
+    `RecLens ablate: ${config.name ?? path.basename(config.dir)} (${int(r.rows)} rows${r.slice ? ` of slice ${r.slice}` : ''}, provider ${r.executionProvider}, seed ${args.seed})`,
     `  baseline  AUC ${fmt(r.baseline.auc)}  GAUC ${fmt(r.baseline.gauc)}  LogLoss ${fmt(r.baseline.logloss)}`,
     `  impact = full minus ablated (LogLoss: ablated minus full), so bigger = more useful; 95% paired ${r.bootstrap ? `${r.bootstrap.unit} bootstrap, ${r.bootstrap.replicates} replicates` : 'intervals off'}`,
     table([

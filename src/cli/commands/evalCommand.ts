@@ -6,6 +6,7 @@ import { fmt, int, interval } from '../format';
 import type { Io } from '../io';
 import { withCliProgress } from '../progress';
 import { saveRecord } from '../records';
+import { sliceLines } from './sliceTable';
 
 export interface EvalArgs {
   config: string;
@@ -19,12 +20,14 @@ export interface EvalArgs {
   record: boolean;
   progress?: boolean;
   quiet?: boolean;
+  /** false: skip the per-slice metrics (--no-slices). */
+  slices?: boolean;
 }
 
 export async function evalCommand(args: EvalArgs, io: Io): Promise<number> {
   const { config } = requireConfig(args.config);
   const { result: r, record } = await withCliProgress(io.progress, args, (control) => evaluate(config, {
-    limit: args.limit, seed: args.seed, bootstrap: args.bootstrap, providers: args.providers, batchSize: args.batchSize,
+    limit: args.limit, seed: args.seed, bootstrap: args.bootstrap, providers: args.providers, batchSize: args.batchSize, slices: args.slices,
   }, control));
   const recordFile = saveRecord(args, config.dir, record);
   if (args.json) {
@@ -44,6 +47,7 @@ export async function evalCommand(args: EvalArgs, io: Io): Promise<number> {
   for (const [input, m] of Object.entries(r.missingKeys)) {
     if (m.missing > 0) lines.push(`  note          ${input}: ${int(m.missing)} of ${int(m.total)} keys (${fmt((100 * m.missing) / m.total, 1)}%) not in the table; fallback vector used`);
   }
+  if (r.slices) lines.push(...sliceLines(r.slices));
   lines.push(`  provider      ${r.executionProvider}`);
   for (const f of r.providerFallbacks) lines.push(`  skipped       ${f.provider}: ${f.reason}`);
   lines.push(`  time          ${fmt(r.seconds, 2)} s (${int(Math.round(r.rows / record.timings.inferenceSeconds))} rows/s inference)`);

@@ -11,6 +11,7 @@ import type { RunRecord } from '../runs/runRecord';
 import { permutation, permutationWithinGroups, seededRandom } from '../util/random';
 import { neutralRowFrom, repeatRow } from './neutral';
 import { rowSegments } from './segments';
+import { restrictToSlice } from '../slices/restrict';
 import { AblationTarget, neutralFor, resolveSlots, resolveTargets } from './slots';
 
 export type AblationMethod = 'mask' | 'permute';
@@ -21,6 +22,8 @@ export interface AblateOptions extends JobOptions {
   repeats?: number;
   withinGroup?: boolean;
   bootstrap?: number;
+  /** Restrict to one slice's rows (a name under reclens.json `slices`, or an automatic "auto:..." slice). */
+  slice?: string;
 }
 
 export interface AblationRow {
@@ -47,6 +50,8 @@ export interface AblationResult {
   executionProvider: string;
   inferencePasses: number;
   seconds: number;
+  /** The slice the ablation was restricted to, if any. */
+  slice?: string;
   /** AUC impact within cold / warm / hot items and users (point estimates; permutations averaged over repeats). */
   segments?: { name: string; buckets: { bucket: string; rows: number; baselineAuc: number; results: { slot: string; method: AblationMethod; deltaAuc: number }[] }[] }[];
 }
@@ -90,13 +95,15 @@ export async function ablate(config: RecLensConfig, opts: AblateOptions = {}, co
   const method = opts.method ?? 'both';
   const repeats = Math.max(1, opts.repeats ?? 5);
   const bootstrap = opts.bootstrap ?? 200;
-  return withJob(config, opts, control, async (ctx) => {
+  return withJob(config, opts, control, async (whole) => {
+    const restricted = opts.slice ? await restrictToSlice(whole, opts.slice) : undefined;
+    const ctx = restricted?.ctx ?? whole;
     const slots = resolveSlots(config, ctx.mat.inputs.map((i) => i.name));
     const targets = resolveTargets(slots, opts.slots);
     const t0 = performance.now();
     ctx.plan(1 + targets.length * ((method !== 'permute' ? 1 : 0) + (method !== 'mask' ? repeats : 0)));
     // Metrics are measured in the compute worker as each pass ends, overlapping the next pass's inference.
-    const segments = await rowSegments(ctx);
+    const segments = restricted ? (await rowSegments(whole)).map((s) => ({ ...s, of: Uint8Array.from(restricted.index, (r) => s.of[r]) })) : await rowSegments(ctx);
     const metrics = new PairedMetricsWorker({ labels: ctx.mat.labels, groups: ctx.mat.groups, groupCount: ctx.mat.groupCount, bootstrap, seed: ctx.seed, segments }, control?.signal);
     let passes = 1;
     const meta: { target: AblationTarget; method: AblationMethod; repeats?: number }[] = [];
@@ -146,6 +153,7 @@ export async function ablate(config: RecLensConfig, opts: AblateOptions = {}, co
       bootstrap: bootstrap > 0 ? { replicates: bootstrap, seed: ctx.seed, unit: ctx.mat.groups ? 'group' : 'row' } : null,
       executionProvider: ctx.rs.provider,
       inferencePasses: passes,
+      ...(opts.slice ? { slice: opts.slice } : {}),
       seconds: (tEnd - ctx.started) / 1000,
       segments: paired.segments?.map((seg) => ({
         name: seg.name,
@@ -153,7 +161,7 @@ export async function ablate(config: RecLensConfig, opts: AblateOptions = {}, co
       })),
     };
     const record = buildRunRecord('ablate', { ...ctx, rows: ctx.mat.rows },
-      { slots: opts.slots ?? null, method, repeats, withinGroup: !!opts.withinGroup, bootstrap, limit: opts.limit ?? null },
+      { slots: opts.slots ?? null, slice: opts.slice ?? null, method, repeats, withinGroup: !!opts.withinGroup, bootstrap, limit: opts.limit ?? null },
       { inferenceSeconds: (tInfer - t0) / 1000, metricsSeconds: (tEnd - tInfer) / 1000, totalSeconds: (tEnd - ctx.started) / 1000 },
       result);
     return { result, record };

@@ -17,7 +17,10 @@ export interface RowSegments {
   of: Uint8Array;
 }
 
-async function counts(ctx: JobContext, role: 'item' | 'user'): Promise<Map<Key, number>> {
+/** What segments read of a job: the config, the open workspace and the row count. */
+export type SegmentSource = Pick<JobContext, 'config' | 'ws'> & { mat: { rows: number } };
+
+async function counts(ctx: SegmentSource, role: 'item' | 'user'): Promise<Map<Key, number>> {
   const { config, ws } = ctx;
   const inter = config.raw.interactions as { path?: string; user?: string; item?: string } | undefined;
   const file = inter?.path ? path.resolve(config.dir, inter.path) : config.data.path;
@@ -33,7 +36,7 @@ async function counts(ctx: JobContext, role: 'item' | 'user'): Promise<Map<Key, 
 }
 
 /** Segments of the evaluation rows, or [] when the data has no item / user / time columns to place them. */
-export async function rowSegments(ctx: JobContext): Promise<RowSegments[]> {
+export async function rowSegments(ctx: SegmentSource): Promise<RowSegments[]> {
   const { config, mat } = ctx;
   if (!config.data.item || !config.data.group || !config.data.time) return [];
   const keys = await readEvalKeys(ctx.ws.duck, config, mat.rows, 'Segments');

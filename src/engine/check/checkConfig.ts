@@ -25,6 +25,7 @@ import { rankNames } from '../util/suggest';
 import { addInputFix, Fix, removeInputFix, replaceStringFix } from './fixes';
 import { candidateFixes, outputRangeCheck, sideFileChecks, slotChecks } from './jobChecks';
 import { scanLeakage } from './leakage';
+import { checkSlices } from '../slices/check';
 
 export interface CheckedProblem extends Problem {
   fixes?: Fix[];
@@ -103,6 +104,7 @@ export async function checkConfigText(text: string, file: string, opts: CheckOpt
     for (const [name, spec] of Object.entries(config.tables)) {
       try { tables[name] = await loadTable(duck, spec); } catch (e) { fromError(e, ['tables', name, 'path'], 'table'); }
     }
+    for (const p of checkSlices(config.slices ?? [], columns)) at('error', p.code, p.path, p.message);
     if (!config.data.group) at('information', 'no-group', ['data'], 'No data.group column: GAUC is disabled and bootstrap intervals resample rows instead of users.');
     if (!graph) return problems;
     const model = inspectGraph(config.model.path, graph.bytes.length, graph.graph);

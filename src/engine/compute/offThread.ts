@@ -8,6 +8,7 @@ import type { BaseMetrics, MetricsInput } from '../metrics/baseMetrics';
 import type { PairedInput, PairedResult, PairedSetup, Scoring } from '../metrics/paired';
 import type { ComputeTask, PairedMessage } from './worker';
 import type { CrossFitInput, CrossFitOutput } from '../lis/crossFit';
+import type { SliceMetricsInput, SliceReport } from '../slices/sliceMetrics';
 
 export function runTask<T>(task: ComputeTask, input: unknown, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -31,6 +32,7 @@ export function runTask<T>(task: ComputeTask, input: unknown, signal?: AbortSign
 export const computeBaseMetricsOffThread = (input: MetricsInput, signal?: AbortSignal) => runTask<BaseMetrics>('base', input, signal);
 export const pairedMetricsOffThread = (input: PairedInput, signal?: AbortSignal) => runTask<PairedResult>('paired', input, signal);
 export const crossFitOffThread = (input: CrossFitInput, signal?: AbortSignal) => runTask<CrossFitOutput>('crossFit', input, signal);
+export const sliceMetricsOffThread = (input: SliceMetricsInput, notes: string[], signal?: AbortSignal) => runTask<SliceReport>('slices', { input, notes }, signal);
 export const pcaOffThread = (x: Float32Array, rows: number, dim: number, components: number, signal?: AbortSignal) => runTask<PcaResult>('pca', { x, rows, dim, components }, signal);
 export const umapOffThread = (input: UmapInput, signal?: AbortSignal, onProgress?: (done: number, total: number) => void) => runTask<Float32Array>('umap', input, signal, onProgress);
 

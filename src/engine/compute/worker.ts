@@ -5,11 +5,13 @@ import { umapProject, UmapInput } from '../embedding/umap';
 import { computeBaseMetrics } from '../metrics/baseMetrics';
 import { PairedAccumulator, pairedMetrics, PairedSetup, Scoring } from '../metrics/paired';
 import { crossFit } from '../lis/crossFit';
+import { sliceMetrics, SliceMetricsInput } from '../slices/sliceMetrics';
 
 const TASKS = {
   base: computeBaseMetrics,
   paired: pairedMetrics,
   crossFit,
+  slices: (a: { input: SliceMetricsInput; notes: string[] }) => sliceMetrics(a.input, a.notes),
   pca: (a: { x: Float32Array; rows: number; dim: number; components: number }) => pca(a.x, a.rows, a.dim, a.components),
   umap: (a: UmapInput) => umapProject(a, (epoch, total) => {
     if (epoch % 10 === 0) parentPort!.postMessage({ progress: { done: epoch, total } });

@@ -215,6 +215,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
     model: { path: resolve(modelRaw.path), output: str(modelRaw.output), outputKind: broken(['model', 'outputKind']) ? 'probability' : modelRaw.outputKind ?? 'probability' },
     data: { path: resolve(raw.data.path), label: raw.data.label, group: str(raw.data.group), item: str(raw.data.item), time: str(raw.data.time), filter: str(raw.data.filter) },
     tables, inputs, slots,
+    slices: broken(['slices']) ? [] : Object.entries<any>(raw.slices ?? {}).map(([name, s]) => ({ name, where: s.where, description: s.description })),
     runtime: broken(['runtime']) ? { executionProviders: DEFAULT_PROVIDERS, batchSize: DEFAULT_BATCH_SIZE, threads: 0 } : {
       executionProviders: raw.runtime?.executionProviders ?? DEFAULT_PROVIDERS,
       batchSize: raw.runtime?.batchSize ?? DEFAULT_BATCH_SIZE,

@@ -1,4 +1,5 @@
 /** The resolved form of reclens.json: paths made absolute, defaults filled in. */
+import type { SliceSpec } from '../slices/condition';
 export type OutputKind = 'probability' | 'logit';
 export type ProviderName = 'cuda' | 'webgpu' | 'dml' | 'coreml' | 'cpu';
 
@@ -65,6 +66,8 @@ export interface RecLensConfig {
   /** Explicit slots; when empty, one slot per model input. */
   slots: SlotSpec[];
   runtime: RuntimeSpec;
+  /** Named slices of the evaluation rows (reclens.json `slices`). */
+  slices?: SliceSpec[];
   /** Sections that later commands read (preferences, interactions), kept raw. */
   raw: Record<string, unknown>;
 }

@@ -23,6 +23,8 @@ export interface EmbeddingRequest {
 export class EmbeddingPanel {
   private static current: EmbeddingPanel | undefined;
   private data: EmbeddingPanelData | undefined;
+  /** The config of the shown views ("rows with this item" opens its rows explorer). */
+  private configUri: vscode.Uri | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** Messages from the webview, for tests and logging. */
   readonly received: EmbeddingWebviewToHost[] = [];
@@ -66,6 +68,8 @@ export class EmbeddingPanel {
     if (!msg) return;
     this.received.push(msg);
     if (msg.type === 'ready' && this.data) this.post({ type: 'data', data: this.data });
+    // Double-click on a point, or Open on a neighbour: the evaluation rows with this item.
+    if (msg.type === 'openItem' && this.configUri && typeof msg.id === 'string' && !msg.table.startsWith('onnx:')) void vscode.commands.executeCommand('reclens.showRows', { configUri: this.configUri, item: msg.id });
     if (msg.type === 'selection') this.output.appendLine(`[embedding] selected ${msg.ids.length} point(s) of ${msg.table}`);
   }
 
@@ -73,6 +77,7 @@ export class EmbeddingPanel {
   async load(req: EmbeddingRequest): Promise<EmbeddingPanelData | undefined> {
     if (!requireTrust('Show Embedding Space', this.output)) return undefined;
     const { config } = requireConfig(req.config.fsPath);
+    this.configUri = req.config;
     const settings = readSettings();
     const { embed, align } = await import('../../engine/embedding/jobs');
     try {

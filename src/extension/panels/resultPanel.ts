@@ -116,6 +116,7 @@ export class ResultPanel {
         this.busy(null);
         break;
       case 'export': await saveExport(m); break;
+      case 'showRows': if (this.configFile && typeof m.slot === 'string') await vscode.commands.executeCommand('reclens.showRows', { configUri: vscode.Uri.file(this.configFile), sortBySlot: m.slot }); break;
       case 'compareWith': await vscode.commands.executeCommand('reclens.compareRuns', { a: (this.last as { data?: RunPanelData } | undefined)?.data?.record }); break;
       case 'openRecord': if (this.configFile) {
         const { config } = requireConfig(this.configFile);
