@@ -9,10 +9,11 @@ import { test } from 'node:test';
 import { ceiling } from '../src/engine/ablation/ceiling';
 import { requireConfig } from '../src/engine/config/loadConfig';
 import { crossFit } from '../src/engine/lis/crossFit';
-import { lis, usersToResolve } from '../src/engine/lis/lis';
+import { lis, parseSweep, usersToResolve } from '../src/engine/lis/lis';
 import { fitProbe, probeScores } from '../src/engine/lis/probe';
 import { percentileInterval } from '../src/engine/metrics/bootstrap';
 import { pairedMetrics } from '../src/engine/metrics/paired';
+import { renderReport } from '../src/engine/report/html';
 import { seededRandom } from '../src/engine/util/random';
 import { tempDir, tinyLogit, TINY_MODEL, writeCsv } from './helpers';
 
@@ -101,7 +102,8 @@ test('a pairs file with one row per user and event gives exactly the leave-one-u
 });
 
 test('the sweep re-runs LIS per window and minimum count, on the same folds', async () => {
-  const r = (await lis(requireConfig(world(3, 6)).config, { seed: 3, bootstrap: 20, splits: 2, providers: ['cpu'], tables: [], sweep: { window: [5, 1000], minCount: [1, 400] } })).result;
+  const run = await lis(requireConfig(world(3, 6)).config, { seed: 3, bootstrap: 20, splits: 2, providers: ['cpu'], tables: [], sweep: { window: [5, 1000], minCount: [1, 400] } });
+  const r = run.result;
   assert.deepEqual(r.sweep!.map((s) => [s.window, s.minCount]), [[5, 1], [5, 400], [1000, 1], [1000, 400]]);
   const at = (w: number, m: number) => r.sweep!.find((s) => s.window === w && s.minCount === m)!;
   // A minimum count no pair reaches leaves no preference data: LIS is exactly 0.
@@ -109,6 +111,13 @@ test('the sweep re-runs LIS per window and minimum count, on the same folds', as
   assert.equal(at(5, 400).lis, 0);
   assert.ok(at(1000, 1).leakPairs >= at(5, 1).leakPairs);
   assert.ok(at(1000, 1).lis > 0.02, `${at(1000, 1).lis}`);
+  // The HTML report shows the sweep (chart and table), the probe-capacity check and the spread over splits.
+  const html = renderReport(run.record);
+  assert.match(html, /Sensitivity: how the preference data is built/);
+  assert.match(html, /aria-label="LIS by window and minimum count"/);
+  for (const s of r.sweep!) assert.ok(html.includes(s.lis.toFixed(4)), `sweep LIS ${s.lis}`);
+  assert.match(html, /Probe capacity/);
+  assert.ok(html.includes(`${r.preferences[0].lisSpread[0].toFixed(4)} to ${r.preferences[0].lisSpread[1].toFixed(4)}`));
 });
 
 test('slot ceiling: the oracle AUC equals brute force over every assignment of candidate values (tiny case)', async () => {
@@ -176,4 +185,14 @@ test('the sample-size hint: users scale with (half-width / effect)^2', () => {
   assert.equal(usersToResolve(100, [-0.01, 0.03], 0.01), 400);
   assert.equal(usersToResolve(300, [-0.002, 0.004], 0.001), 2700);
   assert.equal(usersToResolve(300, [0.01, 0.05], 0.03), 300, 'never fewer users than today');
+});
+
+test('--sweep parses windows with units and counts, in one argument or several; a bad one is a usage error', () => {
+  const want = { window: [7 * 86400, 30 * 86400, 90 * 86400], minCount: [1, 2, 5] };
+  assert.deepEqual(parseSweep(['window=7d,30d,90d minCount=1,2,5']), want);
+  assert.deepEqual(parseSweep(['window=7d,30d,90d', 'minCount=1,2,5']), want);
+  assert.deepEqual(parseSweep(['window=14,3600s']), { window: [14, 3600] });
+  assert.throws(() => parseSweep(['window=7 days']), /--sweep/);
+  assert.throws(() => parseSweep(['minCount=-1']), /--sweep/);
+  assert.throws(() => parseSweep(['depth=3']), /window=<list> and\/or minCount=<list>/);
 });
