@@ -99,6 +99,10 @@ test('counterfactual sets are saved (write then rename) and re-scored after the 
     assert.equal(path.dirname(file), path.join(dir, '.reclens', 'counterfactuals'));
     assert.deepEqual(fs.readdirSync(path.dirname(file)), ['what-if-1.json']);
     assert.deepEqual(s.listCounterfactuals(), ['what-if-1']);
+    await s.saveCounterfactuals('what-if-1', [{ index: 7, edits }, { index: 5, edits }]);
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+    assert.deepEqual(saved.rows.map((r: { index: number }) => r.index), [3, 7, 5], 'rows are added; row 5 saved again replaces its edits');
+    assert.equal(saved.rows[2].edits.length, 1);
     const same = await s.rescoreCounterfactuals('what-if-1');
     assert.equal(same.modelChanged, false);
     same.rows.forEach((r) => assert.ok(Math.abs(r.now! - r.prob) < 1e-7));

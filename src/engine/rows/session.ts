@@ -426,7 +426,7 @@ export class RowsSession {
     return path.join(this.config.dir, '.reclens', 'counterfactuals');
   }
 
-  /** Saves edited rows as a named set (write then rename). */
+  /** Saves edited rows into a named set (write then rename); rows already in the set are kept. */
   async saveCounterfactuals(name: string, rows: { index: number; edits: RowEdit[] }[]): Promise<string> {
     if (!/^[\w.-]{1,64}$/.test(name)) throw inputError(`Counterfactual set name "${name}" must be 1 to 64 letters, digits, "_", "-" or ".".`);
     const scored = await this.scoreRows(rows.map((r) => this.editedRow(r.index, r.edits)));
@@ -436,6 +436,11 @@ export class RowsSession {
       rows: rows.map((r, i) => ({ index: r.index, user: keyText(this.users?.[r.index]), item: keyText(this.items?.[r.index]), edits: r.edits, prob: scored.probs[i] })),
     };
     const file = path.join(this.counterfactualDir(), `${name}.json`);
+    // Saving into an existing set adds the rows (a row saved again replaces its earlier edits).
+    try {
+      const old = JSON.parse(fs.readFileSync(file, 'utf8')) as CounterfactualSet;
+      if (old?.version === 1 && Array.isArray(old.rows)) set.rows = [...old.rows.filter((r) => !set.rows.some((n) => n.index === r.index)), ...set.rows];
+    } catch { /* a new set */ }
     fs.mkdirSync(path.dirname(file), { recursive: true });
     writeFileAtomic(file, JSON.stringify(set, null, 2));
     return file;
