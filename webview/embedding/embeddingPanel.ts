@@ -41,6 +41,7 @@ export class EmbeddingPanel {
   private readonly title: HTMLHeadingElement;
   private readonly alignment: HTMLElement;
   private readonly colourBy: Dropdown;
+  private readonly colourLabel: HTMLElement;
   private readonly search: TextField;
   private readonly searchStatus: HTMLElement;
   private readonly lassoToggle: ToggleButton;
@@ -70,8 +71,10 @@ export class EmbeddingPanel {
     const colourLabel = element('span', 'toolbar-label');
     colourLabel.textContent = 'Colour by';
     this.colourBy = createDropdown({ ariaLabel: 'Colour points by', onChange: (value) => this.changeColour(value) });
-    // Until the views arrive the list says so instead of being empty.
-    this.colourBy.setOptions([{ value: '', label: 'Loading columns…' }], '');
+    // Until the views arrive the list is disabled and its label says why, instead of an empty list.
+    colourLabel.textContent = 'Colour by (loading columns…)';
+    this.colourBy.element.setAttribute('disabled', '');
+    this.colourLabel = colourLabel;
     this.search = createTextField({
       placeholder: 'Search id or label',
       ariaLabel: 'Search by id or label',
@@ -143,6 +146,8 @@ export class EmbeddingPanel {
     const state = this.store.current;
     const columns = colourColumns(views);
     const colour = state.colourBy !== undefined && (state.colourBy === NO_COLOUR || columns.some((c) => c.name === state.colourBy)) ? state.colourBy : (defaultColourColumn(views) ?? NO_COLOUR);
+    this.colourLabel.textContent = 'Colour by';
+    this.colourBy.element.removeAttribute('disabled');
     this.colourBy.setOptions([{ value: NO_COLOUR, label: 'None' }, ...columns.map((c) => ({ value: c.name, label: `${c.name} (${c.kind === 'category' ? 'category' : 'number'})` }))], colour);
     this.store.update({ colourBy: colour });
     this.search.value = state.search ?? '';
