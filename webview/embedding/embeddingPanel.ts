@@ -164,14 +164,15 @@ export class EmbeddingPanel {
     heading.textContent = view.table;
     const description = element('p', 'view-description');
     description.textContent = describeView(view);
-    section.append(heading, description);
+    // Inside the description: the two panes share their rows (a subgrid), so an extra child would misalign them.
     const collapsed = anisotropyWarning(view);
     if (collapsed) {
-      const warning = element('p', 'view-warning anisotropy-warning');
+      const warning = element('span', 'view-warning anisotropy-warning');
       warning.setAttribute('role', 'note');
       warning.textContent = collapsed;
-      section.append(warning);
+      description.append(warning);
     }
+    section.append(heading, description);
     const idToIndex = new Map<string, number>();
     view.ids.forEach((id, i) => idToIndex.set(id, i));
     const plot = new ScatterPlot(section, view, this.theme, {
