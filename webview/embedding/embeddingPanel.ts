@@ -44,6 +44,7 @@ export class EmbeddingPanel {
   private readonly title: HTMLHeadingElement;
   private readonly alignment: HTMLElement;
   private readonly colourBy: Dropdown;
+  private readonly colourLabel: HTMLElement;
   private readonly search: TextField;
   private readonly searchStatus: HTMLElement;
   private readonly lassoToggle: ToggleButton;
@@ -73,8 +74,10 @@ export class EmbeddingPanel {
     const colourLabel = element('span', 'toolbar-label');
     colourLabel.textContent = 'Colour by';
     this.colourBy = createDropdown({ ariaLabel: 'Colour points by', onChange: (value) => this.changeColour(value) });
-    // Until the views arrive the list says so instead of being empty.
-    this.colourBy.setOptions([{ value: '', label: 'Loading columns…' }], '');
+    // Until the views arrive the list is disabled and its label says why, instead of an empty list.
+    colourLabel.textContent = 'Colour by (loading columns…)';
+    this.colourBy.element.setAttribute('disabled', '');
+    this.colourLabel = colourLabel;
     this.search = createTextField({
       placeholder: 'Search id or label',
       ariaLabel: 'Search by id or label',
@@ -146,6 +149,8 @@ export class EmbeddingPanel {
     const state = this.store.current;
     const columns = colourColumns(views);
     const colour = state.colourBy !== undefined && (state.colourBy === NO_COLOUR || columns.some((c) => c.name === state.colourBy)) ? state.colourBy : (defaultColourColumn(views) ?? NO_COLOUR);
+    this.colourLabel.textContent = 'Colour by';
+    this.colourBy.element.removeAttribute('disabled');
     this.colourBy.setOptions([{ value: NO_COLOUR, label: 'None' }, ...columns.map((c) => ({ value: c.name, label: `${c.name} (${c.kind === 'category' ? 'category' : 'number'})` }))], colour);
     this.store.update({ colourBy: colour });
     this.search.value = state.search ?? '';
@@ -162,14 +167,15 @@ export class EmbeddingPanel {
     heading.textContent = view.table;
     const description = element('p', 'view-description');
     description.textContent = describeView(view);
-    section.append(heading, description);
+    // Inside the description: the two panes share their rows (a subgrid), so an extra child would misalign them.
     const collapsed = anisotropyWarning(view);
     if (collapsed) {
-      const warning = element('p', 'view-warning anisotropy-warning');
+      const warning = element('span', 'view-warning anisotropy-warning');
       warning.setAttribute('role', 'note');
       warning.textContent = collapsed;
-      section.append(warning);
+      description.append(warning);
     }
+    section.append(heading, description);
     const idToIndex = new Map<string, number>();
     view.ids.forEach((id, i) => idToIndex.set(id, i));
     const plot = new ScatterPlot(section, view, this.theme, {
