@@ -124,9 +124,14 @@ const ATTACKS: Attack[] = [
     commands: [['check']], message: /name a column of the data by itself/,
   },
   {
-    name: 'filter: a 10 MB filter',
+    name: 'filter: a 10 MB filter (the whole config is refused, unparsed)',
     setup: filter(`label = 1 OR ${'d0 > 0 OR '.repeat(1_000_000)}label = 0`),
-    commands: [['check']], message: /data\.filter is [\d,]+ characters long; the limit is 4,000/,
+    commands: [['check']], message: /The config is 9\.5 MiB; a reclens\.json is at most 1 MiB/,
+  },
+  {
+    name: 'filter: 4,052 characters of conditions',
+    setup: filter(`label = 1 OR ${'d0 > 0 OR '.repeat(403)}label = 0`),
+    commands: [['check']], message: /data\.filter is 4,052 characters long; the limit is 4,000/,
   },
   {
     name: 'data.path: a named pipe (FIFO) that nobody writes',

@@ -129,17 +129,16 @@ if (!vscode.workspace.isTrusted) describe('RecLens in an untrusted workspace exe
     assertNothingExecuted('panel messages');
   });
 
-  it('at the end of the pass, DuckDB and onnxruntime were never loaded', () => {
+  it('at the end of the pass, DuckDB was never loaded into the extension host', () => {
     assertNothingExecuted('the whole pass');
   });
 });
 
-// The control for nativeLoaded(): in the trusted pass, extension.test.ts has evaluated by now, so both native
-// modules show up in the same module cache the untrusted pass inspects.
+// The control for nativeLoaded(): in the trusted pass, extension.test.ts has evaluated by now, so DuckDB shows up
+// in the module cache the untrusted pass inspects. onnxruntime does not: sessions live in worker threads, which
+// have their own module cache, so for models the untrusted pass relies on the refusals and the absent run records.
 if (vscode.workspace.isTrusted) describe('control for the untrusted pass', () => {
-  it('after a trusted Evaluate, DuckDB and onnxruntime are in the extension host\'s module cache', () => {
-    const loaded = nativeLoaded().join('\n');
-    assert.match(loaded, /@duckdb/);
-    assert.match(loaded, /onnxruntime-node/);
+  it('after a trusted Evaluate, DuckDB is in the extension host\'s module cache', () => {
+    assert.match(nativeLoaded().join('\n'), /@duckdb[\\/]node-bindings/);
   });
 });
