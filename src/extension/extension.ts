@@ -21,6 +21,8 @@ export interface RecLensApi {
   runsTree: RunsTree;
   status: ProviderStatus;
   activationMs: number;
+  /** The open Embedding Space panel (for tests: they load their own copy of the sources, not the bundle's). */
+  embeddingPanel(): Promise<import('./panels/embeddingPanel').EmbeddingPanel | undefined>;
 }
 
 const CHAINS: { label: string; detail: string; chain: ProviderName[] | undefined }[] = [
@@ -207,7 +209,8 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
 
   const activationMs = performance.now() - t0;
   output.appendLine(`RecLens activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted: inspection only, no model execution'}).`);
-  return { features, runs, diagnostics, workspaceTree, runsTree, status, activationMs };
+  const embeddingPanel = async () => (await import('./panels/embeddingPanel')).EmbeddingPanel.active;
+  return { features, runs, diagnostics, workspaceTree, runsTree, status, activationMs, embeddingPanel };
 }
 
 /** Picks a run record of any config in the workspace, newest first. */

@@ -12,8 +12,7 @@ import type { RecLensApi } from '../../src/extension/extension';
 import type { EvaluateOutcome } from '../../src/extension/runManager';
 import type { TreeNode } from '../../src/extension/workspaceTree';
 import type { EmbeddingPanelData } from '../../src/protocol/messages';
-import { EmbeddingPanel } from '../../src/extension/panels/embeddingPanel';
-import { ResultPanel } from '../../src/extension/panels/resultPanel';
+import type { ResultPanel } from '../../src/extension/panels/resultPanel';
 
 /** Waits until a webview's script has loaded (under the strict CSP) and said so. */
 async function webviewReady(received: { type: string }[], what: string): Promise<void> {
@@ -197,7 +196,7 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
     assert.equal(data.views[0].explainedVariance?.length, 10);
     assert.ok(data.views[0].metadata.some((m) => m.name === 'primary_genre' && m.kind === 'category'));
     assert.ok(data.alignment?.jaccardAtK !== undefined && data.alignment.jaccardAtK > 0 && data.alignment.jaccardAtK < 1);
-    const panel = EmbeddingPanel.active!;
+    const panel = (await (await api()).embeddingPanel())!;
     await webviewReady(panel.received, 'embedding');
     assert.equal(panel.lastData, data);
     panel.dispose();
