@@ -12,6 +12,8 @@ import { ProviderStatus } from './statusBar';
 import { WorkspaceTree } from './workspaceTree';
 import { FeaturesTree, SlotNode } from './featuresTree';
 import { readSettings } from './settings';
+import { registerOpenExampleWorkspace } from './commands/openExampleWorkspace';
+import { applyCudaLibraryPath } from './cudaSetting';
 
 export interface RecLensApi {
   features: FeaturesTree;
@@ -202,6 +204,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     return panel.load(req);
   });
   register('reclens.showOutput', () => output.show());
+  context.subscriptions.push(registerOpenExampleWorkspace(context), applyCudaLibraryPath());
   register('reclens.refresh', () => onFiles());
   register('reclens.openRun', async (node?: RunNode) => {
     if (node?.file) await vscode.window.showTextDocument(vscode.Uri.file(node.file), { preview: true });
