@@ -53,6 +53,9 @@ function leftOut(rel) {
   // onnxruntime-node carries every platform's binaries in bin/napi-v*/<platform>/<arch>: keep this machine's only
   const bin = /^bin\/napi-v\d+\/([^/]+)\/([^/]+)\//.exec(rel);
   if (bin && (bin[1] !== process.platform || bin[2] !== process.arch)) return true;
+  // onnxruntime's CUDA / TensorRT provider libraries (present after a developer's `npm rebuild` with CUDA): hundreds of
+  // MB that must not reach the .vsix; RECLENS_CUDA_LIBRARY_PATH links them in at run time (src/engine/model/cudaLibraries.ts)
+  if (/(^|\/)libonnxruntime_providers_[^/]*$/.test(rel)) return true;
   return false;
 }
 
@@ -118,6 +121,8 @@ export async function bundle() {
     keepNames: true, // error names and class names stay readable in messages
     sourcemap: false, // no maps are shipped, so no sourceMappingURL comments either
     legalComments: 'eof', // licence notices of inlined packages are kept
+    // When the bundle started loading, so that activation can report how long loading its code took
+    banner: { js: '"use strict";globalThis.__reclensLoadStart ??= performance.now();' }, // "use strict" first: it must stay the directive
     logLevel: 'warning',
   });
 }

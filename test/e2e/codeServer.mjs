@@ -1,5 +1,5 @@
 // End-to-end tests of the RecLens extension in a real VS Code: code-server (from npm, on Node 24) driven by
-// Debian's chromium through playwright-core. See shared/design/testing-in-vscode.md for why it is done this way.
+// Debian's chromium through playwright-core. See docs/testing-in-vscode.md for why it is done this way.
 //
 //   npm run test:e2e                  (= npm run build && node test/e2e/codeServer.mjs)
 //
@@ -9,6 +9,11 @@
 //   3. suite, untrusted: the same suite in an UNTRUSTED (restricted mode) workspace
 //      Each pass: fresh copy of examples/movielens, fresh code-server (own user-data-dir/HOME), fresh browser; the
 //      test runner's exit code arrives through codeAutomationExit and the suite must log `RECLENS_SUITE_MODE <mode>`.
+//   3b. suite, installed: the same suite (trusted) against the PACKAGED extension: reclens-linux-x64.vsix (built with
+//      `npm run package:vsix` when missing) installed with `code-server --install-extension` into a fresh extensions
+//      folder. The test runner needs some extensionDevelopmentPath, so it gets an empty stand-in extension, never the
+//      repository: RecLens itself runs from the extensions folder, with no development flags, as a user has it. The
+//      suite logs the extension's path (checked) and its activation time (reported).
 //   4. ui: the extension alone (no tests) in a trusted copy; F1 > "RecLens: Evaluate" > Enter, then wait for a
 //      notification containing "AUC" and a status-bar item containing "RecLens" and "cpu"; screenshots of that and
 //      of the RecLens activity-bar view go to test-results/ (e2e-evaluate.png, e2e-view.png).
@@ -24,14 +29,15 @@
 // Logs per phase in test-results/: e2e-<phase>-code-server.log, -browser-console.log, -automation.log, -logs/.
 //
 // Options (flags or environment):
-//   --only=suite|ui|trusted|untrusted   run some phases only (default: all)
+//   --only=suite|ui|trusted|untrusted|installed   run some phases only (default: all; suite = the three suite passes)
 //   --keep                              keep the temp folder (workspaces, user data, logs)
 //   RECLENS_E2E_EXTENSION   extension root (default: the repo root)
 //   RECLENS_E2E_TESTS       compiled test index (default: <repo>/out/test/vscode/index.js)
+//   RECLENS_E2E_VSIX        the package for the installed pass (default: <repo>/reclens-linux-x64.vsix)
 //   RECLENS_E2E_WORKSPACE   workspace folder to copy per pass (default: <repo>/examples/movielens)
 //   RECLENS_E2E_PASS_TIMEOUT_S  per suite pass (default 300);  RECLENS_E2E_UI_TIMEOUT_S  per UI wait (default 90)
 //   RECLENS_E2E_HEADFUL=1   show the browser (needs a display)
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream, readdirSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -51,6 +57,7 @@ const ONLY = opt('only');
 const KEEP = flag('keep') || process.env.RECLENS_E2E_KEEP === '1';
 const EXTENSION = path.resolve(process.env.RECLENS_E2E_EXTENSION || REPO);
 const TESTS = path.resolve(process.env.RECLENS_E2E_TESTS || path.join(REPO, 'out', 'test', 'vscode', 'index.js'));
+const VSIX = path.resolve(process.env.RECLENS_E2E_VSIX || path.join(REPO, 'reclens-linux-x64.vsix'));
 const WORKSPACE_SRC = path.resolve(process.env.RECLENS_E2E_WORKSPACE || path.join(REPO, 'examples', 'movielens'));
 const PASS_TIMEOUT_MS = Number(process.env.RECLENS_E2E_PASS_TIMEOUT_S || 300) * 1000;
 const UI_TIMEOUT_MS = Number(process.env.RECLENS_E2E_UI_TIMEOUT_S || 90) * 1000;
@@ -70,10 +77,11 @@ const VIEWPORT = { width: 1440, height: 900 };
 const phases = {
   trusted: !ONLY || ONLY === 'suite' || ONLY === 'trusted',
   untrusted: !ONLY || ONLY === 'suite' || ONLY === 'untrusted',
+  installed: !ONLY || ONLY === 'suite' || ONLY === 'installed',
   ui: !ONLY || ONLY === 'ui',
 };
-if (ONLY && !['suite', 'ui', 'trusted', 'untrusted'].includes(ONLY)) {
-  console.error(`[e2e] unknown --only=${ONLY} (suite|ui|trusted|untrusted)`);
+if (ONLY && !['suite', 'ui', 'trusted', 'untrusted', 'installed'].includes(ONLY)) {
+  console.error(`[e2e] unknown --only=${ONLY} (suite|ui|trusted|untrusted|installed)`);
   process.exit(2);
 }
 
@@ -181,7 +189,7 @@ function userSettings(mode) {
 }
 
 /** A running code-server with its own temp HOME / user data / extensions dir. */
-async function startCodeServer(tools, tmp, name, mode) {
+async function startCodeServer(tools, tmp, name, mode, vsix) {
   const t0 = Date.now();
   const root = path.join(tmp, name);
   const home = path.join(root, 'home');
@@ -217,6 +225,17 @@ async function startCodeServer(tools, tmp, name, mode) {
   };
   delete env.PASSWORD;
   delete env.HASHED_PASSWORD;
+  if (vsix) {
+    // as a user installs it: code-server --install-extension into this server's (fresh, empty) extensions folder
+    const tInstall = Date.now();
+    const inst = spawnSync(tools.node24, [tools.codeServerEntry, '--user-data-dir', userData, '--extensions-dir', extDir, '--install-extension', vsix], { env, cwd: root, encoding: 'utf8', timeout: 180_000 });
+    writeFileSync(path.join(RESULTS, `e2e-${name}-install.log`), `${inst.stdout ?? ''}\n${inst.stderr ?? ''}`);
+    const installed = readdirSync(extDir).filter((d) => d.startsWith('reclens.reclens-'));
+    if (inst.status !== 0 || installed.length !== 1) {
+      throw new Error(`code-server --install-extension ${vsix} failed (exit ${inst.status}, installed: ${installed.join(', ') || 'nothing'}):\n${inst.stdout}\n${inst.stderr}`);
+    }
+    log(`installed ${path.basename(vsix)} as ${installed[0]} in ${secs(Date.now() - tInstall)}`);
+  }
   const child = spawn(tools.node24, args, { env, cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail = [];
   const onData = (chunk) => {
@@ -331,12 +350,15 @@ async function screenshot(page, file) {
 }
 
 // ---------------------------------------------------------------------------------------------- suite pass
-async function suitePass(tools, tmp, mode) {
-  const name = `suite-${mode}`;
+async function suitePass(tools, tmp, mode, installed = false) {
+  const name = installed ? 'suite-installed' : `suite-${mode}`;
   const t0 = Date.now();
-  log(`=== suite pass: ${mode} ===`);
+  log(`=== suite pass: ${mode}${installed ? ', extension installed from ' + path.relative(REPO, VSIX) : ''} ===`);
   const folder = workspaceCopy(tmp, name);
-  const server = await startCodeServer(tools, tmp, name, mode);
+  const server = await startCodeServer(tools, tmp, name, mode, installed ? VSIX : undefined);
+  // The installed pass gives the test runner an empty stand-in as its development extension (VS Code runs the tests
+  // only when one is set); RecLens then comes from the extensions folder.
+  const devExtension = installed ? standInExtension(tmp) : EXTENSION;
   const { page } = await launchBrowser(tools, name);
   const lines = [];
   let resolveExit;
@@ -353,7 +375,7 @@ async function suitePass(tools, tmp, mode) {
   await page.exposeFunction('codeAutomationExit', (code, logs) => {
     resolveExit({ code, logs });
   });
-  const url = openUrl(server, folder, { extensionDevelopmentPath: EXTENSION, extensionTestsPath: TESTS });
+  const url = openUrl(server, folder, { extensionDevelopmentPath: devExtension, extensionTestsPath: TESTS });
   log(`opening ${url}`);
   const tNav = Date.now();
   let result;
@@ -400,10 +422,36 @@ async function suitePass(tools, tmp, mode) {
   } else if (seen.some((s) => s !== mode)) {
     problems.push(`the suite also reported RECLENS_SUITE_MODE ${seen.filter((s) => s !== mode).join(', ')}`);
   }
+  // which RecLens ran: the repository (development) or the installed copy in this server's extensions folder
+  const extPath = /RECLENS_EXTENSION_PATH (.+)/.exec(all)?.[1]?.trim();
+  const extDir = path.join(tmp, name, 'extensions');
+  if (!extPath) problems.push('the suite never logged RECLENS_EXTENSION_PATH');
+  else if (installed ? !extPath.startsWith(extDir + path.sep) : path.resolve(extPath) !== EXTENSION) {
+    problems.push(`RecLens ran from ${extPath}, expected ${installed ? 'the installed copy in ' + extDir : 'the development folder ' + EXTENSION}`);
+  }
+  const activation = /RECLENS_ACTIVATION (.+)/.exec(all)?.[1]?.trim();
+  if (activation) log(`  activation (${installed ? 'installed' : 'development'}, ${mode}): ${activation}`);
   if (problems.length) await screenshot(page, path.join(RESULTS, `e2e-${name}-failure.png`));
   const ms = Date.now() - t0;
   log(`suite pass ${mode}: exit ${result.code}, mode line ${seen.length ? seen.join(',') : 'missing'}, suite ${secs(runMs)}, pass total ${secs(ms)}${problems.length ? ' -> FAILED: ' + problems.join('; ') : ' -> ok'}`);
-  return { mode, ok: problems.length === 0, why: problems.join('; '), ms, runMs, startMs: server.startMs };
+  return { mode: installed ? 'installed' : mode, ok: problems.length === 0, why: problems.join('; '), ms, runMs, startMs: server.startMs, activation };
+}
+
+/** An extension with nothing in it, for the installed pass's extensionDevelopmentPath. */
+function standInExtension(tmp) {
+  const dir = path.join(tmp, 'stand-in-extension');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'reclens-e2e-stand-in', publisher: 'reclens-tests', version: '0.0.0', engines: { vscode: '*' }, description: 'Lets the test runner start; contributes nothing.' }, null, 2));
+  return dir;
+}
+
+/** The .vsix for the installed pass: the given one, or packaged now from the current build. */
+function ensureVsix() {
+  if (existsSync(VSIX)) return;
+  if (process.env.RECLENS_E2E_VSIX) throw new Error(`no package at ${VSIX}`);
+  log(`packaging ${path.relative(REPO, VSIX)} (npm run package:vsix)`);
+  const r = spawnSync('npm', ['run', '--silent', 'package:vsix'], { cwd: REPO, encoding: 'utf8' });
+  if (r.status !== 0 || !existsSync(VSIX)) throw new Error(`npm run package:vsix failed:\n${r.stdout}\n${r.stderr}`);
 }
 
 // ---------------------------------------------------------------------------------------------- UI check
@@ -685,10 +733,11 @@ async function main() {
   }
 
   const results = [];
-  for (const mode of ['trusted', 'untrusted']) {
+  for (const mode of ['trusted', 'untrusted', 'installed']) {
     if (!phases[mode]) continue;
     try {
-      results.push(await suitePass(tools, tmp, mode));
+      if (mode === 'installed') ensureVsix();
+      results.push(mode === 'installed' ? await suitePass(tools, tmp, 'trusted', true) : await suitePass(tools, tmp, mode));
     } catch (e) {
       results.push({ mode, ok: false, why: e.message, ms: 0 });
       log(`suite pass ${mode} FAILED: ${e.message}`);
@@ -714,7 +763,7 @@ async function main() {
   const ok = failed.length === 0 && (!ui || ui.ok) && results.length + (ui ? 1 : 0) > 0;
   log('--- timings ---');
   log(`tools ${secs(toolsMs)}${tools.timings.node || tools.timings.codeServer ? ` (node ${secs(tools.timings.node)}, code-server ${secs(tools.timings.codeServer)})` : ' (already installed)'}`);
-  for (const r of results) log(`suite ${r.mode}: ${r.ok ? 'ok' : 'FAILED'}; code-server start ${r.startMs != null ? secs(r.startMs) : '-'}, suite ${r.runMs != null ? secs(r.runMs) : '-'}, pass ${secs(r.ms)}${r.ok ? '' : ' -- ' + r.why}`);
+  for (const r of results) log(`suite ${r.mode}: ${r.ok ? 'ok' : 'FAILED'}; code-server start ${r.startMs != null ? secs(r.startMs) : '-'}, suite ${r.runMs != null ? secs(r.runMs) : '-'}, pass ${secs(r.ms)}${r.activation ? ', activation: ' + r.activation : ''}${r.ok ? '' : ' -- ' + r.why}`);
   if (ui) log(`ui: ${ui.ok ? 'ok' : 'FAILED'}; code-server start ${ui.startMs != null ? secs(ui.startMs) : '-'}, phase ${secs(ui.ms)}${ui.ok ? '' : ' -- ' + ui.why}`);
   log(`total ${secs(Date.now() - tAll)}`);
   const parts = [];

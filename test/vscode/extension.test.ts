@@ -45,6 +45,9 @@ async function findChild(tree: RecLensApi['workspaceTree'], node: TreeNode | und
 describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} workspace)`, () => {
   it('activates on the workspace\'s reclens.json, cheaply', async () => {
     const a = await api();
+    // read by test/e2e/codeServer.mjs: which copy of RecLens ran (development folder or installed .vsix), and how fast
+    console.log(`RECLENS_EXTENSION_PATH ${vscode.extensions.all.find((e) => e.packageJSON.name === 'reclens')!.extensionPath}`);
+    console.log(`RECLENS_ACTIVATION activate ${a.activationMs.toFixed(1)} ms, load+activate ${a.loadAndActivateMs?.toFixed(1) ?? '-'} ms`);
     assert.ok(a.activationMs < 2000, `activation took ${a.activationMs} ms`);
     const cmds = await vscode.commands.getCommands(true);
     for (const c of ['evaluate', 'inspectModel', 'createConfig', 'selectExecutionProvider', 'cancelRun', 'showOutput']) assert.ok(cmds.includes(`reclens.${c}`), c);
@@ -218,5 +221,24 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
     assert.ok(r.problems.some((p) => /"item_id"/.test(p)));
     assert.match(text, /TODO: feed "item_content"/);
     fs.unlinkSync(r.file);
+  });
+
+  it('Open Example Workspace copies the bundled example (without its generator) into a new folder each time', async () => {
+    const parent = fs.mkdtempSync(path.join(require('os').tmpdir(), 'reclens-example-parent-'));
+    const first = (await vscode.commands.executeCommand('reclens.openExample', { parent: vscode.Uri.file(parent), open: false })) as string;
+    const second = (await vscode.commands.executeCommand('reclens.openExample', { parent: vscode.Uri.file(parent), open: false })) as string;
+    assert.equal(first, path.join(parent, 'reclens-example'));
+    assert.equal(second, path.join(parent, 'reclens-example-2'));
+    for (const f of ['reclens.json', 'model.onnx', 'eval.csv', 'tables/item_ids.npy', 'truth.json']) assert.ok(fs.existsSync(path.join(first, f)), f);
+    assert.ok(!fs.existsSync(path.join(first, 'build')), 'the generator is not copied');
+    assert.deepEqual(fs.readdirSync(parent).sort(), ['reclens-example', 'reclens-example-2'], 'no staging folder is left behind');
+    const parsed = parseConfig(fs.readFileSync(path.join(first, 'reclens.json'), 'utf8'), path.join(first, 'reclens.json'));
+    assert.deepEqual(parsed.problems.filter((p) => p.severity === 'error'), []);
+    fs.rmSync(parent, { recursive: true, force: true });
+  });
+
+  it('reclens.json opens in RecLens\'s own language (JSON with comments, handled by the JSON language server)', async () => {
+    const doc = await vscode.workspace.openTextDocument(configUri());
+    assert.equal(doc.languageId, 'reclens-json');
   });
 });
