@@ -14,6 +14,7 @@ import { FeaturesTree, SlotNode } from './featuresTree';
 import { readSettings } from './settings';
 import { registerOpenExampleWorkspace } from './commands/openExampleWorkspace';
 import { applyCudaLibraryPath } from './cudaSetting';
+import { openConfigsAsJsonc } from './configLanguage';
 
 export interface RecLensApi {
   features: FeaturesTree;
@@ -206,7 +207,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     return panel.load(req);
   });
   register('reclens.showOutput', () => output.show());
-  context.subscriptions.push(registerOpenExampleWorkspace(context), applyCudaLibraryPath());
+  context.subscriptions.push(registerOpenExampleWorkspace(context), applyCudaLibraryPath(), openConfigsAsJsonc());
   register('reclens.refresh', () => onFiles());
   register('reclens.openRun', async (node?: RunNode) => {
     if (node?.file) await vscode.window.showTextDocument(vscode.Uri.file(node.file), { preview: true });

@@ -14,6 +14,8 @@
 //      folder. The test runner needs some extensionDevelopmentPath, so it gets an empty stand-in extension, never the
 //      repository: RecLens itself runs from the extensions folder, with no development flags, as a user has it. The
 //      suite logs the extension's path (checked) and its activation time (reported).
+//   3c. page: the installed extension's page (Extensions view > RecLens) as a user sees it, with no test runner and no
+//      development flags: the README renders and each of its screenshots loads (test-results/e2e-extension-page.png).
 //   4. ui: the extension alone (no tests) in a trusted copy; F1 > "RecLens: Evaluate" > Enter, then wait for a
 //      notification containing "AUC" and a status-bar item containing "RecLens" and "cpu"; screenshots of that and
 //      of the RecLens activity-bar view go to test-results/ (e2e-evaluate.png, e2e-view.png).
@@ -29,7 +31,7 @@
 // Logs per phase in test-results/: e2e-<phase>-code-server.log, -browser-console.log, -automation.log, -logs/.
 //
 // Options (flags or environment):
-//   --only=suite|ui|trusted|untrusted|installed   run some phases only (default: all; suite = the three suite passes)
+//   --only=suite|ui|trusted|untrusted|installed|page   run some phases only (default: all; suite = the three suite passes)
 //   --keep                              keep the temp folder (workspaces, user data, logs)
 //   RECLENS_E2E_EXTENSION   extension root (default: the repo root)
 //   RECLENS_E2E_TESTS       compiled test index (default: <repo>/out/test/vscode/index.js)
@@ -78,10 +80,11 @@ const phases = {
   trusted: !ONLY || ONLY === 'suite' || ONLY === 'trusted',
   untrusted: !ONLY || ONLY === 'suite' || ONLY === 'untrusted',
   installed: !ONLY || ONLY === 'suite' || ONLY === 'installed',
+  page: !ONLY || ONLY === 'page',
   ui: !ONLY || ONLY === 'ui',
 };
-if (ONLY && !['suite', 'ui', 'trusted', 'untrusted', 'installed'].includes(ONLY)) {
-  console.error(`[e2e] unknown --only=${ONLY} (suite|ui|trusted|untrusted|installed)`);
+if (ONLY && !['suite', 'ui', 'trusted', 'untrusted', 'installed', 'page'].includes(ONLY)) {
+  console.error(`[e2e] unknown --only=${ONLY} (suite|ui|trusted|untrusted|installed|page)`);
   process.exit(2);
 }
 
@@ -707,6 +710,55 @@ async function uiCheck(tools, tmp) {
   return { ok: problems.length === 0, why: problems.join('; '), ms, startMs: server.startMs };
 }
 
+// ---------------------------------------------------------------------------------------------- extension page
+async function extensionPageCheck(tools, tmp) {
+  const name = 'page';
+  const t0 = Date.now();
+  log('=== extension page of the installed .vsix ===');
+  const folder = workspaceCopy(tmp, name);
+  const server = await startCodeServer(tools, tmp, name, 'trusted', VSIX);
+  const { page } = await launchBrowser(tools, name);
+  const problems = [];
+  try {
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await page.waitForSelector('.monaco-workbench .part.activitybar', { timeout: 60_000 });
+    await sleep(2000);
+    await runFromPalette(page, 'Extensions: Show Installed Extensions');
+    const row = page.locator('.extensions-viewlet .monaco-list-row', { hasText: 'RecLens' }).first();
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    await row.click();
+    // the README is rendered in a webview: find its frame, then wait for its images
+    const deadline = Date.now() + UI_TIMEOUT_MS;
+    let readme;
+    while (Date.now() < deadline && !readme) {
+      for (const f of page.frames()) {
+        const ok = await f.evaluate(() => /debug your recommender/i.test(document.body?.textContent ?? '')).catch(() => false);
+        if (ok) { readme = f; break; }
+      }
+      if (!readme) await sleep(500);
+    }
+    if (!readme) problems.push('the extension page never showed the README');
+    else {
+      await readme.waitForFunction(() => [...document.images].every((i) => i.complete), null, { timeout: 30_000 }).catch(() => {});
+      const images = await readme.evaluate(() => [...document.images].map((i) => ({ src: i.getAttribute('src'), w: i.naturalWidth })));
+      const broken = images.filter((i) => !i.w);
+      log(`  README on the extension page: ${images.length} images, ${images.length - broken.length} loaded`);
+      if (images.length < 4) problems.push(`the README shows ${images.length} images, expected the 4 screenshots`);
+      if (broken.length) problems.push(`images that did not load on the extension page: ${broken.map((b) => b.src).join(', ')}`);
+      const headings = await readme.evaluate(() => [...document.querySelectorAll('h2')].map((h) => h.textContent?.trim()));
+      log(`  sections: ${headings.join(' | ')}`);
+    }
+    await sleep(500);
+    await screenshot(page, path.join(RESULTS, 'e2e-extension-page.png'));
+  } catch (e) {
+    problems.push(e.message.split('\n')[0]);
+    await screenshot(page, path.join(RESULTS, 'e2e-extension-page-failure.png'));
+  }
+  const ms = Date.now() - t0;
+  log(`extension page: ${problems.length ? 'FAILED: ' + problems.join('; ') : 'ok'} (${secs(ms)})`);
+  return { mode: 'page', ok: problems.length === 0, why: problems.join('; '), ms, startMs: server.startMs };
+}
+
 // ---------------------------------------------------------------------------------------------- main
 async function main() {
   const tAll = Date.now();
@@ -743,6 +795,17 @@ async function main() {
       log(`suite pass ${mode} FAILED: ${e.message}`);
     } finally {
       await cleanupStartedSince(1); // stop this pass's browser and code-server before the next starts
+    }
+  }
+  if (phases.page) {
+    try {
+      ensureVsix();
+      results.push(await extensionPageCheck(tools, tmp));
+    } catch (e) {
+      results.push({ mode: 'page', ok: false, why: e.message, ms: 0 });
+      log(`extension page FAILED: ${e.message}`);
+    } finally {
+      await cleanupStartedSince(1);
     }
   }
   let ui;
