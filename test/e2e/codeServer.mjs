@@ -720,12 +720,12 @@ async function extensionPageCheck(tools, tmp) {
   const { page } = await launchBrowser(tools, name);
   const problems = [];
   try {
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    await page.waitForSelector('.monaco-workbench .part.activitybar', { timeout: 60_000 });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`, { waitUntil: 'domcontentloaded', timeout: Math.max(60_000, UI_TIMEOUT_MS) });
+    await page.waitForSelector('.monaco-workbench .part.activitybar', { timeout: Math.max(60_000, UI_TIMEOUT_MS) });
     await sleep(2000);
     await runFromPalette(page, 'Extensions: Show Installed Extensions');
     const row = page.locator('.extensions-viewlet .monaco-list-row', { hasText: 'RecLens' }).first();
-    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS }); // the list fills once the extension scan is done
     await row.click();
     // the README is rendered in a webview: find its frame, then wait for its images
     const deadline = Date.now() + UI_TIMEOUT_MS;
