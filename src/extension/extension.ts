@@ -16,6 +16,9 @@ import { applyFileLimit, readSettings } from './settings';
 import { refused, requireTrust, UNTRUSTED_MESSAGE } from './trust';
 import { registerShowHistory } from './commands/showHistory';
 import { registerShowRows } from './commands/showRows';
+import { registerOpenExampleWorkspace } from './commands/openExampleWorkspace';
+import { applyCudaLibraryPath } from './cudaSetting';
+import { openConfigsAsJsonc } from './configLanguage';
 
 export interface RecLensApi {
   features: FeaturesTree;
@@ -25,6 +28,12 @@ export interface RecLensApi {
   runsTree: RunsTree;
   status: ProviderStatus;
   activationMs: number;
+  /** From the bundle starting to load to the end of activate() (undefined when not run from the bundle). */
+  loadAndActivateMs: number | undefined;
+  /** The open Embedding Space panel (for tests: they load their own copy of the sources, not the bundle's). */
+  embeddingPanel(): Promise<import('./panels/embeddingPanel').EmbeddingPanel | undefined>;
+  /** Open Rows explorer panels (the tests load their own copy of the sources, not the bundle's classes). */
+  rowsPanelCount(): Promise<number>;
 }
 
 const CHAINS: { label: string; detail: string; chain: ProviderName[] | undefined }[] = [
@@ -225,14 +234,19 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   });
   register('reclens.showOutput', () => output.show());
   context.subscriptions.push(registerShowRows(context, output));
+  context.subscriptions.push(registerOpenExampleWorkspace(context), applyCudaLibraryPath(), openConfigsAsJsonc());
   register('reclens.refresh', () => onFiles());
   register('reclens.openRun', async (node?: RunNode) => {
     if (node?.file) await vscode.window.showTextDocument(vscode.Uri.file(node.file), { preview: true });
   });
 
   const activationMs = performance.now() - t0;
-  output.appendLine(`RecLens activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : `untrusted: ${UNTRUSTED_MESSAGE}`}).`);
-  return { features, runs, diagnostics, workspaceTree, runsTree, status, activationMs };
+  const loadStart = (globalThis as { __reclensLoadStart?: number }).__reclensLoadStart; // set by the bundle's first line
+  const loadAndActivateMs = loadStart === undefined ? undefined : performance.now() - loadStart;
+  output.appendLine(`RecLens activated in ${activationMs.toFixed(1)} ms${loadAndActivateMs === undefined ? '' : ` (${loadAndActivateMs.toFixed(1)} ms with loading its code)`} (workspace ${vscode.workspace.isTrusted ? 'trusted' : `untrusted: ${UNTRUSTED_MESSAGE}`}).`);
+  const embeddingPanel = async () => (await import('./panels/embeddingPanel')).EmbeddingPanel.active;
+  const rowsPanelCount = async () => (await import('./panels/rowsPanel')).RowsPanel.all().length;
+  return { features, runs, diagnostics, workspaceTree, runsTree, status, activationMs, loadAndActivateMs, embeddingPanel, rowsPanelCount };
 }
 
 /** Picks a run record of any config in the workspace, newest first. */

@@ -1,5 +1,5 @@
 // End-to-end tests of the RecLens extension in a real VS Code: code-server (from npm, on Node 24) driven by
-// Debian's chromium through playwright-core. See shared/design/testing-in-vscode.md for why it is done this way.
+// Debian's chromium through playwright-core. See docs/testing-in-vscode.md for why it is done this way.
 //
 //   npm run test:e2e                  (= npm run build && node test/e2e/codeServer.mjs)
 //
@@ -9,6 +9,14 @@
 //   3. suite, untrusted: the same suite in an UNTRUSTED (restricted mode) workspace
 //      Each pass: fresh copy of examples/movielens, fresh code-server (own user-data-dir/HOME), fresh browser; the
 //      test runner's exit code arrives through codeAutomationExit and the suite must log `RECLENS_SUITE_MODE <mode>`.
+//   3b. suite, installed: the same suite (trusted) against the PACKAGED extension: reclens-linux-x64.vsix (built with
+//      `npm run package:vsix` when missing) installed with `code-server --install-extension` into a fresh extensions
+//      folder. The test runner needs some extensionDevelopmentPath, so it gets an empty stand-in extension, never the
+//      repository: RecLens itself runs from the extensions folder, with no development flags, as a user has it. The
+//      suite logs the extension's path (checked) and its activation time (reported).
+//   3c. page: the installed extension's page (Extensions view > RecLens) as a user sees it, with no test runner and no
+//      development flags: the README renders with its screenshots, which point at the repository (VS Code shows only
+//      http(s) images there; offline they do not load) (test-results/e2e-extension-page.png).
 //   4. ui: the extension alone (no tests) in a trusted copy; F1 > "RecLens: Evaluate" > Enter, then wait for a
 //      notification containing "AUC" and a status-bar item containing "RecLens" and "cpu"; screenshots of that and
 //      of the RecLens activity-bar view go to test-results/ (e2e-evaluate.png, e2e-view.png).
@@ -24,14 +32,15 @@
 // Logs per phase in test-results/: e2e-<phase>-code-server.log, -browser-console.log, -automation.log, -logs/.
 //
 // Options (flags or environment):
-//   --only=suite|ui|trusted|untrusted   run some phases only (default: all)
+//   --only=suite|ui|trusted|untrusted|installed|page   run some phases only (default: all; suite = the three suite passes)
 //   --keep                              keep the temp folder (workspaces, user data, logs)
 //   RECLENS_E2E_EXTENSION   extension root (default: the repo root)
 //   RECLENS_E2E_TESTS       compiled test index (default: <repo>/out/test/vscode/index.js)
+//   RECLENS_E2E_VSIX        the package for the installed pass (default: <repo>/reclens-linux-x64.vsix)
 //   RECLENS_E2E_WORKSPACE   workspace folder to copy per pass (default: <repo>/examples/movielens)
 //   RECLENS_E2E_PASS_TIMEOUT_S  per suite pass (default 300);  RECLENS_E2E_UI_TIMEOUT_S  per UI wait (default 90)
 //   RECLENS_E2E_HEADFUL=1   show the browser (needs a display)
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream, readdirSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -52,6 +61,7 @@ const ONLY = opt('only');
 const KEEP = flag('keep') || process.env.RECLENS_E2E_KEEP === '1';
 const EXTENSION = path.resolve(process.env.RECLENS_E2E_EXTENSION || REPO);
 const TESTS = path.resolve(process.env.RECLENS_E2E_TESTS || path.join(REPO, 'out', 'test', 'vscode', 'index.js'));
+const VSIX = path.resolve(process.env.RECLENS_E2E_VSIX || path.join(REPO, 'reclens-linux-x64.vsix'));
 const WORKSPACE_SRC = path.resolve(process.env.RECLENS_E2E_WORKSPACE || path.join(REPO, 'examples', 'movielens'));
 const PASS_TIMEOUT_MS = Number(process.env.RECLENS_E2E_PASS_TIMEOUT_S || 300) * 1000;
 const UI_TIMEOUT_MS = Number(process.env.RECLENS_E2E_UI_TIMEOUT_S || 90) * 1000;
@@ -71,10 +81,12 @@ const VIEWPORT = { width: 1440, height: 900 };
 const phases = {
   trusted: !ONLY || ONLY === 'suite' || ONLY === 'trusted',
   untrusted: !ONLY || ONLY === 'suite' || ONLY === 'untrusted',
+  installed: !ONLY || ONLY === 'suite' || ONLY === 'installed',
+  page: !ONLY || ONLY === 'page',
   ui: !ONLY || ONLY === 'ui',
 };
-if (ONLY && !['suite', 'ui', 'trusted', 'untrusted'].includes(ONLY)) {
-  console.error(`[e2e] unknown --only=${ONLY} (suite|ui|trusted|untrusted)`);
+if (ONLY && !['suite', 'ui', 'trusted', 'untrusted', 'installed', 'page'].includes(ONLY)) {
+  console.error(`[e2e] unknown --only=${ONLY} (suite|ui|trusted|untrusted|installed|page)`);
   process.exit(2);
 }
 
@@ -182,7 +194,7 @@ function userSettings(mode) {
 }
 
 /** A running code-server with its own temp HOME / user data / extensions dir. */
-async function startCodeServer(tools, tmp, name, mode) {
+async function startCodeServer(tools, tmp, name, mode, vsix) {
   const t0 = Date.now();
   const root = path.join(tmp, name);
   const home = path.join(root, 'home');
@@ -218,6 +230,17 @@ async function startCodeServer(tools, tmp, name, mode) {
   };
   delete env.PASSWORD;
   delete env.HASHED_PASSWORD;
+  if (vsix) {
+    // as a user installs it: code-server --install-extension into this server's (fresh, empty) extensions folder
+    const tInstall = Date.now();
+    const inst = spawnSync(tools.node24, [tools.codeServerEntry, '--user-data-dir', userData, '--extensions-dir', extDir, '--install-extension', vsix], { env, cwd: root, encoding: 'utf8', timeout: 180_000 });
+    writeFileSync(path.join(RESULTS, `e2e-${name}-install.log`), `${inst.stdout ?? ''}\n${inst.stderr ?? ''}`);
+    const installed = readdirSync(extDir).filter((d) => d.startsWith('reclens.reclens-'));
+    if (inst.status !== 0 || installed.length !== 1) {
+      throw new Error(`code-server --install-extension ${vsix} failed (exit ${inst.status}, installed: ${installed.join(', ') || 'nothing'}):\n${inst.stdout}\n${inst.stderr}`);
+    }
+    log(`installed ${path.basename(vsix)} as ${installed[0]} in ${secs(Date.now() - tInstall)}`);
+  }
   const child = spawn(tools.node24, args, { env, cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail = [];
   const onData = (chunk) => {
@@ -332,12 +355,15 @@ async function screenshot(page, file) {
 }
 
 // ---------------------------------------------------------------------------------------------- suite pass
-async function suitePass(tools, tmp, mode) {
-  const name = `suite-${mode}`;
+async function suitePass(tools, tmp, mode, installed = false) {
+  const name = installed ? 'suite-installed' : `suite-${mode}`;
   const t0 = Date.now();
-  log(`=== suite pass: ${mode} ===`);
+  log(`=== suite pass: ${mode}${installed ? ', extension installed from ' + path.relative(REPO, VSIX) : ''} ===`);
   const folder = workspaceCopy(tmp, name);
-  const server = await startCodeServer(tools, tmp, name, mode);
+  const server = await startCodeServer(tools, tmp, name, mode, installed ? VSIX : undefined);
+  // The installed pass gives the test runner an empty stand-in as its development extension (VS Code runs the tests
+  // only when one is set); RecLens then comes from the extensions folder.
+  const devExtension = installed ? standInExtension(tmp) : EXTENSION;
   const { page } = await launchBrowser(tools, name);
   const lines = [];
   let resolveExit;
@@ -354,7 +380,7 @@ async function suitePass(tools, tmp, mode) {
   await page.exposeFunction('codeAutomationExit', (code, logs) => {
     resolveExit({ code, logs });
   });
-  const url = openUrl(server, folder, { extensionDevelopmentPath: EXTENSION, extensionTestsPath: TESTS });
+  const url = openUrl(server, folder, { extensionDevelopmentPath: devExtension, extensionTestsPath: TESTS });
   log(`opening ${url}`);
   const tNav = Date.now();
   let result;
@@ -401,10 +427,36 @@ async function suitePass(tools, tmp, mode) {
   } else if (seen.some((s) => s !== mode)) {
     problems.push(`the suite also reported RECLENS_SUITE_MODE ${seen.filter((s) => s !== mode).join(', ')}`);
   }
+  // which RecLens ran: the repository (development) or the installed copy in this server's extensions folder
+  const extPath = /RECLENS_EXTENSION_PATH (.+)/.exec(all)?.[1]?.trim();
+  const extDir = path.join(tmp, name, 'extensions');
+  if (!extPath) problems.push('the suite never logged RECLENS_EXTENSION_PATH');
+  else if (installed ? !extPath.startsWith(extDir + path.sep) : path.resolve(extPath) !== EXTENSION) {
+    problems.push(`RecLens ran from ${extPath}, expected ${installed ? 'the installed copy in ' + extDir : 'the development folder ' + EXTENSION}`);
+  }
+  const activation = /RECLENS_ACTIVATION (.+)/.exec(all)?.[1]?.trim();
+  if (activation) log(`  activation (${installed ? 'installed' : 'development'}, ${mode}): ${activation}`);
   if (problems.length) await screenshot(page, path.join(RESULTS, `e2e-${name}-failure.png`));
   const ms = Date.now() - t0;
   log(`suite pass ${mode}: exit ${result.code}, mode line ${seen.length ? seen.join(',') : 'missing'}, suite ${secs(runMs)}, pass total ${secs(ms)}${problems.length ? ' -> FAILED: ' + problems.join('; ') : ' -> ok'}`);
-  return { mode, ok: problems.length === 0, why: problems.join('; '), ms, runMs, startMs: server.startMs };
+  return { mode: installed ? 'installed' : mode, ok: problems.length === 0, why: problems.join('; '), ms, runMs, startMs: server.startMs, activation };
+}
+
+/** An extension with nothing in it, for the installed pass's extensionDevelopmentPath. */
+function standInExtension(tmp) {
+  const dir = path.join(tmp, 'stand-in-extension');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'reclens-e2e-stand-in', publisher: 'reclens-tests', version: '0.0.0', engines: { vscode: '*' }, description: 'Lets the test runner start; contributes nothing.' }, null, 2));
+  return dir;
+}
+
+/** The .vsix for the installed pass: the given one, or packaged now from the current build. */
+function ensureVsix() {
+  if (existsSync(VSIX)) return;
+  if (process.env.RECLENS_E2E_VSIX) throw new Error(`no package at ${VSIX}`);
+  log(`packaging ${path.relative(REPO, VSIX)} (npm run package:vsix)`);
+  const r = spawnSync('npm', ['run', '--silent', 'package:vsix'], { cwd: REPO, encoding: 'utf8' });
+  if (r.status !== 0 || !existsSync(VSIX)) throw new Error(`npm run package:vsix failed:\n${r.stdout}\n${r.stderr}`);
 }
 
 // ---------------------------------------------------------------------------------------------- UI check
@@ -661,6 +713,59 @@ async function uiCheck(tools, tmp) {
   return { ok: problems.length === 0, why: problems.join('; '), ms, startMs: server.startMs };
 }
 
+// ---------------------------------------------------------------------------------------------- extension page
+async function extensionPageCheck(tools, tmp) {
+  const name = 'page';
+  const t0 = Date.now();
+  log('=== extension page of the installed .vsix ===');
+  const folder = workspaceCopy(tmp, name);
+  const server = await startCodeServer(tools, tmp, name, 'trusted', VSIX);
+  const { page } = await launchBrowser(tools, name);
+  const problems = [];
+  try {
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`, { waitUntil: 'domcontentloaded', timeout: Math.max(60_000, UI_TIMEOUT_MS) });
+    await page.waitForSelector('.monaco-workbench .part.activitybar', { timeout: Math.max(60_000, UI_TIMEOUT_MS) });
+    await sleep(2000);
+    await runFromPalette(page, 'Extensions: Show Installed Extensions');
+    const row = page.locator('.extensions-viewlet .monaco-list-row', { hasText: 'RecLens' }).first();
+    await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS }); // the list fills once the extension scan is done
+    await row.click();
+    // the README is rendered in a webview: find its frame, then wait for its images
+    const deadline = Date.now() + UI_TIMEOUT_MS;
+    let readme;
+    while (Date.now() < deadline && !readme) {
+      for (const f of page.frames()) {
+        const ok = await f.evaluate(() => /debug your recommender/i.test(document.body?.textContent ?? '')).catch(() => false);
+        if (ok) { readme = f; break; }
+      }
+      if (!readme) await sleep(500);
+    }
+    if (!readme) problems.push('the extension page never showed the README');
+    else {
+      await readme.waitForFunction(() => [...document.images].every((i) => i.complete), null, { timeout: 30_000 }).catch(() => {});
+      const images = await readme.evaluate(() => [...document.images].map((i) => ({ src: i.getAttribute('src'), w: i.naturalWidth })));
+      // VS Code renders only http(s) images on an extension page, so the packaged README points at the repository
+      // (vsce rewrites relative links); this machine is offline, so whether they load is reported, not required.
+      const repo = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')).repository.url.replace(/\.git$/, '');
+      const loaded = images.filter((i) => i.w).length;
+      log(`  README on the extension page: ${images.length} images (${loaded} loaded; offline machines load none): ${images.map((i) => i.src).join(', ')}`);
+      if (images.length < 4) problems.push(`the README shows ${images.length} images, expected the 4 screenshots`);
+      const wrong = images.filter((i) => !i.src?.startsWith(`${repo}/raw/main/media/screenshots/`));
+      if (wrong.length) problems.push(`images on the extension page that do not point at the repository's screenshots: ${wrong.map((b) => JSON.stringify(b.src)).join(', ')}`);
+      const headings = await readme.evaluate(() => [...document.querySelectorAll('h2')].map((h) => h.textContent?.trim()));
+      log(`  sections: ${headings.join(' | ')}`);
+    }
+    await sleep(500);
+    await screenshot(page, path.join(RESULTS, 'e2e-extension-page.png'));
+  } catch (e) {
+    problems.push(e.message.split('\n')[0]);
+    await screenshot(page, path.join(RESULTS, 'e2e-extension-page-failure.png'));
+  }
+  const ms = Date.now() - t0;
+  log(`extension page: ${problems.length ? 'FAILED: ' + problems.join('; ') : 'ok'} (${secs(ms)})`);
+  return { mode: 'page', ok: problems.length === 0, why: problems.join('; '), ms, startMs: server.startMs };
+}
+
 // ---------------------------------------------------------------------------------------------- main
 async function main() {
   const tAll = Date.now();
@@ -687,15 +792,27 @@ async function main() {
   }
 
   const results = [];
-  for (const mode of ['trusted', 'untrusted']) {
+  for (const mode of ['trusted', 'untrusted', 'installed']) {
     if (!phases[mode]) continue;
     try {
-      results.push(await suitePass(tools, tmp, mode));
+      if (mode === 'installed') ensureVsix();
+      results.push(mode === 'installed' ? await suitePass(tools, tmp, 'trusted', true) : await suitePass(tools, tmp, mode));
     } catch (e) {
       results.push({ mode, ok: false, why: e.message, ms: 0 });
       log(`suite pass ${mode} FAILED: ${e.message}`);
     } finally {
       await cleanupStartedSince(1); // stop this pass's browser and code-server before the next starts
+    }
+  }
+  if (phases.page) {
+    try {
+      ensureVsix();
+      results.push(await extensionPageCheck(tools, tmp));
+    } catch (e) {
+      results.push({ mode: 'page', ok: false, why: e.message, ms: 0 });
+      log(`extension page FAILED: ${e.message}`);
+    } finally {
+      await cleanupStartedSince(1);
     }
   }
   let ui;
@@ -716,7 +833,7 @@ async function main() {
   const ok = failed.length === 0 && (!ui || ui.ok) && results.length + (ui ? 1 : 0) > 0;
   log('--- timings ---');
   log(`tools ${secs(toolsMs)}${tools.timings.node || tools.timings.codeServer ? ` (node ${secs(tools.timings.node)}, code-server ${secs(tools.timings.codeServer)})` : ' (already installed)'}`);
-  for (const r of results) log(`suite ${r.mode}: ${r.ok ? 'ok' : 'FAILED'}; code-server start ${r.startMs != null ? secs(r.startMs) : '-'}, suite ${r.runMs != null ? secs(r.runMs) : '-'}, pass ${secs(r.ms)}${r.ok ? '' : ' -- ' + r.why}`);
+  for (const r of results) log(`suite ${r.mode}: ${r.ok ? 'ok' : 'FAILED'}; code-server start ${r.startMs != null ? secs(r.startMs) : '-'}, suite ${r.runMs != null ? secs(r.runMs) : '-'}, pass ${secs(r.ms)}${r.activation ? ', activation: ' + r.activation : ''}${r.ok ? '' : ' -- ' + r.why}`);
   if (ui) log(`ui: ${ui.ok ? 'ok' : 'FAILED'}; code-server start ${ui.startMs != null ? secs(ui.startMs) : '-'}, phase ${secs(ui.ms)}${ui.ok ? '' : ' -- ' + ui.why}`);
   log(`total ${secs(Date.now() - tAll)}`);
   const parts = [];

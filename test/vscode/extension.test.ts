@@ -12,9 +12,7 @@ import type { RecLensApi } from '../../src/extension/extension';
 import type { EvaluateOutcome } from '../../src/extension/runManager';
 import type { TreeNode } from '../../src/extension/workspaceTree';
 import type { EmbeddingPanelData } from '../../src/protocol/messages';
-import { EmbeddingPanel } from '../../src/extension/panels/embeddingPanel';
-import { ResultPanel } from '../../src/extension/panels/resultPanel';
-import { RowsPanel } from '../../src/extension/panels/rowsPanel';
+import type { ResultPanel } from '../../src/extension/panels/resultPanel';
 
 /** Waits until a webview's script has loaded (under the strict CSP) and said so. */
 async function webviewReady(received: { type: string }[], what: string): Promise<void> {
@@ -47,6 +45,9 @@ async function findChild(tree: RecLensApi['workspaceTree'], node: TreeNode | und
 describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} workspace)`, () => {
   it('activates on the workspace\'s reclens.json, cheaply', async () => {
     const a = await api();
+    // read by test/e2e/codeServer.mjs: which copy of RecLens ran (development folder or installed .vsix), and how fast
+    console.log(`RECLENS_EXTENSION_PATH ${vscode.extensions.all.find((e) => e.packageJSON.name === 'reclens')!.extensionPath}`);
+    console.log(`RECLENS_ACTIVATION activate ${a.activationMs.toFixed(1)} ms, load+activate ${a.loadAndActivateMs?.toFixed(1) ?? '-'} ms`);
     assert.ok(a.activationMs < 2000, `activation took ${a.activationMs} ms`);
     const cmds = await vscode.commands.getCommands(true);
     for (const c of ['evaluate', 'inspectModel', 'createConfig', 'selectExecutionProvider', 'cancelRun', 'showOutput']) assert.ok(cmds.includes(`reclens.${c}`), c);
@@ -150,7 +151,7 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
     it('Show Rows Explorer refuses in an untrusted workspace: no panel, no model run', async () => {
       const panel = await vscode.commands.executeCommand('reclens.showRows', { configUri: configUri() });
       assert.equal(panel, undefined);
-      assert.equal(RowsPanel.all().length, 0);
+      assert.equal(await (await api()).rowsPanelCount(), 0);
     });
     it('Evaluate refuses to execute the model in an untrusted workspace, and says why', async () => {
       const before = listRuns().length;
@@ -208,7 +209,7 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
     assert.equal(data.views[0].explainedVariance?.length, 10);
     assert.ok(data.views[0].metadata.some((m) => m.name === 'primary_genre' && m.kind === 'category'));
     assert.ok(data.alignment?.jaccardAtK !== undefined && data.alignment.jaccardAtK > 0 && data.alignment.jaccardAtK < 1);
-    const panel = EmbeddingPanel.active!;
+    const panel = (await (await api()).embeddingPanel())!;
     await webviewReady(panel.received, 'embedding');
     assert.equal(panel.lastData, data);
     panel.dispose();
@@ -285,4 +286,28 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
       }
     });
   }
+
+  it('Open Example Workspace copies the bundled example (without its generator) into a new folder each time', async () => {
+    const parent = fs.mkdtempSync(path.join(require('os').tmpdir(), 'reclens-example-parent-'));
+    const first = (await vscode.commands.executeCommand('reclens.openExample', { parent: vscode.Uri.file(parent), open: false })) as string;
+    const second = (await vscode.commands.executeCommand('reclens.openExample', { parent: vscode.Uri.file(parent), open: false })) as string;
+    assert.equal(first, path.join(parent, 'reclens-example'));
+    assert.equal(second, path.join(parent, 'reclens-example-2'));
+    for (const f of ['reclens.json', 'model.onnx', 'eval.csv', 'tables/item_ids.npy', 'truth.json']) assert.ok(fs.existsSync(path.join(first, f)), f);
+    assert.ok(!fs.existsSync(path.join(first, 'build')), 'the generator is not copied');
+    assert.deepEqual(fs.readdirSync(parent).sort(), ['reclens-example', 'reclens-example-2'], 'no staging folder is left behind');
+    const parsed = parseConfig(fs.readFileSync(path.join(first, 'reclens.json'), 'utf8'), path.join(first, 'reclens.json'));
+    assert.deepEqual(parsed.problems.filter((p) => p.severity === 'error'), []);
+    fs.rmSync(parent, { recursive: true, force: true });
+  });
+
+  it('reclens.json ends up in VS Code\'s JSONC mode (it opens as reclens-json, which activates RecLens, and RecLens hands it to JSONC)', async () => {
+    await vscode.workspace.openTextDocument(configUri());
+    let lang = '';
+    for (let i = 0; i < 40 && lang !== 'jsonc'; i++) {
+      lang = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === configUri().fsPath)?.languageId ?? '';
+      if (lang !== 'jsonc') await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.equal(lang, 'jsonc');
+  });
 });

@@ -7,6 +7,7 @@ import * as path from 'path';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { ProviderName } from '../config/types';
 import { inputError, nativeReason } from '../errors';
+import { cudaInstructions, prepareCuda } from './cudaLibraries';
 
 export interface ProviderFallback {
   provider: string;
@@ -33,12 +34,7 @@ export function ort(): Ort {
  * native errors to stderr). Undefined means "try it".
  */
 export function providerPrecheck(provider: ProviderName): string | undefined {
-  if (provider === 'cuda') {
-    const dir = path.join(path.dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
-    if (process.platform === 'linux' && !fs.existsSync(path.join(dir, 'libonnxruntime_providers_cuda.so'))) {
-      return 'the CUDA provider libraries are not installed (onnxruntime-node was installed without them; on an NVIDIA machine with CUDA 12 and cuDNN 9, run: ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node)';
-    }
-  }
+  if (provider === 'cuda') return prepareCuda();
   if (provider === 'webgpu' && process.platform === 'linux') {
     const dirs = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', ...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean)];
     if (!dirs.some((d) => fs.existsSync(path.join(d, 'libvulkan.so.1')))) return 'no Vulkan loader (libvulkan.so.1) on this machine, which WebGPU needs on Linux';
@@ -66,7 +62,8 @@ export async function createSession(model: string | Uint8Array, providers: Provi
       const session = typeof model === 'string' ? await ort().InferenceSession.create(model, options) : await ort().InferenceSession.create(model, options);
       return { session, provider, fallbacks };
     } catch (e) {
-      fallbacks.push({ provider, reason: nativeReason(e) });
+      // The CUDA provider's libraries were found but did not load: most often CUDA 12 / cuDNN 9 are not loadable.
+      fallbacks.push({ provider, reason: provider === 'cuda' ? `${nativeReason(e)} (to use the GPU, ${cudaInstructions()})` : nativeReason(e) });
     }
   }
   const last = fallbacks[fallbacks.length - 1];

@@ -52,10 +52,13 @@ export function listRunRecords(dir: string): RunRecord[] {
   return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
 }
 
+/** RecLens's version from its package.json, found upwards from this file (out/src/engine/runs/ or the bundle's dist/). */
 export function readPackageVersion(): string {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')).version;
-  } catch {
-    return 'unknown';
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+      if (pkg.name === 'reclens') return pkg.version;
+    } catch { /* no package.json here: look further up */ }
+    if (path.dirname(dir) === dir) return 'unknown';
   }
 }
