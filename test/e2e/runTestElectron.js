@@ -49,7 +49,7 @@ async function main() {
       console.error('[test:vscode] VS Code could not be downloaded: ' + (e && e.message ? e.message : e));
       console.error('[test:vscode] This machine cannot reach the VS Code update server (no internet access).');
       console.error('[test:vscode] Either set VSCODE_EXECUTABLE_PATH to an installed VS Code, or run the same suite in');
-      console.error('[test:vscode] code-server instead: npm run test:e2e  (see shared/design/testing-in-vscode.md).');
+      console.error('[test:vscode] code-server instead: npm run test:e2e  (see docs/testing-in-vscode.md).');
       return 1;
     }
   }
