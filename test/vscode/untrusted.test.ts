@@ -57,7 +57,14 @@ if (!vscode.workspace.isTrusted) describe('RecLens in an untrusted workspace exe
     const checked = new Promise<void>((resolve) => { const d = diagnostics.onDidCheck((u) => { if (u.fsPath === uri.fsPath) { d.dispose(); resolve(); } }); });
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     await checked;
-    const diags = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'RecLens');
+    // Opening switches the file from reclens-json to JSONC (configLanguage.ts), which closes and reopens it: the
+    // diagnostics are cleared and published again, so wait for them to settle rather than read them once.
+    let diags: vscode.Diagnostic[] = [];
+    for (let i = 0; i < 80; i++) {
+      diags = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'RecLens');
+      if (diags.some((d) => d.code === 'untrusted')) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
     const trust = diags.filter((d) => d.code === 'untrusted');
     assert.equal(trust.length, 1, JSON.stringify(diags.map((d) => d.message)));
     assert.match(trust[0].message, /^RecLens reads data and runs models only in trusted workspaces\./);
