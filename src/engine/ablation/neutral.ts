@@ -51,14 +51,3 @@ export function repeatRow(row: FeedArray, count: number): FeedArray {
   for (let i = 0; i < count; i++) (out as Float32Array).set(row as Float32Array, i * row.length);
   return out;
 }
-
-/** Rows perm[start..end) of a column, gathered into a fresh array. */
-export function gatherRows(column: FeedArray, width: number, perm: Uint32Array, start: number, end: number): FeedArray {
-  const Ctor = column.constructor as new (n: number) => FeedArray;
-  const out = new Ctor((end - start) * width);
-  for (let i = start; i < end; i++) {
-    const src = perm[i] * width;
-    (out as Float32Array).set((column as Float32Array).subarray(src, src + width), (i - start) * width);
-  }
-  return out;
-}

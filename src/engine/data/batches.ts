@@ -28,7 +28,8 @@ export interface StreamStats {
   missingKeys: Record<string, { missing: number; total: number }>;
 }
 
-function allocate(dtype: FeedDtype, n: number): FeedArray {
+/** A zeroed typed array of `n` values of an input's ONNX dtype. */
+export function allocate(dtype: FeedDtype, n: number): FeedArray {
   switch (dtype) {
     case 'float32': return new Float32Array(n);
     case 'float64': return new Float64Array(n);

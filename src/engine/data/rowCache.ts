@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { RecLensConfig } from '../config/types';
 import { fileFingerprint, sha256 } from '../runs/hash';
+import { allocate } from './batches';
 import type { FeedArray, StreamStats } from './batches';
 import type { FeedDtype, InputPlan, PlannedInput } from './inputPlan';
 import type { Key } from './keys';
@@ -25,17 +26,6 @@ const MEMORY_BUDGET = 512 * 2 ** 20;
 const DISK_ENTRIES = 3;
 
 const BYTES: Record<FeedDtype, number> = { float32: 4, float64: 8, int64: 8, int32: 4, bool: 1, uint8: 1, int8: 1 };
-
-export function allocate(dtype: FeedDtype, n: number): FeedArray {
-  switch (dtype) {
-    case 'float32': return new Float32Array(n);
-    case 'float64': return new Float64Array(n);
-    case 'int64': return new BigInt64Array(n);
-    case 'int32': return new Int32Array(n);
-    case 'int8': return new Int8Array(n);
-    default: return new Uint8Array(n);
-  }
-}
 
 /**
  * The model inputs of all rows. `get` gives a whole column (read from disk when spilled: callers that only need
