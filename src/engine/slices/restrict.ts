@@ -4,27 +4,17 @@
  */
 import type { FeedArray } from '../data/batches';
 import type { Materialized } from '../data/materialize';
-import { DecodedColumns } from '../data/rowCache';
+import { DecodedColumns, gatherRows } from '../data/rowCache';
 import { inputError } from '../errors';
 import type { JobContext } from '../job';
 import { scoreBatches } from '../model/batchScorer';
 import { report } from '../progress';
 import { sliceRows } from './evalSlices';
 
-function gather(col: FeedArray, width: number, index: Uint32Array): FeedArray {
-  const Ctor = col.constructor as new (n: number) => FeedArray;
-  const out = new Ctor(index.length * width);
-  for (let k = 0; k < index.length; k++) {
-    const r = index[k];
-    for (let j = 0; j < width; j++) out[k * width + j] = col[r * width + j];
-  }
-  return out;
-}
-
 export function restrictRows(mat: Materialized, index: Uint32Array): Materialized {
   // A slice is gathered into memory (it is a subset of rows already decoded, even when those were spilled).
   const memory = new Map<string, FeedArray>();
-  for (const inp of mat.inputs) memory.set(inp.name, gather(mat.columns.get(inp.name)!, inp.width, index));
+  for (const inp of mat.inputs) memory.set(inp.name, gatherRows(mat.columns.get(inp.name)!, inp.width, index, 0, index.length));
   return {
     ...mat, rows: index.length, columns: new DecodedColumns(mat.inputs, index.length, memory),
     labels: Uint8Array.from(index, (r) => mat.labels[r]),
