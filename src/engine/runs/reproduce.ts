@@ -3,25 +3,29 @@
  * candidates, preferences, tables, ...), built from the options the engine recorded, so runs started in the editor
  * get one too. Options that only change speed or where output goes (providers, batch size, --out) are left out.
  */
+import { isJobKind, jobSpec } from '../jobs/registry';
+
 type Options = Record<string, unknown>;
 
 const list = (v: unknown): string | undefined => (Array.isArray(v) && v.length ? v.map(String).join(',') : typeof v === 'string' && v ? v : undefined);
 const num = (v: unknown): string | undefined => (typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
 
-/** Flags per kind of run, in the order `reclens --help` lists them. */
-const FLAGS: Record<string, (o: Options) => [string, string | boolean | undefined][]> = {
-  eval: (o) => [['--bootstrap', num(o.bootstrap)], ['--limit', num(o.limit)]],
-  ablate: (o) => [['--slots', list(o.slots)], ['--method', o.method as string], ['--repeats', num(o.repeats)], ['--within-group', !!o.withinGroup], ['--bootstrap', num(o.bootstrap)], ['--limit', num(o.limit)]],
-  ceiling: (o) => [['--slots', list(o.slots)], ['--candidates', num(o.candidates)], ['--limit', num(o.limit)]],
-  lis: (o) => [['--preferences', list(o.preferences)], ['--tables', list(o.tables)], ['--substitution', !!o.substitution], ['--bootstrap', num(o.bootstrap)], ['--limit', num(o.limit)]],
-  embed: (o) => [['--table', o.table as string], ['--method', o.method as string], ['--sample', num(o.sample)], ['--k', num(o.k)]],
-  align: (o) => [['--table', o.table as string], ['--against', o.against as string], ['--preferences', o.preferences as string], ['--codes', o.codes as string], ['--k', num(o.k)]],
-};
+/** The flags of a kind of run, in the order of the job's `reproduce` list in the registry. */
+function flags(kind: string, o: Options): [string, string | boolean | undefined][] {
+  if (!isJobKind(kind)) return [];
+  const spec = jobSpec(kind);
+  return spec.reproduce.map((name) => {
+    const opt = spec.options.find((x) => x.name === name)!;
+    const v = o[name];
+    const value = opt.type === 'list' ? list(v) : opt.type === 'int' ? num(v) : opt.type === 'boolean' ? !!v : (v as string);
+    return [`--${opt.flag}`, value];
+  });
+}
 
 /** argv (without the program name) that re-runs `kind` on `configFile` with the recorded options and seed. */
 export function reproduceArgs(kind: string, configFile: string, seed: number, options: Options): string[] {
   const args = [kind, '--config', configFile];
-  for (const [flag, value] of FLAGS[kind]?.(options) ?? []) {
+  for (const [flag, value] of flags(kind, options)) {
     if (value === true) args.push(flag);
     else if (typeof value === 'string' && value !== '') args.push(flag, value);
   }
