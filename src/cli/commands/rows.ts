@@ -8,7 +8,7 @@ import { RowsSession } from '../../engine/rows/session';
 import { WRONGNESS } from '../../engine/rows/types';
 import { fmt, int, table } from '../format';
 import type { Io } from '../io';
-import type { CommonArgs } from './ablateCommands';
+import type { CommonArgs } from './ablate';
 
 export interface RowsArgs extends CommonArgs {
   slice?: string;

@@ -6,7 +6,7 @@ import { fmt, int, interval } from '../format';
 import type { Io } from '../io';
 import { withCliProgress } from '../progress';
 import { saveRecord } from '../records';
-import { sliceLines } from './sliceTable';
+import { sliceLines } from '../sliceTable';
 
 export interface EvalArgs {
   config: string;

@@ -1,6 +1,6 @@
 /** The per-slice table of `reclens eval`: worst AUC difference first, flagged slices marked. */
-import type { SliceReport } from '../../engine/slices/sliceMetrics';
-import { fmt, int, interval, table } from '../format';
+import type { SliceReport } from '../engine/slices/sliceMetrics';
+import { fmt, int, interval, table } from './format';
 
 export function sliceLines(r: SliceReport): string[] {
   const rows = [...r.slices].sort((a, b) => (a.delta.auc ?? Infinity) - (b.delta.auc ?? Infinity));

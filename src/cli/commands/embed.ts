@@ -7,7 +7,7 @@ import { fmt, int, table } from '../format';
 import type { Io } from '../io';
 import { withCliProgress } from '../progress';
 import { saveRecord } from '../records';
-import type { CommonArgs } from './ablateCommands';
+import type { CommonArgs } from './ablate';
 
 export async function embedCommand(args: CommonArgs & { table?: string; method: string; sample?: number; out?: string; k?: number }, io: Io): Promise<number> {
   if (!args.table) throw usageError('embed needs --table <name> (a table in reclens.json, or onnx:<initializer>).');
