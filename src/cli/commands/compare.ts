@@ -1,8 +1,9 @@
-import { compareRuns } from '../../engine/compare';
+import { compareRuns } from '../../engine/jobs/compare';
 import { inputError, usageError } from '../../engine/errors';
 import type { RunRecord } from '../../engine/runs/runRecord';
 import { fmt, interval, table } from '../format';
 import type { Io } from '../io';
+import { Flags, flagBool, flagString, intFlag } from '../flags';
 import { withCliProgress } from '../progress';
 import { findRunRecord, runsDirs } from '../records';
 
@@ -32,4 +33,11 @@ export async function compareCommand(args: { runs: string[]; config?: string; ru
   if (c.note) lines.push(`  ${c.note}`);
   io.out(lines.join('\n'));
   return 0;
+}
+
+export async function compareFromFlags(f: Flags, io: Io): Promise<number> {
+  return compareCommand({
+    runs: (f.run as string[] | undefined) ?? [], config: flagString(f, 'config'), runsDir: flagString(f, 'runs-dir'), json: flagBool(f, 'json'),
+    bootstrap: (await intFlag(f, 'bootstrap')) ?? 200, seed: await intFlag(f, 'seed'), quiet: flagBool(f, 'quiet'), progress: flagBool(f, 'progress'),
+  }, io);
 }

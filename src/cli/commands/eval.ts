@@ -1,37 +1,16 @@
+/** `reclens eval`: the base metrics of the ranker on the evaluation rows, with intervals and per-slice metrics. */
 import * as path from 'path';
-import { requireConfig } from '../../engine/config/loadConfig';
-import type { ProviderName } from '../../engine/config/types';
-import { evaluate } from '../../engine/evaluate';
+import type { Flags } from '../flags';
 import { fmt, int, interval } from '../format';
 import type { Io } from '../io';
-import { withCliProgress } from '../progress';
-import { saveRecord } from '../records';
+import { jsonOut, runJobCommand } from '../jobCommand';
 import { sliceLines } from '../sliceTable';
 
-export interface EvalArgs {
-  config: string;
-  json: boolean;
-  limit?: number;
-  seed: number;
-  bootstrap: number;
-  providers?: ProviderName[];
-  batchSize?: number;
-  runsDir?: string;
-  record: boolean;
-  progress?: boolean;
-  quiet?: boolean;
-  /** false: skip the per-slice metrics (--no-slices). */
-  slices?: boolean;
-}
-
-export async function evalCommand(args: EvalArgs, io: Io): Promise<number> {
-  const { config } = requireConfig(args.config);
-  const { result: r, record } = await withCliProgress(io.progress, args, (control) => evaluate(config, {
-    limit: args.limit, seed: args.seed, bootstrap: args.bootstrap, providers: args.providers, batchSize: args.batchSize, slices: args.slices,
-  }, control));
-  const recordFile = saveRecord(args, config.dir, record);
-  if (args.json) {
-    io.out(JSON.stringify({ ...r, runId: record.id, runRecord: recordFile ?? null }, null, 2));
+export async function evalCommand(flags: Flags, io: Io): Promise<number> {
+  const run = await runJobCommand('eval', flags, io);
+  const { result: r, record, config, file: recordFile } = run;
+  if (run.args.json) {
+    jsonOut(io, run);
     return 0;
   }
   const ci = r.ci;

@@ -8,6 +8,7 @@ import type { Proposal } from '../../engine/scaffold/types';
 import { describeSource } from '../../engine/scaffold/types';
 import { shape, table } from '../format';
 import type { Io } from '../io';
+import { Flags, flagBool, flagString } from '../flags';
 
 /** The proposed mapping as the table `init` prints (and the editor shows): input, dtype / shape, source, confidence, why. */
 export function mappingTable(p: Proposal): string {
@@ -55,3 +56,6 @@ export async function initCommand(args: { model?: string; data?: string; out?: s
   ].join('\n'));
   return 0;
 }
+
+export const initFromFlags = (f: Flags, io: Io): Promise<number> =>
+  initCommand({ model: flagString(f, 'model'), data: flagString(f, 'data'), out: flagString(f, 'out'), yes: flagBool(f, 'yes'), json: flagBool(f, 'json') }, io);

@@ -9,6 +9,7 @@ import { proposeConfig } from '../../engine/scaffold/propose';
 import { openWorkspace } from '../../engine/workspace';
 import { int, shape, table } from '../format';
 import type { Io } from '../io';
+import { Flags, flagBool, flagString } from '../flags';
 
 function modelText(m: ModelInspection): string {
   const lines = [
@@ -101,3 +102,6 @@ export async function inspectCommand(args: { config?: string; model?: string; da
     ws.close();
   }
 }
+
+export const inspectFromFlags = (f: Flags, io: Io): Promise<number> =>
+  inspectCommand({ config: flagString(f, 'config'), model: flagString(f, 'model'), data: flagString(f, 'data'), json: flagBool(f, 'json') }, io);

@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { inputError, usageError } from '../../engine/errors';
-import { renderReport } from '../../engine/report/html';
+import { renderReport } from '../../engine/jobs/report';
 import { writeFileAtomic } from '../../engine/runs/atomicWrite';
 import { listRunRecords } from '../../engine/runs/runRecord';
 import type { Io } from '../io';
+import { Flags, flagBool, flagString } from '../flags';
 import { findRunRecordIn, runsDirs } from '../records';
 
 export async function reportCommand(args: { config?: string; run?: string; latest: boolean; out?: string; runsDir?: string }, io: Io): Promise<number> {
@@ -32,3 +33,6 @@ export async function reportCommand(args: { config?: string; run?: string; lates
   io.out(`wrote ${path.resolve(out)}`);
   return 0;
 }
+
+export const reportFromFlags = (f: Flags, io: Io): Promise<number> =>
+  reportCommand({ config: flagString(f, 'config'), run: (f.run as string[] | undefined)?.[0], latest: flagBool(f, 'latest'), out: flagString(f, 'out'), runsDir: flagString(f, 'runs-dir') }, io);

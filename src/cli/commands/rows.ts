@@ -4,13 +4,18 @@
  */
 import * as path from 'path';
 import { requireConfig } from '../../engine/config/loadConfig';
+import type { ProviderName } from '../../engine/config/types';
 import { RowsSession } from '../../engine/rows/session';
 import { WRONGNESS } from '../../engine/rows/types';
 import { fmt, int, table } from '../format';
 import type { Io } from '../io';
-import type { CommonArgs } from './ablate';
+import { cliArgs, CliArgs, Flags, flagString, intFlag, runtimeOptions } from '../flags';
 
-export interface RowsArgs extends CommonArgs {
+export interface RowsArgs extends CliArgs {
+  seed: number;
+  limit?: number;
+  providers?: ProviderName[];
+  batchSize?: number;
   slice?: string;
   worst: number;
   search?: string;
@@ -56,4 +61,12 @@ export async function rowsCommand(args: RowsArgs, io: Io): Promise<number> {
   } finally {
     await session.close();
   }
+}
+
+export async function rowsFromFlags(f: Flags, io: Io): Promise<number> {
+  const cli = cliArgs('rows', f);
+  return rowsCommand({
+    ...cli, ...(await runtimeOptions(f)), slice: flagString(f, 'slice'), worst: (await intFlag(f, 'worst', 1)) ?? 20, search: flagString(f, 'search'),
+    row: await intFlag(f, 'row'), k: (await intFlag(f, 'k', 1)) ?? 16,
+  }, io);
 }

@@ -133,8 +133,9 @@ export const JOBS = {
 
 export type JobKind = keyof typeof JOBS;
 export const JOB_KINDS = Object.keys(JOBS) as JobKind[];
-export type JobOptionsOf<K extends JobKind> = (typeof JOBS)[K] extends JobSpec<infer O, any> ? O : never;
-export type JobResultOf<K extends JobKind> = (typeof JOBS)[K] extends JobSpec<any, infer R> ? R : never;
+// Distributive: for a union of kinds, the union of their options (results).
+export type JobOptionsOf<K extends JobKind> = K extends JobKind ? ((typeof JOBS)[K] extends JobSpec<infer O, any> ? O : never) : never;
+export type JobResultOf<K extends JobKind> = K extends JobKind ? ((typeof JOBS)[K] extends JobSpec<any, infer R> ? R : never) : never;
 
 export function isJobKind(kind: string): kind is JobKind {
   return Object.prototype.hasOwnProperty.call(JOBS, kind);
