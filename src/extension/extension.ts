@@ -99,7 +99,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     const a = arg as (JobArgs & { configUri?: vscode.Uri }) | undefined;
     const uri = await chooseConfig(a?.configUri ? a.configUri : arg);
     if (!uri) return undefined;
-    const outcome = await runs.run(kind, uri, { slots: a?.slots, preferences: a?.preferences, tables: a?.tables, method: a?.method, repeats: a?.repeats, candidates: a?.candidates });
+    const outcome = await runs.run(kind, uri, a); // every option of the job's registry entry, checked there
     runsTree.refresh();
     return outcome;
   };

@@ -1,47 +1,34 @@
 /**
- * Runs engine jobs from the editor (evaluate, ablate, ceiling, LIS): one at a time, with a cancellable progress
+ * Runs engine jobs from the editor (any job of the registry: evaluate, ablate, ceiling, LIS, ...): one at a time, with a cancellable progress
  * notification, the status bar, the output channel, and a run record written atomically at the end.
  */
 import * as vscode from 'vscode';
 import { requireConfig } from '../engine/config/loadConfig';
 import type { ProviderName, RecLensConfig } from '../engine/config/types';
 import { RecLensError } from '../engine/errors';
+import type { EvalResult } from '../engine/jobs/evaluate';
+import { JobKind, jobSpec } from '../engine/jobs/registry';
 import { progressFraction, type JobControl } from '../engine/progress';
 import type { RunRecord } from '../engine/runs/runRecord';
 import { writeRunRecord } from '../engine/runs/runRecord';
 import { runLabel } from '../engine/runs/summary';
+import { editorJobOptions, JobArgs } from './jobArgs';
 import { readSettings, RunSettings } from './settings';
 import type { ProviderStatus } from './statusBar';
 import { refused, requireTrust } from './trust';
 
-export type JobKind = 'eval' | 'ablate' | 'ceiling' | 'lis';
-
-export interface JobArgs {
-  slots?: string[];
-  method?: 'mask' | 'permute' | 'both';
-  repeats?: number;
-  candidates?: number;
-  preferences?: string[];
-  tables?: string[];
-}
+export type { JobArgs, JobKind };
 
 export type JobOutcome<R = any> =
   | { status: 'done'; recordFile: string; runId: string; result: R; record: RunRecord<R> }
   | { status: 'cancelled' }
   | { status: 'refused'; reason: string }
   | { status: 'failed'; message: string };
-export type EvaluateOutcome = JobOutcome<import('../engine/evaluate').EvalResult>;
+export type EvaluateOutcome = JobOutcome<EvalResult>;
 
-const TITLES: Record<JobKind, string> = { eval: 'evaluating', ablate: 'ablating slots', ceiling: 'slot ceilings', lis: 'LIS and AIS' };
-
-async function startJob(kind: JobKind, config: RecLensConfig, s: RunSettings, providers: ProviderName[] | undefined, args: JobArgs, control: JobControl): Promise<{ result: unknown; record: RunRecord }> {
-  const common = { seed: s.seed, providers, batchSize: s.batchSize };
-  switch (kind) {
-    case 'eval': return (await import('../engine/evaluate')).evaluate(config, { ...common, bootstrap: s.bootstrap }, control);
-    case 'ablate': return (await import('../engine/ablation/ablate')).ablate(config, { ...common, bootstrap: s.bootstrap, slots: args.slots, method: args.method, repeats: args.repeats }, control);
-    case 'ceiling': return (await import('../engine/ablation/ceiling')).ceiling(config, { ...common, slots: args.slots, candidates: args.candidates }, control);
-    case 'lis': return (await import('../engine/lis/lis')).lis(config, { ...common, bootstrap: s.bootstrap, preferences: args.preferences, tables: args.tables }, control);
-  }
+/** The job from the registry, with the settings and the command's arguments as its options (checked there). */
+function startJob(kind: JobKind, config: RecLensConfig, s: RunSettings, providers: ProviderName[] | undefined, args: unknown, control: JobControl): Promise<{ result: unknown; record: RunRecord }> {
+  return jobSpec(kind).run(config, editorJobOptions(kind, s, providers, args), control);
 }
 
 export class RunManager implements vscode.Disposable {
@@ -77,8 +64,9 @@ export class RunManager implements vscode.Disposable {
     return this.run('eval', configUri);
   }
 
-  async run(kind: JobKind, configUri: vscode.Uri, args: JobArgs = {}): Promise<JobOutcome> {
-    if (!requireTrust(TITLES[kind], this.output)) return refused(TITLES[kind]);
+  async run<K extends JobKind>(kind: K, configUri: vscode.Uri, args: JobArgs<K> = {}): Promise<JobOutcome> {
+    const title = jobSpec(kind).title;
+    if (!requireTrust(title, this.output)) return refused(title);
     if (this.current) {
       void vscode.window.showInformationMessage('A RecLens run is already in progress. Cancel it first ("RecLens: Cancel Run").');
       return { status: 'refused', reason: 'busy' };
@@ -88,13 +76,14 @@ export class RunManager implements vscode.Disposable {
     this.changed.fire();
     const settings = readSettings();
     const started = Date.now();
-    this.output.appendLine(`[${new Date().toISOString()}] ${kind} ${configUri.fsPath}${args.slots ? ` slots ${args.slots.join(',')}` : ''}`);
+    const slots = (args as { slots?: unknown }).slots;
+    this.output.appendLine(`[${new Date().toISOString()}] ${kind} ${configUri.fsPath}${Array.isArray(slots) ? ` slots ${slots.join(',')}` : ''}`);
     try {
       const { config } = requireConfig(configUri.fsPath);
       const configSetsProviders = Boolean((config.raw.runtime as { executionProviders?: unknown } | undefined)?.executionProviders);
       const providers = this.providerOverride ?? (configSetsProviders ? undefined : settings.providers);
       const run = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `RecLens: ${TITLES[kind]}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: `RecLens: ${title}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => ac.abort());
           // One counter for the notification and the status bar: "pass 12 / 37 · mask genres 45%".
@@ -118,7 +107,7 @@ export class RunManager implements vscode.Disposable {
       const recordFile = writeRunRecord(settings.runsDir(config.dir), run.record);
       this.status.setProvider(run.record.executionProvider, run.record.providerFallbacks);
       for (const f of run.record.providerFallbacks) this.output.appendLine(`  provider ${f.provider} skipped: ${f.reason}`);
-      const summary = kind === 'eval' ? evalSummary(run.result as import('../engine/evaluate').EvalResult) : `${runLabel(run.record)}, provider ${run.record.executionProvider}`;
+      const summary = kind === 'eval' ? evalSummary(run.result as EvalResult) : `${runLabel(run.record)}, provider ${run.record.executionProvider}`;
       this.output.appendLine(`  ${summary}; ${((Date.now() - started) / 1000).toFixed(2)} s; record ${recordFile}`);
       this.finished.fire(run.record);
       void vscode.window.showInformationMessage(`RecLens: ${summary}`, 'Open Run Record').then((pick) => {
@@ -154,7 +143,7 @@ export class RunManager implements vscode.Disposable {
   }
 }
 
-function evalSummary(r: import('../engine/evaluate').EvalResult): string {
+function evalSummary(r: EvalResult): string {
   const ci = (c: [number, number] | null | undefined) => (c ? ` [${c[0].toFixed(4)}, ${c[1].toFixed(4)}]` : '');
   return `AUC ${r.auc.toFixed(4)}${ci(r.ci?.auc)}${r.gauc !== null ? `, GAUC ${r.gauc.toFixed(4)}${ci(r.ci?.gauc)}` : ''}${r.ci ? ' (95% intervals)' : ''} on ${r.rows.toLocaleString('en-US')} rows, provider ${r.executionProvider}`;
 }
