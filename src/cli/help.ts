@@ -75,7 +75,7 @@ ${JOB_KINDS.map(jobUsage).join('\n')}
 
 Common options (${JOB_KINDS.join(', ')}; rows takes the first four too):
 ${optionLines([...commonOptions(), ...JOB_CLI_FLAGS.slice(2)]).join('\n')}
-reclens <command> --help lists a command's options with what each does.
+reclens <eval|ablate|ceiling|lis|embed|align> --help lists the job's options with what each does.
 
 Exit codes: 0 success, 1 usage error, 2 bad input (config, data or model), 3 internal error.`;
 

@@ -1,6 +1,6 @@
 /**
- * Runs engine jobs from the editor (any job of the registry: evaluate, ablate, ceiling, LIS, ...): one at a time, with a cancellable progress
- * notification, the status bar, the output channel, and a run record written atomically at the end.
+ * Runs engine jobs from the editor (any job of the registry: evaluate, ablate, ceiling, LIS, ...): one at a time,
+ * with a cancellable progress notification, the status bar, the output channel, and a run record written atomically.
  */
 import * as vscode from 'vscode';
 import { requireConfig } from '../engine/config/loadConfig';
@@ -76,7 +76,7 @@ export class RunManager implements vscode.Disposable {
     this.changed.fire();
     const settings = readSettings();
     const started = Date.now();
-    const slots = (args as { slots?: unknown }).slots;
+    const slots = (args as { slots?: unknown } | null)?.slots; // a command may be given null
     this.output.appendLine(`[${new Date().toISOString()}] ${kind} ${configUri.fsPath}${Array.isArray(slots) ? ` slots ${slots.join(',')}` : ''}`);
     try {
       const { config } = requireConfig(configUri.fsPath);
