@@ -9,6 +9,18 @@ import type { LisResult } from '../engine/lis/lis';
 import type { HistoryPoint } from '../engine/runs/history';
 import type { RunRecord } from '../engine/runs/runRecord';
 
+// The engine's result shapes the panels draw, re-exported so that the webview imports only src/protocol.
+export type { AblationMethod, AblationResult, AblationRow } from '../engine/ablation/ablate';
+export type { CeilingResult, CeilingRow } from '../engine/ablation/ceiling';
+export type { RunComparison } from '../engine/compare';
+export type { EvalResult } from '../engine/evaluate';
+export type { LisResult } from '../engine/lis/lis';
+export type { Calibration, CalibrationBin } from '../engine/metrics/loss';
+export type { Curves } from '../engine/metrics/curves';
+export type { HistoryPoint } from '../engine/runs/history';
+export type { RunRecord } from '../engine/runs/runRecord';
+export type { SliceReport, SliceRow } from '../engine/slices/sliceMetrics';
+
 export interface RunRef {
   runId: string;
   createdAt: string;

@@ -1,6 +1,5 @@
 /** An evaluation run's results: base metrics with their intervals, and the calibration plot with its bins table. */
-import type { EvalResult } from '../../src/engine/evaluate';
-import type { CalibrationBin } from '../../src/engine/metrics/loss';
+import type { CalibrationBin, EvalResult } from '../../src/protocol/panels';
 import { element } from '../shared/dom';
 import { renderCalibrationPlot } from './calibrationPlot';
 import { renderPrCurve, renderRocCurve, renderScoreHistogram } from './rankingCurves';

@@ -3,8 +3,7 @@
  * alternative, segment small multiples, and (when interactive) slot selection with group / single ablation and
  * ceiling runs. Used by the Feature Impact panel and, read-only, by the Run panel for ablation runs.
  */
-import type { AblationMethod } from '../../src/engine/ablation/ablate';
-import type { FeatureImpactData } from '../../src/protocol/panels';
+import type { AblationMethod, FeatureImpactData } from '../../src/protocol/panels';
 import { element, note } from '../shared/dom';
 import { createButton, createCheckbox, createRadioGroup, createTextField, setDisabled } from '../ui/toolkit';
 import { DataTable } from './dataTable';

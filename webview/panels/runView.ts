@@ -3,11 +3,7 @@
  * calibration; the impact and LIS views, read-only, for ablation and LIS runs; the ceiling table), and the
  * comparison with another run when the host sent one. "Compare with..." asks the host to pick that other run.
  */
-import type { AblationResult } from '../../src/engine/ablation/ablate';
-import type { CeilingResult, CeilingRow } from '../../src/engine/ablation/ceiling';
-import type { LisResult } from '../../src/engine/lis/lis';
-import type { RunRecord } from '../../src/engine/runs/runRecord';
-import type { RunPanelData, RunRef } from '../../src/protocol/panels';
+import type { AblationResult, CeilingResult, CeilingRow, LisResult, RunPanelData, RunRecord, RunRef } from '../../src/protocol/panels';
 import { element, note } from '../shared/dom';
 import { createButton, createTabs } from '../ui/toolkit';
 import { renderComparison } from './comparisonView';

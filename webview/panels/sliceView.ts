@@ -3,8 +3,7 @@
  * and its paired interval against the whole, flagged slices marked; and small multiples of calibration, one
  * reliability diagram per slice on the same axes, the whole's curve drawn faintly in each for reference.
  */
-import type { SliceReport, SliceRow } from '../../src/engine/slices/sliceMetrics';
-import type { Calibration } from '../../src/engine/metrics/loss';
+import type { Calibration, SliceReport, SliceRow } from '../../src/protocol/panels';
 import { chartSvg, element, note, svgElement } from '../shared/dom';
 import { DataTable } from './dataTable';
 import { createFigure } from './figure';

@@ -4,7 +4,7 @@
  * selected row and its edits) is saved with the host, so the panel comes back as it was after hide/show.
  */
 import '../shared/cspNonce';
-import type { RowEdit, RowQuery, RowSort, RowView } from '../../src/engine/rows/types';
+import type { RowEdit, RowQuery, RowSort, RowView } from '../../src/protocol/rows';
 import { HostToRows, isHostToRows, RowsInfo, RowsToHost } from '../../src/protocol/rows';
 import { element, note } from '../shared/dom';
 import { connectToHost } from '../shared/hostChannel';
