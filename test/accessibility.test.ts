@@ -790,7 +790,7 @@ test('keyboard: LIS and Run, every control reached with Tab; tabs switch with ar
   assert.deepEqual(unreached.filter((label) => !roving(label)), [], 'the summary tab\'s controls');
   await page.locator('vscode-button', { hasText: 'Compare with…' }).focus();
   await page.keyboard.press('Enter');
-  assert.deepEqual(await waitPosted(page, 'compareWith', 1), { type: 'compareWith' });
+  assert.deepEqual(await waitPosted(page, 'compareWith', 1), { type: 'compareWith', messageId: 1 });
   await page.locator('vscode-panel-tab[aria-selected="true"]').focus();
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => document.querySelector('vscode-panels')?.getAttribute('activeid') === 'tab-comparison');

@@ -70,7 +70,13 @@ export type HostToPanel =
   | { type: 'run'; data: RunPanelData }
   | { type: 'history'; data: HistoryPanelData }
   | { type: 'busy'; message: string | null }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** The host's answer to the request whose messageId is `inReplyTo`: what happened, in words (null: cancelled). */
+  | { type: 'reply'; inReplyTo: number; ok: boolean; message: string | null };
+
+/** What a request came to: ok with a message to show ("Saved …") or none (cancelled), or not ok with the error. */
+export type PanelReply = Extract<HostToPanel, { type: 'reply' }>;
+
 
 export type ExportFormat = 'svg' | 'png' | 'csv';
 
@@ -82,10 +88,16 @@ export type PanelToHost =
   | { type: 'runAblation'; slots: string[]; together: boolean }
   | { type: 'runCeiling'; slots: string[] }
   | { type: 'runLis' }
-  /** Save an exported chart or table: SVG and CSV as text, PNG as bytes. */
-  | { type: 'export'; format: ExportFormat; suggestedName: string; text?: string; bytes?: Uint8Array }
-  /** Ask the host to pick another run and compare it with the one shown. */
-  | { type: 'compareWith' }
+  /** Save an exported chart or table: SVG and CSV as text, PNG as bytes. A request: the host replies. */
+  | { type: 'export'; messageId?: number; format: ExportFormat; suggestedName: string; text?: string; bytes?: Uint8Array }
+  /** Ask the host to pick another run and compare it with the one shown. A request: the host replies. */
+  | { type: 'compareWith'; messageId?: number }
   | { type: 'openRecord'; runId: string }
   /** Open the rows explorer sorted by how much this slot moves each row when masked. */
   | { type: 'showRows'; slot: string };
+
+/**
+ * Messages the host answers (as hexeditor's MessageHandler): the webview numbers each with `messageId`, and the
+ * host's `reply` names it in `inReplyTo`. A request without a messageId (an older webview) gets no reply.
+ */
+export type PanelRequest = Extract<PanelToHost, { type: 'export' | 'compareWith' }>;

@@ -1,5 +1,5 @@
 /** Sends exported charts (SVG text, PNG bytes) and tables (CSV text) to the host, which asks where to save them. */
-import type { ExportFormat } from '../../src/protocol/panels';
+import type { ExportFormat, PanelReply } from '../../src/protocol/panels';
 import type { PanelHost } from './hostChannel';
 import { svgToPng } from './pngExport';
 import { standaloneSvg } from './svgExport';
@@ -16,22 +16,25 @@ function background(): string {
   return colour && colour !== 'rgba(0, 0, 0, 0)' ? colour : '#ffffff';
 }
 
-export function createExporter(host: PanelHost, onError: (message: string) => void): Exporter {
+/** Each export is a request: `report` shows the host's reply ("Saved …", or why not) in the panel. */
+export function createExporter(host: PanelHost, report: (outcome: Pick<PanelReply, 'ok' | 'message'>) => void): Exporter {
   const fileName = (name: string, format: ExportFormat) => `${name}.${format}`;
   return {
     svg(chart, name) {
-      host.post({ type: 'export', format: 'svg', suggestedName: fileName(name, 'svg'), text: standaloneSvg(chart, background()).text });
+      void host.request({ type: 'export', format: 'svg', suggestedName: fileName(name, 'svg'), text: standaloneSvg(chart, background()).text }).then(report);
     },
     async png(chart, name) {
+      let bytes: Uint8Array;
       try {
-        const bytes = await svgToPng(standaloneSvg(chart, background()));
-        host.post({ type: 'export', format: 'png', suggestedName: fileName(name, 'png'), bytes });
+        bytes = await svgToPng(standaloneSvg(chart, background()));
       } catch (error) {
-        onError(`Could not render the PNG: ${error instanceof Error ? error.message : String(error)}`);
+        report({ ok: false, message: `Could not render the PNG: ${error instanceof Error ? error.message : String(error)}` });
+        return;
       }
+      report(await host.request({ type: 'export', format: 'png', suggestedName: fileName(name, 'png'), bytes }));
     },
     csv(text, name) {
-      host.post({ type: 'export', format: 'csv', suggestedName: fileName(name, 'csv'), text });
+      void host.request({ type: 'export', format: 'csv', suggestedName: fileName(name, 'csv'), text }).then(report);
     },
   };
 }

@@ -1,12 +1,35 @@
 /** The Feature Impact / LIS / Run webview's typed channel to the extension host. */
-import type { HostToPanel, PanelToHost } from '../../src/protocol/panels';
+import type { HostToPanel, PanelReply, PanelRequest, PanelToHost } from '../../src/protocol/panels';
 import { connectToHost, type HostChannel } from '../shared/hostChannel';
 import { asPanelsUiState, type PanelsUiState } from './uiState';
 
-export type PanelHost = HostChannel<PanelToHost, HostToPanel, PanelsUiState>;
+/** A request as a view writes it; the channel numbers it. */
+type Unnumbered<T> = T extends unknown ? Omit<T, 'messageId'> : never;
+
+export interface PanelHost extends HostChannel<PanelToHost, HostToPanel, PanelsUiState> {
+  /** Posts a request numbered with a fresh messageId; resolves with the host's reply to that number. */
+  request(message: Unnumbered<PanelRequest>): Promise<PanelReply>;
+}
 
 export function connectPanelHost(): PanelHost {
-  return connectToHost({ isHostMessage, asUiState: asPanelsUiState });
+  const channel = connectToHost<PanelToHost, HostToPanel, PanelsUiState>({ isHostMessage, asUiState: asPanelsUiState });
+  const pending = new Map<number, (reply: PanelReply) => void>();
+  let nextId = 1;
+  channel.onMessage((message) => {
+    if (message.type !== 'reply') return;
+    pending.get(message.inReplyTo)?.(message);
+    pending.delete(message.inReplyTo);
+  });
+  return {
+    ...channel,
+    request(message) {
+      const messageId = nextId++;
+      return new Promise<PanelReply>((resolve) => {
+        pending.set(messageId, resolve);
+        channel.post({ ...message, messageId } as PanelRequest);
+      });
+    },
+  };
 }
 
 function isHostMessage(value: unknown): value is HostToPanel {
@@ -22,6 +45,10 @@ function isHostMessage(value: unknown): value is HostToPanel {
       return typeof message.message === 'string' || message.message === null;
     case 'error':
       return typeof message.message === 'string';
+    case 'reply': {
+      const reply = value as { inReplyTo?: unknown; ok?: unknown };
+      return Number.isSafeInteger(reply.inReplyTo) && typeof reply.ok === 'boolean' && (typeof message.message === 'string' || message.message === null);
+    }
     default:
       return false;
   }

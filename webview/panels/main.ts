@@ -29,6 +29,8 @@ host.onMessage((message) => {
     case 'error':
       shell.showError(message.message);
       break;
+    case 'reply':
+      break; // settles its request in connectPanelHost; the requester shows it
   }
 });
 watchTheme(() => shell.refresh());

@@ -23,7 +23,7 @@ export function renderRunView(container: HTMLElement, data: RunPanelData, contex
   toolbar.setAttribute('role', 'toolbar');
   toolbar.setAttribute('aria-label', 'Run actions');
   toolbar.append(
-    createButton({ label: 'Compare with…', appearance: 'primary', title: 'Pick another run and compare it with this one', onClick: () => context.host.post({ type: 'compareWith' }) }),
+    createButton({ label: 'Compare with…', appearance: 'primary', title: 'Pick another run and compare it with this one', onClick: () => void context.host.request({ type: 'compareWith' }).then(context.report) }),
     createButton({ label: 'Open record', title: `Open ${record.id}.json`, onClick: () => context.host.post({ type: 'openRecord', runId: record.id }) }),
   );
   container.append(toolbar);

@@ -1,4 +1,5 @@
-/** What every view of the panel needs from outside: the host, the saved UI state, and the exporter. */
+/** What every view of the panel needs from outside: the host, the saved UI state, the exporter, and the status lines. */
+import type { PanelReply } from '../../src/protocol/panels';
 import type { Theme } from '../shared/theme';
 import type { UiStateStore } from '../shared/uiStateStore';
 import type { Exporter } from './exporter';
@@ -9,6 +10,8 @@ export interface ViewContext {
   host: PanelHost;
   store: UiStateStore<PanelsUiState>;
   exporter: Exporter;
+  /** Shows what a request came to: its message on the notice line, or its error on the alert line. */
+  report(outcome: Pick<PanelReply, 'ok' | 'message'>): void;
   /** Theme colours for what CSS cannot colour (the heat map's scale); views are redrawn when it changes. */
   theme: Theme;
 }

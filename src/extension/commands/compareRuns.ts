@@ -1,5 +1,9 @@
-/** "RecLens: Compare Runs": two runs scored on the same rows, paired differences with intervals, in a panel. */
+/**
+ * "RecLens: Compare Runs": two runs scored on the same rows, paired differences with intervals, in a panel.
+ * Returns the comparison; undefined when the user cancelled; `{ status: 'refused' | 'failed', reason }` otherwise.
+ */
 import * as vscode from 'vscode';
+import { CancelledError } from '../../engine/errors';
 import type { RunRecord } from '../../engine/runs/runRecord';
 import { readSettings } from '../settings';
 import { refused, requireTrust } from '../trust';
@@ -23,8 +27,11 @@ export const compareRuns = ({ context, output }: Services) => async (arg?: Compa
     const ac = new AbortController();
     token.onCancellationRequested(() => ac.abort());
     return compareRuns(a, b, { bootstrap: readSettings().bootstrap }, { signal: ac.signal, onProgress: (e) => progress.report({ message: `${e.phase} ${e.done.toLocaleString()} / ${e.total.toLocaleString()}` }) });
-  }).then((c) => c, (e: Error) => { void vscode.window.showErrorMessage(`RecLens: ${e.message}`); return undefined; });
-  if (!comparison) return undefined;
+  }).then((c) => c, (e: Error) => e);
+  if (comparison instanceof Error) {
+    void vscode.window.showErrorMessage(`RecLens: ${comparison.message}`);
+    return comparison instanceof CancelledError ? undefined : { status: 'failed' as const, reason: comparison.message };
+  }
   const title = `RecLens compare: ${a.id} vs ${b.id}`;
   ResultPanel.show('run', `${a.id}|${b.id}`, title, context.extensionUri, () => ({ type: 'run', data: { title: runPanelTitle(a), record: a, comparison } }), a.config.file);
   return comparison;

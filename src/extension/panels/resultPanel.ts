@@ -5,7 +5,7 @@
 import * as path from 'path';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import * as vscode from 'vscode';
-import type { FeatureImpactData, HostToPanel, LisPanelData, PanelKind, PanelToHost, RunPanelData, RunRef } from '../../protocol/panels';
+import type { FeatureImpactData, HostToPanel, LisPanelData, PanelKind, PanelReply, PanelRequest, PanelToHost, RunPanelData, RunRef } from '../../protocol/panels';
 import { requireConfig } from '../../engine/config/loadConfig';
 import { writeFileAtomic } from '../../engine/runs/atomicWrite';
 import { listRunRecords, RunRecord } from '../../engine/runs/runRecord';
@@ -115,9 +115,9 @@ export class ResultPanel {
         await vscode.commands.executeCommand('reclens.runLis', { configUri });
         this.busy(null);
         break;
-      case 'export': await saveExport(m); break;
+      case 'export': this.reply(m, await saveExport(m)); break;
       case 'showRows': if (this.configFile && typeof m.slot === 'string') await vscode.commands.executeCommand('reclens.showRows', { configUri: vscode.Uri.file(this.configFile), sortBySlot: m.slot }); break;
-      case 'compareWith': await vscode.commands.executeCommand('reclens.compareRuns', { a: (this.last as { data?: RunPanelData } | undefined)?.data?.record }); break;
+      case 'compareWith': this.reply(m, await this.compareWith()); break;
       case 'openRecord': if (this.configFile) {
         const { config } = requireConfig(this.configFile);
         const dir = path.resolve(readSettings().runsDir(config.dir));
@@ -125,6 +125,21 @@ export class ResultPanel {
         if (path.dirname(file) === dir) await vscode.window.showTextDocument(vscode.Uri.file(file));
       } break;
     }
+  }
+
+  /** Answers a request that carries a messageId (older webviews send none and get no reply). */
+  private reply(request: PanelRequest, outcome: Pick<PanelReply, 'ok' | 'message'>): void {
+    if (request.messageId === undefined) return;
+    void this.panel.webview.postMessage({ type: 'reply', inReplyTo: request.messageId, ...outcome } satisfies HostToPanel);
+  }
+
+  private async compareWith(): Promise<Pick<PanelReply, 'ok' | 'message'>> {
+    const a = (this.last as { data?: RunPanelData } | undefined)?.data?.record;
+    const outcome = await vscode.commands.executeCommand<unknown>('reclens.compareRuns', { a });
+    if (outcome === undefined) return { ok: true, message: null };
+    const status = (outcome as { status?: unknown; reason?: unknown }).status;
+    if (status === 'refused' || status === 'failed') return { ok: false, message: String((outcome as { reason?: unknown }).reason) };
+    return { ok: true, message: 'The comparison is open in its own panel.' };
   }
 
   dispose(): void {
@@ -143,13 +158,22 @@ export async function revealSlot(configFile: string, slot: string): Promise<void
   await vscode.window.showTextDocument(doc, { selection: range, preview: false });
 }
 
-async function saveExport(m: Extract<PanelToHost, { type: 'export' }>): Promise<void> {
+/** Asks where to save an export and writes it; says what happened (the panel shows it). */
+async function saveExport(m: Extract<PanelToHost, { type: 'export' }>): Promise<Pick<PanelReply, 'ok' | 'message'>> {
   const filters: Record<string, string[]> = { svg: ['svg'], png: ['png'], csv: ['csv'] };
   const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(m.suggestedName), filters: { [m.format.toUpperCase()]: filters[m.format] } });
-  if (!target) return;
-  // parsePanelMessage has already turned index-keyed byte objects (older hosts) into a Uint8Array.
-  writeFileAtomic(target.fsPath, m.bytes ? Buffer.from(m.bytes) : m.text ?? '');
-  void vscode.window.showInformationMessage(`RecLens: saved ${vscode.workspace.asRelativePath(target)}`);
+  if (!target) return { ok: true, message: null };
+  const shown = vscode.workspace.asRelativePath(target);
+  try {
+    // parsePanelMessage has already turned index-keyed byte objects (older hosts) into a Uint8Array.
+    writeFileAtomic(target.fsPath, m.bytes ? Buffer.from(m.bytes) : m.text ?? '');
+  } catch (e) {
+    const message = `Could not save ${shown}: ${(e as Error).message}`;
+    void vscode.window.showErrorMessage(`RecLens: ${message}`);
+    return { ok: false, message };
+  }
+  void vscode.window.showInformationMessage(`RecLens: saved ${shown}`);
+  return { ok: true, message: `Saved ${shown}` };
 }
 
 export function runPanelTitle(r: RunRecord): string {
