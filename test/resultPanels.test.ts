@@ -20,7 +20,7 @@ import { requireConfig } from '../src/engine/config/loadConfig';
 import { evaluate, type EvalResult } from '../src/engine/evaluate';
 import { lis, type LisResult } from '../src/engine/lis/lis';
 import type { RunRecord } from '../src/engine/runs/runRecord';
-import type { FeatureImpactData, HostToPanel, LisPanelData, RunPanelData, RunRef } from '../src/protocol/panels';
+import type { FeatureImpactData, HostToPanel, LisPanelData, RunPanelData, RunRef } from '../src/protocol/results';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PLANTED = path.join(ROOT, 'examples', 'planted', 'reclens.json');
@@ -155,14 +155,14 @@ function harnessHtml(origin: string, nonce: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${origin} data: blob:; style-src ${origin} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src ${origin};">
 <script nonce="${nonce}">${mockScript()}</script>
-<link rel="stylesheet" href="${origin}/media/panels.css" nonce="${nonce}">
-</head><body class="vscode-light" data-vscode-theme-kind="vscode-light"><div id="app"></div><script nonce="${nonce}" src="${origin}/out/webview/panels.js"></script></body></html>`;
+<link rel="stylesheet" href="${origin}/media/results.css" nonce="${nonce}">
+</head><body class="vscode-light" data-vscode-theme-kind="vscode-light"><div id="app"></div><script nonce="${nonce}" src="${origin}/out/webview/results.js"></script></body></html>`;
 }
 
 function startServer(): Promise<HarnessServer> {
   return serveHarness({
-    '/media/panels.css': [path.join(ROOT, 'media', 'panels.css'), 'text/css'],
-    '/out/webview/panels.js': [path.join(ROOT, 'out', 'webview', 'panels.js'), 'text/javascript'],
+    '/media/results.css': [path.join(ROOT, 'media', 'results.css'), 'text/css'],
+    '/out/webview/results.js': [path.join(ROOT, 'out', 'webview', 'results.js'), 'text/javascript'],
   }, harnessHtml);
 }
 

@@ -11,7 +11,7 @@ import { WorkspaceTree } from './workspaceTree';
 import { FeaturesTree } from './featuresTree';
 import { applyFileLimit } from './settings';
 import { UNTRUSTED_MESSAGE } from './trust';
-import type { EmbeddingPanel } from './panels/embeddingPanel';
+import type { EmbeddingPanel } from './panels/embeddingPanelHost';
 import { registerShowHistory } from './commands/showHistory';
 import { registerShowRows } from './commands/showRows';
 import { registerOpenExampleWorkspace } from './commands/openExampleWorkspace';
@@ -75,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     vscode.commands.registerCommand('reclens.listColumns', listColumnsCommand),
     runs.onDidFinish(async () => {
       runsTree.refresh(); lenses.refresh(); features.refresh();
-      const { ResultPanel } = await import('./panels/resultPanel');
+      const { ResultPanel } = await import('./panels/resultsPanelHost');
       for (const p of ResultPanel.all()) p.update();
     }),
   );
@@ -127,8 +127,8 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   const loadStart = (globalThis as { __reclensLoadStart?: number }).__reclensLoadStart; // set by the bundle's first line
   const loadAndActivateMs = loadStart === undefined ? undefined : performance.now() - loadStart;
   output.appendLine(`RecLens activated in ${activationMs.toFixed(1)} ms${loadAndActivateMs === undefined ? '' : ` (${loadAndActivateMs.toFixed(1)} ms with loading its code)`} (workspace ${vscode.workspace.isTrusted ? 'trusted' : `untrusted: ${UNTRUSTED_MESSAGE}`}).`);
-  const embeddingPanel = async () => (await import('./panels/embeddingPanel')).EmbeddingPanel.active;
-  const rowsPanelCount = async () => (await import('./panels/rowsPanel')).RowsPanel.all().length;
+  const embeddingPanel = async () => (await import('./panels/embeddingPanelHost')).EmbeddingPanel.active;
+  const rowsPanelCount = async () => (await import('./panels/rowsPanelHost')).RowsPanel.all().length;
   return { features, runs, diagnostics, workspaceTree, runsTree, status, activationMs, loadAndActivateMs, embeddingPanel, rowsPanelCount };
 }
 

@@ -3,8 +3,8 @@
  * cloned repository may have crafted, so the host treats its messages as untrusted: each is rebuilt field by field
  * from a known type, with lengths and counts bounded, or dropped. Nothing here touches vscode or the DOM.
  */
-import type { EmbeddingWebviewToHost } from './messages';
-import type { ExportFormat, PanelToHost } from './panels';
+import type { EmbeddingWebviewToHost } from './embedding';
+import type { ExportFormat, PanelToHost } from './results';
 
 /** Run ids as newRunId writes them (20250101T120000Z-eval-ab12cd); never a path. */
 export const RUN_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z-[a-z]{1,16}-[a-z0-9]{1,16}$/;

@@ -1,7 +1,7 @@
 /** `reclens embed` and `reclens align`: projections, neighbours and alignment measures of embedding tables. */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { EmbeddingView } from '../../protocol/messages';
+import type { EmbeddingView } from '../../protocol/embedding';
 import { pcaOffThread, umapOffThread } from '../compute/offThread';
 import type { ProviderName, RecLensConfig } from '../config/types';
 import { sqlString } from '../data/duck';

@@ -3,7 +3,7 @@
  * popularity from the interactions log, and cold / warm / hot buckets (docs/metrics.md section 4, Segments).
  */
 import * as path from 'path';
-import type { MetadataColumn } from '../../protocol/messages';
+import type { MetadataColumn } from '../../protocol/embedding';
 import { describeColumns, typeClass } from '../data/describe';
 import { dataReadError, readExpression, sqlIdent } from '../data/duck';
 import { Key, normaliseKey } from '../data/keys';

@@ -3,7 +3,7 @@
  * coloured by the same column, with the same palette and legend rules, as the Embedding Space panel's default
  * (the first categorical metadata column; up to 10 categories in dictionary order, else the 9 largest and "Other").
  */
-import type { MetadataColumn } from '../../protocol/messages';
+import type { MetadataColumn } from '../../protocol/embedding';
 import { seededRandom } from '../util/random';
 
 export const MUTED = '#9aa0a6';

@@ -22,7 +22,7 @@ export const compareRuns = ({ context, output }: Services) => async (arg?: Compa
   const b = arg?.b ?? (await pickRun(`Compare ${a.id} with (B)`, a.id));
   if (!b) return undefined;
   const { compareRuns } = await import('../../engine/compare');
-  const { ResultPanel, runPanelTitle } = await import('../panels/resultPanel');
+  const { ResultPanel, runPanelTitle } = await import('../panels/resultsPanelHost');
   const comparison = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'RecLens: comparing runs', cancellable: true }, (progress, token) => {
     const ac = new AbortController();
     token.onCancellationRequested(() => ac.abort());

@@ -2,5 +2,5 @@
 import type { SlotNode } from '../featuresTree';
 
 export const revealSlot = () => async (node?: SlotNode) => {
-  if (node) await (await import('../panels/resultPanel')).revealSlot(node.configUri.fsPath, node.slot);
+  if (node) await (await import('../panels/resultsPanelHost')).revealSlot(node.configUri.fsPath, node.slot);
 };

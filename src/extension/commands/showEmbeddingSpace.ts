@@ -1,6 +1,6 @@
 /** "RecLens: Show Embedding Space": one table, or two side by side, projected by PCA or UMAP. */
 import * as vscode from 'vscode';
-import type { EmbeddingRequest } from '../panels/embeddingPanel';
+import type { EmbeddingRequest } from '../panels/embeddingPanelHost';
 import { chooseConfig } from '../configs';
 import { refused, requireTrust } from '../trust';
 import type { Services } from './services';
@@ -43,7 +43,7 @@ async function embeddingRequest(arg: unknown): Promise<EmbeddingRequest | undefi
 
 export const showEmbeddingSpace = ({ context, output }: Services) => async (arg?: unknown) => {
   if (!requireTrust('Show Embedding Space', output)) return refused('Show Embedding Space');
-  const { EmbeddingPanel } = await import('../panels/embeddingPanel');
+  const { EmbeddingPanel } = await import('../panels/embeddingPanelHost');
   const req = await embeddingRequest(arg);
   if (!req) return undefined;
   const panel = EmbeddingPanel.show(context.extensionUri, output);

@@ -6,7 +6,7 @@ import type { Services } from './services';
 export const showResultPanel = ({ context }: Services, kind: 'impact' | 'lis') => async (arg?: unknown) => {
   const uri = await chooseConfig((arg as { configUri?: vscode.Uri })?.configUri ?? arg);
   if (!uri) return undefined;
-  const { ResultPanel, featureImpactData, lisData } = await import('../panels/resultPanel');
+  const { ResultPanel, featureImpactData, lisData } = await import('../panels/resultsPanelHost');
   const refresh = async () => {
     try {
       return kind === 'impact' ? { type: 'impact' as const, data: await featureImpactData(uri.fsPath) } : { type: 'lis' as const, data: lisData(uri.fsPath) };

@@ -1,5 +1,5 @@
 /** An evaluation run's results: base metrics with their intervals, and the calibration plot with its bins table. */
-import type { CalibrationBin, EvalResult } from '../../src/protocol/panels';
+import type { CalibrationBin, EvalResult } from '../../src/protocol/results';
 import { element } from '../shared/dom';
 import { renderCalibrationPlot } from './calibrationPlot';
 import { renderPrCurve, renderRocCurve, renderScoreHistogram } from './rankingCurves';

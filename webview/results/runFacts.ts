@@ -1,5 +1,5 @@
 /** What a run record says about itself (kind, config, data, model, provider, seed, options, timings) as term / value pairs. */
-import type { RunRecord } from '../../src/protocol/panels';
+import type { RunRecord } from '../../src/protocol/results';
 import { element } from '../shared/dom';
 import { baseName, formatBytes, formatCount, formatDate, formatSeconds } from './format';
 

@@ -7,7 +7,7 @@ import '../shared/cspNonce'; // first: the toolkit reads the nonce as soon as it
 import { watchTheme } from '../shared/theme';
 import { UiStateStore } from '../shared/uiStateStore';
 import { registerToolkit } from '../ui/toolkit';
-import { connectPanelHost } from './hostChannel';
+import { connectPanelHost } from './resultsChannel';
 import { PanelShell } from './panelShell';
 
 registerToolkit();

@@ -3,7 +3,7 @@
  * calibration; the impact and LIS views, read-only, for ablation and LIS runs; the ceiling table), and the
  * comparison with another run when the host sent one. "Compare with..." asks the host to pick that other run.
  */
-import type { AblationResult, CeilingResult, CeilingRow, LisResult, RunPanelData, RunRecord, RunRef } from '../../src/protocol/panels';
+import type { AblationResult, CeilingResult, CeilingRow, LisResult, RunPanelData, RunRecord, RunRef } from '../../src/protocol/results';
 import { element, note } from '../shared/dom';
 import { createButton, createTabs } from '../ui/toolkit';
 import { renderComparison } from './comparisonView';

@@ -1,6 +1,6 @@
 /** The reliability diagram of an evaluation: one point per equal-mass bin (mean prediction vs observed rate) against the diagonal. */
 import { axisBottom, axisLeft, scaleLinear, select } from 'd3';
-import type { Calibration } from '../../src/protocol/panels';
+import type { Calibration } from '../../src/protocol/results';
 import { chartSvg, svgElement } from '../shared/dom';
 import { formatCount, formatMetric, formatRatio } from './format';
 

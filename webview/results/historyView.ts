@@ -3,7 +3,7 @@
  * interval, so a change between model versions can be told from bootstrap noise. A table lists the same points.
  */
 import { axisBottom, axisLeft, scaleLinear, select } from 'd3';
-import type { HistoryPanelData, HistoryPoint } from '../../src/protocol/panels';
+import type { HistoryPanelData, HistoryPoint } from '../../src/protocol/results';
 import { chartSvg, element, note, svgElement } from '../shared/dom';
 import { DataTable } from './dataTable';
 import { createFigure } from './figure';

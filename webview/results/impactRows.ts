@@ -3,7 +3,7 @@
  * metric with the bootstrap interval, and its ceiling. Pure functions over the engine's own result types; the
  * panel never recomputes a metric.
  */
-import type { AblationMethod, AblationRow, CeilingRow, FeatureImpactData } from '../../src/protocol/panels';
+import type { AblationMethod, AblationRow, CeilingRow, FeatureImpactData } from '../../src/protocol/results';
 import type { ImpactMetric } from './uiState';
 
 export const METRICS: readonly { id: ImpactMetric; label: string; axisTitle: string }[] = [

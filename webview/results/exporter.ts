@@ -1,6 +1,6 @@
 /** Sends exported charts (SVG text, PNG bytes) and tables (CSV text) to the host, which asks where to save them. */
-import type { ExportFormat, PanelReply } from '../../src/protocol/panels';
-import type { PanelHost } from './hostChannel';
+import type { ExportFormat, PanelReply } from '../../src/protocol/results';
+import type { PanelHost } from './resultsChannel';
 import { svgToPng } from './pngExport';
 import { standaloneSvg } from './svgExport';
 

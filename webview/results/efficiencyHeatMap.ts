@@ -6,7 +6,7 @@
  * stylesheet leaves text with its own fill alone).
  */
 import { interpolateRgb, rgb, scaleLinear } from 'd3';
-import type { LisResult } from '../../src/protocol/panels';
+import type { LisResult } from '../../src/protocol/results';
 import type { Theme } from '../shared/theme';
 import { textColourOn } from '../shared/contrast';
 import { chartSvg, svgElement } from '../shared/dom';

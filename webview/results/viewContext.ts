@@ -1,9 +1,9 @@
 /** What every view of the panel needs from outside: the host, the saved UI state, the exporter, and the status lines. */
-import type { PanelReply } from '../../src/protocol/panels';
+import type { PanelReply } from '../../src/protocol/results';
 import type { Theme } from '../shared/theme';
 import type { UiStateStore } from '../shared/uiStateStore';
 import type { Exporter } from './exporter';
-import type { PanelHost } from './hostChannel';
+import type { PanelHost } from './resultsChannel';
 import type { PanelsUiState, SortState } from './uiState';
 
 export interface ViewContext {

@@ -3,13 +3,13 @@
  * came to ("Saved …"), an alert line for `error` and failed requests, and the
  * content, redrawn from the last data on a theme change (the heat map's colours are computed, not CSS).
  */
-import type { HostToPanel, PanelReply } from '../../src/protocol/panels';
+import type { HostToPanel, PanelReply } from '../../src/protocol/results';
 import { element } from '../shared/dom';
 import { readTheme } from '../shared/theme';
 import type { UiStateStore } from '../shared/uiStateStore';
 import { createProgressRing } from '../ui/toolkit';
 import { createExporter } from './exporter';
-import type { PanelHost } from './hostChannel';
+import type { PanelHost } from './resultsChannel';
 import { renderHistoryView } from './historyView';
 import { renderImpactView } from './impactView';
 import { renderLisView } from './lisView';

@@ -1,5 +1,5 @@
 /** The Feature Impact / LIS / Run webview's typed channel to the extension host. */
-import type { HostToPanel, PanelReply, PanelRequest, PanelToHost } from '../../src/protocol/panels';
+import type { HostToPanel, PanelReply, PanelRequest, PanelToHost } from '../../src/protocol/results';
 import { connectToHost, type HostChannel } from '../shared/hostChannel';
 import { asPanelsUiState, type PanelsUiState } from './uiState';
 

@@ -1,11 +1,11 @@
 /**
- * Host of the Feature Impact, LIS and Run panels (one webview bundle, panels.js). Panels read run records and
+ * Host of the Feature Impact, LIS and Run panels (one webview bundle, results.js). Panels read run records and
  * ask the engine for nothing but comparisons; they never compute metrics. They refresh when a run finishes.
  */
 import * as path from 'path';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import * as vscode from 'vscode';
-import type { FeatureImpactData, HostToPanel, LisPanelData, PanelKind, PanelReply, PanelRequest, PanelToHost, RunPanelData, RunRef } from '../../protocol/panels';
+import type { FeatureImpactData, HostToPanel, LisPanelData, PanelKind, PanelReply, PanelRequest, PanelToHost, RunPanelData, RunRef } from '../../protocol/results';
 import { requireConfig } from '../../engine/config/loadConfig';
 import { writeFileAtomic } from '../../engine/runs/atomicWrite';
 import { listRunRecords, RunRecord } from '../../engine/runs/runRecord';
@@ -51,7 +51,7 @@ export class ResultPanel {
 
   private constructor(readonly kind: PanelKind, readonly key: string, private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri,
     private readonly refresh: () => HostToPanel | undefined | Promise<HostToPanel | undefined>, private readonly configFile?: string) {
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'panels.js', 'panels.css', panel.title);
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'results.js', 'results.css', panel.title);
     this.disposables.push(panel.onDidDispose(() => this.dispose()), panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
   }
 

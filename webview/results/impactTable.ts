@@ -1,5 +1,5 @@
 /** The impact table's columns: the chart's numbers with intervals, plus selection and reveal when the view is interactive. */
-import type { AblationMethod } from '../../src/protocol/panels';
+import type { AblationMethod } from '../../src/protocol/results';
 import { element } from '../shared/dom';
 import { createCheckbox } from '../ui/toolkit';
 import type { Column } from './dataTable';

@@ -4,7 +4,7 @@
  * so bar lengths compare across panels. The engine gives point estimates here (no intervals).
  */
 import { axisBottom, select } from 'd3';
-import type { AblationMethod, AblationResult } from '../../src/protocol/panels';
+import type { AblationMethod, AblationResult } from '../../src/protocol/results';
 import { chartSvg, svgElement } from '../shared/dom';
 import { formatCount, formatDelta, formatMetric } from './format';
 import { METHOD_LABELS } from './impactRows';

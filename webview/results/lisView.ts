@@ -5,7 +5,7 @@
  * (table and chart); the frozen-substitution table when the run has it. Used by the LIS panel and,
  * read-only, by the Run panel for LIS runs.
  */
-import type { LisPanelData, LisResult } from '../../src/protocol/panels';
+import type { LisPanelData, LisResult } from '../../src/protocol/results';
 import { element, note } from '../shared/dom';
 import { createButton } from '../ui/toolkit';
 import { renderBarChart, type BarGroup } from './barChart';

@@ -1,6 +1,6 @@
 /** An evaluation's ROC and precision-recall curves and its score histogram by label (the record's `curves`). */
 import { axisBottom, axisLeft, scaleLinear, select, type ScaleLinear } from 'd3';
-import type { Curves } from '../../src/protocol/panels';
+import type { Curves } from '../../src/protocol/results';
 import { chartSvg, svgElement } from '../shared/dom';
 import { formatCount, formatMetric } from './format';
 

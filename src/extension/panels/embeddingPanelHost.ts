@@ -4,7 +4,7 @@
  * state; the host keeps the last data and sends it again whenever the webview says it is ready.
  */
 import * as vscode from 'vscode';
-import type { EmbeddingPanelData, EmbeddingWebviewToHost, HostToEmbeddingWebview } from '../../protocol/messages';
+import type { EmbeddingPanelData, EmbeddingWebviewToHost, HostToEmbeddingWebview } from '../../protocol/embedding';
 import { requireConfig } from '../../engine/config/loadConfig';
 import { RecLensError } from '../../engine/errors';
 import { readSettings } from '../settings';

@@ -1,5 +1,5 @@
 /** The line under a result's title that says which run it is: id, time, seed, provider. */
-import type { RunRef } from '../../src/protocol/panels';
+import type { RunRef } from '../../src/protocol/results';
 import { element } from '../shared/dom';
 import { formatDate } from './format';
 

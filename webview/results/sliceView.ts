@@ -3,7 +3,7 @@
  * and its paired interval against the whole, flagged slices marked; and small multiples of calibration, one
  * reliability diagram per slice on the same axes, the whole's curve drawn faintly in each for reference.
  */
-import type { Calibration, SliceReport, SliceRow } from '../../src/protocol/panels';
+import type { Calibration, SliceReport, SliceRow } from '../../src/protocol/results';
 import { chartSvg, element, note, svgElement } from '../shared/dom';
 import { DataTable } from './dataTable';
 import { createFigure } from './figure';

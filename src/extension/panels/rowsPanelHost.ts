@@ -11,7 +11,7 @@ import type { RowsSession } from '../../engine/rows/session';
 import type { RowQuery } from '../../engine/rows/types';
 import { HostToRows, isRowsToHost, RowsInfo, RowsToHost } from '../../protocol/rows';
 import { readSettings } from '../settings';
-import { revealSlot } from './resultPanel';
+import { revealSlot } from './resultsPanelHost';
 import { answerRowsMessage, rowsInfo } from './rowsDispatch';
 import { webviewHtml } from './webviewHtml';
 

@@ -3,7 +3,7 @@
  * difference B − A and its paired 95% interval (users resampled once, both scored), as a table and a chart.
  * Otherwise the engine's note says why the numbers are not paired.
  */
-import type { RunComparison } from '../../src/protocol/panels';
+import type { RunComparison } from '../../src/protocol/results';
 import { element, note } from '../shared/dom';
 import { createButton } from '../ui/toolkit';
 import { renderBarChart } from './barChart';

@@ -3,7 +3,7 @@
  * alternative, segment small multiples, and (when interactive) slot selection with group / single ablation and
  * ceiling runs. Used by the Feature Impact panel and, read-only, by the Run panel for ablation runs.
  */
-import type { AblationMethod, FeatureImpactData } from '../../src/protocol/panels';
+import type { AblationMethod, FeatureImpactData } from '../../src/protocol/results';
 import { element, note } from '../shared/dom';
 import { createButton, createCheckbox, createRadioGroup, createTextField, setDisabled } from '../ui/toolkit';
 import { DataTable } from './dataTable';

@@ -1,5 +1,5 @@
 /** The impact chart: per slot, one bar per ablation method with its interval, and (on AUC) the ceiling behind the realised (mask) bar. */
-import type { AblationMethod } from '../../src/protocol/panels';
+import type { AblationMethod } from '../../src/protocol/results';
 import { renderBarChart, type BarGroup } from './barChart';
 import { formatDelta, formatInterval, formatPercent, formatPlain, formatRatio } from './format';
 import { METHOD_LABELS, METRICS, type SlotImpact } from './impactRows';

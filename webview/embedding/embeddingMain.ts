@@ -5,7 +5,7 @@
 import '../shared/cspNonce'; // first: the toolkit reads the nonce as soon as it is imported
 import { registerToolkit } from '../ui/toolkit';
 import { EmbeddingPanel } from './embeddingPanel';
-import { connectToHost } from './hostChannel';
+import { connectToHost } from './embeddingChannel';
 import { watchTheme } from '../shared/theme';
 import { UiStateStore } from '../shared/uiStateStore';
 

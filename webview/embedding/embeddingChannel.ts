@@ -1,5 +1,5 @@
 /** The Embedding Space panel's typed channel to the extension host (the generic part lives in webview/shared). */
-import type { EmbeddingUiState, EmbeddingWebviewToHost, HostToEmbeddingWebview } from '../../src/protocol/messages';
+import type { EmbeddingUiState, EmbeddingWebviewToHost, HostToEmbeddingWebview } from '../../src/protocol/embedding';
 import { connectToHost as connect, type HostChannel as GenericHostChannel } from '../shared/hostChannel';
 
 export type HostChannel = GenericHostChannel<EmbeddingWebviewToHost, HostToEmbeddingWebview, EmbeddingUiState>;

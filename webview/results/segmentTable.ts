@@ -1,5 +1,5 @@
 /** The small multiples' table alternative: one row per segment, bucket and slot, one column per method. */
-import type { AblationMethod } from '../../src/protocol/panels';
+import type { AblationMethod } from '../../src/protocol/results';
 import type { Column } from './dataTable';
 import { formatCount, formatDelta, formatMetric } from './format';
 import { METHOD_LABELS } from './impactRows';
