@@ -26,8 +26,8 @@ import { evaluate } from '../src/engine/evaluate';
 import { lis } from '../src/engine/lis/lis';
 import type { RunRecord } from '../src/engine/runs/runRecord';
 import { seededRandom, type Random } from '../src/engine/util/random';
-import type { EmbeddingPanelData, EmbeddingView } from '../src/protocol/messages';
-import type { FeatureImpactData, HostToPanel, LisPanelData, RunPanelData, RunRef } from '../src/protocol/panels';
+import type { EmbeddingPanelData, EmbeddingView } from '../src/protocol/embedding';
+import type { FeatureImpactData, HostToPanel, LisPanelData, RunPanelData, RunRef } from '../src/protocol/results';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PLANTED = path.join(ROOT, 'examples', 'planted', 'reclens.json');
@@ -253,7 +253,7 @@ function mockScript(): string {
 })();`;
 }
 
-function harnessHtml(bundle: 'panels' | 'embedding', origin: string, nonce: string): string {
+function harnessHtml(bundle: 'results' | 'embedding', origin: string, nonce: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>RecLens ${bundle}</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${origin} data: blob:; style-src ${origin} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src ${origin};">
 <script nonce="${nonce}">${mockScript()}</script>
@@ -274,9 +274,9 @@ before(async () => {
   fs.mkdirSync(RESULTS, { recursive: true });
   fixtures = await panelFixtures();
   panelsServer = await serveHarness({
-    '/media/panels.css': [path.join(ROOT, 'media', 'panels.css'), 'text/css'],
-    '/out/webview/panels.js': [path.join(ROOT, 'out', 'webview', 'panels.js'), 'text/javascript'],
-  }, (origin, nonce) => harnessHtml('panels', origin, nonce));
+    '/media/results.css': [path.join(ROOT, 'media', 'results.css'), 'text/css'],
+    '/out/webview/results.js': [path.join(ROOT, 'out', 'webview', 'results.js'), 'text/javascript'],
+  }, (origin, nonce) => harnessHtml('results', origin, nonce));
   embeddingServer = await serveHarness({
     '/media/embedding.css': [path.join(ROOT, 'media', 'embedding.css'), 'text/css'],
     '/out/webview/embedding.js': [path.join(ROOT, 'out', 'webview', 'embedding.js'), 'text/javascript'],
@@ -790,7 +790,7 @@ test('keyboard: LIS and Run, every control reached with Tab; tabs switch with ar
   assert.deepEqual(unreached.filter((label) => !roving(label)), [], 'the summary tab\'s controls');
   await page.locator('vscode-button', { hasText: 'Compare with…' }).focus();
   await page.keyboard.press('Enter');
-  assert.deepEqual(await waitPosted(page, 'compareWith', 1), { type: 'compareWith' });
+  assert.deepEqual(await waitPosted(page, 'compareWith', 1), { type: 'compareWith', messageId: 1 });
   await page.locator('vscode-panel-tab[aria-selected="true"]').focus();
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => document.querySelector('vscode-panels')?.getAttribute('activeid') === 'tab-comparison');

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { HarnessServer, serveHarness } from './harnessServer';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { permutation, seededRandom, type Random } from '../src/engine/util/random';
-import type { EmbeddingPanelData, EmbeddingView } from '../src/protocol/messages';
+import type { EmbeddingPanelData, EmbeddingView } from '../src/protocol/embedding';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CHROMIUM = '/usr/bin/chromium';

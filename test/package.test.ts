@@ -107,7 +107,7 @@ test('npm run package:vsix packages the extension, and the .vsix holds only what
     `extension/${pkg.main.replace(/^\.\//, '')}`,
     ...Object.keys(ENTRIES).map((e) => `extension/dist/${e}.js`),
     'extension/bin/reclens', 'extension/LICENSE.txt', 'extension/changelog.md', 'extension/readme.md',
-    'extension/out/webview/panels.js', 'extension/out/webview/embedding.js', 'extension/media/panels.css', 'extension/media/embedding.css',
+    'extension/out/webview/results.js', 'extension/out/webview/embedding.js', 'extension/media/results.css', 'extension/media/embedding.css',
     `extension/${pkg.icon}`, 'extension/src/engine/config/reclens.schema.json',
     'extension/dist/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
     'extension/dist/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1',

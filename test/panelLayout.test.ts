@@ -17,7 +17,7 @@ import { evaluate, type EvalResult } from '../src/engine/evaluate';
 import { lis } from '../src/engine/lis/lis';
 import { evalHistory, type HistoryPoint } from '../src/engine/runs/history';
 import type { RunRecord } from '../src/engine/runs/runRecord';
-import type { HostToPanel, RunRef } from '../src/protocol/panels';
+import type { HostToPanel, RunRef } from '../src/protocol/results';
 import { HarnessServer, serveHarness } from './harnessServer';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -61,8 +61,8 @@ function harnessHtml(origin: string, nonce: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${origin} data: blob:; style-src ${origin} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src ${origin};">
 <script nonce="${nonce}">window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: (s) => s });</script>
-<link rel="stylesheet" href="${origin}/media/panels.css" nonce="${nonce}">
-</head><body class="vscode-light"><div id="app"></div><script nonce="${nonce}" src="${origin}/out/webview/panels.js"></script></body></html>`;
+<link rel="stylesheet" href="${origin}/media/results.css" nonce="${nonce}">
+</head><body class="vscode-light"><div id="app"></div><script nonce="${nonce}" src="${origin}/out/webview/results.js"></script></body></html>`;
 }
 
 const refOf = (record: RunRecord): RunRef => ({ runId: record.id, createdAt: record.createdAt, seed: record.seed, executionProvider: record.executionProvider });
@@ -98,8 +98,8 @@ before(async () => {
     history: { type: 'history', data: { title: 'AUC and GAUC across evaluation runs', points: history } },
   } as Record<string, HostToPanel>;
   server = await serveHarness({
-    '/media/panels.css': [path.join(ROOT, 'media', 'panels.css'), 'text/css'],
-    '/out/webview/panels.js': [path.join(ROOT, 'out', 'webview', 'panels.js'), 'text/javascript'],
+    '/media/results.css': [path.join(ROOT, 'media', 'results.css'), 'text/css'],
+    '/out/webview/results.js': [path.join(ROOT, 'out', 'webview', 'results.js'), 'text/javascript'],
   }, harnessHtml);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
 });

@@ -20,7 +20,7 @@ import { requireConfig } from '../src/engine/config/loadConfig';
 import { evaluate, type EvalResult } from '../src/engine/evaluate';
 import { lis, type LisResult } from '../src/engine/lis/lis';
 import type { RunRecord } from '../src/engine/runs/runRecord';
-import type { FeatureImpactData, HostToPanel, LisPanelData, RunPanelData, RunRef } from '../src/protocol/panels';
+import type { FeatureImpactData, HostToPanel, LisPanelData, RunPanelData, RunRef } from '../src/protocol/results';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PLANTED = path.join(ROOT, 'examples', 'planted', 'reclens.json');
@@ -155,14 +155,14 @@ function harnessHtml(origin: string, nonce: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${origin} data: blob:; style-src ${origin} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src ${origin};">
 <script nonce="${nonce}">${mockScript()}</script>
-<link rel="stylesheet" href="${origin}/media/panels.css" nonce="${nonce}">
-</head><body class="vscode-light" data-vscode-theme-kind="vscode-light"><div id="app"></div><script nonce="${nonce}" src="${origin}/out/webview/panels.js"></script></body></html>`;
+<link rel="stylesheet" href="${origin}/media/results.css" nonce="${nonce}">
+</head><body class="vscode-light" data-vscode-theme-kind="vscode-light"><div id="app"></div><script nonce="${nonce}" src="${origin}/out/webview/results.js"></script></body></html>`;
 }
 
 function startServer(): Promise<HarnessServer> {
   return serveHarness({
-    '/media/panels.css': [path.join(ROOT, 'media', 'panels.css'), 'text/css'],
-    '/out/webview/panels.js': [path.join(ROOT, 'out', 'webview', 'panels.js'), 'text/javascript'],
+    '/media/results.css': [path.join(ROOT, 'media', 'results.css'), 'text/css'],
+    '/out/webview/results.js': [path.join(ROOT, 'out', 'webview', 'results.js'), 'text/javascript'],
   }, harnessHtml);
 }
 
@@ -171,6 +171,8 @@ function startServer(): Promise<HarnessServer> {
 
 interface Posted {
   type: string;
+  /** Requests (export, compareWith): the number the host's reply names in inReplyTo. */
+  messageId?: number;
   slots?: string[];
   together?: boolean;
   slot?: string;
@@ -467,6 +469,39 @@ test('impact: exports a self-contained SVG that parses, a CSV equal to the table
   assert.ok(png.bytesLength! > 5000, `${png.bytesLength} bytes`);
 });
 
+/** Sends the host's reply to a request, as ResultPanel.reply does. */
+async function reply(page: Page, inReplyTo: number, ok: boolean, message: string | null): Promise<void> {
+  await page.evaluate((m) => window.postMessage(m, '*'), { type: 'reply', inReplyTo, ok, message } satisfies HostToPanel as unknown as Record<string, unknown>);
+}
+
+test('impact: each export is a numbered request; the panel shows the host\'s reply ("Saved …" or the error), not replies to other numbers', async () => {
+  const page = await openPanel({ type: 'impact', data: fixtures.impact });
+  const figure = page.locator('.figure[data-figure$="-impact"]');
+  await figure.locator('vscode-button', { hasText: 'CSV' }).click();
+  const csv = await lastPosted(page, 'export');
+  assert.ok(Number.isSafeInteger(csv.messageId), `messageId ${csv.messageId}`);
+  assert.ok(await page.locator('.notice-line').isHidden(), 'nothing is shown before the host replies');
+
+  await reply(page, csv.messageId! + 100, false, 'a reply to a request this panel never made');
+  await reply(page, csv.messageId!, true, 'Saved reports/impact.csv');
+  await page.waitForSelector('.notice-line:not([hidden])');
+  assert.equal(await page.locator('.notice-line').getAttribute('role'), 'status');
+  assert.equal(await page.locator('.notice-line').textContent(), 'Saved reports/impact.csv');
+  assert.ok(await page.locator('.error-line').isHidden(), 'the reply to another number was ignored');
+
+  await figure.locator('vscode-button', { hasText: 'SVG' }).click();
+  const svg = await lastPosted(page, 'export', 2);
+  assert.notEqual(svg.messageId, csv.messageId, 'each request has its own number');
+  await reply(page, svg.messageId!, false, 'Could not save impact.svg: EACCES: permission denied');
+  await page.waitForSelector('.error-line:not([hidden])');
+  assert.equal(await page.locator('.error-line').textContent(), 'Could not save impact.svg: EACCES: permission denied');
+  assert.ok(await page.locator('.notice-line').isHidden(), 'the error replaces the earlier notice');
+  await reply(page, csv.messageId!, true, 'a second reply to an answered request');
+  assert.equal(await page.locator('.error-line').textContent(), 'Could not save impact.svg: EACCES: permission denied');
+  assert.ok(await page.locator('.notice-line').isHidden(), 'a request is answered once');
+  await closePanel(page);
+});
+
 test('impact: light and dark screenshots; the dark theme recolours the chart', async () => {
   const page = impactPage;
   await page.mouse.move(1, 1);
@@ -619,7 +654,12 @@ test('Run: an evaluation shows AUC with its interval and a calibration plot with
   await page.screenshot({ path: path.join(RESULTS, 'run-panel.png'), fullPage: true });
 
   await page.locator('vscode-button', { hasText: 'Compare with…' }).click();
-  assert.deepEqual(await lastPosted(page, 'compareWith'), { type: 'compareWith' });
+  const compare = await lastPosted(page, 'compareWith');
+  assert.deepEqual(compare, { type: 'compareWith', messageId: compare.messageId });
+  assert.ok(Number.isSafeInteger(compare.messageId));
+  await reply(page, compare.messageId!, false, 'Compare Runs: this is an untrusted workspace');
+  await page.waitForSelector('.error-line:not([hidden])');
+  assert.equal(await page.locator('.error-line').textContent(), 'Compare Runs: this is an untrusted workspace');
   await figure(page, 'calibration').locator('vscode-button', { hasText: 'PNG' }).click();
   assert.deepEqual((await lastPosted(page, 'export')).bytesHead, PNG_SIGNATURE);
 

@@ -268,6 +268,13 @@ test('webview messages: run ids must be ids, fields typed and bounded, anything 
   assert.deepEqual(parsePanelMessage({ type: 'export', format: 'csv', suggestedName: '../../.bashrc', text: 'x' }), { type: 'export', format: 'csv', suggestedName: '_.._.bashrc.csv', text: 'x' });
   assert.deepEqual(parsePanelMessage({ type: 'export', format: 'png', suggestedName: 'c.png', bytes: { 0: 137, 1: 80 } }), { type: 'export', format: 'png', suggestedName: 'c.png', bytes: Uint8Array.from([137, 80]) });
   assert.equal(parsePanelMessage({ type: 'export', format: 'png', suggestedName: 'c.png', bytes: { 0: 999 } }), undefined);
+  // Requests carry a messageId the host's reply names; anything but a non-negative safe integer drops the message.
+  assert.deepEqual(parsePanelMessage({ type: 'compareWith', messageId: 3 }), { type: 'compareWith', messageId: 3 });
+  assert.deepEqual(parsePanelMessage({ type: 'export', messageId: 0, format: 'csv', suggestedName: 'a.csv', text: 'x' }), { type: 'export', messageId: 0, format: 'csv', suggestedName: 'a.csv', text: 'x' });
+  for (const messageId of [-1, 1.5, '3', null, 2 ** 53, {}, NaN]) {
+    assert.equal(parsePanelMessage({ type: 'compareWith', messageId }), undefined, String(messageId));
+    assert.equal(parsePanelMessage({ type: 'export', messageId, format: 'csv', suggestedName: 'a.csv', text: 'x' }), undefined, String(messageId));
+  }
   assert.equal(parsePanelMessage({ type: 'evil' }), undefined);
   assert.equal(parsePanelMessage(null), undefined);
   assert.equal(parsePanelMessage('ready'), undefined);

@@ -11,7 +11,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { requireConfig } from '../src/engine/config/loadConfig';
 import { evaluate } from '../src/engine/evaluate';
 import type { RunRecord } from '../src/engine/runs/runRecord';
-import type { HostToPanel } from '../src/protocol/panels';
+import type { HostToPanel } from '../src/protocol/results';
 import { HarnessServer, serveHarness } from './harnessServer';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -26,8 +26,8 @@ function harnessHtml(origin: string, nonce: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${origin} data: blob:; style-src ${origin} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src ${origin};">
 <script nonce="${nonce}">${mock}</script>
-<link rel="stylesheet" href="${origin}/media/panels.css" nonce="${nonce}">
-</head><body class="vscode-light"><div id="app"></div><script nonce="${nonce}" src="${origin}/out/webview/panels.js"></script></body></html>`;
+<link rel="stylesheet" href="${origin}/media/results.css" nonce="${nonce}">
+</head><body class="vscode-light"><div id="app"></div><script nonce="${nonce}" src="${origin}/out/webview/results.js"></script></body></html>`;
 }
 
 let browser: Browser;
@@ -39,8 +39,8 @@ before(async () => {
   fs.mkdirSync(RESULTS, { recursive: true });
   record = (await evaluate(requireConfig(path.join(ROOT, 'test', 'fixtures', 'weak_slice', 'reclens.json')).config, { bootstrap: 100, seed: 3, providers: ['cpu'] })).record;
   server = await serveHarness({
-    '/media/panels.css': [path.join(ROOT, 'media', 'panels.css'), 'text/css'],
-    '/out/webview/panels.js': [path.join(ROOT, 'out', 'webview', 'panels.js'), 'text/javascript'],
+    '/media/results.css': [path.join(ROOT, 'media', 'results.css'), 'text/css'],
+    '/out/webview/results.js': [path.join(ROOT, 'out', 'webview', 'results.js'), 'text/javascript'],
   }, harnessHtml);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
 });

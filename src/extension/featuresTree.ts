@@ -7,7 +7,7 @@ import { resolveSlots } from '../engine/ablation/slots';
 import { requireConfig } from '../engine/config/loadConfig';
 import { inspectModel } from '../engine/model/inspect';
 import { findConfigs } from './configs';
-import { latestRuns } from './panels/resultPanel';
+import { latestRuns } from './panels/resultsPanelHost';
 
 export class SlotNode extends vscode.TreeItem {
   constructor(readonly configUri: vscode.Uri, readonly slot: string, description: string, tooltip: string) {

@@ -4,6 +4,8 @@
  * every message from the webview with isRowsToHost before acting on it.
  */
 import type { FlipResult, OcclusionResult, RowEdit, RowPage, RowQuery, RowSort, RowView, SlotDetail } from '../engine/rows/types';
+// Re-exported so that the webview imports only src/protocol.
+export type { FlipResult, OcclusionResult, RowEdit, RowPage, RowQuery, RowSort, RowView, SlotDetail } from '../engine/rows/types';
 
 export interface RowsInfo {
   title: string;

@@ -3,8 +3,8 @@
  * cloned repository may have crafted, so the host treats its messages as untrusted: each is rebuilt field by field
  * from a known type, with lengths and counts bounded, or dropped. Nothing here touches vscode or the DOM.
  */
-import type { EmbeddingWebviewToHost } from './messages';
-import type { ExportFormat, PanelToHost } from './panels';
+import type { EmbeddingWebviewToHost } from './embedding';
+import type { ExportFormat, PanelToHost } from './results';
 
 /** Run ids as newRunId writes them (20250101T120000Z-eval-ab12cd); never a path. */
 export const RUN_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z-[a-z]{1,16}-[a-z0-9]{1,16}$/;
@@ -20,6 +20,14 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const name = (v: unknown, max = MAX_NAME): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
 const names = (v: unknown, max = MAX_LIST): v is string[] => Array.isArray(v) && v.length <= max && v.every((x) => name(x));
+
+/** A request's number (PanelRequest.messageId): absent, or a non-negative safe integer. */
+const MAX_MESSAGE_ID = Number.MAX_SAFE_INTEGER;
+function messageId(raw: Obj): { messageId?: number } | undefined {
+  if (raw.messageId === undefined) return {};
+  const id = raw.messageId;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 && id <= MAX_MESSAGE_ID ? { messageId: id } : undefined;
+}
 
 export function isRunId(v: unknown): v is string {
   return typeof v === 'string' && RUN_ID_PATTERN.test(v);
@@ -46,22 +54,28 @@ function exportBytes(v: unknown): Uint8Array | undefined {
 export function parsePanelMessage(raw: unknown): PanelToHost | undefined {
   if (!isObj(raw) || typeof raw.type !== 'string') return undefined;
   switch (raw.type) {
-    case 'ready': case 'runLis': case 'compareWith': return { type: raw.type };
+    case 'ready': case 'runLis': return { type: raw.type };
+    case 'compareWith': {
+      const id = messageId(raw);
+      return id ? { type: 'compareWith', ...id } : undefined;
+    }
     case 'revealSlot': return name(raw.slot) ? { type: 'revealSlot', slot: raw.slot } : undefined;
     case 'runAblation':
       return names(raw.slots) && raw.slots.length > 0 && typeof raw.together === 'boolean' ? { type: 'runAblation', slots: [...raw.slots], together: raw.together } : undefined;
     case 'runCeiling': return names(raw.slots) && raw.slots.length > 0 ? { type: 'runCeiling', slots: [...raw.slots] } : undefined;
     case 'openRecord': return isRunId(raw.runId) ? { type: 'openRecord', runId: raw.runId } : undefined;
     case 'export': {
+      const id = messageId(raw);
+      if (!id) return undefined;
       const format = raw.format as ExportFormat;
       if (!FORMATS.includes(format)) return undefined;
       const suggestedName = exportName(raw.suggestedName, format);
       if (!suggestedName) return undefined;
       if (format === 'png') {
         const bytes = exportBytes(raw.bytes);
-        return bytes ? { type: 'export', format, suggestedName, bytes } : undefined;
+        return bytes ? { type: 'export', ...id, format, suggestedName, bytes } : undefined;
       }
-      return typeof raw.text === 'string' && raw.text.length <= MAX_EXPORT_BYTES ? { type: 'export', format, suggestedName, text: raw.text } : undefined;
+      return typeof raw.text === 'string' && raw.text.length <= MAX_EXPORT_BYTES ? { type: 'export', ...id, format, suggestedName, text: raw.text } : undefined;
     }
   }
   return undefined;

@@ -11,8 +11,8 @@ import { parseConfig } from '../../src/engine/config/loadConfig';
 import type { RecLensApi } from '../../src/extension/extension';
 import type { EvaluateOutcome } from '../../src/extension/runManager';
 import type { TreeNode } from '../../src/extension/workspaceTree';
-import type { EmbeddingPanelData } from '../../src/protocol/messages';
-import type { ResultPanel } from '../../src/extension/panels/resultPanel';
+import type { EmbeddingPanelData } from '../../src/protocol/embedding';
+import type { ResultPanel } from '../../src/extension/panels/resultsPanelHost';
 
 /** Waits until a webview's script has loaded (under the strict CSP) and said so. */
 async function webviewReady(received: { type: string }[], what: string): Promise<void> {

@@ -11,7 +11,7 @@ import { parse as parseJsonc } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import type { RecLensApi } from '../../src/extension/extension';
 import type { TreeNode } from '../../src/extension/workspaceTree';
-import type { ResultPanel } from '../../src/extension/panels/resultPanel';
+import type { ResultPanel } from '../../src/extension/panels/resultsPanelHost';
 
 const folder = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
 const pwned = () => path.join(folder(), 'pwned.txt');

@@ -3,7 +3,7 @@
  * in both plots. Every point gets a small palette index: the renderer then draws one batch per colour.
  */
 import { interpolateViridis } from 'd3';
-import type { EmbeddingView, MetadataColumn } from '../../src/protocol/messages';
+import type { EmbeddingView, MetadataColumn } from '../../src/protocol/embedding';
 import { visibleStretch, withContrast } from '../shared/contrast';
 import type { Theme } from '../shared/theme';
 

@@ -1,5 +1,5 @@
 /** What a lasso region is made of: its size and, for the colour column, counts per category or summary numbers. */
-import type { EmbeddingView } from '../../src/protocol/messages';
+import type { EmbeddingView } from '../../src/protocol/embedding';
 import type { ColourEncoding } from './colourEncoding';
 import { formatCount, formatPercent, formatValue } from './format';
 import { swatch } from './legend';

@@ -2,12 +2,12 @@
  * The Embedding Space panel: lays out the toolbar, legend and one pane per view, and links the views by item id
  * (selection, hover, lasso region, search). Each pane's plot only reports gestures; this class decides what they mean.
  */
-import type { EmbeddingPanelData, EmbeddingUiState, EmbeddingView } from '../../src/protocol/messages';
+import type { EmbeddingPanelData, EmbeddingUiState, EmbeddingView } from '../../src/protocol/embedding';
 import { createButton, createDropdown, createProgressRing, createTextField, createToggleButton, type Dropdown, type TextField, type ToggleButton } from '../ui/toolkit';
 import { colourColumns, colourPoints, defaultColourColumn, type ColouredPoints } from './colourEncoding';
 import { composeRegion, renderComposition } from './composition';
 import { formatCount } from './format';
-import type { HostChannel } from './hostChannel';
+import type { HostChannel } from './embeddingChannel';
 import { renderLegend } from './legend';
 import { neighboursOf, renderNeighbourTable } from './neighbourTable';
 import { ScatterPlot } from './scatterPlot';

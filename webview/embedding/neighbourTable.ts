@@ -2,7 +2,7 @@
  * The selected point's K nearest neighbours in the view's ORIGINAL space (from view.knn, not the 2-D layout), as
  * a keyboard-usable table: each id selects that neighbour, each row can open the item in the host.
  */
-import type { EmbeddingView } from '../../src/protocol/messages';
+import type { EmbeddingView } from '../../src/protocol/embedding';
 import { rebuildKeepingFocus } from '../shared/keepFocus';
 import { formatCosine, formatValue } from './format';
 import { swatch } from './legend';

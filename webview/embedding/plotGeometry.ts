@@ -1,6 +1,6 @@
 /** Geometry of a plot: base scales that keep the layout's aspect, the data-to-screen mapping under zoom, point radii. */
 import { scaleLinear, type ScaleLinear, type ZoomTransform } from 'd3';
-import type { EmbeddingView } from '../../src/protocol/messages';
+import type { EmbeddingView } from '../../src/protocol/embedding';
 import type { Projection, Rect } from './scatterRenderer';
 
 /** Scales with one data unit the same length on both axes (so the 2-D layout's shape is not stretched), fitting every point into `inner`. */

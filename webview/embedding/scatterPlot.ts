@@ -5,7 +5,7 @@
  * views to the panel.
  */
 import { axisBottom, axisLeft, scaleLinear, select, zoom, zoomIdentity, type ScaleLinear, type Selection, type ZoomBehavior, type ZoomTransform } from 'd3';
-import type { EmbeddingView } from '../../src/protocol/messages';
+import type { EmbeddingView } from '../../src/protocol/embedding';
 import { formatValue } from './format';
 import { pointsInRect, stepInDirection } from './keyboardCursor';
 import { Lasso } from './lasso';

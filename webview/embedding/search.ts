@@ -1,5 +1,5 @@
 /** Finds points whose id or label contains the query (case-insensitive). */
-import type { EmbeddingView } from '../../src/protocol/messages';
+import type { EmbeddingView } from '../../src/protocol/embedding';
 
 export interface SearchResult {
   matches: number[];

@@ -1,5 +1,5 @@
 /** The text around the plots: what each view shows (method, sample, explained variance) and how the two tables align. */
-import type { AlignmentSummary, EmbeddingView } from '../../src/protocol/messages';
+import type { AlignmentSummary, EmbeddingView } from '../../src/protocol/embedding';
 import { formatCount, formatPercent } from './format';
 
 /** e.g. "PCA · 3,000 of 120,000 rows (sampled, seed 7) · explained variance PC1 31.0%, PC2 18.0% (49.0%)". */

@@ -3,7 +3,7 @@
  * and where its centre lies, the axes' ranges, and the selected point with its neighbours. The canvas itself is
  * hidden from assistive technology; this is its text alternative. Rebuilt in place so an open <details> stays open.
  */
-import type { EmbeddingView } from '../../src/protocol/messages';
+import type { EmbeddingView } from '../../src/protocol/embedding';
 import type { ColourEncoding } from './colourEncoding';
 import { formatCount, formatValue } from './format';
 import { neighboursOf } from './neighbourTable';

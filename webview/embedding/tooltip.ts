@@ -1,5 +1,5 @@
 /** The hover card of a point: id, label and every metadata value, placed beside the pointer inside the plot. */
-import type { EmbeddingView } from '../../src/protocol/messages';
+import type { EmbeddingView } from '../../src/protocol/embedding';
 import { formatValue } from './format';
 
 export class Tooltip {

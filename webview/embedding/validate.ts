@@ -1,5 +1,5 @@
 /** Checks that a view's arrays agree in length before anything indexes into them (a bad message shows an error, not a crash). */
-import type { EmbeddingPanelData, EmbeddingView } from '../../src/protocol/messages';
+import type { EmbeddingPanelData, EmbeddingView } from '../../src/protocol/embedding';
 
 export function viewProblems(view: EmbeddingView): string[] {
   const problems: string[] = [];

@@ -2,7 +2,7 @@
  * A virtualised list of fixed-height rows: only the rows in view (plus a margin) exist in the DOM, and rows come
  * from the host a page at a time, so a million rows scroll without freezing. Pages already fetched are cached.
  */
-import type { RowView } from '../../src/engine/rows/types';
+import type { RowView } from '../../src/protocol/rows';
 import { element } from '../shared/dom';
 
 export const ROW_HEIGHT = 28;

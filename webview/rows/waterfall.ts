@@ -4,7 +4,7 @@
  * together, ending at the row's probability. A whisker on each step shows the spread over K other rows' values.
  */
 import { axisBottom, scaleLinear, select } from 'd3';
-import type { OcclusionResult } from '../../src/engine/rows/types';
+import type { OcclusionResult } from '../../src/protocol/rows';
 import { chartSvg, svgElement } from '../shared/dom';
 
 const WIDTH = 560;

@@ -4,8 +4,7 @@
  * Every edit is sent to the host, which scores the edited row with the model at once; the smallest flipping
  * change and counterfactual sets are one click away.
  */
-import type { FlipResult, RowEdit, SlotDetail } from '../../src/engine/rows/types';
-import type { RowDetail, RowsInfo } from '../../src/protocol/rows';
+import type { FlipResult, RowDetail, RowEdit, RowsInfo, SlotDetail } from '../../src/protocol/rows';
 import { element, note } from '../shared/dom';
 import { renderWaterfall } from './waterfall';
 

@@ -1,40 +1,41 @@
 /** Runs heavy JavaScript tasks in a worker thread so the extension host (or the CLI's event loop) never stalls. */
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import type { PcaResult } from '../embedding/pca';
-import type { UmapInput } from '../embedding/umap';
 import { CancelledError } from '../errors';
-import type { BaseMetrics, MetricsInput } from '../metrics/baseMetrics';
+import type { MetricsInput } from '../metrics/baseMetrics';
 import type { PairedInput, PairedResult, PairedSetup, Scoring } from '../metrics/paired';
-import type { ComputeTask, PairedMessage } from './worker';
-import type { CrossFitInput, CrossFitOutput } from '../lis/crossFit';
-import type { SliceMetricsInput, SliceReport } from '../slices/sliceMetrics';
+import type { PairedMessage } from './worker';
+import type { CrossFitInput } from '../lis/crossFit';
+import type { SliceMetricsInput } from '../slices/sliceMetrics';
+import type { UmapInput } from '../embedding/umap';
+import type { ComputeReply, ComputeTaskName, TaskCall, TaskInput, TaskResult } from './tasks';
 
-export function runTask<T>(task: ComputeTask, input: unknown, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<T> {
+/** Runs one task of the compute worker in a fresh worker thread; its input and result types come from WorkerTasks. */
+export function runTask<K extends ComputeTaskName>(task: K, input: TaskInput<K>, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<TaskResult<K>> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(path.join(__dirname, 'worker.js'));
     const onAbort = () => { void worker.terminate(); reject(new CancelledError()); };
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (msg: { ok?: boolean; result?: T; error?: string; progress?: { done: number; total: number } }) => {
-      if (msg.progress) { onProgress?.(msg.progress.done, msg.progress.total); return; }
+    worker.on('message', (msg: ComputeReply<K>) => {
+      if ('progress' in msg) { onProgress?.(msg.progress.done, msg.progress.total); return; }
       signal?.removeEventListener('abort', onAbort);
       void worker.terminate();
-      if (msg.ok) resolve(msg.result!);
+      if (msg.ok) resolve(msg.result);
       else reject(new Error(`compute worker failed: ${msg.error}`));
     });
     worker.once('error', (e) => { signal?.removeEventListener('abort', onAbort); reject(e); });
     // Copies (not transfers) so the caller keeps its arrays; a few MB per million rows.
-    worker.postMessage({ task, input });
+    worker.postMessage({ task, input } as TaskCall<K>);
   });
 }
 
-export const computeBaseMetricsOffThread = (input: MetricsInput, signal?: AbortSignal) => runTask<BaseMetrics>('base', input, signal);
-export const pairedMetricsOffThread = (input: PairedInput, signal?: AbortSignal) => runTask<PairedResult>('paired', input, signal);
-export const crossFitOffThread = (input: CrossFitInput, signal?: AbortSignal) => runTask<CrossFitOutput>('crossFit', input, signal);
-export const sliceMetricsOffThread = (input: SliceMetricsInput, notes: string[], signal?: AbortSignal) => runTask<SliceReport>('slices', { input, notes }, signal);
-export const pcaOffThread = (x: Float32Array, rows: number, dim: number, components: number, signal?: AbortSignal) => runTask<PcaResult>('pca', { x, rows, dim, components }, signal);
-export const umapOffThread = (input: UmapInput, signal?: AbortSignal, onProgress?: (done: number, total: number) => void) => runTask<Float32Array>('umap', input, signal, onProgress);
+export const computeBaseMetricsOffThread = (input: MetricsInput, signal?: AbortSignal) => runTask('base', input, signal);
+export const pairedMetricsOffThread = (input: PairedInput, signal?: AbortSignal) => runTask('paired', input, signal);
+export const crossFitOffThread = (input: CrossFitInput, signal?: AbortSignal) => runTask('crossFit', input, signal);
+export const sliceMetricsOffThread = (input: SliceMetricsInput, notes: string[], signal?: AbortSignal) => runTask('slices', { input, notes }, signal);
+export const pcaOffThread = (x: Float32Array, rows: number, dim: number, components: number, signal?: AbortSignal) => runTask('pca', { x, rows, dim, components }, signal);
+export const umapOffThread = (input: UmapInput, signal?: AbortSignal, onProgress?: (done: number, total: number) => void) => runTask('umap', input, signal, onProgress);
 
 /**
  * Paired metrics computed in the compute worker while inference goes on: each scoring is transferred (not copied)

@@ -1,23 +1,28 @@
 /** Worker-thread entry for heavy JavaScript work (sorting millions of scores, bootstrap, PCA, UMAP). */
 import { parentPort } from 'worker_threads';
 import { pca } from '../embedding/pca';
-import { umapProject, UmapInput } from '../embedding/umap';
+import { umapProject } from '../embedding/umap';
 import { computeBaseMetrics } from '../metrics/baseMetrics';
 import { PairedAccumulator, pairedMetrics, PairedSetup, Scoring } from '../metrics/paired';
 import { crossFit } from '../lis/crossFit';
-import { sliceMetrics, SliceMetricsInput } from '../slices/sliceMetrics';
+import { sliceMetrics } from '../slices/sliceMetrics';
+import type { ComputeReply, ComputeTaskName, TaskCall, TaskHandlers } from './tasks';
 
-const TASKS = {
+const TASKS: TaskHandlers<ComputeTaskName> = {
   base: computeBaseMetrics,
   paired: pairedMetrics,
   crossFit,
-  slices: (a: { input: SliceMetricsInput; notes: string[] }) => sliceMetrics(a.input, a.notes),
-  pca: (a: { x: Float32Array; rows: number; dim: number; components: number }) => pca(a.x, a.rows, a.dim, a.components),
-  umap: (a: UmapInput) => umapProject(a, (epoch, total) => {
-    if (epoch % 10 === 0) parentPort!.postMessage({ progress: { done: epoch, total } });
+  slices: (a) => sliceMetrics(a.input, a.notes),
+  pca: (a) => pca(a.x, a.rows, a.dim, a.components),
+  umap: (a) => umapProject(a, (epoch, total) => {
+    if (epoch % 10 === 0) parentPort!.postMessage({ progress: { done: epoch, total } } satisfies ComputeReply<'umap'>);
   }),
-} as const;
-export type ComputeTask = keyof typeof TASKS;
+};
+
+/** Runs one call: the handler the interface names for its task, with that task's input. */
+function dispatch<K extends ComputeTaskName>(call: TaskCall<K>): ReturnType<TaskHandlers<K>[K]> {
+  return (TASKS[call.task] as TaskHandlers<K>[K])(call.input) as ReturnType<TaskHandlers<K>[K]>;
+}
 
 /** A paired-metrics session: scorings arrive one at a time (base first) and each is acknowledged once measured. */
 export type PairedMessage =
@@ -35,11 +40,11 @@ function onPaired(msg: PairedMessage): void {
   } else parentPort!.postMessage({ ok: true, result: paired!.result() });
 }
 
-parentPort?.on('message', async (msg: { task: ComputeTask; input: never } | PairedMessage) => {
+parentPort?.on('message', async (msg: TaskCall<ComputeTaskName> | PairedMessage) => {
   try {
     if ('session' in msg) return onPaired(msg);
-    parentPort!.postMessage({ ok: true, result: await TASKS[msg.task](msg.input) });
+    parentPort!.postMessage({ ok: true, result: await dispatch(msg) } satisfies ComputeReply<ComputeTaskName>);
   } catch (e) {
-    parentPort!.postMessage({ ok: false, error: String((e as Error)?.stack ?? e) });
+    parentPort!.postMessage({ ok: false, error: String((e as Error)?.stack ?? e) } satisfies ComputeReply<ComputeTaskName>);
   }
 });

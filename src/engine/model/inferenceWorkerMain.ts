@@ -7,15 +7,17 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { ProviderName } from '../config/types';
 import { RecLensError } from '../errors';
 import { createSession, ort } from './session';
+import type { TaskCall, TaskResult } from '../compute/tasks';
 
 export interface WorkerInit { model: string | Uint8Array; providers: ProviderName[]; threads: number }
 export interface WorkerFeed { name: string; dtype: string; dims: number[]; data: ArrayBufferView }
 export interface WorkerOutput { type: string; dims: number[]; data: ArrayBufferView }
-export type WorkerRequest = { id: number; feeds: WorkerFeed[]; outputs: string[] };
+/** One inference call (WorkerTasks' `infer`), numbered so that its reply finds the caller. */
+export type WorkerRequest = { id: number } & TaskCall<'infer'>;
 export type WorkerError = { name: string; kind?: string; message: string; where?: unknown };
 export type WorkerReply =
   | { type: 'ready'; provider: ProviderName; fallbacks: { provider: string; reason: string }[] }
-  | { type: 'outputs'; id: number; outputs: Record<string, WorkerOutput> }
+  | { type: 'outputs'; id: number; outputs: TaskResult<'infer'> }
   | { type: 'error'; id: number; error: WorkerError };
 
 function serialise(e: unknown): WorkerError {
@@ -37,13 +39,13 @@ async function main(): Promise<void> {
   const { Tensor: T } = ort();
   // Requests are handled one at a time in arrival order; the main thread keeps the queue short.
   let chain = Promise.resolve();
-  parentPort!.on('message', (req: WorkerRequest) => {
+  parentPort!.on('message', ({ id, input: req }: WorkerRequest) => {
     chain = chain.then(async () => {
       try {
         const feeds: Record<string, Tensor> = {};
         for (const f of req.feeds) feeds[f.name] = new T(f.dtype as 'float32', f.data as Float32Array, f.dims);
         const out = await session.run(feeds, req.outputs);
-        const outputs: Record<string, WorkerOutput> = {};
+        const outputs: TaskResult<'infer'> = {};
         const transfer: ArrayBuffer[] = [];
         for (const name of req.outputs) {
           const t = out[name];
@@ -51,9 +53,9 @@ async function main(): Promise<void> {
           outputs[name] = { type: t.type, dims: [...t.dims], data };
           transfer.push(data.buffer as ArrayBuffer);
         }
-        parentPort!.postMessage({ type: 'outputs', id: req.id, outputs } satisfies WorkerReply, transfer);
+        parentPort!.postMessage({ type: 'outputs', id, outputs } satisfies WorkerReply, transfer);
       } catch (e) {
-        parentPort!.postMessage({ type: 'error', id: req.id, error: serialise(e) } satisfies WorkerReply);
+        parentPort!.postMessage({ type: 'error', id, error: serialise(e) } satisfies WorkerReply);
       }
     });
   });

@@ -5,7 +5,8 @@ import type { ProviderName } from '../config/types';
 import { RecLensError } from '../errors';
 import { scoresFromOutput } from './infer';
 import type { ProviderFallback } from './session';
-import type { WorkerError, WorkerFeed, WorkerInit, WorkerOutput, WorkerReply } from './inferenceWorkerMain';
+import type { WorkerError, WorkerFeed, WorkerInit, WorkerReply, WorkerRequest } from './inferenceWorkerMain';
+import type { TaskResult } from '../compute/tasks';
 
 function revive(e: WorkerError): Error {
   if (e.name === 'RecLensError') return new RecLensError((e.kind ?? 'input') as 'input', e.message, (e.where ?? {}) as object);
@@ -14,7 +15,7 @@ function revive(e: WorkerError): Error {
 
 export class RemoteSession {
   private nextId = 0;
-  private readonly pending = new Map<number, { resolve: (o: Record<string, WorkerOutput>) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (o: TaskResult<'infer'>) => void; reject: (e: Error) => void }>();
   private failure: Error | undefined;
 
   private constructor(private readonly worker: Worker, readonly provider: ProviderName, readonly fallbacks: ProviderFallback[], private readonly output: string, private readonly label: string) {
@@ -56,13 +57,13 @@ export class RemoteSession {
   }
 
   /** Runs the model; feeds' buffers are transferred, so the caller must not touch them afterwards. */
-  runOutputs(feeds: WorkerFeed[], outputs: string[]): Promise<Record<string, WorkerOutput>> {
+  runOutputs(feeds: WorkerFeed[], outputs: string[]): Promise<TaskResult<'infer'>> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     const transfer = [...new Set(feeds.map((f) => f.data.buffer as ArrayBuffer))];
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, feeds, outputs }, transfer);
+      this.worker.postMessage({ id, task: 'infer', input: { feeds, outputs } } satisfies WorkerRequest, transfer);
     });
   }
 

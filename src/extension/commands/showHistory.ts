@@ -5,7 +5,7 @@ import { loadConfig } from '../../engine/config/loadConfig';
 import { evalHistory } from '../../engine/runs/history';
 import { listRunRecords, RunRecord } from '../../engine/runs/runRecord';
 import { findConfigs } from '../configs';
-import { ResultPanel } from '../panels/resultPanel';
+import { ResultPanel } from '../panels/resultsPanelHost';
 import { readSettings } from '../settings';
 
 /** The runs folders of every config in the workspace. */

@@ -33,7 +33,7 @@ export function registerShowRows(context: vscode.ExtensionContext, output: vscod
     if (arg?.search) query.search = arg.search;
     if (arg?.item) query.item = String(arg.item);
     if (arg?.sortBySlot) { query.sort = 'slot'; query.slot = arg.sortBySlot; query.descending = true; }
-    const { RowsPanel } = await import('../panels/rowsPanel');
+    const { RowsPanel } = await import('../panels/rowsPanelHost');
     try {
       return await RowsPanel.show(uri, context.extensionUri, output, Object.keys(query).length ? query : undefined);
     } catch (e) {
