@@ -15,7 +15,7 @@ export type WorkerRequest = { id: number; feeds: WorkerFeed[]; outputs: string[]
 export type WorkerError = { name: string; kind?: string; message: string; where?: unknown };
 export type WorkerReply =
   | { type: 'ready'; provider: ProviderName; fallbacks: { provider: string; reason: string }[] }
-  | { type: 'outputs'; id: number; outputs: Record<string, WorkerOutput> }
+  | { type: 'outputs'; id: number; outputs: Record<string, WorkerOutput>; feedBuffers: ArrayBuffer[] }
   | { type: 'error'; id: number; error: WorkerError };
 
 function serialise(e: unknown): WorkerError {
@@ -51,7 +51,9 @@ async function main(): Promise<void> {
           outputs[name] = { type: t.type, dims: [...t.dims], data };
           transfer.push(data.buffer as ArrayBuffer);
         }
-        parentPort!.postMessage({ type: 'outputs', id: req.id, outputs } satisfies WorkerReply, transfer);
+        // The feeds' buffers go back too, so the main thread reuses them for its next batches (data/feedPool.ts).
+        const feedBuffers = [...new Set(req.feeds.map((f) => f.data.buffer))].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && !transfer.includes(b));
+        parentPort!.postMessage({ type: 'outputs', id: req.id, outputs, feedBuffers } satisfies WorkerReply, [...transfer, ...feedBuffers]);
       } catch (e) {
         parentPort!.postMessage({ type: 'error', id: req.id, error: serialise(e) } satisfies WorkerReply);
       }
