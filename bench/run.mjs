@@ -2,6 +2,8 @@
 // Prints figures; asserts nothing (targets are read by people, not by timed tests). Seeds are fixed (1).
 //   node bench/run.mjs            all (1M / 5M rows; takes a while)
 //   node bench/run.mjs --quick    smaller sizes, one repeat (smoke use)
+//   node bench/run.mjs --only ablate,bootstrap,auc   some sections (eval always runs: the others are ratios to it);
+//     sections: ablate, reuse, bootstrap, ablatebench, auc, embedding, lis, memory, realsize
 // RECLENS_PROVIDERS=cuda,cpu picks the provider chain (default cpu).
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -27,6 +29,9 @@ const { seededRandom } = require('../out/src/engine/util/random.js');
 const ort = require('onnxruntime-node');
 
 const quick = process.argv.includes('--quick');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt > 0 ? new Set(process.argv[onlyAt + 1].split(',')) : undefined;
+const want = (section) => !only || only.has(section);
 const providers = (process.env.RECLENS_PROVIDERS ?? 'cpu').split(',');
 const N = quick ? 200_000 : undefined; // rows for the eval / ablate rows (undefined: all 1,008,350)
 const table = [];
@@ -84,7 +89,7 @@ const evalAuc = ev.result.auc;
 
 // 2. Ablate 2 slots x (mask + 2 permutations) = 7 passes, without and with bootstrap, against one cold eval.
 console.log('ablate (2 slots: item_content, numeric; mask + 2 permutations = 7 passes; seed 1)');
-for (const bootstrap of [0, 200]) {
+for (const bootstrap of want('ablate') ? [0, 200] : []) {
   cold(cfgFile);
   const [t, ab, c] = await secs(() => ablate(config, { providers, limit: N, slots: ['item_content', 'numeric'], repeats: 2, bootstrap, seed: 1 }));
   const perPass = ab.record.timings.inferenceSeconds / ab.result.inferencePasses;
@@ -92,7 +97,7 @@ for (const bootstrap of [0, 200]) {
     `${fmt(t / evalCold)} x one cold eval (cpu ${fmt(c / evalColdCpu)} x); a pass ${fmt(perPass / barePass)} x a bare ORT pass`, bootstrap ? '<= 5 x one cold eval' : '<= 2.5 x one cold eval; a pass <= 1.3 x bare ORT');
 }
 // Reuse: ceiling right after ablate on the same rows skips decoding.
-{
+if (want('reuse')) {
   cold(cfgFile);
   const [tA, , cA] = await secs(() => withJob(config, { providers, limit: N }, undefined, async () => undefined));
   const [tB, , cB] = await secs(() => withJob(config, { providers, limit: N }, undefined, async () => undefined));
@@ -100,7 +105,7 @@ for (const bootstrap of [0, 200]) {
 }
 
 // 3. Eval with bootstrap 100 against without, on 5M rows (quick: the 200k rows above).
-{
+if (want('bootstrap')) {
   const big = quick ? cfgFile : await ensureBenchData(250);
   const c5 = requireConfig(big).config;
   cold(big);
@@ -111,7 +116,7 @@ for (const bootstrap of [0, 200]) {
 }
 
 // 4. The ablate bench: 6 slots x (mask + 2 permutations), per pass against a plain pass on rows built once.
-{
+if (want('ablatebench')) {
   const limit = quick ? 50_000 : 200_000;
   cold(cfgFile);
   let plain = 0;
@@ -128,7 +133,7 @@ for (const bootstrap of [0, 200]) {
 }
 
 // 5. AUC over 10M seeded scores, against scikit-learn's roc_auc_score on the same machine when it is installed.
-{
+if (want('auc')) {
   const n = 10_000_000;
   const rng = seededRandom(1);
   const labels = new Uint8Array(n), scores = new Float32Array(n), probs = new Float32Array(n);
@@ -142,7 +147,7 @@ for (const bootstrap of [0, 200]) {
 }
 
 // 6. Embedding space (PCA, kNN, UMAP 20k and a 100k sampled view), in a fresh process.
-{
+if (want('embedding')) {
   const e = sub('embedding.mjs', quick ? ['--quick'] : []);
   if (e.error) row('embedding', `failed: ${e.error}`);
   else {
@@ -153,14 +158,14 @@ for (const bootstrap of [0, 200]) {
 }
 
 // 7. LIS at 1M rows (quick: 100k), time and peak memory, in a fresh process.
-{
+if (want('lis')) {
   const l = sub('lis.mjs', [cfgFile, String(quick ? 100_000 : 1_008_350)], quick ? 900 : 1800);
   if (l.error) row('lis', `failed: ${l.error}`, '', '<= 2 GiB');
   else row(`lis ${l.rows.toLocaleString()} rows, ${l.users.toLocaleString()} users`, `${fmt(l.seconds)} s, peak RSS ${fmt(l.peakRssMiB, 0)} MiB`, '', 'report; <= 2 GiB');
 }
 
 // 8. Peak memory: eval 1M rows, and ablate at 5M rows (quick: 1M), each in a fresh process.
-{
+if (want('memory')) {
   const m = sub('memory.mjs', ['eval', cfgFile]);
   row('memory: eval 1M rows', m.error ? `failed: ${m.error}` : `peak RSS ${fmt(m.peakRssMiB, 0)} MiB, ${fmt(m.seconds)} s`, '', '');
   const big = quick ? cfgFile : await ensureBenchData(250);
@@ -169,7 +174,7 @@ for (const bootstrap of [0, 200]) {
 }
 
 // 9. A DLRM / DCN-sized ranker (bench/realsize), in a fresh process.
-{
+if (want('realsize')) {
   const r = sub('realsize.mjs', quick ? ['--quick'] : [], 3600);
   if (r.error) row('real-size ranker', `failed: ${r.error}`);
   else {

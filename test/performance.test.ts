@@ -49,6 +49,20 @@ test('AUC from the radix sort equals AUC through a comparator order, exactly, wi
   }
 });
 
+test('AUC by class (two key sorts, no argsort) equals the argsort AUC exactly: ties, -0 next to +0, infinities, NaN, one class', () => {
+  const rng = seededRandom(9);
+  for (const n of [1, 2, 7, 5_000, 60_000]) {
+    const v = tiedScores(n, n);
+    for (let i = 0; i < n; i += 97) v[i] = rng() < 0.5 ? -0 : 0;
+    const labels = Uint8Array.from(v, () => (rng() < 0.35 ? 1 : 0));
+    const want = aucFromOrder(referenceArgsort(v), v, labels);
+    assert.ok(Object.is(auc(labels, v), want), `n=${n}`);
+    v[n >> 1] = NaN; // NaN never ties under ===: the argsort path is taken
+    assert.ok(Object.is(auc(labels, v), aucFromOrder(referenceArgsort(v), v, labels)), `n=${n} with NaN`);
+  }
+  assert.ok(Number.isNaN(auc(new Uint8Array(4).fill(1), Float32Array.of(1, 2, 3, 4))));
+});
+
 function synthetic(n: number, groups: number, seed: number) {
   const rng = seededRandom(seed);
   const labels = new Uint8Array(n), scores = new Float32Array(n), g = new Int32Array(n);
@@ -199,4 +213,25 @@ test('UMAP: the typed-array epochs give the same layout as umap-js, number for n
   };
   const kFast = kept(fast), kRef = kept(theirs);
   assert.ok(kRef > 0.2 && Math.abs(kFast - kRef) < 0.05, `neighbours kept: fast ${kFast}, umap-js ${kRef}`);
+});
+
+import { gatherRows } from '../src/engine/data/rowCache';
+
+test('gatherRows (word / byte copy loop) equals a row-by-row gather, bit for bit, for every dtype and width', () => {
+  const rng = seededRandom(5);
+  const n = 300;
+  const perm = Uint32Array.from({ length: n }, (_, i) => i).sort(() => rng() - 0.5);
+  for (const [Ctor, widths] of [[Float32Array, [1, 2, 3, 32, 100]], [Float64Array, [1, 13, 40]], [BigInt64Array, [1, 26]], [Int32Array, [1, 7]], [Uint8Array, [1, 3, 4, 20]], [Int8Array, [5]]] as const) {
+    for (const w of widths) {
+      const col = new (Ctor as unknown as new (n: number) => Float32Array)(n * w);
+      const bytes = new Uint8Array(col.buffer);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(rng() * 256); // any bits: NaN payloads, -0
+      const got = gatherRows(col, w, perm, 17, 250);
+      assert.equal(got.constructor, Ctor);
+      const want = new Uint8Array((250 - 17) * w * col.BYTES_PER_ELEMENT);
+      const rb = w * col.BYTES_PER_ELEMENT;
+      for (let i = 17; i < 250; i++) want.set(bytes.subarray(perm[i] * rb, (perm[i] + 1) * rb), (i - 17) * rb);
+      assert.deepEqual(new Uint8Array(got.buffer), want, `${Ctor.name} width ${w}`);
+    }
+  }
 });

@@ -142,7 +142,7 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
       throwIfCancelled(control);
       // Rows decoded by an earlier job are scored from there; otherwise they are kept for the next job.
       const reused = reusedRows(ws, opts.limit);
-      scored = reused ? await scoreReused(ws, ms, reused, opts, control) : await scoreWorkspace(ws, ms, opts, control, new RowCollector(ws, opts.limit, true));
+      scored = reused ? await scoreReused(ws, ms, reused, opts, control) : await scoreWorkspace(ws, ms, opts, control, new RowCollector(ws, opts.limit));
     } finally {
       await ms.close();
     }

@@ -1,6 +1,7 @@
 /** The per-row value an input takes when its slot is masked (docs/metrics.md section 2). */
 import type { NeutralValue } from '../config/types';
 import type { FeedArray } from '../data/batches';
+import { feedArray } from '../data/feedPool';
 import type { PlannedInput } from '../data/inputPlan';
 import { normaliseKey } from '../data/keys';
 import { inputError } from '../errors';
@@ -46,8 +47,7 @@ export function neutralRowFrom(input: PlannedInput, read: (start: number, end: n
 
 /** `count` copies of a row. */
 export function repeatRow(row: FeedArray, count: number): FeedArray {
-  const Ctor = row.constructor as new (n: number) => FeedArray;
-  const out = new Ctor(row.length * count);
+  const out = feedArray(row.constructor as typeof Float32Array, row.length * count) as FeedArray;
   for (let i = 0; i < count; i++) (out as Float32Array).set(row as Float32Array, i * row.length);
   return out;
 }

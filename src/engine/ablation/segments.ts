@@ -5,11 +5,14 @@
  */
 import * as path from 'path';
 import { describeColumns } from '../data/describe';
-import { readExpression } from '../data/duck';
+import { dataReadError, readExpression } from '../data/duck';
+import { applyFilter, whereClause } from '../data/whereClause';
+import { inputError } from '../errors';
+import { suggestion } from '../util/suggest';
 import { Key, normaliseKey } from '../data/keys';
 import { BUCKETS, popularityBuckets } from '../embedding/metadata';
 import type { JobContext } from '../job';
-import { keyExpression, readEvalKeys } from '../lis/evalKeys';
+import { keyExpression } from '../lis/evalKeys';
 
 export interface RowSegments {
   name: string;
@@ -39,14 +42,61 @@ async function counts(ctx: SegmentSource, role: 'item' | 'user'): Promise<Map<Ke
 export async function rowSegments(ctx: SegmentSource): Promise<RowSegments[]> {
   const { config, mat } = ctx;
   if (!config.data.item || !config.data.group || !config.data.time) return [];
-  const keys = await readEvalKeys(ctx.ws.duck, config, mat.rows, 'Segments');
+  const keys = await streamKeyIds(ctx, mat.rows);
   const out: RowSegments[] = [];
-  for (const [role, name, ids] of [['item', 'item popularity', keys.items], ['user', 'user activity', keys.users]] as const) {
+  for (const [role, name, k] of [['item', 'item popularity', keys.items], ['user', 'user activity', keys.users]] as const) {
     const c = await counts(ctx, role);
-    const distinct = [...new Set(ids)];
-    const bucket = popularityBuckets(Float64Array.from(distinct, (id) => c.get(id) ?? 0));
-    const of = new Map(distinct.map((id, i) => [id, BUCKETS.indexOf(bucket[i])]));
-    out.push({ name, buckets: BUCKETS, of: Uint8Array.from(ids, (id) => of.get(id)!) });
+    const bucket = popularityBuckets(Float64Array.from(k.distinct, (id) => c.get(id) ?? 0));
+    const ofDistinct = Uint8Array.from(bucket, (b) => BUCKETS.indexOf(b));
+    const of = new Uint8Array(k.ids.length);
+    for (let r = 0; r < of.length; r++) of[r] = ofDistinct[k.ids[r]];
+    out.push({ name, buckets: BUCKETS, of });
   }
   return out;
+}
+
+/** Each row's key as an index into the distinct keys (first-seen order). */
+interface KeyIds { distinct: Key[]; ids: Uint32Array }
+
+/**
+ * The evaluation rows' item and user keys (the rows and order readEvalKeys reads), streamed chunk by chunk into
+ * dense ids: 8 bytes a row, where reading them whole took JavaScript arrays of every key (~0.5 GB transient at 5M
+ * rows, the peak of an ablation's memory).
+ */
+async function streamKeyIds(ctx: SegmentSource, rows: number): Promise<{ items: KeyIds; users: KeyIds }> {
+  const { config, ws } = ctx;
+  const { duck } = ws;
+  const cols = await describeColumns(duck, config.data.path);
+  const type = (n: string) => {
+    const c = cols.find((x) => x.name === n);
+    if (!c) throw inputError(`Column "${n}" is not in ${config.data.path}.${suggestion(n, cols.map((x) => x.name))}`, { file: config.file, path: ['data'] });
+    return c.type;
+  };
+  const [group, item, time] = [config.data.group!, config.data.item!, config.data.time!];
+  const [groupType, itemType] = [type(group), type(item), type(time)];
+  await applyFilter(duck, config, cols.map((c) => c.name));
+  const sql = `SELECT ${keyExpression(group, groupType)}, ${keyExpression(item, itemType)} FROM ${readExpression(config.data.path)}${whereClause(config)} LIMIT ${rows}`;
+  const users: KeyIds = { distinct: [], ids: new Uint32Array(rows) }, items: KeyIds = { distinct: [], ids: new Uint32Array(rows) };
+  const index = [new Map<Key, number>(), new Map<Key, number>()];
+  try {
+    const result = await duck.conn.stream(sql);
+    let r = 0;
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      for (const [c, k] of [[0, users], [1, items]] as const) {
+        const v = chunk.getColumnVector(c), at = index[c];
+        for (let i = 0; i < chunk.rowCount && r + i < rows; i++) {
+          const key = normaliseKey(v.getItem(i) as never);
+          let id = at.get(key);
+          if (id === undefined) { id = k.distinct.length; at.set(key, id); k.distinct.push(key); }
+          k.ids[r + i] = id;
+        }
+      }
+      r += chunk.rowCount;
+    }
+  } catch (e) {
+    throw dataReadError(config.data.path, e);
+  }
+  return { items, users };
 }

@@ -27,14 +27,6 @@ export interface Materialized {
 
 const READ_BATCH = 65536;
 
-function concat(parts: FeedArray[], total: number): FeedArray {
-  const Ctor = parts[0].constructor as new (n: number) => FeedArray;
-  const out = new Ctor(total);
-  let o = 0;
-  for (const p of parts) { (out as Float32Array).set(p as Float32Array, o); o += p.length; }
-  return out;
-}
-
 /** Decoded rows of this workspace from an earlier job, or undefined. */
 export function reusedRows(ws: Workspace, limit?: number): Materialized | undefined {
   const cached = recallRows(rowCacheKey(ws.config, ws.plan, limit), ws.config, ws.plan.inputs);
@@ -48,23 +40,34 @@ export function reusedRows(ws: Workspace, limit?: number): Materialized | undefi
 export class RowCollector {
   private readonly key: string;
   private readonly spill?: SpillWriter;
-  private readonly parts = new Map<string, FeedArray[]>();
-  private readonly labelParts: Uint8Array[] = [];
-  private readonly groupParts: Int32Array[] = [];
+  /** In-memory columns, sized for the expected row count and filled in place (one copy per batch, no join). */
+  private readonly columns = new Map<string, FeedArray>();
+  private labels: Uint8Array;
+  private groups?: Int32Array;
 
-  constructor(private readonly ws: Workspace, limit: number | undefined, private readonly copy = false) {
+  constructor(private readonly ws: Workspace, limit: number | undefined) {
     this.key = rowCacheKey(ws.config, ws.plan, limit);
     const total = Math.min(ws.data.rows, limit ?? Infinity);
     const rowBytes = ws.plan.inputs.reduce((a, i) => a + i.width * new (allocCtor(i.dtype))(0).BYTES_PER_ELEMENT, 0);
     if (total * rowBytes > spillThresholdBytes()) this.spill = new SpillWriter(ws.config, this.key, ws.plan.inputs);
-    for (const i of ws.plan.inputs) this.parts.set(i.name, []);
+    else for (const i of ws.plan.inputs) this.columns.set(i.name, new (allocCtor(i.dtype))(total * i.width));
+    this.labels = new Uint8Array(total);
+    if (ws.plan.groupIndex !== undefined) this.groups = new Int32Array(total);
   }
 
   add(b: Batch): void {
+    const end = b.start + b.size;
     if (this.spill) this.spill.append(b.feeds, b.labels, b.groups);
-    else for (const inp of this.ws.plan.inputs) { const f = b.feeds.get(inp.name)!; this.parts.get(inp.name)!.push(this.copy ? (f.slice() as FeedArray) : f); }
-    this.labelParts.push(this.copy ? b.labels.slice() : b.labels);
-    if (b.groups) this.groupParts.push(this.copy ? b.groups.slice() : b.groups);
+    else {
+      for (const inp of this.ws.plan.inputs) {
+        const col = grow(this.columns.get(inp.name)!, end * inp.width);
+        this.columns.set(inp.name, col);
+        (col as Float32Array).set(b.feeds.get(inp.name)! as Float32Array, b.start * inp.width);
+      }
+    }
+    this.labels = grow(this.labels, end);
+    this.labels.set(b.labels, b.start);
+    if (b.groups && this.groups) { this.groups = grow(this.groups, end); this.groups.set(b.groups, b.start); }
   }
 
   abort(): void {
@@ -75,25 +78,35 @@ export class RowCollector {
   finish(stats: StreamStats): Materialized {
     const { ws } = this;
     const n = stats.rows;
-    const labels = n > 0 ? (concat(this.labelParts, n) as Uint8Array) : new Uint8Array(0);
-    const groups = ws.plan.groupIndex !== undefined ? (n > 0 ? (concat(this.groupParts, n) as Int32Array) : new Int32Array(0)) : undefined;
+    const labels = fit(this.labels, n);
+    const groups = this.groups ? fit(this.groups, n) : undefined;
     let columns: DecodedColumns;
     if (this.spill) {
       const dir = this.spill.finish({ rows: n, groupCount: stats.groupKeys.length, groupKeys: stats.groupKeys, stats, grouped: groups !== undefined });
       columns = new DecodedColumns(ws.plan.inputs, n, undefined, dir);
     } else {
       const mem = new Map<string, FeedArray>();
-      for (const inp of ws.plan.inputs) {
-        const p = this.parts.get(inp.name)!;
-        mem.set(inp.name, p.length > 0 ? concat(p, n * inp.width) : new (allocCtor(inp.dtype))(0));
-        this.parts.delete(inp.name); // lets the batches go as soon as their column is joined
-      }
+      for (const inp of ws.plan.inputs) mem.set(inp.name, fit(this.columns.get(inp.name)!, n * inp.width));
+      this.columns.clear();
       columns = new DecodedColumns(ws.plan.inputs, n, mem);
     }
     const rows: CachedRows = { rows: n, labels, groups, groupCount: stats.groupKeys.length, groupKeys: stats.groupKeys, stats, columns };
     if (n > 0) rememberRows(this.key, rows, ws.plan.inputs);
     return { ...rows, inputs: ws.plan.inputs, reused: false };
   }
+}
+
+/** `a`, or a larger copy of it when it is shorter than n (the row count is known up front, so this rarely runs). */
+function grow<T extends FeedArray>(a: T, n: number): T {
+  if (a.length >= n) return a;
+  const b = new (a.constructor as new (n: number) => T)(Math.max(n, a.length * 2));
+  (b as Float32Array).set(a as Float32Array);
+  return b;
+}
+
+/** The first n values, as an array of exactly that length (a copy only when there were fewer rows than expected). */
+function fit<T extends FeedArray>(a: T, n: number): T {
+  return a.length === n ? a : (a.slice(0, n) as T);
 }
 
 export async function materialize(ws: Workspace, control?: JobControl, limit?: number): Promise<Materialized> {

@@ -17,7 +17,7 @@ export type WorkerRequest = { id: number } & TaskCall<'infer'>;
 export type WorkerError = { name: string; kind?: string; message: string; where?: unknown };
 export type WorkerReply =
   | { type: 'ready'; provider: ProviderName; fallbacks: { provider: string; reason: string }[] }
-  | { type: 'outputs'; id: number; outputs: TaskResult<'infer'> }
+  | { type: 'outputs'; id: number; outputs: TaskResult<'infer'>; feedBuffers: ArrayBuffer[] }
   | { type: 'error'; id: number; error: WorkerError };
 
 function serialise(e: unknown): WorkerError {
@@ -53,7 +53,9 @@ async function main(): Promise<void> {
           outputs[name] = { type: t.type, dims: [...t.dims], data };
           transfer.push(data.buffer as ArrayBuffer);
         }
-        parentPort!.postMessage({ type: 'outputs', id, outputs } satisfies WorkerReply, transfer);
+        // The feeds' buffers go back too, so the main thread reuses them for its next batches (data/feedPool.ts).
+        const feedBuffers = [...new Set(req.feeds.map((f) => f.data.buffer))].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && !transfer.includes(b));
+        parentPort!.postMessage({ type: 'outputs', id, outputs, feedBuffers } satisfies WorkerReply, [...transfer, ...feedBuffers]);
       } catch (e) {
         parentPort!.postMessage({ type: 'error', id, error: serialise(e) } satisfies WorkerReply);
       }

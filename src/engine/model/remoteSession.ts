@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { ProviderName } from '../config/types';
 import { RecLensError } from '../errors';
+import { clearFeedPool, recycleFeedBuffers } from '../data/feedPool';
 import { scoresFromOutput } from './infer';
 import type { ProviderFallback } from './session';
 import type { WorkerError, WorkerFeed, WorkerInit, WorkerReply, WorkerRequest } from './inferenceWorkerMain';
@@ -24,7 +25,7 @@ export class RemoteSession {
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
-      if (msg.type === 'outputs') p.resolve(msg.outputs);
+      if (msg.type === 'outputs') { recycleFeedBuffers(msg.feedBuffers ?? []); p.resolve(msg.outputs); }
       else p.reject(revive(msg.error));
     });
     worker.on('error', (e) => this.failAll(e));
@@ -74,6 +75,7 @@ export class RemoteSession {
   }
 
   async close(): Promise<void> {
+    clearFeedPool();
     await this.worker.terminate();
   }
 }
