@@ -4,8 +4,9 @@ import { Worker } from 'worker_threads';
 import { CancelledError } from '../errors';
 import type { MetricsInput } from '../metrics/baseMetrics';
 import type { PairedInput, PairedResult, PairedSetup, Scoring } from '../metrics/paired';
+import * as os from 'os';
 import type { PairedMessage } from './worker';
-import type { CrossFitInput } from '../lis/crossFit';
+import { mergeCrossFit, type CrossFitInput, type CrossFitOutput } from '../lis/crossFit';
 import type { SliceMetricsInput } from '../slices/sliceMetrics';
 import type { UmapInput } from '../embedding/umap';
 import type { ComputeReply, ComputeTaskName, TaskCall, TaskInput, TaskResult } from './tasks';
@@ -33,6 +34,20 @@ export function runTask<K extends ComputeTaskName>(task: K, input: TaskInput<K>,
 export const computeBaseMetricsOffThread = (input: MetricsInput, signal?: AbortSignal) => runTask('base', input, signal);
 export const pairedMetricsOffThread = (input: PairedInput, signal?: AbortSignal) => runTask('paired', input, signal);
 export const crossFitOffThread = (input: CrossFitInput, signal?: AbortSignal) => runTask('crossFit', input, signal);
+
+/**
+ * The cross-fit with its splits dealt round-robin over a pool of compute workers (one per core, at most 4, at
+ * most one per split): splits are independent (own folds, own seeded draws), so the merged result is the same as
+ * one worker's. RECLENS_WORKERS overrides the pool size.
+ */
+export async function crossFitPool(input: CrossFitInput, signal?: AbortSignal): Promise<CrossFitOutput> {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const size = Math.max(1, Math.min(input.splits, Number(process.env.RECLENS_WORKERS) || Math.min(cores, 4)));
+  if (size === 1) return crossFitOffThread(input, signal);
+  const shares = Array.from({ length: size }, (_, w) => Array.from({ length: input.splits }, (_, s) => s).filter((s) => s % size === w));
+  const outs = await Promise.all(shares.map((only) => crossFitOffThread({ ...input, only }, signal)));
+  return mergeCrossFit(shares.map((only, k) => ({ only, out: outs[k] })), input.splits);
+}
 export const sliceMetricsOffThread = (input: SliceMetricsInput, notes: string[], signal?: AbortSignal) => runTask('slices', { input, notes }, signal);
 export const pcaOffThread = (x: Float32Array, rows: number, dim: number, components: number, signal?: AbortSignal) => runTask('pca', { x, rows, dim, components }, signal);
 export const umapOffThread = (input: UmapInput, signal?: AbortSignal, onProgress?: (done: number, total: number) => void) => runTask('umap', input, signal, onProgress);

@@ -2,12 +2,14 @@
  * UMAP projection with umap-js: seeded, with neighbours precomputed by our own kNN (cosine, original space), and a
  * callback that reports progress and can stop the job.
  *
- * umap-js builds the fuzzy graph and the random initial layout; the layout's SGD epochs (almost all of the time)
- * run here on typed arrays: the same steps, in the same order, drawing the same random numbers as umap-js's
- * optimizeLayoutStep, so the layout is the same, several times faster than umap-js's arrays of arrays.
+ * The fuzzy graph, the random initial layout (umapGraph.ts) and the layout's SGD epochs run here on typed arrays:
+ * the same steps, in the same order, drawing the same random numbers as umap-js's initializeFit and
+ * optimizeLayoutStep, so the layout is umap-js's, several times faster than its Map-based sparse matrices and
+ * arrays of arrays. umap-js itself runs only as the tests' reference.
  */
 import { UMAP } from 'umap-js';
 import { seededRandom } from '../util/random';
+import { layoutState, LayoutState } from './umapGraph';
 
 export interface UmapInput {
   vectors: Float32Array;
@@ -22,36 +24,18 @@ export interface UmapInput {
   reference?: 'umap-js' | 'exact';
 }
 
-/** What umap-js prepares for its optimisation loop (UMAP.initializeFit); read, not changed, here. */
-interface OptimizationState {
-  head: number[];
-  tail: number[];
-  epochsPerSample: number[];
-  epochOfNextSample: number[];
-  epochOfNextNegativeSample: number[];
-  epochsPerNegativeSample: number[];
-  headEmbedding: number[][];
-  initialAlpha: number;
-  gamma: number;
-  a: number;
-  b: number;
-  nEpochs: number;
-  nVertices: number;
-}
-
 const CLIP = 4.0;
 const clip = (x: number) => (x > CLIP ? CLIP : x < -CLIP ? -CLIP : x);
 
 /** umap-js's optimizeLayoutStep for 2-d layouts, epoch after epoch, on typed arrays. */
-async function optimizeLayout(s: OptimizationState, random: () => number, exact: boolean, onEpoch?: (epoch: number, total: number) => boolean | void): Promise<Float64Array> {
+async function optimizeLayout(s: LayoutState, random: () => number, exact: boolean, onEpoch?: (epoch: number, total: number) => boolean | void): Promise<Float64Array> {
   // x^b as exp(b log x): about half the time of Math.pow in V8; equal up to rounding in the last bits.
   const pow = exact ? Math.pow : (x: number, y: number) => Math.exp(y * Math.log(x));
-  const n = s.headEmbedding.length;
-  const emb = new Float64Array(n * 2);
-  for (let i = 0; i < n; i++) { emb[2 * i] = s.headEmbedding[i][0]; emb[2 * i + 1] = s.headEmbedding[i][1]; }
-  const head = Int32Array.from(s.head), tail = Int32Array.from(s.tail);
-  const eps = Float64Array.from(s.epochsPerSample), next = Float64Array.from(s.epochOfNextSample);
-  const nextNeg = Float64Array.from(s.epochOfNextNegativeSample), epsNeg = Float64Array.from(s.epochsPerNegativeSample);
+  const emb = s.embedding;
+  const { head, tail } = s;
+  // umap-js's prepareForOptimizationLoop: next sample at epochsPerSample, negatives at a fifth of it.
+  const eps = s.epochsPerSample, next = Float64Array.from(eps);
+  const epsNeg = eps.map((e) => e / s.negativeSampleRate), nextNeg = Float64Array.from(epsNeg);
   const { a, b, gamma, nEpochs, nVertices, initialAlpha } = s;
   let alpha = initialAlpha;
   for (let epoch = 0; epoch < nEpochs; epoch++) {
@@ -111,29 +95,27 @@ export function defaultEpochs(rows: number): number {
 
 export async function umapProject(input: UmapInput, onEpoch?: (epoch: number, total: number) => boolean | void): Promise<Float32Array> {
   const { rows, dim, knn } = input;
-  const data: number[][] = new Array(rows);
-  for (let r = 0; r < rows; r++) data[r] = Array.from(input.vectors.subarray(r * dim, (r + 1) * dim));
-  // umap-js expects each point to be its own first neighbour at distance 0.
-  const indices: number[][] = new Array(rows), distances: number[][] = new Array(rows);
-  for (let r = 0; r < rows; r++) {
-    indices[r] = [r];
-    distances[r] = [0];
-    for (let j = 0; j < knn.k; j++) { indices[r].push(knn.indices[r * knn.k + j]); distances[r].push(Math.max(0, 1 - knn.cosines[r * knn.k + j])); }
-  }
   const nEpochs = input.nEpochs ?? defaultEpochs(rows);
   const random = seededRandom(input.seed);
-  const umap = new UMAP({ nComponents: 2, nNeighbors: knn.k + 1, random, nEpochs, minDist: input.minDist ?? 0.1 });
-  umap.setPrecomputedKNN(indices, distances);
   const out = new Float32Array(rows * 2);
   if (input.reference === 'umap-js') {
+    const data: number[][] = new Array(rows);
+    for (let r = 0; r < rows; r++) data[r] = Array.from(input.vectors.subarray(r * dim, (r + 1) * dim));
+    // umap-js expects each point to be its own first neighbour at distance 0.
+    const indices: number[][] = new Array(rows), distances: number[][] = new Array(rows);
+    for (let r = 0; r < rows; r++) {
+      indices[r] = [r];
+      distances[r] = [0];
+      for (let j = 0; j < knn.k; j++) { indices[r].push(knn.indices[r * knn.k + j]); distances[r].push(Math.max(0, 1 - knn.cosines[r * knn.k + j])); }
+    }
+    const umap = new UMAP({ nComponents: 2, nNeighbors: knn.k + 1, random, nEpochs, minDist: input.minDist ?? 0.1 });
+    umap.setPrecomputedKNN(indices, distances);
     const embedding = await umap.fitAsync(data, (epoch) => onEpoch?.(epoch, nEpochs));
     for (let r = 0; r < rows; r++) { out[2 * r] = embedding[r][0]; out[2 * r + 1] = embedding[r][1]; }
     return out;
   }
-  // The search graph serves umap-js's transform() of new points, which a projection never calls.
-  (umap as unknown as { makeSearchGraph: () => unknown }).makeSearchGraph = () => undefined;
-  umap.initializeFit(data);
-  const state = (umap as unknown as { optimizationState: OptimizationState }).optimizationState;
+  // The graph and the initial layout as umap-js's initializeFit makes them, on typed arrays (umapGraph.ts).
+  const state = layoutState(knn, rows, nEpochs, input.minDist ?? 0.1, random);
   const emb = await optimizeLayout(state, random, input.reference === 'exact', onEpoch);
   for (let i = 0; i < out.length; i++) out[i] = emb[i];
   return out;

@@ -28,6 +28,8 @@ export interface CrossFitInput {
   /** Also fit the richer probe (pairwise products of the features and the logit) on the same folds. */
   richer: boolean;
   penalty?: number;
+  /** Only these splits (a worker's share in crossFitPool); the other splits' entries are left NaN. Default all. */
+  only?: number[];
 }
 
 export interface ProbeFamily {
@@ -98,12 +100,12 @@ export function crossFit(input: CrossFitInput): CrossFitOutput {
   const penalty = input.penalty ?? PROBE_PENALTY;
   const kinds = input.richer ? [false, true] : [false];
   const families: ProbeFamily[] = kinds.map(() => ({
-    baselineAucs: [], variantAucs: input.extras.map(() => []), replicates: input.extras.map(() => new Float64Array(bootstrap)),
+    baselineAucs: new Array<number>(splits).fill(NaN), variantAucs: input.extras.map(() => new Array<number>(splits).fill(NaN)), replicates: input.extras.map(() => new Float64Array(bootstrap).fill(NaN)),
   }));
   const rowFold = new Uint8Array(n);
   const mult = new Float64Array(groupCount);
   const weights = new Float64Array(n);
-  for (let s = 0; s < splits; s++) {
+  for (const s of input.only ?? Array.from({ length: splits }, (_, k) => k)) {
     const fold = userFolds(groupCount, folds, input.seed, s);
     for (let r = 0; r < n; r++) rowFold[r] = fold[groups[r]];
     kinds.forEach((richer, k) => {
@@ -114,8 +116,8 @@ export function crossFit(input: CrossFitInput): CrossFitOutput {
         return { scores, order: argsortFloat32(scores) };
       });
       const aucs = scored.map((x) => aucFromOrder(x.order, x.scores, labels));
-      families[k].baselineAucs.push(aucs[0]);
-      input.extras.forEach((_, v) => families[k].variantAucs[v].push(aucs[v + 1]));
+      families[k].baselineAucs[s] = aucs[0];
+      input.extras.forEach((_, v) => { families[k].variantAucs[v][s] = aucs[v + 1]; });
       // This split's share of the pooled replicates: b = s, s + S, s + 2S, ...; the same user draws for both probe kinds.
       const rng = seededRandom(splitSeed(input.seed, s) ^ 0x0b00);
       for (let b = s; b < bootstrap; b += splits) {
@@ -127,4 +129,24 @@ export function crossFit(input: CrossFitInput): CrossFitOutput {
     });
   }
   return input.richer ? { logistic: families[0], richer: families[1] } : { logistic: families[0] };
+}
+
+/** Puts the shares of a cross-fit run split by split (`only`) back together: split s and replicates b = s mod S. */
+export function mergeCrossFit(parts: { only: number[]; out: CrossFitOutput }[], splits: number): CrossFitOutput {
+  const merge = (pick: (o: CrossFitOutput) => ProbeFamily | undefined): ProbeFamily | undefined => {
+    const first = pick(parts[0].out);
+    if (!first) return undefined;
+    const fam: ProbeFamily = { baselineAucs: [...first.baselineAucs], variantAucs: first.variantAucs.map((x) => [...x]), replicates: first.replicates.map((x) => Float64Array.from(x)) };
+    for (const { only, out } of parts.slice(1)) {
+      const f = pick(out)!;
+      for (const s of only) {
+        fam.baselineAucs[s] = f.baselineAucs[s];
+        f.variantAucs.forEach((a, v) => { fam.variantAucs[v][s] = a[s]; });
+        f.replicates.forEach((r, v) => { for (let b = s; b < r.length; b += splits) fam.replicates[v][b] = r[b]; });
+      }
+    }
+    return fam;
+  };
+  const logistic = merge((o) => o.logistic)!, richer = merge((o) => o.richer);
+  return richer ? { logistic, richer } : { logistic };
 }

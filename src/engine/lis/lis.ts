@@ -8,7 +8,7 @@ import type { RecLensConfig } from '../config/types';
 import { loadTable } from '../data/tables';
 import { inputError, usageError } from '../errors';
 import { buildRunRecord, JobOptions, withJob } from '../job';
-import { crossFitOffThread } from '../compute/offThread';
+import { crossFitPool } from '../compute/offThread';
 import { percentileInterval } from '../metrics/bootstrap';
 import { JobControl, report } from '../progress';
 import type { RunRecord } from '../runs/runRecord';
@@ -258,7 +258,7 @@ export async function lis(config: RecLensConfig, opts: LisOptions = {}, control?
       tableSlot.push(extras.push(tableFeatures(keys, histories, table)) - 1);
     }
     report(control, { phase: 'probes', done: 0, total: 1 });
-    const cf: CrossFitOutput = await crossFitOffThread({ labels: mat.labels, groups: mat.groups, groupCount: mat.groupCount, base, extras, folds, splits, seed: ctx.seed, bootstrap, richer: true }, control?.signal);
+    const cf: CrossFitOutput = await crossFitPool({ labels: mat.labels, groups: mat.groups, groupCount: mat.groupCount, base, extras, folds, splits, seed: ctx.seed, bootstrap, richer: true }, control?.signal);
     const L = cf.logistic, R = cf.richer!;
     const richGain = (v: number): RicherGain => { const g = gainOf(R, v, bootstrap); return { gain: g.mean, ci: g.ci, spread: g.spread }; };
     const leakGains = slots.map((s) => gainOf(L, s.leak, bootstrap));
@@ -298,6 +298,11 @@ export async function lis(config: RecLensConfig, opts: LisOptions = {}, control?
       const targets = prefs.filter((p) => p.source === 'interactions');
       if (!targets.length) throw inputError('--sweep changes how preference data is built from interactions, but none of the chosen preference datasets is built from interactions (add one with "window" and "minCount").', { file: config.file, path: ['preferences'] });
       const windows = opts.sweep!.window?.length ? opts.sweep!.window : undefined;
+      // Every setting's features first, then one cross-fit for all of them: the folds, the baseline probe and the
+      // bootstrap draws are shared (each variant's numbers are the same as from a cross-fit of its own).
+      const settings: { p: PreferenceData; w: number; m: number; leak: number; hist: number | null; leakPairs: number; histPairs: number }[] = [];
+      const sweepExtras: Float64Array[] = [];
+      const total = targets.reduce((a, p) => a + (windows ?? [p.window]).length * (opts.sweep!.minCount?.length ? opts.sweep!.minCount.length : 1), 0);
       let done = 0;
       for (const p of targets) {
         const ws2 = windows ?? [p.window];
@@ -306,16 +311,20 @@ export async function lis(config: RecLensConfig, opts: LisOptions = {}, control?
           // Loaded once per window at the smallest count; each count is applied (without the row's user) per row.
           const data = await loadPreference(ws.duck, config, p.name, evalStart, { raw: true, window: w, minCount: Math.min(...mins) });
           for (const m of mins) {
-            report(control, { phase: 'sweep', done: done++, total: targets.length * ws2.length * mins.length });
+            report(control, { phase: 'sweep', done: done++, total });
             const f = preferenceFeatures(keys, histories, data, m);
-            const out = await crossFitOffThread({ labels: mat.labels, groups: mat.groups!, groupCount: mat.groupCount, base, extras: f.hist ? [f.leak, f.hist] : [f.leak], folds, splits, seed: ctx.seed, bootstrap, richer: false }, control?.signal);
-            const l = gainOf(out.logistic, 0, bootstrap), h = f.hist ? gainOf(out.logistic, 1, bootstrap) : null;
-            rows.push({
-              preference: p.name, window: Number.isFinite(w) ? w : null, minCount: m, lis: l.mean, lisCi: l.ci, lisSpread: l.spread,
-              value: h ? h.mean : null, valueCi: h ? h.ci : null, leakPairs: countPairs(data.leak.neighbours, m), histPairs: countPairs(data.hist.neighbours, m),
-            });
+            settings.push({ p, w, m, leak: sweepExtras.push(f.leak) - 1, hist: f.hist ? sweepExtras.push(f.hist) - 1 : null, leakPairs: countPairs(data.leakWeights, m), histPairs: countPairs(data.histWeights, m) });
           }
         }
+      }
+      report(control, { phase: 'sweep probes', done: 0, total: 1 });
+      const out = await crossFitPool({ labels: mat.labels, groups: mat.groups!, groupCount: mat.groupCount, base, extras: sweepExtras, folds, splits, seed: ctx.seed, bootstrap, richer: false }, control?.signal);
+      for (const s of settings) {
+        const l = gainOf(out.logistic, s.leak, bootstrap), h = s.hist !== null ? gainOf(out.logistic, s.hist, bootstrap) : null;
+        rows.push({
+          preference: s.p.name, window: Number.isFinite(s.w) ? s.w : null, minCount: s.m, lis: l.mean, lisCi: l.ci, lisSpread: l.spread,
+          value: h ? h.mean : null, valueCi: h ? h.ci : null, leakPairs: s.leakPairs, histPairs: s.histPairs,
+        });
       }
       return rows;
     }
@@ -350,8 +359,9 @@ export async function lis(config: RecLensConfig, opts: LisOptions = {}, control?
   });
 }
 
-function countPairs(neighbours: Map<unknown, Map<unknown, number>>, minCount: number): number {
+function countPairs(weights: Float64Array, minCount: number): number {
   let c = 0;
-  for (const m of neighbours.values()) for (const w of m.values()) if (w >= Math.max(minCount, 1e-12)) c++;
-  return c / 2;
+  const floor = Math.max(minCount, 1e-12);
+  for (let k = 0; k < weights.length; k++) if (weights[k] >= floor) c++;
+  return c;
 }

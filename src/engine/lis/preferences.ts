@@ -14,6 +14,7 @@ import { Key, normaliseKey } from '../data/keys';
 import { inputError } from '../errors';
 import { keyExpression, timeExpression } from './evalKeys';
 import { interactionsSpec, positivesSql } from './interactions';
+import { ItemIds, neighbourMap, PairStore, thresholded } from './pairStore';
 
 export interface PairWeights {
   /** Symmetric adjacency: item -> partner -> weight, for pairs whose whole weight reaches the minimum count. */
@@ -22,8 +23,10 @@ export interface PairWeights {
   pairs: number;
 }
 
-/** One user's own share of w(h, i) in the leaked [0] and historical [1] versions, written into `out`. */
-export type OwnShare = (user: Key, h: Key, i: Key, out: Float64Array) => void;
+/** A user's own positives (interactions) or own pair rows (pairs file), for leave-one-user-out subtraction. */
+export type OwnData =
+  | { kind: 'events'; users: Map<Key, { items: Int32Array; times: Float64Array }>; window: number; start: number }
+  | { kind: 'pairs'; users: Map<Key, { pair: Int32Array; leak: Float64Array; hist: Float64Array }> };
 
 export interface PreferenceData {
   name: string;
@@ -39,8 +42,15 @@ export interface PreferenceData {
   minCount: number;
   leak: PairWeights;
   hist: PairWeights;
+  /** Item ids of `store`. */
+  items: ItemIds;
+  /** Every pair with its whole leaked and historical weights (before minCount). */
+  store: PairStore;
+  /** Per pair of `store`: the weight it counts with in P_leak / P_hist (0 below minCount). */
+  leakWeights: Float64Array;
+  histWeights: Float64Array;
   /** The row's own user's share of a pair; undefined when the data cannot be corrected for self-leakage. */
-  own?: OwnShare;
+  own?: OwnData;
   /** Why the data cannot be corrected for self-leakage (when `own` is undefined). */
   selfLeakReason?: string;
   /** Caveats about how P_hist was split (e.g. first-time split with whole-period weights). */
@@ -55,25 +65,22 @@ export interface PreferenceOptions {
   minCount?: number;
 }
 
-function emptyWeights(): PairWeights {
-  return { neighbours: new Map(), pairs: 0 };
-}
-
 /**
- * Keeps a pair when its whole weight reaches minCount. Leave-one-user-out only lowers a weight, so a pair below
- * minCount can never count for any row; pairs kept here are thresholded again, without the row's user, per row.
+ * The pairs whose whole weight reaches minCount. Leave-one-user-out only lowers a weight, so a pair below minCount
+ * can never count for any row; pairs kept here are thresholded again, without the row's user, per row. The
+ * adjacency map is built only when asked for (alignment, substitution); LIS reads the typed store.
  */
-function addPair(p: PairWeights, a: Key, b: Key, w: number, minCount: number): void {
-  if (a === b || !(w > 0) || w < minCount) return;
-  for (const [x, y] of [[a, b], [b, a]] as const) {
-    let m = p.neighbours.get(x);
-    if (!m) { m = new Map(); p.neighbours.set(x, m); }
-    m.set(y, (m.get(y) ?? 0) + w);
-  }
-  p.pairs++;
+function weightsOf(store: PairStore, w: Float64Array, items: ItemIds, minCount: number): { p: PairWeights; weights: Float64Array } {
+  const { weights, pairs } = thresholded(w, store.size, minCount);
+  let map: Map<Key, Map<Key, number>> | undefined;
+  return { p: { pairs, get neighbours() { return (map ??= neighbourMap(store, weights, items)); } }, weights };
 }
 
-const pairKey = (a: Key, b: Key) => (String(a) < String(b) ? `${a}\u0000${b}` : `${b}\u0000${a}`);
+/** P_leak and P_hist of a filled store. */
+function bothWeights(store: PairStore, items: ItemIds, minCount: number): Pick<PreferenceData, 'leak' | 'hist' | 'leakWeights' | 'histWeights' | 'store' | 'items'> {
+  const l = weightsOf(store, store.wLeak, items, minCount), h = weightsOf(store, store.wHist, items, minCount);
+  return { leak: l.p, hist: h.p, leakWeights: l.weights, histWeights: h.weights, store, items };
+}
 
 export async function loadPreference(duck: Duck, config: RecLensConfig, name: string, evalStart: number, opts: PreferenceOptions = {}): Promise<PreferenceData> {
   const raw = ((config.raw.preferences ?? {}) as Record<string, Record<string, unknown>>)[name];
@@ -94,21 +101,25 @@ export async function loadPreference(duck: Duck, config: RecLensConfig, name: st
       count(*) FILTER (WHERE greatest(a.t, b.t) < ${startSql})::DOUBLE AS w_hist, count(*)::DOUBLE AS w_leak
     FROM p a JOIN p b ON a.u = b.u AND a.i < b.i ${Number.isFinite(window) ? `AND abs(a.t - b.t) <= ${window}` : ''}
     GROUP BY 1, 2${minCount > 1 ? ` HAVING count(*) >= ${Number(minCount)}` : ''}`;
-  const leak = emptyWeights(), hist = emptyWeights();
-  let events: UserEvents | undefined;
+  const items = new ItemIds();
+  let store: PairStore;
+  let events: OwnData | undefined;
   try {
     const r = await duck.conn.runAndReadAll(sql);
     const [l, rr, wh, wl] = r.getColumns();
+    store = new PairStore(l.length);
     for (let k = 0; k < l.length; k++) {
-      const a = normaliseKey(l[k]), b = normaliseKey(rr[k]);
-      addPair(leak, a, b, Number(wl[k]), minCount);
-      addPair(hist, a, b, Number(wh[k]), minCount);
+      const a = items.id(normaliseKey(l[k])), b = items.id(normaliseKey(rr[k]));
+      if (a === b) continue;
+      const pair = store.add(a, b);
+      store.wLeak[pair] += Number(wl[k]);
+      store.wHist[pair] += Number(wh[k]);
     }
-    if (keepRaw) events = await loadUserEvents(duck, positives);
+    if (keepRaw) events = await loadUserEvents(duck, positives, items, window, start);
   } catch (e) {
     throw dataReadError(spec.path, e);
   }
-  return { name, source: 'interactions', timed: true, evalStart: start, window, minCount, leak, hist, own: events && eventShare(events, window, start), notes: [] };
+  return { name, source: 'interactions', timed: true, evalStart: start, window, minCount, ...bothWeights(store, items, minCount), own: events, notes: [] };
 }
 
 async function loadPairsFile(duck: Duck, config: RecLensConfig, name: string, raw: Record<string, unknown>, start: number, opts: PreferenceOptions): Promise<PreferenceData> {
@@ -133,109 +144,61 @@ async function loadPairsFile(duck: Duck, config: RecLensConfig, name: string, ra
   }
   const sql = `SELECT ${keyExpression('left', has('left')!.type)}, ${keyExpression('right', has('right')!.type)}, ${has('weight') ? `CAST(${sqlIdent('weight')} AS DOUBLE)` : '1.0'},
     ${splitBy ? timeExpression(splitBy, has(splitBy)!.type) : 'NULL'}, ${user ? keyExpression('user', user.type) : 'NULL'} FROM ${readExpression(file)}`;
-  const leakByPair = new Map<string, [Key, Key, number, number]>();
-  const ownLeak = new Map<Key, Map<string, number>>(), ownHist = new Map<Key, Map<string, number>>();
+  const items = new ItemIds();
+  let store: PairStore;
+  // Each user's own pair rows in file order (pair index, leaked and historical weight), for leave-one-user-out.
+  const ownRows = new Map<Key, { pair: number[]; leak: number[]; hist: number[] }>();
   try {
     const r = await duck.conn.runAndReadAll(sql);
     const [l, rr, w, t, u] = r.getColumns();
+    store = new PairStore(l.length);
     for (let k = 0; k < l.length; k++) {
       const a = normaliseKey(l[k]), b = normaliseKey(rr[k]), wt = Number(w[k]);
       if (a === b || !(wt > 0)) continue;
-      const key = pairKey(a, b);
+      const pair = store.add(items.id(a), items.id(b));
       const isHist = !!splitBy && t[k] !== null && Number(t[k]) < start;
-      let acc = leakByPair.get(key);
-      if (!acc) { acc = [a, b, 0, 0]; leakByPair.set(key, acc); }
-      acc[2] += wt;
-      if (isHist) acc[3] += wt;
+      store.wLeak[pair] += wt;
+      if (isHist) store.wHist[pair] += wt;
       if (user) {
         const who = normaliseKey(u[k]);
-        addTo(ownLeak, who, key, wt);
-        if (isHist) addTo(ownHist, who, key, wt);
+        let o = ownRows.get(who);
+        if (!o) { o = { pair: [], leak: [], hist: [] }; ownRows.set(who, o); }
+        o.pair.push(pair); o.leak.push(wt); o.hist.push(isHist ? wt : 0);
       }
     }
   } catch (e) {
     throw dataReadError(file, e);
   }
-  const leak = emptyWeights(), hist = emptyWeights();
-  for (const [a, b, wl, wh] of leakByPair.values()) {
-    addPair(leak, a, b, wl, minCount);
-    if (splitBy) addPair(hist, a, b, wh, minCount);
-  }
-  const own: OwnShare | undefined = user ? (who, h, i, out) => {
-    const key = pairKey(h, i);
-    out[0] = ownLeak.get(who)?.get(key) ?? 0;
-    out[1] = ownHist.get(who)?.get(key) ?? 0;
+  const own: OwnData | undefined = user ? {
+    kind: 'pairs',
+    users: new Map([...ownRows].map(([who, o]) => [who, { pair: Int32Array.from(o.pair), leak: Float64Array.from(o.leak), hist: Float64Array.from(o.hist) }])),
   } : undefined;
   return {
-    name, source: 'pairs', timed: !!splitBy, histReason, evalStart: start, window: Infinity, minCount, leak, hist, own, notes,
+    name, source: 'pairs', timed: !!splitBy, histReason, evalStart: start, window: Infinity, minCount, ...bothWeights(store, items, minCount), own, notes,
     selfLeakReason: user ? undefined : 'the pairs file has no "user" column (one row per user and pair), so the row\'s own user cannot be taken out of w(h, i_r): its LIS may count the rows\' own labels',
   };
 }
 
-function addTo(m: Map<Key, Map<string, number>>, who: Key, key: string, w: number): void {
-  let x = m.get(who);
-  if (!x) { x = new Map(); m.set(who, x); }
-  x.set(key, (x.get(key) ?? 0) + w);
-}
-
-/** Every user's positives sorted by (item, time), items as dense ids: one typed array pair per user. */
-interface UserEvents {
-  itemId: Map<Key, number>;
-  users: Map<Key, { items: Int32Array; times: Float64Array }>;
-}
-
-async function loadUserEvents(duck: Duck, positives: string): Promise<UserEvents> {
-  const r = await duck.conn.runAndReadAll(`${positives} ORDER BY u, i, t`);
+/**
+ * Every user's positives sorted by (item id, time), items as ids of the pair store (added when new): a user's
+ * events of one item form a run, so their own event pairs (h, i) can be counted and subtracted.
+ */
+async function loadUserEvents(duck: Duck, positives: string, items: ItemIds, window: number, start: number): Promise<OwnData> {
+  const r = await duck.conn.runAndReadAll(`${positives} ORDER BY u, t`);
   const [u, i, t] = r.getColumns();
-  const itemId = new Map<Key, number>();
   const users = new Map<Key, { items: Int32Array; times: Float64Array }>();
   let k = 0;
   while (k < u.length) {
     const who = normaliseKey(u[k]);
     let e = k;
     while (e < u.length && normaliseKey(u[e]) === who) e++;
-    const items = new Int32Array(e - k), times = new Float64Array(e - k);
-    for (let j = k; j < e; j++) {
-      const key = normaliseKey(i[j]);
-      let id = itemId.get(key);
-      if (id === undefined) { id = itemId.size; itemId.set(key, id); }
-      items[j - k] = id;
-      times[j - k] = Number(t[j]);
-    }
-    users.set(who, { items, times });
+    const ids = new Int32Array(e - k), times = new Float64Array(e - k);
+    for (let j = k; j < e; j++) { ids[j - k] = items.id(normaliseKey(i[j])); times[j - k] = Number(t[j]); }
+    const idx = Array.from(ids.keys()).sort((a, b) => ids[a] - ids[b] || times[a] - times[b]);
+    users.set(who, { items: Int32Array.from(idx, (j) => ids[j]), times: Float64Array.from(idx, (j) => times[j]) });
     k = e;
   }
-  // DuckDB sorted by the item's key; re-sort each user's events by dense id so a binary search finds an item's run.
-  for (const ev of users.values()) {
-    const idx = Array.from(ev.items.keys()).sort((a, b) => ev.items[a] - ev.items[b] || ev.times[a] - ev.times[b]);
-    const items = Int32Array.from(idx, (j) => ev.items[j]), times = Float64Array.from(idx, (j) => ev.times[j]);
-    ev.items = items; ev.times = times;
-  }
-  return { itemId, users };
-}
-
-/** The range [lo, hi) of `id` in a sorted Int32Array. */
-function run(items: Int32Array, id: number): [number, number] {
-  let lo = 0, hi = items.length;
-  while (lo < hi) { const m = (lo + hi) >> 1; if (items[m] < id) lo = m + 1; else hi = m; }
-  let end = lo;
-  while (end < items.length && items[end] === id) end++;
-  return [lo, end];
-}
-
-/** A user's own event pairs (h, i) within the window: all of them [0], and those with both events before start [1]. */
-function eventShare(ev: UserEvents, window: number, start: number): OwnShare {
-  return (who, h, i, out) => {
-    out[0] = 0; out[1] = 0;
-    const e = ev.users.get(who);
-    const ih = ev.itemId.get(h), ii = ev.itemId.get(i);
-    if (!e || ih === undefined || ii === undefined || ih === ii) return;
-    const [a0, a1] = run(e.items, ih), [b0, b1] = run(e.items, ii);
-    for (let a = a0; a < a1; a++) for (let b = b0; b < b1; b++) {
-      const ta = e.times[a], tb = e.times[b];
-      if (Math.abs(ta - tb) <= window) { out[0]++; if (Math.max(ta, tb) < start) out[1]++; }
-    }
-  };
+  return { kind: 'events', users, window, start };
 }
 
 function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
