@@ -8,12 +8,24 @@ type Options = Record<string, unknown>;
 const list = (v: unknown): string | undefined => (Array.isArray(v) && v.length ? v.map(String).join(',') : typeof v === 'string' && v ? v : undefined);
 const num = (v: unknown): string | undefined => (typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
 
+/** A window in seconds as `parseDuration` reads it back: whole days as "7d", else seconds. */
+const window = (seconds: number): string => (seconds % 86400 === 0 ? `${seconds / 86400}d` : `${seconds}s`);
+
+/** The LIS sensitivity sweep (`{ window: seconds[], minCount: number[] }`) as `--sweep window=… --sweep minCount=…`. */
+function sweepFlags(sweep: unknown): [string, string | undefined][] {
+  const spec = (sweep ?? {}) as { window?: number[]; minCount?: number[] };
+  return [
+    ['--sweep', spec.window?.length ? `window=${spec.window.map(window).join(',')}` : undefined],
+    ['--sweep', spec.minCount?.length ? `minCount=${spec.minCount.join(',')}` : undefined],
+  ];
+}
+
 /** Flags per kind of run, in the order `reclens --help` lists them. */
 const FLAGS: Record<string, (o: Options) => [string, string | boolean | undefined][]> = {
   eval: (o) => [['--bootstrap', num(o.bootstrap)], ['--limit', num(o.limit)]],
   ablate: (o) => [['--slots', list(o.slots)], ['--method', o.method as string], ['--repeats', num(o.repeats)], ['--within-group', !!o.withinGroup], ['--bootstrap', num(o.bootstrap)], ['--limit', num(o.limit)]],
   ceiling: (o) => [['--slots', list(o.slots)], ['--candidates', num(o.candidates)], ['--limit', num(o.limit)]],
-  lis: (o) => [['--preferences', list(o.preferences)], ['--tables', list(o.tables)], ['--substitution', !!o.substitution], ['--bootstrap', num(o.bootstrap)], ['--limit', num(o.limit)]],
+  lis: (o) => [['--preferences', list(o.preferences)], ['--tables', list(o.tables)], ['--folds', num(o.folds)], ['--splits', num(o.splits)], ...sweepFlags(o.sweep), ['--substitution', !!o.substitution], ['--bootstrap', num(o.bootstrap)], ['--limit', num(o.limit)]],
   embed: (o) => [['--table', o.table as string], ['--method', o.method as string], ['--sample', num(o.sample)], ['--k', num(o.k)]],
   align: (o) => [['--table', o.table as string], ['--against', o.against as string], ['--preferences', o.preferences as string], ['--codes', o.codes as string], ['--k', num(o.k)]],
 };
