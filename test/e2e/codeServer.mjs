@@ -17,9 +17,12 @@
 //   3c. page: the installed extension's page (Extensions view > RecLens) as a user sees it, with no test runner and no
 //      development flags: the README renders with its screenshots, which point at the repository (VS Code shows only
 //      http(s) images there; offline they do not load) (test-results/e2e-extension-page.png).
-//   4. ui: the extension alone (no tests) in a trusted copy; F1 > "RecLens: Evaluate" > Enter, then wait for a
+//   4. ui: the extension alone (no tests) in a trusted copy: first the sidebar's loading state (never "No
+//      reclens.json" while the workspace has one, then the tree); F1 > "RecLens: Evaluate" > Enter, then wait for a
 //      notification containing "AUC" and a status-bar item containing "RecLens" and "cpu"; screenshots of that and
-//      of the RecLens activity-bar view go to test-results/ (e2e-evaluate.png, e2e-view.png).
+//      of the RecLens activity-bar view go to test-results/ (e2e-evaluate.png, e2e-view.png); then the panels
+//      (rowsCheck.mjs) and the issue-14 walk (tourCheck.mjs: LIS, Run, history, the Features view, layout probes in
+//      code-server's editor and a split group, screenshots of every panel in light, dark and high-contrast).
 //
 // Facts found on code-server 4.139.1 (VS Code 1.139.1), which shape the code below:
 //   - The URL payload (extensionDevelopmentPath / extensionTestsPath) is only read when the server runs with
@@ -50,6 +53,7 @@ import { createRequire } from 'node:module';
 import { format } from 'node:util';
 import { ensureTools, cleanNpmEnv, REPO, log, secs } from './tools.mjs';
 import { rowsCheck } from './rowsCheck.mjs';
+import { tourCheck } from './tourCheck.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -766,6 +770,7 @@ async function uiCheck(tools, tmp) {
     await panelChecks(page, problems);
     await rowsCheck(page, problems, { runFromPalette, webviewFrame, screenshot, sleep, log, RESULTS, UI_TIMEOUT_MS });
     await problemsCheck(page, folder, problems);
+    await tourCheck(page, problems, { runFromPalette, webviewFrame, screenshot, sleep, log, RESULTS, UI_TIMEOUT_MS }, folder);
   } catch (e) {
     problems.push(e.message.split('\n')[0]);
     await screenshot(page, path.join(RESULTS, 'e2e-ui-failure.png'));
