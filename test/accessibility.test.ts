@@ -34,6 +34,8 @@ const PLANTED = path.join(ROOT, 'examples', 'planted', 'reclens.json');
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const RESULTS = path.join(ROOT, 'test-results');
+/** The Colour by dropdown (the panel also has a Size by one). */
+const COLOUR_BY = 'vscode-dropdown[aria-label="Colour points by"]';
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const SEED = 7;
 
@@ -632,8 +634,8 @@ test('Embedding: no axe violation; category colours reach 3:1 and stay apart und
   // The numeric scale: every colour of its gradient reaches 3:1 against the background (light and dark ends trimmed).
   for (const theme of [THEMES[0], THEMES[1]]) {
     await setTheme(page, theme);
-    await page.locator('vscode-dropdown').click();
-    await page.locator('vscode-option', { hasText: 'popularity' }).click();
+    await page.locator(COLOUR_BY).click();
+    await page.locator(`${COLOUR_BY} vscode-option`, { hasText: 'popularity' }).click();
     await page.waitForSelector('.legend-numeric stop', { state: 'attached' });
     const stops = (await page.locator('.legend-numeric stop').evaluateAll((s) => s.map((stop) => getComputedStyle(stop).stopColor))).map(parseRgb);
     const background = parseRgb(await page.evaluate(() => getComputedStyle(document.body).backgroundColor));
@@ -645,8 +647,8 @@ test('Embedding: no axe violation; category colours reach 3:1 and stay apart und
     assert.ok(worst >= 3, `${theme.name}: the numeric scale's weakest colour is ${worst.toFixed(2)}:1`);
     report.push(`${theme.name} numeric scale: weakest ${worst.toFixed(2)}:1`);
     assert.deepEqual(await axeViolations(page), [], `Embedding coloured by a number (${theme.name}): axe violations`);
-    await page.locator('vscode-dropdown').click();
-    await page.locator('vscode-option', { hasText: 'genre' }).click();
+    await page.locator(COLOUR_BY).click();
+    await page.locator(`${COLOUR_BY} vscode-option`, { hasText: 'genre' }).click();
     await page.waitForSelector('.legend .legend-entry');
   }
   measurements.push(...report.map((line) => `Embedding categories ${line}`));
@@ -975,10 +977,10 @@ test('keyboard: Embedding, every control reached; a point picked and selected, a
   await page.keyboard.press('Space');
   await page.waitForFunction(() => !document.querySelector('.view-pane table.neighbours'));
   // The colour-by dropdown: open with Enter or Space... then arrows and Enter.
-  await page.locator('vscode-dropdown').focus();
+  await page.locator(COLOUR_BY).focus();
   await page.keyboard.press('ArrowDown');
   await page.waitForSelector('.legend .legend-numeric');
-  await page.locator('vscode-dropdown').focus();
+  await page.locator(COLOUR_BY).focus();
   await page.screenshot({ path: path.join(RESULTS, 'a11y-focus-embedding-dropdown.png') });
   assert.deepEqual(pageErrors, []);
   await page.close();

@@ -17,6 +17,8 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const RESULTS = path.join(ROOT, 'test-results');
+/** The Colour by dropdown (the panel also has a Size by one). */
+const COLOUR_BY = 'vscode-dropdown[aria-label="Colour points by"]';
 const GENRES = ['Action', 'Comedy', 'Documentary', 'Horror', 'Romance', 'Sci-Fi'];
 const K = 10;
 
@@ -559,8 +561,8 @@ test('light and dark screenshots; the canvas follows a theme switch', async () =
 });
 
 test('colour-by, search, selection and zoom survive hide/show (a reload with the saved state)', async () => {
-  await page.locator('vscode-dropdown').click();
-  await page.locator('vscode-option', { hasText: 'popularity' }).click();
+  await page.locator(COLOUR_BY).click();
+  await page.locator(`${COLOUR_BY} vscode-option`, { hasText: 'popularity' }).click();
   await page.waitForSelector('.legend .legend-numeric');
   await page.locator('vscode-text-field').locator('input').fill('film 7');
   await page.waitForFunction(() => document.querySelector('.search-status')?.textContent !== '');
@@ -578,7 +580,7 @@ test('colour-by, search, selection and zoom survive hide/show (a reload with the
   await page.reload();
   await deliver(page, fixture.data); // the host resends data when the webview says ready
   await page.waitForSelector('.legend .legend-numeric');
-  assert.equal(await page.locator('vscode-dropdown').evaluate((d) => (d as HTMLElement & { value: string }).value), 'popularity');
+  assert.equal(await page.locator(COLOUR_BY).evaluate((d) => (d as HTMLElement & { value: string }).value), 'popularity');
   assert.equal(await page.locator('vscode-text-field').evaluate((f) => (f as HTMLElement & { value: string }).value), 'film 7');
   await page.waitForSelector(`.view-pane:nth-child(1) .selected-ring g[data-id="${clickedId}"]`);
   assert.match((await page.locator('.view-pane:nth-child(1) .details h3').first().textContent())!, new RegExp(clickedId));
@@ -707,6 +709,47 @@ test('issue 14: the size legend names popularity and its range; a collapsed tabl
       return r === 0 && g === 0 && b === 0;
     });
     await other.screenshot({ path: path.join(RESULTS, 'embedding-panel-high-contrast.png'), fullPage: true });
+  } finally {
+    await other.close();
+  }
+});
+
+test('issue 14: Size by (none, the popularity channel, a numeric column) sets the point areas, and the legend follows it', async () => {
+  const other = await browser.newPage({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
+  const SIZE_BY = 'vscode-dropdown[aria-label="Size points by"]';
+  const frames = () => other.evaluate(() => Array.from(document.querySelectorAll<HTMLCanvasElement>('.view-pane canvas'), (c) => Number(c.dataset.frames)));
+  const choose = async (label: string) => {
+    const before = await frames();
+    await other.locator(SIZE_BY).click();
+    await other.locator(`${SIZE_BY} vscode-option`, { hasText: new RegExp(`^\\s*${label.replace(/[()]/g, '\\$&')}\\s*$`) }).click();
+    await other.waitForFunction((old) => Array.from(document.querySelectorAll<HTMLCanvasElement>('.view-pane canvas')).every((c, i) => Number(c.dataset.frames) > old[i]), before);
+  };
+  try {
+    await other.goto(`${server.origin}/panel.html`);
+    await other.evaluate(() => sessionStorage.clear());
+    await deliver(other, fixture.data);
+    await other.waitForFunction(() => Array.from(document.querySelectorAll<HTMLCanvasElement>('.view-pane canvas')).every((c) => Number(c.dataset.frames) > 0));
+    // The choices: none, the size channel (popularity, log) and every numeric column; the size channel first.
+    const options = await other.locator(`${SIZE_BY} vscode-option`).allTextContents();
+    assert.deepEqual(options.map((o) => o.trim()), ['None', 'item popularity (log)', 'popularity']);
+    assert.equal(await other.locator(SIZE_BY).evaluate((d) => (d as HTMLElement & { value: string }).value), '(size channel)');
+    assert.match((await other.locator('.legend-note').textContent())!, /^Point area: item popularity \(interactions, log scale\)/);
+    const sized = (await canvasColours(other, 0)).foreground;
+
+    await choose('None');
+    assert.equal(await other.locator('.legend-note').textContent(), 'Point area: the same for every point (Size by: none).');
+    assert.deepEqual(await other.locator('.plot').evaluateAll((ps) => ps.map((p) => (p as HTMLElement).dataset.sizeBy)), ['none', 'none']);
+    const uniform = (await canvasColours(other, 0)).foreground;
+    assert.notEqual(uniform, sized, 'the canvas changes when every point gets the same area');
+
+    await choose('popularity');
+    const all = fixture.data.views.flatMap((v) => Array.from((v.metadata.find((c) => c.name === 'popularity') as { values: Float32Array }).values));
+    const fmt = (x: number) => (Number.isInteger(x) || Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : String(Number(x.toPrecision(4))));
+    assert.equal(await other.locator('.legend-note').textContent(), `Point area: popularity, from ${fmt(Math.min(...all))} (smallest points) to ${fmt(Math.max(...all))} (largest).`);
+    assert.deepEqual(await other.locator('.plot').evaluateAll((ps) => ps.map((p) => (p as HTMLElement).dataset.sizeBy)), ['values', 'values']);
+    // A linear column spreads areas differently from its log: the picture changes again.
+    assert.notEqual((await canvasColours(other, 0)).foreground, sized);
+    assert.equal(JSON.parse((await other.evaluate(() => sessionStorage.getItem('reclens.embedding.mockState')))!).sizeBy, 'popularity', 'the choice is kept across hide/show');
   } finally {
     await other.close();
   }

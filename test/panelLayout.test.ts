@@ -65,6 +65,39 @@ function harnessHtml(origin: string, nonce: string): string {
 </head><body class="vscode-light"><div id="app"></div><script nonce="${nonce}" src="${origin}/out/webview/results.js"></script></body></html>`;
 }
 
+/**
+ * Real run records on examples/movielens (seed 7), where the clipped columns and colliding ticks were seen:
+ * `reclens lis --seed 7`, `lis --sweep window=7d,30d,90d --sweep minCount=1,2 --substitution --seed 7`,
+ * `ablate --seed 7`, `ceiling --seed 7`, `eval --bootstrap 100 --seed 7` (paths made relative to the repository).
+ */
+const MOVIELENS_RUNS = path.join(ROOT, 'test', 'fixtures', 'movielens-runs');
+const MOVIELENS = path.join(ROOT, 'examples', 'movielens', 'reclens.json');
+
+function movielensRecords(): RunRecord[] {
+  return fs.readdirSync(MOVIELENS_RUNS).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(fs.readFileSync(path.join(MOVIELENS_RUNS, f), 'utf8')) as RunRecord);
+}
+
+function movielensPanels(): Record<string, HostToPanel> {
+  const records = movielensRecords();
+  const one = (kind: string, pick: (r: RunRecord) => boolean = () => true) => records.find((r) => r.kind === kind && pick(r))!;
+  const ablation = one('ablate');
+  const ceil = one('ceiling');
+  const lisPlain = one('lis', (r) => !(r.results as { sweep?: unknown[] }).sweep?.length);
+  const lisSweep = one('lis', (r) => !!(r.results as { sweep?: unknown[] }).sweep?.length);
+  const ev = one('eval');
+  const raw = requireConfig(MOVIELENS).config.raw.slots as Record<string, { inputs: string[]; description?: string }>;
+  const slots = Object.entries(raw).map(([name, slot]) => ({ name, inputs: slot.inputs, description: slot.description }));
+  const lisMessage = (r: RunRecord) => ({ type: 'lis', data: { title: 'LIS: MovieLens latest-small', configFile: MOVIELENS, lis: { ...(r.results as object), ...refOf(r) } } });
+  return {
+    'movielens-feature-impact': { type: 'impact', data: { title: 'Feature impact: MovieLens latest-small', configFile: MOVIELENS, slots, ablation: { ...(ablation.results as object), ...refOf(ablation) }, ceiling: { ...(ceil.results as object), ...refOf(ceil) } } },
+    'movielens-lis': lisMessage(lisPlain),
+    'movielens-lis-sweep': lisMessage(lisSweep),
+    'movielens-run-eval': { type: 'run', data: { title: `Run ${ev.id}`, record: ev } },
+    'movielens-run-ablate': { type: 'run', data: { title: `Run ${ablation.id}`, record: ablation } },
+    'movielens-run-lis': { type: 'run', data: { title: `Run ${lisSweep.id}`, record: lisSweep } },
+  } as unknown as Record<string, HostToPanel>;
+}
+
 const refOf = (record: RunRecord): RunRef => ({ runId: record.id, createdAt: record.createdAt, seed: record.seed, executionProvider: record.executionProvider });
 
 let browser: Browser;
@@ -96,6 +129,7 @@ before(async () => {
     'run-ablate': { type: 'run', data: { title: `Run ${ablation.record.id}`, record: ablation.record } },
     'run-ceiling': { type: 'run', data: { title: `Run ${ceil.record.id}`, record: ceil.record } },
     history: { type: 'history', data: { title: 'AUC and GAUC across evaluation runs', points: history } },
+    ...movielensPanels(),
   } as Record<string, HostToPanel>;
   server = await serveHarness({
     '/media/results.css': [path.join(ROOT, 'media', 'results.css'), 'text/css'],
@@ -150,22 +184,42 @@ function clippedCells(page: Page): Promise<string[]> {
   });
 }
 
-/** Pairs of tick labels of one axis whose boxes overlap. */
-function overlappingTicks(page: Page): Promise<string[]> {
+/** Tables wider than the box they scroll in: their right-hand columns are out of sight until scrolled to. */
+function sidewaysTables(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const out: string[] = [];
-    for (const axis of Array.from(document.querySelectorAll('svg .axis'))) {
-      const boxes = Array.from(axis.querySelectorAll('.tick text')).filter((t) => (t.textContent ?? '') !== '').map((t) => ({ text: t.textContent!, r: t.getBoundingClientRect() })).filter((b) => b.r.width > 0);
-      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
-        const a = boxes[i].r, b = boxes[j].r;
-        if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) out.push(`${axis.closest('svg')?.getAttribute('class')}: "${boxes[i].text}" overlaps "${boxes[j].text}"`);
+    for (const table of Array.from(document.querySelectorAll<HTMLElement>('table'))) {
+      if (!table.getClientRects().length) continue;
+      for (let p = table.parentElement; p && p !== document.body; p = p.parentElement) {
+        if (getComputedStyle(p).overflowX === 'visible') continue;
+        if (p.scrollWidth > p.clientWidth + 1) out.push(`"${(table.querySelector('caption')?.textContent ?? table.className).slice(0, 60)}": ${p.scrollWidth}px in a ${p.clientWidth}px box`);
+        break;
       }
     }
     return out;
   });
 }
 
-for (const width of [1200, 640]) {
+/**
+ * Pairs of tick labels of one chart whose boxes overlap: within one axis, and across the axes of one chart (small
+ * multiples side by side, where one cell's last label can run into the next cell's first: "0.10−0.05").
+ */
+function overlappingTicks(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const axis of Array.from(document.querySelectorAll('svg')).filter((svg) => svg.querySelector('.axis .tick text'))) {
+      const boxes = Array.from(axis.querySelectorAll('.axis .tick text')).filter((t) => (t.textContent ?? '') !== '').map((t) => ({ text: t.textContent!, r: t.getBoundingClientRect() })).filter((b) => b.r.width > 0);
+      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].r, b = boxes[j].r;
+        if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) out.push(`${axis.getAttribute('class')}: "${boxes[i].text}" overlaps "${boxes[j].text}"`);
+      }
+    }
+    return out;
+  });
+}
+
+// 480 px is about one editor group of a split editor beside the sidebar in a 1440 px window (code-server's layout).
+for (const width of [1200, 800, 640, 480]) {
   test(`layout at ${width}px: no clipped table cell and no overlapping tick labels in any result panel`, async () => {
     const problems: string[] = [];
     for (const [name, message] of Object.entries(panels)) {
@@ -176,6 +230,9 @@ for (const width of [1200, 640]) {
         problems.push(...(await clippedCells(page)).map((p) => `${name}: ${p}`), ...(await overlappingTicks(page)).map((p) => `${name}: ${p}`));
       }
       problems.push(...(await clippedCells(page)).map((p) => `${name}: ${p}`), ...(await overlappingTicks(page)).map((p) => `${name}: ${p}`));
+      // At a full editor's width no table hides columns behind a sideways scroll (they wrap instead); narrower, a
+      // table with many columns (an efficiency pair per preference dataset) may scroll.
+      if (width >= 1200) problems.push(...(await sidewaysTables(page)).map((p) => `${name}: scrolls sideways: ${p}`));
       await page.close();
     }
     assert.deepEqual([...new Set(problems)], []);
@@ -195,6 +252,71 @@ test('the checks can fail: a cell cut by a box that does not scroll, and two tic
   assert.ok((await clippedCells(page)).some((p) => p.includes('Historical pairs only')));
   assert.ok((await overlappingTicks(page)).length > 0);
   await page.close();
+});
+
+/** Numeric table columns whose numbers (other than tiny ones written with two significant digits) differ in decimals. */
+function mixedPrecision(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const table of Array.from(document.querySelectorAll('table.data-table'))) {
+      const headers = Array.from(table.querySelectorAll('thead th')).map((th) => (th.textContent ?? '').trim());
+      headers.forEach((header, c) => {
+        const decimals = new Map<number, string>();
+        for (const row of Array.from(table.querySelectorAll('tbody tr'))) {
+          const cell = row.children[c];
+          if (!cell?.classList.contains('numeric')) continue;
+          const numbers = cell.cloneNode(true) as HTMLElement;
+          numbers.querySelectorAll('.cell-note').forEach((n) => n.remove()); // a sentence, not a number of the column
+          for (const m of (numbers.textContent ?? '').matchAll(/[−+-]?\d[\d,]*(?:\.(\d+))?/g)) {
+            const value = Math.abs(Number(m[0].replace(/[−,+]/g, (x) => (x === '−' ? '-' : ''))));
+            if (value !== 0 && value < 0.00005) continue; // written with two significant digits on purpose
+            if (!decimals.has(m[1]?.length ?? 0)) decimals.set(m[1]?.length ?? 0, m[0]);
+          }
+        }
+        if (decimals.size > 1) out.push(`${(table.querySelector('caption')?.textContent ?? '').slice(0, 50)} / ${header}: ${[...decimals.values()].join(' vs ')}`);
+      });
+    }
+    return out;
+  });
+}
+
+test('numbers: one precision per numeric table column in every panel (MovieLens and planted records)', async () => {
+  const problems: string[] = [];
+  for (const [name, message] of Object.entries(panels)) {
+    const page = await open(message, 1200);
+    for (const tab of await page.locator('vscode-panel-tab').all()) {
+      await tab.click();
+      problems.push(...(await mixedPrecision(page)).map((p) => `${name}: ${p}`));
+    }
+    problems.push(...(await mixedPrecision(page)).map((p) => `${name}: ${p}`));
+    await page.close();
+  }
+  assert.deepEqual([...new Set(problems)], []);
+});
+
+test('the checks can fail on the MovieLens panels: the LIS table in a box that does not scroll, segment ticks in a large font', async () => {
+  const lisPage = await open(panels['movielens-lis'], 480);
+  assert.deepEqual(await clippedCells(lisPage), [], 'clean as drawn');
+  await lisPage.evaluate(() => document.querySelectorAll<HTMLElement>('.figure-body').forEach((b) => { b.style.overflowX = 'hidden'; }));
+  const cut = await clippedCells(lisPage);
+  assert.ok(cut.some((p) => /Historical pairs|362,250/.test(p)), `the wide LIS table is found cut once its box stops scrolling: ${cut.join('; ')}`);
+  await lisPage.close();
+  const impact = await open(panels['movielens-feature-impact'], 480);
+  for (const tab of await impact.locator('vscode-panel-tab').all()) await tab.click(); // the segments tab is drawn when shown
+  assert.ok(await impact.locator('.segment-multiple .axis .tick text').count() > 0, 'the MovieLens ablation has segment small multiples');
+  assert.deepEqual(await overlappingTicks(impact), [], 'clean as drawn');
+  // The old layout's defect: the scale ran to each cell's edge, so neighbouring cells' end labels met ("0.10−0.05").
+  // Moving the second cell 40 units closer to the first brings the end ticks 18 units apart (the old layout had 22);
+  // the check must see labels of two axes collide.
+  await impact.evaluate(() => {
+    const cell = document.querySelectorAll<SVGGElement>('.segment-multiple')[1];
+    const [x, y] = /translate\(([-\d.]+),([-\d.]+)\)/.exec(cell.getAttribute('transform')!)!.slice(1).map(Number);
+    cell.setAttribute('transform', `translate(${x - 40},${y})`);
+  });
+  assert.ok((await overlappingTicks(impact)).some((p) => /segment-multiples/.test(p)), 'neighbouring cells whose end labels meet are found colliding');
+  await impact.evaluate(() => document.querySelectorAll<SVGTextElement>('.segment-multiple .axis .tick text').forEach((t) => { t.style.fontSize = '40px'; }));
+  assert.ok((await overlappingTicks(impact)).some((p) => /segment-multiples/.test(p)), 'the same ticks drawn larger are found colliding');
+  await impact.close();
 });
 
 test('Run panel: ROC, precision-recall and score histogram by label drawn from the record\'s curves', async () => {

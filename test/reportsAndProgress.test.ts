@@ -177,3 +177,15 @@ test('progress renderer: ETA from the elapsed time, redraws throttled, cleared a
   cliProgress({ isTTY: true, write: (s) => { off += s; } }, { quiet: true }).control.onProgress?.({ phase: 'x', done: 1, total: 2 });
   assert.equal(off, '');
 });
+
+test('the LIS Reproduce line keeps --folds, --splits and the sweep, and the CLI parses the sweep back to the same windows and counts', async () => {
+  const { reproduceArgs } = await import('../src/engine/runs/reproduce');
+  const { parseSweep } = await import('../src/engine/lis/lis');
+  const sweep = { window: [604800, 2592000, 5400], minCount: [1, 2, 5] };
+  const args = reproduceArgs('lis', 'reclens.json', 7, { preferences: ['p'], folds: 3, splits: 4, sweep, bootstrap: 50 });
+  assert.deepEqual(args.slice(args.indexOf('--folds'), args.indexOf('--folds') + 4), ['--folds', '3', '--splits', '4']);
+  const sweeps = args.flatMap((a, i) => (a === '--sweep' ? [args[i + 1]] : []));
+  assert.deepEqual(sweeps, ['window=7d,30d,5400s', 'minCount=1,2,5']);
+  assert.deepEqual(parseSweep(sweeps), sweep);
+  assert.ok(!reproduceArgs('lis', 'reclens.json', 7, { preferences: ['p'] }).includes('--sweep'), 'no sweep, no flag');
+});

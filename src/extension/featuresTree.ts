@@ -8,6 +8,7 @@ import { requireConfig } from '../engine/config/loadConfig';
 import { inspectModel } from '../engine/model/inspect';
 import { findConfigs } from './configs';
 import { latestRuns } from './panels/resultsPanelHost';
+import { slotSummary, type SlotAblation, type SlotCeiling } from './slotSummary';
 
 export class SlotNode extends vscode.TreeItem {
   constructor(readonly configUri: vscode.Uri, readonly slot: string, description: string, tooltip: string) {
@@ -37,16 +38,11 @@ export class FeaturesTree implements vscode.TreeDataProvider<SlotNode> {
       const { config } = requireConfig(uri.fsPath);
       const slots = resolveSlots(config, (await inspectModel(config.model.path)).inputs.map((i) => i.name));
       const runs = latestRuns(uri.fsPath);
-      const ab = runs.find((r) => r.kind === 'ablate')?.results as { results: { slot: string; method: string; deltaAuc: number; ci?: { deltaAuc: [number, number] } }[] } | undefined;
-      const ce = runs.find((r) => r.kind === 'ceiling')?.results as { results: { slot: string; ceiling: number; efficiency: number | null }[] } | undefined;
+      const ab = runs.find((r) => r.kind === 'ablate')?.results as { results: SlotAblation[] } | undefined;
+      const ce = runs.find((r) => r.kind === 'ceiling')?.results as { results: SlotCeiling[] } | undefined;
       return slots.map((s) => {
-        const mask = ab?.results.find((r) => r.slot === s.name && r.method === 'mask');
-        const perm = ab?.results.find((r) => r.slot === s.name && r.method === 'permute');
-        const c = ce?.results.find((r) => r.slot === s.name);
-        // Short enough for a default-width sidebar (it was cut to "ceiling 0...."); the tooltip has every digit.
-        const parts = [mask ? `ΔAUC ${mask.deltaAuc.toFixed(3)}` : perm ? `ΔAUC ${perm.deltaAuc.toFixed(3)} perm.` : 'not ablated', c ? `ceil ${c.ceiling.toFixed(2)}` : ''].filter(Boolean);
-        const tip = [`inputs: ${s.inputs.join(', ')}`, s.description ?? '', mask ? `mask ΔAUC ${mask.deltaAuc.toFixed(4)}${mask.ci ? ` 95% [${mask.ci.deltaAuc.map((x) => x.toFixed(4)).join(', ')}]` : ''}` : '', perm ? `permute ΔAUC ${perm.deltaAuc.toFixed(4)}` : '', c ? `ceiling ${c.ceiling.toFixed(4)}, efficiency ${c.efficiency?.toFixed(2) ?? 'n/a'}` : ''].filter(Boolean).join('\n');
-        return new SlotNode(uri, s.name, parts.join(' · '), tip);
+        const { description, tooltip } = slotSummary(s, ab?.results, ce?.results);
+        return new SlotNode(uri, s.name, description, tooltip);
       });
     } catch (e) {
       const n = new SlotNode(uri, 'config has errors', (e as Error).message.split('\n')[0], (e as Error).message);

@@ -12,6 +12,7 @@ import { isTrusted, UNTRUSTED_MESSAGE } from './trust';
 import { readNpyHeader } from '../engine/data/npy';
 import { inspectModel } from '../engine/model/inspect';
 import { findConfigs } from './configs';
+import { noteConfigSearch } from './loadingState';
 
 export type NodeKind = 'config' | 'model' | 'data' | 'tables' | 'section' | 'leaf' | 'error';
 
@@ -109,6 +110,7 @@ export class WorkspaceTree implements vscode.TreeDataProvider<TreeNode> {
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
       const configs = await findConfigs();
+      void noteConfigSearch(configs.length); // a config created or deleted since activation changes the welcome text
       return configs.map((uri) => {
         const loaded = loadConfig(uri.fsPath);
         const n = new TreeNode(loaded.config?.name ?? vscode.workspace.asRelativePath(uri), 'config', uri, vscode.TreeItemCollapsibleState.Expanded);

@@ -26,6 +26,8 @@ export interface EmbeddingPanelData {
 /** State the webview keeps across hide/show (vscode.setState); the host never needs it. */
 export interface EmbeddingUiState {
   colourBy?: string;
+  /** Size by: '' none, the size channel, or a numeric metadata column. */
+  sizeBy?: string;
   search?: string;
   selectedId?: string;
   transform?: { x: number; y: number; k: number }[];

@@ -12,7 +12,7 @@ import { renderLegend } from './legend';
 import { neighboursOf, renderNeighbourTable } from './neighbourTable';
 import { ScatterPlot } from './scatterPlot';
 import { searchView } from './search';
-import { alignmentFacts, anisotropyWarning, describeView, sizeNote } from './summary';
+import { alignmentFacts, anisotropyWarning, describeView, SIZE_CHANNEL, sizeChoices, sizeNote, sizeValues } from './summary';
 import { createTextSummary, renderTextSummary } from './textSummary';
 import { readTheme, type Theme } from '../shared/theme';
 import type { UiStateStore } from '../shared/uiStateStore';
@@ -45,6 +45,8 @@ export class EmbeddingPanel {
   private readonly alignment: HTMLElement;
   private readonly colourBy: Dropdown;
   private readonly colourLabel: HTMLElement;
+  private readonly sizeBy: Dropdown;
+  private readonly sizeLabel: HTMLElement;
   private readonly search: TextField;
   private readonly searchStatus: HTMLElement;
   private readonly lassoToggle: ToggleButton;
@@ -78,6 +80,13 @@ export class EmbeddingPanel {
     colourLabel.textContent = 'Colour by (loading columns…)';
     this.colourBy.element.setAttribute('disabled', '');
     this.colourLabel = colourLabel;
+    // Point area: none, the size channel (popularity) or a numeric column; the legend's note follows the choice.
+    const sizeLabel = element('span', 'toolbar-label');
+    sizeLabel.textContent = 'Size by (loading columns…)';
+    this.sizeBy = createDropdown({ ariaLabel: 'Size points by', onChange: (value) => this.changeSize(value) });
+    this.sizeBy.element.setAttribute('disabled', '');
+    this.sizeBy.element.classList.add('size-by');
+    this.sizeLabel = sizeLabel;
     this.search = createTextField({
       placeholder: 'Search id or label',
       ariaLabel: 'Search by id or label',
@@ -93,7 +102,7 @@ export class EmbeddingPanel {
     });
     const resetZoom = createButton({ label: 'Reset zoom', onClick: () => this.panes.forEach((p) => p.plot.resetZoom()) });
     const clear = createButton({ label: 'Clear selection', onClick: () => this.clearSelection() });
-    toolbar.append(colourLabel, this.colourBy.element, this.search.element, this.searchStatus, this.lassoToggle.element, resetZoom, clear);
+    toolbar.append(colourLabel, this.colourBy.element, sizeLabel, this.sizeBy.element, this.search.element, this.searchStatus, this.lassoToggle.element, resetZoom, clear);
 
     this.legend = element('div', 'legend');
     this.banner = element('div', 'banner');
@@ -153,6 +162,13 @@ export class EmbeddingPanel {
     this.colourBy.element.removeAttribute('disabled');
     this.colourBy.setOptions([{ value: NO_COLOUR, label: 'None' }, ...columns.map((c) => ({ value: c.name, label: `${c.name} (${c.kind === 'category' ? 'category' : 'number'})` }))], colour);
     this.store.update({ colourBy: colour });
+    const sizes = sizeChoices(views);
+    const size = state.sizeBy !== undefined && (state.sizeBy === '' || sizes.some((c) => c.value === state.sizeBy)) ? state.sizeBy : (sizes.find((c) => c.value === SIZE_CHANNEL)?.value ?? '');
+    this.sizeLabel.textContent = 'Size by';
+    this.sizeBy.element.toggleAttribute('disabled', sizes.length === 0);
+    this.sizeBy.setOptions([{ value: '', label: 'None' }, ...sizes], size);
+    this.store.update({ sizeBy: size });
+    this.applySizes();
     this.search.value = state.search ?? '';
     this.runSearch(state.search ?? '');
     state.transform?.forEach((transform, v) => this.panes[v]?.plot.setZoom(transform));
@@ -205,6 +221,18 @@ export class EmbeddingPanel {
     return { view, plot, idToIndex, selectionDetails, regionDetails, textSummary, searchMatches: [] };
   }
 
+  private changeSize(choice: string): void {
+    this.store.update({ sizeBy: choice });
+    this.applySizes();
+    this.applyColours(); // the legend's note says what the area shows
+  }
+
+  /** Point areas in every pane from the Size by choice, on one range so a value gets the same area in both views. */
+  private applySizes(): void {
+    const { values, domain } = sizeValues(this.panes.map((p) => p.view), this.store.current.sizeBy ?? '');
+    this.panes.forEach((pane, v) => pane.plot.setSizes(values[v], domain));
+  }
+
   private changeColour(column: string): void {
     this.store.update({ colourBy: column });
     this.highlightedSlot = undefined;
@@ -223,7 +251,7 @@ export class EmbeddingPanel {
         this.highlightedSlot = slot;
         this.applyColours();
       },
-      note: sizeNote(this.panes.map((p) => p.view)),
+      note: sizeNote(this.panes.map((p) => p.view), this.store.current.sizeBy ?? SIZE_CHANNEL),
     });
     this.refreshStyles();
     this.refreshRegion();

@@ -41,13 +41,16 @@ export function zoomedProjection(x: ScaleLinear, y: ScaleLinear, t: ZoomTransfor
   return { ax: t.k * ax, bx: t.k * (rx0 - ax * x0) + t.x, ay: t.k * ay, by: t.k * (ry0 - ay * y0) + t.y };
 }
 
-/** Radius of each point (CSS px): from the size channel when there is one, else one radius that suits the point count. */
-export function pointRadius(view: EmbeddingView): Float32Array | number {
+/**
+ * Radius of each point (CSS px): from `sizes` (the size channel or a numeric column the user chose), else one radius
+ * that suits the point count. `domain` is the range over every view shown, so the same value gets the same area in both.
+ */
+export function pointRadius(view: EmbeddingView, sizes: ArrayLike<number> | undefined, domain?: [number, number]): Float32Array | number {
   const base = view.n > 30000 ? 1.3 : view.n > 5000 ? 2 : 3;
-  if (!view.size) return base;
-  let min = Infinity;
-  let max = -Infinity;
-  for (const s of view.size) {
+  if (!sizes) return base;
+  let min = domain?.[0] ?? Infinity;
+  let max = domain?.[1] ?? -Infinity;
+  if (!domain) for (const s of Array.from(sizes)) {
     if (!Number.isFinite(s)) continue;
     min = Math.min(min, s);
     max = Math.max(max, s);
@@ -56,5 +59,5 @@ export function pointRadius(view: EmbeddingView): Float32Array | number {
   // Area, not radius, grows with the value; sizes may be negative (log scales), so normalise first.
   const share = scaleLinear().domain([min, max]).range([0, 1]).clamp(true);
   const [small, large] = [base * 0.6, base * 2.2];
-  return Float32Array.from(view.size, (s) => (Number.isFinite(s) ? small + (large - small) * Math.sqrt(share(s)) : small));
+  return Float32Array.from(sizes, (s) => (Number.isFinite(s) ? small + (large - small) * Math.sqrt(share(s)) : small));
 }

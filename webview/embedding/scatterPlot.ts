@@ -55,7 +55,7 @@ export class ScatterPlot {
   private readonly tooltip: Tooltip;
   private readonly zoomBehaviour: ZoomBehavior<SVGSVGElement>;
   private readonly resizeObserver: ResizeObserver;
-  private readonly radius: Float32Array | number;
+  private radius: Float32Array | number;
   private readonly lasso: Lasso;
   private readonly announcer: HTMLDivElement;
   private readonly cursorRing: SVGGElement;
@@ -82,7 +82,7 @@ export class ScatterPlot {
   constructor(parent: HTMLElement, private readonly view: EmbeddingView, theme: Theme, private readonly callbacks: PlotCallbacks, private readonly options: PlotOptions) {
     this.theme = theme;
     this.style = { palette: [theme.point], paletteIndex: new Uint16Array(view.n), focus: null };
-    this.radius = pointRadius(view);
+    this.radius = pointRadius(view, view.size);
 
     this.element = document.createElement('div');
     this.element.className = 'plot';
@@ -165,6 +165,13 @@ export class ScatterPlot {
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(this.element);
     parent.appendChild(this.element);
+  }
+
+  /** Point areas from these values (one per point, over `domain`), or one radius for all when undefined. */
+  setSizes(sizes: ArrayLike<number> | undefined, domain?: [number, number]): void {
+    this.radius = pointRadius(this.view, sizes, domain);
+    this.element.dataset.sizeBy = sizes ? 'values' : 'none';
+    this.requestRender(true);
   }
 
   setStyle(style: Omit<PointStyle, 'radius'>): void {

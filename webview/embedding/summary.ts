@@ -1,6 +1,6 @@
 /** The text around the plots: what each view shows (method, sample, explained variance) and how the two tables align. */
 import type { AlignmentSummary, EmbeddingView } from '../../src/protocol/embedding';
-import { formatCount, formatPercent } from './format';
+import { formatCount, formatPercent, formatValue } from './format';
 
 /** e.g. "PCA · 3,000 of 120,000 rows (sampled, seed 7) · explained variance PC1 31.0%, PC2 18.0% (49.0%)". */
 export function describeView(view: EmbeddingView): string {
@@ -50,11 +50,42 @@ export function anisotropyWarning(view: EmbeddingView): string | undefined {
   return `Collapsed space: ${formatPercent(share)} of ${view.table}'s nearest-neighbour cosines are ${COLLAPSED_COSINE} or more (anisotropy). Its vectors point almost the same way, so neighbours and distances here say little; center or whiten the table, or check its training for collapse.`;
 }
 
-/** What the point area shows: the size channel is log(1 + popularity), so its legend gives popularity itself. */
-export function sizeNote(views: readonly EmbeddingView[]): string | undefined {
+/** The Size by choice that means the views' own size channel (log(1 + popularity)) rather than a metadata column. */
+export const SIZE_CHANNEL = '(size channel)';
+
+/** The values that set each view's point areas for a Size by choice ('' = none), and their range over every view. */
+export function sizeValues(views: readonly EmbeddingView[], choice: string): { values: (ArrayLike<number> | undefined)[]; domain?: [number, number] } {
+  if (!choice) return { values: views.map(() => undefined) };
+  const values = views.map((v) => {
+    if (choice === SIZE_CHANNEL) return v.size;
+    const column = v.metadata.find((c) => c.name === choice);
+    return column?.kind === 'number' ? column.values : undefined;
+  });
   let lo = Infinity, hi = -Infinity;
-  for (const v of views) if (v.size) for (const s of v.size) { if (s < lo) lo = s; if (s > hi) hi = s; }
-  if (!Number.isFinite(lo)) return undefined;
-  const pop = (s: number) => formatCount(Math.round(Math.expm1(s)));
-  return `Point area: item popularity (interactions, log scale), from ${pop(lo)} (smallest points) to ${pop(hi)} (largest).`;
+  for (const list of values) if (list) for (const s of Array.from(list)) if (Number.isFinite(s)) { if (s < lo) lo = s; if (s > hi) hi = s; }
+  return { values, domain: Number.isFinite(lo) ? [lo, hi] : undefined };
+}
+
+/** Numeric columns a user can size points by, plus the size channel when a view has one. */
+export function sizeChoices(views: readonly EmbeddingView[]): { value: string; label: string }[] {
+  const choices = views.some((v) => v.size) ? [{ value: SIZE_CHANNEL, label: 'item popularity (log)' }] : [];
+  const seen = new Set<string>();
+  for (const v of views) for (const c of v.metadata) if (c.kind === 'number' && !seen.has(c.name)) { seen.add(c.name); choices.push({ value: c.name, label: c.name }); }
+  return choices;
+}
+
+/**
+ * What the point area shows, for the legend: the size channel is log(1 + popularity), so its note gives popularity
+ * itself; a numeric column gives its own range; none: every point the same size.
+ */
+export function sizeNote(views: readonly EmbeddingView[], choice: string = SIZE_CHANNEL): string | undefined {
+  const { domain } = sizeValues(views, choice);
+  if (!choice) return views.some((v) => v.size || v.metadata.some((c) => c.kind === 'number')) ? 'Point area: the same for every point (Size by: none).' : undefined;
+  if (!domain) return undefined;
+  const [lo, hi] = domain;
+  if (choice === SIZE_CHANNEL) {
+    const pop = (s: number) => formatCount(Math.round(Math.expm1(s)));
+    return `Point area: item popularity (interactions, log scale), from ${pop(lo)} (smallest points) to ${pop(hi)} (largest).`;
+  }
+  return `Point area: ${choice}, from ${formatValue(lo, choice)} (smallest points) to ${formatValue(hi, choice)} (largest).`;
 }

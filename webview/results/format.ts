@@ -24,10 +24,10 @@ export function formatMetric(value: number | null | undefined, digits = 4): stri
   return value === null || value === undefined || !Number.isFinite(value) ? 'n/a' : fixed(value, digits);
 }
 
-/** A difference or impact: "+0.1667", "−0.000024", "0". */
+/** A difference or impact: "+0.1667", "−0.000024", "0.0000" (zero in the column's precision, without a sign). */
 export function formatDelta(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
-  if (value === 0) return '0';
+  if (value === 0) return (0).toFixed(4);
   const magnitude = Math.abs(value);
   const text = magnitude >= SMALLEST_AT_4 ? magnitude.toFixed(4) : magnitude.toPrecision(2);
   return `${value > 0 ? '+' : MINUS}${text}`;
@@ -41,7 +41,7 @@ export function formatInterval(interval: readonly [number, number] | null | unde
 /** An interval bound or a plain number: 4 decimals, or 2 significant digits when tiny. */
 export function formatPlain(value: number): string {
   if (!Number.isFinite(value)) return 'n/a';
-  if (value === 0) return '0';
+  if (value === 0) return (0).toFixed(4);
   return withMinus(Math.abs(value) >= SMALLEST_AT_4 ? value.toFixed(4) : value.toPrecision(2));
 }
 

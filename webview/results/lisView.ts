@@ -54,7 +54,7 @@ export function renderLisView(container: HTMLElement, data: LisPanelData, contex
     chart: () => gains, csv: () => prefsTable.toCsv(),
   }, context.exporter);
   gains = lis.preferences.length || lis.tables.length ? renderGains(lis) : null;
-  gainsFigure.body.append(...(gains ? [gains] : []), prefsTable.element);
+  gainsFigure.body.append(...(gains ? [gains] : []));
   const diagnosis = element('aside', 'diagnosis');
   diagnosis.setAttribute('aria-labelledby', 'diagnosis-title');
   const heading = element('h2', 'figure-title', 'Diagnosis');
@@ -63,7 +63,11 @@ export function renderLisView(container: HTMLElement, data: LisPanelData, contex
   for (const sentence of lis.diagnosis) sentences.append(element('li', undefined, sentence));
   diagnosis.append(heading, lis.diagnosis.length ? sentences : note('No diagnosis for this run.'));
   overview.append(gainsFigure.element, diagnosis);
-  container.append(overview);
+  // The table goes under both, across the whole panel: beside the diagnosis its ten columns did not fit and the last
+  // ones ("Historical pairs") hid behind a sideways scroll.
+  const prefsBody = element('div', 'figure-body wide-table');
+  prefsBody.append(prefsTable.element);
+  container.append(overview, prefsBody);
 
   if (lis.tables.length) {
     let heatMap: SVGSVGElement | null = null;
@@ -179,7 +183,7 @@ function tableColumns(preferences: readonly string[]): Column<EmbeddingTable>[] 
     })),
     ...preferences.map((pref): Column<EmbeddingTable> => ({
       id: `efficiency-ci-${pref}`, header: `Efficiency vs ${pref}, 95%`, numeric: true,
-      cell: (t) => (t.efficiencyCi?.[pref] ? formatInterval(t.efficiencyCi[pref], (x) => formatRatio(x)) : t.efficiencyNote?.[pref] ?? 'n/a'),
+      cell: (t) => (t.efficiencyCi?.[pref] ? formatInterval(t.efficiencyCi[pref], (x) => formatRatio(x)) : t.efficiencyNote?.[pref] ? element('span', 'cell-note', t.efficiencyNote[pref]) : 'n/a'),
       csv: { headers: [`efficiency_${pref}_low`, `efficiency_${pref}_high`], values: (t) => [...(t.efficiencyCi?.[pref] ?? [null, null])] },
     })),
   ];
@@ -187,11 +191,13 @@ function tableColumns(preferences: readonly string[]): Column<EmbeddingTable>[] 
 
 const sweepKey = (s: SweepRow) => `${s.preference}|${s.window ?? 'none'}|${s.minCount}`;
 const windowText = (w: number | null) => (w === null ? 'none' : w % 86400 === 0 && w >= 86400 ? `${w / 86400}d (${formatCount(w)})` : formatCount(w));
+/** The window as a chart label: "7d", not "604,800" (seconds mean little at a glance; the table has both). */
+const windowShort = (w: number | null) => (w === null ? 'none' : w % 86400 === 0 && w >= 86400 ? `${w / 86400}d` : formatCount(w));
 
 function renderSweep(rows: readonly SweepRow[]): SVGSVGElement {
   const several = new Set(rows.map((s) => s.preference)).size > 1;
   const groups: BarGroup[] = rows.map((s) => ({
-    key: sweepKey(s), label: `${several ? `${s.preference} · ` : ''}w ${s.window === null ? 'none' : formatCount(s.window)} · min ${s.minCount}`,
+    key: sweepKey(s), label: `${several ? `${s.preference} · ` : ''}window ${windowShort(s.window)} · min ${s.minCount}`,
     bars: [
       { series: 0, value: s.lis, interval: s.lisCi, tooltip: `LIS ${formatDelta(s.lis)} ${formatInterval(s.lisCi)}` },
       { series: 1, value: s.value, interval: s.valueCi, tooltip: s.value === null ? 'no historical version' : `value ${formatDelta(s.value)} ${formatInterval(s.valueCi)}` },

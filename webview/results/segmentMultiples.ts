@@ -19,6 +19,11 @@ const HEADER = 34;
 const AXIS = 24;
 const DIMENSION_TITLE = 22;
 const CELL_GAP = 14;
+/**
+ * The scale stops this far inside each cell, so the end ticks' labels (centred on their tick, about 30 px wide) stay
+ * in their own cell: with the scale running to the edges, one cell's "0.10" ran into the next one's "−0.05".
+ */
+const LABEL_INSET = 18;
 
 export function segmentDelta(segments: Segments, segment: string, bucket: string, slot: string, method: AblationMethod): number | null {
   const b = segments.find((s) => s.name === segment)?.buckets.find((x) => x.bucket === bucket);
@@ -34,7 +39,7 @@ export function renderSegmentMultiples(segments: Segments, slots: readonly strin
   const rowHeight = DIMENSION_TITLE + cellHeight + 10;
   const height = segments.length * rowHeight;
   const values = segments.flatMap((s) => s.buckets.flatMap((b) => b.results.filter((r) => slots.includes(r.slot)).map((r) => r.deltaAuc)));
-  const x = signedScale(values, [0, cellWidth - 8], 3);
+  const x = signedScale(values, [LABEL_INSET, cellWidth - 8 - LABEL_INSET], 3);
   const svg = chartSvg(WIDTH, height, 'segment-multiples',
     `Impact on AUC within segments: ${segments.map((s) => `${s.name} (${s.buckets.map((b) => b.bucket).join(', ')})`).join('; ')}, for ${slots.length} slots. The table below lists the numbers.`);
   segments.forEach((segment, row) => {

@@ -66,7 +66,7 @@ export const JOBS = {
       { name: 'bootstrap', flag: 'bootstrap', type: 'int', value: 'B', default: 200, help: 'paired bootstrap replicates (by user) for the 95% intervals' },
       LIMIT, SEED, PROVIDERS, BATCH_SIZE,
     ],
-    reproduce: ['slots', 'method', 'repeats', 'withinGroup', 'bootstrap', 'limit'],
+    reproduce: ['slots', 'slice', 'method', 'repeats', 'withinGroup', 'bootstrap', 'limit'],
     run: async (config, options, control) => (await import('./ablate')).ablate(config, options, control),
   }),
   ceiling: job<CeilingOptions, CeilingResult>({
@@ -97,7 +97,7 @@ export const JOBS = {
       { name: 'substitution', flag: 'substitution', type: 'boolean', help: 'also the frozen substitution view: the ranker with each table replaced by its preference partners' },
       LIMIT, SEED, PROVIDERS, BATCH_SIZE,
     ],
-    reproduce: ['preferences', 'tables', 'substitution', 'bootstrap', 'limit'],
+    reproduce: ['preferences', 'tables', 'folds', 'splits', 'sweep', 'substitution', 'bootstrap', 'limit'],
     run: async (config, options, control) => (await import('./lis')).lis(config, options, control),
   }),
   embed: job<EmbedOptions, EmbedResult>({

@@ -10,15 +10,28 @@ type Options = Record<string, unknown>;
 const list = (v: unknown): string | undefined => (Array.isArray(v) && v.length ? v.map(String).join(',') : typeof v === 'string' && v ? v : undefined);
 const num = (v: unknown): string | undefined => (typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
 
+/** A window in seconds as `parseDuration` reads it back: whole days as "7d", else seconds. */
+const window = (seconds: number): string => (seconds % 86400 === 0 ? `${seconds / 86400}d` : `${seconds}s`);
+
+/** The LIS sensitivity sweep (`{ window: seconds[], minCount: number[] }`) as `--sweep window=… --sweep minCount=…`. */
+function sweepFlags(flag: string, sweep: unknown): [string, string | undefined][] {
+  const spec = (sweep ?? {}) as { window?: number[]; minCount?: number[] };
+  return [
+    [flag, spec.window?.length ? `window=${spec.window.map(window).join(',')}` : undefined],
+    [flag, spec.minCount?.length ? `minCount=${spec.minCount.join(',')}` : undefined],
+  ];
+}
+
 /** The flags of a kind of run, in the order of the job's `reproduce` list in the registry. */
 function flags(kind: string, o: Options): [string, string | boolean | undefined][] {
   if (!isJobKind(kind)) return [];
   const spec = jobSpec(kind);
-  return spec.reproduce.map((name) => {
+  return spec.reproduce.flatMap((name): [string, string | boolean | undefined][] => {
     const opt = spec.options.find((x) => x.name === name)!;
     const v = o[name];
+    if (opt.type === 'repeated') return sweepFlags(`--${opt.flag}`, v);
     const value = opt.type === 'list' ? list(v) : opt.type === 'int' ? num(v) : opt.type === 'boolean' ? !!v : (v as string);
-    return [`--${opt.flag}`, value];
+    return [[`--${opt.flag}`, value]];
   });
 }
 
