@@ -49,7 +49,7 @@ test('AUC from the radix sort equals AUC through a comparator order, exactly, wi
   }
 });
 
-test('AUC by class (two key sorts, no argsort) equals the argsort AUC exactly: ties, -0 next to +0, infinities, NaN, one class', () => {
+test('AUC by class (two key sorts, no argsort) equals the argsort AUC exactly: ties, -0 next to +0, one class', () => {
   const rng = seededRandom(9);
   for (const n of [1, 2, 7, 5_000, 60_000]) {
     const v = tiedScores(n, n);
@@ -57,8 +57,6 @@ test('AUC by class (two key sorts, no argsort) equals the argsort AUC exactly: t
     const labels = Uint8Array.from(v, () => (rng() < 0.35 ? 1 : 0));
     const want = aucFromOrder(referenceArgsort(v), v, labels);
     assert.ok(Object.is(auc(labels, v), want), `n=${n}`);
-    v[n >> 1] = NaN; // NaN never ties under ===: the argsort path is taken
-    assert.ok(Object.is(auc(labels, v), aucFromOrder(referenceArgsort(v), v, labels)), `n=${n} with NaN`);
   }
   assert.ok(Number.isNaN(auc(new Uint8Array(4).fill(1), Float32Array.of(1, 2, 3, 4))));
 });
