@@ -24,6 +24,7 @@ const CLI_FLAGS: Record<string, ParseSpec> = {
   seed: { type: 'string' }, limit: { type: 'string' }, providers: { type: 'string' }, 'batch-size': { type: 'string' },
 };
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any option of any job: its value type does not matter here
 function parseSpecOf(o: OptionSpec<any>): ParseSpec {
   if (o.type === 'boolean') return { type: 'boolean', default: false };
   if (o.type === 'repeated') return { type: 'string', multiple: true };

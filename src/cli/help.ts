@@ -15,6 +15,7 @@ const JOB_CLI_FLAGS: [string, string][] = [
   ['--max-file-size MB', 'largest model, data or table file read (default 4096)'],
 ];
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any option of any job: its value type does not matter here
 function flagText(o: OptionSpec<any>): string {
   if (o.type === 'boolean') return `--${o.flag}`;
   return `--${o.flag} ${o.type === 'choice' ? o.choices!.join('|') : o.value ?? 'X'}`;
@@ -48,6 +49,7 @@ function optionLines(rows: [string, string][]): string[] {
   return rows.map(([f, h]) => `  ${f.padEnd(w)}${h}`);
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any option of any job: its value type does not matter here
 function describe(o: OptionSpec<any>): string {
   const dflt = o.default !== undefined && o.type !== 'boolean' ? ` (default ${o.default})` : '';
   return `${o.help}${dflt}`;

@@ -72,6 +72,7 @@ export class SlotCodeLens implements vscode.CodeLensProvider {
     const runs = listRunRecords(readSettings().runsDir(config.dir));
     const runsDir = readSettings().runsDir(config.dir);
     const latestRun = (kind: string) => runs.find((r) => r.kind === kind);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a run record's results as written by the ablate / ceiling jobs
     const latest = (kind: string) => latestRun(kind)?.results as { results?: Record<string, any>[] } | undefined;
     const ablation = latest('ablate'), ceiling = latest('ceiling');
     const openLatest = latestRun('ablate') ?? latestRun('ceiling');

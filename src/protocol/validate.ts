@@ -36,6 +36,7 @@ export function isRunId(v: unknown): v is string {
 /** A file name offered in a save dialog: a plain name (folder separators replaced) ending in the format's extension. */
 function exportName(v: unknown, format: ExportFormat): string | undefined {
   if (!name(v)) return undefined;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must not keep
   const plain = v.replace(/[\\/\0-\x1f]/g, '_').replace(/^\.+/, '');
   if (!plain) return undefined;
   return plain.toLowerCase().endsWith(`.${format}`) ? plain : `${plain}.${format}`;

@@ -43,6 +43,7 @@ const CAST_TYPES = new Set([
   'FLOAT', 'DOUBLE', 'VARCHAR', 'DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'TIME', 'INTERVAL',
 ]);
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- DuckDB's serialized parse tree: walked and checked field by field below
 type Node = Record<string, any>;
 
 class Rejected extends Error {

@@ -123,7 +123,8 @@ export function layoutState(knn: PrecomputedKnn, rows: number, nEpochs: number, 
   const gRow = new Int32Array(2 * aCol.length), gCol = new Int32Array(2 * aCol.length), gVal = new Float64Array(2 * aCol.length);
   let g = 0, max = 0;
   for (let i = 0; i < rows; i++) {
-    let x = i * kk, xe = (i + 1) * kk, y = tStart[i], ye = tStart[i + 1];
+    const xe = (i + 1) * kk, ye = tStart[i + 1];
+    let x = i * kk, y = tStart[i];
     while (x < xe || y < ye) {
       const cx = x < xe ? aCol[x] : Infinity, cy = y < ye ? tCol[y] : Infinity;
       const c = Math.min(cx, cy);

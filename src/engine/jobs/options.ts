@@ -61,6 +61,7 @@ export function orList(items: readonly string[]): string {
 }
 
 /** A command-line value converted and checked the way its description says (raw: what the flag parser gave). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any option of any job: its value type does not matter here
 export async function optionFromFlag(o: OptionSpec<any>, raw: string | boolean | string[] | undefined): Promise<unknown> {
   switch (o.type) {
     case 'boolean':
@@ -91,6 +92,7 @@ export async function optionFromFlag(o: OptionSpec<any>, raw: string | boolean |
 }
 
 /** A value given by the editor (a command argument or a panel), checked against the same description. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any option of any job: its value type does not matter here
 export function checkOptionValue(job: string, o: OptionSpec<any>, v: unknown): unknown {
   const bad = (what: string) => usageError(`${job}: option "${o.name}" takes ${what}, not ${JSON.stringify(v)?.slice(0, 80)}.`);
   switch (o.type) {

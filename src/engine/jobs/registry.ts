@@ -134,7 +134,9 @@ export const JOBS = {
 export type JobKind = keyof typeof JOBS;
 export const JOB_KINDS = Object.keys(JOBS) as JobKind[];
 // Distributive: for a union of kinds, the union of their options (results).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- `any` in the unused position of a conditional type
 export type JobOptionsOf<K extends JobKind> = K extends JobKind ? ((typeof JOBS)[K] extends JobSpec<infer O, any> ? O : never) : never;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- `any` in the unused position of a conditional type
 export type JobResultOf<K extends JobKind> = K extends JobKind ? ((typeof JOBS)[K] extends JobSpec<any, infer R> ? R : never) : never;
 
 export function isJobKind(kind: string): kind is JobKind {

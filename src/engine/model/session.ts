@@ -25,6 +25,7 @@ export type Ort = typeof import('onnxruntime-node');
 let ortModule: Ort | undefined;
 /** onnxruntime-node, loaded on first use (it is a large native module). */
 export function ort(): Ort {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use: the native library is heavy
   if (!ortModule) ortModule = require('onnxruntime-node') as Ort;
   return ortModule;
 }
