@@ -9,7 +9,7 @@ import { Duck, openDuck } from './data/duck';
 import { InputPlan, planInputs } from './data/inputPlan';
 import { LookupTable, loadTable } from './data/tables';
 import { inputError } from './errors';
-import { inspectGraph, LoadedOnnx, ModelInspection, readOnnx } from './model/inspect';
+import { LoadedOnnx, ModelInspection, readOnnx } from './model/inspect';
 import { suggestion } from './util/suggest';
 
 export interface Workspace {
@@ -27,7 +27,7 @@ export interface Workspace {
 /** `writable`: files the job itself writes through DuckDB (e.g. embed --out), besides the config's own files. */
 export async function openWorkspace(config: RecLensConfig, writable: readonly string[] = []): Promise<Workspace> {
   const onnx = await readOnnx(config.model.path);
-  const model = inspectGraph(config.model.path, onnx.bytes.length, onnx.graph);
+  const model = onnx.inspection;
   const outputs = model.outputs.map((o) => o.name);
   const outputName = config.model.output ?? outputs[0];
   if (!outputs.includes(outputName)) {

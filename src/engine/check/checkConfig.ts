@@ -19,7 +19,7 @@ import { LookupTable, loadTable } from '../data/tables';
 import { RecLensError } from '../errors';
 import { timeExpression } from '../lis/evalKeys';
 import { cachedByFile } from '../util/fileCache';
-import { inspectGraph, readOnnx } from '../model/inspect';
+import { readOnnx } from '../model/inspect';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { rankNames } from '../util/suggest';
 import { addInputFix, Fix, removeInputFix, replaceStringFix } from './fixes';
@@ -107,7 +107,7 @@ export async function checkConfigText(text: string, file: string, opts: CheckOpt
     for (const p of checkSlices(config.slices ?? [], columns)) at('error', p.code, p.path, p.message);
     if (!config.data.group) at('information', 'no-group', ['data'], 'No data.group column: GAUC is disabled and bootstrap intervals resample rows instead of users.');
     if (!graph) return problems;
-    const model = inspectGraph(config.model.path, graph.bytes.length, graph.graph);
+    const model = graph.inspection;
     const collected: RecLensError[] = [];
     const plan = await planInputs(duck, config, model.inputs, columns, tables, collected);
     for (const e of collected) {
