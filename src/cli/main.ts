@@ -14,6 +14,7 @@ import { initCommand } from './commands/init';
 import { inspectCommand } from './commands/inspect';
 import { rowsCommand } from './commands/rows';
 import { Io, processIo } from './io';
+import { setAllowedFolders } from '../engine/util/fileRoots';
 import { DEFAULT_MAX_FILE_MB, setMaxFileSizeMB } from '../engine/util/safeFile';
 
 const HELP = `reclens: debug recommender (ranking / CTR) models on your own data
@@ -39,7 +40,8 @@ Usage:
   reclens rows --config C --row I [--k K] [--json]       (one row: occlusion per slot, smallest flipping change)
 
 Common options: --limit N, --providers cuda,webgpu,cpu, --batch-size N, --runs-dir D, --no-record,
-  --max-file-size MB (largest model, data or table file read; default 4096).
+  --max-file-size MB (largest model, data or table file read; default 4096),
+  --allow-outside DIR (a config's files must lie in its folder, links followed; this allows DIR too; repeatable).
   --quiet (no progress bar; it is drawn on stderr only when stderr is a terminal), --progress (progress lines even
   when stderr is not a terminal).
 
@@ -86,7 +88,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             preferences: { type: 'string' }, tables: { type: 'string' }, run: { type: 'string', multiple: true }, latest: { type: 'boolean', default: false },
             out: { type: 'string' }, table: { type: 'string' }, against: { type: 'string' }, codes: { type: 'string' },
             sample: { type: 'string' }, k: { type: 'string' }, substitution: { type: 'boolean', default: false },
-            'max-file-size': { type: 'string' },
+            'max-file-size': { type: 'string' }, 'allow-outside': { type: 'string', multiple: true },
             folds: { type: 'string' }, splits: { type: 'string' }, sweep: { type: 'string', multiple: true },
             quiet: { type: 'boolean', short: 'q', default: false },
             data: { type: 'string' }, yes: { type: 'boolean', default: false },
@@ -98,6 +100,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       }
     })();
     setMaxFileSizeMB(intOption(values['max-file-size'], 'max-file-size', 1) ?? DEFAULT_MAX_FILE_MB);
+    setAllowedFolders(values['allow-outside'] ?? []);
     const providers = (() => {
       if (!values.providers) return undefined;
       const list = values.providers.split(',').map((p) => p.trim()) as ProviderName[];

@@ -12,7 +12,7 @@ import { RunNode, RunsTree } from './runsTree';
 import { ProviderStatus } from './statusBar';
 import { WorkspaceTree } from './workspaceTree';
 import { FeaturesTree, SlotNode } from './featuresTree';
-import { applyFileLimit, readSettings } from './settings';
+import { applyFileLimit, applyFileRoots, readSettings } from './settings';
 import { refused, requireTrust, UNTRUSTED_MESSAGE } from './trust';
 import { registerShowHistory } from './commands/showHistory';
 import { registerShowRows } from './commands/showRows';
@@ -45,6 +45,7 @@ const CHAINS: { label: string; detail: string; chain: ProviderName[] | undefined
 
 export function activate(context: vscode.ExtensionContext): RecLensApi {
   const t0 = performance.now();
+  applyFileRoots(); // before the first config is checked
   const output = vscode.window.createOutputChannel('RecLens');
   const status = new ProviderStatus();
   const runs = new RunManager(output, status, context.workspaceState);
@@ -79,7 +80,11 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   context.subscriptions.push(watcher, watcher.onDidCreate(onFiles), watcher.onDidDelete(onFiles), watcher.onDidChange(onFiles));
   applyFileLimit();
   context.subscriptions.push(
-    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('reclens.maxFileSizeMB')) applyFileLimit(); }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('reclens.maxFileSizeMB')) applyFileLimit();
+      if (e.affectsConfiguration('reclens.allowedFolders')) { applyFileRoots(); diagnostics.recheckAll(); }
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => { applyFileRoots(); diagnostics.recheckAll(); }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       output.appendLine('Workspace trusted: RecLens now reads data and runs models.');
       workspaceTree.refresh();
