@@ -80,21 +80,45 @@ test('check says 2 where eval says 2: a slot naming an unknown input', async () 
   await expectExit2(['ablate', '--config', config, '--no-record', '--bootstrap', '0', '--repeats', '1'], /Slot "s" names input "nosuch"/);
 });
 
-test('a group column with NULLs: check warns with the count', async () => {
+test('a group column with NULLs: check, eval, ablate and ceiling all warn with the count; the record keeps it', async () => {
   const rows = (tinyRows(200) as unknown as Record<string, unknown>[]).map((r, i) => (i % 10 === 0 ? { ...r, user: '' } : r));
-  const { config } = withConfig(() => undefined, rows);
+  const { config, dir } = withConfig(() => undefined, rows);
+  const warning = /20 of 200 rows have no group \(NULL in "user"\); GAUC and the bootstrap treat them as one group/;
   const r = await cli('check', '--config', config);
   assert.equal(r.code, 0, r.err + r.out);
-  assert.match(r.out, /20 of 200 rows have no group \(NULL in "user"\); GAUC and the bootstrap treat them as one group/);
+  assert.match(r.out, warning);
+  for (const args of [['eval', '--bootstrap', '0'], ['ablate', '--bootstrap', '0', '--repeats', '1'], ['ceiling', '--candidates', '2']]) {
+    const job = await cli(...args, '--config', config, '--json');
+    assert.equal(job.code, 0, `${args[0]}: ${job.err}`);
+    assert.match(job.err, new RegExp(`reclens: warning: ${warning.source}`), `${args[0]} warns on stderr`);
+    const out = JSON.parse(job.out); // stdout stays JSON
+    const recordFile = out.runRecord ?? fs.readdirSync(path.join(dir, '.reclens', 'runs')).map((f) => path.join(dir, '.reclens', 'runs', f)).find((f) => f.includes(`-${args[0]}-`));
+    const record = JSON.parse(fs.readFileSync(recordFile, 'utf8'));
+    assert.equal(record.warnings.length, 1, args[0]);
+    assert.match(record.warnings[0], warning, `${args[0]}'s run record`);
+  }
+  // The warning is about the rows evaluated: a filter that drops the NULL-group rows drops it.
+  const filtered = withConfig((cfg) => { cfg.data.filter = 'user IS NOT NULL'; }, rows);
+  const clean = await cli('eval', '--config', filtered.config, '--no-record', '--bootstrap', '0');
+  assert.equal(clean.code, 0, clean.err);
+  assert.doesNotMatch(clean.err, /warning/);
 });
 
-test('labels written as yes/no: check says DuckDB reads them as booleans', async () => {
+test('labels written as yes/no: check and eval say DuckDB reads them as booleans, with counts', async () => {
   const rows = (tinyRows(200) as unknown as Record<string, unknown>[]).map((r) => ({ ...r, label: r.label ? 'yes' : 'no' }));
+  const positives = rows.filter((r) => r.label === 'yes').length;
   const { config } = withConfig(() => undefined, rows);
+  const message = new RegExp(`Label column "label" holds the words "no", "yes" \\(${200 - positives} rows "no", ${positives} rows "yes" in the file\\), which DuckDB reads as true/false`);
   const r = await cli('check', '--config', config);
-  assert.match(r.out, /Label column "label" holds the words "no", "yes", which DuckDB reads as true\/false/);
+  assert.match(r.out, message);
+  const ev = await cli('eval', '--config', config, '--no-record', '--bootstrap', '0', '--json');
+  assert.equal(ev.code, 0, ev.err);
+  assert.match(ev.err, message);
+  assert.equal(JSON.parse(ev.out).positives, positives, 'yes counted as positive');
   const plain = await cli('check', '--config', tinyWorkspace().config);
   assert.doesNotMatch(plain.out, /holds the words/);
+  const plainEval = await cli('eval', '--config', tinyWorkspace().config, '--no-record', '--bootstrap', '0');
+  assert.doesNotMatch(plainEval.err, /warning/);
 });
 
 test('malformed, partial and non-JSON run records: report and compare exit 2 naming the file', async () => {

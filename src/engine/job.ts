@@ -118,5 +118,6 @@ export function buildRunRecord<R>(kind: string, ctx: Pick<JobContext, 'config' |
     timings,
     results,
     invocation: reproduceArgs(kind, config.file, ctx.seed, options),
+    ...(ws.warnings.length ? { warnings: ws.warnings.map((w) => w.message) } : {}),
   };
 }

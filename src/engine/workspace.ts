@@ -4,6 +4,7 @@
  */
 import { declaredFiles } from './config/declaredFiles';
 import type { RecLensConfig } from './config/types';
+import { DataWarning, dataWarnings } from './data/dataWarnings';
 import { DataDescription, describeData } from './data/describe';
 import { Duck, openDuck } from './data/duck';
 import { InputPlan, planInputs } from './data/inputPlan';
@@ -20,6 +21,8 @@ export interface Workspace {
   data: DataDescription;
   tables: Record<string, LookupTable>;
   plan: InputPlan;
+  /** NULL groups, a label written as words: every job's run record and output carry them (see dataWarnings). */
+  warnings: DataWarning[];
   duck: Duck;
   close(): void;
 }
@@ -47,7 +50,8 @@ export async function openWorkspace(config: RecLensConfig, writable: readonly st
       if (used) tables[name] = await loadTable(duck, spec);
     }
     const plan = await planInputs(duck, config, model.inputs, data.columns, tables);
-    return { config, onnx, model, outputName, data, tables, plan, duck, close: () => duck.close() };
+    const warnings = await dataWarnings(duck, config, data);
+    return { config, onnx, model, outputName, data, tables, plan, warnings, duck, close: () => duck.close() };
   } catch (e) {
     duck.close();
     throw e;

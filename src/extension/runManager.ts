@@ -120,9 +120,16 @@ export class RunManager implements vscode.Disposable {
       for (const f of run.record.providerFallbacks) this.output.appendLine(`  provider ${f.provider} skipped: ${f.reason}`);
       const summary = kind === 'eval' ? evalSummary(run.result as import('../engine/evaluate').EvalResult) : `${runLabel(run.record)}, provider ${run.record.executionProvider}`;
       this.output.appendLine(`  ${summary}; ${((Date.now() - started) / 1000).toFixed(2)} s; record ${recordFile}`);
+      // Data warnings (NULL groups, a label written as words) go with the result: the numbers alone hide them.
+      const warnings = run.record.warnings ?? [];
+      for (const w of warnings) this.output.appendLine(`  warning: ${w}`);
       this.finished.fire(run.record);
-      void vscode.window.showInformationMessage(`RecLens: ${summary}`, 'Open Run Record').then((pick) => {
-        if (pick) void vscode.window.showTextDocument(vscode.Uri.file(recordFile));
+      const notify = warnings.length
+        ? vscode.window.showWarningMessage(`RecLens: ${summary}. ${warnings.length === 1 ? warnings[0] : `${warnings.length} data warnings: ${warnings.join(' ')}`}`, 'Open Run Record', 'Show Output')
+        : vscode.window.showInformationMessage(`RecLens: ${summary}`, 'Open Run Record');
+      void notify.then((pick) => {
+        if (pick === 'Show Output') this.output.show();
+        else if (pick) void vscode.window.showTextDocument(vscode.Uri.file(recordFile));
       });
       return { status: 'done', recordFile, runId: run.record.id, result: run.result, record: run.record };
     } catch (e) {

@@ -27,7 +27,7 @@ export async function ablateCommand(args: CommonArgs & { slots?: string[]; metho
     seed: args.seed, limit: args.limit, providers: args.providers, batchSize: args.batchSize,
     slots: args.slots, method: args.method, repeats: args.repeats, bootstrap: args.bootstrap, withinGroup: args.withinGroup, slice: args.slice,
   }, control));
-  const file = saveRecord(args, config.dir, record);
+  const file = saveRecord(args, config.dir, record, io);
   if (args.json) {
     io.out(JSON.stringify({ ...r, runId: record.id, runRecord: file ?? null }, null, 2));
     return 0;
@@ -51,7 +51,7 @@ export async function ceilingCommand(args: CommonArgs & { slots?: string[]; cand
   const { result: r, record } = await withCliProgress(io.progress, args, (control) => ceiling(config, {
     seed: args.seed, limit: args.limit, providers: args.providers, batchSize: args.batchSize, slots: args.slots, candidates: args.candidates,
   }, control));
-  const file = saveRecord(args, config.dir, record);
+  const file = saveRecord(args, config.dir, record, io);
   if (args.json) {
     io.out(JSON.stringify({ ...r, runId: record.id, runRecord: file ?? null }, null, 2));
     return 0;
@@ -77,7 +77,7 @@ export async function lisCommand(args: CommonArgs & { preferences?: string[]; ta
     preferences: args.preferences, tables: args.tables, bootstrap: args.bootstrap, substitution: args.substitution,
     folds: args.folds, splits: args.splits, sweep: args.sweep?.length ? parseSweep(args.sweep) : undefined,
   }, control));
-  const file = saveRecord(args, config.dir, record);
+  const file = saveRecord(args, config.dir, record, io);
   if (args.json) {
     io.out(JSON.stringify({ ...r, runId: record.id, runRecord: file ?? null }, null, 2));
     return 0;

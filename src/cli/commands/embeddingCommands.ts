@@ -14,7 +14,7 @@ export async function embedCommand(args: CommonArgs & { table?: string; method: 
   if (args.method !== 'pca' && args.method !== 'umap') throw usageError(`--method takes pca or umap, not "${args.method}".`);
   const { config } = requireConfig(args.config);
   const { result: r, record } = await withCliProgress(io.progress, args, (control) => embed(config, { table: args.table!, method: args.method as 'pca' | 'umap', sample: args.sample, seed: args.seed, providers: args.providers, out: args.out, k: args.k }, control));
-  const file = saveRecord(args, config.dir, record);
+  const file = saveRecord(args, config.dir, record, io);
   if (args.json) { const { projection: _sample, ...rest } = r; void _sample; io.out(JSON.stringify({ ...rest, runId: record.id, runRecord: file ?? null }, null, 2)); return 0; }
   io.out([
     `RecLens embed: ${r.table} (${int(r.rows)} rows${r.sampleSize < r.rows ? `, seeded sample of ${int(r.sampleSize)}` : ''}), ${r.method.toUpperCase()}, seed ${args.seed}`,
@@ -32,7 +32,7 @@ export async function alignCommand(args: CommonArgs & { table?: string; against?
   if (!args.table) throw usageError('align needs --table <name>.');
   const { config } = requireConfig(args.config);
   const { result: r, record } = await withCliProgress(io.progress, args, (control) => align(config, { table: args.table!, against: args.against, preferences: args.preferences, codes: args.codes, k: args.k, seed: args.seed, providers: args.providers }, control));
-  const file = saveRecord(args, config.dir, record);
+  const file = saveRecord(args, config.dir, record, io);
   if (args.json) { io.out(JSON.stringify({ ...r, runId: record.id, runRecord: file ?? null }, null, 2)); return 0; }
   const rows = [['measure', 'overall', 'cold', 'warm', 'hot', 'n']];
   if (r.recallAtK) rows.push([`recall@${r.k} of ${r.preferences} pairs`, ...split(r.recallAtK)]);

@@ -29,7 +29,7 @@ export async function evalCommand(args: EvalArgs, io: Io): Promise<number> {
   const { result: r, record } = await withCliProgress(io.progress, args, (control) => evaluate(config, {
     limit: args.limit, seed: args.seed, bootstrap: args.bootstrap, providers: args.providers, batchSize: args.batchSize, slices: args.slices,
   }, control));
-  const recordFile = saveRecord(args, config.dir, record);
+  const recordFile = saveRecord(args, config.dir, record, io);
   if (args.json) {
     io.out(JSON.stringify({ ...r, runId: record.id, runRecord: recordFile ?? null }, null, 2));
     return 0;
