@@ -155,6 +155,44 @@ test('messages that send the user to "reclens init" name a command that exists',
   }
 });
 
+/** Bad data, models and tables as they reach the readers: each an exit-2 message that names files relative to the config. */
+const READ_ERRORS: [string, (cfg: any, dir: string) => void, string[] | undefined, RegExp][] = [
+  ['a NULL feature', () => undefined, ['user,item,d0,d1,d2,label', '1,1,,0.2,0.3,1', '2,2,0.1,0.2,0.3,0'], /Null value in data row 1 of data\.csv, column "d0"|NULL in column "d0"/],
+  ['an unknown column', (c) => { c.inputs.dense.columns = ['d0', 'd1', 'nosuch']; }, undefined, /"nosuch"/],
+  ['an unterminated CSV quote', () => undefined, ['user,item,d0,d1,d2,label', '1,1,"x,0.2,0.3,1', '2,2,0.1,0.2,0.3,0'], /data\.csv|"d0" is VARCHAR/],
+  ['a word in a float column', () => undefined, ['user,item,d0,d1,d2,label', '1,1,abc,0.2,0.3,1', '2,2,0.1,0.2,0.3,0'], /VARCHAR|abc|d0/],
+  ['a missing data file', (c) => { c.data.path = 'nope.csv'; }, undefined, /"nope\.csv" does not exist \(looked for nope\.csv\)/],
+  ['a missing model', (c) => { c.model.path = 'nope.onnx'; }, undefined, /"nope\.onnx" does not exist/],
+  ['a model that is not ONNX', (_c, d) => { fs.writeFileSync(path.join(d, 'model.onnx'), 'garbage'); }, undefined, /Model file model\.onnx is not a valid ONNX model/],
+  ['an empty data file', () => undefined, ['user,item,d0,d1,d2,label'], /data\.csv|VARCHAR/],
+  ['a label that is not binary', () => undefined, ['user,item,d0,d1,d2,label', '1,1,0.1,0.2,0.3,5', '2,2,0.1,0.2,0.3,0'], /not binary/],
+  ['a .npy table that is not one', (c, d) => { fs.writeFileSync(path.join(d, 't.npy'), 'garbage'); c.tables = { t: { path: 't.npy' } }; c.inputs.item = { table: 't', key: 'item' }; }, undefined, /t\.npy/],
+  ['a Parquet file that is not one', (c, d) => { fs.writeFileSync(path.join(d, 'x.parquet'), 'garbage'); c.data.path = 'x.parquet'; }, undefined, /x\.parquet/],
+  ['a filter that keeps no row', (c) => { c.data.filter = 'd0 > 100'; }, undefined, /No evaluation rows in data\.csv after data\.filter|keeps no row/],
+  ['a model output that does not exist', (c) => { c.model.output = 'nosuch'; }, undefined, /"nosuch" is not an output of model\.onnx/],
+  ['a probability output outside [0, 1]', (c) => { c.model.output = 'logit'; c.model.outputKind = 'probability'; }, ['user,item,d0,d1,d2,label', '1,1,5,-5,5,1', '2,2,0.1,0.2,0.3,0'], /outside \[0, 1\]/],
+];
+
+test('data-read errors name files relative to the config\'s folder, never by the workspace\'s absolute path', async () => {
+  for (const [what, change, lines, message] of READ_ERRORS) {
+    const { dir, config } = withConfig((cfg) => { cfg.runtime.batchSize = 16; });
+    const cfg = JSON.parse(fs.readFileSync(config, 'utf8'));
+    change(cfg, dir);
+    fs.writeFileSync(config, JSON.stringify(cfg, null, 2));
+    if (lines) fs.writeFileSync(path.join(dir, 'data.csv'), lines.join('\n') + '\n');
+    let matched = false;
+    for (const cmd of ['check', 'eval']) {
+      const r = await cli(cmd, '--config', config, '--no-record', '--bootstrap', '0');
+      const text = (r.out + r.err).split(config).join('<config>'); // the config as the user named it
+      if (r.code === 0) continue; // eval may accept what check only warns about
+      assert.equal(r.code, 2, `${what}: ${cmd}: ${r.err}`);
+      assert.ok(!text.includes(dir), `${what}: ${cmd} names the workspace's absolute path:\n${text}`);
+      matched ||= message.test(text);
+    }
+    assert.ok(matched, `${what}: no message matched ${message}`);
+  }
+});
+
 /** Mutations of a valid text: byte flips, cuts, duplicated spans and inserted JSON / SQL tokens. */
 function mutate(text: string, rng: () => number): string {
   const tokens = ['{', '}', '[', ']', '"', ',', ':', '\\', 'null', '-1', '1e999', '"__proto__"', '"constructor"', '"/dev/zero"', '";', '/*', '\u0000', '\uD800', 'COPY', '"filter": "1=1; SELECT 1"'];

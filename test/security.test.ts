@@ -38,8 +38,8 @@ function listing(dir: string): string[] {
 }
 
 /** Runs bin/reclens as a user would; a hang is killed after `timeout` ms (a failsafe, not a timing check). */
-function reclens(args: string[], timeout = 120_000): { code: number | null; out: string; err: string; signal: NodeJS.Signals | null } {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'reclens'), ...args], { encoding: 'utf8', timeout });
+function reclens(args: string[], cwd?: string, timeout = 120_000): { code: number | null; out: string; err: string; signal: NodeJS.Signals | null } {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'reclens'), ...args], { encoding: 'utf8', timeout, cwd });
   return { code: r.status, out: r.stdout, err: r.stderr, signal: r.signal };
 }
 
@@ -160,7 +160,7 @@ const ATTACKS: Attack[] = [
     name: 'data.path: a symlink in the repository to a secret file outside it',
     setup: ({ dir, cfg }) => { fs.symlinkSync(secretFile, path.join(dir, 'eval.csv')); cfg.data.path = 'eval.csv'; },
     commands: [['check'], ['inspect'], ['eval', '--no-record'], ['ablate', '--no-record']],
-    message: /Data file "eval\.csv" is a symbolic link to \S*secret\.csv, outside \S+ \(the config's repository, workspace folder or own folder\), and RecLens reads no file out of it/,
+    message: /Data file "eval\.csv" is a symbolic link to \S*secret\.csv, outside the config's folder; RecLens reads no file out of it/,
   },
   {
     name: 'data.path: an absolute path to a file outside the repository',
@@ -256,8 +256,9 @@ for (const attack of ATTACKS) {
     const secretAtime = fs.statSync(secretFile).atimeMs;
     for (const cmd of attack.commands) {
       const [name, ...rest] = cmd;
-      const r = reclens([name, '--config', config, ...rest]);
+      const r = reclens([name, '--config', 'reclens.json', ...rest], dir); // run from the workspace, as a user would
       const what = `${cmd.join(' ')}: ${r.err}`;
+      assert.ok(!(r.err + r.out).includes(dir), `${what} (names the workspace by its absolute path)`);
       assert.equal(r.signal, null, `${what} (killed: it hung)`);
       assert.equal(r.code, 2, what);
       assert.match(r.err + r.out, attack.message, what);

@@ -1,5 +1,6 @@
 /** `reclens`: the engine from a terminal or CI. Exit codes: 0 ok, 1 usage, 2 bad input, 3 internal error. */
 import * as fs from 'fs';
+import * as path from 'path';
 import { parseArgs } from 'util';
 import { loadConfig } from '../engine/config/loadConfig';
 import type { ProviderName } from '../engine/config/types';
@@ -15,6 +16,7 @@ import { inspectCommand } from './commands/inspect';
 import { rowsCommand } from './commands/rows';
 import { Io, processIo } from './io';
 import { setAllowedFolders } from '../engine/util/fileRoots';
+import { relativePaths } from '../engine/util/messagePaths';
 import { DEFAULT_MAX_FILE_MB, setMaxFileSizeMB } from '../engine/util/safeFile';
 
 const HELP = `reclens: debug recommender (ranking / CTR) models on your own data
@@ -101,6 +103,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     })();
     setMaxFileSizeMB(intOption(values['max-file-size'], 'max-file-size', 1) ?? DEFAULT_MAX_FILE_MB);
     setAllowedFolders(values['allow-outside'] ?? []);
+    if (values.config) {
+      // Messages name the config as given and its files relative to its folder (--json output keeps its paths).
+      const given = values.config, absConfig = path.resolve(given), shown = (t: string) => relativePaths(t.split(absConfig).join(given), path.dirname(absConfig));
+      const raw = io;
+      io = { ...raw, out: (t) => raw.out(values.json ? t : shown(t)), err: (t) => raw.err(shown(t)) };
+    }
     const providers = (() => {
       if (!values.providers) return undefined;
       const list = values.providers.split(',').map((p) => p.trim()) as ProviderName[];

@@ -2,10 +2,12 @@
  * Runs engine jobs from the editor (evaluate, ablate, ceiling, LIS): one at a time, with a cancellable progress
  * notification, the status bar, the output channel, and a run record written atomically at the end.
  */
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { requireConfig } from '../engine/config/loadConfig';
 import type { ProviderName, RecLensConfig } from '../engine/config/types';
 import { RecLensError } from '../engine/errors';
+import { relativePaths } from '../engine/util/messagePaths';
 import { progressFraction, type JobControl } from '../engine/progress';
 import type { RunRecord } from '../engine/runs/runRecord';
 import { writeRunRecord } from '../engine/runs/runRecord';
@@ -139,7 +141,7 @@ export class RunManager implements vscode.Disposable {
         void vscode.window.showInformationMessage('RecLens: run cancelled.');
         return { status: 'cancelled' };
       }
-      const message = e instanceof RecLensError ? e.message : `Internal error in RecLens: ${(e as Error)?.message ?? e}`;
+      const message = e instanceof RecLensError ? relativePaths(e.message, path.dirname(configUri.fsPath)) : `Internal error in RecLens: ${(e as Error)?.message ?? e}`;
       this.output.appendLine(`  failed: ${message}`);
       if (!(e instanceof RecLensError)) this.output.appendLine(String((e as Error)?.stack));
       const where = e instanceof RecLensError && e.where.file ? e.where.file : undefined;

@@ -20,6 +20,7 @@ import { LookupTable, loadTable } from '../data/tables';
 import { RecLensError } from '../errors';
 import { timeExpression } from '../lis/evalKeys';
 import { cachedByFile } from '../util/fileCache';
+import { relativePaths } from '../util/messagePaths';
 import { readOnnx } from '../model/inspect';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { rankNames } from '../util/suggest';
@@ -43,7 +44,13 @@ export interface CheckOptions {
   sampleOutput?: boolean;
 }
 
+/** Every problem of a config text, its messages naming files relative to the config's folder. */
 export async function checkConfigText(text: string, file: string, opts: CheckOptions = {}): Promise<CheckedProblem[]> {
+  const dir = path.dirname(path.resolve(file));
+  return (await checkProblems(text, file, opts)).map((p) => ({ ...p, message: relativePaths(p.message, dir) }));
+}
+
+async function checkProblems(text: string, file: string, opts: CheckOptions): Promise<CheckedProblem[]> {
   const loaded = parseConfig(text, file);
   const problems: CheckedProblem[] = [...loaded.problems];
   const config = loaded.config;

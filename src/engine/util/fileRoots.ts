@@ -45,30 +45,37 @@ function gitWorkTree(dir: string): string | undefined {
   }
 }
 
+export interface Root {
+  dir: string;
+  /** How messages name it (never by its absolute path: see messagePaths). */
+  kind: 'the workspace folder that holds the config' | 'the repository that holds the config' | "the config's folder";
+}
+
 /** The folder a config's files must lie in (see the top of this file). */
-export function rootOf(configDir: string): string {
+export function rootOf(configDir: string): Root {
   const dir = realPath(configDir);
   if (workspaceFolders) {
     const holding = workspaceFolders.map(realPath).filter((w) => isInside(dir, w)).sort((a, b) => a.length - b.length);
-    return holding[0] ?? dir;
+    return holding[0] ? { dir: holding[0], kind: 'the workspace folder that holds the config' } : { dir, kind: "the config's folder" };
   }
-  return gitWorkTree(dir) ?? dir;
+  const repo = gitWorkTree(dir);
+  return repo ? { dir: repo, kind: 'the repository that holds the config' } : { dir, kind: "the config's folder" };
 }
 
 export type Containment =
   | { ok: true; real: string }
-  | { ok: false; real: string; root: string; viaLink: boolean };
+  | { ok: false; real: string; root: Root; viaLink: boolean };
 
 /** Whether `file` (absolute, existing) really lies inside the config's root or an allowed folder. */
 export function contained(file: string, configDir: string): Containment {
   const real = realPath(file);
   const root = rootOf(configDir);
-  if (isInside(real, root) || allowedFolders.some((a) => isInside(real, realPath(a)))) return { ok: true, real };
+  if (isInside(real, root.dir) || allowedFolders.some((a) => isInside(real, realPath(a)))) return { ok: true, real };
   return { ok: false, real, root, viaLink: real !== path.resolve(file) };
 }
 
 /** The sentence that refuses a file outside the roots: what was named, where it really is, and how to allow it. */
 export function outsideMessage(what: string, written: string, c: Extract<Containment, { ok: false }>): string {
   const where = c.viaLink ? `is a symbolic link to ${c.real}, outside` : 'lies outside';
-  return `${what} "${written}" ${where} ${c.root} (the config's repository, workspace folder or own folder), and RecLens reads no file out of it. If the file is meant to be there, allow its folder on this machine: reclens --allow-outside ${path.dirname(c.real)}, or the setting reclens.allowedFolders.`;
+  return `${what} "${written}" ${where} ${c.root.kind}; RecLens reads no file out of it (a cloned repository could point it at any file). If the file is meant to be there, allow its folder on this machine: reclens --allow-outside ${path.dirname(c.real)}, or the setting reclens.allowedFolders.`;
 }
