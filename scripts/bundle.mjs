@@ -20,6 +20,7 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Worker entry points: output name (the file name `new Worker` asks for, without .js) -> source. */
 export const WORKERS = {
   inferenceWorkerMain: 'src/engine/model/inferenceWorkerMain.ts',
+  onnxWorker: 'src/engine/model/onnxWorker.ts',
   worker: 'src/engine/compute/worker.ts',
 };
 

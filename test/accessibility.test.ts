@@ -22,6 +22,7 @@ import { ablate } from '../src/engine/ablation/ablate';
 import { ceiling } from '../src/engine/ablation/ceiling';
 import { compareRuns } from '../src/engine/compare';
 import { requireConfig } from '../src/engine/config/loadConfig';
+import { setAllowedFolders } from '../src/engine/util/fileRoots';
 import { evaluate } from '../src/engine/evaluate';
 import { lis } from '../src/engine/lis/lis';
 import type { RunRecord } from '../src/engine/runs/runRecord';
@@ -138,6 +139,7 @@ const tempDirs: string[] = [];
 function shuffledStrongConfig(): string {
   const dir = path.dirname(PLANTED);
   const abs = (file: string) => path.join(dir, file);
+  setAllowedFolders([dir]); // a config in a temp folder naming the example's files (outside its own folder)
   const config = {
     name: 'Planted, strong columns shuffled',
     model: { path: abs('model.onnx'), output: 'logit', outputKind: 'logit' },

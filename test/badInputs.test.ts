@@ -80,21 +80,45 @@ test('check says 2 where eval says 2: a slot naming an unknown input', async () 
   await expectExit2(['ablate', '--config', config, '--no-record', '--bootstrap', '0', '--repeats', '1'], /Slot "s" names input "nosuch"/);
 });
 
-test('a group column with NULLs: check warns with the count', async () => {
+test('a group column with NULLs: check, eval, ablate and ceiling all warn with the count; the record keeps it', async () => {
   const rows = (tinyRows(200) as unknown as Record<string, unknown>[]).map((r, i) => (i % 10 === 0 ? { ...r, user: '' } : r));
-  const { config } = withConfig(() => undefined, rows);
+  const { config, dir } = withConfig(() => undefined, rows);
+  const warning = /20 of 200 rows have no group \(NULL in "user"\); GAUC and the bootstrap treat them as one group/;
   const r = await cli('check', '--config', config);
   assert.equal(r.code, 0, r.err + r.out);
-  assert.match(r.out, /20 of 200 rows have no group \(NULL in "user"\); GAUC and the bootstrap treat them as one group/);
+  assert.match(r.out, warning);
+  for (const args of [['eval', '--bootstrap', '0'], ['ablate', '--bootstrap', '0', '--repeats', '1'], ['ceiling', '--candidates', '2']]) {
+    const job = await cli(...args, '--config', config, '--json');
+    assert.equal(job.code, 0, `${args[0]}: ${job.err}`);
+    assert.match(job.err, new RegExp(`reclens: warning: ${warning.source}`), `${args[0]} warns on stderr`);
+    const out = JSON.parse(job.out); // stdout stays JSON
+    const recordFile = out.runRecord ?? fs.readdirSync(path.join(dir, '.reclens', 'runs')).map((f) => path.join(dir, '.reclens', 'runs', f)).find((f) => f.includes(`-${args[0]}-`));
+    const record = JSON.parse(fs.readFileSync(recordFile, 'utf8'));
+    assert.equal(record.warnings.length, 1, args[0]);
+    assert.match(record.warnings[0], warning, `${args[0]}'s run record`);
+  }
+  // The warning is about the rows evaluated: a filter that drops the NULL-group rows drops it.
+  const filtered = withConfig((cfg) => { cfg.data.filter = 'user IS NOT NULL'; }, rows);
+  const clean = await cli('eval', '--config', filtered.config, '--no-record', '--bootstrap', '0');
+  assert.equal(clean.code, 0, clean.err);
+  assert.doesNotMatch(clean.err, /warning/);
 });
 
-test('labels written as yes/no: check says DuckDB reads them as booleans', async () => {
+test('labels written as yes/no: check and eval say DuckDB reads them as booleans, with counts', async () => {
   const rows = (tinyRows(200) as unknown as Record<string, unknown>[]).map((r) => ({ ...r, label: r.label ? 'yes' : 'no' }));
+  const positives = rows.filter((r) => r.label === 'yes').length;
   const { config } = withConfig(() => undefined, rows);
+  const message = new RegExp(`Label column "label" holds the words "no", "yes" \\(${200 - positives} rows "no", ${positives} rows "yes" in the file\\), which DuckDB reads as true/false`);
   const r = await cli('check', '--config', config);
-  assert.match(r.out, /Label column "label" holds the words "no", "yes", which DuckDB reads as true\/false/);
+  assert.match(r.out, message);
+  const ev = await cli('eval', '--config', config, '--no-record', '--bootstrap', '0', '--json');
+  assert.equal(ev.code, 0, ev.err);
+  assert.match(ev.err, message);
+  assert.equal(JSON.parse(ev.out).positives, positives, 'yes counted as positive');
   const plain = await cli('check', '--config', tinyWorkspace().config);
   assert.doesNotMatch(plain.out, /holds the words/);
+  const plainEval = await cli('eval', '--config', tinyWorkspace().config, '--no-record', '--bootstrap', '0');
+  assert.doesNotMatch(plainEval.err, /warning/);
 });
 
 test('malformed, partial and non-JSON run records: report and compare exit 2 naming the file', async () => {
@@ -128,6 +152,44 @@ test('messages that send the user to "reclens init" name a command that exists',
     assert.equal(usage.code, 1);
     assert.match(usage.out + usage.err, /reclens init \[--model M\]/);
     assert.match(fs.readFileSync(path.join(__dirname, '..', '..', 'src/cli/main.ts'), 'utf8'), /case 'init':/);
+  }
+});
+
+/** Bad data, models and tables as they reach the readers: each an exit-2 message that names files relative to the config. */
+const READ_ERRORS: [string, (cfg: any, dir: string) => void, string[] | undefined, RegExp][] = [
+  ['a NULL feature', () => undefined, ['user,item,d0,d1,d2,label', '1,1,,0.2,0.3,1', '2,2,0.1,0.2,0.3,0'], /Null value in data row 1 of data\.csv, column "d0"|NULL in column "d0"/],
+  ['an unknown column', (c) => { c.inputs.dense.columns = ['d0', 'd1', 'nosuch']; }, undefined, /"nosuch"/],
+  ['an unterminated CSV quote', () => undefined, ['user,item,d0,d1,d2,label', '1,1,"x,0.2,0.3,1', '2,2,0.1,0.2,0.3,0'], /data\.csv|"d0" is VARCHAR/],
+  ['a word in a float column', () => undefined, ['user,item,d0,d1,d2,label', '1,1,abc,0.2,0.3,1', '2,2,0.1,0.2,0.3,0'], /VARCHAR|abc|d0/],
+  ['a missing data file', (c) => { c.data.path = 'nope.csv'; }, undefined, /"nope\.csv" does not exist \(looked for nope\.csv\)/],
+  ['a missing model', (c) => { c.model.path = 'nope.onnx'; }, undefined, /"nope\.onnx" does not exist/],
+  ['a model that is not ONNX', (_c, d) => { fs.writeFileSync(path.join(d, 'model.onnx'), 'garbage'); }, undefined, /Model file model\.onnx is not a valid ONNX model/],
+  ['an empty data file', () => undefined, ['user,item,d0,d1,d2,label'], /data\.csv|VARCHAR/],
+  ['a label that is not binary', () => undefined, ['user,item,d0,d1,d2,label', '1,1,0.1,0.2,0.3,5', '2,2,0.1,0.2,0.3,0'], /not binary/],
+  ['a .npy table that is not one', (c, d) => { fs.writeFileSync(path.join(d, 't.npy'), 'garbage'); c.tables = { t: { path: 't.npy' } }; c.inputs.item = { table: 't', key: 'item' }; }, undefined, /t\.npy/],
+  ['a Parquet file that is not one', (c, d) => { fs.writeFileSync(path.join(d, 'x.parquet'), 'garbage'); c.data.path = 'x.parquet'; }, undefined, /x\.parquet/],
+  ['a filter that keeps no row', (c) => { c.data.filter = 'd0 > 100'; }, undefined, /No evaluation rows in data\.csv after data\.filter|keeps no row/],
+  ['a model output that does not exist', (c) => { c.model.output = 'nosuch'; }, undefined, /"nosuch" is not an output of model\.onnx/],
+  ['a probability output outside [0, 1]', (c) => { c.model.output = 'logit'; c.model.outputKind = 'probability'; }, ['user,item,d0,d1,d2,label', '1,1,5,-5,5,1', '2,2,0.1,0.2,0.3,0'], /outside \[0, 1\]/],
+];
+
+test('data-read errors name files relative to the config\'s folder, never by the workspace\'s absolute path', async () => {
+  for (const [what, change, lines, message] of READ_ERRORS) {
+    const { dir, config } = withConfig((cfg) => { cfg.runtime.batchSize = 16; });
+    const cfg = JSON.parse(fs.readFileSync(config, 'utf8'));
+    change(cfg, dir);
+    fs.writeFileSync(config, JSON.stringify(cfg, null, 2));
+    if (lines) fs.writeFileSync(path.join(dir, 'data.csv'), lines.join('\n') + '\n');
+    let matched = false;
+    for (const cmd of ['check', 'eval']) {
+      const r = await cli(cmd, '--config', config, '--no-record', '--bootstrap', '0');
+      const text = (r.out + r.err).split(config).join('<config>'); // the config as the user named it
+      if (r.code === 0) continue; // eval may accept what check only warns about
+      assert.equal(r.code, 2, `${what}: ${cmd}: ${r.err}`);
+      assert.ok(!text.includes(dir), `${what}: ${cmd} names the workspace's absolute path:\n${text}`);
+      matched ||= message.test(text);
+    }
+    assert.ok(matched, `${what}: no message matched ${message}`);
   }
 });
 

@@ -17,6 +17,7 @@ import { ablate, type AblationResult } from '../src/engine/ablation/ablate';
 import { ceiling, type CeilingResult } from '../src/engine/ablation/ceiling';
 import { compareRuns } from '../src/engine/compare';
 import { requireConfig } from '../src/engine/config/loadConfig';
+import { setAllowedFolders } from '../src/engine/util/fileRoots';
 import { evaluate, type EvalResult } from '../src/engine/evaluate';
 import { lis, type LisResult } from '../src/engine/lis/lis';
 import type { RunRecord } from '../src/engine/runs/runRecord';
@@ -49,6 +50,7 @@ const tempDirs: string[] = [];
 function shuffledStrongConfig(): string {
   const dir = path.dirname(PLANTED);
   const abs = (file: string) => path.join(dir, file);
+  setAllowedFolders([dir]); // a config in a temp folder naming the example's files (outside its own folder)
   const config = {
     name: 'Planted, strong columns shuffled',
     model: { path: abs('model.onnx'), output: 'logit', outputKind: 'logit' },

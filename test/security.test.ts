@@ -11,8 +11,11 @@ import * as path from 'path';
 import { test } from 'node:test';
 import { openDuck, sqlString } from '../src/engine/data/duck';
 import { compileFilter } from '../src/engine/data/filterExpression';
+import { encodeNpy } from '../src/engine/data/npy';
+import { parseConfig } from '../src/engine/config/loadConfig';
+import { setAllowedFolders, setWorkspaceFolders } from '../src/engine/util/fileRoots';
 import { escapeHtml, parseEmbeddingMessage, parsePanelMessage } from '../src/protocol/validate';
-import { ROOT, tempDir, tinyWorkspace } from './helpers';
+import { ROOT, tempDir, TINY_MODEL, tinyWorkspace } from './helpers';
 
 /** A folder outside the workspace holding a secret an attack tries to read, and where its writes would land. */
 const outside = tempDir('reclens-outside-');
@@ -35,8 +38,8 @@ function listing(dir: string): string[] {
 }
 
 /** Runs bin/reclens as a user would; a hang is killed after `timeout` ms (a failsafe, not a timing check). */
-function reclens(args: string[], timeout = 120_000): { code: number | null; out: string; err: string; signal: NodeJS.Signals | null } {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'reclens'), ...args], { encoding: 'utf8', timeout });
+function reclens(args: string[], cwd?: string, timeout = 120_000): { code: number | null; out: string; err: string; signal: NodeJS.Signals | null } {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'reclens'), ...args], { encoding: 'utf8', timeout, cwd });
   return { code: r.status, out: r.stdout, err: r.stderr, signal: r.signal };
 }
 
@@ -144,9 +147,91 @@ const ATTACKS: Attack[] = [
     commands: [['check'], ['eval', '--no-record'], ['inspect']], message: /"pipe\.onnx" is not a regular file \(a named pipe\)/,
   },
   {
-    name: 'model.path: /dev/zero (never ends)',
+    name: 'model.path: /dev/zero (never ends), its folder allowed',
     setup: ({ cfg }) => { cfg.model.path = '/dev/zero'; },
-    commands: [['check'], ['eval', '--no-record']], message: /"\/dev\/zero" is not a regular file \(a device or socket\)/,
+    commands: [['check', '--allow-outside', '/dev'], ['eval', '--no-record', '--allow-outside', '/dev']], message: /"\/dev\/zero" is not a regular file \(a device or socket\)/,
+  },
+  {
+    name: 'model.path: /dev/zero, outside the repository',
+    setup: ({ cfg }) => { cfg.model.path = '/dev/zero'; },
+    commands: [['check'], ['eval', '--no-record']], message: /Model file "\/dev\/zero" lies outside /,
+  },
+  {
+    name: 'data.path: a symlink in the repository to a secret file outside it',
+    setup: ({ dir, cfg }) => { fs.symlinkSync(secretFile, path.join(dir, 'eval.csv')); cfg.data.path = 'eval.csv'; },
+    commands: [['check'], ['inspect'], ['eval', '--no-record'], ['ablate', '--no-record']],
+    message: /Data file "eval\.csv" is a symbolic link to \S*secret\.csv, outside the config's folder; RecLens reads no file out of it/,
+  },
+  {
+    name: 'data.path: an absolute path to a file outside the repository',
+    setup: ({ cfg }) => { cfg.data.path = secretFile; },
+    commands: [['check'], ['eval', '--no-record']], message: /Data file "\S*secret\.csv" lies outside .*--allow-outside/,
+  },
+  {
+    name: 'data.path: a chain of symlinks (a -> b -> sub/c -> the secret)',
+    setup: ({ dir, cfg }) => {
+      fs.mkdirSync(path.join(dir, 'sub'));
+      fs.symlinkSync(secretFile, path.join(dir, 'sub', 'c.csv'));
+      fs.symlinkSync('sub/c.csv', path.join(dir, 'b.csv'));
+      fs.symlinkSync('b.csv', path.join(dir, 'a.csv'));
+      cfg.data.path = 'a.csv';
+    },
+    commands: [['check'], ['eval', '--no-record']], message: /Data file "a\.csv" is a symbolic link to \S*secret\.csv, outside /,
+  },
+  {
+    name: 'data.path: through a symlinked folder (data -> the folder outside)',
+    setup: ({ dir, cfg }) => { fs.symlinkSync(outside, path.join(dir, 'data')); cfg.data.path = 'data/secret.csv'; },
+    commands: [['check'], ['eval', '--no-record']], message: /Data file "data\/secret\.csv" is a symbolic link to \S*secret\.csv, outside /,
+  },
+  {
+    name: 'data.path: a symlink to a named pipe outside the repository',
+    setup: ({ dir, cfg }) => {
+      const pipe = path.join(outside, `pipe-${process.hrtime.bigint()}.csv`);
+      execFileSync('mkfifo', [pipe]);
+      fs.symlinkSync(pipe, path.join(dir, 'pipe.csv'));
+      cfg.data.path = 'pipe.csv';
+    },
+    commands: [['check'], ['eval', '--no-record']], message: /Data file "pipe\.csv" is a symbolic link to \S*pipe-\d+\.csv, outside /,
+  },
+  {
+    name: 'data.path: a symlink to a named pipe inside the repository',
+    setup: ({ dir, cfg }) => { execFileSync('mkfifo', [path.join(dir, 'fifo')]); fs.symlinkSync('fifo', path.join(dir, 'pipe.csv')); cfg.data.path = 'pipe.csv'; },
+    commands: [['check'], ['eval', '--no-record']], message: /"pipe\.csv" is not a regular file \(a named pipe\)/,
+  },
+  {
+    name: 'data.path: a symlink loop',
+    setup: ({ dir, cfg }) => { fs.symlinkSync('b.csv', path.join(dir, 'a.csv')); fs.symlinkSync('a.csv', path.join(dir, 'b.csv')); cfg.data.path = 'a.csv'; },
+    commands: [['check'], ['eval', '--no-record']], message: /Data file "a\.csv" is a symbolic link that loops/,
+  },
+  {
+    name: 'model.path: a symlink to a model outside the repository',
+    setup: ({ dir, cfg }) => {
+      const model = path.join(outside, 'model.onnx');
+      if (!fs.existsSync(model)) fs.copyFileSync(path.join(dir, 'model.onnx'), model);
+      fs.symlinkSync(model, path.join(dir, 'linked.onnx'));
+      cfg.model.path = 'linked.onnx';
+    },
+    commands: [['check'], ['inspect'], ['eval', '--no-record']], message: /Model file "linked\.onnx" is a symbolic link to \S*model\.onnx, outside /,
+  },
+  {
+    name: 'tables.<name>.ids: a symlink to a file outside',
+    setup: ({ dir, cfg }) => {
+      fs.writeFileSync(path.join(dir, 't.npy'), encodeNpy({ dtype: 'float32', shape: [10, 2], data: new Float32Array(20) }));
+      fs.symlinkSync(secretFile, path.join(dir, 'ids.npy'));
+      cfg.tables = { t: { path: 't.npy', ids: 'ids.npy' } };
+    },
+    commands: [['check'], ['eval', '--no-record']], message: /Table "t" ids file "ids\.npy" is a symbolic link to \S*secret\.csv, outside /,
+  },
+  {
+    name: 'preferences.<name>.pairs, items.path, interactions.path: symlinks to a file outside',
+    setup: ({ dir, cfg }) => {
+      for (const f of ['pairs.csv', 'items.csv', 'log.csv']) fs.symlinkSync(secretFile, path.join(dir, f));
+      cfg.preferences = { p: { pairs: 'pairs.csv' } };
+      cfg.items = { path: 'items.csv', id: 'item' };
+      cfg.interactions = { path: 'log.csv' };
+    },
+    commands: [['check'], ['eval', '--no-record'], ['lis', '--no-record']],
+    message: /Preference "p" pairs file "pairs\.csv" is a symbolic link[^]*Items file "items\.csv" is a symbolic link|Items file "items\.csv" is a symbolic link[^]*Preference "p" pairs file "pairs\.csv" is a symbolic link/,
   },
   {
     name: 'data.path: a directory named like a data file',
@@ -167,10 +252,13 @@ for (const attack of ATTACKS) {
     attack.setup({ dir, cfg });
     fs.writeFileSync(config, JSON.stringify(cfg, null, 2));
     const before = { ws: listing(dir), out: listing(outside) };
+    fs.utimesSync(secretFile, new Date(1e12), new Date()); // an atime older than the mtime: any read moves it (relatime)
+    const secretAtime = fs.statSync(secretFile).atimeMs;
     for (const cmd of attack.commands) {
       const [name, ...rest] = cmd;
-      const r = reclens([name, '--config', config, ...rest]);
+      const r = reclens([name, '--config', 'reclens.json', ...rest], dir); // run from the workspace, as a user would
       const what = `${cmd.join(' ')}: ${r.err}`;
+      assert.ok(!(r.err + r.out).includes(dir), `${what} (names the workspace by its absolute path)`);
       assert.equal(r.signal, null, `${what} (killed: it hung)`);
       assert.equal(r.code, 2, what);
       assert.match(r.err + r.out, attack.message, what);
@@ -181,8 +269,35 @@ for (const attack of ATTACKS) {
     assert.deepEqual(listing(dir), before.ws, 'nothing written in the workspace');
     assert.deepEqual(listing(outside), before.out, 'nothing written outside it');
     for (const f of attack.notWritten ?? []) assert.ok(!fs.existsSync(f), `${f} was not written`);
+    assert.equal(fs.statSync(secretFile).atimeMs, secretAtime, 'the secret was not read');
   });
 }
+
+test('symlinks that stay inside the repository work; --allow-outside admits a dataset elsewhere (and it is then read)', () => {
+  const { dir, config } = tinyWorkspace();
+  fs.mkdirSync(path.join(dir, 'real'));
+  fs.renameSync(path.join(dir, 'data.csv'), path.join(dir, 'real', 'data.csv'));
+  fs.symlinkSync('real/data.csv', path.join(dir, 'data.csv'));
+  const inside = reclens(['eval', '--config', config, '--json', '--no-record']);
+  assert.equal(inside.code, 0, inside.err);
+  assert.equal(JSON.parse(inside.out).rows, 400, 'DuckDB reads through a link whose target is allowed');
+
+  const mount = tempDir('reclens-mount-');
+  fs.renameSync(path.join(dir, 'real', 'data.csv'), path.join(mount, 'data.csv'));
+  fs.rmSync(path.join(dir, 'data.csv'));
+  fs.symlinkSync(path.join(mount, 'data.csv'), path.join(dir, 'data.csv'));
+  fs.utimesSync(path.join(mount, 'data.csv'), new Date(1e12), new Date());
+  const atime = fs.statSync(path.join(mount, 'data.csv')).atimeMs;
+  const refused = reclens(['eval', '--config', config, '--no-record']);
+  assert.equal(refused.code, 2, refused.err);
+  assert.match(refused.err, new RegExp(`--allow-outside ${mount.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  assert.equal(fs.statSync(path.join(mount, 'data.csv')).atimeMs, atime, 'not read when refused');
+  const allowed = reclens(['eval', '--config', config, '--json', '--no-record', '--allow-outside', mount]);
+  assert.equal(allowed.code, 0, allowed.err);
+  assert.equal(JSON.parse(allowed.out).rows, 400);
+  // The probe the attack table relies on: a read does move the atime on this file system.
+  assert.notEqual(fs.statSync(path.join(mount, 'data.csv')).atimeMs, atime, 'read once allowed');
+});
 
 test('a benign filter still works, and is what DuckDB runs (rows filtered as written)', () => {
   const { config } = tinyWorkspace();
@@ -285,4 +400,31 @@ test('webview messages: run ids must be ids, fields typed and bounded, anything 
 
 test('titles are escaped before they go into HTML', () => {
   assert.equal(escapeHtml(`</title><script>alert("x")</script>'&`), '&lt;/title&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;&amp;');
+});
+
+test('the root a config\'s files must lie in: its folder, the git work tree holding it, or the editor\'s workspace folder', () => {
+  const repo = tempDir('reclens-repo-');
+  fs.mkdirSync(path.join(repo, 'configs'));
+  fs.mkdirSync(path.join(repo, 'data'));
+  fs.copyFileSync(TINY_MODEL, path.join(repo, 'data', 'model.onnx'));
+  fs.writeFileSync(path.join(repo, 'data', 'eval.csv'), 'label,d0\n1,0.5\n');
+  const file = path.join(repo, 'configs', 'reclens.json');
+  const text = JSON.stringify({ model: '../data/model.onnx', data: { path: '../data/eval.csv', label: 'label' } });
+  const codes = () => parseConfig(text, file).problems.filter((p) => p.severity === 'error').map((p) => p.code);
+  try {
+    assert.deepEqual(codes(), ['outside-root', 'outside-root'], 'no repository, no workspace: the config\'s folder');
+    fs.mkdirSync(path.join(repo, '.git'));
+    assert.deepEqual(codes(), [], 'the git work tree holding the config');
+    fs.rmSync(path.join(repo, '.git'), { recursive: true });
+    setWorkspaceFolders([repo]);
+    assert.deepEqual(codes(), [], 'the workspace folder holding the config');
+    setWorkspaceFolders([path.join(repo, 'configs')]);
+    assert.deepEqual(codes(), ['outside-root', 'outside-root'], 'a workspace opened on the config\'s folder');
+    setAllowedFolders([path.join(repo, 'data')]);
+    assert.deepEqual(codes(), [], 'an allowed folder');
+    assert.equal(parseConfig(text, file).config?.data.path, path.join(repo, 'data', 'eval.csv'));
+  } finally {
+    setWorkspaceFolders(undefined);
+    setAllowedFolders([]);
+  }
 });

@@ -17,7 +17,7 @@ type ParseSpec = { type: 'string' | 'boolean'; short?: string; multiple?: boolea
 const CLI_FLAGS: Record<string, ParseSpec> = {
   config: { type: 'string', short: 'c' }, json: { type: 'boolean', default: false }, 'runs-dir': { type: 'string' },
   'no-record': { type: 'boolean', default: false }, progress: { type: 'boolean', default: false },
-  quiet: { type: 'boolean', short: 'q', default: false }, 'max-file-size': { type: 'string' }, help: { type: 'boolean', short: 'h', default: false },
+  quiet: { type: 'boolean', short: 'q', default: false }, 'max-file-size': { type: 'string' }, 'allow-outside': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h', default: false },
   model: { type: 'string' }, data: { type: 'string' }, yes: { type: 'boolean', default: false }, out: { type: 'string' },
   run: { type: 'string', multiple: true }, latest: { type: 'boolean', default: false }, bootstrap: { type: 'string' },
   slice: { type: 'string' }, worst: { type: 'string' }, search: { type: 'string' }, row: { type: 'string' }, k: { type: 'string' },

@@ -25,7 +25,7 @@ export async function runJobCommand<K extends JobKind>(kind: K, flags: Flags, io
   const { config } = requireConfig(args.config);
   const run = jobSpec(kind).run as unknown as (c: RecLensConfig, o: JobOptionsOf<K>, control?: JobControl) => Promise<{ result: JobResultOf<K>; record: RunRecord<JobResultOf<K>> }>;
   const { result, record } = await withCliProgress(io.progress, args, (control) => run(config, options, control));
-  const file = saveRecord(args, config.dir, record);
+  const file = saveRecord(args, config.dir, record, io);
   return { args, options, config, result, record, file };
 }
 

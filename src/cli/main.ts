@@ -1,9 +1,12 @@
 /** `reclens`: the engine from a terminal or CI. Exit codes: 0 ok, 1 usage, 2 bad input, 3 internal error. */
 import * as fs from 'fs';
+import * as path from 'path';
 import { loadConfig } from '../engine/config/loadConfig';
 import { RecLensError, usageError } from '../engine/errors';
 import { optionFromFlag, PROVIDERS } from '../engine/jobs/options';
 import { isJobKind } from '../engine/jobs/registry';
+import { setAllowedFolders } from '../engine/util/fileRoots';
+import { relativePaths } from '../engine/util/messagePaths';
 import { DEFAULT_MAX_FILE_MB, setMaxFileSizeMB } from '../engine/util/safeFile';
 import { ablateCommand } from './commands/ablate';
 import { alignCommand } from './commands/align';
@@ -47,6 +50,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return 0;
     }
     setMaxFileSizeMB((await intFlag(flags, 'max-file-size', 1)) ?? DEFAULT_MAX_FILE_MB);
+    setAllowedFolders((flags['allow-outside'] as string[] | undefined) ?? []);
+    const given = flagString(flags, 'config');
+    if (given) {
+      // Messages name the config as given and its files relative to its folder (--json output keeps its paths).
+      const absConfig = path.resolve(given), shown = (t: string) => relativePaths(t.split(absConfig).join(given), path.dirname(absConfig));
+      const raw = io;
+      io = { ...raw, out: (t) => raw.out(flags.json ? t : shown(t)), err: (t) => raw.err(shown(t)) };
+    }
     await optionFromFlag(PROVIDERS, flagString(flags, 'providers')); // checked for every command, as it always was
     // Each command reads its own flags; the job commands take their options from the engine's job registry.
     switch (command) {

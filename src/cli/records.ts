@@ -5,8 +5,11 @@ import { requireConfig } from '../engine/config/loadConfig';
 import { usageError } from '../engine/errors';
 import { parseRunRecord } from '../engine/runs/recordShape';
 import { defaultRunsDir, listRunRecords, RunRecord, writeRunRecord } from '../engine/runs/runRecord';
+import type { Io } from './io';
 
-export function saveRecord(args: { record: boolean; runsDir?: string }, configDir: string, record: RunRecord): string | undefined {
+/** Writes the record (unless --no-record) and tells the user its data warnings on stderr, so --json stays clean. */
+export function saveRecord(args: { record: boolean; runsDir?: string }, configDir: string, record: RunRecord, io: Pick<Io, 'err'>): string | undefined {
+  for (const w of record.warnings ?? []) io.err(`reclens: warning: ${w}`);
   return args.record ? writeRunRecord(args.runsDir ?? defaultRunsDir(configDir), record) : undefined;
 }
 

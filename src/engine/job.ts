@@ -109,7 +109,7 @@ export function buildRunRecord<R>(kind: string, ctx: Pick<JobContext, 'config' |
     createdAt: new Date().toISOString(),
     reclens: readPackageVersion(),
     config: { file: config.file, sha256: sha256(JSON.stringify(config.raw)), name: config.name },
-    model: { file: config.model.path, sha256: sha256(ws.onnx.bytes) },
+    model: { file: config.model.path, sha256: ws.onnx.sha256 },
     data: { file: config.data.path, ...fileFingerprint(config.data.path), rows: ctx.rows },
     seed: ctx.seed,
     options,
@@ -118,5 +118,6 @@ export function buildRunRecord<R>(kind: string, ctx: Pick<JobContext, 'config' |
     timings,
     results,
     invocation: reproduceArgs(kind, config.file, ctx.seed, options),
+    ...(ws.warnings.length ? { warnings: ws.warnings.map((w) => w.message) } : {}),
   };
 }

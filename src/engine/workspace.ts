@@ -4,12 +4,13 @@
  */
 import { declaredFiles } from './config/declaredFiles';
 import type { RecLensConfig } from './config/types';
+import { DataWarning, dataWarnings } from './data/dataWarnings';
 import { DataDescription, describeData } from './data/describe';
 import { Duck, openDuck } from './data/duck';
 import { InputPlan, planInputs } from './data/inputPlan';
 import { LookupTable, loadTable } from './data/tables';
 import { inputError } from './errors';
-import { inspectGraph, LoadedOnnx, ModelInspection, readOnnx } from './model/inspect';
+import { LoadedOnnx, ModelInspection, readOnnx } from './model/inspect';
 import { suggestion } from './util/suggest';
 
 export interface Workspace {
@@ -20,6 +21,8 @@ export interface Workspace {
   data: DataDescription;
   tables: Record<string, LookupTable>;
   plan: InputPlan;
+  /** NULL groups, a label written as words: every job's run record and output carry them (see dataWarnings). */
+  warnings: DataWarning[];
   duck: Duck;
   close(): void;
 }
@@ -27,7 +30,7 @@ export interface Workspace {
 /** `writable`: files the job itself writes through DuckDB (e.g. embed --out), besides the config's own files. */
 export async function openWorkspace(config: RecLensConfig, writable: readonly string[] = []): Promise<Workspace> {
   const onnx = await readOnnx(config.model.path);
-  const model = inspectGraph(config.model.path, onnx.bytes.length, onnx.graph);
+  const model = onnx.inspection;
   const outputs = model.outputs.map((o) => o.name);
   const outputName = config.model.output ?? outputs[0];
   if (!outputs.includes(outputName)) {
@@ -47,7 +50,8 @@ export async function openWorkspace(config: RecLensConfig, writable: readonly st
       if (used) tables[name] = await loadTable(duck, spec);
     }
     const plan = await planInputs(duck, config, model.inputs, data.columns, tables);
-    return { config, onnx, model, outputName, data, tables, plan, duck, close: () => duck.close() };
+    const warnings = await dataWarnings(duck, config, data);
+    return { config, onnx, model, outputName, data, tables, plan, warnings, duck, close: () => duck.close() };
   } catch (e) {
     duck.close();
     throw e;

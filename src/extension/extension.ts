@@ -9,7 +9,7 @@ import { RunsTree } from './runsTree';
 import { ProviderStatus } from './statusBar';
 import { WorkspaceTree } from './workspaceTree';
 import { FeaturesTree } from './featuresTree';
-import { applyFileLimit } from './settings';
+import { applyFileLimit, applyFileRoots } from './settings';
 import { UNTRUSTED_MESSAGE } from './trust';
 import type { EmbeddingPanel } from './panels/embeddingPanelHost';
 import { registerShowHistory } from './commands/showHistory';
@@ -53,6 +53,7 @@ export interface RecLensApi {
 
 export function activate(context: vscode.ExtensionContext): RecLensApi {
   const t0 = performance.now();
+  applyFileRoots(); // before the first config is checked
   const output = vscode.window.createOutputChannel('RecLens');
   const status = new ProviderStatus();
   const runs = new RunManager(output, status, context.workspaceState);
@@ -87,7 +88,11 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   context.subscriptions.push(watcher, watcher.onDidCreate(onFiles), watcher.onDidDelete(onFiles), watcher.onDidChange(onFiles));
   applyFileLimit();
   context.subscriptions.push(
-    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('reclens.maxFileSizeMB')) applyFileLimit(); }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('reclens.maxFileSizeMB')) applyFileLimit();
+      if (e.affectsConfiguration('reclens.allowedFolders')) { applyFileRoots(); diagnostics.recheckAll(); }
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => { applyFileRoots(); diagnostics.recheckAll(); }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       output.appendLine('Workspace trusted: RecLens now reads data and runs models.');
       workspaceTree.refresh();

@@ -2,12 +2,14 @@
  * Runs engine jobs from the editor (any job of the registry: evaluate, ablate, ceiling, LIS, ...): one at a time,
  * with a cancellable progress notification, the status bar, the output channel, and a run record written atomically.
  */
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { requireConfig } from '../engine/config/loadConfig';
 import type { ProviderName, RecLensConfig } from '../engine/config/types';
 import { RecLensError } from '../engine/errors';
 import type { EvalResult } from '../engine/jobs/evaluate';
 import { JobKind, jobSpec } from '../engine/jobs/registry';
+import { relativePaths } from '../engine/util/messagePaths';
 import { progressFraction, type JobControl } from '../engine/progress';
 import type { RunRecord } from '../engine/runs/runRecord';
 import { writeRunRecord } from '../engine/runs/runRecord';
@@ -109,9 +111,16 @@ export class RunManager implements vscode.Disposable {
       for (const f of run.record.providerFallbacks) this.output.appendLine(`  provider ${f.provider} skipped: ${f.reason}`);
       const summary = kind === 'eval' ? evalSummary(run.result as EvalResult) : `${runLabel(run.record)}, provider ${run.record.executionProvider}`;
       this.output.appendLine(`  ${summary}; ${((Date.now() - started) / 1000).toFixed(2)} s; record ${recordFile}`);
+      // Data warnings (NULL groups, a label written as words) go with the result: the numbers alone hide them.
+      const warnings = run.record.warnings ?? [];
+      for (const w of warnings) this.output.appendLine(`  warning: ${w}`);
       this.finished.fire(run.record);
-      void vscode.window.showInformationMessage(`RecLens: ${summary}`, 'Open Run Record').then((pick) => {
-        if (pick) void vscode.window.showTextDocument(vscode.Uri.file(recordFile));
+      const notify = warnings.length
+        ? vscode.window.showWarningMessage(`RecLens: ${summary}. ${warnings.length === 1 ? warnings[0] : `${warnings.length} data warnings: ${warnings.join(' ')}`}`, 'Open Run Record', 'Show Output')
+        : vscode.window.showInformationMessage(`RecLens: ${summary}`, 'Open Run Record');
+      void notify.then((pick) => {
+        if (pick === 'Show Output') this.output.show();
+        else if (pick) void vscode.window.showTextDocument(vscode.Uri.file(recordFile));
       });
       return { status: 'done', recordFile, runId: run.record.id, result: run.result, record: run.record };
     } catch (e) {
@@ -121,7 +130,7 @@ export class RunManager implements vscode.Disposable {
         void vscode.window.showInformationMessage('RecLens: run cancelled.');
         return { status: 'cancelled' };
       }
-      const message = e instanceof RecLensError ? e.message : `Internal error in RecLens: ${(e as Error)?.message ?? e}`;
+      const message = e instanceof RecLensError ? relativePaths(e.message, path.dirname(configUri.fsPath)) : `Internal error in RecLens: ${(e as Error)?.message ?? e}`;
       this.output.appendLine(`  failed: ${message}`);
       if (!(e instanceof RecLensError)) this.output.appendLine(String((e as Error)?.stack));
       const where = e instanceof RecLensError && e.where.file ? e.where.file : undefined;

@@ -2,6 +2,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ProviderName } from '../engine/config/types';
+import { setAllowedFolders, setWorkspaceFolders } from '../engine/util/fileRoots';
 import { DEFAULT_MAX_FILE_MB, setMaxFileSizeMB } from '../engine/util/safeFile';
 
 export interface RunSettings {
@@ -29,4 +30,13 @@ export function readSettings(): RunSettings {
 /** Applies `reclens.maxFileSizeMB` (the largest model, data or table file RecLens reads) to the engine. */
 export function applyFileLimit(): void {
   setMaxFileSizeMB(vscode.workspace.getConfiguration('reclens').get<number>('maxFileSizeMB', DEFAULT_MAX_FILE_MB));
+}
+
+/**
+ * Where a config's files may lie (see fileRoots): inside the workspace folder that holds the config, or a folder in
+ * `reclens.allowedFolders` (a machine setting, so a cloned repository's .vscode/settings.json cannot widen it).
+ */
+export function applyFileRoots(): void {
+  setWorkspaceFolders((vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath));
+  setAllowedFolders(vscode.workspace.getConfiguration('reclens').get<string[]>('allowedFolders', []).filter((d) => typeof d === 'string'));
 }

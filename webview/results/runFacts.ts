@@ -21,6 +21,7 @@ export function runFacts(record: RunRecord): Fact[] {
     { term: 'Execution provider', value: record.executionProvider },
   ];
   for (const fallback of record.providerFallbacks) facts.push({ term: 'Fallback', value: `${fallback.provider} failed: ${fallback.reason}` });
+  for (const warning of record.warnings ?? []) facts.push({ term: 'Warning', value: warning });
   const options = Object.entries(record.options).map(([key, value]) => `${key} ${value === null ? '—' : typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
   if (options.length) facts.push({ term: 'Options', value: options.join(' · ') });
   const timings = Object.entries(record.timings).map(([key, seconds]) => `${key.replace(/Seconds$/, '')} ${formatSeconds(seconds)}`);

@@ -46,7 +46,7 @@ async function outputKindLine(model: string, data: string | undefined): Promise<
     return { kind: p.outputKind.value, confidence: p.outputKind.confidence, reason: p.outputKind.reason };
   }
   const { graph } = await readOnnx(model);
-  const op = graph.nodes.find((n) => n.outputs.includes(graph.outputs[0]?.name))?.opType;
+  const op = graph.outputOps.find((o) => o.output === graph.outputs[0]?.name)?.opType;
   return op === 'Sigmoid' || op === 'Softmax'
     ? { kind: 'probability', confidence: 'high', reason: `the output is made by ${op}` }
     : { kind: 'logit', confidence: 'low', reason: `the output is made by ${op ?? 'an unknown op'}, not a Sigmoid; pass --data to check on a sample run` };

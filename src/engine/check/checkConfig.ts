@@ -8,7 +8,8 @@ import * as path from 'path';
 import { parseConfig } from '../config/loadConfig';
 import type { Problem, Severity } from '../config/problems';
 import type { RecLensConfig } from '../config/types';
-import { describeColumns, describeData, typeClass } from '../data/describe';
+import { DataDescription, describeColumns, describeData, typeClass } from '../data/describe';
+import { dataWarnings } from '../data/dataWarnings';
 import { Duck, openDuck, readExpression, sqlIdent, sqlString } from '../data/duck';
 import { InputPlan, PlannedInput, planInputs } from '../data/inputPlan';
 import { suggestion } from '../util/suggest';
@@ -19,7 +20,8 @@ import { LookupTable, loadTable } from '../data/tables';
 import { RecLensError } from '../errors';
 import { timeExpression } from '../lis/evalKeys';
 import { cachedByFile } from '../util/fileCache';
-import { inspectGraph, readOnnx } from '../model/inspect';
+import { relativePaths } from '../util/messagePaths';
+import { readOnnx } from '../model/inspect';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { rankNames } from '../util/suggest';
 import { addInputFix, Fix, removeInputFix, replaceStringFix } from './fixes';
@@ -42,7 +44,13 @@ export interface CheckOptions {
   sampleOutput?: boolean;
 }
 
+/** Every problem of a config text, its messages naming files relative to the config's folder. */
 export async function checkConfigText(text: string, file: string, opts: CheckOptions = {}): Promise<CheckedProblem[]> {
+  const dir = path.dirname(path.resolve(file));
+  return (await checkProblems(text, file, opts)).map((p) => ({ ...p, message: relativePaths(p.message, dir) }));
+}
+
+async function checkProblems(text: string, file: string, opts: CheckOptions): Promise<CheckedProblem[]> {
   const loaded = parseConfig(text, file);
   const problems: CheckedProblem[] = [...loaded.problems];
   const config = loaded.config;
@@ -92,8 +100,10 @@ export async function checkConfigText(text: string, file: string, opts: CheckOpt
   }
   try {
     let columns;
+    let description: DataDescription;
     try {
-      columns = (await cachedByFile(`data:${config.data.filter ?? ''}`, config.data.path, () => describeData(duck, config))).columns;
+      description = await cachedByFile(`data:${config.data.group ?? ''}:${config.data.filter ?? ''}`, config.data.path, () => describeData(duck, config));
+      columns = description.columns;
       await applyFilter(duck, config, columns.map((c) => c.name)); // a cached description skipped it
     } catch (e) {
       fromError(e, ['data', 'path'], 'data');
@@ -107,7 +117,7 @@ export async function checkConfigText(text: string, file: string, opts: CheckOpt
     for (const p of checkSlices(config.slices ?? [], columns)) at('error', p.code, p.path, p.message);
     if (!config.data.group) at('information', 'no-group', ['data'], 'No data.group column: GAUC is disabled and bootstrap intervals resample rows instead of users.');
     if (!graph) return problems;
-    const model = inspectGraph(config.model.path, graph.bytes.length, graph.graph);
+    const model = graph.inspection;
     const collected: RecLensError[] = [];
     const plan = await planInputs(duck, config, model.inputs, columns, tables, collected);
     for (const e of collected) {
@@ -117,7 +127,8 @@ export async function checkConfigText(text: string, file: string, opts: CheckOpt
     }
     // What eval and ablate would refuse, check reports too (slot inputs are checked in jobChecks), and NULL features.
     await nullFeatures(duck, config, plan, at);
-    await nullGroups(duck, config, at);
+    // The warnings every job gives too (NULL groups, a label written as words), in the same words.
+    for (const w of await dataWarnings(duck, config, description)) at('warning', w.code, w.path, w.message);
     await labelCheck(duck, config, columns, at);
     await keyCoverage(duck, config, tables, at);
     await preferenceWindows(duck, config, at);
@@ -189,27 +200,6 @@ async function nullFeatures(duck: Duck, config: RecLensConfig, plan: InputPlan, 
 }
 
 /** DuckDB's CSV sniffer reads yes/no (and y/n, on/off) as booleans: say so rather than take them silently. */
-async function booleanWords(duck: Duck, config: RecLensConfig, column: string, type: string, at: At): Promise<void> {
-  const ext = path.extname(config.data.path).toLowerCase();
-  if (typeClass(type) !== 'boolean' || (ext !== '.csv' && ext !== '.tsv')) return;
-  const src = `read_csv(${sqlString(config.data.path)}, header = true, all_varchar = true${ext === '.tsv' ? ", delim = '\t'" : ''})`;
-  const c = sqlIdent(column);
-  const r = await duck.conn.runAndReadAll(`SELECT DISTINCT lower(trim(${c})) AS v FROM ${src} WHERE ${c} IS NOT NULL ORDER BY 1 LIMIT 8`);
-  const words = r.getRowObjects().map((o) => String(o.v)).filter((v) => !['true', 'false', '0', '1'].includes(v));
-  if (words.length) at('warning', 'label-words', ['data', 'label'], `Label column "${column}" holds the words ${words.map((w) => `"${w}"`).join(', ')}, which DuckDB reads as true/false (true = positive). If that is not what they mean, write the label as 0/1.`);
-}
-
-/** Rows with a NULL group are pooled into one group by GAUC and the bootstrap: say how many. */
-async function nullGroups(duck: Duck, config: RecLensConfig, at: At): Promise<void> {
-  if (!config.data.group) return;
-  const g = sqlIdent(config.data.group);
-  try {
-    const r = (await duck.conn.runAndReadAll(`SELECT count(*) FILTER (WHERE ${g} IS NULL)::BIGINT AS n, count(*)::BIGINT AS total FROM ${readExpression(config.data.path)}${whereClause(config)}`)).getRowObjects()[0];
-    const n = Number(r.n);
-    if (n > 0) at('warning', 'null-group', ['data', 'group'], `${n.toLocaleString('en-US')} of ${Number(r.total).toLocaleString('en-US')} rows have no group (NULL in "${config.data.group}"); GAUC and the bootstrap treat them as one group. Fill the column or filter those rows out (data.filter: ${config.data.group} IS NOT NULL).`);
-  } catch { /* the plan already reported an unknown group column */ }
-}
-
 type At = (severity: Severity, code: string, p: (string | number)[], message: string, fixes?: Fix[], key?: boolean) => void;
 
 async function labelCheck(duck: Duck, config: RecLensConfig, columns: { name: string; type: string }[], at: At): Promise<void> {
@@ -217,7 +207,6 @@ async function labelCheck(duck: Duck, config: RecLensConfig, columns: { name: st
   if (!label || !['integer', 'float', 'boolean'].includes(typeClass(label.type))) return;
   const l = sqlIdent(label.name);
   const r = (await duck.conn.runAndReadAll(`SELECT count(*) FILTER (WHERE ${l} IS NULL OR CAST(${l} AS DOUBLE) NOT IN (0, 1))::BIGINT AS bad, any_value(CAST(${l} AS DOUBLE)) FILTER (WHERE CAST(${l} AS DOUBLE) NOT IN (0, 1)) AS example, count(DISTINCT ${l})::BIGINT AS distinct FROM ${readExpression(config.data.path)}${whereClause(config)}`)).getRowObjects()[0];
-  await booleanWords(duck, config, label.name, label.type, at);
   if (Number(r.bad) > 0) at('error', 'label-not-binary', ['data', 'label'], `Label column "${label.name}" is not binary: ${Number(r.bad).toLocaleString('en-US')} rows hold other values or nulls${r.example !== null ? ` (e.g. ${r.example})` : ''}. Use a 0/1 column, e.g. derive rating >= 4.`);
   else if (Number(r.distinct) < 2) at('error', 'label-one-class', ['data', 'label'], `Label column "${label.name}" has one class only; AUC needs positives and negatives.`);
 }

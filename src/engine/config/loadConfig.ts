@@ -8,6 +8,7 @@ import * as path from 'path';
 import Ajv, { ErrorObject } from 'ajv';
 import { getNodeValue, Node, parseTree, ParseError, printParseErrorCode } from 'jsonc-parser';
 import { inputError } from '../errors';
+import { contained, outsideMessage } from '../util/fileRoots';
 import { maxFileBytes, shownPath } from '../util/safeFile';
 import { JsonLocator } from './jsonLocator';
 import { formatProblem, Problem, Severity } from './problems';
@@ -160,11 +161,15 @@ export function parseConfig(text: string, file: string): LoadedConfig {
     let st: fs.Stats;
     try {
       st = fs.statSync(resolve(rel)); // stat never blocks, even on a FIFO
-    } catch {
-      add('error', 'missing-file', p, `${what} "${rel}" does not exist (looked for ${shownPath(resolve(rel), dir)}). Fix the path; it is relative to the config file.`);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ELOOP') add('error', 'link-loop', p, `${what} "${rel}" is a symbolic link that loops (it never reaches a file). Point the config at a file.`);
+      else add('error', 'missing-file', p, `${what} "${rel}" does not exist (looked for ${shownPath(resolve(rel), dir)}). Fix the path; it is relative to the config file.`);
       return;
     }
-    if (!st.isFile()) add('error', 'not-a-file', p, `${what} "${rel}" is not a regular file (${st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a named pipe' : 'a device or socket'}). RecLens reads only regular files.`);
+    // Before anything looks at the file: a link out of the config's tree is refused, whatever it points at.
+    const where = contained(resolve(rel), dir);
+    if (!where.ok) add('error', 'outside-root', p, outsideMessage(what, rel, where));
+    else if (!st.isFile()) add('error', 'not-a-file', p, `${what} "${rel}" is not a regular file (${st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a named pipe' : 'a device or socket'}). RecLens reads only regular files.`);
     else if (st.size > maxFileBytes()) add('error', 'file-too-large', p, `${what} "${rel}" is ${Math.round(st.size / 2 ** 20).toLocaleString('en-US')} MiB, over the ${Math.round(maxFileBytes() / 2 ** 20).toLocaleString('en-US')} MiB limit for one file. Raise the limit (setting reclens.maxFileSizeMB, or reclens --max-file-size MB) if the file is meant to be this large.`);
   };
 
@@ -190,6 +195,27 @@ export function parseConfig(text: string, file: string): LoadedConfig {
       fallback: (t.fallback ?? 'zeros') as TableFallback,
     };
   }
+
+  // Files only some jobs read (lis, embed, align): their own checks report a missing one; here, only where they lie.
+  const sideFile = (p: (string | number)[], rel: unknown, what: string) => {
+    if (typeof rel !== 'string' || !rel || broken(p)) return;
+    try {
+      fs.lstatSync(resolve(rel)); // the path itself exists (a link to nowhere or a loop included)
+    } catch {
+      return;
+    }
+    checkFile(p, rel, what);
+  };
+  sideFile(['items', 'path'], raw.items?.path, 'Items file');
+  sideFile(['interactions', 'path'], raw.interactions?.path, 'Interactions file');
+  for (const [name, spec] of Object.entries<any>(raw.preferences ?? {})) {
+    if (!spec || typeof spec !== 'object') continue;
+    sideFile(['preferences', name, 'pairs'], spec.pairs, `Preference "${name}" pairs file`);
+    sideFile(['preferences', name, 'interactions'], spec.interactions, `Preference "${name}" interactions file`);
+  }
+
+  // A file out of the config's tree (or a looping link) is never read: no config, so no check, hover or tree reads it.
+  if (problems.some((x) => x.code === 'outside-root' || x.code === 'link-loop')) return { problems, locator: loc, text };
 
   const inputs: Record<string, InputSpec> = {};
   for (const [name, spec] of Object.entries<any>(raw.inputs ?? {})) {

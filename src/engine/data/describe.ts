@@ -1,6 +1,6 @@
 /** Column names, DuckDB types and row count of a data file. */
 import type { RecLensConfig } from '../config/types';
-import { dataReadError, Duck, readExpression } from './duck';
+import { dataReadError, Duck, readExpression, sqlIdent } from './duck';
 import { applyFilter, whereClause } from './whereClause';
 
 export interface ColumnInfo {
@@ -12,6 +12,8 @@ export interface DataDescription {
   file: string;
   columns: ColumnInfo[];
   rows: number;
+  /** Rows (after data.filter) with a NULL in data.group, when the data has that column. */
+  nullGroups?: number;
 }
 
 export async function describeColumns(duck: Duck, file: string): Promise<ColumnInfo[]> {
@@ -28,9 +30,12 @@ export async function describeData(duck: Duck, config: RecLensConfig): Promise<D
   const file = config.data.path;
   const columns = await describeColumns(duck, file);
   await applyFilter(duck, config, columns.map((c) => c.name));
+  // NULL groups are counted in the same scan (see dataWarnings).
+  const group = config.data.group && columns.some((c) => c.name === config.data.group) ? config.data.group : undefined;
+  const nulls = group ? `, count(*) FILTER (WHERE ${sqlIdent(group)} IS NULL)::BIGINT AS g` : '';
   try {
-    const r = await duck.conn.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM ${readExpression(file)}${whereClause(config)}`);
-    return { file, columns, rows: Number(r.getRowObjects()[0].n) };
+    const r = (await duck.conn.runAndReadAll(`SELECT count(*)::BIGINT AS n${nulls} FROM ${readExpression(file)}${whereClause(config)}`)).getRowObjects()[0];
+    return { file, columns, rows: Number(r.n), ...(group ? { nullGroups: Number(r.g) } : {}) };
   } catch (e) {
     throw dataReadError(file, e);
   }

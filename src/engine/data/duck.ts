@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { inputError, nativeReason } from '../errors';
+import { realPath } from '../util/fileRoots';
 import { assertReadableFile } from '../util/safeFile';
 
 export interface Duck {
@@ -36,7 +37,8 @@ export async function openDuck(threads: number, files: readonly string[], base?:
     for (const stmt of [
       `SET temp_directory = ${sqlString(spill)}`,
       `SET allowed_directories = ${list([spill + path.sep])}`,
-      `SET allowed_paths = ${list([...new Set(files.map((f) => path.resolve(f)))])}`,
+      // Real paths: DuckDB resolves links in both the list and each query, so a listed link would admit its target.
+      `SET allowed_paths = ${list([...new Set(files.map((f) => realPath(f)))])}`,
       'SET autoinstall_known_extensions = false',
       'SET autoload_known_extensions = false',
       'SET enable_external_access = false',

@@ -29,7 +29,7 @@ export async function openEmbeddingTable(ws: Workspace, name: string): Promise<E
     const initName = name.slice(5);
     const info = ws.model.embeddingTables.find((e) => e.initializer === initName);
     if (!info) throw usageError(`The model has no embedding initializer "${initName}".${suggestion(initName, ws.model.embeddingTables.map((e) => e.initializer))}`);
-    const init = ws.onnx.graph.initializers.find((i) => i.name === initName)!;
+    const init = ws.onnx.graph.embeddingInitializers.find((i) => i.name === initName)!;
     const vectors = initializerValues(ws.onnx.bytes, init);
     // Map row index -> item id where the data has both (e.g. item_idx -> movie_id).
     const ids: Key[] = Array.from({ length: info.rows }, (_, i) => `#${i}`);

@@ -1,7 +1,8 @@
 /** Model inspection from the .onnx bytes alone (no execution): signature, size, embedding tables. */
 import { inputError } from '../errors';
 import { readFileSafely } from '../util/safeFile';
-import { OnnxGraphInfo, OnnxValueInfo, parseOnnx } from './onnxFile';
+import { OnnxGraphInfo, OnnxInitializer, OnnxValueInfo, parseOnnx } from './onnxFile';
+import { parseOnnxOffThread } from './onnxOffThread';
 
 export interface EmbeddingTableInfo {
   initializer: string;
@@ -26,22 +27,54 @@ export interface ModelInspection {
   embeddingTables: EmbeddingTableInfo[];
 }
 
+/**
+ * What a job keeps of a parsed model. The graph's body (every node and initializer) stays in the worker thread that
+ * parsed it: a hostile model can hold millions of nodes, and copying them back would stall the caller's thread.
+ */
 export interface LoadedOnnx {
   bytes: Buffer;
-  graph: OnnxGraphInfo;
+  /** sha256 of `bytes`, hex (hashed in the worker: a 2 GB model takes seconds). */
+  sha256: string;
+  inspection: ModelInspection;
+  graph: OnnxGraphSummary;
 }
 
-/** Reads and parses a model file (a regular file within the size limit, read asynchronously: see safeFile). */
-export async function readOnnx(file: string): Promise<LoadedOnnx> {
-  const bytes = await readFileSafely(file, 'Model file');
+export interface OnnxGraphSummary {
+  inputs: OnnxValueInfo[];
+  outputs: OnnxValueInfo[];
+  /** The op type of the node that makes each graph output. */
+  outputOps: { output: string; opType: string }[];
+  /** The initializers listed in inspection.embeddingTables, for the embedding views. */
+  embeddingInitializers: OnnxInitializer[];
+}
+
+/** The parse and inspection of one model's bytes, on the thread that calls it (the ONNX worker's job). */
+export function loadOnnxBytes(file: string, bytes: Buffer): { inspection: ModelInspection; graph: OnnxGraphSummary } {
   if (bytes.length === 0) throw inputError(`Model file ${file} is empty. Export the model again.`, { file, field: 'model' });
+  let graph: OnnxGraphInfo;
   try {
-    const graph = parseOnnx(bytes);
+    graph = parseOnnx(bytes);
     if (graph.inputs.length === 0 && graph.outputs.length === 0) throw new Error('the graph has no inputs or outputs');
-    return { bytes, graph };
   } catch (e) {
     throw inputError(`Model file ${file} is not a valid ONNX model (${(e as Error).message}); it may be truncated or corrupt. Export it again (torch.onnx.export, tf2onnx, ...) and check it with onnx.checker.`, { file, field: 'model' });
   }
+  const inspection = inspectGraph(file, bytes.length, graph);
+  const tables = new Set(inspection.embeddingTables.map((t) => t.initializer));
+  const outputs = new Set(graph.outputs.map((o) => o.name));
+  const outputOps: OnnxGraphSummary['outputOps'] = [];
+  for (const n of graph.nodes) for (const o of n.outputs) if (outputs.has(o)) { outputOps.push({ output: o, opType: n.opType }); outputs.delete(o); }
+  return {
+    inspection,
+    graph: { inputs: graph.inputs, outputs: graph.outputs, outputOps, embeddingInitializers: graph.initializers.filter((i) => tables.has(i.name)) },
+  };
+}
+
+/**
+ * Reads a model file (a regular file within the size limit, read asynchronously: see safeFile) and parses it in a
+ * worker thread (parseOnnxOffThread), so neither the extension host nor the CLI's event loop waits on the parse.
+ */
+export async function readOnnx(file: string): Promise<LoadedOnnx> {
+  return parseOnnxOffThread(file, await readFileSafely(file, 'Model file'), 'load');
 }
 
 /** Follows single-data-input ops (Cast, Reshape, Squeeze, ...) upstream from a tensor to a graph input. */
@@ -65,7 +98,7 @@ function traceToInputs(graph: OnnxGraphInfo, tensor: string): string[] {
 }
 
 export function inspectGraph(file: string, bytes: number, graph: OnnxGraphInfo): ModelInspection {
-  const opTypes: Record<string, number> = {};
+  const opTypes: Record<string, number> = Object.create(null); // op type names come from the file ("__proto__")
   for (const n of graph.nodes) opTypes[n.opType] = (opTypes[n.opType] ?? 0) + 1;
   const inits = new Map(graph.initializers.map((i) => [i.name, i]));
   const embeddingTables: EmbeddingTableInfo[] = [];
@@ -92,7 +125,7 @@ export function inspectGraph(file: string, bytes: number, graph: OnnxGraphInfo):
   };
 }
 
+/** A model's signature and structure, parsed off this thread; the bytes are not kept. */
 export async function inspectModel(file: string): Promise<ModelInspection> {
-  const { bytes, graph } = await readOnnx(file);
-  return inspectGraph(file, bytes.length, graph);
+  return parseOnnxOffThread(file, await readFileSafely(file, 'Model file'), 'inspect');
 }

@@ -23,7 +23,7 @@ export interface OnnxInitializer {
   dims: number[];
   /** Byte range of raw_data within the file, when stored inline as raw bytes. */
   raw?: { offset: number; length: number };
-  floatData?: number[];
+  floatData?: Float32Array;
   external: boolean;
 }
 
@@ -101,9 +101,9 @@ function readTensor(r: ProtoReader): OnnxInitializer {
       if (r.pos > r.end) throw new Error('truncated tensor data');
     } else if (field === 4 && wire === 2) {
       const packed = r.sub();
-      const out: number[] = [];
+      const out = new Float32Array(Math.floor((packed.end - packed.pos) / 4));
       const view = new DataView(packed.buf.buffer, packed.buf.byteOffset);
-      for (let p = packed.pos; p + 4 <= packed.end; p += 4) out.push(view.getFloat32(p, true));
+      for (let k = 0, p = packed.pos; k < out.length; k++, p += 4) out[k] = view.getFloat32(p, true);
       t.floatData = out;
     } else if (field === 14 && wire === 0) t.external = r.varint() === 1;
     else r.skip(wire);
@@ -177,6 +177,6 @@ export function initializerValues(buf: Uint8Array, init: OnnxInitializer): Float
     copy.set(buf.subarray(init.raw.offset, init.raw.offset + init.raw.length));
     return new Float32Array(copy.buffer);
   }
-  if (init.floatData) return Float32Array.from(init.floatData);
+  if (init.floatData) return init.floatData.slice();
   throw new Error(`initializer ${init.name} has no inline data${init.external ? ' (stored in an external file)' : ''}`);
 }

@@ -25,7 +25,6 @@ import { scoreBatches } from '../model/batchScorer';
 import { RemoteSession } from '../model/remoteSession';
 import { JobControl, report } from '../progress';
 import { writeFileAtomic } from '../runs/atomicWrite';
-import { sha256 } from '../runs/hash';
 import { evalSlices, sliceRows as sliceMask } from '../slices/evalSlices';
 import { seededRandom } from '../util/random';
 import { openWorkspace, Workspace } from '../workspace';
@@ -432,7 +431,7 @@ export class RowsSession {
     const scored = await this.scoreRows(rows.map((r) => this.editedRow(r.index, r.edits)));
     const set: CounterfactualSet = {
       version: 1, name, createdAt: new Date().toISOString(), config: this.config.file,
-      model: { file: this.config.model.path, sha256: sha256(this.ws.onnx.bytes) },
+      model: { file: this.config.model.path, sha256: this.ws.onnx.sha256 },
       rows: rows.map((r, i) => ({ index: r.index, user: keyText(this.users?.[r.index]), item: keyText(this.items?.[r.index]), edits: r.edits, prob: scored.probs[i] })),
     };
     const file = path.join(this.counterfactualDir(), `${name}.json`);
@@ -459,7 +458,7 @@ export class RowsSession {
     });
     const scored = await this.scoreRows(ok.map((x) => x.row));
     ok.forEach((x, k) => { out[x.i].now = scored.probs[k]; });
-    return { set, modelChanged: set.model.sha256 !== sha256(this.ws.onnx.bytes), rows: out };
+    return { set, modelChanged: set.model.sha256 !== this.ws.onnx.sha256, rows: out };
   }
 
   listCounterfactuals(): string[] {

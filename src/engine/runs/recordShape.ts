@@ -36,6 +36,9 @@ export function checkRunRecord(value: unknown, source: string): RunRecord {
   }
   if (v.options !== undefined && !obj(v.options)) throw inputError(`${source}: "options" should be an object.`, { file: source });
   if (v.timings !== undefined && !obj(v.timings)) throw inputError(`${source}: "timings" should be an object.`, { file: source });
+  if (v.warnings !== undefined && !(Array.isArray(v.warnings) && v.warnings.length <= 100 && v.warnings.every((w) => str(w) && w.length <= 4096))) {
+    throw inputError(`${source}: "warnings" should be a list of at most 100 messages.`, { file: source });
+  }
   return value as unknown as RunRecord;
 }
 

@@ -23,6 +23,8 @@ export interface RunRecord<R = unknown> {
   results: R;
   /** `reclens` arguments that reproduce this run's numbers (see reproduce.ts); absent in records from before 0.1. */
   invocation?: string[];
+  /** What the data said that the numbers do not show (NULL groups, a label written as words); absent when none. */
+  warnings?: string[];
 }
 
 export function defaultRunsDir(configDir: string): string {

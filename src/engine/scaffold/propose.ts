@@ -8,8 +8,7 @@ import * as path from 'path';
 import { describeColumns } from '../data/describe';
 import { Duck, openDuck } from '../data/duck';
 import { inputError } from '../errors';
-import { inspectGraph, ModelInspection, readOnnx } from '../model/inspect';
-import type { OnnxGraphInfo } from '../model/onnxFile';
+import { ModelInspection, readOnnx } from '../model/inspect';
 import { nameScore } from '../util/suggest';
 import { assignMax } from './assignment';
 import { inputCandidates, inputWidth } from './candidates';
@@ -100,15 +99,11 @@ export function assignInputs(candidates: ScoredSource[][]): (ScoredSource | unde
   return candidates.map(() => undefined);
 }
 
-function outputFromGraph(graph: OnnxGraphInfo, output: string): string | undefined {
-  return graph.nodes.find((n) => n.outputs.includes(output))?.opType;
-}
-
 export async function proposeConfig(opts: ProposeOptions): Promise<Proposal> {
   const dir = path.resolve(opts.dir);
   const modelFile = chooseModel(dir, opts.model);
   const onnx = await readOnnx(modelFile);
-  const model = inspectGraph(modelFile, onnx.bytes.length, onnx.graph);
+  const model = onnx.inspection;
   const duck = await openDuck(1, await readableCandidates(dir, opts.data ? [path.resolve(opts.data)] : []), dir);
   let profile: DataProfile;
   let tables: TableProposal[];
@@ -184,7 +179,7 @@ export async function proposeConfig(opts: ProposeOptions): Promise<Proposal> {
     roles, tables, inputs, items, notes, columns: profile.columns,
   };
 
-  const opType = outputFromGraph(onnx.graph, proposal.output);
+  const opType = onnx.graph.outputOps.find((o) => o.output === proposal.output)?.opType;
   const complete = inputs.every((p) => p.source) && !!roles.label.column;
   if (opts.runModel && complete) {
     const sampler = await openSampler(proposal, opts.sampleRows);
