@@ -166,7 +166,7 @@ test('progress renderer: ETA from the elapsed time, redraws throttled, cleared a
   p.control.onProgress!({ phase: 'inference', done: 0, total: 1000 });
   t = 10_000;
   p.control.onProgress!({ phase: 'inference', done: 250, total: 1000 });
-  assert.match(text, /25% inference 250 \/ 1,000  ETA 30 s/);
+  assert.match(text, /25% inference 250 \/ 1,000 {2}ETA 30 s/);
   const before = text.length;
   t += 10; // within the redraw interval: not drawn
   p.control.onProgress!({ phase: 'inference', done: 260, total: 1000 });

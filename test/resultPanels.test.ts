@@ -14,12 +14,12 @@ import { after, before, test } from 'node:test';
 import { HarnessServer, serveHarness } from './harnessServer';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ablate, type AblationResult } from '../src/engine/ablation/ablate';
-import { ceiling, type CeilingResult } from '../src/engine/ablation/ceiling';
+import { ceiling } from '../src/engine/ablation/ceiling';
 import { compareRuns } from '../src/engine/compare';
 import { requireConfig } from '../src/engine/config/loadConfig';
 import { setAllowedFolders } from '../src/engine/util/fileRoots';
 import { evaluate, type EvalResult } from '../src/engine/evaluate';
-import { lis, type LisResult } from '../src/engine/lis/lis';
+import { lis } from '../src/engine/lis/lis';
 import type { RunRecord } from '../src/engine/runs/runRecord';
 import type { FeatureImpactData, HostToPanel, LisPanelData, RunPanelData, RunRef } from '../src/protocol/results';
 

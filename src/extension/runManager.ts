@@ -21,7 +21,7 @@ import { refused, requireTrust } from './trust';
 
 export type { JobArgs, JobKind };
 
-export type JobOutcome<R = any> =
+export type JobOutcome<R = unknown> =
   | { status: 'done'; recordFile: string; runId: string; result: R; record: RunRecord<R> }
   | { status: 'cancelled' }
   | { status: 'refused'; reason: string }
@@ -63,7 +63,7 @@ export class RunManager implements vscode.Disposable {
   }
 
   evaluate(configUri: vscode.Uri): Promise<EvaluateOutcome> {
-    return this.run('eval', configUri);
+    return this.run('eval', configUri) as Promise<EvaluateOutcome>;
   }
 
   async run<K extends JobKind>(kind: K, configUri: vscode.Uri, args: JobArgs<K> = {}): Promise<JobOutcome> {

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- walks the raw config JSON (already checked against the schema) field by field */
 /**
  * What eval, ablate, ceiling, lis and the embedding views would reject, found from the config alone so `check` and
  * the editor report it before a run: slots naming inputs the model lacks, neutral ids a column cannot take, a

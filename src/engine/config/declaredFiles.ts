@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- walks the raw config JSON (already checked against the schema) field by field */
 /**
  * Every data file a config names (evaluation data, tables, ids, items, interactions, preference pairs), resolved
  * against the config's folder: the only files its DuckDB may open (see openDuck).

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- walks the raw config JSON (already checked against the schema) field by field */
 /**
  * Reads reclens.json (JSONC), validates it against the committed JSON Schema, checks what can be checked
  * without opening the model or data (files exist, tables referenced exist), and resolves paths and defaults.
@@ -15,6 +16,7 @@ import { formatProblem, Problem, Severity } from './problems';
 import {
   DEFAULT_BATCH_SIZE, DEFAULT_PROVIDERS, InputSpec, RecLensConfig, SlotSpec, TableFallback, TableSpec,
 } from './types';
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- TypeScript's import-equals form, so the schema is bundled as JSON
 import schema = require('./reclens.schema.json');
 
 export const SUPPORTED_DATA_EXTENSIONS = ['.csv', '.tsv', '.parquet', '.jsonl', '.ndjson', '.json'];

@@ -9,6 +9,7 @@ import type { RunRecord } from './runRecord';
 /** Run ids are file names in a runs folder: letters, digits, "-" and "_" only (never a path). */
 export const SAFE_RUN_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each check looks inside a value it has just tested
 type Check = [string, (v: any) => boolean, string];
 const str = (v: unknown) => typeof v === 'string';
 const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
