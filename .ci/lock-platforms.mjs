@@ -22,6 +22,8 @@ for (const [suffix, target] of Object.entries(platforms)) {
   lock.packages[key] = { version: parent.version, ...target, license: 'MIT', optional: true };
   added++;
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
+);
 fs.writeFileSync(lockFile, JSON.stringify(lock, null, 2) + '\n');
 console.log(`package-lock: ${added} platform entries added`);

@@ -18,13 +18,18 @@ export async function ensureBenchData(copies = 50) {
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
   const tmp = path.join(OUT, 'eval.parquet.tmp');
-  await c.run(`COPY (SELECT e.* FROM read_parquet('${ex}/eval.parquet') e, range(${copies}) r ORDER BY r.range, e.timestamp) TO '${tmp}' (FORMAT parquet)`);
+  await c.run(
+    `COPY (SELECT e.* FROM read_parquet('${ex}/eval.parquet') e, range(${copies}) r ORDER BY r.range, e.timestamp) TO '${tmp}' (FORMAT parquet)`,
+  );
   fs.renameSync(tmp, path.join(OUT, 'eval.parquet'));
-  c.closeSync(); db.closeSync();
-  const cfg = fs.readFileSync(path.join(ex, 'reclens.json'), 'utf8')
+  c.closeSync();
+  db.closeSync();
+  const cfg = fs
+    .readFileSync(path.join(ex, 'reclens.json'), 'utf8')
     .replace('"path": "model.onnx"', `"path": ${JSON.stringify(path.join(ex, 'model.onnx'))}`)
     .replace('"path": "eval.parquet"', '"path": "eval.parquet"')
-    .replace(/"path": "tables\//g, `"path": "${ex}/tables/`).replace(/"ids": "tables\//g, `"ids": "${ex}/tables/`)
+    .replace(/"path": "tables\//g, `"path": "${ex}/tables/`)
+    .replace(/"ids": "tables\//g, `"ids": "${ex}/tables/`)
     .replace('"path": "interactions.parquet"', `"path": "${ex}/interactions.parquet"`)
     .replace('"$schema": "../../src/engine/config/reclens.schema.json",', '');
   fs.writeFileSync(cfgFile, cfg);

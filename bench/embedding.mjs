@@ -10,14 +10,23 @@ const { seededRandom } = require('../out/src/engine/util/random.js');
 const providers = (process.env.RECLENS_PROVIDERS ?? 'cpu').split(',');
 const quick = process.argv.includes('--quick');
 function data(n, d, seed) {
-  const rng = seededRandom(seed), centers = 50;
+  const rng = seededRandom(seed),
+    centers = 50;
   const c = Float32Array.from({ length: centers * d }, () => rng() * 2 - 1);
   const v = new Float32Array(n * d);
-  for (let r = 0; r < n; r++) { const k = Math.floor(rng() * centers); for (let j = 0; j < d; j++) v[r * d + j] = c[k * d + j] + (rng() - 0.5) * 0.8; }
+  for (let r = 0; r < n; r++) {
+    const k = Math.floor(rng() * centers);
+    for (let j = 0; j < d; j++) v[r * d + j] = c[k * d + j] + (rng() - 0.5) * 0.8;
+  }
   return v;
 }
-const secs = async (fn) => { const t = performance.now(); const r = await fn(); return [(performance.now() - t) / 1000, r]; };
-const n = quick ? 20_000 : 100_000, d = 128;
+const secs = async (fn) => {
+  const t = performance.now();
+  const r = await fn();
+  return [(performance.now() - t) / 1000, r];
+};
+const n = quick ? 20_000 : 100_000,
+  d = 128;
 const x = data(n, d, 1);
 const [tPca] = await secs(() => pca(x, n, d, 2));
 const [tKnn, nn] = await secs(() => knn(x, n, d, 10, providers));

@@ -23,17 +23,26 @@ export async function ensureLisData(rows = 1_000_000, users = 10_000, seed = 1) 
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
   const rng = seededRandom(seed);
-  const items = Math.min(50_000, users * 20), dim = 32, day = 86400, start = 300 * day;
-  const W = [0.5, -1.0, 2.0], B = 0.25, emb = (i) => (2 * i - 10 + (2 * i + 1 - 10)) / 10; // test/helpers.ts tinyLogit
+  const items = Math.min(50_000, users * 20),
+    dim = 32,
+    day = 86400,
+    start = 300 * day;
+  const W = [0.5, -1.0, 2.0],
+    B = 0.25,
+    emb = (i) => (2 * i - 10 + (2 * i + 1 - 10)) / 10; // test/helpers.ts tinyLogit
   const item = () => Math.floor(items * rng() ** 2);
   const user = () => Math.floor(users * rng() ** 1.5);
   const evalCsv = fs.createWriteStream(path.join(tmp, 'eval.csv'));
   const interCsv = fs.createWriteStream(path.join(tmp, 'interactions.csv'));
   evalCsv.write('user,item,mitem,d0,d1,d2,label,time\n');
   interCsv.write('user,item,label,time\n');
-  const write = async (s, text) => { if (!s.write(text)) await new Promise((r) => s.once('drain', r)); };
+  const write = async (s, text) => {
+    if (!s.write(text)) await new Promise((r) => s.once('drain', r));
+  };
   for (let k = 0; k < 2 * rows; k++) {
-    const u = user(), it = item(), isEval = k < rows;
+    const u = user(),
+      it = item(),
+      isEval = k < rows;
     const time = isEval ? start + Math.floor(rng() * 65 * day) : Math.floor(rng() * start);
     const d = [rng() * 2 - 1, rng() * 2 - 1, rng() * 2 - 1].map((x) => +x.toFixed(3));
     const z = d[0] * W[0] + d[1] * W[1] + d[2] * W[2] + emb(it % 10) + B + 1.5 * (it % 2 === u % 2 ? 1 : -1);
@@ -45,7 +54,10 @@ export async function ensureLisData(rows = 1_000_000, users = 10_000, seed = 1) 
   // The table: items x 32 float32, row = item id (no ids file).
   const header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${items}, ${dim}), }`;
   const pad = 64 - ((10 + header.length + 1) % 64);
-  const head = Buffer.from(`\x93NUMPY\x01\x00${String.fromCharCode((header.length + pad + 1) & 255, (header.length + pad + 1) >> 8)}${header}${' '.repeat(pad)}\n`, 'latin1');
+  const head = Buffer.from(
+    `\x93NUMPY\x01\x00${String.fromCharCode((header.length + pad + 1) & 255, (header.length + pad + 1) >> 8)}${header}${' '.repeat(pad)}\n`,
+    'latin1',
+  );
   const vec = new Float32Array(items * dim).map(() => rng() * 2 - 1);
   fs.writeFileSync(path.join(tmp, 'table.npy'), Buffer.concat([head, Buffer.from(vec.buffer)]));
   fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'tiny.onnx'), path.join(tmp, 'model.onnx'));
@@ -53,7 +65,9 @@ export async function ensureLisData(rows = 1_000_000, users = 10_000, seed = 1) 
   const conn = await db.connect();
   for (const f of ['eval', 'interactions']) {
     // Evaluation rows in time order (as a log would be); Parquet so reading is not the bench's subject.
-    await conn.run(`COPY (SELECT * FROM read_csv_auto('${path.join(tmp, f)}.csv') ${f === 'eval' ? 'ORDER BY time, user' : ''}) TO '${path.join(tmp, f)}.parquet' (FORMAT PARQUET)`);
+    await conn.run(
+      `COPY (SELECT * FROM read_csv_auto('${path.join(tmp, f)}.csv') ${f === 'eval' ? 'ORDER BY time, user' : ''}) TO '${path.join(tmp, f)}.parquet' (FORMAT PARQUET)`,
+    );
     fs.rmSync(path.join(tmp, `${f}.csv`));
   }
   conn.closeSync?.();

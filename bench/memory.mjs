@@ -17,12 +17,29 @@ const before = status().match(/VmRSS:\s+(\d+)/)[1];
 const t = performance.now();
 let rows, auc;
 if (mode === 'ablate') {
-  const { result } = await ablate(config, { providers: ['cpu'], slots: ['item_content', 'numeric'], repeats: 2, bootstrap: 100, seed: 1 });
-  rows = result.rows; auc = result.baseline.auc;
+  const { result } = await ablate(config, {
+    providers: ['cpu'],
+    slots: ['item_content', 'numeric'],
+    repeats: 2,
+    bootstrap: 100,
+    seed: 1,
+  });
+  rows = result.rows;
+  auc = result.baseline.auc;
 } else {
   const { result } = await evaluate(config, { providers: ['cpu'], bootstrap: 0 });
-  rows = result.rows; auc = result.auc;
+  rows = result.rows;
+  auc = result.auc;
 }
 // VmHWM covers this process's threads (the inference and compute workers are threads of it).
 const hwm = status().match(/VmHWM:\s+(\d+)/)[1];
-console.log(JSON.stringify({ mode, rows, auc, seconds: (performance.now() - t) / 1000, rssBeforeMiB: +before / 1024, peakRssMiB: +hwm / 1024 }));
+console.log(
+  JSON.stringify({
+    mode,
+    rows,
+    auc,
+    seconds: (performance.now() - t) / 1000,
+    rssBeforeMiB: +before / 1024,
+    peakRssMiB: +hwm / 1024,
+  }),
+);

@@ -19,15 +19,21 @@ async function ensure() {
   const cfg = path.join(OUT, 'reclens.json');
   if (fs.existsSync(path.join(OUT, 'data.parquet')) && fs.existsSync(cfg)) return cfg;
   if (!fs.existsSync(path.join(OUT, 'data.csv'))) {
-    const r = spawnSync('/usr/bin/python3', [path.join(here, 'realsize', 'make_ranker.py'), OUT, '1000000', '1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const r = spawnSync('/usr/bin/python3', [path.join(here, 'realsize', 'make_ranker.py'), OUT, '1000000', '1'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     if (r.status !== 0) throw new Error('make_ranker.py failed (apt-get install python3-torch python3-onnx)');
   }
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
   const tmp = path.join(OUT, 'data.parquet.tmp');
-  await c.run(`COPY (SELECT * FROM read_csv('${path.join(OUT, 'data.csv')}', header = true)) TO '${tmp}' (FORMAT parquet)`);
+  await c.run(
+    `COPY (SELECT * FROM read_csv('${path.join(OUT, 'data.csv')}', header = true)) TO '${tmp}' (FORMAT parquet)`,
+  );
   fs.renameSync(tmp, path.join(OUT, 'data.parquet'));
-  c.closeSync(); db.closeSync();
+  c.closeSync();
+  db.closeSync();
   fs.rmSync(path.join(OUT, 'data.csv'));
   return cfg;
 }
@@ -43,16 +49,30 @@ const { streamBatches } = require('../out/src/engine/data/batches.js');
 const { forgetRows } = require('../out/src/engine/data/rowCache.js');
 const ort = require('onnxruntime-node');
 const { config } = requireConfig(cfgFile);
-const secs = async (fn) => { const t = performance.now(); const r = await fn(); return [(performance.now() - t) / 1000, r]; };
-const cold = () => { forgetRows(); fs.rmSync(path.join(OUT, '.reclens', 'cache'), { recursive: true, force: true }); };
+const secs = async (fn) => {
+  const t = performance.now();
+  const r = await fn();
+  return [(performance.now() - t) / 1000, r];
+};
+const cold = () => {
+  forgetRows();
+  fs.rmSync(path.join(OUT, '.reclens', 'cache'), { recursive: true, force: true });
+};
 
 const limit = quick ? 50_000 : 200_000;
 const ws = await openWorkspace(config);
 const ms = await createSession(config.model.path, providers);
 const pre = [];
 const stats = { rows: 0, groupKeys: [], missingKeys: {} };
-for await (const b of streamBatches(ws.duck, ws.plan, config.runtime.batchSize, stats, undefined, limit)) pre.push(Object.fromEntries(ws.plan.inputs.map((i) => [i.name, new ort.Tensor(i.dtype, b.feeds.get(i.name), [b.size, ...i.dims])])));
-const [bare] = await secs(async () => { for (const feeds of pre) await ms.session.run(feeds, [ws.outputName]); });
+for await (const b of streamBatches(ws.duck, ws.plan, config.runtime.batchSize, stats, undefined, limit))
+  pre.push(
+    Object.fromEntries(
+      ws.plan.inputs.map((i) => [i.name, new ort.Tensor(i.dtype, b.feeds.get(i.name), [b.size, ...i.dims])]),
+    ),
+  );
+const [bare] = await secs(async () => {
+  for (const feeds of pre) await ms.session.run(feeds, [ws.outputName]);
+});
 pre.length = 0;
 ws.close();
 await ms.session.release?.();
@@ -60,11 +80,21 @@ cold();
 const [tEval, ev] = await secs(() => evaluate(config, { providers, limit, bootstrap: 0 }));
 const abRows = quick ? 20_000 : 100_000;
 cold();
-const [tAb, ab] = await secs(() => ablate(config, { providers, limit: abRows, slots: ['dense', 'c2', 'c3'], repeats: 1, bootstrap: 0, seed: 1 }));
-const ceRows = quick ? 5_000 : 20_000, k = 8;
-const [tCe, ce] = await secs(() => ceiling(config, { providers, limit: ceRows, slots: ['c2'], candidates: k, seed: 1 }));
-console.log(JSON.stringify({
-  rows: limit, auc: ev.result.auc, bareRowsPerSec: limit / bare, evalRowsPerSec: limit / tEval,
-  ablate: { rows: abRows, passes: ab.result.inferencePasses, seconds: tAb },
-  ceiling: { rows: ceRows, k, inferences: ce.result.inferences, seconds: tCe },
-}));
+const [tAb, ab] = await secs(() =>
+  ablate(config, { providers, limit: abRows, slots: ['dense', 'c2', 'c3'], repeats: 1, bootstrap: 0, seed: 1 }),
+);
+const ceRows = quick ? 5_000 : 20_000,
+  k = 8;
+const [tCe, ce] = await secs(() =>
+  ceiling(config, { providers, limit: ceRows, slots: ['c2'], candidates: k, seed: 1 }),
+);
+console.log(
+  JSON.stringify({
+    rows: limit,
+    auc: ev.result.auc,
+    bareRowsPerSec: limit / bare,
+    evalRowsPerSec: limit / tEval,
+    ablate: { rows: abRows, passes: ab.result.inferencePasses, seconds: tAb },
+    ceiling: { rows: ceRows, k, inferences: ce.result.inferences, seconds: tCe },
+  }),
+);

@@ -43,8 +43,17 @@ function row(what, now, ratio, goal) {
 // Wall seconds, the result, and this process's CPU seconds (all threads: inference and compute workers, onnxruntime's
 // pool). On a shared machine CPU seconds say more about the work than wall seconds; both are printed.
 let lastCpu = 0;
-const cpuNow = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
-const secs = async (fn) => { const t = performance.now(), c = cpuNow(); const r = await fn(); lastCpu = cpuNow() - c; return [(performance.now() - t) / 1000, r, lastCpu]; };
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+const secs = async (fn) => {
+  const t = performance.now(),
+    c = cpuNow();
+  const r = await fn();
+  lastCpu = cpuNow() - c;
+  return [(performance.now() - t) / 1000, r, lastCpu];
+};
 const both = (wall, cpu) => `${fmt(wall)} s (cpu ${fmt(cpu)} s)`;
 /** A cold start for the next job: no decoded rows in memory or on disk. */
 function cold(cfgFile) {
@@ -52,12 +61,28 @@ function cold(cfgFile) {
   fs.rmSync(path.join(path.dirname(cfgFile), '.reclens', 'cache'), { recursive: true, force: true });
 }
 function sub(script, args, timeoutS = 1800) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bench', script), ...args], { encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 1 << 24 });
-  if (r.status !== 0) return { error: `${r.error?.code === 'ETIMEDOUT' ? `timed out after ${timeoutS} s` : `exit ${r.status}`}: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}` };
-  try { return JSON.parse(r.stdout.trim().split('\n').pop()); } catch { return { error: r.stdout.slice(-500) }; }
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bench', script), ...args], {
+    encoding: 'utf8',
+    timeout: timeoutS * 1000,
+    maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0)
+    return {
+      error: `${r.error?.code === 'ETIMEDOUT' ? `timed out after ${timeoutS} s` : `exit ${r.status}`}: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`,
+    };
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').pop());
+  } catch {
+    return { error: r.stdout.slice(-500) };
+  }
 }
 
-console.log(`RecLens bench ${new Date().toISOString()} on ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}, providers ${providers.join(',')}${quick ? ', --quick' : ''}`);
+console.log(
+  `RecLens bench ${new Date().toISOString()} on ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}, node ${process.version}, providers ${providers.join(',')}${quick ? ', --quick' : ''}`,
+);
 const cfgFile = await ensureBenchData();
 const { config } = requireConfig(cfgFile);
 
@@ -69,9 +94,16 @@ const ms = await createSession(config.model.path, providers);
 const pre = [];
 const [decode] = await secs(async () => {
   const stats = { rows: 0, groupKeys: [], missingKeys: {} };
-  for await (const b of streamBatches(ws.duck, ws.plan, config.runtime.batchSize, stats, undefined, N)) pre.push(Object.fromEntries(ws.plan.inputs.map((i) => [i.name, new ort.Tensor(i.dtype, b.feeds.get(i.name), [b.size, ...i.dims])])));
+  for await (const b of streamBatches(ws.duck, ws.plan, config.runtime.batchSize, stats, undefined, N))
+    pre.push(
+      Object.fromEntries(
+        ws.plan.inputs.map((i) => [i.name, new ort.Tensor(i.dtype, b.feeds.get(i.name), [b.size, ...i.dims])]),
+      ),
+    );
 });
-const [barePass, , bareCpu] = await secs(async () => { for (const feeds of pre) await ms.session.run(feeds, [ws.outputName]); });
+const [barePass, , bareCpu] = await secs(async () => {
+  for (const feeds of pre) await ms.session.run(feeds, [ws.outputName]);
+});
 pre.length = 0;
 ws.close();
 cold(cfgFile);
@@ -83,25 +115,46 @@ const [decodeAgain, , decodeCpu] = await secs(async () => {
 });
 const [evalCold, ev, evalColdCpu] = await secs(() => evaluate(config, { providers, limit: N, bootstrap: 0 }));
 const [evalWarm, , evalWarmCpu] = await secs(() => evaluate(config, { providers, limit: N, bootstrap: 0 }));
-row(`eval ${rows.toLocaleString()} rows, cold (decoding)`, `${both(evalCold, evalColdCpu)} = ${Math.round(rows / evalCold).toLocaleString()} rows/s`, `${fmt(barePass / evalCold)} x bare ORT (${Math.round(rows / barePass).toLocaleString()} rows/s, ${both(barePass, bareCpu)}); open + decode alone ${both(decodeAgain, decodeCpu)} = the read floor; eval / floor ${fmt(evalCold / decodeAgain)} (cpu ${fmt(evalColdCpu / decodeCpu)})`, 'at the read floor');
-row('reuse: the same eval again (decoded rows kept)', both(evalWarm, evalWarmCpu), `${fmt(evalCold / evalWarm)} x faster than cold (cpu ${fmt(evalColdCpu / evalWarmCpu)} x)`, 'second job skips decoding');
+row(
+  `eval ${rows.toLocaleString()} rows, cold (decoding)`,
+  `${both(evalCold, evalColdCpu)} = ${Math.round(rows / evalCold).toLocaleString()} rows/s`,
+  `${fmt(barePass / evalCold)} x bare ORT (${Math.round(rows / barePass).toLocaleString()} rows/s, ${both(barePass, bareCpu)}); open + decode alone ${both(decodeAgain, decodeCpu)} = the read floor; eval / floor ${fmt(evalCold / decodeAgain)} (cpu ${fmt(evalColdCpu / decodeCpu)})`,
+  'at the read floor',
+);
+row(
+  'reuse: the same eval again (decoded rows kept)',
+  both(evalWarm, evalWarmCpu),
+  `${fmt(evalCold / evalWarm)} x faster than cold (cpu ${fmt(evalColdCpu / evalWarmCpu)} x)`,
+  'second job skips decoding',
+);
 const evalAuc = ev.result.auc;
 
 // 2. Ablate 2 slots x (mask + 2 permutations) = 7 passes, without and with bootstrap, against one cold eval.
 console.log('ablate (2 slots: item_content, numeric; mask + 2 permutations = 7 passes; seed 1)');
 for (const bootstrap of want('ablate') ? [0, 200] : []) {
   cold(cfgFile);
-  const [t, ab, c] = await secs(() => ablate(config, { providers, limit: N, slots: ['item_content', 'numeric'], repeats: 2, bootstrap, seed: 1 }));
+  const [t, ab, c] = await secs(() =>
+    ablate(config, { providers, limit: N, slots: ['item_content', 'numeric'], repeats: 2, bootstrap, seed: 1 }),
+  );
   const perPass = ab.record.timings.inferenceSeconds / ab.result.inferencePasses;
-  row(`ablate ${rows.toLocaleString()} rows, 7 passes, bootstrap ${bootstrap}`, `${both(t, c)}; ${fmt(perPass)} s per pass after decoding`,
-    `${fmt(t / evalCold)} x one cold eval (cpu ${fmt(c / evalColdCpu)} x); a pass ${fmt(perPass / barePass)} x a bare ORT pass`, bootstrap ? '<= 5 x one cold eval' : '<= 2.5 x one cold eval; a pass <= 1.3 x bare ORT');
+  row(
+    `ablate ${rows.toLocaleString()} rows, 7 passes, bootstrap ${bootstrap}`,
+    `${both(t, c)}; ${fmt(perPass)} s per pass after decoding`,
+    `${fmt(t / evalCold)} x one cold eval (cpu ${fmt(c / evalColdCpu)} x); a pass ${fmt(perPass / barePass)} x a bare ORT pass`,
+    bootstrap ? '<= 5 x one cold eval' : '<= 2.5 x one cold eval; a pass <= 1.3 x bare ORT',
+  );
 }
 // Reuse: ceiling right after ablate on the same rows skips decoding.
 if (want('reuse')) {
   cold(cfgFile);
   const [tA, , cA] = await secs(() => withJob(config, { providers, limit: N }, undefined, async () => undefined));
   const [tB, , cB] = await secs(() => withJob(config, { providers, limit: N }, undefined, async () => undefined));
-  row('reuse: job setup (open + rows + session), first job vs next job', `${both(tA, cA)} -> ${both(tB, cB)}`, `${fmt(tA / tB)} x (cpu ${fmt(cA / cB)} x)`, 'second job skips decoding');
+  row(
+    'reuse: job setup (open + rows + session), first job vs next job',
+    `${both(tA, cA)} -> ${both(tB, cB)}`,
+    `${fmt(tA / tB)} x (cpu ${fmt(cA / cB)} x)`,
+    'second job skips decoding',
+  );
 }
 
 // 3. Eval with bootstrap 100 against without, on 5M rows (quick: the 200k rows above).
@@ -112,7 +165,12 @@ if (want('bootstrap')) {
   const [t0, r0, c0] = await secs(() => evaluate(c5, { providers, limit: N, bootstrap: 0 }));
   cold(big);
   const [t1, r1, c1] = await secs(() => evaluate(c5, { providers, limit: N, bootstrap: 100, seed: 1 }));
-  row(`eval ${r0.result.rows.toLocaleString()} rows, bootstrap 100`, `${both(t1, c1)}; without: ${both(t0, c0)}; metrics step ${fmt(r1.record.timings.metricsSeconds)} s vs ${fmt(r0.record.timings.metricsSeconds)} s`, `${fmt(t1 / t0)} x without (cpu ${fmt(c1 / c0)} x)`, '<= 1.5 x without');
+  row(
+    `eval ${r0.result.rows.toLocaleString()} rows, bootstrap 100`,
+    `${both(t1, c1)}; without: ${both(t0, c0)}; metrics step ${fmt(r1.record.timings.metricsSeconds)} s vs ${fmt(r0.record.timings.metricsSeconds)} s`,
+    `${fmt(t1 / t0)} x without (cpu ${fmt(c1 / c0)} x)`,
+    '<= 1.5 x without',
+  );
 }
 
 // 4. The ablate bench: 6 slots x (mask + 2 permutations), per pass against a plain pass on rows built once.
@@ -127,23 +185,53 @@ if (want('ablatebench')) {
     plain = (performance.now() - t) / 1000;
   });
   const [abSec, ab, abCpu] = await secs(() => ablate(config, { providers, limit, repeats: 2, bootstrap: 0, seed: 1 }));
-  row(`ablate bench ${limit.toLocaleString()} rows, 6 slots, ${ab.result.inferencePasses} passes (rows reused)`, both(abSec, abCpu), `${fmt(abSec / ab.result.inferencePasses / plain)} x a plain pass per pass (${fmt(plain)} s)`, '<= 1.3 x');
-  const [ceSec, ce] = await secs(() => ceiling(config, { providers, limit, candidates: 16, seed: 1, slots: ['item_content', 'numeric'] }));
-  row(`ceiling ${limit.toLocaleString()} rows, 2 slots, K=16`, `${ce.result.inferences.toLocaleString()} inferences in ${fmt(ceSec)} s`, `${fmt((ce.result.inferences / ceSec) / (limit / plain))} x plain inference throughput`, '');
+  row(
+    `ablate bench ${limit.toLocaleString()} rows, 6 slots, ${ab.result.inferencePasses} passes (rows reused)`,
+    both(abSec, abCpu),
+    `${fmt(abSec / ab.result.inferencePasses / plain)} x a plain pass per pass (${fmt(plain)} s)`,
+    '<= 1.3 x',
+  );
+  const [ceSec, ce] = await secs(() =>
+    ceiling(config, { providers, limit, candidates: 16, seed: 1, slots: ['item_content', 'numeric'] }),
+  );
+  row(
+    `ceiling ${limit.toLocaleString()} rows, 2 slots, K=16`,
+    `${ce.result.inferences.toLocaleString()} inferences in ${fmt(ceSec)} s`,
+    `${fmt(ce.result.inferences / ceSec / (limit / plain))} x plain inference throughput`,
+    '',
+  );
 }
 
 // 5. AUC over 10M seeded scores, against scikit-learn's roc_auc_score on the same machine when it is installed.
 if (want('auc')) {
   const n = 10_000_000;
   const rng = seededRandom(1);
-  const labels = new Uint8Array(n), scores = new Float32Array(n), probs = new Float32Array(n);
-  for (let i = 0; i < n; i++) { labels[i] = rng() < 0.3 ? 1 : 0; scores[i] = labels[i] * 0.5 + rng(); probs[i] = scores[i] / 1.5; }
+  const labels = new Uint8Array(n),
+    scores = new Float32Array(n),
+    probs = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    labels[i] = rng() < 0.3 ? 1 : 0;
+    scores[i] = labels[i] * 0.5 + rng();
+    probs[i] = scores[i] / 1.5;
+  }
   const [tSort] = await secs(() => sortScores(scores, labels));
   const [tAuc, a, cAuc] = await secs(() => auc(labels, scores));
   const [tAll] = await secs(() => computeBaseMetrics({ labels, scores, probs }));
-  const py = spawnSync('/usr/bin/python3', ['-c', 'import time,numpy as np\nfrom sklearn.metrics import roc_auc_score\nr=np.random.default_rng(1);y=(r.random(10_000_000)<0.3).astype(np.int8);s=(y*0.5+r.random(10_000_000)).astype(np.float32)\nt=time.perf_counter();roc_auc_score(y,s);print(time.perf_counter()-t)'], { encoding: 'utf8' });
+  const py = spawnSync(
+    '/usr/bin/python3',
+    [
+      '-c',
+      'import time,numpy as np\nfrom sklearn.metrics import roc_auc_score\nr=np.random.default_rng(1);y=(r.random(10_000_000)<0.3).astype(np.int8);s=(y*0.5+r.random(10_000_000)).astype(np.float32)\nt=time.perf_counter();roc_auc_score(y,s);print(time.perf_counter()-t)',
+    ],
+    { encoding: 'utf8' },
+  );
   const sk = py.status === 0 ? Number(py.stdout.trim()) : NaN;
-  row('AUC of 10M scores (seed 1)', `${both(tAuc, cAuc)} (AUC ${a.toFixed(4)}; radix sort ${fmt(tSort)} s; AUC+LogLoss+calibration ${fmt(tAll)} s)`, Number.isFinite(sk) ? `sklearn roc_auc_score ${fmt(sk)} s here: ${fmt(tAuc / sk)} x` : 'sklearn not installed', '<= 1.0 s');
+  row(
+    'AUC of 10M scores (seed 1)',
+    `${both(tAuc, cAuc)} (AUC ${a.toFixed(4)}; radix sort ${fmt(tSort)} s; AUC+LogLoss+calibration ${fmt(tAll)} s)`,
+    Number.isFinite(sk) ? `sklearn roc_auc_score ${fmt(sk)} s here: ${fmt(tAuc / sk)} x` : 'sklearn not installed',
+    '<= 1.0 s',
+  );
 }
 
 // 6. Embedding space (PCA, kNN, UMAP 20k and a 100k sampled view), in a fresh process.
@@ -151,8 +239,19 @@ if (want('embedding')) {
   const e = sub('embedding.mjs', quick ? ['--quick'] : []);
   if (e.error) row('embedding', `failed: ${e.error}`);
   else {
-    row(`kNN top-10, ${e.knn.rows.toLocaleString()} x 128`, `${fmt(e.knn.seconds)} s on ${e.knn.provider}`, '', 'GPU when present; CPU path not slower');
-    for (const u of e.umap) row(`UMAP ${u.rows.toLocaleString()} points (${u.epochs} epochs, seed 1)`, `${fmt(u.seconds)} s (kNN ${fmt(u.knnSeconds)} s before)`, '', u.rows >= 100_000 ? '<= 60 s' : '<= 10 s (20k)');
+    row(
+      `kNN top-10, ${e.knn.rows.toLocaleString()} x 128`,
+      `${fmt(e.knn.seconds)} s on ${e.knn.provider}`,
+      '',
+      'GPU when present; CPU path not slower',
+    );
+    for (const u of e.umap)
+      row(
+        `UMAP ${u.rows.toLocaleString()} points (${u.epochs} epochs, seed 1)`,
+        `${fmt(u.seconds)} s (kNN ${fmt(u.knnSeconds)} s before)`,
+        '',
+        u.rows >= 100_000 ? '<= 60 s' : '<= 10 s (20k)',
+      );
     row(`PCA ${e.pca.rows.toLocaleString()} x 128`, `${fmt(e.pca.seconds)} s`, '', '');
   }
 }
@@ -164,16 +263,34 @@ if (want('embedding')) {
   const lisCfg = await ensureLisData(quick ? 100_000 : 1_000_000, quick ? 1_000 : 10_000, 1);
   const l = sub('lis.mjs', [lisCfg], quick ? 900 : 3600);
   if (l.error) row('lis', `failed: ${l.error}`, '', '<= 2 GiB');
-  else row(`lis ${l.rows.toLocaleString()} rows, ${l.users.toLocaleString()} users (synthetic, seed 1)`, `${fmt(l.seconds)} s (${fmt(l.cpuSeconds)} s CPU), peak RSS ${fmt(l.peakRssMiB, 0)} MiB`, Object.entries(l.phaseSeconds).map(([k, v]) => `${k} ${v} s`).join(', '), 'report; <= 2 GiB');
+  else
+    row(
+      `lis ${l.rows.toLocaleString()} rows, ${l.users.toLocaleString()} users (synthetic, seed 1)`,
+      `${fmt(l.seconds)} s (${fmt(l.cpuSeconds)} s CPU), peak RSS ${fmt(l.peakRssMiB, 0)} MiB`,
+      Object.entries(l.phaseSeconds)
+        .map(([k, v]) => `${k} ${v} s`)
+        .join(', '),
+      'report; <= 2 GiB',
+    );
 }
 
 // 8. Peak memory: eval 1M rows, and ablate at 5M rows (quick: 1M), each in a fresh process.
 if (want('memory')) {
   const m = sub('memory.mjs', ['eval', cfgFile]);
-  row('memory: eval 1M rows', m.error ? `failed: ${m.error}` : `peak RSS ${fmt(m.peakRssMiB, 0)} MiB, ${fmt(m.seconds)} s`, '', '');
+  row(
+    'memory: eval 1M rows',
+    m.error ? `failed: ${m.error}` : `peak RSS ${fmt(m.peakRssMiB, 0)} MiB, ${fmt(m.seconds)} s`,
+    '',
+    '',
+  );
   const big = quick ? cfgFile : await ensureBenchData(250);
   const a = sub('memory.mjs', ['ablate', big]);
-  row(`memory: ablate ${a.rows?.toLocaleString() ?? ''} rows (2 slots, mask + 2 permutations, bootstrap 100)`, a.error ? `failed: ${a.error}` : `peak RSS ${fmt(a.peakRssMiB, 0)} MiB, ${fmt(a.seconds)} s`, '', '< 1 GiB at 5M rows');
+  row(
+    `memory: ablate ${a.rows?.toLocaleString() ?? ''} rows (2 slots, mask + 2 permutations, bootstrap 100)`,
+    a.error ? `failed: ${a.error}` : `peak RSS ${fmt(a.peakRssMiB, 0)} MiB, ${fmt(a.seconds)} s`,
+    '',
+    '< 1 GiB at 5M rows',
+  );
 }
 
 // 9. A DLRM / DCN-sized ranker (bench/realsize), in a fresh process.
@@ -181,12 +298,32 @@ if (want('realsize')) {
   const r = sub('realsize.mjs', quick ? ['--quick'] : [], 3600);
   if (r.error) row('real-size ranker', `failed: ${r.error}`);
   else {
-    row(`real-size ranker: eval ${r.rows.toLocaleString()} rows`, `${Math.round(r.evalRowsPerSec).toLocaleString()} rows/s`, `${fmt(r.evalRowsPerSec / r.bareRowsPerSec)} x bare ORT (${Math.round(r.bareRowsPerSec).toLocaleString()} rows/s)`, '>= 0.85');
-    row(`real-size ranker: ablate ${r.ablate.rows.toLocaleString()} rows, ${r.ablate.passes} passes`, `${fmt(r.ablate.seconds)} s`, `${fmt(r.ablate.seconds / r.ablate.passes / (r.ablate.rows / r.bareRowsPerSec))} x a bare ORT pass per pass`, '');
-    row(`real-size ranker: ceiling ${r.ceiling.rows.toLocaleString()} rows, 1 slot, K=${r.ceiling.k}`, `${r.ceiling.inferences.toLocaleString()} inferences in ${fmt(r.ceiling.seconds)} s`, `${fmt(r.ceiling.inferences / r.ceiling.seconds / r.bareRowsPerSec)} x bare ORT throughput`, '');
+    row(
+      `real-size ranker: eval ${r.rows.toLocaleString()} rows`,
+      `${Math.round(r.evalRowsPerSec).toLocaleString()} rows/s`,
+      `${fmt(r.evalRowsPerSec / r.bareRowsPerSec)} x bare ORT (${Math.round(r.bareRowsPerSec).toLocaleString()} rows/s)`,
+      '>= 0.85',
+    );
+    row(
+      `real-size ranker: ablate ${r.ablate.rows.toLocaleString()} rows, ${r.ablate.passes} passes`,
+      `${fmt(r.ablate.seconds)} s`,
+      `${fmt(r.ablate.seconds / r.ablate.passes / (r.ablate.rows / r.bareRowsPerSec))} x a bare ORT pass per pass`,
+      '',
+    );
+    row(
+      `real-size ranker: ceiling ${r.ceiling.rows.toLocaleString()} rows, 1 slot, K=${r.ceiling.k}`,
+      `${r.ceiling.inferences.toLocaleString()} inferences in ${fmt(r.ceiling.seconds)} s`,
+      `${fmt(r.ceiling.inferences / r.ceiling.seconds / r.bareRowsPerSec)} x bare ORT throughput`,
+      '',
+    );
   }
 }
 
 console.log(`\n| what | measured | ratio | goal |\n|---|---|---|---|`);
 for (const t of table) console.log(`| ${t.what} | ${t.now} | ${t.ratio ?? ''} | ${t.goal ?? ''} |`);
-console.log(`(eval AUC ${evalAuc.toFixed(4)}; load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+console.log(
+  `(eval AUC ${evalAuc.toFixed(4)}; load average at the end ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')})`,
+);

@@ -69,7 +69,8 @@ export function runtimePackages() {
     if (!fs.existsSync(path.join(dir, 'package.json'))) return; // an optional dependency for another platform
     found.set(name, dir);
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-    for (const dep of [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})]) visit(dep);
+    for (const dep of [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})])
+      visit(dep);
   };
   for (const name of EXTERNAL) visit(name);
   return found;
@@ -78,8 +79,9 @@ export function runtimePackages() {
 function walk(dir, base = dir, out = []) {
   for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, d.name);
-    if (d.isDirectory()) { if (d.name !== 'node_modules') walk(p, base, out); }
-    else if (d.isFile()) out.push(path.relative(base, p).split(path.sep).join('/'));
+    if (d.isDirectory()) {
+      if (d.name !== 'node_modules') walk(p, base, out);
+    } else if (d.isFile()) out.push(path.relative(base, p).split(path.sep).join('/'));
   }
   return out;
 }
@@ -97,7 +99,11 @@ export function vendor() {
       if (rel.endsWith('.js')) {
         fs.writeFileSync(to, fs.readFileSync(from, 'utf8').replace(/^\/\/# sourceMappingURL=.*$/gm, ''));
       } else {
-        try { fs.linkSync(from, to); } catch { fs.copyFileSync(from, to); } // native libraries: no second copy on disk
+        try {
+          fs.linkSync(from, to);
+        } catch {
+          fs.copyFileSync(from, to);
+        } // native libraries: no second copy on disk
       }
       files++;
     }

@@ -11,7 +11,12 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const source = path.resolve(process.argv[2] ?? path.join(root, 'test-results'));
 const target = path.join(root, 'media', 'screenshots');
 /** README name <- harness shot */
-const SHOTS = { 'feature-impact.png': 'feature-impact.png', 'embedding-space.png': 'embedding-panel-dark.png', 'lis.png': 'lis-panel.png', 'run-comparison.png': 'run-comparison.png' };
+const SHOTS = {
+  'feature-impact.png': 'feature-impact.png',
+  'embedding-space.png': 'embedding-panel-dark.png',
+  'lis.png': 'lis-panel.png',
+  'run-comparison.png': 'run-comparison.png',
+};
 const WIDTH = 800;
 
 const { chromium } = require('playwright-core');
@@ -23,7 +28,9 @@ for (const [name, from] of Object.entries(SHOTS)) {
   const [w, h] = [png.readUInt32BE(16), png.readUInt32BE(20)];
   const height = Math.round((h * WIDTH) / w);
   await page.setViewportSize({ width: WIDTH, height });
-  await page.setContent(`<body style="margin:0"><img style="display:block;width:${WIDTH}px;height:${height}px" src="data:image/png;base64,${png.toString('base64')}"></body>`);
+  await page.setContent(
+    `<body style="margin:0"><img style="display:block;width:${WIDTH}px;height:${height}px" src="data:image/png;base64,${png.toString('base64')}"></body>`,
+  );
   await page.screenshot({ path: path.join(target, name), clip: { x: 0, y: 0, width: WIDTH, height } });
   console.log(`${name}: ${from} ${w}x${h} -> ${WIDTH}x${height}, ${fs.statSync(path.join(target, name)).size} bytes`);
 }

@@ -27,7 +27,8 @@ const row = (slot: string, method: string) => ab.results.find((r) => r.slot === 
 test('the leaking slot has the largest impact, by mask and by permutation', () => {
   for (const method of ['mask', 'permute']) {
     const leak = row('leak', method).deltaAuc;
-    for (const other of ['strong', 'useless', 'item_emb']) assert.ok(leak > 2 * row(other, method).deltaAuc, `${method}: leak ${leak} vs ${other}`);
+    for (const other of ['strong', 'useless', 'item_emb'])
+      assert.ok(leak > 2 * row(other, method).deltaAuc, `${method}: leak ${leak} vs ${other}`);
   }
 });
 
@@ -45,14 +46,30 @@ test('cost: S slots x R repeats take S*R + S + 1 inference passes', () => {
 });
 
 test('same seed, same numbers; another seed moves the permutations', async () => {
-  const again = (await ablate(config(), { seed: 11, repeats: 3, bootstrap: 200, providers: ['cpu'], slots: ['strong'] })).result;
-  assert.deepEqual(again.results.find((r) => r.method === 'permute'), row('strong', 'permute'));
-  const other = (await ablate(config(), { seed: 12, repeats: 3, bootstrap: 0, providers: ['cpu'], slots: ['strong'], method: 'permute' })).result;
+  const again = (
+    await ablate(config(), { seed: 11, repeats: 3, bootstrap: 200, providers: ['cpu'], slots: ['strong'] })
+  ).result;
+  assert.deepEqual(
+    again.results.find((r) => r.method === 'permute'),
+    row('strong', 'permute'),
+  );
+  const other = (
+    await ablate(config(), {
+      seed: 12,
+      repeats: 3,
+      bootstrap: 0,
+      providers: ['cpu'],
+      slots: ['strong'],
+      method: 'permute',
+    })
+  ).result;
   assert.notEqual(other.results[0].auc, row('strong', 'permute').auc);
 });
 
 test('a group of slots ablated together removes at least what each removes alone', async () => {
-  const g = (await ablate(config(), { seed: 11, method: 'mask', bootstrap: 0, providers: ['cpu'], slots: ['strong+item_emb'] })).result.results[0];
+  const g = (
+    await ablate(config(), { seed: 11, method: 'mask', bootstrap: 0, providers: ['cpu'], slots: ['strong+item_emb'] })
+  ).result.results[0];
   assert.equal(g.slot, 'strong+item_emb');
   assert.deepEqual(g.inputs, ['strong', 'item_emb']);
   assert.ok(g.deltaAuc >= row('strong', 'mask').deltaAuc && g.deltaAuc >= row('item_emb', 'mask').deltaAuc);
@@ -78,7 +95,11 @@ test('LIS of co-engagement built from interactions: leaked above honest value, b
   for (const name of ['prefs_leak', 'prefs_hist']) {
     const p = li.preferences.find((x) => x.name === name)!;
     assert.equal(p.selfLeak, 'uncorrectable');
-    assert.equal(p.value, null, `${name}: a pairs file with one (latest) time per pair has no honest historical version`);
+    assert.equal(
+      p.value,
+      null,
+      `${name}: a pairs file with one (latest) time per pair has no honest historical version`,
+    );
     assert.ok(li.diagnosis.some((d) => d.startsWith(`${name}: cannot be corrected for self-leakage`)));
     assert.ok(li.diagnosis.some((d) => d.startsWith(`${name}: no historical version`)));
   }
@@ -97,18 +118,39 @@ test("the aligned table's AIS exceeds the raw one's; efficiency has an interval 
 
 test('diagnosis sentences follow the numbers and their intervals, never more', () => {
   const pref = (name: string, lis: number, lisCi: [number, number]) => ({
-    name, source: 'interactions' as const, lis, lisCi, lisSpread: [lis, lis] as [number, number], value: 0, valueCi: [-0.001, 0.001] as [number, number], valueSpread: [0, 0] as [number, number],
-    leakPairs: 1, histPairs: 1, timed: true, selfLeak: 'corrected' as const, window: null, minCount: 1,
+    name,
+    source: 'interactions' as const,
+    lis,
+    lisCi,
+    lisSpread: [lis, lis] as [number, number],
+    value: 0,
+    valueCi: [-0.001, 0.001] as [number, number],
+    valueSpread: [0, 0] as [number, number],
+    leakPairs: 1,
+    histPairs: 1,
+    timed: true,
+    selfLeak: 'corrected' as const,
+    window: null,
+    minCount: 1,
   });
   const table = (name: string, ais: number, e: Record<string, [number, [number, number]] | null>) => ({
-    name, ais, aisCi: [ais - 0.001, ais + 0.001] as [number, number], aisSpread: [ais, ais] as [number, number],
+    name,
+    ais,
+    aisCi: [ais - 0.001, ais + 0.001] as [number, number],
+    aisSpread: [ais, ais] as [number, number],
     efficiency: Object.fromEntries(Object.entries(e).map(([k, v]) => [k, v ? v[0] : null])),
-    efficiencyCi: Object.fromEntries(Object.entries(e).map(([k, v]) => [k, v ? v[1] : null])), efficiencyNote: {},
+    efficiencyCi: Object.fromEntries(Object.entries(e).map(([k, v]) => [k, v ? v[1] : null])),
+    efficiencyNote: {},
   });
   const d = diagnose({
     users: 300,
     preferences: [pref('P0', 0.001, [-0.002, 0.004]), pref('P1', 0.02, [0.01, 0.03])],
-    tables: [table('T1', 0.002, { P0: null, P1: [0.1, [0.05, 0.2]] }), table('T2', 0.018, { P0: null, P1: [0.9, [0.75, 1.05]] }), table('T3', 0.01, { P0: null, P1: [0.5, [0.2, 0.8]] }), table('T4', 0.03, { P0: null, P1: [1.5, [1.2, 1.8]] })],
+    tables: [
+      table('T1', 0.002, { P0: null, P1: [0.1, [0.05, 0.2]] }),
+      table('T2', 0.018, { P0: null, P1: [0.9, [0.75, 1.05]] }),
+      table('T3', 0.01, { P0: null, P1: [0.5, [0.2, 0.8]] }),
+      table('T4', 0.03, { P0: null, P1: [1.5, [1.2, 1.8]] }),
+    ],
   });
   // Absence of evidence is not evidence of absence: P0 is "no evidence at this sample size", with the users it would take.
   const p0 = d.find((s) => s.startsWith('P0:'))!;
@@ -125,11 +167,16 @@ test('diagnosis sentences follow the numbers and their intervals, never more', (
 
 test('the probe (IRLS logistic regression) recovers known coefficients', () => {
   const rng = seededRandom(4);
-  const n = 20000, p = 2;
-  const X = new Float64Array(n * p), y = new Uint8Array(n), fit = new Uint8Array(n).fill(1);
+  const n = 20000,
+    p = 2;
+  const X = new Float64Array(n * p),
+    y = new Uint8Array(n),
+    fit = new Uint8Array(n).fill(1);
   for (let r = 0; r < n; r++) {
-    const a = rng() * 4 - 2, b = rng() * 4 - 2;
-    X[r * 2] = a; X[r * 2 + 1] = b;
+    const a = rng() * 4 - 2,
+      b = rng() * 4 - 2;
+    X[r * 2] = a;
+    X[r * 2 + 1] = b;
     y[r] = rng() < 1 / (1 + Math.exp(-(0.5 + 1.5 * a - 1.0 * b))) ? 1 : 0;
   }
   const m = fitProbe(X, p, y, fit);
@@ -139,7 +186,16 @@ test('the probe (IRLS logistic regression) recovers known coefficients', () => {
 });
 
 test('frozen substitution (3c) re-scores the ranker with T_P for each table-fed input', async () => {
-  const r = (await lis(config(), { seed: 11, bootstrap: 0, providers: ['cpu'], preferences: ['prefs_leak'], tables: [], substitution: true })).result;
+  const r = (
+    await lis(config(), {
+      seed: 11,
+      bootstrap: 0,
+      providers: ['cpu'],
+      preferences: ['prefs_leak'],
+      tables: [],
+      substitution: true,
+    })
+  ).result;
   assert.equal(r.substitution?.length, 1);
   const s = r.substitution![0];
   assert.equal(s.input, 'item_emb');

@@ -33,7 +33,15 @@ import type { FeatureImpactData, HostToPanel, LisPanelData, RunPanelData, RunRef
 const ROOT = path.resolve(__dirname, '..', '..');
 const PLANTED = path.join(ROOT, 'examples', 'planted', 'reclens.json');
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const RESULTS = path.join(ROOT, 'test-results');
 /** The Colour by dropdown (the panel also has a Size by one). */
 const COLOUR_BY = 'vscode-dropdown[aria-label="Colour points by"]';
@@ -44,78 +52,201 @@ const SEED = 7;
 // Themes: the variables VS Code sets on <html> and the class it sets on <body>, for its four default theme kinds.
 
 const LIGHT: Record<string, string> = {
-  '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', '--vscode-font-size': '13px', '--vscode-font-weight': 'normal',
-  '--vscode-editor-background': '#ffffff', '--vscode-editor-foreground': '#3b3b3b', '--vscode-foreground': '#3b3b3b',
-  '--vscode-descriptionForeground': '#717171', '--vscode-disabledForeground': 'rgba(97, 97, 97, 0.5)', '--vscode-focusBorder': '#005fb8',
-  '--vscode-editorWidget-background': '#f8f8f8', '--vscode-editorWidget-border': '#c8c8c8', '--vscode-widget-border': '#e5e5e5', '--vscode-widget-shadow': 'rgba(0, 0, 0, 0.16)',
-  '--vscode-editorHoverWidget-background': '#f8f8f8', '--vscode-editorHoverWidget-foreground': '#3b3b3b', '--vscode-editorHoverWidget-border': '#c8c8c8',
-  '--vscode-charts-blue': '#1a85ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#388a34', '--vscode-charts-purple': '#652d90', '--vscode-charts-red': '#e51400',
-  '--vscode-textLink-foreground': '#005fb8', '--vscode-textLink-activeForeground': '#005fb8', '--vscode-list-hoverBackground': '#f2f2f2',
-  '--vscode-list-activeSelectionBackground': '#e8e8e8', '--vscode-list-activeSelectionForeground': '#000000',
-  '--vscode-button-background': '#005fb8', '--vscode-button-foreground': '#ffffff', '--vscode-button-hoverBackground': '#0258a8', '--vscode-button-border': 'rgba(0, 0, 0, 0.1)',
-  '--vscode-button-secondaryBackground': '#e5e5e5', '--vscode-button-secondaryForeground': '#3b3b3b', '--vscode-button-secondaryHoverBackground': '#cccccc',
-  '--vscode-checkbox-background': '#f8f8f8', '--vscode-checkbox-border': '#cecece', '--vscode-checkbox-foreground': '#3b3b3b',
-  '--vscode-dropdown-background': '#ffffff', '--vscode-dropdown-foreground': '#3b3b3b', '--vscode-dropdown-border': '#cecece', '--vscode-dropdown-listBackground': '#ffffff',
-  '--vscode-input-background': '#ffffff', '--vscode-input-foreground': '#3b3b3b', '--vscode-input-border': '#cecece', '--vscode-input-placeholderForeground': '#767676',
-  '--vscode-panelTitle-activeForeground': '#3b3b3b', '--vscode-panelTitle-activeBorder': '#005fb8', '--vscode-panelTitle-inactiveForeground': '#717171',
-  '--vscode-list-activeSelectionIconForeground': '#000000', '--vscode-progressBar-background': '#005fb8', '--vscode-contrastBorder': 'transparent', '--vscode-contrastActiveBorder': 'transparent',
-  '--vscode-inputValidation-errorBackground': '#f2dede', '--vscode-inputValidation-errorBorder': '#be1100', '--vscode-errorForeground': '#a1260d',
+  '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
+  '--vscode-font-size': '13px',
+  '--vscode-font-weight': 'normal',
+  '--vscode-editor-background': '#ffffff',
+  '--vscode-editor-foreground': '#3b3b3b',
+  '--vscode-foreground': '#3b3b3b',
+  '--vscode-descriptionForeground': '#717171',
+  '--vscode-disabledForeground': 'rgba(97, 97, 97, 0.5)',
+  '--vscode-focusBorder': '#005fb8',
+  '--vscode-editorWidget-background': '#f8f8f8',
+  '--vscode-editorWidget-border': '#c8c8c8',
+  '--vscode-widget-border': '#e5e5e5',
+  '--vscode-widget-shadow': 'rgba(0, 0, 0, 0.16)',
+  '--vscode-editorHoverWidget-background': '#f8f8f8',
+  '--vscode-editorHoverWidget-foreground': '#3b3b3b',
+  '--vscode-editorHoverWidget-border': '#c8c8c8',
+  '--vscode-charts-blue': '#1a85ff',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-green': '#388a34',
+  '--vscode-charts-purple': '#652d90',
+  '--vscode-charts-red': '#e51400',
+  '--vscode-textLink-foreground': '#005fb8',
+  '--vscode-textLink-activeForeground': '#005fb8',
+  '--vscode-list-hoverBackground': '#f2f2f2',
+  '--vscode-list-activeSelectionBackground': '#e8e8e8',
+  '--vscode-list-activeSelectionForeground': '#000000',
+  '--vscode-button-background': '#005fb8',
+  '--vscode-button-foreground': '#ffffff',
+  '--vscode-button-hoverBackground': '#0258a8',
+  '--vscode-button-border': 'rgba(0, 0, 0, 0.1)',
+  '--vscode-button-secondaryBackground': '#e5e5e5',
+  '--vscode-button-secondaryForeground': '#3b3b3b',
+  '--vscode-button-secondaryHoverBackground': '#cccccc',
+  '--vscode-checkbox-background': '#f8f8f8',
+  '--vscode-checkbox-border': '#cecece',
+  '--vscode-checkbox-foreground': '#3b3b3b',
+  '--vscode-dropdown-background': '#ffffff',
+  '--vscode-dropdown-foreground': '#3b3b3b',
+  '--vscode-dropdown-border': '#cecece',
+  '--vscode-dropdown-listBackground': '#ffffff',
+  '--vscode-input-background': '#ffffff',
+  '--vscode-input-foreground': '#3b3b3b',
+  '--vscode-input-border': '#cecece',
+  '--vscode-input-placeholderForeground': '#767676',
+  '--vscode-panelTitle-activeForeground': '#3b3b3b',
+  '--vscode-panelTitle-activeBorder': '#005fb8',
+  '--vscode-panelTitle-inactiveForeground': '#717171',
+  '--vscode-list-activeSelectionIconForeground': '#000000',
+  '--vscode-progressBar-background': '#005fb8',
+  '--vscode-contrastBorder': 'transparent',
+  '--vscode-contrastActiveBorder': 'transparent',
+  '--vscode-inputValidation-errorBackground': '#f2dede',
+  '--vscode-inputValidation-errorBorder': '#be1100',
+  '--vscode-errorForeground': '#a1260d',
 };
 
 const DARK: Record<string, string> = {
   ...LIGHT,
-  '--vscode-editor-background': '#1f1f1f', '--vscode-editor-foreground': '#cccccc', '--vscode-foreground': '#cccccc',
-  '--vscode-descriptionForeground': '#9d9d9d', '--vscode-disabledForeground': 'rgba(204, 204, 204, 0.5)', '--vscode-focusBorder': '#0078d4',
-  '--vscode-editorWidget-background': '#202020', '--vscode-editorWidget-border': '#454545', '--vscode-widget-border': '#313131', '--vscode-widget-shadow': 'rgba(0, 0, 0, 0.36)',
-  '--vscode-editorHoverWidget-background': '#202020', '--vscode-editorHoverWidget-foreground': '#cccccc', '--vscode-editorHoverWidget-border': '#454545',
-  '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185', '--vscode-charts-purple': '#b180d7',
-  '--vscode-textLink-foreground': '#4daafc', '--vscode-textLink-activeForeground': '#4daafc', '--vscode-list-hoverBackground': '#2a2d2e',
-  '--vscode-list-activeSelectionBackground': '#04395e', '--vscode-list-activeSelectionForeground': '#ffffff',
-  '--vscode-button-background': '#0078d4', '--vscode-button-hoverBackground': '#026ec1', '--vscode-button-border': 'rgba(255, 255, 255, 0.07)',
-  '--vscode-button-secondaryBackground': '#313131', '--vscode-button-secondaryForeground': '#cccccc', '--vscode-button-secondaryHoverBackground': '#3c3c3c',
-  '--vscode-checkbox-background': '#313131', '--vscode-checkbox-border': '#3c3c3c', '--vscode-checkbox-foreground': '#cccccc',
-  '--vscode-dropdown-background': '#313131', '--vscode-dropdown-foreground': '#cccccc', '--vscode-dropdown-border': '#3c3c3c', '--vscode-dropdown-listBackground': '#1f1f1f',
-  '--vscode-input-background': '#313131', '--vscode-input-foreground': '#cccccc', '--vscode-input-border': '#3c3c3c', '--vscode-input-placeholderForeground': '#989898',
-  '--vscode-panelTitle-activeForeground': '#e7e7e7', '--vscode-panelTitle-activeBorder': '#0078d4', '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
-  '--vscode-inputValidation-errorBackground': '#5a1d1d', '--vscode-errorForeground': '#f85149',
+  '--vscode-editor-background': '#1f1f1f',
+  '--vscode-editor-foreground': '#cccccc',
+  '--vscode-foreground': '#cccccc',
+  '--vscode-descriptionForeground': '#9d9d9d',
+  '--vscode-disabledForeground': 'rgba(204, 204, 204, 0.5)',
+  '--vscode-focusBorder': '#0078d4',
+  '--vscode-editorWidget-background': '#202020',
+  '--vscode-editorWidget-border': '#454545',
+  '--vscode-widget-border': '#313131',
+  '--vscode-widget-shadow': 'rgba(0, 0, 0, 0.36)',
+  '--vscode-editorHoverWidget-background': '#202020',
+  '--vscode-editorHoverWidget-foreground': '#cccccc',
+  '--vscode-editorHoverWidget-border': '#454545',
+  '--vscode-charts-blue': '#3794ff',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-green': '#89d185',
+  '--vscode-charts-purple': '#b180d7',
+  '--vscode-textLink-foreground': '#4daafc',
+  '--vscode-textLink-activeForeground': '#4daafc',
+  '--vscode-list-hoverBackground': '#2a2d2e',
+  '--vscode-list-activeSelectionBackground': '#04395e',
+  '--vscode-list-activeSelectionForeground': '#ffffff',
+  '--vscode-button-background': '#0078d4',
+  '--vscode-button-hoverBackground': '#026ec1',
+  '--vscode-button-border': 'rgba(255, 255, 255, 0.07)',
+  '--vscode-button-secondaryBackground': '#313131',
+  '--vscode-button-secondaryForeground': '#cccccc',
+  '--vscode-button-secondaryHoverBackground': '#3c3c3c',
+  '--vscode-checkbox-background': '#313131',
+  '--vscode-checkbox-border': '#3c3c3c',
+  '--vscode-checkbox-foreground': '#cccccc',
+  '--vscode-dropdown-background': '#313131',
+  '--vscode-dropdown-foreground': '#cccccc',
+  '--vscode-dropdown-border': '#3c3c3c',
+  '--vscode-dropdown-listBackground': '#1f1f1f',
+  '--vscode-input-background': '#313131',
+  '--vscode-input-foreground': '#cccccc',
+  '--vscode-input-border': '#3c3c3c',
+  '--vscode-input-placeholderForeground': '#989898',
+  '--vscode-panelTitle-activeForeground': '#e7e7e7',
+  '--vscode-panelTitle-activeBorder': '#0078d4',
+  '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
+  '--vscode-inputValidation-errorBackground': '#5a1d1d',
+  '--vscode-errorForeground': '#f85149',
 };
 
 /** VS Code's "Dark High Contrast" theme: black, white text, cyan borders, orange focus. */
 const HC_DARK: Record<string, string> = {
   ...DARK,
-  '--vscode-editor-background': '#000000', '--vscode-editor-foreground': '#ffffff', '--vscode-foreground': '#ffffff',
-  '--vscode-descriptionForeground': '#ffffff', '--vscode-disabledForeground': '#a5a5a5', '--vscode-focusBorder': '#f38518',
-  '--vscode-contrastBorder': '#6fc3df', '--vscode-contrastActiveBorder': '#f38518',
-  '--vscode-editorWidget-background': '#0c141f', '--vscode-editorWidget-border': '#6fc3df', '--vscode-widget-border': '#6fc3df',
-  '--vscode-editorHoverWidget-background': '#0c141f', '--vscode-editorHoverWidget-foreground': '#ffffff', '--vscode-editorHoverWidget-border': '#6fc3df',
-  '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185', '--vscode-charts-purple': '#b180d7',
-  '--vscode-textLink-foreground': '#21a6ff', '--vscode-textLink-activeForeground': '#21a6ff', '--vscode-list-hoverBackground': '#000000',
-  '--vscode-list-activeSelectionBackground': '#000000', '--vscode-list-activeSelectionForeground': '#ffffff',
-  '--vscode-button-background': '#000000', '--vscode-button-foreground': '#ffffff', '--vscode-button-hoverBackground': '#000000', '--vscode-button-border': '#6fc3df',
-  '--vscode-button-secondaryBackground': '#000000', '--vscode-button-secondaryForeground': '#ffffff', '--vscode-button-secondaryHoverBackground': '#000000',
-  '--vscode-checkbox-background': '#000000', '--vscode-checkbox-border': '#6fc3df', '--vscode-checkbox-foreground': '#ffffff',
-  '--vscode-dropdown-background': '#000000', '--vscode-dropdown-foreground': '#ffffff', '--vscode-dropdown-border': '#6fc3df', '--vscode-dropdown-listBackground': '#000000',
-  '--vscode-input-background': '#000000', '--vscode-input-foreground': '#ffffff', '--vscode-input-border': '#6fc3df', '--vscode-input-placeholderForeground': '#ffffffb3',
-  '--vscode-panelTitle-activeForeground': '#ffffff', '--vscode-panelTitle-activeBorder': '#6fc3df', '--vscode-panelTitle-inactiveForeground': '#ffffff',
-  '--vscode-inputValidation-errorBackground': '#000000', '--vscode-inputValidation-errorBorder': '#6fc3df', '--vscode-errorForeground': '#f48771',
+  '--vscode-editor-background': '#000000',
+  '--vscode-editor-foreground': '#ffffff',
+  '--vscode-foreground': '#ffffff',
+  '--vscode-descriptionForeground': '#ffffff',
+  '--vscode-disabledForeground': '#a5a5a5',
+  '--vscode-focusBorder': '#f38518',
+  '--vscode-contrastBorder': '#6fc3df',
+  '--vscode-contrastActiveBorder': '#f38518',
+  '--vscode-editorWidget-background': '#0c141f',
+  '--vscode-editorWidget-border': '#6fc3df',
+  '--vscode-widget-border': '#6fc3df',
+  '--vscode-editorHoverWidget-background': '#0c141f',
+  '--vscode-editorHoverWidget-foreground': '#ffffff',
+  '--vscode-editorHoverWidget-border': '#6fc3df',
+  '--vscode-charts-blue': '#3794ff',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-green': '#89d185',
+  '--vscode-charts-purple': '#b180d7',
+  '--vscode-textLink-foreground': '#21a6ff',
+  '--vscode-textLink-activeForeground': '#21a6ff',
+  '--vscode-list-hoverBackground': '#000000',
+  '--vscode-list-activeSelectionBackground': '#000000',
+  '--vscode-list-activeSelectionForeground': '#ffffff',
+  '--vscode-button-background': '#000000',
+  '--vscode-button-foreground': '#ffffff',
+  '--vscode-button-hoverBackground': '#000000',
+  '--vscode-button-border': '#6fc3df',
+  '--vscode-button-secondaryBackground': '#000000',
+  '--vscode-button-secondaryForeground': '#ffffff',
+  '--vscode-button-secondaryHoverBackground': '#000000',
+  '--vscode-checkbox-background': '#000000',
+  '--vscode-checkbox-border': '#6fc3df',
+  '--vscode-checkbox-foreground': '#ffffff',
+  '--vscode-dropdown-background': '#000000',
+  '--vscode-dropdown-foreground': '#ffffff',
+  '--vscode-dropdown-border': '#6fc3df',
+  '--vscode-dropdown-listBackground': '#000000',
+  '--vscode-input-background': '#000000',
+  '--vscode-input-foreground': '#ffffff',
+  '--vscode-input-border': '#6fc3df',
+  '--vscode-input-placeholderForeground': '#ffffffb3',
+  '--vscode-panelTitle-activeForeground': '#ffffff',
+  '--vscode-panelTitle-activeBorder': '#6fc3df',
+  '--vscode-panelTitle-inactiveForeground': '#ffffff',
+  '--vscode-inputValidation-errorBackground': '#000000',
+  '--vscode-inputValidation-errorBorder': '#6fc3df',
+  '--vscode-errorForeground': '#f48771',
 };
 
 /** VS Code's "Light High Contrast" theme: white, near-black text, dark blue borders. */
 const HC_LIGHT: Record<string, string> = {
   ...LIGHT,
-  '--vscode-editor-background': '#ffffff', '--vscode-editor-foreground': '#292929', '--vscode-foreground': '#292929',
-  '--vscode-descriptionForeground': '#292929', '--vscode-disabledForeground': '#7f7f7f', '--vscode-focusBorder': '#006bbd',
-  '--vscode-contrastBorder': '#0f4a85', '--vscode-contrastActiveBorder': '#006bbd',
-  '--vscode-editorWidget-background': '#ffffff', '--vscode-editorWidget-border': '#0f4a85', '--vscode-widget-border': '#0f4a85',
-  '--vscode-editorHoverWidget-background': '#ffffff', '--vscode-editorHoverWidget-foreground': '#292929', '--vscode-editorHoverWidget-border': '#0f4a85',
-  '--vscode-textLink-foreground': '#0f4a85', '--vscode-textLink-activeForeground': '#0f4a85', '--vscode-list-hoverBackground': '#ffffff',
-  '--vscode-list-activeSelectionBackground': '#ffffff', '--vscode-list-activeSelectionForeground': '#000000',
-  '--vscode-button-background': '#0f4a85', '--vscode-button-foreground': '#ffffff', '--vscode-button-border': '#0f4a85',
-  '--vscode-button-secondaryBackground': '#ffffff', '--vscode-button-secondaryForeground': '#292929',
-  '--vscode-checkbox-background': '#ffffff', '--vscode-checkbox-border': '#0f4a85', '--vscode-checkbox-foreground': '#292929',
-  '--vscode-dropdown-border': '#0f4a85', '--vscode-input-border': '#0f4a85', '--vscode-input-placeholderForeground': '#595959',
-  '--vscode-panelTitle-activeForeground': '#292929', '--vscode-panelTitle-activeBorder': '#0f4a85', '--vscode-panelTitle-inactiveForeground': '#292929',
-  '--vscode-inputValidation-errorBackground': '#ffffff', '--vscode-inputValidation-errorBorder': '#b5200d', '--vscode-errorForeground': '#b5200d',
+  '--vscode-editor-background': '#ffffff',
+  '--vscode-editor-foreground': '#292929',
+  '--vscode-foreground': '#292929',
+  '--vscode-descriptionForeground': '#292929',
+  '--vscode-disabledForeground': '#7f7f7f',
+  '--vscode-focusBorder': '#006bbd',
+  '--vscode-contrastBorder': '#0f4a85',
+  '--vscode-contrastActiveBorder': '#006bbd',
+  '--vscode-editorWidget-background': '#ffffff',
+  '--vscode-editorWidget-border': '#0f4a85',
+  '--vscode-widget-border': '#0f4a85',
+  '--vscode-editorHoverWidget-background': '#ffffff',
+  '--vscode-editorHoverWidget-foreground': '#292929',
+  '--vscode-editorHoverWidget-border': '#0f4a85',
+  '--vscode-textLink-foreground': '#0f4a85',
+  '--vscode-textLink-activeForeground': '#0f4a85',
+  '--vscode-list-hoverBackground': '#ffffff',
+  '--vscode-list-activeSelectionBackground': '#ffffff',
+  '--vscode-list-activeSelectionForeground': '#000000',
+  '--vscode-button-background': '#0f4a85',
+  '--vscode-button-foreground': '#ffffff',
+  '--vscode-button-border': '#0f4a85',
+  '--vscode-button-secondaryBackground': '#ffffff',
+  '--vscode-button-secondaryForeground': '#292929',
+  '--vscode-checkbox-background': '#ffffff',
+  '--vscode-checkbox-border': '#0f4a85',
+  '--vscode-checkbox-foreground': '#292929',
+  '--vscode-dropdown-border': '#0f4a85',
+  '--vscode-input-border': '#0f4a85',
+  '--vscode-input-placeholderForeground': '#595959',
+  '--vscode-panelTitle-activeForeground': '#292929',
+  '--vscode-panelTitle-activeBorder': '#0f4a85',
+  '--vscode-panelTitle-inactiveForeground': '#292929',
+  '--vscode-inputValidation-errorBackground': '#ffffff',
+  '--vscode-inputValidation-errorBorder': '#b5200d',
+  '--vscode-errorForeground': '#b5200d',
 };
 
 interface ThemeCase {
@@ -145,7 +276,12 @@ function shuffledStrongConfig(): string {
     model: { path: abs('model.onnx'), output: 'logit', outputKind: 'logit' },
     data: { path: abs('eval.csv'), label: 'label', group: 'user_id', item: 'item_id', time: 'time' },
     tables: { item_raw: { path: abs('tables/item_raw.npy'), ids: abs('tables/item_ids.npy') } },
-    inputs: { leak: { column: 'leak' }, strong: { columns: ['s2', 's0', 's3', 's1'] }, useless: { columns: ['u0', 'u1', 'u2', 'u3'] }, item_emb: { table: 'item_raw', key: 'item_id' } },
+    inputs: {
+      leak: { column: 'leak' },
+      strong: { columns: ['s2', 's0', 's3', 's1'] },
+      useless: { columns: ['u0', 'u1', 'u2', 'u3'] },
+      item_emb: { table: 'item_raw', key: 'item_id' },
+    },
     runtime: { executionProviders: ['cpu'], batchSize: 4096 },
   };
   const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reclens-a11y-'));
@@ -155,7 +291,12 @@ function shuffledStrongConfig(): string {
   return file;
 }
 
-const refOf = (record: RunRecord): RunRef => ({ runId: record.id, createdAt: record.createdAt, seed: record.seed, executionProvider: record.executionProvider });
+const refOf = (record: RunRecord): RunRef => ({
+  runId: record.id,
+  createdAt: record.createdAt,
+  seed: record.seed,
+  executionProvider: record.executionProvider,
+});
 
 async function panelFixtures(): Promise<{ impact: FeatureImpactData; lis: LisPanelData; run: RunPanelData }> {
   const planted = () => requireConfig(PLANTED).config;
@@ -167,9 +308,17 @@ async function panelFixtures(): Promise<{ impact: FeatureImpactData; lis: LisPan
   const evalB = await evaluate(requireConfig(shuffledStrongConfig()).config, { ...common, bootstrap: 40 });
   const comparison = await compareRuns(evalA.record, evalB.record, { bootstrap: 40, seed: SEED });
   const config = planted();
-  const slots = Object.entries(config.raw.slots as Record<string, { inputs: string[]; description?: string }>).map(([name, slot]) => ({ name, inputs: slot.inputs, description: slot.description }));
+  const slots = Object.entries(config.raw.slots as Record<string, { inputs: string[]; description?: string }>).map(
+    ([name, slot]) => ({ name, inputs: slot.inputs, description: slot.description }),
+  );
   return {
-    impact: { title: 'Planted truths: feature impact', configFile: PLANTED, slots, ablation: { ...ablation.result, ...refOf(ablation.record) }, ceiling: { ...ceil.result, ...refOf(ceil.record) } },
+    impact: {
+      title: 'Planted truths: feature impact',
+      configFile: PLANTED,
+      slots,
+      ablation: { ...ablation.result, ...refOf(ablation.record) },
+      ceiling: { ...ceil.result, ...refOf(ceil.record) },
+    },
     lis: { title: 'Planted truths: LIS', configFile: PLANTED, lis: { ...lisRun.result, ...refOf(lisRun.record) } },
     run: { title: `Run ${evalA.record.id}`, record: evalA.record, comparison },
   };
@@ -199,8 +348,11 @@ function embeddingFixture(n = 600, seed = 11): EmbeddingPanelData {
     const indices = new Uint32Array(n * K);
     const cosines = new Float32Array(n * K);
     for (let i = 0; i < n; i++) {
-      const order = Array.from({ length: n }, (_, j) => j).filter((j) => j !== i)
-        .map((j) => [Math.hypot(xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1]), j] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).slice(0, K);
+      const order = Array.from({ length: n }, (_, j) => j)
+        .filter((j) => j !== i)
+        .map((j) => [Math.hypot(xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1]), j] as const)
+        .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+        .slice(0, K);
       order.forEach(([distance, j], r) => {
         indices[i * K + r] = j;
         cosines[i * K + r] = 1 / (1 + distance);
@@ -210,20 +362,50 @@ function embeddingFixture(n = 600, seed = 11): EmbeddingPanelData {
   };
   const ids = Array.from({ length: n }, (_, i) => `item-${String(i).padStart(4, '0')}`);
   const labels = ids.map((_, i) => `${GENRES[codes[i]]} film ${i}`);
-  const metadata = [{ name: 'genre', kind: 'category' as const, codes, dictionary: GENRES }, { name: 'popularity', kind: 'number' as const, values: popularity }];
-  const viewA: EmbeddingView = { table: 'item_tower', method: 'umap', n, totalRows: n, ids, labels, coords, metadata, knn: knn(coords), seed: 7 };
+  const metadata = [
+    { name: 'genre', kind: 'category' as const, codes, dictionary: GENRES },
+    { name: 'popularity', kind: 'number' as const, values: popularity },
+  ];
+  const viewA: EmbeddingView = {
+    table: 'item_tower',
+    method: 'umap',
+    n,
+    totalRows: n,
+    ids,
+    labels,
+    coords,
+    metadata,
+    knn: knn(coords),
+    seed: 7,
+  };
   const rotated = Float32Array.from(coords, (_, c) => (c % 2 === 0 ? -coords[c + 1] : coords[c - 1]));
-  const viewB: EmbeddingView = { table: 'ranker_items', method: 'pca', n, totalRows: n, ids, labels, coords: rotated, explainedVariance: [0.4, 0.3], metadata, knn: knn(rotated), seed: 7 };
+  const viewB: EmbeddingView = {
+    table: 'ranker_items',
+    method: 'pca',
+    n,
+    totalRows: n,
+    ids,
+    labels,
+    coords: rotated,
+    explainedVariance: [0.4, 0.3],
+    metadata,
+    knn: knn(rotated),
+    seed: 7,
+  };
   return { title: 'Item embeddings', views: [viewA, viewB], alignment: { k: K, jaccardAtK: 1 } };
 }
 
 function encode(value: unknown): unknown {
   if (ArrayBuffer.isView(value)) {
     const typed = value as Float32Array;
-    return { __typed: typed.constructor.name, base64: Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength).toString('base64') };
+    return {
+      __typed: typed.constructor.name,
+      base64: Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength).toString('base64'),
+    };
   }
   if (Array.isArray(value)) return value.map(encode);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v)]));
   return value;
 }
 
@@ -235,7 +417,19 @@ type PostedMessage = { type: string; [key: string]: unknown };
 interface HarnessWindow {
   __posted: PostedMessage[];
   __deliver(json: string): void;
-  axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[] }> };
+  axe: {
+    run(
+      context: unknown,
+      options: unknown,
+    ): Promise<{
+      violations: {
+        id: string;
+        impact: string;
+        help: string;
+        nodes: { target: unknown[]; failureSummary?: string }[];
+      }[];
+    }>;
+  };
 }
 
 function mockScript(): string {
@@ -277,14 +471,20 @@ before(async () => {
   execFileSync(process.execPath, [path.join(ROOT, 'webview', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
   fs.mkdirSync(RESULTS, { recursive: true });
   fixtures = await panelFixtures();
-  panelsServer = await serveHarness({
-    '/media/results.css': [path.join(ROOT, 'media', 'results.css'), 'text/css'],
-    '/out/webview/results.js': [path.join(ROOT, 'out', 'webview', 'results.js'), 'text/javascript'],
-  }, (origin, nonce) => harnessHtml('results', origin, nonce));
-  embeddingServer = await serveHarness({
-    '/media/embedding.css': [path.join(ROOT, 'media', 'embedding.css'), 'text/css'],
-    '/out/webview/embedding.js': [path.join(ROOT, 'out', 'webview', 'embedding.js'), 'text/javascript'],
-  }, (origin, nonce) => harnessHtml('embedding', origin, nonce));
+  panelsServer = await serveHarness(
+    {
+      '/media/results.css': [path.join(ROOT, 'media', 'results.css'), 'text/css'],
+      '/out/webview/results.js': [path.join(ROOT, 'out', 'webview', 'results.js'), 'text/javascript'],
+    },
+    (origin, nonce) => harnessHtml('results', origin, nonce),
+  );
+  embeddingServer = await serveHarness(
+    {
+      '/media/embedding.css': [path.join(ROOT, 'media', 'embedding.css'), 'text/css'],
+      '/out/webview/embedding.js': [path.join(ROOT, 'out', 'webview', 'embedding.js'), 'text/javascript'],
+    },
+    (origin, nonce) => harnessHtml('embedding', origin, nonce),
+  );
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
 
@@ -302,7 +502,9 @@ async function newPage(server: HarnessServer): Promise<Page> {
     if (m.type() === 'error') pageErrors.push(m.text());
   });
   await page.goto(`${server.origin}/panel.html`);
-  await page.waitForFunction(() => (window as unknown as { __posted: PostedMessage[] }).__posted.some((m) => m.type === 'ready'));
+  await page.waitForFunction(() =>
+    (window as unknown as { __posted: PostedMessage[] }).__posted.some((m) => m.type === 'ready'),
+  );
   return page;
 }
 
@@ -315,8 +517,16 @@ async function openPanel(message: HostToPanel): Promise<Page> {
 
 async function openEmbedding(): Promise<Page> {
   const page = await newPage(embeddingServer);
-  await page.evaluate((json) => (window as unknown as { __deliver(j: string): void }).__deliver(json), JSON.stringify(encode(embedding)));
-  await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLCanvasElement>('.view-pane canvas')).filter((c) => Number(c.dataset.frames) > 0).length === 2);
+  await page.evaluate(
+    (json) => (window as unknown as { __deliver(j: string): void }).__deliver(json),
+    JSON.stringify(encode(embedding)),
+  );
+  await page.waitForFunction(
+    () =>
+      Array.from(document.querySelectorAll<HTMLCanvasElement>('.view-pane canvas')).filter(
+        (c) => Number(c.dataset.frames) > 0,
+      ).length === 2,
+  );
   return page;
 }
 
@@ -325,19 +535,33 @@ async function nextFrames(page: Page): Promise<void> {
 }
 
 async function setTheme(page: Page, theme: ThemeCase): Promise<void> {
-  await page.evaluate(([vars, cls]) => {
-    for (const [name, value] of Object.entries(vars)) document.documentElement.style.setProperty(name, value);
-    document.body.className = cls;
-    document.body.dataset.vscodeThemeKind = cls.split(' ').at(-1)!;
-  }, [theme.vars, theme.bodyClass] as const);
+  await page.evaluate(
+    ([vars, cls]) => {
+      for (const [name, value] of Object.entries(vars)) document.documentElement.style.setProperty(name, value);
+      document.body.className = cls;
+      document.body.dataset.vscodeThemeKind = cls.split(' ').at(-1)!;
+    },
+    [theme.vars, theme.bodyClass] as const,
+  );
   await nextFrames(page);
   await nextFrames(page);
 }
 
 async function axeViolations(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(() => (window as unknown as { axe: HarnessWindow['axe'] }).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] }));
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} -- ${v.nodes.slice(0, 4).map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join(' | ')}`);
+  const result = await page.evaluate(() =>
+    (window as unknown as { axe: HarnessWindow['axe'] }).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    }),
+  );
+  return result.violations.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help} -- ${v.nodes
+        .slice(0, 4)
+        .map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`)
+        .join(' | ')}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -382,13 +606,26 @@ interface MarkContrast {
 }
 
 /** The lowest contrast against the background among the marks matching each selector. */
-async function markContrasts(page: Page, marks: { selector: string; property: 'fill' | 'stroke' }[]): Promise<MarkContrast[]> {
+async function markContrasts(
+  page: Page,
+  marks: { selector: string; property: 'fill' | 'stroke' }[],
+): Promise<MarkContrast[]> {
   await page.evaluate(CONTRAST_HELPERS);
   return page.evaluate((list) => {
-    const c = (window as unknown as { __colour: { paint(el: Element, p: string): object | null; ratio(a: object, b: object): number; background(): object } }).__colour;
+    const c = (
+      window as unknown as {
+        __colour: {
+          paint(el: Element, p: string): object | null;
+          ratio(a: object, b: object): number;
+          background(): object;
+        };
+      }
+    ).__colour;
     return list.map(({ selector, property }) => {
       const ratios = Array.from(document.querySelectorAll(selector))
-        .filter((el) => (el as SVGGraphicsElement).getBBox?.().width > 0 || (el as SVGGraphicsElement).getBBox?.().height > 0)
+        .filter(
+          (el) => (el as SVGGraphicsElement).getBBox?.().width > 0 || (el as SVGGraphicsElement).getBBox?.().height > 0,
+        )
         .map((el) => c.paint(el, property))
         .filter((p): p is object => p !== null)
         .map((p) => c.ratio(p, c.background()));
@@ -400,19 +637,26 @@ async function markContrasts(page: Page, marks: { selector: string; property: 'f
 // ---------------------------------------------------------------------------------------------------------------
 // Keyboard: Tab through the page, recording every control that gets focus.
 
-const CONTROLS = 'button, summary, a[href], [tabindex="0"], vscode-button, vscode-checkbox, vscode-text-field, vscode-dropdown, vscode-radio, vscode-panel-tab';
+const CONTROLS =
+  'button, summary, a[href], [tabindex="0"], vscode-button, vscode-checkbox, vscode-text-field, vscode-dropdown, vscode-radio, vscode-panel-tab';
 
 /** Tags every visible, enabled control with data-a11y; Tabs until focus comes back round; returns [all, reached]. */
 async function tabThrough(page: Page): Promise<{ all: string[]; reached: string[]; unreached: string[] }> {
   const all = await page.evaluate((selector) => {
     const controls = Array.from(document.querySelectorAll<HTMLElement>(selector)).filter((el) => {
-      if (el.closest('[hidden], [aria-hidden="true"]') || el.hasAttribute('disabled') || el.getAttribute('aria-disabled') === 'true') return false;
+      if (
+        el.closest('[hidden], [aria-hidden="true"]') ||
+        el.hasAttribute('disabled') ||
+        el.getAttribute('aria-disabled') === 'true'
+      )
+        return false;
       const box = el.getBoundingClientRect();
       return box.width > 0 && box.height > 0;
     });
     return controls.map((el, i) => {
       el.dataset.a11y = String(i);
-      const name = el.getAttribute('aria-label') || el.dataset.focusKey || el.textContent?.trim().slice(0, 40) || el.tagName;
+      const name =
+        el.getAttribute('aria-label') || el.dataset.focusKey || el.textContent?.trim().slice(0, 40) || el.tagName;
       return `${el.tagName.toLowerCase()}:${name}#${i}`;
     });
   }, CONTROLS);
@@ -421,7 +665,9 @@ async function tabThrough(page: Page): Promise<{ all: string[]; reached: string[
   let first: string | undefined;
   for (let step = 0; step < 400; step++) {
     await page.keyboard.press('Tab');
-    const id = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-a11y]')?.dataset.a11y ?? null);
+    const id = await page.evaluate(
+      () => (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-a11y]')?.dataset.a11y ?? null,
+    );
     if (id === null) continue;
     if (id === first) break;
     first ??= id;
@@ -438,26 +684,51 @@ function roving(label: string): boolean {
 }
 
 /** Chromium's own accessibility tree (CDP), flattened to role and name. */
-async function accessibilityTree(page: Page): Promise<{ role: string; name: string; pressed?: string; selected?: string }[]> {
+async function accessibilityTree(
+  page: Page,
+): Promise<{ role: string; name: string; pressed?: string; selected?: string }[]> {
   const cdp = await page.context().newCDPSession(page);
-  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { ignored: boolean; role?: { value: string }; name?: { value: string }; properties?: { name: string; value: { value: unknown } }[] }[] };
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+    nodes: {
+      ignored: boolean;
+      role?: { value: string };
+      name?: { value: string };
+      properties?: { name: string; value: { value: unknown } }[];
+    }[];
+  };
   await cdp.detach();
-  return nodes.filter((n) => !n.ignored).map((n) => {
-    const property = (name: string) => n.properties?.find((p) => p.name === name)?.value.value;
-    return { role: n.role?.value ?? '', name: String(n.name?.value ?? ''), pressed: property('pressed') as string | undefined, selected: property('selected') === undefined ? undefined : String(property('selected')) };
-  });
+  return nodes
+    .filter((n) => !n.ignored)
+    .map((n) => {
+      const property = (name: string) => n.properties?.find((p) => p.name === name)?.value.value;
+      return {
+        role: n.role?.value ?? '',
+        name: String(n.name?.value ?? ''),
+        pressed: property('pressed') as string | undefined,
+        selected: property('selected') === undefined ? undefined : String(property('selected')),
+      };
+    });
 }
 
 const activeInfo = (page: Page) =>
   page.evaluate(() => {
     const el = document.activeElement as HTMLElement | null;
-    return { tag: el?.tagName.toLowerCase() ?? '', key: el?.dataset.focusKey ?? '', text: el?.textContent?.trim() ?? '', pressed: el?.getAttribute('aria-pressed') ?? '' };
+    return {
+      tag: el?.tagName.toLowerCase() ?? '',
+      key: el?.dataset.focusKey ?? '',
+      text: el?.textContent?.trim() ?? '',
+      pressed: el?.getAttribute('aria-pressed') ?? '',
+    };
   });
 
 const posted = (page: Page) => page.evaluate(() => (window as unknown as { __posted: PostedMessage[] }).__posted);
 
 async function waitPosted(page: Page, type: string, count: number): Promise<PostedMessage> {
-  await page.waitForFunction(([t, n]) => (window as unknown as { __posted: PostedMessage[] }).__posted.filter((m) => m.type === t).length >= (n as number), [type, count] as const);
+  await page.waitForFunction(
+    ([t, n]) =>
+      (window as unknown as { __posted: PostedMessage[] }).__posted.filter((m) => m.type === t).length >= (n as number),
+    [type, count] as const,
+  );
   return (await posted(page)).filter((m) => m.type === type).at(-1)!;
 }
 
@@ -483,16 +754,33 @@ async function checkResultPanel(page: Page, label: string, theme: ThemeCase): Pr
   const violations = await axeViolations(page);
   assert.deepEqual(violations, [], `${label} (${theme.name}): axe violations`);
   const marks = await markContrasts(page, BAR_MARKS);
-  for (const mark of marks.filter((m) => m.count > 0)) assert.ok(mark.ratio >= 3, `${label} (${theme.name}): ${mark.selector} ${mark.property} at ${mark.ratio.toFixed(2)}:1 against the background, under 3:1`);
+  for (const mark of marks.filter((m) => m.count > 0))
+    assert.ok(
+      mark.ratio >= 3,
+      `${label} (${theme.name}): ${mark.selector} ${mark.property} at ${mark.ratio.toFixed(2)}:1 against the background, under 3:1`,
+    );
   // Mask vs permute (LIS vs value, ...): series 0 and series 1 differ in lightness, not only in hue.
   const series = await page.evaluate(() => {
-    const c = (window as unknown as { __colour: { paint(el: Element, p: string): object | null; ratio(a: object, b: object): number } }).__colour;
+    const c = (
+      window as unknown as {
+        __colour: { paint(el: Element, p: string): object | null; ratio(a: object, b: object): number };
+      }
+    ).__colour;
     const first = (s: number) => document.querySelector(`.chart rect.bar.series-${s}`);
     const [a, b] = [first(0), first(1)];
     return a && b ? c.ratio(c.paint(a, 'fill')!, c.paint(b, 'fill')!) : null;
   });
-  if (series !== null) assert.ok(series >= 2, `${label} (${theme.name}): series 0 and 1 differ in luminance by ${series.toFixed(2)}:1, under 2:1`);
-  measurements.push(`${label} (${theme.name}): ${marks.filter((m) => m.count > 0).map((m) => `${m.selector} ${m.property} min ${m.ratio.toFixed(2)}:1 (${m.count})`).join('; ')}${series === null ? '' : `; series 0 vs 1 ${series.toFixed(2)}:1`}`);
+  if (series !== null)
+    assert.ok(
+      series >= 2,
+      `${label} (${theme.name}): series 0 and 1 differ in luminance by ${series.toFixed(2)}:1, under 2:1`,
+    );
+  measurements.push(
+    `${label} (${theme.name}): ${marks
+      .filter((m) => m.count > 0)
+      .map((m) => `${m.selector} ${m.property} min ${m.ratio.toFixed(2)}:1 (${m.count})`)
+      .join('; ')}${series === null ? '' : `; series 0 vs 1 ${series.toFixed(2)}:1`}`,
+  );
 }
 
 test('Feature Impact: no axe violation and chart marks at 3:1 in light, dark and both high-contrast themes', async () => {
@@ -502,7 +790,8 @@ test('Feature Impact: no axe violation and chart marks at 3:1 in light, dark and
     await setTheme(page, theme);
     await checkResultPanel(page, 'Feature Impact', theme);
     measured += (await markContrasts(page, BAR_MARKS)).reduce((s, m) => s + m.count, 0);
-    if (theme.name.startsWith('high-contrast')) await page.screenshot({ path: path.join(RESULTS, `a11y-feature-impact-${theme.name}.png`), fullPage: true });
+    if (theme.name.startsWith('high-contrast'))
+      await page.screenshot({ path: path.join(RESULTS, `a11y-feature-impact-${theme.name}.png`), fullPage: true });
   }
   assert.ok(measured > 4 * 16, `${measured} marks measured`);
   await page.close();
@@ -514,34 +803,70 @@ test('LIS: no axe violation; every heat-map number reaches 4.5:1 on its own cell
     await setTheme(page, theme);
     await checkResultPanel(page, 'LIS', theme);
     const cells = await page.evaluate(() => {
-      const c = (window as unknown as { __colour: { parse(t: string): object; ratio(a: object, b: object): number } }).__colour;
-      return Array.from(document.querySelectorAll('.heat-cell')).filter((g) => g.querySelector('rect.heat-fill')).map((g) => {
-        const text = g.querySelector('.heat-value')!;
-        return { value: text.textContent!, attribute: text.getAttribute('fill'), drawn: getComputedStyle(text).fill, ratio: c.ratio(c.parse(getComputedStyle(text).fill), c.parse(getComputedStyle(g.querySelector('rect')!).fill)) };
-      });
+      const c = (window as unknown as { __colour: { parse(t: string): object; ratio(a: object, b: object): number } })
+        .__colour;
+      return Array.from(document.querySelectorAll('.heat-cell'))
+        .filter((g) => g.querySelector('rect.heat-fill'))
+        .map((g) => {
+          const text = g.querySelector('.heat-value')!;
+          return {
+            value: text.textContent!,
+            attribute: text.getAttribute('fill'),
+            drawn: getComputedStyle(text).fill,
+            ratio: c.ratio(
+              c.parse(getComputedStyle(text).fill),
+              c.parse(getComputedStyle(g.querySelector('rect')!).fill),
+            ),
+          };
+        });
     });
     assert.ok(cells.length >= 4, `${cells.length} filled cells`);
-    measurements.push(`LIS heat map (${theme.name}): weakest number ${Math.min(...cells.map((c) => c.ratio)).toFixed(2)}:1 on its cell (${cells.length} cells)`);
+    measurements.push(
+      `LIS heat map (${theme.name}): weakest number ${Math.min(...cells.map((c) => c.ratio)).toFixed(2)}:1 on its cell (${cells.length} cells)`,
+    );
     for (const cell of cells) {
-      assert.equal(cell.drawn, rgbOf(cell.attribute!), `the number ${cell.value} is drawn in its own colour ${cell.attribute}, not the stylesheet's`);
+      assert.equal(
+        cell.drawn,
+        rgbOf(cell.attribute!),
+        `the number ${cell.value} is drawn in its own colour ${cell.attribute}, not the stylesheet's`,
+      );
       assert.ok(cell.ratio >= 4.5, `${theme.name}: "${cell.value}" at ${cell.ratio.toFixed(2)}:1 on its cell`);
     }
-    if (theme.name.startsWith('high-contrast')) await page.screenshot({ path: path.join(RESULTS, `a11y-lis-${theme.name}.png`), fullPage: true });
+    if (theme.name.startsWith('high-contrast'))
+      await page.screenshot({ path: path.join(RESULTS, `a11y-lis-${theme.name}.png`), fullPage: true });
   }
   // The whole colour ramp: 26 tables whose efficiencies run from 0 to 1.25 in steps of 0.05, in every theme.
   const lisResult = fixtures.lis.lis!;
-  const ramp = Array.from({ length: 26 }, (_, i) => ({ ...lisResult.tables[0], name: `ramp_${i}`, efficiency: Object.fromEntries(lisResult.preferences.map((p) => [p.name, i * 0.05])) }));
-  await page.evaluate((m) => window.postMessage(m, '*'), { type: 'lis', data: { ...fixtures.lis, lis: { ...lisResult, tables: ramp } } } as unknown as Record<string, unknown>);
+  const ramp = Array.from({ length: 26 }, (_, i) => ({
+    ...lisResult.tables[0],
+    name: `ramp_${i}`,
+    efficiency: Object.fromEntries(lisResult.preferences.map((p) => [p.name, i * 0.05])),
+  }));
+  await page.evaluate((m) => window.postMessage(m, '*'), {
+    type: 'lis',
+    data: { ...fixtures.lis, lis: { ...lisResult, tables: ramp } },
+  } as unknown as Record<string, unknown>);
   await page.waitForSelector('.heat-cell[data-table="ramp_25"]');
   for (const theme of THEMES) {
     await setTheme(page, theme);
     const ratios = await page.evaluate(() => {
-      const c = (window as unknown as { __colour: { parse(t: string): object; ratio(a: object, b: object): number } }).__colour;
-      return Array.from(document.querySelectorAll('.heat-cell')).map((g) => c.ratio(c.parse(getComputedStyle(g.querySelector('.heat-value')!).fill), c.parse(getComputedStyle(g.querySelector('rect')!).fill)));
+      const c = (window as unknown as { __colour: { parse(t: string): object; ratio(a: object, b: object): number } })
+        .__colour;
+      return Array.from(document.querySelectorAll('.heat-cell')).map((g) =>
+        c.ratio(
+          c.parse(getComputedStyle(g.querySelector('.heat-value')!).fill),
+          c.parse(getComputedStyle(g.querySelector('rect')!).fill),
+        ),
+      );
     });
     assert.equal(ratios.length, 26 * lisResult.preferences.length);
-    assert.ok(Math.min(...ratios) >= 4.5, `${theme.name}: the weakest number on the 0..1.25 ramp is ${Math.min(...ratios).toFixed(2)}:1`);
-    measurements.push(`LIS heat map ramp 0..1.25 (${theme.name}): weakest number ${Math.min(...ratios).toFixed(2)}:1 on its cell`);
+    assert.ok(
+      Math.min(...ratios) >= 4.5,
+      `${theme.name}: the weakest number on the 0..1.25 ramp is ${Math.min(...ratios).toFixed(2)}:1`,
+    );
+    measurements.push(
+      `LIS heat map ramp 0..1.25 (${theme.name}): weakest number ${Math.min(...ratios).toFixed(2)}:1 on its cell`,
+    );
   }
   await page.close();
 });
@@ -551,7 +876,7 @@ function rgbOf(hex: string): string {
   return `rgb(${parseInt(v.slice(0, 2), 16)}, ${parseInt(v.slice(2, 4), 16)}, ${parseInt(v.slice(4, 6), 16)})`;
 }
 
-test('Run: no axe violation on either tab in any theme; the tab list is named in Chromium\'s accessibility tree', async () => {
+test("Run: no axe violation on either tab in any theme; the tab list is named in Chromium's accessibility tree", async () => {
   const page = await openPanel({ type: 'run', data: fixtures.run });
   for (const theme of THEMES) {
     await setTheme(page, theme);
@@ -560,18 +885,34 @@ test('Run: no axe violation on either tab in any theme; the tab list is named in
       await page.waitForSelector(`vscode-panel-view#view-${tab.toLowerCase()}:not([hidden])`);
       await checkResultPanel(page, `Run ${tab}`, theme);
     }
-    if (theme.name.startsWith('high-contrast')) await page.screenshot({ path: path.join(RESULTS, `a11y-run-${theme.name}.png`), fullPage: true });
+    if (theme.name.startsWith('high-contrast'))
+      await page.screenshot({ path: path.join(RESULTS, `a11y-run-${theme.name}.png`), fullPage: true });
   }
   const tree = await accessibilityTree(page);
-  assert.ok(tree.some((n) => n.role === 'tablist' && n.name === 'Run views'), `tab lists: ${JSON.stringify(tree.filter((n) => n.role === 'tablist'))}`);
+  assert.ok(
+    tree.some((n) => n.role === 'tablist' && n.name === 'Run views'),
+    `tab lists: ${JSON.stringify(tree.filter((n) => n.role === 'tablist'))}`,
+  );
   await page.close();
 });
 
 /** Machado, Oliveira & Fernandes (2009) simulation matrices at full severity, applied to linear RGB. */
 const CVD: Record<string, number[][]> = {
-  deuteranopia: [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.01182, 0.04294, 0.968881]],
-  protanopia: [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
-  tritanopia: [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.3039]],
+  deuteranopia: [
+    [0.367322, 0.860646, -0.227968],
+    [0.280085, 0.672501, 0.047413],
+    [-0.01182, 0.04294, 0.968881],
+  ],
+  protanopia: [
+    [0.152286, 1.052583, -0.204868],
+    [0.114503, 0.786281, 0.099216],
+    [-0.003882, -0.048116, 1.051998],
+  ],
+  tritanopia: [
+    [1.255528, -0.076749, -0.178779],
+    [-0.078411, 0.930809, 0.147602],
+    [0.004733, 0.691367, 0.3039],
+  ],
 };
 
 function parseRgb(text: string): [number, number, number] {
@@ -583,25 +924,42 @@ function parseRgb(text: string): [number, number, number] {
 /** CIELAB (D65) of an sRGB colour given as linear RGB. */
 function lab(linear: number[]): [number, number, number] {
   const [r, g, b] = linear.map((v) => Math.min(1, Math.max(0, v)));
-  const xyz = [0.4124 * r + 0.3576 * g + 0.1805 * b, 0.2126 * r + 0.7152 * g + 0.0722 * b, 0.0193 * r + 0.1192 * g + 0.9505 * b];
+  const xyz = [
+    0.4124 * r + 0.3576 * g + 0.1805 * b,
+    0.2126 * r + 0.7152 * g + 0.0722 * b,
+    0.0193 * r + 0.1192 * g + 0.9505 * b,
+  ];
   const white = [0.95047, 1, 1.08883];
   const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : (841 / 108) * t + 4 / 29);
   const [fx, fy, fz] = xyz.map((v, i) => f(v / white[i]));
   return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
 }
 
-const toLinear = (rgb: [number, number, number]) => rgb.map((v) => (v / 255 <= 0.04045 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+const toLinear = (rgb: [number, number, number]) =>
+  rgb.map((v) => (v / 255 <= 0.04045 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
 
 /** The smallest CIELAB distance between any two colours, for normal vision and each simulated deficiency. */
 function minimumDistances(colours: [number, number, number][]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [vision, matrix] of [['normal', [[1, 0, 0], [0, 1, 0], [0, 0, 1]]], ...Object.entries(CVD)] as [string, number[][]][]) {
+  for (const [vision, matrix] of [
+    [
+      'normal',
+      [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+      ],
+    ],
+    ...Object.entries(CVD),
+  ] as [string, number[][]][]) {
     const seen = colours.map((c) => {
       const linear = toLinear(c);
       return lab(matrix.map((row) => row[0] * linear[0] + row[1] * linear[1] + row[2] * linear[2]));
     });
     let min = Infinity;
-    for (let i = 0; i < seen.length; i++) for (let j = i + 1; j < seen.length; j++) min = Math.min(min, Math.hypot(seen[i][0] - seen[j][0], seen[i][1] - seen[j][1], seen[i][2] - seen[j][2]));
+    for (let i = 0; i < seen.length; i++)
+      for (let j = i + 1; j < seen.length; j++)
+        min = Math.min(min, Math.hypot(seen[i][0] - seen[j][0], seen[i][1] - seen[j][1], seen[i][2] - seen[j][2]));
     out[vision] = min;
   }
   return out;
@@ -620,18 +978,38 @@ test('Embedding: no axe violation; category colours reach 3:1 and stay apart und
     const violations = await axeViolations(page);
     assert.deepEqual(violations, [], `Embedding (${theme.name}): axe violations`);
     const background = parseRgb(await page.evaluate(() => getComputedStyle(document.body).backgroundColor));
-    const swatches = (await page.locator('.legend .legend-entry .swatch').evaluateAll((spans) => spans.map((s) => getComputedStyle(s).backgroundColor))).map(parseRgb);
+    const swatches = (
+      await page
+        .locator('.legend .legend-entry .swatch')
+        .evaluateAll((spans) => spans.map((s) => getComputedStyle(s).backgroundColor))
+    ).map(parseRgb);
     assert.equal(swatches.length, GENRES.length);
     const lum = (c: [number, number, number]) => {
       const [r, g, b] = toLinear(c);
       return 0.2126 * r + 0.7152 * g + 0.0722 * b;
     };
-    const ratio = (a: [number, number, number], b: [number, number, number]) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
-    for (const [i, colour] of swatches.entries()) assert.ok(ratio(colour, background) >= 3, `${theme.name}: ${GENRES[i]} at ${ratio(colour, background).toFixed(2)}:1`);
+    const ratio = (a: [number, number, number], b: [number, number, number]) =>
+      (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+    for (const [i, colour] of swatches.entries())
+      assert.ok(
+        ratio(colour, background) >= 3,
+        `${theme.name}: ${GENRES[i]} at ${ratio(colour, background).toFixed(2)}:1`,
+      );
     const distances = minimumDistances(swatches);
-    for (const [vision, distance] of Object.entries(distances)) assert.ok(distance >= 10, `${theme.name}, ${vision}: two categories only ${distance.toFixed(1)} CIELAB units apart`);
-    report.push(`${theme.name}: min contrast ${Math.min(...swatches.map((c) => ratio(c, background))).toFixed(2)}:1, min distance ${Object.entries(distances).map(([v, d]) => `${v} ${d.toFixed(1)}`).join(', ')}`);
-    if (theme.name.startsWith('high-contrast')) await page.screenshot({ path: path.join(RESULTS, `a11y-embedding-${theme.name}.png`), fullPage: true });
+    for (const [vision, distance] of Object.entries(distances))
+      assert.ok(
+        distance >= 10,
+        `${theme.name}, ${vision}: two categories only ${distance.toFixed(1)} CIELAB units apart`,
+      );
+    report.push(
+      `${theme.name}: min contrast ${Math.min(...swatches.map((c) => ratio(c, background))).toFixed(2)}:1, min distance ${Object.entries(
+        distances,
+      )
+        .map(([v, d]) => `${v} ${d.toFixed(1)}`)
+        .join(', ')}`,
+    );
+    if (theme.name.startsWith('high-contrast'))
+      await page.screenshot({ path: path.join(RESULTS, `a11y-embedding-${theme.name}.png`), fullPage: true });
   }
   // The numeric scale: every colour of its gradient reaches 3:1 against the background (light and dark ends trimmed).
   for (const theme of [THEMES[0], THEMES[1]]) {
@@ -639,13 +1017,17 @@ test('Embedding: no axe violation; category colours reach 3:1 and stay apart und
     await page.locator(COLOUR_BY).click();
     await page.locator(`${COLOUR_BY} vscode-option`, { hasText: 'popularity' }).click();
     await page.waitForSelector('.legend-numeric stop', { state: 'attached' });
-    const stops = (await page.locator('.legend-numeric stop').evaluateAll((s) => s.map((stop) => getComputedStyle(stop).stopColor))).map(parseRgb);
+    const stops = (
+      await page.locator('.legend-numeric stop').evaluateAll((s) => s.map((stop) => getComputedStyle(stop).stopColor))
+    ).map(parseRgb);
     const background = parseRgb(await page.evaluate(() => getComputedStyle(document.body).backgroundColor));
     const lum = (c: [number, number, number]) => {
       const [r, g, b] = toLinear(c);
       return 0.2126 * r + 0.7152 * g + 0.0722 * b;
     };
-    const worst = Math.min(...stops.map((c) => (Math.max(lum(c), lum(background)) + 0.05) / (Math.min(lum(c), lum(background)) + 0.05)));
+    const worst = Math.min(
+      ...stops.map((c) => (Math.max(lum(c), lum(background)) + 0.05) / (Math.min(lum(c), lum(background)) + 0.05)),
+    );
     assert.ok(worst >= 3, `${theme.name}: the numeric scale's weakest colour is ${worst.toFixed(2)}:1`);
     report.push(`${theme.name} numeric scale: weakest ${worst.toFixed(2)}:1`);
     assert.deepEqual(await axeViolations(page), [], `Embedding coloured by a number (${theme.name}): axe violations`);
@@ -664,12 +1046,19 @@ test('names: the text fields are named by their labels, Lasso exposes aria-press
   const impact = await openPanel({ type: 'impact', data: fixtures.impact });
   const impactTree = await accessibilityTree(impact);
   const impactBoxes = impactTree.filter((n) => n.role === 'textbox');
-  assert.deepEqual(impactBoxes.map((n) => n.name), ['Filter slots by name'], 'the filter is not "Text field"');
+  assert.deepEqual(
+    impactBoxes.map((n) => n.name),
+    ['Filter slots by name'],
+    'the filter is not "Text field"',
+  );
   await impact.close();
 
   const page = await openEmbedding();
   let tree = await accessibilityTree(page);
-  assert.deepEqual(tree.filter((n) => n.role === 'textbox').map((n) => n.name), ['Search by id or label']);
+  assert.deepEqual(
+    tree.filter((n) => n.role === 'textbox').map((n) => n.name),
+    ['Search by id or label'],
+  );
   /** Lasso's pressed state in Chromium's tree, once it reads `wanted` (a key press is handled asynchronously). */
   const lassoPressed = async (wanted: string) => {
     let seen: string | undefined;
@@ -692,14 +1081,35 @@ test('names: the text fields are named by their labels, Lasso exposes aria-press
   await page.keyboard.press('Enter');
   await page.waitForSelector('.view-pane table.neighbours');
   tree = await accessibilityTree(page);
-  const ids = await page.locator('.view-pane').first().locator('table.neighbours tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.id!));
+  const ids = await page
+    .locator('.view-pane')
+    .first()
+    .locator('table.neighbours tbody tr')
+    .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.id!));
   assert.equal(ids.length, K);
-  for (const id of ids) assert.ok(tree.some((n) => n.role === 'button' && n.name === `Open ${id}`), `a button named "Open ${id}"`);
-  assert.equal(tree.filter((n) => n.role === 'button' && n.name === 'Open').length, 0, 'no button is named just "Open"');
+  for (const id of ids)
+    assert.ok(
+      tree.some((n) => n.role === 'button' && n.name === `Open ${id}`),
+      `a button named "Open ${id}"`,
+    );
+  assert.equal(
+    tree.filter((n) => n.role === 'button' && n.name === 'Open').length,
+    0,
+    'no button is named just "Open"',
+  );
   // Axis ticks are hidden; the summary is there instead.
   const ticks = await page.locator('.view-pane .axis .tick text').allTextContents();
-  assert.ok(ticks.some((t) => t.startsWith('\u2212')), `negative ticks drawn: ${ticks.join(' ')}`);
-  assert.deepEqual(tree.filter((n) => n.role === 'StaticText' && (n.name.startsWith('\u2212') || n.name === 'UMAP 1')).map((n) => n.name), [], 'no tick label or axis title in the tree');
+  assert.ok(
+    ticks.some((t) => t.startsWith('\u2212')),
+    `negative ticks drawn: ${ticks.join(' ')}`,
+  );
+  assert.deepEqual(
+    tree
+      .filter((n) => n.role === 'StaticText' && (n.name.startsWith('\u2212') || n.name === 'UMAP 1'))
+      .map((n) => n.name),
+    [],
+    'no tick label or axis title in the tree',
+  );
   await page.close();
 });
 
@@ -710,7 +1120,11 @@ test('keyboard: Feature Impact, every control reached with Tab and operated with
   const page = await openPanel({ type: 'impact', data: fixtures.impact });
   const { all, unreached } = await tabThrough(page);
   assert.ok(all.length > 20, `${all.length} controls`);
-  assert.deepEqual(unreached.filter((label) => !roving(label)), [], 'controls Tab never reaches');
+  assert.deepEqual(
+    unreached.filter((label) => !roving(label)),
+    [],
+    'controls Tab never reaches',
+  );
 
   // The filter: type into it.
   await page.locator('vscode-text-field').focus();
@@ -739,7 +1153,11 @@ test('keyboard: Feature Impact, every control reached with Tab and operated with
   // A sort button: Enter, and focus stays on it after the table is rebuilt.
   await page.locator('.impact-table th .sort-button', { hasText: 'Slot' }).focus();
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.querySelector('.impact-table th[aria-sort="ascending"], .impact-table th[aria-sort="descending"]')?.textContent?.startsWith('Slot'));
+  await page.waitForFunction(() =>
+    document
+      .querySelector('.impact-table th[aria-sort="ascending"], .impact-table th[aria-sort="descending"]')
+      ?.textContent?.startsWith('Slot'),
+  );
   assert.match((await activeInfo(page)).text, /^Slot/, 'focus is still on the Slot sort button');
   // Row selection with Space, then the action buttons with Enter.
   await page.locator('vscode-checkbox[aria-label="Select leak"]').focus();
@@ -748,7 +1166,11 @@ test('keyboard: Feature Impact, every control reached with Tab and operated with
   await page.keyboard.press('Space');
   await page.locator('vscode-button', { hasText: 'Ablate as group' }).focus();
   await page.keyboard.press('Enter');
-  assert.deepEqual(await waitPosted(page, 'runAblation', 1), { type: 'runAblation', slots: ['leak', 'strong'], together: true });
+  assert.deepEqual(await waitPosted(page, 'runAblation', 1), {
+    type: 'runAblation',
+    slots: ['leak', 'strong'],
+    together: true,
+  });
   await page.locator('vscode-button', { hasText: 'Run ceiling' }).focus();
   await page.keyboard.press('Space');
   assert.equal((await waitPosted(page, 'runCeiling', 1)).type, 'runCeiling');
@@ -774,7 +1196,10 @@ test('keyboard: LIS and Run, every control reached with Tab; tabs switch with ar
   const all = first.all;
   let unreached = first.unreached;
   assert.ok(all.length >= 7, `${all.length} controls`);
-  assert.deepEqual(unreached.filter((label) => !roving(label)), []);
+  assert.deepEqual(
+    unreached.filter((label) => !roving(label)),
+    [],
+  );
   await lisPage.locator('vscode-button', { hasText: 'Run LIS again' }).focus();
   await lisPage.keyboard.press('Enter');
   assert.deepEqual(await waitPosted(lisPage, 'runLis', 1), { type: 'runLis' });
@@ -786,20 +1211,30 @@ test('keyboard: LIS and Run, every control reached with Tab; tabs switch with ar
 
   const page = await openPanel({ type: 'run', data: fixtures.run });
   ({ unreached } = await tabThrough(page));
-  assert.deepEqual(unreached.filter((label) => !roving(label)), [], 'the comparison tab\'s controls');
+  assert.deepEqual(
+    unreached.filter((label) => !roving(label)),
+    [],
+    "the comparison tab's controls",
+  );
   await page.locator('vscode-panel-tab[aria-selected="true"]').focus();
   assert.equal(await page.locator('vscode-panels').getAttribute('activeid'), 'tab-comparison');
   await page.keyboard.press('ArrowLeft');
   await page.waitForFunction(() => document.querySelector('vscode-panels')?.getAttribute('activeid') === 'tab-summary');
   assert.equal((await activeInfo(page)).text, 'Summary', 'focus moves with the selected tab');
   ({ unreached } = await tabThrough(page));
-  assert.deepEqual(unreached.filter((label) => !roving(label)), [], 'the summary tab\'s controls');
+  assert.deepEqual(
+    unreached.filter((label) => !roving(label)),
+    [],
+    "the summary tab's controls",
+  );
   await page.locator('vscode-button', { hasText: 'Compare with…' }).focus();
   await page.keyboard.press('Enter');
   assert.deepEqual(await waitPosted(page, 'compareWith', 1), { type: 'compareWith', messageId: 1 });
   await page.locator('vscode-panel-tab[aria-selected="true"]').focus();
   await page.keyboard.press('ArrowRight');
-  await page.waitForFunction(() => document.querySelector('vscode-panels')?.getAttribute('activeid') === 'tab-comparison');
+  await page.waitForFunction(
+    () => document.querySelector('vscode-panels')?.getAttribute('activeid') === 'tab-comparison',
+  );
   await page.screenshot({ path: path.join(RESULTS, 'a11y-focus-run-tabs.png'), fullPage: true });
   await page.close();
 });
@@ -814,7 +1249,10 @@ async function axisMap(page: Page, pane: number): Promise<{ ax: number; bx: numb
     const fit = (selector: string, axis: 0 | 1) => {
       const ticks = Array.from(plot.querySelectorAll(`${selector} .tick`)).map((tick) => {
         const [, x, y] = /translate\(([-\d.e]+),([-\d.e]+)\)/.exec(tick.getAttribute('transform')!)!.map(Number);
-        return { at: (axis === 0 ? x : y) - offset, value: Number(tick.textContent!.replace(/\u2212/g, '-').replace(/,/g, '')) };
+        return {
+          at: (axis === 0 ? x : y) - offset,
+          value: Number(tick.textContent!.replace(/\u2212/g, '-').replace(/,/g, '')),
+        };
       });
       const [first, last] = [ticks[0], ticks[ticks.length - 1]];
       const a = (last.at - first.at) / (last.value - first.value);
@@ -831,7 +1269,10 @@ test('keyboard: Embedding, every control reached; a point picked and selected, a
   const view = embedding.views[0];
   const { all, unreached } = await tabThrough(page);
   assert.ok(all.length >= 13, `${all.length} controls`);
-  assert.deepEqual(unreached.filter((label) => !roving(label)), []);
+  assert.deepEqual(
+    unreached.filter((label) => !roving(label)),
+    [],
+  );
 
   // The legend: Enter highlights a category; the legend is rebuilt and focus stays on that category's button.
   await page.locator('.legend-entry', { hasText: 'Horror' }).focus();
@@ -858,10 +1299,20 @@ test('keyboard: Embedding, every control reached; a point picked and selected, a
   const centre = [box.x + (44 + box.width - 10) / 2, box.y + (8 + box.height - 24) / 2];
   const distanceToCentre = (i: number) => Math.hypot(screen(i)[0] - centre[0], screen(i)[1] - centre[1]);
   const closest = view.ids.map((_, i) => i).sort((a, b) => distanceToCentre(a) - distanceToCentre(b))[0];
-  assert.ok(distanceToCentre(start) <= distanceToCentre(closest) + 1, `the cursor starts at the point nearest the centre (${view.ids[closest]}), not ${view.ids[start]}`);
-  assert.match(await page.locator('.view-pane').first().locator('.cursor-announcer').textContent() ?? '', new RegExp(`^${view.ids[start]} · ${view.labels![start]}, genre`), 'the cursor\'s point is announced');
+  assert.ok(
+    distanceToCentre(start) <= distanceToCentre(closest) + 1,
+    `the cursor starts at the point nearest the centre (${view.ids[closest]}), not ${view.ids[start]}`,
+  );
+  assert.match(
+    (await page.locator('.view-pane').first().locator('.cursor-announcer').textContent()) ?? '',
+    new RegExp(`^${view.ids[start]} · ${view.labels![start]}, genre`),
+    "the cursor's point is announced",
+  );
   await page.keyboard.press('ArrowRight');
-  await page.waitForFunction((id) => document.querySelector<HTMLElement>('.view-pane .plot')?.dataset.cursor !== id, view.ids[start]);
+  await page.waitForFunction(
+    (id) => document.querySelector<HTMLElement>('.view-pane .plot')?.dataset.cursor !== id,
+    view.ids[start],
+  );
   const right = view.ids.indexOf(await cursorId());
   // Independently: the best point within 45 degrees to the right (along + 2 x across).
   const [sx, sy] = screen(start);
@@ -876,16 +1327,32 @@ test('keyboard: Embedding, every control reached; a point picked and selected, a
   }
   assert.equal(view.ids[right], view.ids[expected], 'ArrowRight steps to the nearest point to the right');
   await page.keyboard.press('ArrowUp');
-  await page.waitForFunction((id) => document.querySelector<HTMLElement>('.view-pane .plot')?.dataset.cursor !== id, view.ids[right]);
+  await page.waitForFunction(
+    (id) => document.querySelector<HTMLElement>('.view-pane .plot')?.dataset.cursor !== id,
+    view.ids[right],
+  );
   const up = view.ids.indexOf(await cursorId());
   assert.ok(screen(up)[1] < screen(right)[1], 'ArrowUp steps to a point above');
   await page.screenshot({ path: path.join(RESULTS, 'a11y-focus-embedding-cursor.png') });
   await page.keyboard.press('Enter');
-  assert.deepEqual(await waitPosted(page, 'selection', 1), { type: 'selection', table: 'item_tower', ids: [view.ids[up]] });
-  await page.waitForFunction((id) => document.querySelector('.view-pane .details h3')?.textContent?.includes(id), view.ids[up]);
+  assert.deepEqual(await waitPosted(page, 'selection', 1), {
+    type: 'selection',
+    table: 'item_tower',
+    ids: [view.ids[up]],
+  });
+  await page.waitForFunction(
+    (id) => document.querySelector('.view-pane .details h3')?.textContent?.includes(id),
+    view.ids[up],
+  );
   // The selection is in words too: the text summary and the live line.
-  assert.match(await page.locator('.view-pane').first().locator('.selection-summary').textContent() ?? '', new RegExp(`^Selected ${view.ids[up]} · `));
-  assert.match(await page.locator('.view-pane').first().locator('.selection-announcer').textContent() ?? '', new RegExp(`Selected ${view.ids[up]} in item_tower`));
+  assert.match(
+    (await page.locator('.view-pane').first().locator('.selection-summary').textContent()) ?? '',
+    new RegExp(`^Selected ${view.ids[up]} · `),
+  );
+  assert.match(
+    (await page.locator('.view-pane').first().locator('.selection-announcer').textContent()) ?? '',
+    new RegExp(`Selected ${view.ids[up]} in item_tower`),
+  );
   // Shift+arrows pan even with the cursor on; Escape leaves the cursor, then clears the selection.
   const before = await axisMap(page, 0);
   await page.keyboard.press('Shift+ArrowLeft');
@@ -894,10 +1361,22 @@ test('keyboard: Embedding, every control reached; a point picked and selected, a
   await page.keyboard.press('0');
 
   // The neighbour table: Enter on a neighbour selects it; the table is rebuilt and focus goes to its new heading.
-  const neighbour = await page.locator('.view-pane').first().locator('table.neighbours tbody tr').nth(1).getAttribute('data-id');
-  await page.locator('.view-pane').first().locator(`table.neighbours .link-button[data-focus-key="select:${neighbour}"]`).focus();
+  const neighbour = await page
+    .locator('.view-pane')
+    .first()
+    .locator('table.neighbours tbody tr')
+    .nth(1)
+    .getAttribute('data-id');
+  await page
+    .locator('.view-pane')
+    .first()
+    .locator(`table.neighbours .link-button[data-focus-key="select:${neighbour}"]`)
+    .focus();
   await page.keyboard.press('Enter');
-  await page.waitForFunction((id) => document.querySelector('.view-pane .details h3')?.textContent?.includes(id!), neighbour);
+  await page.waitForFunction(
+    (id) => document.querySelector('.view-pane .details h3')?.textContent?.includes(id!),
+    neighbour,
+  );
   active = await activeInfo(page);
   assert.equal(active.tag, 'h3', `focus after the neighbour table is rebuilt: ${JSON.stringify(active)}`);
   assert.match(active.text, new RegExp(`^Selected: ${neighbour}`));
@@ -919,20 +1398,33 @@ test('keyboard: Embedding, every control reached; a point picked and selected, a
   await page.keyboard.press('+');
   const zoomed = await axisMap(page, 0);
   const overlay = (await page.locator('.view-pane').first().locator('svg.overlay').boundingBox())!;
-  const inner = { left: overlay.x + 44, right: overlay.x + overlay.width - 10, top: overlay.y + 8, bottom: overlay.y + overlay.height - 24 };
-  const inView = view.ids.map((_, i) => i).filter((i) => {
-    const x = zoomed.ax * view.coords[2 * i] + zoomed.bx;
-    const y = zoomed.ay * view.coords[2 * i + 1] + zoomed.by;
-    return x >= inner.left + 1 && x <= inner.right - 1 && y >= inner.top + 1 && y <= inner.bottom - 1;
-  });
+  const inner = {
+    left: overlay.x + 44,
+    right: overlay.x + overlay.width - 10,
+    top: overlay.y + 8,
+    bottom: overlay.y + overlay.height - 24,
+  };
+  const inView = view.ids
+    .map((_, i) => i)
+    .filter((i) => {
+      const x = zoomed.ax * view.coords[2 * i] + zoomed.bx;
+      const y = zoomed.ay * view.coords[2 * i + 1] + zoomed.by;
+      return x >= inner.left + 1 && x <= inner.right - 1 && y >= inner.top + 1 && y <= inner.bottom - 1;
+    });
   const selections = (await posted(page)).filter((m) => m.type === 'selection').length;
   await page.keyboard.press('r');
   const region = await waitPosted(page, 'selection', selections + 1);
   const ids = region.ids as string[];
-  assert.ok(ids.length >= inView.length && ids.length <= inView.length + 3 && ids.length < view.n, `R: ${ids.length} points in the region, ${inView.length} well inside the view of ${view.n}`);
+  assert.ok(
+    ids.length >= inView.length && ids.length <= inView.length + 3 && ids.length < view.n,
+    `R: ${ids.length} points in the region, ${inView.length} well inside the view of ${view.n}`,
+  );
   for (const i of inView) assert.ok(ids.includes(view.ids[i]), `${view.ids[i]} is in view and in the region`);
   await page.waitForSelector('.view-pane .region-details h3');
-  assert.match(await page.locator('.view-pane').first().locator('.region-details h3').textContent() ?? '', new RegExp(`^Region: ${ids.length} points`));
+  assert.match(
+    (await page.locator('.view-pane').first().locator('.region-details h3').textContent()) ?? '',
+    new RegExp(`^Region: ${ids.length} points`),
+  );
 
   // A legend category as a region: highlight it, zoom out, R. The region is that category, every one of its points.
   await page.locator('.legend-entry', { hasText: 'Comedy' }).focus();
@@ -943,7 +1435,11 @@ test('keyboard: Embedding, every control reached; a point picked and selected, a
   await page.keyboard.press('R');
   const comedy = (await waitPosted(page, 'selection', selections + 2)).ids as string[];
   const genreOf = (i: number) => GENRES[(view.metadata[0] as { codes: Uint16Array }).codes[i]];
-  assert.deepEqual([...comedy].sort(), view.ids.filter((_, i) => genreOf(i) === 'Comedy').sort(), 'the region is the Comedy category');
+  assert.deepEqual(
+    [...comedy].sort(),
+    view.ids.filter((_, i) => genreOf(i) === 'Comedy').sort(),
+    'the region is the Comedy category',
+  );
   await page.locator('.legend-entry', { hasText: 'Comedy' }).focus();
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => !document.querySelector('.legend-entry[aria-pressed="true"]'));
@@ -955,19 +1451,35 @@ test('keyboard: Embedding, every control reached; a point picked and selected, a
   await page.keyboard.press('0');
   await page.keyboard.press('r');
   const found = (await waitPosted(page, 'selection', selections + 3)).ids as string[];
-  assert.deepEqual([...found].sort(), view.ids.filter((_, i) => view.labels![i].includes('film 3')).sort(), 'the region is the search matches');
+  assert.deepEqual(
+    [...found].sort(),
+    view.ids.filter((_, i) => view.labels![i].includes('film 3')).sort(),
+    'the region is the search matches',
+  );
   await page.locator('vscode-text-field').focus();
   for (let i = 0; i < 'film 3'.length; i++) await page.keyboard.press('Backspace');
   await page.waitForFunction(() => (document.querySelector('.search-status')?.textContent ?? '') === '');
 
   // The text summary: per-category counts and centres of this view, computed here independently.
-  const rows = await page.locator('.view-pane').first().locator('.category-summary tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent!)));
-  assert.deepEqual(rows.map((r) => r[0]), GENRES);
+  const rows = await page
+    .locator('.view-pane')
+    .first()
+    .locator('.category-summary tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent!)));
+  assert.deepEqual(
+    rows.map((r) => r[0]),
+    GENRES,
+  );
   for (const [name, count, cx, cy] of rows) {
-    const members = view.ids.map((_, i) => i).filter((i) => GENRES[(view.metadata[0] as { codes: Uint16Array }).codes[i]] === name);
+    const members = view.ids
+      .map((_, i) => i)
+      .filter((i) => GENRES[(view.metadata[0] as { codes: Uint16Array }).codes[i]] === name);
     assert.equal(count, String(members.length));
     const mean = (d: number) => members.reduce((s, i) => s + view.coords[2 * i + d], 0) / members.length;
-    assert.ok(Math.abs(Number(cx) - mean(0)) < 0.01 && Math.abs(Number(cy) - mean(1)) < 0.01, `${name}: centre (${cx}, ${cy}) vs (${mean(0).toFixed(3)}, ${mean(1).toFixed(3)})`);
+    assert.ok(
+      Math.abs(Number(cx) - mean(0)) < 0.01 && Math.abs(Number(cy) - mean(1)) < 0.01,
+      `${name}: centre (${cx}, ${cy}) vs (${mean(0).toFixed(3)}, ${mean(1).toFixed(3)})`,
+    );
   }
 
   // Search by keyboard, and the toolbar's buttons with Enter / Space.

@@ -11,7 +11,11 @@ import { ROOT } from './helpers';
  */
 
 function files(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+    );
 }
 
 interface Import {
@@ -28,11 +32,17 @@ function importsOf(file: string, source = fs.readFileSync(file, 'utf8')): Import
   const text = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
   const found: Import[] = [];
   const add = (spec: string, typeOnly: boolean) => {
-    const target = spec.startsWith('.') ? path.relative(ROOT, path.resolve(path.dirname(file), spec)).split(path.sep).join('/') : undefined;
+    const target = spec.startsWith('.')
+      ? path
+          .relative(ROOT, path.resolve(path.dirname(file), spec))
+          .split(path.sep)
+          .join('/')
+      : undefined;
     found.push({ spec, target, typeOnly });
   };
   // import ... from '...'; export ... from '...'; import '...'
-  for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/gm)) add(m[3], !!m[2]);
+  for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/gm))
+    add(m[3], !!m[2]);
   // import('...') in code, or as a type (`: import('...').T`, `typeof import('...')`)
   for (const m of text.matchAll(/(typeof\s+|[:<|,(]\s*)?\bimport\(\s*['"]([^'"]+)['"]\s*\)(\.\w+)?/g)) {
     const inType = !!m[3] && !!m[1] && !m[1].trim().startsWith('(');
@@ -43,7 +53,8 @@ function importsOf(file: string, source = fs.readFileSync(file, 'utf8')): Import
 }
 
 const rel = (f: string) => path.relative(ROOT, f).split(path.sep).join('/');
-const under = (target: string | undefined, dir: string) => target !== undefined && (target === dir || target.startsWith(`${dir}/`));
+const under = (target: string | undefined, dir: string) =>
+  target !== undefined && (target === dir || target.startsWith(`${dir}/`));
 
 test('the import reader finds every kind of import (so the layer tests below can fail)', () => {
   const probe = path.join(ROOT, 'test', 'probe.ts');
@@ -58,11 +69,22 @@ test('the import reader finds every kind of import (so the layer tests below can
     "const g = require('../src/cli/r');",
     "// import { h } from '../src/extension/commented';",
   ].join('\n');
-  const found = importsOf(probe, source).map((i) => `${i.typeOnly ? 'type ' : ''}${i.target ?? i.spec}`).sort();
-  assert.deepEqual(found, [
-    'src/cli/r', 'src/engine/x', 'src/engine/z', 'src/extension/q',
-    'type src/cli/main', 'type src/engine/y', 'type src/protocol/rows', 'vscode',
-  ].sort());
+  const found = importsOf(probe, source)
+    .map((i) => `${i.typeOnly ? 'type ' : ''}${i.target ?? i.spec}`)
+    .sort();
+  assert.deepEqual(
+    found,
+    [
+      'src/cli/r',
+      'src/engine/x',
+      'src/engine/z',
+      'src/extension/q',
+      'type src/cli/main',
+      'type src/engine/y',
+      'type src/protocol/rows',
+      'vscode',
+    ].sort(),
+  );
 });
 
 test('the engine and the CLI never import vscode (the arrow points one way)', () => {
@@ -84,7 +106,8 @@ test('the engine imports nothing from protocol, the extension or the CLI', () =>
     }
   }
   for (const f of files(path.join(ROOT, 'src', 'cli'))) {
-    for (const i of importsOf(f)) assert.ok(!under(i.target, 'src/extension'), `${rel(f)} imports the extension (${i.spec})`);
+    for (const i of importsOf(f))
+      assert.ok(!under(i.target, 'src/extension'), `${rel(f)} imports the extension (${i.spec})`);
   }
   for (const f of files(path.join(ROOT, 'src', 'extension'))) {
     for (const i of importsOf(f)) assert.ok(!under(i.target, 'src/cli'), `${rel(f)} imports the CLI (${i.spec})`);
@@ -97,8 +120,14 @@ test('the protocol imports only its own files and, type-only, the engine', () =>
   for (const f of all) {
     for (const i of importsOf(f)) {
       if (under(i.target, 'src/protocol')) continue;
-      assert.ok(under(i.target, 'src/engine'), `${rel(f)} imports ${i.spec}: the protocol may import only the engine's types`);
-      assert.ok(i.typeOnly, `${rel(f)} imports ${i.spec} as a value: only \`import type\` / \`export type\` from the engine`);
+      assert.ok(
+        under(i.target, 'src/engine'),
+        `${rel(f)} imports ${i.spec}: the protocol may import only the engine's types`,
+      );
+      assert.ok(
+        i.typeOnly,
+        `${rel(f)} imports ${i.spec} as a value: only \`import type\` / \`export type\` from the engine`,
+      );
     }
   }
 });
@@ -110,7 +139,11 @@ test('the webview imports only src/protocol, its own files, d3 and the UI toolki
   for (const f of all) {
     for (const i of importsOf(f)) {
       if (i.target === undefined) assert.match(i.spec, packages, `${rel(f)} imports the package ${i.spec}`);
-      else assert.ok(under(i.target, 'webview') || under(i.target, 'src/protocol'), `${rel(f)} imports ${i.spec}: the webview talks to the rest only through src/protocol`);
+      else
+        assert.ok(
+          under(i.target, 'webview') || under(i.target, 'src/protocol'),
+          `${rel(f)} imports ${i.spec}: the webview talks to the rest only through src/protocol`,
+        );
     }
   }
 });
@@ -120,5 +153,8 @@ test('the engine loads without the native modules until a job needs them', () =>
   require('../src/engine/config/loadConfig');
   require('../src/engine/evaluate');
   const loaded = Object.keys(require.cache).filter((k) => !before.has(k));
-  assert.ok(!loaded.some((k) => /onnxruntime-node|@duckdb/.test(k)), loaded.filter((k) => /onnxruntime|duckdb/.test(k)).join(', '));
+  assert.ok(
+    !loaded.some((k) => /onnxruntime-node|@duckdb/.test(k)),
+    loaded.filter((k) => /onnxruntime|duckdb/.test(k)).join(', '),
+  );
 });

@@ -34,7 +34,9 @@ test('a syntax error points at its line and column', () => {
 });
 
 test('an unknown key is reported on the key itself', () => {
-  const p = problemsOf('{\n "model": "model.onnx",\n "data": { "path": "data.csv", "label": "label", "lable2": "x" }\n}');
+  const p = problemsOf(
+    '{\n "model": "model.onnx",\n "data": { "path": "data.csv", "label": "label", "lable2": "x" }\n}',
+  );
   assert.equal(p.length, 1);
   assert.equal(p[0].code, 'unknown-key');
   assert.match(p[0].message, /lable2/);
@@ -43,14 +45,18 @@ test('an unknown key is reported on the key itself', () => {
 });
 
 test('wrong types and enum values name the field', () => {
-  const p = problemsOf('{ "model": { "path": "model.onnx", "outputKind": "logits" }, "data": { "path": "data.csv", "label": 3 } }');
+  const p = problemsOf(
+    '{ "model": { "path": "model.onnx", "outputKind": "logits" }, "data": { "path": "data.csv", "label": 3 } }',
+  );
   const msgs = p.map((x) => x.message).join('\n');
   assert.match(msgs, /model\.outputKind must be one of "probability", "logit"/);
   assert.match(msgs, /data\.label must be string/);
 });
 
 test('missing files and undefined tables are errors at their fields', () => {
-  const p = problemsOf('{\n "model": "nope.onnx",\n "data": { "path": "data.csv", "label": "label" },\n "inputs": { "dense": { "table": "emb", "key": "item" } }\n}');
+  const p = problemsOf(
+    '{\n "model": "nope.onnx",\n "data": { "path": "data.csv", "label": "label" },\n "inputs": { "dense": { "table": "emb", "key": "item" } }\n}',
+  );
   const missing = p.find((x) => x.code === 'missing-file')!;
   assert.match(missing.message, /nope\.onnx/);
   assert.equal(missing.start.line, 2);

@@ -15,15 +15,18 @@ function clusters(n: number, dim: number, centers: number, seed: number): Float3
   const rng = seededRandom(seed);
   const c = Float32Array.from({ length: centers * dim }, () => rng() * 4 - 2);
   const v = new Float32Array(n * dim);
-  for (let r = 0; r < n; r++) for (let k = 0; k < dim; k++) v[r * dim + k] = c[(r % centers) * dim + k] + (rng() - 0.5) * 0.6;
+  for (let r = 0; r < n; r++)
+    for (let k = 0; k < dim; k++) v[r * dim + k] = c[(r % centers) * dim + k] + (rng() - 0.5) * 0.6;
   return v;
 }
 
 test('Jacobi eigen-decomposition: A v = lambda v, orthonormal vectors, descending values', () => {
-  const d = 6, rng = seededRandom(2);
+  const d = 6,
+    rng = seededRandom(2);
   const B = Float64Array.from({ length: d * d }, () => rng() - 0.5);
   const A = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) for (let k = 0; k < d; k++) A[i * d + j] += B[k * d + i] * B[k * d + j];
+  for (let i = 0; i < d; i++)
+    for (let j = 0; j < d; j++) for (let k = 0; k < d; k++) A[i * d + j] += B[k * d + i] * B[k * d + j];
   const { values, vectors } = symmetricEigen(A, d);
   for (let p = 0; p < d; p++) {
     for (let i = 0; i < d; i++) {
@@ -45,14 +48,22 @@ test('Jacobi eigen-decomposition: A v = lambda v, orthonormal vectors, descendin
 
 test('PCA finds a planted principal axis and its explained variance', () => {
   // Points along (1, 1, 0)/sqrt2 with sd 10, small noise elsewhere: the first axis carries nearly all variance.
-  const rng = seededRandom(8), n = 5000, d = 3;
+  const rng = seededRandom(8),
+    n = 5000,
+    d = 3;
   const x = new Float32Array(n * d);
   for (let r = 0; r < n; r++) {
     const t = (rng() - 0.5) * 34.64;
-    x[r * 3] = t / Math.SQRT2 + (rng() - 0.5) * 0.1; x[r * 3 + 1] = t / Math.SQRT2 + (rng() - 0.5) * 0.1; x[r * 3 + 2] = 5 + (rng() - 0.5) * 0.1;
+    x[r * 3] = t / Math.SQRT2 + (rng() - 0.5) * 0.1;
+    x[r * 3 + 1] = t / Math.SQRT2 + (rng() - 0.5) * 0.1;
+    x[r * 3 + 2] = 5 + (rng() - 0.5) * 0.1;
   }
   const p = pca(x, n, d, 2);
-  assert.ok(Math.abs(Math.abs(p.axes[0]) - Math.SQRT1_2) < 1e-3 && Math.abs(Math.abs(p.axes[1]) - Math.SQRT1_2) < 1e-3 && Math.abs(p.axes[2]) < 1e-3);
+  assert.ok(
+    Math.abs(Math.abs(p.axes[0]) - Math.SQRT1_2) < 1e-3 &&
+      Math.abs(Math.abs(p.axes[1]) - Math.SQRT1_2) < 1e-3 &&
+      Math.abs(p.axes[2]) < 1e-3,
+  );
   assert.ok(p.explainedVariance[0] > 0.999);
   assert.ok(Math.abs(p.explainedVariance.reduce((a, b) => a + b, 0) - 1) < 1e-9);
   // Coordinates are the centred data projected on the axes.
@@ -62,7 +73,9 @@ test('PCA finds a planted principal axis and its explained variance', () => {
 });
 
 test('kNN through the ONNX graph equals brute force (indices and cosines), self excluded', async () => {
-  const n = 700, d = 12, k = 8;
+  const n = 700,
+    d = 12,
+    k = 8;
   const v = clusters(n, d, 5, 3);
   const onnx = await knn(v, n, d, k, ['cpu'], undefined, 128);
   const ref = bruteForceKnn(v, n, d, k);
@@ -79,7 +92,14 @@ test('kNN through the ONNX graph equals brute force (indices and cosines), self 
 
 const pairsOf = (list: [number, number][]): PairWeights => {
   const neighbours = new Map<number, Map<number, number>>();
-  for (const [a, b] of list) for (const [x, y] of [[a, b], [b, a]]) { if (!neighbours.has(x)) neighbours.set(x, new Map()); neighbours.get(x)!.set(y, 1); }
+  for (const [a, b] of list)
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ]) {
+      if (!neighbours.has(x)) neighbours.set(x, new Map());
+      neighbours.get(x)!.set(y, 1);
+    }
   return { neighbours, pairs: list.length };
 };
 
@@ -87,7 +107,17 @@ test('recall@K on a hand-made case', () => {
   // ids 10,11,12,13; K=1 neighbours: 10->11, 11->10, 12->10, 13->12
   const ids = [10, 11, 12, 13];
   const idx = Uint32Array.from([1, 0, 0, 2]);
-  const r = recallAtK(ids, idx, 1, pairsOf([[10, 11], [12, 13], [10, 99]]), ['cold', 'cold', 'hot', 'hot']);
+  const r = recallAtK(
+    ids,
+    idx,
+    1,
+    pairsOf([
+      [10, 11],
+      [12, 13],
+      [10, 99],
+    ]),
+    ['cold', 'cold', 'hot', 'hot'],
+  );
   // directed pairs with both ids known: 10->11 hit, 11->10 hit, 12->13 miss, 13->12 hit
   assert.equal(r.count, 4);
   assert.equal(r.overall, 0.75);
@@ -96,11 +126,23 @@ test('recall@K on a hand-made case', () => {
 });
 
 test('Jaccard@K of kNN lists, alignment and uniformity', () => {
-  const a = Uint32Array.from([1, 2, 0, 2, 0, 1]), b = Uint32Array.from([1, 2, 2, 0, 1, 3]);
+  const a = Uint32Array.from([1, 2, 0, 2, 0, 1]),
+    b = Uint32Array.from([1, 2, 2, 0, 1, 3]);
   const j = jaccardAtK(a, b, 2, 3, ['cold', 'warm', 'hot']);
   assert.deepEqual([j.cold, j.warm, j.hot], [1, 1, 1 / 3]);
   const v = Float32Array.from([1, 0, 1, 0, 0, 1]);
-  const au = alignmentUniformity([1, 2, 3], v, 2, pairsOf([[1, 2], [1, 3]]), ['cold', 'cold', 'cold'], seededRandom(1), 2000);
+  const au = alignmentUniformity(
+    [1, 2, 3],
+    v,
+    2,
+    pairsOf([
+      [1, 2],
+      [1, 3],
+    ]),
+    ['cold', 'cold', 'cold'],
+    seededRandom(1),
+    2000,
+  );
   assert.equal(au.alignment.overall, (0 + 2) / 2);
   assert.ok(au.uniformity < 0 && au.uniformity > -4);
 });
@@ -108,7 +150,16 @@ test('Jaccard@K of kNN lists, alignment and uniformity', () => {
 test('semantic-ID diagnostics: utilisation, collisions, co-engaged pairs sharing codes', () => {
   // 4 items x 2 levels; items 1 and 2 collide on (0, 1)
   const codes = Float32Array.from([0, 1, 0, 1, 1, 0, 3, 2]);
-  const s = semanticIdDiagnostics([1, 2, 3, 4], codes, 2, pairsOf([[1, 2], [1, 3], [3, 4]]));
+  const s = semanticIdDiagnostics(
+    [1, 2, 3, 4],
+    codes,
+    2,
+    pairsOf([
+      [1, 2],
+      [1, 3],
+      [3, 4],
+    ]),
+  );
   assert.deepEqual(s.codebookSizes, [4, 3]);
   assert.deepEqual(s.utilisation, [3 / 4, 3 / 3]);
   assert.equal(s.collisionRate, 0.5);
@@ -122,20 +173,33 @@ test('popularity buckets: cold at or below the median, hot above the 90th percen
 });
 
 test('UMAP with precomputed neighbours is seeded: same seed, same layout; clusters stay apart', async () => {
-  const n = 300, d = 8;
+  const n = 300,
+    d = 8;
   const v = clusters(n, d, 3, 5);
   const nn = bruteForceKnn(v, n, d, 10);
   const run = (seed: number) => umapProject({ vectors: v, rows: n, dim: d, knn: { k: 10, ...nn }, seed, nEpochs: 100 });
-  const a = await run(1), b = await run(1), c = await run(2);
+  const a = await run(1),
+    b = await run(1),
+    c = await run(2);
   assert.deepEqual(a, b);
   assert.notDeepEqual(a, c);
   // Mean distance to own-cluster points is smaller than to other clusters.
-  let inside = 0, outside = 0, ni = 0, no = 0;
-  for (let i = 0; i < n; i += 7) for (let j = 0; j < n; j += 5) {
-    if (i === j) continue;
-    const dd = Math.hypot(a[2 * i] - a[2 * j], a[2 * i + 1] - a[2 * j + 1]);
-    if (i % 3 === j % 3) { inside += dd; ni++; } else { outside += dd; no++; }
-  }
+  let inside = 0,
+    outside = 0,
+    ni = 0,
+    no = 0;
+  for (let i = 0; i < n; i += 7)
+    for (let j = 0; j < n; j += 5) {
+      if (i === j) continue;
+      const dd = Math.hypot(a[2 * i] - a[2 * j], a[2 * i + 1] - a[2 * j + 1]);
+      if (i % 3 === j % 3) {
+        inside += dd;
+        ni++;
+      } else {
+        outside += dd;
+        no++;
+      }
+    }
   assert.ok(inside / ni < 0.5 * (outside / no));
 });
 
@@ -148,10 +212,25 @@ test('reclens embed writes coordinates and align reports measures for the exampl
   assert.equal(j.sampleSize, 200);
   assert.equal(j.explainedVariance.length, 10);
   assert.ok(fs.statSync(out).size > 1000);
-  const a = await cli('align', '--config', cfg, '--table', 'item_aligned', '--against', 'item_raw', '--preferences', 'prefs_leak', '--json', '--no-record');
+  const a = await cli(
+    'align',
+    '--config',
+    cfg,
+    '--table',
+    'item_aligned',
+    '--against',
+    'item_raw',
+    '--preferences',
+    'prefs_leak',
+    '--json',
+    '--no-record',
+  );
   assert.equal(a.code, 0, a.err);
   const al = JSON.parse(a.out);
   assert.equal(al.sharedIds, 200);
-  assert.ok(al.recallAtK.overall > al.recallAtKAgainst.overall, 'the aligned table puts more co-engaged pairs in its kNN than the raw one');
+  assert.ok(
+    al.recallAtK.overall > al.recallAtKAgainst.overall,
+    'the aligned table puts more co-engaged pairs in its kNN than the raw one',
+  );
   assert.equal((await cli('embed', '--config', cfg, '--table', 'nope')).code, 1);
 });

@@ -15,7 +15,15 @@ import type { EmbeddingPanelData, EmbeddingView } from '../src/protocol/embeddin
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const RESULTS = path.join(ROOT, 'test-results');
 /** The Colour by dropdown (the panel also has a Size by one). */
 const COLOUR_BY = 'vscode-dropdown[aria-label="Colour points by"]';
@@ -58,7 +66,9 @@ function bruteForceKnn(vectors: Float32Array, dim: number, k: number): { indices
       sims[j] = j === i ? -Infinity : dot;
       order[j] = j;
     }
-    const top = Array.from(order).sort((a, b) => sims[b] - sims[a] || a - b).slice(0, k);
+    const top = Array.from(order)
+      .sort((a, b) => sims[b] - sims[a] || a - b)
+      .slice(0, k);
     top.forEach((j, r) => {
       indices[i * k + r] = j;
       cosines[i * k + r] = sims[j];
@@ -69,7 +79,15 @@ function bruteForceKnn(vectors: Float32Array, dim: number, k: number): { indices
 
 function makeFixture(n = 3000, dim = 16, seed = 42): Fixture {
   const rng = seededRandom(seed);
-  const centres = GENRES.map((_, c) => Array.from({ length: dim }, (_, d) => (d === 0 ? 10 * Math.cos((2 * Math.PI * c) / GENRES.length) : d === 1 ? 10 * Math.sin((2 * Math.PI * c) / GENRES.length) : 3 * gaussian(rng))));
+  const centres = GENRES.map((_, c) =>
+    Array.from({ length: dim }, (_, d) =>
+      d === 0
+        ? 10 * Math.cos((2 * Math.PI * c) / GENRES.length)
+        : d === 1
+          ? 10 * Math.sin((2 * Math.PI * c) / GENRES.length)
+          : 3 * gaussian(rng),
+    ),
+  );
   const cluster = new Uint16Array(n);
   const vectorsA = new Float32Array(n * dim);
   const popularity = new Float32Array(n);
@@ -83,13 +101,20 @@ function makeFixture(n = 3000, dim = 16, seed = 42): Fixture {
   const coordsA = new Float32Array(2 * n);
   for (let i = 0; i < n; i++) [coordsA[2 * i], coordsA[2 * i + 1]] = [vectorsA[i * dim], vectorsA[i * dim + 1]];
   const viewA: EmbeddingView = {
-    table: 'item_tower', method: 'umap', n, totalRows: 12000, ids, labels, coords: coordsA,
+    table: 'item_tower',
+    method: 'umap',
+    n,
+    totalRows: 12000,
+    ids,
+    labels,
+    coords: coordsA,
     metadata: [
       { name: 'cluster', kind: 'category', codes: cluster, dictionary: GENRES },
       { name: 'popularity', kind: 'number', values: popularity },
     ],
     size: Float32Array.from(popularity, (p) => Math.log1p(p)),
-    knn: { k: K, ...bruteForceKnn(vectorsA, dim, K) }, seed: 7,
+    knn: { k: K, ...bruteForceKnn(vectorsA, dim, K) },
+    seed: 7,
   };
 
   // The second table: same items in another order, its vectors a noisy copy, its 2-D layout rotated by 40 degrees.
@@ -100,7 +125,10 @@ function makeFixture(n = 3000, dim = 16, seed = 42): Fixture {
   order.forEach((source, b) => {
     for (let d = 0; d < dim; d++) vectorsB[b * dim + d] = vectorsA[source * dim + d] + 0.35 * gaussian(rng);
     const [x, y] = [vectorsB[b * dim], vectorsB[b * dim + 1]];
-    [coordsB[2 * b], coordsB[2 * b + 1]] = [2 * (x * Math.cos(angle) - y * Math.sin(angle)), 2 * (x * Math.sin(angle) + y * Math.cos(angle))];
+    [coordsB[2 * b], coordsB[2 * b + 1]] = [
+      2 * (x * Math.cos(angle) - y * Math.sin(angle)),
+      2 * (x * Math.sin(angle) + y * Math.cos(angle)),
+    ];
   });
   const pick = <T extends Float32Array | Uint16Array>(values: T, make: (length: number) => T): T => {
     const out = make(n);
@@ -109,14 +137,21 @@ function makeFixture(n = 3000, dim = 16, seed = 42): Fixture {
   };
   const popularityB = pick(popularity, (l) => new Float32Array(l));
   const viewB: EmbeddingView = {
-    table: 'onnx:item_emb', method: 'pca', n, totalRows: n, ids: Array.from(order, (s) => ids[s]), labels: Array.from(order, (s) => labels[s]), coords: coordsB,
+    table: 'onnx:item_emb',
+    method: 'pca',
+    n,
+    totalRows: n,
+    ids: Array.from(order, (s) => ids[s]),
+    labels: Array.from(order, (s) => labels[s]),
+    coords: coordsB,
     explainedVariance: [0.312, 0.187],
     metadata: [
       { name: 'cluster', kind: 'category', codes: pick(cluster, (l) => new Uint16Array(l)), dictionary: GENRES },
       { name: 'popularity', kind: 'number', values: popularityB },
     ],
     size: Float32Array.from(popularityB, (p) => Math.log1p(p)),
-    knn: { k: K, ...bruteForceKnn(vectorsB, dim, K) }, seed: 7,
+    knn: { k: K, ...bruteForceKnn(vectorsB, dim, K) },
+    seed: 7,
   };
 
   // Jaccard@K of the two kNN lists over the (shared) ids.
@@ -130,7 +165,11 @@ function makeFixture(n = 3000, dim = 16, seed = 42): Fixture {
     jaccard += shared / (2 * K - shared);
   }
   return {
-    data: { title: 'Item embeddings: two-tower vs ranker', views: [viewA, viewB], alignment: { k: K, jaccardAtK: jaccard / n, recallAtK: { item_tower: 0.612, 'onnx:item_emb': 0.548 } } },
+    data: {
+      title: 'Item embeddings: two-tower vs ranker',
+      views: [viewA, viewB],
+      alignment: { k: K, jaccardAtK: jaccard / n, recallAtK: { item_tower: 0.612, 'onnx:item_emb': 0.548 } },
+    },
     vectors: [vectorsA, vectorsB],
     cluster,
   };
@@ -150,7 +189,21 @@ function makeLargeData(n = 100_000, k = 5): EmbeddingPanelData {
   const cosines = Float32Array.from({ length: n * k }, (_, j) => 0.95 - 0.01 * (j % k));
   return {
     title: '100k smoke',
-    views: [{ table: 'big', method: 'umap', n, totalRows: 2_000_000, ids: Array.from({ length: n }, (_, i) => `b${i}`), coords, metadata: [{ name: 'blob', kind: 'category', codes, dictionary: Array.from({ length: 8 }, (_, b) => `blob ${b}`) }], knn: { k, indices, cosines }, seed: 1 }],
+    views: [
+      {
+        table: 'big',
+        method: 'umap',
+        n,
+        totalRows: 2_000_000,
+        ids: Array.from({ length: n }, (_, i) => `b${i}`),
+        coords,
+        metadata: [
+          { name: 'blob', kind: 'category', codes, dictionary: Array.from({ length: 8 }, (_, b) => `blob ${b}`) },
+        ],
+        knn: { k, indices, cosines },
+        seed: 1,
+      },
+    ],
   };
 }
 
@@ -162,10 +215,14 @@ type Encoded = unknown;
 function encode(value: unknown): Encoded {
   if (ArrayBuffer.isView(value)) {
     const typed = value as Float32Array | Uint32Array | Uint16Array;
-    return { __typed: typed.constructor.name, base64: Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength).toString('base64') };
+    return {
+      __typed: typed.constructor.name,
+      base64: Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength).toString('base64'),
+    };
   }
   if (Array.isArray(value)) return value.map(encode);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v)]));
   return value;
 }
 
@@ -187,36 +244,94 @@ declare global {
 }
 
 const LIGHT_THEME: Record<string, string> = {
-  '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', '--vscode-font-size': '13px', '--vscode-font-weight': 'normal',
-  '--vscode-editor-background': '#ffffff', '--vscode-editor-foreground': '#3b3b3b', '--vscode-foreground': '#3b3b3b',
-  '--vscode-descriptionForeground': '#717171', '--vscode-disabledForeground': 'rgba(97, 97, 97, 0.5)', '--vscode-focusBorder': '#005fb8',
-  '--vscode-editorWidget-background': '#f8f8f8', '--vscode-editorWidget-border': '#c8c8c8', '--vscode-widget-border': '#e5e5e5', '--vscode-widget-shadow': 'rgba(0, 0, 0, 0.16)',
-  '--vscode-editorHoverWidget-background': '#f8f8f8', '--vscode-editorHoverWidget-foreground': '#3b3b3b', '--vscode-editorHoverWidget-border': '#c8c8c8',
-  '--vscode-charts-blue': '#1a85ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#388a34', '--vscode-charts-red': '#e51400',
-  '--vscode-textLink-foreground': '#005fb8', '--vscode-textLink-activeForeground': '#005fb8', '--vscode-list-hoverBackground': '#f2f2f2',
-  '--vscode-list-activeSelectionBackground': '#e8e8e8', '--vscode-list-activeSelectionForeground': '#000000',
-  '--vscode-button-background': '#005fb8', '--vscode-button-foreground': '#ffffff', '--vscode-button-hoverBackground': '#0258a8', '--vscode-button-border': 'rgba(0, 0, 0, 0.1)',
-  '--vscode-button-secondaryBackground': '#e5e5e5', '--vscode-button-secondaryForeground': '#3b3b3b', '--vscode-button-secondaryHoverBackground': '#cccccc',
-  '--vscode-dropdown-background': '#ffffff', '--vscode-dropdown-foreground': '#3b3b3b', '--vscode-dropdown-border': '#cecece', '--vscode-dropdown-listBackground': '#ffffff',
-  '--vscode-input-background': '#ffffff', '--vscode-input-foreground': '#3b3b3b', '--vscode-input-border': '#cecece', '--vscode-input-placeholderForeground': '#767676',
-  '--vscode-list-activeSelectionIconForeground': '#000000', '--vscode-progressBar-background': '#005fb8', '--vscode-contrastBorder': 'transparent',
-  '--vscode-inputValidation-errorBackground': '#f2dede', '--vscode-inputValidation-errorBorder': '#be1100', '--vscode-errorForeground': '#a1260d',
+  '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
+  '--vscode-font-size': '13px',
+  '--vscode-font-weight': 'normal',
+  '--vscode-editor-background': '#ffffff',
+  '--vscode-editor-foreground': '#3b3b3b',
+  '--vscode-foreground': '#3b3b3b',
+  '--vscode-descriptionForeground': '#717171',
+  '--vscode-disabledForeground': 'rgba(97, 97, 97, 0.5)',
+  '--vscode-focusBorder': '#005fb8',
+  '--vscode-editorWidget-background': '#f8f8f8',
+  '--vscode-editorWidget-border': '#c8c8c8',
+  '--vscode-widget-border': '#e5e5e5',
+  '--vscode-widget-shadow': 'rgba(0, 0, 0, 0.16)',
+  '--vscode-editorHoverWidget-background': '#f8f8f8',
+  '--vscode-editorHoverWidget-foreground': '#3b3b3b',
+  '--vscode-editorHoverWidget-border': '#c8c8c8',
+  '--vscode-charts-blue': '#1a85ff',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-green': '#388a34',
+  '--vscode-charts-red': '#e51400',
+  '--vscode-textLink-foreground': '#005fb8',
+  '--vscode-textLink-activeForeground': '#005fb8',
+  '--vscode-list-hoverBackground': '#f2f2f2',
+  '--vscode-list-activeSelectionBackground': '#e8e8e8',
+  '--vscode-list-activeSelectionForeground': '#000000',
+  '--vscode-button-background': '#005fb8',
+  '--vscode-button-foreground': '#ffffff',
+  '--vscode-button-hoverBackground': '#0258a8',
+  '--vscode-button-border': 'rgba(0, 0, 0, 0.1)',
+  '--vscode-button-secondaryBackground': '#e5e5e5',
+  '--vscode-button-secondaryForeground': '#3b3b3b',
+  '--vscode-button-secondaryHoverBackground': '#cccccc',
+  '--vscode-dropdown-background': '#ffffff',
+  '--vscode-dropdown-foreground': '#3b3b3b',
+  '--vscode-dropdown-border': '#cecece',
+  '--vscode-dropdown-listBackground': '#ffffff',
+  '--vscode-input-background': '#ffffff',
+  '--vscode-input-foreground': '#3b3b3b',
+  '--vscode-input-border': '#cecece',
+  '--vscode-input-placeholderForeground': '#767676',
+  '--vscode-list-activeSelectionIconForeground': '#000000',
+  '--vscode-progressBar-background': '#005fb8',
+  '--vscode-contrastBorder': 'transparent',
+  '--vscode-inputValidation-errorBackground': '#f2dede',
+  '--vscode-inputValidation-errorBorder': '#be1100',
+  '--vscode-errorForeground': '#a1260d',
 };
 
 const DARK_THEME: Record<string, string> = {
   ...LIGHT_THEME,
-  '--vscode-editor-background': '#1f1f1f', '--vscode-editor-foreground': '#cccccc', '--vscode-foreground': '#cccccc',
-  '--vscode-descriptionForeground': '#9d9d9d', '--vscode-disabledForeground': 'rgba(204, 204, 204, 0.5)', '--vscode-focusBorder': '#0078d4',
-  '--vscode-editorWidget-background': '#202020', '--vscode-editorWidget-border': '#454545', '--vscode-widget-border': '#313131', '--vscode-widget-shadow': 'rgba(0, 0, 0, 0.36)',
-  '--vscode-editorHoverWidget-background': '#202020', '--vscode-editorHoverWidget-foreground': '#cccccc', '--vscode-editorHoverWidget-border': '#454545',
-  '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185',
-  '--vscode-textLink-foreground': '#4daafc', '--vscode-textLink-activeForeground': '#4daafc', '--vscode-list-hoverBackground': '#2a2d2e',
-  '--vscode-list-activeSelectionBackground': '#04395e', '--vscode-list-activeSelectionForeground': '#ffffff',
-  '--vscode-button-background': '#0078d4', '--vscode-button-hoverBackground': '#026ec1', '--vscode-button-border': 'rgba(255, 255, 255, 0.07)',
-  '--vscode-button-secondaryBackground': '#313131', '--vscode-button-secondaryForeground': '#cccccc', '--vscode-button-secondaryHoverBackground': '#3c3c3c',
-  '--vscode-dropdown-background': '#313131', '--vscode-dropdown-foreground': '#cccccc', '--vscode-dropdown-border': '#3c3c3c', '--vscode-dropdown-listBackground': '#1f1f1f',
-  '--vscode-input-background': '#313131', '--vscode-input-foreground': '#cccccc', '--vscode-input-border': '#3c3c3c', '--vscode-input-placeholderForeground': '#989898',
-  '--vscode-inputValidation-errorBackground': '#5a1d1d', '--vscode-inputValidation-errorBorder': '#be1100', '--vscode-errorForeground': '#f85149',
+  '--vscode-editor-background': '#1f1f1f',
+  '--vscode-editor-foreground': '#cccccc',
+  '--vscode-foreground': '#cccccc',
+  '--vscode-descriptionForeground': '#9d9d9d',
+  '--vscode-disabledForeground': 'rgba(204, 204, 204, 0.5)',
+  '--vscode-focusBorder': '#0078d4',
+  '--vscode-editorWidget-background': '#202020',
+  '--vscode-editorWidget-border': '#454545',
+  '--vscode-widget-border': '#313131',
+  '--vscode-widget-shadow': 'rgba(0, 0, 0, 0.36)',
+  '--vscode-editorHoverWidget-background': '#202020',
+  '--vscode-editorHoverWidget-foreground': '#cccccc',
+  '--vscode-editorHoverWidget-border': '#454545',
+  '--vscode-charts-blue': '#3794ff',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-green': '#89d185',
+  '--vscode-textLink-foreground': '#4daafc',
+  '--vscode-textLink-activeForeground': '#4daafc',
+  '--vscode-list-hoverBackground': '#2a2d2e',
+  '--vscode-list-activeSelectionBackground': '#04395e',
+  '--vscode-list-activeSelectionForeground': '#ffffff',
+  '--vscode-button-background': '#0078d4',
+  '--vscode-button-hoverBackground': '#026ec1',
+  '--vscode-button-border': 'rgba(255, 255, 255, 0.07)',
+  '--vscode-button-secondaryBackground': '#313131',
+  '--vscode-button-secondaryForeground': '#cccccc',
+  '--vscode-button-secondaryHoverBackground': '#3c3c3c',
+  '--vscode-dropdown-background': '#313131',
+  '--vscode-dropdown-foreground': '#cccccc',
+  '--vscode-dropdown-border': '#3c3c3c',
+  '--vscode-dropdown-listBackground': '#1f1f1f',
+  '--vscode-input-background': '#313131',
+  '--vscode-input-foreground': '#cccccc',
+  '--vscode-input-border': '#3c3c3c',
+  '--vscode-input-placeholderForeground': '#989898',
+  '--vscode-inputValidation-errorBackground': '#5a1d1d',
+  '--vscode-inputValidation-errorBorder': '#be1100',
+  '--vscode-errorForeground': '#f85149',
 };
 
 /** What the extension host does, as far as the webview can tell: the mock API (state kept in sessionStorage so it
@@ -266,10 +381,13 @@ function harnessHtml(origin: string, nonce: string): string {
 }
 
 function startServer(): Promise<HarnessServer> {
-  return serveHarness({
-    '/media/embedding.css': [path.join(ROOT, 'media', 'embedding.css'), 'text/css'],
-    '/out/webview/embedding.js': [path.join(ROOT, 'out', 'webview', 'embedding.js'), 'text/javascript'],
-  }, harnessHtml);
+  return serveHarness(
+    {
+      '/media/embedding.css': [path.join(ROOT, 'media', 'embedding.css'), 'text/css'],
+      '/out/webview/embedding.js': [path.join(ROOT, 'out', 'webview', 'embedding.js'), 'text/javascript'],
+    },
+    harnessHtml,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -313,7 +431,10 @@ function toPage(map: AxisMap, coords: Float32Array, i: number): [number, number]
 }
 
 /** Counts the canvas's pixels that differ from the background, and the distinct colours among them (coarsely). */
-async function canvasColours(page: Page, pane: number): Promise<{ background: string; foreground: number; colours: number }> {
+async function canvasColours(
+  page: Page,
+  pane: number,
+): Promise<{ background: string; foreground: number; colours: number }> {
   return page.evaluate((paneIndex) => {
     const canvas = document.querySelectorAll<HTMLCanvasElement>('.view-pane canvas')[paneIndex];
     const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
@@ -336,7 +457,10 @@ async function canvasColours(page: Page, pane: number): Promise<{ background: st
 async function neighbourRows(page: Page, pane: number): Promise<{ id: string; cosine: string }[]> {
   return page.evaluate((paneIndex) => {
     const rows = document.querySelectorAll('.view-pane')[paneIndex].querySelectorAll('table.neighbours tbody tr');
-    return Array.from(rows).map((row) => ({ id: (row as HTMLElement).dataset.id!, cosine: row.querySelector('td.number')!.textContent! }));
+    return Array.from(rows).map((row) => ({
+      id: (row as HTMLElement).dataset.id!,
+      cosine: row.querySelector('td.number')!.textContent!,
+    }));
   }, pane);
 }
 
@@ -351,7 +475,12 @@ function isolatedPoint(view: EmbeddingView, cluster: Uint16Array, wanted: number
   for (let i = 0; i < view.n; i++) {
     if (cluster[i] !== wanted) continue;
     let gap = Infinity;
-    for (let j = 0; j < view.n; j++) if (j !== i) gap = Math.min(gap, Math.hypot(view.coords[2 * i] - view.coords[2 * j], view.coords[2 * i + 1] - view.coords[2 * j + 1]));
+    for (let j = 0; j < view.n; j++)
+      if (j !== i)
+        gap = Math.min(
+          gap,
+          Math.hypot(view.coords[2 * i] - view.coords[2 * j], view.coords[2 * i + 1] - view.coords[2 * j + 1]),
+        );
     if (gap > bestGap) [best, bestGap] = [i, gap];
   }
   return best;
@@ -385,7 +514,12 @@ before(async () => {
   page.on('pageerror', (error) => consoleErrors.push(String(error)));
   await page.goto(`${server.origin}/panel.html`);
   await deliver(page, fixture.data);
-  await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLCanvasElement>('.view-pane canvas')).filter((c) => Number(c.dataset.frames) > 0).length === 2);
+  await page.waitForFunction(
+    () =>
+      Array.from(document.querySelectorAll<HTMLCanvasElement>('.view-pane canvas')).filter(
+        (c) => Number(c.dataset.frames) > 0,
+      ).length === 2,
+  );
 });
 
 after(async () => {
@@ -404,7 +538,11 @@ test('posts ready, then draws both views in several colours with a legend of the
   const legend = await page.locator('.legend .legend-name').allTextContents();
   assert.deepEqual(legend, GENRES);
   const counts = await page.locator('.legend .legend-count').allTextContents();
-  assert.deepEqual(counts, GENRES.map(() => '500'), 'a category\'s count is per view (500 in each), not doubled over the two views of the same items');
+  assert.deepEqual(
+    counts,
+    GENRES.map(() => '500'),
+    "a category's count is per view (500 in each), not doubled over the two views of the same items",
+  );
   const header = await page.locator('.panel-header').textContent();
   assert.match(header!, /Jaccard@10/);
   assert.match(header!, /recall@10 item_tower.*0\.612/);
@@ -429,16 +567,34 @@ test('clicking a point lists its brute-force cosine neighbours and highlights th
   await page.waitForSelector('.view-pane:nth-child(1) table.neighbours');
   const expected = bruteForceTop(fixture.vectors[0], clicked, K);
   const rows = await neighbourRows(page, 0);
-  assert.deepEqual(rows.map((r) => r.id), expected.map(([, j]) => viewA.ids[j]));
-  rows.forEach((row, r) => assert.ok(Math.abs(Number(row.cosine) - expected[r][0]) <= 0.0005 + 1e-6, `cosine ${row.cosine} vs ${expected[r][0]}`));
-  assert.ok(rows.every((row) => /^-?\d\.\d{3}$/.test(row.cosine)), 'cosines shown to 3 decimals');
+  assert.deepEqual(
+    rows.map((r) => r.id),
+    expected.map(([, j]) => viewA.ids[j]),
+  );
+  rows.forEach((row, r) =>
+    assert.ok(
+      Math.abs(Number(row.cosine) - expected[r][0]) <= 0.0005 + 1e-6,
+      `cosine ${row.cosine} vs ${expected[r][0]}`,
+    ),
+  );
+  assert.ok(
+    rows.every((row) => /^-?\d\.\d{3}$/.test(row.cosine)),
+    'cosines shown to 3 decimals',
+  );
   assert.deepEqual((await posted(page)).at(-1), { type: 'selection', table: 'item_tower', ids: [clickedId] });
-  assert.equal(await page.locator('.view-pane').nth(0).locator('.tooltip').isVisible(), false, 'the hover tooltip goes when a point is clicked (it would cover the neighbour table)');
+  assert.equal(
+    await page.locator('.view-pane').nth(0).locator('.tooltip').isVisible(),
+    false,
+    'the hover tooltip goes when a point is clicked (it would cover the neighbour table)',
+  );
 
   // The other view: its own neighbour list for the same id, and the selected ring drawn where that id's point is.
   const b = viewB.ids.indexOf(clickedId);
   const rowsB = await neighbourRows(page, 1);
-  assert.deepEqual(rowsB.map((r) => r.id), bruteForceTop(fixture.vectors[1], b, K).map(([, j]) => viewB.ids[j]));
+  assert.deepEqual(
+    rowsB.map((r) => r.id),
+    bruteForceTop(fixture.vectors[1], b, K).map(([, j]) => viewB.ids[j]),
+  );
   const ring = page.locator(`.view-pane:nth-child(2) .selected-ring g[data-id="${clickedId}"] circle.ring`);
   const box = await page.locator('.view-pane:nth-child(2) svg.overlay').boundingBox();
   const [bx, by] = toPage(await axisMap(page, 1), viewB.coords, b);
@@ -457,7 +613,10 @@ test('double-clicking a point asks the host to open it; the neighbour table and 
   const second = (await neighbourRows(page, 0))[1].id;
   await page.locator('.view-pane:nth-child(1) table.neighbours tbody tr').nth(1).locator('.link-button').focus();
   await page.keyboard.press('Enter');
-  await page.waitForFunction((id) => document.querySelector('.view-pane .details h3')?.textContent?.includes(id), second);
+  await page.waitForFunction(
+    (id) => document.querySelector('.view-pane .details h3')?.textContent?.includes(id),
+    second,
+  );
   // The plot itself: + zooms, arrows pan, 0 resets.
   const start = await axisMap(page, 0);
   await page.locator('.view-pane:nth-child(1) .plot').focus();
@@ -472,7 +631,10 @@ test('double-clicking a point asks the host to open it; the neighbour table and 
 
   // Back to the clicked point for the rest of the checks.
   await page.mouse.click(x, y);
-  await page.waitForFunction((id) => document.querySelector('.view-pane .details h3')?.textContent?.includes(id), clickedId);
+  await page.waitForFunction(
+    (id) => document.querySelector('.view-pane .details h3')?.textContent?.includes(id),
+    clickedId,
+  );
 });
 
 test('searching an id highlights it in both views and zooms to it', async () => {
@@ -487,8 +649,16 @@ test('searching an id highlights it in both views and zooms to it', async () => 
   assert.ok(after.ax > before.ax * 3, `zoomed in: ${before.ax.toFixed(1)} -> ${after.ax.toFixed(1)} px per unit`);
   const [x, y] = toPage(after, viewA.coords, 123);
   const plot = (await page.locator('.view-pane:nth-child(1) .plot').boundingBox())!;
-  assert.ok(Math.abs(x - (plot.x + plot.width / 2)) < plot.width * 0.2 && Math.abs(y - (plot.y + plot.height / 2)) < plot.height * 0.2, 'the match is near the centre');
-  assert.deepEqual((await posted(page)).at(-1), { type: 'selection', table: 'item_tower', ids: [target] }, 'an exact id match is selected');
+  assert.ok(
+    Math.abs(x - (plot.x + plot.width / 2)) < plot.width * 0.2 &&
+      Math.abs(y - (plot.y + plot.height / 2)) < plot.height * 0.2,
+    'the match is near the centre',
+  );
+  assert.deepEqual(
+    (await posted(page)).at(-1),
+    { type: 'selection', table: 'item_tower', ids: [target] },
+    'an exact id match is selected',
+  );
 
   // Clear the search and go back to the clicked point and the full view.
   await page.locator('vscode-text-field').locator('input').fill('');
@@ -496,7 +666,10 @@ test('searching an id highlights it in both views and zooms to it', async () => 
   await page.locator('vscode-button', { hasText: 'Reset zoom' }).click();
   const [cx, cy] = toPage(await axisMap(page, 0), viewA.coords, clicked);
   await page.mouse.click(cx, cy);
-  await page.waitForFunction((id) => document.querySelector('.view-pane .details h3')?.textContent?.includes(id), clickedId);
+  await page.waitForFunction(
+    (id) => document.querySelector('.view-pane .details h3')?.textContent?.includes(id),
+    clickedId,
+  );
 });
 
 test('a lasso around one cluster shows a composition dominated by that cluster, in both views', async () => {
@@ -504,10 +677,16 @@ test('a lasso around one cluster shows a composition dominated by that cluster, 
   const wanted = 4;
   const members = Array.from({ length: viewA.n }, (_, i) => i).filter((i) => fixture.cluster[i] === wanted);
   const positions = members.map((i) => toPage(map, viewA.coords, i));
-  const centre = [positions.reduce((s, p) => s + p[0], 0) / positions.length, positions.reduce((s, p) => s + p[1], 0) / positions.length];
+  const centre = [
+    positions.reduce((s, p) => s + p[0], 0) / positions.length,
+    positions.reduce((s, p) => s + p[1], 0) / positions.length,
+  ];
   const distances = positions.map((p) => Math.hypot(p[0] - centre[0], p[1] - centre[1])).sort((a, b) => a - b);
   const radius = distances[Math.floor(distances.length * 0.8)];
-  const polygon = Array.from({ length: 32 }, (_, s) => [centre[0] + radius * Math.cos((2 * Math.PI * s) / 32), centre[1] + radius * Math.sin((2 * Math.PI * s) / 32)]);
+  const polygon = Array.from({ length: 32 }, (_, s) => [
+    centre[0] + radius * Math.cos((2 * Math.PI * s) / 32),
+    centre[1] + radius * Math.sin((2 * Math.PI * s) / 32),
+  ]);
 
   await page.locator('vscode-button', { hasText: 'Lasso' }).click();
   await page.mouse.move(polygon[0][0], polygon[0][1]);
@@ -522,7 +701,10 @@ test('a lasso around one cluster shows a composition dominated by that cluster, 
   });
   const heading = (await page.locator('.view-pane:nth-child(1) .region-details h3').textContent())!;
   const count = Number(/Region: ([\d,]+) points/.exec(heading)![1].replace(/,/g, ''));
-  assert.ok(count >= inside.length && count <= inside.length * 1.1 + 5, `region holds ${count} points; ${inside.length} are well inside the outline`);
+  assert.ok(
+    count >= inside.length && count <= inside.length * 1.1 + 5,
+    `region holds ${count} points; ${inside.length} are well inside the outline`,
+  );
   const rows = await page.locator('.view-pane:nth-child(1) .composition li').allTextContents();
   assert.match(rows[0], new RegExp(`^${GENRES[wanted]}`));
   const top = Number(/^\D*([\d,]+) \(/.exec(rows[0].slice(GENRES[wanted].length))![1].replace(/,/g, ''));
@@ -569,24 +751,44 @@ test('colour-by, search, selection and zoom survive hide/show (a reload with the
   const plot = (await page.locator('.view-pane:nth-child(1) .plot').boundingBox())!;
   await page.mouse.move(plot.x + plot.width / 2, plot.y + plot.height / 2);
   await page.mouse.wheel(0, -300);
-  await page.waitForFunction(() => (JSON.parse(sessionStorage.getItem('reclens.embedding.mockState')!).transform?.[0]?.k ?? 1) > 1);
+  await page.waitForFunction(
+    () => (JSON.parse(sessionStorage.getItem('reclens.embedding.mockState')!).transform?.[0]?.k ?? 1) > 1,
+  );
   const zoomed = await axisMap(page, 0);
   const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem('reclens.embedding.mockState')!));
   assert.equal(saved.colourBy, 'popularity');
   assert.equal(saved.selectedId, clickedId);
   assert.equal(saved.search, 'film 7');
-  assert.deepEqual(await page.evaluate(() => window.__cspViolations), [], 'no CSP violation while using the controls (dropdown, text field, buttons)');
+  assert.deepEqual(
+    await page.evaluate(() => window.__cspViolations),
+    [],
+    'no CSP violation while using the controls (dropdown, text field, buttons)',
+  );
 
   await page.reload();
   await deliver(page, fixture.data); // the host resends data when the webview says ready
   await page.waitForSelector('.legend .legend-numeric');
-  assert.equal(await page.locator(COLOUR_BY).evaluate((d) => (d as HTMLElement & { value: string }).value), 'popularity');
-  assert.equal(await page.locator('vscode-text-field').evaluate((f) => (f as HTMLElement & { value: string }).value), 'film 7');
+  assert.equal(
+    await page.locator(COLOUR_BY).evaluate((d) => (d as HTMLElement & { value: string }).value),
+    'popularity',
+  );
+  assert.equal(
+    await page.locator('vscode-text-field').evaluate((f) => (f as HTMLElement & { value: string }).value),
+    'film 7',
+  );
   await page.waitForSelector(`.view-pane:nth-child(1) .selected-ring g[data-id="${clickedId}"]`);
-  assert.match((await page.locator('.view-pane:nth-child(1) .details h3').first().textContent())!, new RegExp(clickedId));
+  assert.match(
+    (await page.locator('.view-pane:nth-child(1) .details h3').first().textContent())!,
+    new RegExp(clickedId),
+  );
   assert.equal((await neighbourRows(page, 0)).length, K);
   const restored = await axisMap(page, 0);
-  assert.ok(Math.abs(restored.ax - zoomed.ax) < 0.01 * zoomed.ax && Math.abs(restored.bx - zoomed.bx) < 1 && Math.abs(restored.by - zoomed.by) < 1, 'the zoom is restored');
+  assert.ok(
+    Math.abs(restored.ax - zoomed.ax) < 0.01 * zoomed.ax &&
+      Math.abs(restored.bx - zoomed.bx) < 1 &&
+      Math.abs(restored.by - zoomed.by) < 1,
+    'the zoom is restored',
+  );
 });
 
 test('progress and error messages are shown; inconsistent data is reported, not crashed on', async () => {
@@ -599,9 +801,14 @@ test('progress and error messages are shown; inconsistent data is reported, not 
   await page.waitForFunction(() => document.querySelector('.banner')?.getAttribute('role') === 'alert');
   assert.equal(await banner.textContent(), 'UMAP failed: out of memory');
 
-  const broken: EmbeddingPanelData = { ...fixture.data, views: [{ ...viewA, coords: viewA.coords.subarray(0, 10) }, viewB] };
+  const broken: EmbeddingPanelData = {
+    ...fixture.data,
+    views: [{ ...viewA, coords: viewA.coords.subarray(0, 10) }, viewB],
+  };
   await deliver(page, broken);
-  await page.waitForFunction(() => document.querySelector('.banner')?.textContent?.includes('coords has 10 entries, expected 6000'));
+  await page.waitForFunction(() =>
+    document.querySelector('.banner')?.textContent?.includes('coords has 10 entries, expected 6000'),
+  );
   assert.equal(await page.locator('.view-pane').count(), 1, 'the consistent view is still shown');
   await deliver(page, fixture.data);
   await banner.waitFor({ state: 'hidden' });
@@ -613,8 +820,14 @@ test('the toolkit and the panel run under the host CSP with nothing blocked', as
   assert.deepEqual(violations, []);
   assert.deepEqual(consoleErrors, []);
   // The toolkit's styles applied, themed from VS Code's variables (light again after the reload).
-  const background = await page.locator('vscode-button', { hasText: 'Reset zoom' }).evaluate((button) => getComputedStyle(button).backgroundColor);
-  assert.equal(background, 'rgb(229, 229, 229)', 'secondary button background from --vscode-button-secondaryBackground');
+  const background = await page
+    .locator('vscode-button', { hasText: 'Reset zoom' })
+    .evaluate((button) => getComputedStyle(button).backgroundColor);
+  assert.equal(
+    background,
+    'rgb(229, 229, 229)',
+    'secondary button background from --vscode-button-secondaryBackground',
+  );
 });
 
 test('100k points: time to first draw and to redraw after a zoom step (smoke, generous bound)', async (t) => {
@@ -647,12 +860,26 @@ test('100k points: time to first draw and to redraw after a zoom step (smoke, ge
       for (let step = 0; step < 5; step++) {
         const frames = Number(canvas.dataset.frames);
         const zoomStart = performance.now();
-        overlay.dispatchEvent(new WheelEvent('wheel', { deltaY: -200, clientX: box.left + box.width / 2, clientY: box.top + box.height / 2, bubbles: true, cancelable: true }));
+        overlay.dispatchEvent(
+          new WheelEvent('wheel', {
+            deltaY: -200,
+            clientX: box.left + box.width / 2,
+            clientY: box.top + box.height / 2,
+            bubbles: true,
+            cancelable: true,
+          }),
+        );
         zoomSteps.push((await nextFrame(frames)) - zoomStart);
         zoomDraws.push(Number(canvas.dataset.drawMs));
       }
       const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
-      return { firstDraw, firstDrawMs, zoomStep: median(zoomSteps), zoomStepMax: Math.max(...zoomSteps), zoomDrawMs: median(zoomDraws) };
+      return {
+        firstDraw,
+        firstDrawMs,
+        zoomStep: median(zoomSteps),
+        zoomStepMax: Math.max(...zoomSteps),
+        zoomDrawMs: median(zoomDraws),
+      };
     }, json);
     const line =
       `100k points: first draw ${timings.firstDraw.toFixed(0)} ms after the data message (canvas draw ${timings.firstDrawMs.toFixed(0)} ms); ` +
@@ -685,20 +912,43 @@ function bruteForceTop(vectors: Float32Array, i: number, count: number, dim = 16
 test('issue 14: the size legend names popularity and its range; a collapsed table gets the anisotropy warning; high-contrast screenshot', async () => {
   const note = await page.locator('.legend-note').textContent();
   const pops = fixture.data.views.flatMap((v) => Array.from(v.size!, (x) => Math.round(Math.expm1(x))));
-  assert.equal(note, `Point area: item popularity (interactions, log scale), from ${Math.min(...pops).toLocaleString('en-US')} (smallest points) to ${Math.max(...pops).toLocaleString('en-US')} (largest).`);
+  assert.equal(
+    note,
+    `Point area: item popularity (interactions, log scale), from ${Math.min(...pops).toLocaleString('en-US')} (smallest points) to ${Math.max(...pops).toLocaleString('en-US')} (largest).`,
+  );
   assert.equal(await page.locator('.anisotropy-warning').count(), 0, 'no warning for a healthy space');
   // The second table collapsed: every neighbour at cosine 0.995, as content_aligned in the MovieLens example.
-  const collapsed = { ...fixture.data, views: [viewA, { ...viewB, knn: { ...viewB.knn, cosines: new Float32Array(viewB.knn.cosines.length).fill(0.995) } }] };
+  const collapsed = {
+    ...fixture.data,
+    views: [
+      viewA,
+      { ...viewB, knn: { ...viewB.knn, cosines: new Float32Array(viewB.knn.cosines.length).fill(0.995) } },
+    ],
+  };
   const other = await browser.newPage({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
   try {
     await other.goto(`${server.origin}/panel.html`);
     await deliver(other, collapsed);
     const warning = other.locator('.view-pane').nth(1).locator('.anisotropy-warning');
     await warning.waitFor();
-    assert.match((await warning.textContent())!, new RegExp(`^Collapsed space: 100\\.0% of ${viewB.table}'s nearest-neighbour cosines are 0\\.99 or more`));
+    assert.match(
+      (await warning.textContent())!,
+      new RegExp(`^Collapsed space: 100\\.0% of ${viewB.table}'s nearest-neighbour cosines are 0\\.99 or more`),
+    );
     assert.equal(await other.locator('.view-pane').nth(0).locator('.anisotropy-warning').count(), 0);
     await other.evaluate(() => {
-      const hc: Record<string, string> = { '--vscode-editor-background': '#000000', '--vscode-foreground': '#ffffff', '--vscode-editor-foreground': '#ffffff', '--vscode-descriptionForeground': '#ffffff', '--vscode-focusBorder': '#f38518', '--vscode-contrastBorder': '#6fc3df', '--vscode-editorWidget-border': '#6fc3df', '--vscode-input-background': '#000000', '--vscode-input-foreground': '#ffffff', '--vscode-input-border': '#6fc3df' };
+      const hc: Record<string, string> = {
+        '--vscode-editor-background': '#000000',
+        '--vscode-foreground': '#ffffff',
+        '--vscode-editor-foreground': '#ffffff',
+        '--vscode-descriptionForeground': '#ffffff',
+        '--vscode-focusBorder': '#f38518',
+        '--vscode-contrastBorder': '#6fc3df',
+        '--vscode-editorWidget-border': '#6fc3df',
+        '--vscode-input-background': '#000000',
+        '--vscode-input-foreground': '#ffffff',
+        '--vscode-input-border': '#6fc3df',
+      };
       for (const [name, value] of Object.entries(hc)) document.documentElement.style.setProperty(name, value);
       document.body.className = 'vscode-high-contrast';
       document.body.dataset.vscodeThemeKind = 'vscode-high-contrast';
@@ -717,39 +967,84 @@ test('issue 14: the size legend names popularity and its range; a collapsed tabl
 test('issue 14: Size by (none, the popularity channel, a numeric column) sets the point areas, and the legend follows it', async () => {
   const other = await browser.newPage({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
   const SIZE_BY = 'vscode-dropdown[aria-label="Size points by"]';
-  const frames = () => other.evaluate(() => Array.from(document.querySelectorAll<HTMLCanvasElement>('.view-pane canvas'), (c) => Number(c.dataset.frames)));
+  const frames = () =>
+    other.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLCanvasElement>('.view-pane canvas'), (c) => Number(c.dataset.frames)),
+    );
   const choose = async (label: string) => {
     const before = await frames();
     await other.locator(SIZE_BY).click();
-    await other.locator(`${SIZE_BY} vscode-option`, { hasText: new RegExp(`^\\s*${label.replace(/[()]/g, '\\$&')}\\s*$`) }).click();
-    await other.waitForFunction((old) => Array.from(document.querySelectorAll<HTMLCanvasElement>('.view-pane canvas')).every((c, i) => Number(c.dataset.frames) > old[i]), before);
+    await other
+      .locator(`${SIZE_BY} vscode-option`, { hasText: new RegExp(`^\\s*${label.replace(/[()]/g, '\\$&')}\\s*$`) })
+      .click();
+    await other.waitForFunction(
+      (old) =>
+        Array.from(document.querySelectorAll<HTMLCanvasElement>('.view-pane canvas')).every(
+          (c, i) => Number(c.dataset.frames) > old[i],
+        ),
+      before,
+    );
   };
   try {
     await other.goto(`${server.origin}/panel.html`);
     await other.evaluate(() => sessionStorage.clear());
     await deliver(other, fixture.data);
-    await other.waitForFunction(() => Array.from(document.querySelectorAll<HTMLCanvasElement>('.view-pane canvas')).every((c) => Number(c.dataset.frames) > 0));
+    await other.waitForFunction(() =>
+      Array.from(document.querySelectorAll<HTMLCanvasElement>('.view-pane canvas')).every(
+        (c) => Number(c.dataset.frames) > 0,
+      ),
+    );
     // The choices: none, the size channel (popularity, log) and every numeric column; the size channel first.
     const options = await other.locator(`${SIZE_BY} vscode-option`).allTextContents();
-    assert.deepEqual(options.map((o) => o.trim()), ['None', 'item popularity (log)', 'popularity']);
-    assert.equal(await other.locator(SIZE_BY).evaluate((d) => (d as HTMLElement & { value: string }).value), '(size channel)');
-    assert.match((await other.locator('.legend-note').textContent())!, /^Point area: item popularity \(interactions, log scale\)/);
+    assert.deepEqual(
+      options.map((o) => o.trim()),
+      ['None', 'item popularity (log)', 'popularity'],
+    );
+    assert.equal(
+      await other.locator(SIZE_BY).evaluate((d) => (d as HTMLElement & { value: string }).value),
+      '(size channel)',
+    );
+    assert.match(
+      (await other.locator('.legend-note').textContent())!,
+      /^Point area: item popularity \(interactions, log scale\)/,
+    );
     const sized = (await canvasColours(other, 0)).foreground;
 
     await choose('None');
-    assert.equal(await other.locator('.legend-note').textContent(), 'Point area: the same for every point (Size by: none).');
-    assert.deepEqual(await other.locator('.plot').evaluateAll((ps) => ps.map((p) => (p as HTMLElement).dataset.sizeBy)), ['none', 'none']);
+    assert.equal(
+      await other.locator('.legend-note').textContent(),
+      'Point area: the same for every point (Size by: none).',
+    );
+    assert.deepEqual(
+      await other.locator('.plot').evaluateAll((ps) => ps.map((p) => (p as HTMLElement).dataset.sizeBy)),
+      ['none', 'none'],
+    );
     const uniform = (await canvasColours(other, 0)).foreground;
     assert.notEqual(uniform, sized, 'the canvas changes when every point gets the same area');
 
     await choose('popularity');
-    const all = fixture.data.views.flatMap((v) => Array.from((v.metadata.find((c) => c.name === 'popularity') as { values: Float32Array }).values));
-    const fmt = (x: number) => (Number.isInteger(x) || Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : String(Number(x.toPrecision(4))));
-    assert.equal(await other.locator('.legend-note').textContent(), `Point area: popularity, from ${fmt(Math.min(...all))} (smallest points) to ${fmt(Math.max(...all))} (largest).`);
-    assert.deepEqual(await other.locator('.plot').evaluateAll((ps) => ps.map((p) => (p as HTMLElement).dataset.sizeBy)), ['values', 'values']);
+    const all = fixture.data.views.flatMap((v) =>
+      Array.from((v.metadata.find((c) => c.name === 'popularity') as { values: Float32Array }).values),
+    );
+    const fmt = (x: number) =>
+      Number.isInteger(x) || Math.abs(x) >= 1000
+        ? Math.round(x).toLocaleString('en-US')
+        : String(Number(x.toPrecision(4)));
+    assert.equal(
+      await other.locator('.legend-note').textContent(),
+      `Point area: popularity, from ${fmt(Math.min(...all))} (smallest points) to ${fmt(Math.max(...all))} (largest).`,
+    );
+    assert.deepEqual(
+      await other.locator('.plot').evaluateAll((ps) => ps.map((p) => (p as HTMLElement).dataset.sizeBy)),
+      ['values', 'values'],
+    );
     // A linear column spreads areas differently from its log: the picture changes again.
     assert.notEqual((await canvasColours(other, 0)).foreground, sized);
-    assert.equal(JSON.parse((await other.evaluate(() => sessionStorage.getItem('reclens.embedding.mockState')))!).sizeBy, 'popularity', 'the choice is kept across hide/show');
+    assert.equal(
+      JSON.parse((await other.evaluate(() => sessionStorage.getItem('reclens.embedding.mockState')))!).sizeBy,
+      'popularity',
+      'the choice is kept across hide/show',
+    );
   } finally {
     await other.close();
   }

@@ -13,7 +13,10 @@ export interface HarnessServer {
 }
 
 /** `files` maps URL paths to [file, content type]; `/panel.html` is `html(origin, nonce)`. */
-export function serveHarness(files: Record<string, [string, string]>, html: (origin: string, nonce: string) => string): Promise<HarnessServer> {
+export function serveHarness(
+  files: Record<string, [string, string]>,
+  html: (origin: string, nonce: string) => string,
+): Promise<HarnessServer> {
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -36,7 +39,10 @@ export function serveHarness(files: Record<string, [string, string]>, html: (ori
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () =>
-      resolve({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((done) => server.close(() => done())) }),
+      resolve({
+        origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      }),
     ),
   );
 }

@@ -11,11 +11,13 @@ export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 export const TINY_MODEL = path.join(FIXTURES, 'tiny.onnx');
 export const W = [0.5, -1.0, 2.0];
 export const B = 0.25;
-export const emb = (item: number) => ((2 * item - 10) + (2 * item + 1 - 10)) / 10; // sum of EMB[item]
+export const emb = (item: number) => (2 * item - 10 + (2 * item + 1 - 10)) / 10; // sum of EMB[item]
 
 const created: string[] = [];
 // Each test file runs in its own process: remove its temp folders when it ends.
-process.on('exit', () => { for (const d of created) fs.rmSync(d, { recursive: true, force: true }); });
+process.on('exit', () => {
+  for (const d of created) fs.rmSync(d, { recursive: true, force: true });
+});
 
 export function tempDir(prefix = 'reclens-test-'): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -23,14 +25,28 @@ export function tempDir(prefix = 'reclens-test-'): string {
   return d;
 }
 
-export interface TinyRow { user: number; item: number; d0: number; d1: number; d2: number; label: number }
+export interface TinyRow {
+  user: number;
+  item: number;
+  d0: number;
+  d1: number;
+  d2: number;
+  label: number;
+}
 
 /** Rows whose labels follow the tiny model's own probabilities (seeded), so its AUC is well above 0.5. */
 export function tinyRows(n: number, seed = 1): TinyRow[] {
   const rng = seededRandom(seed);
   const rows: TinyRow[] = [];
   for (let i = 0; i < n; i++) {
-    const r: TinyRow = { user: i % 17, item: i % 10, d0: +(rng() * 2 - 1).toFixed(3), d1: +(rng() * 2 - 1).toFixed(3), d2: +(rng() * 2 - 1).toFixed(3), label: 0 };
+    const r: TinyRow = {
+      user: i % 17,
+      item: i % 10,
+      d0: +(rng() * 2 - 1).toFixed(3),
+      d1: +(rng() * 2 - 1).toFixed(3),
+      d2: +(rng() * 2 - 1).toFixed(3),
+      label: 0,
+    };
     const p = 1 / (1 + Math.exp(-tinyLogit(r)));
     r.label = rng() < p ? 1 : 0;
     rows.push(r);
@@ -44,11 +60,16 @@ export function tinyLogit(r: { d0: number; d1: number; d2: number; item: number 
 
 export function writeCsv(file: string, rows: Record<string, unknown>[]): void {
   const cols = Object.keys(rows[0]);
-  fs.writeFileSync(file, [cols.join(','), ...rows.map((r) => cols.map((c) => String(r[c])).join(','))].join('\n') + '\n');
+  fs.writeFileSync(
+    file,
+    [cols.join(','), ...rows.map((r) => cols.map((c) => String(r[c])).join(','))].join('\n') + '\n',
+  );
 }
 
 /** A workspace folder with tiny.onnx, data.csv and reclens.json; `config` overrides the default config. */
-export function tinyWorkspace(opts: { rows?: Record<string, unknown>[]; config?: Record<string, unknown>; configText?: string } = {}): { dir: string; config: string } {
+export function tinyWorkspace(
+  opts: { rows?: Record<string, unknown>[]; config?: Record<string, unknown>; configText?: string } = {},
+): { dir: string; config: string } {
   const dir = tempDir();
   fs.copyFileSync(TINY_MODEL, path.join(dir, 'model.onnx'));
   writeCsv(path.join(dir, 'data.csv'), opts.rows ?? (tinyRows(400) as unknown as Record<string, unknown>[]));
@@ -65,8 +86,16 @@ export function tinyWorkspace(opts: { rows?: Record<string, unknown>[]; config?:
 
 /** Runs the CLI in-process; returns exit code and captured output. */
 export async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const code = await main(args, { out: (t) => { out += t + '\n'; }, err: (t) => { err += t + '\n'; } });
+  let out = '',
+    err = '';
+  const code = await main(args, {
+    out: (t) => {
+      out += t + '\n';
+    },
+    err: (t) => {
+      err += t + '\n';
+    },
+  });
   return { code, out, err };
 }
 

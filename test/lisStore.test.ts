@@ -11,7 +11,8 @@ test('pair store: find and add agree with a Map through growth; unordered pairs;
   const store = new PairStore(4);
   const ref = new Map<string, number>();
   for (let k = 0; k < 20000; k++) {
-    const a = Math.floor(rng() * 300), b = Math.floor(rng() * 300);
+    const a = Math.floor(rng() * 300),
+      b = Math.floor(rng() * 300);
     if (a === b) continue;
     const key = a < b ? `${a},${b}` : `${b},${a}`;
     const w = 1 + Math.floor(rng() * 3);
@@ -33,20 +34,30 @@ test('pair store: find and add agree with a Map through growth; unordered pairs;
   for (let i = 0; i < 300; i++) items.id(`item-${i}`);
   const adj = neighbourMap(store, weights, items);
   let entries = 0;
-  for (const [a, m] of adj) for (const [b, w] of m) { entries++; assert.equal(w, adj.get(b)!.get(a)); assert.ok(w >= 4); }
+  for (const [a, m] of adj)
+    for (const [b, w] of m) {
+      entries++;
+      assert.equal(w, adj.get(b)!.get(a));
+      assert.ok(w >= 4);
+    }
   assert.equal(entries, 2 * pairs);
 });
 
 test('cross-fit: splits computed apart (worker pool) and merged equal one cross-fit, number for number', async () => {
   const rng = seededRandom(9);
-  const n = 3000, groupCount = 60;
-  const labels = new Uint8Array(n), groups = new Int32Array(n), base = new Float64Array(n);
+  const n = 3000,
+    groupCount = 60;
+  const labels = new Uint8Array(n),
+    groups = new Int32Array(n),
+    base = new Float64Array(n);
   const extras = [new Float64Array(2 * n), new Float64Array(2 * n)];
   for (let r = 0; r < n; r++) {
     groups[r] = Math.floor(rng() * groupCount);
     base[r] = rng() * 2 - 1;
-    extras[0][2 * r] = rng(); extras[0][2 * r + 1] = rng();
-    extras[1][2 * r] = rng(); extras[1][2 * r + 1] = rng();
+    extras[0][2 * r] = rng();
+    extras[0][2 * r + 1] = rng();
+    extras[1][2 * r] = rng();
+    extras[1][2 * r + 1] = rng();
     labels[r] = rng() < 1 / (1 + Math.exp(-(base[r] + extras[0][2 * r]))) ? 1 : 0;
   }
   const input = { labels, groups, groupCount, base, extras, folds: 2, splits: 5, seed: 3, bootstrap: 23, richer: true };

@@ -11,10 +11,15 @@ const f32 = (a: number[]) => Float32Array.from(a);
 
 /** O(n^2) definition of AUC: P(pos > neg) + 1/2 P(tie). */
 function bruteAuc(labels: number[], scores: number[]): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < labels.length; i++) for (let j = 0; j < labels.length; j++) {
-    if (labels[i] === 1 && labels[j] === 0) { den++; num += scores[i] > scores[j] ? 1 : scores[i] === scores[j] ? 0.5 : 0; }
-  }
+  let num = 0,
+    den = 0;
+  for (let i = 0; i < labels.length; i++)
+    for (let j = 0; j < labels.length; j++) {
+      if (labels[i] === 1 && labels[j] === 0) {
+        den++;
+        num += scores[i] > scores[j] ? 1 : scores[i] === scores[j] ? 0.5 : 0;
+      }
+    }
   return num / den;
 }
 
@@ -30,16 +35,24 @@ test('ties count one half', () => {
 
 test('AUC matches the pairwise definition on random data with ties and negatives', () => {
   const rng = seededRandom(3);
-  const labels: number[] = [], scores: number[] = [];
-  for (let i = 0; i < 300; i++) { labels.push(rng() < 0.3 ? 1 : 0); scores.push(Math.round((rng() * 4 - 2) * 10) / 10); }
+  const labels: number[] = [],
+    scores: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    labels.push(rng() < 0.3 ? 1 : 0);
+    scores.push(Math.round((rng() * 4 - 2) * 10) / 10);
+  }
   const s32 = Array.from(f32(scores));
   assert.ok(Math.abs(auc(labels, f32(scores)) - bruteAuc(labels, s32)) < 1e-12);
 });
 
 test('AUC is invariant under strictly monotone transforms of the scores', () => {
   const rng = seededRandom(11);
-  const labels: number[] = [], s: number[] = [];
-  for (let i = 0; i < 1000; i++) { labels.push(rng() < 0.4 ? 1 : 0); s.push(rng() * 6 - 3); }
+  const labels: number[] = [],
+    s: number[] = [];
+  for (let i = 0; i < 1000; i++) {
+    labels.push(rng() < 0.4 ? 1 : 0);
+    s.push(rng() * 6 - 3);
+  }
   const base = auc(labels, f32(s));
   assert.equal(auc(labels, f32(s.map((x) => 1 / (1 + Math.exp(-x))))), base);
   assert.equal(auc(labels, f32(s.map((x) => 3 * x + 7))), base);
@@ -49,11 +62,15 @@ test('AUC is invariant under strictly monotone transforms of the scores', () => 
 test('radix argsort orders floats like a comparator sort, negatives and -0 included, stably', () => {
   const rng = seededRandom(5);
   const v = Float32Array.from({ length: 5000 }, () => (rng() < 0.1 ? 0 : (rng() - 0.5) * 1e6 * rng()));
-  v[3] = -0; v[4] = 0; v[5] = -Infinity; v[6] = Infinity;
+  v[3] = -0;
+  v[4] = 0;
+  v[5] = -Infinity;
+  v[6] = Infinity;
   const order = argsortFloat32(v);
   for (let i = 1; i < order.length; i++) {
     assert.ok(v[order[i - 1]] <= v[order[i]], `out of order at ${i}`);
-    if (v[order[i - 1]] === v[order[i]] && !Object.is(v[order[i - 1]], -0)) assert.ok(order[i - 1] < order[i] || Object.is(v[order[i]], -0));
+    if (v[order[i - 1]] === v[order[i]] && !Object.is(v[order[i - 1]], -0))
+      assert.ok(order[i - 1] < order[i] || Object.is(v[order[i]], -0));
   }
 });
 
@@ -73,8 +90,14 @@ test('weighted AUC equals AUC of the rows duplicated', () => {
   const labels = [0, 1, 0, 1, 1, 0];
   const scores = f32([0.3, 0.2, 0.5, 0.9, 0.5, 0.1]);
   const w = [2, 1, 0, 3, 1, 1];
-  const dupL: number[] = [], dupS: number[] = [];
-  w.forEach((k, i) => { for (let j = 0; j < k; j++) { dupL.push(labels[i]); dupS.push(scores[i]); } });
+  const dupL: number[] = [],
+    dupS: number[] = [];
+  w.forEach((k, i) => {
+    for (let j = 0; j < k; j++) {
+      dupL.push(labels[i]);
+      dupS.push(scores[i]);
+    }
+  });
   assert.ok(Math.abs(aucFromOrder(argsortFloat32(scores), scores, labels, w) - bruteAuc(dupL, dupS)) < 1e-12);
 });
 
@@ -93,8 +116,14 @@ test('calibration: equal-mass bins and ECE', () => {
 
 function synthetic(n: number, groups: number, seed: number) {
   const rng = seededRandom(seed);
-  const labels = new Uint8Array(n), scores = new Float32Array(n), g = new Int32Array(n);
-  for (let i = 0; i < n; i++) { labels[i] = rng() < 0.4 ? 1 : 0; scores[i] = labels[i] * 0.8 + rng(); g[i] = i % groups; }
+  const labels = new Uint8Array(n),
+    scores = new Float32Array(n),
+    g = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    labels[i] = rng() < 0.4 ? 1 : 0;
+    scores[i] = labels[i] * 0.8 + rng();
+    g[i] = i % groups;
+  }
   const probs = scores.map((s) => Math.min(0.99, Math.max(0.01, s / 2)));
   return { labels, scores, probs, groups: g, groupCount: groups };
 }

@@ -20,5 +20,9 @@ test('a truncated npy is a clear input error naming the file', async () => {
   const file = path.join(dir, 'cut.npy');
   const full = encodeNpy({ dtype: 'float64', shape: [100, 4], data: new Float64Array(400) });
   fs.writeFileSync(file, full.subarray(0, full.length - 16));
-  await assert.rejects(readNpy(file), (e: unknown) => e instanceof RecLensError && e.exitCode === 2 && /cut\.npy/.test(e.message) && /truncated/.test(e.message));
+  await assert.rejects(
+    readNpy(file),
+    (e: unknown) =>
+      e instanceof RecLensError && e.exitCode === 2 && /cut\.npy/.test(e.message) && /truncated/.test(e.message),
+  );
 });

@@ -14,11 +14,24 @@ import { cliProcess, tempDir, TINY_MODEL, tinyWorkspace } from './helpers';
 
 /** protobuf tag + length prefix for a length-delimited field. */
 function header(field: number, length: number): Buffer {
-  const v = (n: number) => { const out: number[] = []; do { let b = n % 128; n = Math.floor(n / 128); if (n > 0) b |= 0x80; out.push(b); } while (n > 0); return out; };
+  const v = (n: number) => {
+    const out: number[] = [];
+    do {
+      let b = n % 128;
+      n = Math.floor(n / 128);
+      if (n > 0) b |= 0x80;
+      out.push(b);
+    } while (n > 0);
+    return out;
+  };
   return Buffer.from([...v(field * 8 + 2), ...v(length)]);
 }
 
-const valueInfo = (name: string) => new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, new ProtoWriter().varint(1, 1))).finish();
+const valueInfo = (name: string) =>
+  new ProtoWriter()
+    .string(1, name)
+    .message(2, new ProtoWriter().message(1, new ProtoWriter().varint(1, 1)))
+    .finish();
 
 /**
  * A ModelProto whose graph holds `nodes` copies of one small Relu node (a chain's worth of protobuf the reader
@@ -28,17 +41,35 @@ function hugeModel(nodes: number, extraGraph: Buffer = Buffer.alloc(0)): Buffer 
   const node = new ProtoWriter().string(1, 'x').string(2, 'y').string(4, 'Relu').finish();
   const oneNode = Buffer.concat([header(1, node.length), node]);
   const body = Buffer.alloc(oneNode.length * nodes, oneNode); // fill repeats the pattern
-  const io = Buffer.concat([header(11, valueInfo('x').length), valueInfo('x'), header(12, valueInfo('y').length), valueInfo('y')]);
+  const io = Buffer.concat([
+    header(11, valueInfo('x').length),
+    valueInfo('x'),
+    header(12, valueInfo('y').length),
+    valueInfo('y'),
+  ]);
   const graphLength = body.length + io.length + extraGraph.length;
   const opset = new ProtoWriter().varint(2, 13).finish();
-  return Buffer.concat([Buffer.from([0x08, 0x08]), header(8, opset.length), opset, header(7, graphLength), body, extraGraph, io]);
+  return Buffer.concat([
+    Buffer.from([0x08, 0x08]),
+    header(8, opset.length),
+    opset,
+    header(7, graphLength),
+    body,
+    extraGraph,
+    io,
+  ]);
 }
 
 /** Counts setTimeout ticks while `work` is pending. */
 async function ticksDuring<T>(work: () => Promise<T>): Promise<{ ticks: number; value: T }> {
   let ticks = 0;
   let running = true;
-  const tick = () => { if (running) { ticks++; setTimeout(tick, 0); } };
+  const tick = () => {
+    if (running) {
+      ticks++;
+      setTimeout(tick, 0);
+    }
+  };
   setTimeout(tick, 0);
   try {
     const value = await work();
@@ -75,9 +106,15 @@ test('a model of 300,000 nodes is parsed in a worker: timers keep firing on this
 
 test('the tiny model through the worker: same inspection, embedding initializer values still readable', async () => {
   const direct = loadOnnxBytes(TINY_MODEL, fs.readFileSync(TINY_MODEL));
-  assert.deepEqual(JSON.parse(JSON.stringify(await inspectModel(TINY_MODEL))), JSON.parse(JSON.stringify(direct.inspection)));
+  assert.deepEqual(
+    JSON.parse(JSON.stringify(await inspectModel(TINY_MODEL))),
+    JSON.parse(JSON.stringify(direct.inspection)),
+  );
   const loaded = await readOnnx(TINY_MODEL);
-  assert.deepEqual(loaded.graph.embeddingInitializers.map((i) => i.name), ['EMB']);
+  assert.deepEqual(
+    loaded.graph.embeddingInitializers.map((i) => i.name),
+    ['EMB'],
+  );
   const { initializerValues } = await import('../src/engine/model/onnxFile');
   const emb = initializerValues(loaded.bytes, loaded.graph.embeddingInitializers[0]);
   assert.equal(emb.length, 20);
@@ -91,11 +128,22 @@ test('the tiny model through the worker: same inspection, embedding initializer 
 test('a node attribute nested 5,000 levels deep is skipped without recursion', async () => {
   let inner: Buffer = Buffer.from(new ProtoWriter().string(1, 'leaf').finish());
   const headers: Buffer[] = [];
-  for (let i = 0; i < 5000; i++) { const h = header(6, inner.length + headers.reduce((s, x) => s + x.length, 0)); headers.push(h); }
+  for (let i = 0; i < 5000; i++) {
+    const h = header(6, inner.length + headers.reduce((s, x) => s + x.length, 0));
+    headers.push(h);
+  }
   // headers[k] wraps everything after it; written outermost first.
   inner = Buffer.concat([...headers.reverse(), inner]);
-  const node = Buffer.concat([Buffer.from(new ProtoWriter().string(1, 'x').string(2, 'y').string(4, 'If').finish()), header(5, inner.length), inner]);
-  const m = await parseOnnxOffThread('deep.onnx', hugeModel(1, Buffer.concat([header(1, node.length), node])), 'inspect');
+  const node = Buffer.concat([
+    Buffer.from(new ProtoWriter().string(1, 'x').string(2, 'y').string(4, 'If').finish()),
+    header(5, inner.length),
+    inner,
+  ]);
+  const m = await parseOnnxOffThread(
+    'deep.onnx',
+    hugeModel(1, Buffer.concat([header(1, node.length), node])),
+    'inspect',
+  );
   assert.deepEqual(m.opTypes, { Relu: 1, If: 1 });
 });
 
@@ -111,7 +159,11 @@ test('bad protobuf: exit 2 from inspect and check, naming the file, no stack tra
   ];
   for (const [what, bytes, message] of cases) {
     fs.writeFileSync(model, bytes);
-    const commands = [['inspect', '--model', model], ['check', '--config', config], ...(what === 'truncated' ? [['eval', '--config', config, '--no-record']] : [])];
+    const commands = [
+      ['inspect', '--model', model],
+      ['check', '--config', config],
+      ...(what === 'truncated' ? [['eval', '--config', config, '--no-record']] : []),
+    ];
     for (const args of commands) {
       const r = cliProcess(...args);
       assert.equal(r.code, 2, `${what}: ${args[0]}: ${r.err}${r.out}`);
@@ -122,10 +174,18 @@ test('bad protobuf: exit 2 from inspect and check, naming the file, no stack tra
 });
 
 test('a model declaring 400,000 inputs (a 29 MiB signature) is refused in the worker, exit 2', () => {
-  const infos = Buffer.concat(Array.from({ length: 400_000 }, (_, i) => { const v = valueInfo(`input_${i}_${'x'.repeat(20)}`); return Buffer.concat([header(11, v.length), v]); }));
+  const infos = Buffer.concat(
+    Array.from({ length: 400_000 }, (_, i) => {
+      const v = valueInfo(`input_${i}_${'x'.repeat(20)}`);
+      return Buffer.concat([header(11, v.length), v]);
+    }),
+  );
   const file = path.join(tempDir(), 'wide.onnx');
   fs.writeFileSync(file, hugeModel(1, infos));
   const r = cliProcess('inspect', '--model', file);
   assert.equal(r.code, 2, r.err);
-  assert.match(r.err, /declares a signature of \d+ MiB \(inputs, outputs, operator names\); RecLens reads models whose signature is under 16 MiB/);
+  assert.match(
+    r.err,
+    /declares a signature of \d+ MiB \(inputs, outputs, operator names\); RecLens reads models whose signature is under 16 MiB/,
+  );
 });

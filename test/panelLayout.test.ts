@@ -28,33 +28,108 @@ const SEED = 7;
 
 /** VS Code's theme variables the panels read, for the three kinds of theme (values from VS Code's default themes). */
 const BASE: Record<string, string> = {
-  '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', '--vscode-font-size': '13px', '--vscode-font-weight': 'normal',
+  '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
+  '--vscode-font-size': '13px',
+  '--vscode-font-weight': 'normal',
 };
 export const THEMES: Record<'light' | 'dark' | 'high-contrast', { bodyClass: string; vars: Record<string, string> }> = {
-  light: { bodyClass: 'vscode-light', vars: { ...BASE,
-    '--vscode-editor-background': '#ffffff', '--vscode-foreground': '#3b3b3b', '--vscode-editor-foreground': '#3b3b3b', '--vscode-descriptionForeground': '#717171',
-    '--vscode-focusBorder': '#005fb8', '--vscode-editorWidget-background': '#f8f8f8', '--vscode-editorWidget-border': '#c8c8c8', '--vscode-widget-border': '#e5e5e5',
-    '--vscode-charts-blue': '#1a85ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#388a34', '--vscode-charts-purple': '#652d90', '--vscode-charts-red': '#e51400',
-    '--vscode-textLink-foreground': '#005fb8', '--vscode-list-hoverBackground': '#f2f2f2', '--vscode-button-background': '#005fb8', '--vscode-button-foreground': '#ffffff',
-    '--vscode-button-secondaryBackground': '#e5e5e5', '--vscode-button-secondaryForeground': '#3b3b3b', '--vscode-input-background': '#ffffff', '--vscode-input-foreground': '#3b3b3b',
-    '--vscode-input-border': '#cecece', '--vscode-panelTitle-activeForeground': '#3b3b3b', '--vscode-panelTitle-activeBorder': '#005fb8', '--vscode-panelTitle-inactiveForeground': '#717171',
-    '--vscode-contrastBorder': 'transparent' } },
-  dark: { bodyClass: 'vscode-dark', vars: { ...BASE,
-    '--vscode-editor-background': '#1f1f1f', '--vscode-foreground': '#cccccc', '--vscode-editor-foreground': '#cccccc', '--vscode-descriptionForeground': '#9d9d9d',
-    '--vscode-focusBorder': '#0078d4', '--vscode-editorWidget-background': '#202020', '--vscode-editorWidget-border': '#454545', '--vscode-widget-border': '#313131',
-    '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185', '--vscode-charts-purple': '#b180d7', '--vscode-charts-red': '#f14c4c',
-    '--vscode-textLink-foreground': '#4daafc', '--vscode-list-hoverBackground': '#2a2d2e', '--vscode-button-background': '#0078d4', '--vscode-button-foreground': '#ffffff',
-    '--vscode-button-secondaryBackground': '#313131', '--vscode-button-secondaryForeground': '#cccccc', '--vscode-input-background': '#313131', '--vscode-input-foreground': '#cccccc',
-    '--vscode-input-border': '#3c3c3c', '--vscode-panelTitle-activeForeground': '#e7e7e7', '--vscode-panelTitle-activeBorder': '#0078d4', '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
-    '--vscode-contrastBorder': 'transparent' } },
-  'high-contrast': { bodyClass: 'vscode-high-contrast', vars: { ...BASE,
-    '--vscode-editor-background': '#000000', '--vscode-foreground': '#ffffff', '--vscode-editor-foreground': '#ffffff', '--vscode-descriptionForeground': '#ffffff',
-    '--vscode-focusBorder': '#f38518', '--vscode-editorWidget-background': '#0c141f', '--vscode-editorWidget-border': '#6fc3df', '--vscode-widget-border': '#6fc3df',
-    '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185', '--vscode-charts-purple': '#b180d7', '--vscode-charts-red': '#f14c4c',
-    '--vscode-textLink-foreground': '#21a6ff', '--vscode-list-hoverBackground': 'transparent', '--vscode-button-background': '#000000', '--vscode-button-foreground': '#ffffff',
-    '--vscode-button-border': '#6fc3df', '--vscode-button-secondaryBackground': '#000000', '--vscode-button-secondaryForeground': '#ffffff', '--vscode-input-background': '#000000',
-    '--vscode-input-foreground': '#ffffff', '--vscode-input-border': '#6fc3df', '--vscode-panelTitle-activeForeground': '#ffffff', '--vscode-panelTitle-activeBorder': '#6fc3df',
-    '--vscode-panelTitle-inactiveForeground': '#ffffff', '--vscode-contrastBorder': '#6fc3df' } },
+  light: {
+    bodyClass: 'vscode-light',
+    vars: {
+      ...BASE,
+      '--vscode-editor-background': '#ffffff',
+      '--vscode-foreground': '#3b3b3b',
+      '--vscode-editor-foreground': '#3b3b3b',
+      '--vscode-descriptionForeground': '#717171',
+      '--vscode-focusBorder': '#005fb8',
+      '--vscode-editorWidget-background': '#f8f8f8',
+      '--vscode-editorWidget-border': '#c8c8c8',
+      '--vscode-widget-border': '#e5e5e5',
+      '--vscode-charts-blue': '#1a85ff',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#388a34',
+      '--vscode-charts-purple': '#652d90',
+      '--vscode-charts-red': '#e51400',
+      '--vscode-textLink-foreground': '#005fb8',
+      '--vscode-list-hoverBackground': '#f2f2f2',
+      '--vscode-button-background': '#005fb8',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-secondaryBackground': '#e5e5e5',
+      '--vscode-button-secondaryForeground': '#3b3b3b',
+      '--vscode-input-background': '#ffffff',
+      '--vscode-input-foreground': '#3b3b3b',
+      '--vscode-input-border': '#cecece',
+      '--vscode-panelTitle-activeForeground': '#3b3b3b',
+      '--vscode-panelTitle-activeBorder': '#005fb8',
+      '--vscode-panelTitle-inactiveForeground': '#717171',
+      '--vscode-contrastBorder': 'transparent',
+    },
+  },
+  dark: {
+    bodyClass: 'vscode-dark',
+    vars: {
+      ...BASE,
+      '--vscode-editor-background': '#1f1f1f',
+      '--vscode-foreground': '#cccccc',
+      '--vscode-editor-foreground': '#cccccc',
+      '--vscode-descriptionForeground': '#9d9d9d',
+      '--vscode-focusBorder': '#0078d4',
+      '--vscode-editorWidget-background': '#202020',
+      '--vscode-editorWidget-border': '#454545',
+      '--vscode-widget-border': '#313131',
+      '--vscode-charts-blue': '#3794ff',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#89d185',
+      '--vscode-charts-purple': '#b180d7',
+      '--vscode-charts-red': '#f14c4c',
+      '--vscode-textLink-foreground': '#4daafc',
+      '--vscode-list-hoverBackground': '#2a2d2e',
+      '--vscode-button-background': '#0078d4',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-secondaryBackground': '#313131',
+      '--vscode-button-secondaryForeground': '#cccccc',
+      '--vscode-input-background': '#313131',
+      '--vscode-input-foreground': '#cccccc',
+      '--vscode-input-border': '#3c3c3c',
+      '--vscode-panelTitle-activeForeground': '#e7e7e7',
+      '--vscode-panelTitle-activeBorder': '#0078d4',
+      '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
+      '--vscode-contrastBorder': 'transparent',
+    },
+  },
+  'high-contrast': {
+    bodyClass: 'vscode-high-contrast',
+    vars: {
+      ...BASE,
+      '--vscode-editor-background': '#000000',
+      '--vscode-foreground': '#ffffff',
+      '--vscode-editor-foreground': '#ffffff',
+      '--vscode-descriptionForeground': '#ffffff',
+      '--vscode-focusBorder': '#f38518',
+      '--vscode-editorWidget-background': '#0c141f',
+      '--vscode-editorWidget-border': '#6fc3df',
+      '--vscode-widget-border': '#6fc3df',
+      '--vscode-charts-blue': '#3794ff',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#89d185',
+      '--vscode-charts-purple': '#b180d7',
+      '--vscode-charts-red': '#f14c4c',
+      '--vscode-textLink-foreground': '#21a6ff',
+      '--vscode-list-hoverBackground': 'transparent',
+      '--vscode-button-background': '#000000',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-border': '#6fc3df',
+      '--vscode-button-secondaryBackground': '#000000',
+      '--vscode-button-secondaryForeground': '#ffffff',
+      '--vscode-input-background': '#000000',
+      '--vscode-input-foreground': '#ffffff',
+      '--vscode-input-border': '#6fc3df',
+      '--vscode-panelTitle-activeForeground': '#ffffff',
+      '--vscode-panelTitle-activeBorder': '#6fc3df',
+      '--vscode-panelTitle-inactiveForeground': '#ffffff',
+      '--vscode-contrastBorder': '#6fc3df',
+    },
+  },
 };
 
 function harnessHtml(origin: string, nonce: string): string {
@@ -74,22 +149,47 @@ const MOVIELENS_RUNS = path.join(ROOT, 'test', 'fixtures', 'movielens-runs');
 const MOVIELENS = path.join(ROOT, 'examples', 'movielens', 'reclens.json');
 
 function movielensRecords(): RunRecord[] {
-  return fs.readdirSync(MOVIELENS_RUNS).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(fs.readFileSync(path.join(MOVIELENS_RUNS, f), 'utf8')) as RunRecord);
+  return fs
+    .readdirSync(MOVIELENS_RUNS)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(fs.readFileSync(path.join(MOVIELENS_RUNS, f), 'utf8')) as RunRecord);
 }
 
 function movielensPanels(): Record<string, HostToPanel> {
   const records = movielensRecords();
-  const one = (kind: string, pick: (r: RunRecord) => boolean = () => true) => records.find((r) => r.kind === kind && pick(r))!;
+  const one = (kind: string, pick: (r: RunRecord) => boolean = () => true) =>
+    records.find((r) => r.kind === kind && pick(r))!;
   const ablation = one('ablate');
   const ceil = one('ceiling');
   const lisPlain = one('lis', (r) => !(r.results as { sweep?: unknown[] }).sweep?.length);
   const lisSweep = one('lis', (r) => !!(r.results as { sweep?: unknown[] }).sweep?.length);
   const ev = one('eval');
   const raw = requireConfig(MOVIELENS).config.raw.slots as Record<string, { inputs: string[]; description?: string }>;
-  const slots = Object.entries(raw).map(([name, slot]) => ({ name, inputs: slot.inputs, description: slot.description }));
-  const lisMessage = (r: RunRecord) => ({ type: 'lis', data: { title: 'LIS: MovieLens latest-small', configFile: MOVIELENS, lis: { ...(r.results as object), ...refOf(r) } } });
+  const slots = Object.entries(raw).map(([name, slot]) => ({
+    name,
+    inputs: slot.inputs,
+    description: slot.description,
+  }));
+  const lisMessage = (r: RunRecord) => ({
+    type: 'lis',
+    data: {
+      title: 'LIS: MovieLens latest-small',
+      configFile: MOVIELENS,
+      lis: { ...(r.results as object), ...refOf(r) },
+    },
+  });
   return {
-    'movielens-feature-impact': { type: 'impact', data: { title: 'Feature impact: MovieLens latest-small', configFile: MOVIELENS, slots, ablation: { ...(ablation.results as object), ...refOf(ablation) }, ceiling: { ...(ceil.results as object), ...refOf(ceil) } } },
+    'movielens-feature-impact': {
+      type: 'impact',
+      data: {
+        title: 'Feature impact: MovieLens latest-small',
+        configFile: MOVIELENS,
+        slots,
+        ablation: { ...(ablation.results as object), ...refOf(ablation) },
+        ceiling: { ...(ceil.results as object), ...refOf(ceil) },
+      },
+    },
     'movielens-lis': lisMessage(lisPlain),
     'movielens-lis-sweep': lisMessage(lisSweep),
     'movielens-run-eval': { type: 'run', data: { title: `Run ${ev.id}`, record: ev } },
@@ -98,7 +198,12 @@ function movielensPanels(): Record<string, HostToPanel> {
   } as unknown as Record<string, HostToPanel>;
 }
 
-const refOf = (record: RunRecord): RunRef => ({ runId: record.id, createdAt: record.createdAt, seed: record.seed, executionProvider: record.executionProvider });
+const refOf = (record: RunRecord): RunRef => ({
+  runId: record.id,
+  createdAt: record.createdAt,
+  seed: record.seed,
+  executionProvider: record.executionProvider,
+});
 
 let browser: Browser;
 let server: HarnessServer;
@@ -118,24 +223,48 @@ before(async () => {
   const ev = await evaluate(planted(), { ...common, bootstrap: 40 });
   evalRecord = ev.record;
   // Three more evaluations for the history chart: fewer rows, another seed, no bootstrap (no interval).
-  const more = [await evaluate(planted(), { ...common, bootstrap: 40, limit: 2000 }), await evaluate(planted(), { seed: 3, providers: ['cpu'], bootstrap: 40, limit: 4000 }), await evaluate(planted(), { ...common, limit: 3000 })];
+  const more = [
+    await evaluate(planted(), { ...common, bootstrap: 40, limit: 2000 }),
+    await evaluate(planted(), { seed: 3, providers: ['cpu'], bootstrap: 40, limit: 4000 }),
+    await evaluate(planted(), { ...common, limit: 3000 }),
+  ];
   history = evalHistory([ablation.record, ...more.map((m) => m.record), ev.record]);
   const config = planted();
-  const slots = Object.entries(config.raw.slots as Record<string, { inputs: string[]; description?: string }>).map(([name, slot]) => ({ name, inputs: slot.inputs, description: slot.description }));
+  const slots = Object.entries(config.raw.slots as Record<string, { inputs: string[]; description?: string }>).map(
+    ([name, slot]) => ({ name, inputs: slot.inputs, description: slot.description }),
+  );
   panels = {
-    'feature-impact': { type: 'impact', data: { title: 'Planted truths: feature impact', configFile: PLANTED, slots, ablation: { ...ablation.result, ...refOf(ablation.record) }, ceiling: { ...ceil.result, ...refOf(ceil.record) } } },
-    lis: { type: 'lis', data: { title: 'Planted truths: LIS', configFile: PLANTED, lis: { ...lisRun.result, ...refOf(lisRun.record) } } },
+    'feature-impact': {
+      type: 'impact',
+      data: {
+        title: 'Planted truths: feature impact',
+        configFile: PLANTED,
+        slots,
+        ablation: { ...ablation.result, ...refOf(ablation.record) },
+        ceiling: { ...ceil.result, ...refOf(ceil.record) },
+      },
+    },
+    lis: {
+      type: 'lis',
+      data: { title: 'Planted truths: LIS', configFile: PLANTED, lis: { ...lisRun.result, ...refOf(lisRun.record) } },
+    },
     'run-eval': { type: 'run', data: { title: `Run ${ev.record.id}`, record: ev.record } },
     'run-ablate': { type: 'run', data: { title: `Run ${ablation.record.id}`, record: ablation.record } },
     'run-ceiling': { type: 'run', data: { title: `Run ${ceil.record.id}`, record: ceil.record } },
     history: { type: 'history', data: { title: 'AUC and GAUC across evaluation runs', points: history } },
     ...movielensPanels(),
   } as Record<string, HostToPanel>;
-  server = await serveHarness({
-    '/media/results.css': [path.join(ROOT, 'media', 'results.css'), 'text/css'],
-    '/out/webview/results.js': [path.join(ROOT, 'out', 'webview', 'results.js'), 'text/javascript'],
-  }, harnessHtml);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  server = await serveHarness(
+    {
+      '/media/results.css': [path.join(ROOT, 'media', 'results.css'), 'text/css'],
+      '/out/webview/results.js': [path.join(ROOT, 'out', 'webview', 'results.js'), 'text/javascript'],
+    },
+    harnessHtml,
+  );
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
 });
 
 after(async () => {
@@ -146,15 +275,24 @@ after(async () => {
 async function open(message: HostToPanel, width: number, theme: keyof typeof THEMES = 'light'): Promise<Page> {
   const page = await browser.newPage({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
   await page.goto(`${server.origin}/panel.html`);
-  await page.evaluate(([vars, cls]) => {
-    for (const [name, value] of Object.entries(vars)) document.documentElement.style.setProperty(name, value);
-    document.body.className = cls;
-  }, [THEMES[theme].vars, THEMES[theme].bodyClass] as const);
-  await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+  await page.evaluate(
+    ([vars, cls]) => {
+      for (const [name, value] of Object.entries(vars)) document.documentElement.style.setProperty(name, value);
+      document.body.className = cls;
+    },
+    [THEMES[theme].vars, THEMES[theme].bodyClass] as const,
+  );
+  await page.waitForFunction(() =>
+    (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+  );
   await page.evaluate((m) => window.postMessage(m, '*'), message as unknown as Record<string, unknown>);
   await page.waitForSelector('.view');
   // Show every tab's and every <details>' content so hidden tables are measured too.
-  await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { (d as HTMLDetailsElement).open = true; }));
+  await page.evaluate(() =>
+    document.querySelectorAll('details').forEach((d) => {
+      (d as HTMLDetailsElement).open = true;
+    }),
+  );
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   return page;
 }
@@ -166,17 +304,30 @@ function clippedCells(page: Page): Promise<string[]> {
     for (const cell of Array.from(document.querySelectorAll<HTMLElement>('td, th'))) {
       if (!cell.getClientRects().length) continue; // not shown (another tab)
       const text = (cell.textContent ?? '').trim().slice(0, 40);
-      if (cell.scrollWidth > cell.clientWidth + 1) out.push(`"${text}": content ${cell.scrollWidth}px in a ${cell.clientWidth}px cell`);
+      if (cell.scrollWidth > cell.clientWidth + 1)
+        out.push(`"${text}": content ${cell.scrollWidth}px in a ${cell.clientWidth}px cell`);
       const r = cell.getBoundingClientRect();
       let container: HTMLElement | null = null;
-      for (let p = cell.parentElement; p && p !== document.body; p = p.parentElement) if (getComputedStyle(p).overflowX !== 'visible') { container = p; break; }
+      for (let p = cell.parentElement; p && p !== document.body; p = p.parentElement)
+        if (getComputedStyle(p).overflowX !== 'visible') {
+          container = p;
+          break;
+        }
       if (container) {
         // Inside a box that clips: fine only if that box scrolls sideways to the cell.
         const style = getComputedStyle(container);
         const box = container.getBoundingClientRect();
-        const scrolls = (style.overflowX === 'auto' || style.overflowX === 'scroll') && container.scrollWidth >= container.scrollLeft + r.right - box.left - 1;
-        if (r.right > box.right + 1 && !scrolls) out.push(`"${text}": cut at ${Math.round(box.right)}px by ${container.tagName.toLowerCase()}.${container.className}`);
-      } else if (r.right > document.documentElement.clientWidth + 1 && getComputedStyle(document.body).overflowX === 'hidden') {
+        const scrolls =
+          (style.overflowX === 'auto' || style.overflowX === 'scroll') &&
+          container.scrollWidth >= container.scrollLeft + r.right - box.left - 1;
+        if (r.right > box.right + 1 && !scrolls)
+          out.push(
+            `"${text}": cut at ${Math.round(box.right)}px by ${container.tagName.toLowerCase()}.${container.className}`,
+          );
+      } else if (
+        r.right > document.documentElement.clientWidth + 1 &&
+        getComputedStyle(document.body).overflowX === 'hidden'
+      ) {
         out.push(`"${text}": past the panel's edge`);
       }
     }
@@ -192,7 +343,10 @@ function sidewaysTables(page: Page): Promise<string[]> {
       if (!table.getClientRects().length) continue;
       for (let p = table.parentElement; p && p !== document.body; p = p.parentElement) {
         if (getComputedStyle(p).overflowX === 'visible') continue;
-        if (p.scrollWidth > p.clientWidth + 1) out.push(`"${(table.querySelector('caption')?.textContent ?? table.className).slice(0, 60)}": ${p.scrollWidth}px in a ${p.clientWidth}px box`);
+        if (p.scrollWidth > p.clientWidth + 1)
+          out.push(
+            `"${(table.querySelector('caption')?.textContent ?? table.className).slice(0, 60)}": ${p.scrollWidth}px in a ${p.clientWidth}px box`,
+          );
         break;
       }
     }
@@ -207,12 +361,20 @@ function sidewaysTables(page: Page): Promise<string[]> {
 function overlappingTicks(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const out: string[] = [];
-    for (const axis of Array.from(document.querySelectorAll('svg')).filter((svg) => svg.querySelector('.axis .tick text'))) {
-      const boxes = Array.from(axis.querySelectorAll('.axis .tick text')).filter((t) => (t.textContent ?? '') !== '').map((t) => ({ text: t.textContent!, r: t.getBoundingClientRect() })).filter((b) => b.r.width > 0);
-      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
-        const a = boxes[i].r, b = boxes[j].r;
-        if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) out.push(`${axis.getAttribute('class')}: "${boxes[i].text}" overlaps "${boxes[j].text}"`);
-      }
+    for (const axis of Array.from(document.querySelectorAll('svg')).filter((svg) =>
+      svg.querySelector('.axis .tick text'),
+    )) {
+      const boxes = Array.from(axis.querySelectorAll('.axis .tick text'))
+        .filter((t) => (t.textContent ?? '') !== '')
+        .map((t) => ({ text: t.textContent!, r: t.getBoundingClientRect() }))
+        .filter((b) => b.r.width > 0);
+      for (let i = 0; i < boxes.length; i++)
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i].r,
+            b = boxes[j].r;
+          if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5)
+            out.push(`${axis.getAttribute('class')}: "${boxes[i].text}" overlaps "${boxes[j].text}"`);
+        }
     }
     return out;
   });
@@ -226,10 +388,20 @@ for (const width of [1200, 800, 640, 480]) {
       const page = await open(message, width);
       for (const tab of await page.locator('vscode-panel-tab').all()) {
         await tab.click();
-        await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { (d as HTMLDetailsElement).open = true; }));
-        problems.push(...(await clippedCells(page)).map((p) => `${name}: ${p}`), ...(await overlappingTicks(page)).map((p) => `${name}: ${p}`));
+        await page.evaluate(() =>
+          document.querySelectorAll('details').forEach((d) => {
+            (d as HTMLDetailsElement).open = true;
+          }),
+        );
+        problems.push(
+          ...(await clippedCells(page)).map((p) => `${name}: ${p}`),
+          ...(await overlappingTicks(page)).map((p) => `${name}: ${p}`),
+        );
       }
-      problems.push(...(await clippedCells(page)).map((p) => `${name}: ${p}`), ...(await overlappingTicks(page)).map((p) => `${name}: ${p}`));
+      problems.push(
+        ...(await clippedCells(page)).map((p) => `${name}: ${p}`),
+        ...(await overlappingTicks(page)).map((p) => `${name}: ${p}`),
+      );
       // At a full editor's width no table hides columns behind a sideways scroll (they wrap instead); narrower, a
       // table with many columns (an efficiency pair per preference dataset) may scroll.
       if (width >= 1200) problems.push(...(await sidewaysTables(page)).map((p) => `${name}: scrolls sideways: ${p}`));
@@ -273,7 +445,10 @@ function mixedPrecision(page: Page): Promise<string[]> {
             if (!decimals.has(m[1]?.length ?? 0)) decimals.set(m[1]?.length ?? 0, m[0]);
           }
         }
-        if (decimals.size > 1) out.push(`${(table.querySelector('caption')?.textContent ?? '').slice(0, 50)} / ${header}: ${[...decimals.values()].join(' vs ')}`);
+        if (decimals.size > 1)
+          out.push(
+            `${(table.querySelector('caption')?.textContent ?? '').slice(0, 50)} / ${header}: ${[...decimals.values()].join(' vs ')}`,
+          );
       });
     }
     return out;
@@ -297,13 +472,23 @@ test('numbers: one precision per numeric table column in every panel (MovieLens 
 test('the checks can fail on the MovieLens panels: the LIS table in a box that does not scroll, segment ticks in a large font', async () => {
   const lisPage = await open(panels['movielens-lis'], 480);
   assert.deepEqual(await clippedCells(lisPage), [], 'clean as drawn');
-  await lisPage.evaluate(() => document.querySelectorAll<HTMLElement>('.figure-body').forEach((b) => { b.style.overflowX = 'hidden'; }));
+  await lisPage.evaluate(() =>
+    document.querySelectorAll<HTMLElement>('.figure-body').forEach((b) => {
+      b.style.overflowX = 'hidden';
+    }),
+  );
   const cut = await clippedCells(lisPage);
-  assert.ok(cut.some((p) => /Historical pairs|362,250/.test(p)), `the wide LIS table is found cut once its box stops scrolling: ${cut.join('; ')}`);
+  assert.ok(
+    cut.some((p) => /Historical pairs|362,250/.test(p)),
+    `the wide LIS table is found cut once its box stops scrolling: ${cut.join('; ')}`,
+  );
   await lisPage.close();
   const impact = await open(panels['movielens-feature-impact'], 480);
   for (const tab of await impact.locator('vscode-panel-tab').all()) await tab.click(); // the segments tab is drawn when shown
-  assert.ok(await impact.locator('.segment-multiple .axis .tick text').count() > 0, 'the MovieLens ablation has segment small multiples');
+  assert.ok(
+    (await impact.locator('.segment-multiple .axis .tick text').count()) > 0,
+    'the MovieLens ablation has segment small multiples',
+  );
   assert.deepEqual(await overlappingTicks(impact), [], 'clean as drawn');
   // The old layout's defect: the scale ran to each cell's edge, so neighbouring cells' end labels met ("0.10−0.05").
   // Moving the second cell 40 units closer to the first brings the end ticks 18 units apart (the old layout had 22);
@@ -313,24 +498,52 @@ test('the checks can fail on the MovieLens panels: the LIS table in a box that d
     const [x, y] = /translate\(([-\d.]+),([-\d.]+)\)/.exec(cell.getAttribute('transform')!)!.slice(1).map(Number);
     cell.setAttribute('transform', `translate(${x - 40},${y})`);
   });
-  assert.ok((await overlappingTicks(impact)).some((p) => /segment-multiples/.test(p)), 'neighbouring cells whose end labels meet are found colliding');
-  await impact.evaluate(() => document.querySelectorAll<SVGTextElement>('.segment-multiple .axis .tick text').forEach((t) => { t.style.fontSize = '40px'; }));
-  assert.ok((await overlappingTicks(impact)).some((p) => /segment-multiples/.test(p)), 'the same ticks drawn larger are found colliding');
+  assert.ok(
+    (await overlappingTicks(impact)).some((p) => /segment-multiples/.test(p)),
+    'neighbouring cells whose end labels meet are found colliding',
+  );
+  await impact.evaluate(() =>
+    document.querySelectorAll<SVGTextElement>('.segment-multiple .axis .tick text').forEach((t) => {
+      t.style.fontSize = '40px';
+    }),
+  );
+  assert.ok(
+    (await overlappingTicks(impact)).some((p) => /segment-multiples/.test(p)),
+    'the same ticks drawn larger are found colliding',
+  );
   await impact.close();
 });
 
-test('Run panel: ROC, precision-recall and score histogram by label drawn from the record\'s curves', async () => {
+test("Run panel: ROC, precision-recall and score histogram by label drawn from the record's curves", async () => {
   const page = await open(panels['run-eval'], 1200);
   const curves = evalRecord.results.curves!;
   const roc = await page.locator('svg.roc-curve polyline.curve-line').getAttribute('points');
   assert.equal(roc!.split(' ').length, curves.roc.fpr.length);
-  assert.equal((await page.locator('svg.pr-curve polyline.curve-line').getAttribute('points'))!.split(' ').length, curves.pr.recall.length);
-  const bars = await page.locator('svg.score-histogram .hist-positive rect').count() + await page.locator('svg.score-histogram .hist-negative rect').count();
-  assert.equal(bars, curves.histogram.positives.filter((c) => c > 0).length + curves.histogram.negatives.filter((c) => c > 0).length);
-  for (const title of ['False-positive rate', 'True-positive rate (recall)', 'Recall', 'Precision', 'Predicted probability', 'Rows']) {
-    assert.ok(await page.locator('svg .axis-title', { hasText: title }).count() > 0, title);
+  assert.equal(
+    (await page.locator('svg.pr-curve polyline.curve-line').getAttribute('points'))!.split(' ').length,
+    curves.pr.recall.length,
+  );
+  const bars =
+    (await page.locator('svg.score-histogram .hist-positive rect').count()) +
+    (await page.locator('svg.score-histogram .hist-negative rect').count());
+  assert.equal(
+    bars,
+    curves.histogram.positives.filter((c) => c > 0).length + curves.histogram.negatives.filter((c) => c > 0).length,
+  );
+  for (const title of [
+    'False-positive rate',
+    'True-positive rate (recall)',
+    'Recall',
+    'Precision',
+    'Predicted probability',
+    'Rows',
+  ]) {
+    assert.ok((await page.locator('svg .axis-title', { hasText: title }).count()) > 0, title);
   }
-  assert.match((await page.locator('.figure[data-figure$="-pr"] .figure-caption').textContent())!, new RegExp(`Average precision ${curves.pr.averagePrecision.toFixed(4)}`));
+  assert.match(
+    (await page.locator('.figure[data-figure$="-pr"] .figure-caption').textContent())!,
+    new RegExp(`Average precision ${curves.pr.averagePrecision.toFixed(4)}`),
+  );
   await page.close();
 });
 
@@ -338,10 +551,26 @@ test('history: eval runs only, oldest first, one dot and one interval per run an
   assert.equal(history.length, 4, 'the ablation run is not an evaluation');
   assert.ok(history.every((p, i) => i === 0 || history[i - 1].createdAt <= p.createdAt));
   const page = await open(panels.history, 1200);
-  const drawn = await page.locator('svg.history-chart .series-0 .history-point').evaluateAll((gs) => gs.map((g) => ({ run: g.getAttribute('data-run'), value: Number(g.getAttribute('data-value')), lo: g.querySelector('.error-bar')?.getAttribute('data-lo') ?? null })));
-  assert.deepEqual(drawn.map((d) => d.run), history.map((p) => p.runId));
-  assert.deepEqual(drawn.map((d) => d.value), history.map((p) => p.auc));
-  assert.deepEqual(drawn.map((d) => (d.lo === null ? null : Number(d.lo))), history.map((p) => p.aucCi?.[0] ?? null), 'an interval where the run had a bootstrap, none otherwise');
+  const drawn = await page.locator('svg.history-chart .series-0 .history-point').evaluateAll((gs) =>
+    gs.map((g) => ({
+      run: g.getAttribute('data-run'),
+      value: Number(g.getAttribute('data-value')),
+      lo: g.querySelector('.error-bar')?.getAttribute('data-lo') ?? null,
+    })),
+  );
+  assert.deepEqual(
+    drawn.map((d) => d.run),
+    history.map((p) => p.runId),
+  );
+  assert.deepEqual(
+    drawn.map((d) => d.value),
+    history.map((p) => p.auc),
+  );
+  assert.deepEqual(
+    drawn.map((d) => (d.lo === null ? null : Number(d.lo))),
+    history.map((p) => p.aucCi?.[0] ?? null),
+    'an interval where the run had a bootstrap, none otherwise',
+  );
   assert.equal(await page.locator('svg.history-chart .series-1 .history-point').count(), history.length, 'GAUC too');
   const rows = await page.locator('.history-table tbody tr').count();
   assert.equal(rows, history.length);

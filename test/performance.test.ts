@@ -14,18 +14,30 @@ function tiedScores(n: number, seed: number, scale = 1): Float32Array {
     const u = rng();
     if (u < 0.05) return 0;
     if (u < 0.07) return -0;
-    if (u < 0.3) return Math.round(rng() * 20 - 10) / 4 * scale; // many ties
+    if (u < 0.3) return (Math.round(rng() * 20 - 10) / 4) * scale; // many ties
     return (rng() - 0.5) * scale * 10;
   });
 }
 
 test('radix sort: same order as a stable comparator sort on random data with ties, -0, infinities; sorted values bit-identical', () => {
-  for (const [n, seed, scale] of [[1, 1, 1], [2, 2, 1], [1000, 3, 1], [60_000, 4, 1e-3], [60_000, 5, 1e6]] as const) {
+  for (const [n, seed, scale] of [
+    [1, 1, 1],
+    [2, 2, 1],
+    [1000, 3, 1],
+    [60_000, 4, 1e-3],
+    [60_000, 5, 1e6],
+  ] as const) {
     const v = tiedScores(n, seed, scale);
-    if (n > 10) { v[3] = Infinity; v[7] = -Infinity; v[8] = -0; v[9] = 0; }
+    if (n > 10) {
+      v[3] = Infinity;
+      v[7] = -Infinity;
+      v[8] = -0;
+      v[9] = 0;
+    }
     const { order, sorted } = sortScores(v);
     assert.deepEqual(order, referenceArgsort(v), `order, n=${n}`);
-    const bits = new Uint32Array(sorted.buffer, sorted.byteOffset, n), src = new Uint32Array(v.buffer);
+    const bits = new Uint32Array(sorted.buffer, sorted.byteOffset, n),
+      src = new Uint32Array(v.buffer);
     for (let i = 0; i < n; i++) assert.equal(bits[i], src[order[i]], `sorted value ${i}`);
     assert.deepEqual(argsortFloat32(v), order);
   }
@@ -36,7 +48,10 @@ test('radix sort: a digit shared by every row (skipped pass) still sorts, and an
   const v = Float32Array.from({ length: 5000 }, () => 1 + Math.floor(rng() * 64) / 1024); // low 11 bits all zero
   assert.deepEqual(sortScores(v).order, referenceArgsort(v));
   const c = new Float32Array(100).fill(0.25); // every digit shared
-  assert.deepEqual(Array.from(sortScores(c).order), Array.from({ length: 100 }, (_, i) => i));
+  assert.deepEqual(
+    Array.from(sortScores(c).order),
+    Array.from({ length: 100 }, (_, i) => i),
+  );
   assert.equal(sortScores(new Float32Array(0)).order.length, 0);
 });
 
@@ -63,8 +78,14 @@ test('AUC by class (two key sorts, no argsort) equals the argsort AUC exactly: t
 
 function synthetic(n: number, groups: number, seed: number) {
   const rng = seededRandom(seed);
-  const labels = new Uint8Array(n), scores = new Float32Array(n), g = new Int32Array(n);
-  for (let i = 0; i < n; i++) { labels[i] = rng() < 0.4 ? 1 : 0; scores[i] = Math.round((labels[i] * 0.8 + rng()) * 50) / 50; g[i] = Math.floor(rng() * groups); }
+  const labels = new Uint8Array(n),
+    scores = new Float32Array(n),
+    g = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    labels[i] = rng() < 0.4 ? 1 : 0;
+    scores[i] = Math.round((labels[i] * 0.8 + rng()) * 50) / 50;
+    g[i] = Math.floor(rng() * groups);
+  }
   const probs = scores.map((s) => Math.min(0.99, Math.max(0.01, s / 2)));
   return { labels, scores, probs, groups: g, groupCount: groups };
 }
@@ -91,7 +112,13 @@ function variants(d: ReturnType<typeof synthetic>, seed: number): Scoring[][] {
 test('paired bootstrap: one scoring at a time (kept or replayed draws) equals all variants at once, exactly', () => {
   for (const grouped of [true, false]) {
     const d = synthetic(3000, 50, 5);
-    const setup = { labels: d.labels, groups: grouped ? d.groups : undefined, groupCount: grouped ? d.groupCount : 0, bootstrap: 30, seed: 11 };
+    const setup = {
+      labels: d.labels,
+      groups: grouped ? d.groups : undefined,
+      groupCount: grouped ? d.groupCount : 0,
+      bootstrap: 30,
+      seed: 11,
+    };
     const base = { scores: d.scores, probs: d.probs };
     const vs = variants(d, 3);
     const ref = referencePaired({ ...setup, base, variants: vs });
@@ -157,7 +184,11 @@ test('rows spilled to .reclens/cache give the same ablation and ceiling as rows 
 
 test('the next job on the same data and plan reuses the decoded rows (memory, then disk); changed data is read again', async () => {
   const ws = tinyWorkspace({ rows: tinyRows(300, 5) as unknown as Record<string, unknown>[] });
-  const reused = async () => withJob(requireConfig(ws.config).config, { providers: ['cpu'] }, undefined, async (ctx) => ({ reused: ctx.mat.reused, labels: Array.from(ctx.mat.labels) }));
+  const reused = async () =>
+    withJob(requireConfig(ws.config).config, { providers: ['cpu'] }, undefined, async (ctx) => ({
+      reused: ctx.mat.reused,
+      labels: Array.from(ctx.mat.labels),
+    }));
   forgetRows();
   const first = await reused();
   assert.equal(first.reused, false);
@@ -189,14 +220,18 @@ import { umapProject } from '../src/engine/embedding/umap';
 
 test('UMAP: the typed-array epochs give the same layout as umap-js, number for number (seeded)', async () => {
   const rng = seededRandom(21);
-  const n = 400, d = 8;
+  const n = 400,
+    d = 8;
   const v = Float32Array.from({ length: n * d }, (_, i) => (i % d === Math.floor(i / d) % d ? 2 : 0) + rng());
   const nn = await knn(v, n, d, 10, ['cpu']);
   const input = { vectors: v, rows: n, dim: d, knn: nn, seed: 5, nEpochs: 60 };
   const exact = await umapProject({ ...input, reference: 'exact' });
   const theirs = await umapProject({ ...input, reference: 'umap-js' });
   assert.deepEqual(exact, theirs);
-  assert.ok(exact.some((x) => x !== exact[0]), 'a spread layout');
+  assert.ok(
+    exact.some((x) => x !== exact[0]),
+    'a spread layout',
+  );
   // The fast power (exp/log) changes only rounding: the layout keeps the same neighbourhoods.
   const fast = await umapProject(input);
   assert.deepEqual(await umapProject(input), fast, 'same seed, same layout');
@@ -204,12 +239,16 @@ test('UMAP: the typed-array epochs give the same layout as umap-js, number for n
     let hits = 0;
     for (let i = 0; i < n; i++) {
       const dist = (j: number) => (layout[2 * i] - layout[2 * j]) ** 2 + (layout[2 * i + 1] - layout[2 * j + 1]) ** 2;
-      const near = Array.from({ length: n }, (_, j) => j).filter((j) => j !== i).sort((x, y) => dist(x) - dist(y)).slice(0, 10);
+      const near = Array.from({ length: n }, (_, j) => j)
+        .filter((j) => j !== i)
+        .sort((x, y) => dist(x) - dist(y))
+        .slice(0, 10);
       for (let q = 0; q < 10; q++) if (near.includes(nn.indices[i * 10 + q])) hits++;
     }
     return hits / (n * 10);
   };
-  const kFast = kept(fast), kRef = kept(theirs);
+  const kFast = kept(fast),
+    kRef = kept(theirs);
   assert.ok(kRef > 0.2 && Math.abs(kFast - kRef) < 0.05, `neighbours kept: fast ${kFast}, umap-js ${kRef}`);
 });
 
@@ -219,7 +258,14 @@ test('gatherRows (word / byte copy loop) equals a row-by-row gather, bit for bit
   const rng = seededRandom(5);
   const n = 300;
   const perm = Uint32Array.from({ length: n }, (_, i) => i).sort(() => rng() - 0.5);
-  for (const [Ctor, widths] of [[Float32Array, [1, 2, 3, 32, 100]], [Float64Array, [1, 13, 40]], [BigInt64Array, [1, 26]], [Int32Array, [1, 7]], [Uint8Array, [1, 3, 4, 20]], [Int8Array, [5]]] as const) {
+  for (const [Ctor, widths] of [
+    [Float32Array, [1, 2, 3, 32, 100]],
+    [Float64Array, [1, 13, 40]],
+    [BigInt64Array, [1, 26]],
+    [Int32Array, [1, 7]],
+    [Uint8Array, [1, 3, 4, 20]],
+    [Int8Array, [5]],
+  ] as const) {
     for (const w of widths) {
       const col = new (Ctor as unknown as new (n: number) => Float32Array)(n * w);
       const bytes = new Uint8Array(col.buffer);

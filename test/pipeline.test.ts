@@ -13,8 +13,17 @@ import { ROOT, TINY_MODEL, tinyLogit, tinyRows, tinyWorkspace } from './helpers'
 
 test('inspection reads the signature, opset and the Gather embedding table', async () => {
   const m = await inspectModel(TINY_MODEL);
-  assert.deepEqual(m.inputs.map((i) => [i.name, i.dtype, i.shape]), [['dense', 'float32', ['batch', 3]], ['item', 'int64', ['batch']]]);
-  assert.deepEqual(m.outputs.map((o) => o.name), ['prob', 'logit']);
+  assert.deepEqual(
+    m.inputs.map((i) => [i.name, i.dtype, i.shape]),
+    [
+      ['dense', 'float32', ['batch', 3]],
+      ['item', 'int64', ['batch']],
+    ],
+  );
+  assert.deepEqual(
+    m.outputs.map((o) => o.name),
+    ['prob', 'logit'],
+  );
   assert.deepEqual(m.opsets, [{ domain: '', version: 13 }]);
   assert.equal(m.parameterCount, 3 + 1 + 20 + 1);
   assert.deepEqual(m.embeddingTables, [{ initializer: 'EMB', rows: 10, dim: 2, indexedBy: ['item'] }]);
@@ -54,7 +63,10 @@ test('logit output: AUC equals the probability output, LogLoss uses the sigmoid'
 test('the provider chain records why CUDA and WebGPU were skipped and runs on CPU', async () => {
   const ms = await createSession(TINY_MODEL, ['cuda', 'webgpu', 'cpu']);
   assert.equal(ms.provider, 'cpu');
-  assert.deepEqual(ms.fallbacks.map((f) => f.provider), ['cuda', 'webgpu']);
+  assert.deepEqual(
+    ms.fallbacks.map((f) => f.provider),
+    ['cuda', 'webgpu'],
+  );
   for (const f of ms.fallbacks) assert.ok(f.reason.length > 10);
 });
 
@@ -70,7 +82,9 @@ test('MovieLens: onnxruntime reproduces the outputs and AUC torch recorded at ex
     let pos = 0;
     for (const l of s.labels) pos += l;
     assert.equal(pos, ref.positives);
-    ref.first_rows.forEach((p: number, i: number) => assert.ok(Math.abs(s.scores[i] - p) < 1e-5, `row ${i}: ${s.scores[i]} vs torch ${p}`));
+    ref.first_rows.forEach((p: number, i: number) =>
+      assert.ok(Math.abs(s.scores[i] - p) < 1e-5, `row ${i}: ${s.scores[i]} vs torch ${p}`),
+    );
     assert.ok(Math.abs(auc(s.labels, s.scores) - ref.auc) < 1e-4);
   } finally {
     ws.close();
@@ -92,7 +106,16 @@ test('cancelling stops a run with a cancelled error', async () => {
   const ac = new AbortController();
   let batches = 0;
   await assert.rejects(
-    evaluate(config, { providers: ['cpu'], batchSize: 64 }, { signal: ac.signal, onProgress: (e) => { if (e.phase === 'inference' && ++batches === 3) ac.abort(); } }),
+    evaluate(
+      config,
+      { providers: ['cpu'], batchSize: 64 },
+      {
+        signal: ac.signal,
+        onProgress: (e) => {
+          if (e.phase === 'inference' && ++batches === 3) ac.abort();
+        },
+      },
+    ),
     (e: Error) => e.name === 'RecLensError' && /cancelled/.test(e.message),
   );
   assert.ok(batches < 10, `stopped after ${batches} batches`);

@@ -14,7 +14,8 @@ export function referenceArgsort(scores: Float32Array): Uint32Array {
   const idx = Array.from({ length: scores.length }, (_, i) => i);
   const notNegZero = (x: number) => (Object.is(x, -0) ? 0 : 1);
   idx.sort((a, b) => {
-    const x = scores[a], y = scores[b];
+    const x = scores[a],
+      y = scores[b];
     if (x < y) return -1;
     if (x > y) return 1;
     return notNegZero(x) - notNegZero(y) || a - b;
@@ -22,7 +23,15 @@ export function referenceArgsort(scores: Float32Array): Uint32Array {
   return Uint32Array.from(idx);
 }
 
-export function referenceBootstrap(labels: Uint8Array, scores: Float32Array, probs: Float32Array, groups: Int32Array | undefined, groupCount: number, B: number, seed: number) {
+export function referenceBootstrap(
+  labels: Uint8Array,
+  scores: Float32Array,
+  probs: Float32Array,
+  groups: Int32Array | undefined,
+  groupCount: number,
+  B: number,
+  seed: number,
+) {
   const order = referenceArgsort(scores);
   const ga = groups ? groupAucs(order, scores, labels, groups, groupCount) : undefined;
   const n = labels.length;
@@ -30,7 +39,9 @@ export function referenceBootstrap(labels: Uint8Array, scores: Float32Array, pro
   const units = ga ? ga.sizes.length : n;
   const mult = new Float64Array(units);
   const rowWeights = ga ? new Float64Array(n) : mult;
-  const aucs: number[] = [], gaucs: number[] = [], losses: number[] = [];
+  const aucs: number[] = [],
+    gaucs: number[] = [],
+    losses: number[] = [];
   for (let b = 0; b < B; b++) {
     drawMultiplicities(units, rng, mult);
     if (ga) for (let i = 0; i < n; i++) rowWeights[i] = mult[groups![i]];
@@ -38,7 +49,14 @@ export function referenceBootstrap(labels: Uint8Array, scores: Float32Array, pro
     losses.push(logloss(labels, probs, rowWeights));
     if (ga) gaucs.push(gaucFromGroups(ga, mult));
   }
-  return { auc: aucFromOrder(order, scores, labels), ci: { auc: percentileInterval(aucs), gauc: ga ? percentileInterval(gaucs) : null, logloss: percentileInterval(losses) } };
+  return {
+    auc: aucFromOrder(order, scores, labels),
+    ci: {
+      auc: percentileInterval(aucs),
+      gauc: ga ? percentileInterval(gaucs) : null,
+      logloss: percentileInterval(losses),
+    },
+  };
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -56,13 +74,24 @@ export function referencePaired(input: PairedInput) {
     gauc: p.ga ? gaucFromGroups(p.ga, mult) : NaN,
     logloss: logloss(labels, p.s.probs, w),
   });
-  const summary = (pts: { auc: number; gauc: number; logloss: number }[]) => ({ auc: mean(pts.map((p) => p.auc)), gauc: mean(pts.map((p) => p.gauc)), logloss: mean(pts.map((p) => p.logloss)) });
+  const summary = (pts: { auc: number; gauc: number; logloss: number }[]) => ({
+    auc: mean(pts.map((p) => p.auc)),
+    gauc: mean(pts.map((p) => p.gauc)),
+    logloss: mean(pts.map((p) => p.logloss)),
+  });
   const base = prep(input.base);
   const variants = input.variants.map((reps) => reps.map(prep));
   const bp0 = point(base);
   const out = variants.map((reps) => {
     const m = summary(reps.map((p) => point(p)));
-    return { auc: m.auc, deltaAuc: bp0.auc - m.auc, deltaGauc: bp0.gauc - m.gauc, deltaLogloss: m.logloss - bp0.logloss, ci: undefined as undefined | { deltaAuc: [number, number]; deltaGauc: [number, number] | null; deltaLogloss: [number, number] } };
+    return {
+      auc: m.auc,
+      deltaAuc: bp0.auc - m.auc,
+      deltaGauc: bp0.gauc - m.gauc,
+      deltaLogloss: m.logloss - bp0.logloss,
+      ci: undefined as
+        undefined | { deltaAuc: [number, number]; deltaGauc: [number, number] | null; deltaLogloss: [number, number] },
+    };
   });
   const B = input.bootstrap;
   if (B > 0) {
@@ -83,7 +112,13 @@ export function referencePaired(input: PairedInput) {
         deltas[v].logloss.push(m.logloss - bp.logloss);
       });
     }
-    deltas.forEach((d, v) => { out[v].ci = { deltaAuc: percentileInterval(d.auc), deltaGauc: groups ? percentileInterval(d.gauc) : null, deltaLogloss: percentileInterval(d.logloss) }; });
+    deltas.forEach((d, v) => {
+      out[v].ci = {
+        deltaAuc: percentileInterval(d.auc),
+        deltaGauc: groups ? percentileInterval(d.gauc) : null,
+        deltaLogloss: percentileInterval(d.logloss),
+      };
+    });
   }
   return out;
 }

@@ -4,11 +4,22 @@ import * as path from 'path';
 import { test } from 'node:test';
 import { cli, tempDir, tinyWorkspace } from './helpers';
 
-test('report --latest writes one self-contained HTML file with the run\'s numbers and charts', async () => {
+test("report --latest writes one self-contained HTML file with the run's numbers and charts", async () => {
   const { config } = tinyWorkspace();
   const runs = tempDir();
   const ev = JSON.parse((await cli('eval', '--config', config, '--json', '--runs-dir', runs, '--bootstrap', '20')).out);
-  const ab = await cli('ablate', '--config', config, '--runs-dir', runs, '--repeats', '2', '--bootstrap', '20', '--json');
+  const ab = await cli(
+    'ablate',
+    '--config',
+    config,
+    '--runs-dir',
+    runs,
+    '--repeats',
+    '2',
+    '--bootstrap',
+    '20',
+    '--json',
+  );
   assert.equal(ab.code, 0, ab.err);
   const out = path.join(tempDir(), 'r.html');
   const r = await cli('report', '--latest', '--runs-dir', runs, '--out', out);
@@ -35,15 +46,30 @@ test('compare: two evaluations of the same rows get paired differences (B - A) w
   const runs = tempDir();
   const a = JSON.parse((await cli('eval', '--config', config, '--json', '--runs-dir', runs)).out);
   const b = JSON.parse((await cli('eval', '--config', other, '--json', '--runs-dir', runs)).out);
-  const r = await cli('compare', '--run', a.runId, '--run', b.runId, '--runs-dir', runs, '--json', '--bootstrap', '100');
+  const r = await cli(
+    'compare',
+    '--run',
+    a.runId,
+    '--run',
+    b.runId,
+    '--runs-dir',
+    runs,
+    '--json',
+    '--bootstrap',
+    '100',
+  );
   assert.equal(r.code, 0, r.err);
   const c = JSON.parse(r.out);
   assert.ok(c.sameData);
   assert.ok(Math.abs(c.paired.diff.auc - (b.auc - a.auc)) < 1e-12);
   assert.ok(c.paired.diff.auc < 0, 'the swapped model ranks worse');
   assert.ok(c.paired.ci.auc[0] <= c.paired.diff.auc && c.paired.diff.auc <= c.paired.ci.auc[1]);
-  const ab = JSON.parse((await cli('ablate', '--config', config, '--json', '--runs-dir', runs, '--bootstrap', '0', '--method', 'mask')).out);
-  const mixed = JSON.parse((await cli('compare', '--run', a.runId, '--run', ab.runId, '--runs-dir', runs, '--json')).out);
+  const ab = JSON.parse(
+    (await cli('ablate', '--config', config, '--json', '--runs-dir', runs, '--bootstrap', '0', '--method', 'mask')).out,
+  );
+  const mixed = JSON.parse(
+    (await cli('compare', '--run', a.runId, '--run', ab.runId, '--runs-dir', runs, '--json')).out,
+  );
   assert.equal(mixed.paired, null);
   assert.match(mixed.note, /two evaluations of the same rows/);
 });

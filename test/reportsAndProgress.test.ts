@@ -18,17 +18,33 @@ function shellSplit(line: string): string[] {
   return out;
 }
 
-const unescapeHtml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+const unescapeHtml = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 
 /** The numbers that identify a run's result, per kind (seconds and ids differ between runs). */
 function numbers(kind: string, r: any): unknown {
   switch (kind) {
-    case 'eval': return [r.auc, r.gauc, r.logloss, r.ci];
-    case 'ablate': return r.results.map((x: any) => [x.slot, x.method, x.deltaAuc, x.ci]);
-    case 'ceiling': return r.results.map((x: any) => [x.slot, x.candidates, x.aucOracle, x.ceiling]);
-    case 'lis': return [r.preferences.map((p: any) => [p.name, p.lis, p.lisCi, p.value]), r.tables.map((t: any) => [t.name, t.ais]), r.substitution];
-    case 'embed': return [r.table, r.method, r.sampleSize, r.explainedVariance];
-    case 'align': return [r.recallAtK, r.jaccardAtK, r.alignment, r.uniformity];
+    case 'eval':
+      return [r.auc, r.gauc, r.logloss, r.ci];
+    case 'ablate':
+      return r.results.map((x: any) => [x.slot, x.method, x.deltaAuc, x.ci]);
+    case 'ceiling':
+      return r.results.map((x: any) => [x.slot, x.candidates, x.aucOracle, x.ceiling]);
+    case 'lis':
+      return [
+        r.preferences.map((p: any) => [p.name, p.lis, p.lisCi, p.value]),
+        r.tables.map((t: any) => [t.name, t.ais]),
+        r.substitution,
+      ];
+    case 'embed':
+      return [r.table, r.method, r.sampleSize, r.explainedVariance];
+    case 'align':
+      return [r.recallAtK, r.jaccardAtK, r.alignment, r.uniformity];
   }
   throw new Error(kind);
 }
@@ -36,11 +52,34 @@ function numbers(kind: string, r: any): unknown {
 // Each kind with options that differ from the defaults, so a Reproduce line that dropped one would give other numbers.
 const RUNS: [string, string[]][] = [
   ['eval', ['--bootstrap', '25', '--seed', '5', '--limit', '3000']],
-  ['ablate', ['--slots', 'leak,strong+useless', '--method', 'permute', '--repeats', '2', '--within-group', '--bootstrap', '15', '--seed', '3', '--limit', '2500']],
+  [
+    'ablate',
+    [
+      '--slots',
+      'leak,strong+useless',
+      '--method',
+      'permute',
+      '--repeats',
+      '2',
+      '--within-group',
+      '--bootstrap',
+      '15',
+      '--seed',
+      '3',
+      '--limit',
+      '2500',
+    ],
+  ],
   ['ceiling', ['--slots', 'strong', '--candidates', '6', '--seed', '2', '--limit', '1500']],
-  ['lis', ['--preferences', 'prefs_leak', '--tables', 'item_aligned', '--substitution', '--bootstrap', '10', '--seed', '4']],
+  [
+    'lis',
+    ['--preferences', 'prefs_leak', '--tables', 'item_aligned', '--substitution', '--bootstrap', '10', '--seed', '4'],
+  ],
   ['embed', ['--table', 'item_raw', '--method', 'pca', '--sample', '150', '--k', '5', '--seed', '6']],
-  ['align', ['--table', 'item_raw', '--against', 'item_aligned', '--preferences', 'prefs_hist', '--k', '7', '--seed', '1']],
+  [
+    'align',
+    ['--table', 'item_raw', '--against', 'item_aligned', '--preferences', 'prefs_hist', '--k', '7', '--seed', '1'],
+  ],
 ];
 
 for (const [kind, args] of RUNS) {
@@ -57,7 +96,9 @@ for (const [kind, args] of RUNS) {
     const argv = shellSplit(line);
     assert.equal(argv[0], 'reclens');
     assert.equal(argv[1], kind);
-    for (let i = 0; i < args.length; i++) if (args[i].startsWith('--') && args[i] !== '--limit') assert.ok(argv.includes(args[i]), `${args[i]} kept in: ${line}`);
+    for (let i = 0; i < args.length; i++)
+      if (args[i].startsWith('--') && args[i] !== '--limit')
+        assert.ok(argv.includes(args[i]), `${args[i]} kept in: ${line}`);
     const again = await cli(...argv.slice(1), '--json', '--no-record');
     assert.equal(again.code, 0, again.err);
     assert.deepEqual(numbers(kind, JSON.parse(again.out)), numbers(kind, a));
@@ -91,17 +132,49 @@ test('eval report: ROC and precision-recall curves, score histogram by label, ev
   const out = path.join(tempDir(), 'e.html');
   await cli('report', '--run', ev.runRecord, '--out', out);
   const html = fs.readFileSync(out, 'utf8');
-  for (const t of ['ROC curve', 'Precision-recall', 'Predicted probability by label', 'Calibration']) assert.match(html, new RegExp(t));
-  for (const a of ['false-positive rate', 'true-positive rate', 'recall', 'precision', 'mean predicted probability', 'observed positive rate', 'rows']) assert.ok(html.includes(`class="axis-title">${a}`), a);
+  for (const t of ['ROC curve', 'Precision-recall', 'Predicted probability by label', 'Calibration'])
+    assert.match(html, new RegExp(t));
+  for (const a of [
+    'false-positive rate',
+    'true-positive rate',
+    'recall',
+    'precision',
+    'mean predicted probability',
+    'observed positive rate',
+    'rows',
+  ])
+    assert.ok(html.includes(`class="axis-title">${a}`), a);
   // Calibration has tick labels 0.0 ... 1.0 on both axes.
   assert.ok((html.match(/class="tick">1\.0</g) ?? []).length >= 2);
 });
 
 test('embed and align reports draw charts, not JSON; embed names its table, not the evaluation data', async () => {
   const runs = tempDir();
-  const em = JSON.parse((await cli('embed', '--config', PLANTED, '--table', 'item_aligned', '--json', '--runs-dir', runs)).out);
-  const al = JSON.parse((await cli('align', '--config', PLANTED, '--table', 'item_raw', '--against', 'item_aligned', '--preferences', 'prefs_hist', '--json', '--runs-dir', runs)).out);
-  for (const [j, checks] of [[em, ['Projection', 'Coloured by', 'class="legend"', 'table item_aligned']], [al, ['Alignment by popularity bucket', 'Recall@10', 'Jaccard@10', 'cold']]] as [any, string[]][]) {
+  const em = JSON.parse(
+    (await cli('embed', '--config', PLANTED, '--table', 'item_aligned', '--json', '--runs-dir', runs)).out,
+  );
+  const al = JSON.parse(
+    (
+      await cli(
+        'align',
+        '--config',
+        PLANTED,
+        '--table',
+        'item_raw',
+        '--against',
+        'item_aligned',
+        '--preferences',
+        'prefs_hist',
+        '--json',
+        '--runs-dir',
+        runs,
+      )
+    ).out,
+  );
+  for (const [j, checks] of [
+    [em, ['Projection', 'Coloured by', 'class="legend"', 'table item_aligned']],
+    [al, ['Alignment by popularity bucket', 'Recall@10', 'Jaccard@10', 'cold']],
+  ] as [any, string[]][]) {
     const out = path.join(tempDir(), 'x.html');
     assert.equal((await cli('report', '--run', j.runRecord, '--out', out)).code, 0);
     const html = fs.readFileSync(out, 'utf8');
@@ -133,14 +206,20 @@ test('inspect lists every table the config defines, fed to the model or not', as
 
 /** Runs bin/reclens under a pseudo-terminal (util-linux `script`), so stderr is a TTY as in a user's terminal. */
 function onTty(command: string): string {
-  const r = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, COLUMNS: '120' } });
+  const r = spawnSync('script', ['-qec', command, '/dev/null'], {
+    encoding: 'utf8',
+    cwd: ROOT,
+    env: { ...process.env, COLUMNS: '120' },
+  });
   assert.equal(r.status, 0, r.stdout + r.stderr);
   return r.stdout;
 }
 
 test('progress on a terminal: a bar with phase, pass count and percentage on stderr; --quiet and pipes get none', () => {
   const bin = path.join(ROOT, 'bin', 'reclens');
-  const tty = onTty(`node ${bin} ablate --config ${PLANTED} --slots leak,strong --method both --repeats 2 --bootstrap 0 --no-record`);
+  const tty = onTty(
+    `node ${bin} ablate --config ${PLANTED} --slots leak,strong --method both --repeats 2 --bootstrap 0 --no-record`,
+  );
   assert.match(tty, /\r\x1b\[2K\[[#-]{20}\]\s+\d+% pass \d+ \/ 7 · (baseline|mask|permute)/);
   assert.match(tty, /pass 7 \/ 7/);
   assert.match(tty, /\r\x1b\[2KRecLens ablate:/, 'the bar is cleared before the result');
@@ -153,16 +232,33 @@ test('progress on a terminal: a bar with phase, pass count and percentage on std
   assert.match(both, /\x1b\[2K\[[#-]{20}\]\s+\d+% (table|neighbours|pca)/);
   assert.equal(JSON.parse(fs.readFileSync(json, 'utf8')).table, 'item_raw');
   // Not a terminal (a pipe): no progress at all unless --progress asks for it.
-  const piped = spawnSync(process.execPath, [bin, 'eval', '--config', PLANTED, '--limit', '2000', '--no-record'], { encoding: 'utf8' });
+  const piped = spawnSync(process.execPath, [bin, 'eval', '--config', PLANTED, '--limit', '2000', '--no-record'], {
+    encoding: 'utf8',
+  });
   assert.equal(piped.stderr, '');
-  const forced = spawnSync(process.execPath, [bin, 'eval', '--config', PLANTED, '--limit', '2000', '--no-record', '--progress'], { encoding: 'utf8' });
+  const forced = spawnSync(
+    process.execPath,
+    [bin, 'eval', '--config', PLANTED, '--limit', '2000', '--no-record', '--progress'],
+    { encoding: 'utf8' },
+  );
   assert.match(forced.stderr, /inference 2,000 \/ 2,000 \(100%\)/);
   assert.doesNotMatch(forced.stderr, /\x1b/);
 });
 
 test('progress renderer: ETA from the elapsed time, redraws throttled, cleared at the end', () => {
-  let t = 0, text = '';
-  const p = cliProgress({ isTTY: true, columns: 100, write: (s) => { text += s; } }, {}, () => t);
+  let t = 0,
+    text = '';
+  const p = cliProgress(
+    {
+      isTTY: true,
+      columns: 100,
+      write: (s) => {
+        text += s;
+      },
+    },
+    {},
+    () => t,
+  );
   p.control.onProgress!({ phase: 'inference', done: 0, total: 1000 });
   t = 10_000;
   p.control.onProgress!({ phase: 'inference', done: 250, total: 1000 });
@@ -174,7 +270,15 @@ test('progress renderer: ETA from the elapsed time, redraws throttled, cleared a
   p.done();
   assert.ok(text.endsWith('\r\x1b[2K'));
   let off = '';
-  cliProgress({ isTTY: true, write: (s) => { off += s; } }, { quiet: true }).control.onProgress?.({ phase: 'x', done: 1, total: 2 });
+  cliProgress(
+    {
+      isTTY: true,
+      write: (s) => {
+        off += s;
+      },
+    },
+    { quiet: true },
+  ).control.onProgress?.({ phase: 'x', done: 1, total: 2 });
   assert.equal(off, '');
 });
 
@@ -182,7 +286,13 @@ test('the LIS Reproduce line keeps --folds, --splits and the sweep, and the CLI 
   const { reproduceArgs } = await import('../src/engine/runs/reproduce');
   const { parseSweep } = await import('../src/engine/lis/lis');
   const sweep = { window: [604800, 2592000, 5400], minCount: [1, 2, 5] };
-  const args = reproduceArgs('lis', 'reclens.json', 7, { preferences: ['p'], folds: 3, splits: 4, sweep, bootstrap: 50 });
+  const args = reproduceArgs('lis', 'reclens.json', 7, {
+    preferences: ['p'],
+    folds: 3,
+    splits: 4,
+    sweep,
+    bootstrap: 50,
+  });
   assert.deepEqual(args.slice(args.indexOf('--folds'), args.indexOf('--folds') + 4), ['--folds', '3', '--splits', '4']);
   const sweeps = args.flatMap((a, i) => (a === '--sweep' ? [args[i + 1]] : []));
   assert.deepEqual(sweeps, ['window=7d,30d,5400s', 'minCount=1,2,5']);

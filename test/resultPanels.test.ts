@@ -26,7 +26,15 @@ import type { FeatureImpactData, HostToPanel, LisPanelData, RunPanelData, RunRef
 const ROOT = path.resolve(__dirname, '..', '..');
 const PLANTED = path.join(ROOT, 'examples', 'planted', 'reclens.json');
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const RESULTS = path.join(ROOT, 'test-results');
 const SEED = 7;
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -42,7 +50,12 @@ interface Fixtures {
   evalB: RunRecord<EvalResult>;
 }
 
-const refOf = (record: RunRecord): RunRef => ({ runId: record.id, createdAt: record.createdAt, seed: record.seed, executionProvider: record.executionProvider });
+const refOf = (record: RunRecord): RunRef => ({
+  runId: record.id,
+  createdAt: record.createdAt,
+  seed: record.seed,
+  executionProvider: record.executionProvider,
+});
 
 const tempDirs: string[] = [];
 
@@ -56,7 +69,12 @@ function shuffledStrongConfig(): string {
     model: { path: abs('model.onnx'), output: 'logit', outputKind: 'logit' },
     data: { path: abs('eval.csv'), label: 'label', group: 'user_id', item: 'item_id', time: 'time' },
     tables: { item_raw: { path: abs('tables/item_raw.npy'), ids: abs('tables/item_ids.npy') } },
-    inputs: { leak: { column: 'leak' }, strong: { columns: ['s2', 's0', 's3', 's1'] }, useless: { columns: ['u0', 'u1', 'u2', 'u3'] }, item_emb: { table: 'item_raw', key: 'item_id' } },
+    inputs: {
+      leak: { column: 'leak' },
+      strong: { columns: ['s2', 's0', 's3', 's1'] },
+      useless: { columns: ['u0', 'u1', 'u2', 'u3'] },
+      item_emb: { table: 'item_raw', key: 'item_id' },
+    },
     runtime: { executionProviders: ['cpu'], batchSize: 4096 },
   };
   const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reclens-panels-'));
@@ -71,15 +89,24 @@ async function engineFixtures(): Promise<Fixtures> {
   const common = { seed: SEED, providers: ['cpu' as const] };
   const ablation = await ablate(planted(), { ...common, repeats: 2, bootstrap: 60 });
   const ceil = await ceiling(planted(), { ...common, candidates: 8 });
-  const lisRun = await lis(planted(), { ...common, bootstrap: 60, substitution: true, sweep: { window: [7, 14], minCount: [1, 2] } });
+  const lisRun = await lis(planted(), {
+    ...common,
+    bootstrap: 60,
+    substitution: true,
+    sweep: { window: [7, 14], minCount: [1, 2] },
+  });
   const evalA = await evaluate(planted(), { ...common, bootstrap: 60 });
   const evalB = await evaluate(requireConfig(shuffledStrongConfig()).config, { ...common, bootstrap: 60 });
   const comparison = await compareRuns(evalA.record, evalB.record, { bootstrap: 60, seed: SEED });
   const config = requireConfig(PLANTED).config;
-  const slots = Object.entries(config.raw.slots as Record<string, { inputs: string[]; description?: string }>).map(([name, slot]) => ({ name, inputs: slot.inputs, description: slot.description }));
+  const slots = Object.entries(config.raw.slots as Record<string, { inputs: string[]; description?: string }>).map(
+    ([name, slot]) => ({ name, inputs: slot.inputs, description: slot.description }),
+  );
   return {
     impact: {
-      title: 'Planted truths: feature impact', configFile: PLANTED, slots,
+      title: 'Planted truths: feature impact',
+      configFile: PLANTED,
+      slots,
       ablation: { ...ablation.result, ...refOf(ablation.record) },
       ceiling: { ...ceil.result, ...refOf(ceil.record) },
     },
@@ -101,34 +128,86 @@ declare global {
 }
 
 const LIGHT_THEME: Record<string, string> = {
-  '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', '--vscode-font-size': '13px', '--vscode-font-weight': 'normal',
-  '--vscode-editor-background': '#ffffff', '--vscode-editor-foreground': '#3b3b3b', '--vscode-foreground': '#3b3b3b',
-  '--vscode-descriptionForeground': '#717171', '--vscode-disabledForeground': 'rgba(97, 97, 97, 0.5)', '--vscode-focusBorder': '#005fb8',
-  '--vscode-editorWidget-background': '#f8f8f8', '--vscode-editorWidget-border': '#c8c8c8', '--vscode-widget-border': '#e5e5e5',
-  '--vscode-charts-blue': '#1a85ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#388a34', '--vscode-charts-purple': '#652d90', '--vscode-charts-red': '#e51400',
-  '--vscode-textLink-foreground': '#005fb8', '--vscode-textLink-activeForeground': '#005fb8', '--vscode-list-hoverBackground': '#f2f2f2',
-  '--vscode-button-background': '#005fb8', '--vscode-button-foreground': '#ffffff', '--vscode-button-hoverBackground': '#0258a8', '--vscode-button-border': 'rgba(0, 0, 0, 0.1)',
-  '--vscode-button-secondaryBackground': '#e5e5e5', '--vscode-button-secondaryForeground': '#3b3b3b', '--vscode-button-secondaryHoverBackground': '#cccccc',
-  '--vscode-checkbox-background': '#f8f8f8', '--vscode-checkbox-border': '#cecece', '--vscode-checkbox-foreground': '#3b3b3b',
-  '--vscode-input-background': '#ffffff', '--vscode-input-foreground': '#3b3b3b', '--vscode-input-border': '#cecece', '--vscode-input-placeholderForeground': '#767676',
-  '--vscode-panelTitle-activeForeground': '#3b3b3b', '--vscode-panelTitle-activeBorder': '#005fb8', '--vscode-panelTitle-inactiveForeground': '#717171',
-  '--vscode-progressBar-background': '#005fb8', '--vscode-contrastBorder': 'transparent',
-  '--vscode-inputValidation-errorBackground': '#f2dede', '--vscode-inputValidation-errorBorder': '#be1100', '--vscode-errorForeground': '#a1260d',
+  '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
+  '--vscode-font-size': '13px',
+  '--vscode-font-weight': 'normal',
+  '--vscode-editor-background': '#ffffff',
+  '--vscode-editor-foreground': '#3b3b3b',
+  '--vscode-foreground': '#3b3b3b',
+  '--vscode-descriptionForeground': '#717171',
+  '--vscode-disabledForeground': 'rgba(97, 97, 97, 0.5)',
+  '--vscode-focusBorder': '#005fb8',
+  '--vscode-editorWidget-background': '#f8f8f8',
+  '--vscode-editorWidget-border': '#c8c8c8',
+  '--vscode-widget-border': '#e5e5e5',
+  '--vscode-charts-blue': '#1a85ff',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-green': '#388a34',
+  '--vscode-charts-purple': '#652d90',
+  '--vscode-charts-red': '#e51400',
+  '--vscode-textLink-foreground': '#005fb8',
+  '--vscode-textLink-activeForeground': '#005fb8',
+  '--vscode-list-hoverBackground': '#f2f2f2',
+  '--vscode-button-background': '#005fb8',
+  '--vscode-button-foreground': '#ffffff',
+  '--vscode-button-hoverBackground': '#0258a8',
+  '--vscode-button-border': 'rgba(0, 0, 0, 0.1)',
+  '--vscode-button-secondaryBackground': '#e5e5e5',
+  '--vscode-button-secondaryForeground': '#3b3b3b',
+  '--vscode-button-secondaryHoverBackground': '#cccccc',
+  '--vscode-checkbox-background': '#f8f8f8',
+  '--vscode-checkbox-border': '#cecece',
+  '--vscode-checkbox-foreground': '#3b3b3b',
+  '--vscode-input-background': '#ffffff',
+  '--vscode-input-foreground': '#3b3b3b',
+  '--vscode-input-border': '#cecece',
+  '--vscode-input-placeholderForeground': '#767676',
+  '--vscode-panelTitle-activeForeground': '#3b3b3b',
+  '--vscode-panelTitle-activeBorder': '#005fb8',
+  '--vscode-panelTitle-inactiveForeground': '#717171',
+  '--vscode-progressBar-background': '#005fb8',
+  '--vscode-contrastBorder': 'transparent',
+  '--vscode-inputValidation-errorBackground': '#f2dede',
+  '--vscode-inputValidation-errorBorder': '#be1100',
+  '--vscode-errorForeground': '#a1260d',
 };
 
 const DARK_THEME: Record<string, string> = {
   ...LIGHT_THEME,
-  '--vscode-editor-background': '#1f1f1f', '--vscode-editor-foreground': '#cccccc', '--vscode-foreground': '#cccccc',
-  '--vscode-descriptionForeground': '#9d9d9d', '--vscode-disabledForeground': 'rgba(204, 204, 204, 0.5)', '--vscode-focusBorder': '#0078d4',
-  '--vscode-editorWidget-background': '#202020', '--vscode-editorWidget-border': '#454545', '--vscode-widget-border': '#313131',
-  '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185', '--vscode-charts-purple': '#b180d7',
-  '--vscode-textLink-foreground': '#4daafc', '--vscode-textLink-activeForeground': '#4daafc', '--vscode-list-hoverBackground': '#2a2d2e',
-  '--vscode-button-background': '#0078d4', '--vscode-button-hoverBackground': '#026ec1', '--vscode-button-border': 'rgba(255, 255, 255, 0.07)',
-  '--vscode-button-secondaryBackground': '#313131', '--vscode-button-secondaryForeground': '#cccccc', '--vscode-button-secondaryHoverBackground': '#3c3c3c',
-  '--vscode-checkbox-background': '#313131', '--vscode-checkbox-border': '#3c3c3c', '--vscode-checkbox-foreground': '#cccccc',
-  '--vscode-input-background': '#313131', '--vscode-input-foreground': '#cccccc', '--vscode-input-border': '#3c3c3c', '--vscode-input-placeholderForeground': '#989898',
-  '--vscode-panelTitle-activeForeground': '#e7e7e7', '--vscode-panelTitle-activeBorder': '#0078d4', '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
-  '--vscode-inputValidation-errorBackground': '#5a1d1d', '--vscode-errorForeground': '#f85149',
+  '--vscode-editor-background': '#1f1f1f',
+  '--vscode-editor-foreground': '#cccccc',
+  '--vscode-foreground': '#cccccc',
+  '--vscode-descriptionForeground': '#9d9d9d',
+  '--vscode-disabledForeground': 'rgba(204, 204, 204, 0.5)',
+  '--vscode-focusBorder': '#0078d4',
+  '--vscode-editorWidget-background': '#202020',
+  '--vscode-editorWidget-border': '#454545',
+  '--vscode-widget-border': '#313131',
+  '--vscode-charts-blue': '#3794ff',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-green': '#89d185',
+  '--vscode-charts-purple': '#b180d7',
+  '--vscode-textLink-foreground': '#4daafc',
+  '--vscode-textLink-activeForeground': '#4daafc',
+  '--vscode-list-hoverBackground': '#2a2d2e',
+  '--vscode-button-background': '#0078d4',
+  '--vscode-button-hoverBackground': '#026ec1',
+  '--vscode-button-border': 'rgba(255, 255, 255, 0.07)',
+  '--vscode-button-secondaryBackground': '#313131',
+  '--vscode-button-secondaryForeground': '#cccccc',
+  '--vscode-button-secondaryHoverBackground': '#3c3c3c',
+  '--vscode-checkbox-background': '#313131',
+  '--vscode-checkbox-border': '#3c3c3c',
+  '--vscode-checkbox-foreground': '#cccccc',
+  '--vscode-input-background': '#313131',
+  '--vscode-input-foreground': '#cccccc',
+  '--vscode-input-border': '#3c3c3c',
+  '--vscode-input-placeholderForeground': '#989898',
+  '--vscode-panelTitle-activeForeground': '#e7e7e7',
+  '--vscode-panelTitle-activeBorder': '#0078d4',
+  '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
+  '--vscode-inputValidation-errorBackground': '#5a1d1d',
+  '--vscode-errorForeground': '#f85149',
 };
 
 /** The mock VS Code API (state in sessionStorage, so it survives a reload as getState survives hide/show), the theme, CSP reports. */
@@ -162,10 +241,13 @@ function harnessHtml(origin: string, nonce: string): string {
 }
 
 function startServer(): Promise<HarnessServer> {
-  return serveHarness({
-    '/media/results.css': [path.join(ROOT, 'media', 'results.css'), 'text/css'],
-    '/out/webview/results.js': [path.join(ROOT, 'out', 'webview', 'results.js'), 'text/javascript'],
-  }, harnessHtml);
+  return serveHarness(
+    {
+      '/media/results.css': [path.join(ROOT, 'media', 'results.css'), 'text/css'],
+      '/out/webview/results.js': [path.join(ROOT, 'out', 'webview', 'results.js'), 'text/javascript'],
+    },
+    harnessHtml,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -192,13 +274,18 @@ async function posted(page: Page): Promise<Posted[]> {
     (window.__posted as Record<string, unknown>[]).map((raw) => {
       const { bytes, ...rest } = raw;
       const message = rest as unknown as Posted;
-      return bytes instanceof Uint8Array ? { ...message, bytesHead: Array.from(bytes.subarray(0, 8)), bytesLength: bytes.length } : message;
+      return bytes instanceof Uint8Array
+        ? { ...message, bytesHead: Array.from(bytes.subarray(0, 8)), bytesLength: bytes.length }
+        : message;
     }),
   );
 }
 
 async function lastPosted(page: Page, type: string, count = 1): Promise<Posted> {
-  await page.waitForFunction(([t, n]) => (window.__posted as { type: string }[]).filter((m) => m.type === t).length >= (n as number), [type, count] as const);
+  await page.waitForFunction(
+    ([t, n]) => (window.__posted as { type: string }[]).filter((m) => m.type === t).length >= (n as number),
+    [type, count] as const,
+  );
   return (await posted(page)).filter((m) => m.type === type).at(-1)!;
 }
 
@@ -220,23 +307,33 @@ async function openPanel(message: HostToPanel): Promise<Page> {
 }
 
 async function setTheme(page: Page, theme: Record<string, string>, bodyClass: string): Promise<void> {
-  await page.evaluate(([vars, cls]) => {
-    for (const [name, value] of Object.entries(vars)) document.documentElement.style.setProperty(name, value);
-    document.body.className = cls;
-    document.body.dataset.vscodeThemeKind = cls;
-  }, [theme, bodyClass] as const);
+  await page.evaluate(
+    ([vars, cls]) => {
+      for (const [name, value] of Object.entries(vars)) document.documentElement.style.setProperty(name, value);
+      document.body.className = cls;
+      document.body.dataset.vscodeThemeKind = cls;
+    },
+    [theme, bodyClass] as const,
+  );
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 }
 
 /** Slot keys of the impact table's rows, in order. */
-const tableSlots = (page: Page) => page.locator('.impact-table tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.key!));
+const tableSlots = (page: Page) =>
+  page.locator('.impact-table tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.key!));
 /** Slot keys of the impact chart's groups, top to bottom. */
-const chartSlots = (page: Page) => page.locator('.figure[data-figure$="-impact"] .bar-group').evaluateAll((groups) => groups.map((g) => g.getAttribute('data-key')!));
+const chartSlots = (page: Page) =>
+  page
+    .locator('.figure[data-figure$="-impact"] .bar-group')
+    .evaluateAll((groups) => groups.map((g) => g.getAttribute('data-key')!));
 
 const number = (text: string) => Number(text.replace(/\u2212/g, '-').replace(/[+,]/g, ''));
 
 function parseCsv(text: string): string[][] {
-  return text.trim().split(/\r\n/).map((line) => line.split(','));
+  return text
+    .trim()
+    .split(/\r\n/)
+    .map((line) => line.split(','));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -254,7 +351,10 @@ async function closePanel(page: Page): Promise<void> {
 }
 
 before(async () => {
-  assert.ok(fs.existsSync(CHROMIUM), `Chromium is missing at ${CHROMIUM}: the result panel tests need a real browser. Install it with: apt-get update && apt-get install -y chromium`);
+  assert.ok(
+    fs.existsSync(CHROMIUM),
+    `Chromium is missing at ${CHROMIUM}: the result panel tests need a real browser. Install it with: apt-get update && apt-get install -y chromium`,
+  );
   // Always rebuild the bundle so the test never runs stale webview code (esbuild takes well under a second).
   execFileSync(process.execPath, [path.join(ROOT, 'webview', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
   fs.mkdirSync(RESULTS, { recursive: true });
@@ -288,44 +388,84 @@ test('impact: posts ready, then draws one bar row per slot and method, each with
   assert.equal(await impactPage.locator('h1').textContent(), fixtures.impact.title);
   const ablation = fixtures.impact.ablation!;
   const rows = await impactPage.locator('.figure[data-figure$="-impact"] .bar-row').evaluateAll((gs) =>
-    gs.map((g) => ({ key: g.getAttribute('data-key'), series: g.getAttribute('data-series'), value: Number(g.getAttribute('data-value')), bars: g.querySelectorAll('rect.bar').length, lo: Number(g.querySelector('.error-bar')?.getAttribute('data-lo')), hi: Number(g.querySelector('.error-bar')?.getAttribute('data-hi')) })),
+    gs.map((g) => ({
+      key: g.getAttribute('data-key'),
+      series: g.getAttribute('data-series'),
+      value: Number(g.getAttribute('data-value')),
+      bars: g.querySelectorAll('rect.bar').length,
+      lo: Number(g.querySelector('.error-bar')?.getAttribute('data-lo')),
+      hi: Number(g.querySelector('.error-bar')?.getAttribute('data-hi')),
+    })),
   );
   assert.equal(rows.length, 4 * 2, 'four slots x (mask, permute)');
   for (const result of ablation.results) {
-    const drawn = rows.find((r) => r.key === result.slot && r.series === (result.method === 'mask' ? 'Mask' : 'Permute'));
+    const drawn = rows.find(
+      (r) => r.key === result.slot && r.series === (result.method === 'mask' ? 'Mask' : 'Permute'),
+    );
     assert.ok(drawn, `${result.slot} ${result.method} drawn`);
     assert.equal(drawn.bars, 1);
     assert.equal(drawn.value, result.deltaAuc);
-    assert.deepEqual([drawn.lo, drawn.hi], result.ci!.deltaAuc, `${result.slot} ${result.method}: the error bar is ci.deltaAuc`);
+    assert.deepEqual(
+      [drawn.lo, drawn.hi],
+      result.ci!.deltaAuc,
+      `${result.slot} ${result.method}: the error bar is ci.deltaAuc`,
+    );
   }
   const chart = impactPage.locator('.figure[data-figure$="-impact"] svg.chart');
   assert.equal(await chart.getAttribute('role'), 'img');
   assert.match((await chart.getAttribute('aria-label'))!, /^Impact on AUC of 4 slots.*largest first: leak/);
 });
 
-test('impact: each slot\'s ceiling is drawn behind its realised (mask) bar, to scale', async () => {
-  const geometry = await impactPage.locator('.figure[data-figure$="-impact"] .bar-row[data-series="Mask"]').evaluateAll((gs) =>
-    gs.map((g) => {
-      const ceilingBar = g.querySelector('rect.ceiling-bar') as SVGRectElement | null;
-      const bar = g.querySelector('rect.bar') as SVGRectElement;
-      const children = Array.from(g.children);
-      const box = (r: SVGRectElement) => ({ x: r.x.baseVal.value, y: r.y.baseVal.value, width: r.width.baseVal.value, height: r.height.baseVal.value });
-      return { key: g.getAttribute('data-key')!, ceiling: ceilingBar ? box(ceilingBar) : null, ceilingValue: Number(ceilingBar?.getAttribute('data-value')), bar: box(bar), behind: !!ceilingBar && children.indexOf(ceilingBar) < children.indexOf(bar) };
-    }),
-  );
+test("impact: each slot's ceiling is drawn behind its realised (mask) bar, to scale", async () => {
+  const geometry = await impactPage
+    .locator('.figure[data-figure$="-impact"] .bar-row[data-series="Mask"]')
+    .evaluateAll((gs) =>
+      gs.map((g) => {
+        const ceilingBar = g.querySelector('rect.ceiling-bar') as SVGRectElement | null;
+        const bar = g.querySelector('rect.bar') as SVGRectElement;
+        const children = Array.from(g.children);
+        const box = (r: SVGRectElement) => ({
+          x: r.x.baseVal.value,
+          y: r.y.baseVal.value,
+          width: r.width.baseVal.value,
+          height: r.height.baseVal.value,
+        });
+        return {
+          key: g.getAttribute('data-key')!,
+          ceiling: ceilingBar ? box(ceilingBar) : null,
+          ceilingValue: Number(ceilingBar?.getAttribute('data-value')),
+          bar: box(bar),
+          behind: !!ceilingBar && children.indexOf(ceilingBar) < children.indexOf(bar),
+        };
+      }),
+    );
   assert.equal(geometry.length, 4);
   const scale = geometry.find((g) => g.key === 'leak')!;
-  const pxPerAuc = scale.bar.width / fixtures.impact.ablation!.results.find((r) => r.slot === 'leak' && r.method === 'mask')!.deltaAuc;
+  const pxPerAuc =
+    scale.bar.width / fixtures.impact.ablation!.results.find((r) => r.slot === 'leak' && r.method === 'mask')!.deltaAuc;
   for (const slot of geometry) {
     const truth = fixtures.impact.ceiling!.results.find((c) => c.slot === slot.key)!;
     assert.ok(slot.ceiling, `${slot.key} has a ceiling bar`);
-    assert.ok(slot.behind, `${slot.key}: the ceiling bar comes first in the row, so it is painted behind the realised bar`);
+    assert.ok(
+      slot.behind,
+      `${slot.key}: the ceiling bar comes first in the row, so it is painted behind the realised bar`,
+    );
     assert.equal(slot.ceilingValue, truth.ceiling);
-    assert.ok(slot.ceiling.y <= slot.bar.y && slot.ceiling.y + slot.ceiling.height >= slot.bar.y + slot.bar.height, `${slot.key}: the ceiling band encloses the bar`);
-    assert.ok(Math.abs(slot.ceiling.width - truth.ceiling * pxPerAuc) < 1, `${slot.key}: ceiling ${truth.ceiling} drawn ${slot.ceiling.width}px at ${pxPerAuc.toFixed(1)} px per AUC`);
+    assert.ok(
+      slot.ceiling.y <= slot.bar.y && slot.ceiling.y + slot.ceiling.height >= slot.bar.y + slot.bar.height,
+      `${slot.key}: the ceiling band encloses the bar`,
+    );
+    assert.ok(
+      Math.abs(slot.ceiling.width - truth.ceiling * pxPerAuc) < 1,
+      `${slot.key}: ceiling ${truth.ceiling} drawn ${slot.ceiling.width}px at ${pxPerAuc.toFixed(1)} px per AUC`,
+    );
   }
   const notes = await impactPage.locator('.figure[data-figure$="-impact"] .group-note').allTextContents();
-  assert.ok(notes.includes(`${Math.round(100 * fixtures.impact.ceiling!.results.find((c) => c.slot === 'leak')!.efficiency!)}% of ceiling`));
+  assert.ok(
+    notes.includes(
+      `${Math.round(100 * fixtures.impact.ceiling!.results.find((c) => c.slot === 'leak')!.efficiency!)}% of ceiling`,
+    ),
+  );
 });
 
 test('impact: sorting by impact puts leak first (chart follows the table); the interval filter hides useless', async () => {
@@ -334,7 +474,10 @@ test('impact: sorting by impact puts leak first (chart follows the table); the i
   assert.deepEqual(await tableSlots(page), ['item_emb', 'leak', 'strong', 'useless']);
   assert.deepEqual(await chartSlots(page), ['item_emb', 'leak', 'strong', 'useless']);
   await page.locator('.impact-table th button', { hasText: 'Mask ΔAUC' }).click();
-  assert.equal(await page.locator('.impact-table th', { hasText: 'Mask ΔAUC' }).getAttribute('aria-sort'), 'descending');
+  assert.equal(
+    await page.locator('.impact-table th', { hasText: 'Mask ΔAUC' }).getAttribute('aria-sort'),
+    'descending',
+  );
   const sorted = await tableSlots(page);
   assert.equal(sorted[0], 'leak');
   assert.deepEqual(await chartSlots(page), sorted);
@@ -343,7 +486,11 @@ test('impact: sorting by impact puts leak first (chart follows the table); the i
   await page.waitForFunction(() => !document.querySelector('.impact-table tr[data-key="useless"]'));
   assert.ok(!(await chartSlots(page)).includes('useless'), 'useless is gone from the chart');
   assert.ok((await tableSlots(page)).includes('leak'));
-  assert.equal(await page.locator('.segment-multiple .segment-bar[data-slot="useless"]').count(), 0, 'and from the small multiples');
+  assert.equal(
+    await page.locator('.segment-multiple .segment-bar[data-slot="useless"]').count(),
+    0,
+    'and from the small multiples',
+  );
   assert.match((await page.locator('.figure-note').first().textContent())!, /1 of 4 slots hidden by the filter/);
   await page.locator('vscode-checkbox', { hasText: 'Hide slots whose interval contains 0' }).click();
   await page.waitForSelector('.impact-table tr[data-key="useless"]');
@@ -357,15 +504,25 @@ test('impact: sorting by impact puts leak first (chart follows the table); the i
 
 test('impact: the metric switch draws GAUC and LogLoss impacts with their own intervals', async () => {
   const page = impactPage;
-  for (const [label, delta, ci] of [['GAUC', 'deltaGauc', 'deltaGauc'], ['LogLoss', 'deltaLogloss', 'deltaLogloss']] as const) {
+  for (const [label, delta, ci] of [
+    ['GAUC', 'deltaGauc', 'deltaGauc'],
+    ['LogLoss', 'deltaLogloss', 'deltaLogloss'],
+  ] as const) {
     await page.locator('vscode-radio', { hasText: label }).click();
     await page.waitForFunction((l) => document.querySelector('.impact-table caption')?.textContent?.endsWith(l), label);
     const leak = fixtures.impact.ablation!.results.find((r) => r.slot === 'leak' && r.method === 'permute')!;
     const row = page.locator('.figure[data-figure$="-impact"] .bar-row[data-key="leak"][data-series="Permute"]');
     assert.equal(Number(await row.getAttribute('data-value')), leak[delta]);
     const bar = row.locator('.error-bar');
-    assert.deepEqual([Number(await bar.getAttribute('data-lo')), Number(await bar.getAttribute('data-hi'))], leak.ci![ci]);
-    assert.equal(await page.locator('.bar-row .ceiling-bar').count(), 0, `no ceiling on ${label} (it is an AUC quantity)`);
+    assert.deepEqual(
+      [Number(await bar.getAttribute('data-lo')), Number(await bar.getAttribute('data-hi'))],
+      leak.ci![ci],
+    );
+    assert.equal(
+      await page.locator('.bar-row .ceiling-bar').count(),
+      0,
+      `no ceiling on ${label} (it is an AUC quantity)`,
+    );
     assert.ok(await page.locator(`.impact-table th:has-text("Permute Δ${label}")`).count());
   }
   await page.locator('vscode-radio', { hasText: 'AUC' }).first().click();
@@ -377,18 +534,42 @@ test('impact: segments are small multiples for both dimensions, on one shared sc
   const segments = fixtures.impact.ablation!.segments!;
   assert.deepEqual(segments.map((s) => s.name).sort(), ['item popularity', 'user activity']);
   for (const segment of segments) {
-    const cells = await impactPage.locator(`.segment-multiple[data-segment="${segment.name}"]`).evaluateAll((gs) => gs.map((g) => g.getAttribute('data-bucket')));
-    assert.deepEqual(cells, segment.buckets.map((b) => b.bucket), `${segment.name}: one multiple per bucket`);
+    const cells = await impactPage
+      .locator(`.segment-multiple[data-segment="${segment.name}"]`)
+      .evaluateAll((gs) => gs.map((g) => g.getAttribute('data-bucket')));
+    assert.deepEqual(
+      cells,
+      segment.buckets.map((b) => b.bucket),
+      `${segment.name}: one multiple per bucket`,
+    );
     for (const bucket of segment.buckets) {
-      const bars = impactPage.locator(`.segment-multiple[data-segment="${segment.name}"][data-bucket="${bucket.bucket}"] .segment-bar`);
+      const bars = impactPage.locator(
+        `.segment-multiple[data-segment="${segment.name}"][data-bucket="${bucket.bucket}"] .segment-bar`,
+      );
       assert.equal(await bars.count(), 8, `${segment.name}/${bucket.bucket}: 4 slots x 2 methods`);
       const leak = bucket.results.find((r) => r.slot === 'leak' && r.method === 'mask')!;
-      assert.equal(Number(await impactPage.locator(`.segment-multiple[data-segment="${segment.name}"][data-bucket="${bucket.bucket}"] .segment-bar[data-slot="leak"][data-method="mask"]`).getAttribute('data-value')), leak.deltaAuc);
+      assert.equal(
+        Number(
+          await impactPage
+            .locator(
+              `.segment-multiple[data-segment="${segment.name}"][data-bucket="${bucket.bucket}"] .segment-bar[data-slot="leak"][data-method="mask"]`,
+            )
+            .getAttribute('data-value'),
+        ),
+        leak.deltaAuc,
+      );
     }
   }
   // One scale: the same value is as long in every panel.
-  const perUnit = await impactPage.locator('.segment-bar[data-method="permute"][data-slot="leak"]').evaluateAll((bars) => bars.map((b) => (b as SVGRectElement).width.baseVal.value / Number(b.getAttribute('data-value'))));
-  assert.ok(Math.max(...perUnit) - Math.min(...perUnit) < 0.01 * perUnit[0], `px per AUC: ${perUnit.map((v) => v.toFixed(1))}`);
+  const perUnit = await impactPage
+    .locator('.segment-bar[data-method="permute"][data-slot="leak"]')
+    .evaluateAll((bars) =>
+      bars.map((b) => (b as SVGRectElement).width.baseVal.value / Number(b.getAttribute('data-value'))),
+    );
+  assert.ok(
+    Math.max(...perUnit) - Math.min(...perUnit) < 0.01 * perUnit[0],
+    `px per AUC: ${perUnit.map((v) => v.toFixed(1))}`,
+  );
 });
 
 test('impact: ticking slots and "Ablate as group" posts runAblation together; "Ablate each", "Run ceiling" and reveal post too', async () => {
@@ -400,9 +581,17 @@ test('impact: ticking slots and "Ablate as group" posts runAblation together; "A
   assert.equal(await group.getAttribute('aria-disabled'), 'false');
   assert.match((await page.locator('.selection-status').textContent())!, /^2 selected: leak, strong$/);
   await group.click();
-  assert.deepEqual(await lastPosted(page, 'runAblation'), { type: 'runAblation', slots: ['leak', 'strong'], together: true });
+  assert.deepEqual(await lastPosted(page, 'runAblation'), {
+    type: 'runAblation',
+    slots: ['leak', 'strong'],
+    together: true,
+  });
   await page.locator('vscode-button', { hasText: 'Ablate each' }).click();
-  assert.deepEqual(await lastPosted(page, 'runAblation', 2), { type: 'runAblation', slots: ['leak', 'strong'], together: false });
+  assert.deepEqual(await lastPosted(page, 'runAblation', 2), {
+    type: 'runAblation',
+    slots: ['leak', 'strong'],
+    together: false,
+  });
   await page.locator('vscode-button', { hasText: 'Run ceiling' }).click();
   assert.deepEqual(await lastPosted(page, 'runCeiling'), { type: 'runCeiling', slots: ['leak', 'strong'] });
 
@@ -417,14 +606,21 @@ test('impact: the table works from the keyboard (arrows between rows, Space tick
   const order = await tableSlots(page);
   await page.locator('.impact-table tbody tr').first().locator('.link-button').focus();
   await page.keyboard.press('ArrowDown');
-  assert.equal(await page.evaluate(() => document.activeElement?.textContent), order[1], 'ArrowDown moves to the same column of the next row');
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.textContent),
+    order[1],
+    'ArrowDown moves to the same column of the next row',
+  );
   await page.keyboard.press('End');
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), order[3]);
   await page.keyboard.press('Enter');
   assert.deepEqual(await lastPosted(page, 'revealSlot', 3), { type: 'revealSlot', slot: order[3] });
   await page.locator(`vscode-checkbox[aria-label="Select ${order[3]}"]`).focus();
   await page.keyboard.press('Space');
-  await page.waitForFunction((slot) => document.querySelector('.selection-status')?.textContent?.includes(slot), order[3]);
+  await page.waitForFunction(
+    (slot) => document.querySelector('.selection-status')?.textContent?.includes(slot),
+    order[3],
+  );
   await page.keyboard.press('Space');
   await page.waitForFunction(() => document.querySelector('.selection-status')?.textContent?.startsWith('2 selected'));
 });
@@ -441,7 +637,12 @@ test('impact: exports a self-contained SVG that parses, a CSV equal to the table
   const parsed = await page.evaluate((text) => {
     const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
     const bar = doc.querySelector('g[data-series="Mask"] rect[fill]:not([fill="none"])');
-    return { error: doc.querySelector('parsererror')?.textContent ?? null, root: doc.documentElement.nodeName, rows: doc.querySelectorAll('g[data-key].bar-row, g.bar-row, g[data-series]').length, fill: bar?.getAttribute('fill') ?? null };
+    return {
+      error: doc.querySelector('parsererror')?.textContent ?? null,
+      root: doc.documentElement.nodeName,
+      rows: doc.querySelectorAll('g[data-key].bar-row, g.bar-row, g[data-series]').length,
+      fill: bar?.getAttribute('fill') ?? null,
+    };
   }, svg.text!);
   assert.equal(parsed.error, null);
   assert.equal(parsed.root, 'svg');
@@ -452,16 +653,25 @@ test('impact: exports a self-contained SVG that parses, a CSV equal to the table
   const csv = await lastPosted(page, 'export', 2);
   assert.equal(csv.format, 'csv');
   const [header, ...lines] = parseCsv(csv.text!);
-  const table = await page.locator('.impact-table tbody tr').evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.textContent ?? '')));
+  const table = await page
+    .locator('.impact-table tbody tr')
+    .evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.textContent ?? '')));
   assert.equal(lines.length, table.length, 'one CSV row per table row');
   const slotColumn = header.indexOf('slot');
   const maskColumn = header.indexOf('mask_delta_auc');
-  assert.deepEqual(lines.map((l) => l[slotColumn]), await tableSlots(page), 'same rows in the same order');
+  assert.deepEqual(
+    lines.map((l) => l[slotColumn]),
+    await tableSlots(page),
+    'same rows in the same order',
+  );
   const headers = await page.locator('.impact-table thead th').allTextContents();
   const shownMask = headers.findIndex((h) => h.startsWith('Mask ΔAUC'));
   lines.forEach((line, i) => {
     const shown = number(table[i][shownMask]);
-    assert.ok(Math.abs(Number(line[maskColumn]) - shown) <= 5e-5 + 1e-3 * Math.abs(shown), `${line[slotColumn]}: CSV ${line[maskColumn]} vs table ${table[i][shownMask]}`);
+    assert.ok(
+      Math.abs(Number(line[maskColumn]) - shown) <= 5e-5 + 1e-3 * Math.abs(shown),
+      `${line[slotColumn]}: CSV ${line[maskColumn]} vs table ${table[i][shownMask]}`,
+    );
   });
 
   await figure.locator('vscode-button', { hasText: 'PNG' }).click();
@@ -473,7 +683,12 @@ test('impact: exports a self-contained SVG that parses, a CSV equal to the table
 
 /** Sends the host's reply to a request, as ResultPanel.reply does. */
 async function reply(page: Page, inReplyTo: number, ok: boolean, message: string | null): Promise<void> {
-  await page.evaluate((m) => window.postMessage(m, '*'), { type: 'reply', inReplyTo, ok, message } satisfies HostToPanel as unknown as Record<string, unknown>);
+  await page.evaluate((m) => window.postMessage(m, '*'), {
+    type: 'reply',
+    inReplyTo,
+    ok,
+    message,
+  } satisfies HostToPanel as unknown as Record<string, unknown>);
 }
 
 test('impact: each export is a numbered request; the panel shows the host\'s reply ("Saved …" or the error), not replies to other numbers', async () => {
@@ -509,12 +724,19 @@ test('impact: light and dark screenshots; the dark theme recolours the chart', a
   await page.mouse.move(1, 1);
   await page.screenshot({ path: path.join(RESULTS, 'feature-impact.png'), fullPage: true });
   await setTheme(page, DARK_THEME, 'vscode-dark');
-  const fill = await page.locator('.figure[data-figure$="-impact"] rect.bar.series-0').first().evaluate((r) => getComputedStyle(r).fill);
-  assert.equal(fill, 'rgb(140, 196, 255)', 'mask bars take the dark theme\'s series colour (docs/accessibility.md)');
+  const fill = await page
+    .locator('.figure[data-figure$="-impact"] rect.bar.series-0')
+    .first()
+    .evaluate((r) => getComputedStyle(r).fill);
+  assert.equal(fill, 'rgb(140, 196, 255)', "mask bars take the dark theme's series colour (docs/accessibility.md)");
   await page.screenshot({ path: path.join(RESULTS, 'feature-impact-dark.png'), fullPage: true });
   await figure(page, 'impact').locator('vscode-button', { hasText: 'SVG' }).click();
   const svg = await lastPosted(page, 'export', 4);
-  assert.match(svg.text!, /<rect width="100%" height="100%" fill="rgb\(31, 31, 31\)"/, 'the export has the dark background');
+  assert.match(
+    svg.text!,
+    /<rect width="100%" height="100%" fill="rgb\(31, 31, 31\)"/,
+    'the export has the dark background',
+  );
   await setTheme(page, LIGHT_THEME, 'vscode-light');
 });
 
@@ -533,10 +755,26 @@ test('impact: sort, filter, metric and selection survive hide/show (a reload wit
   await send(page, { type: 'impact', data: fixtures.impact });
   await page.waitForSelector('.impact-table');
   assert.deepEqual(await tableSlots(page), before);
-  assert.equal(await page.locator('.impact-table th', { hasText: 'Permute ΔLogLoss' }).getAttribute('aria-sort'), 'descending');
-  assert.equal(await page.locator('vscode-radio-group').evaluate((g) => (g as HTMLElement & { value: string }).value), 'logloss');
-  assert.equal(await page.locator('vscode-checkbox', { hasText: 'Hide slots whose interval contains 0' }).evaluate((c) => (c as HTMLElement & { checked: boolean }).checked), true);
-  assert.equal(await page.locator('vscode-checkbox[aria-label="Select leak"]').evaluate((c) => (c as HTMLElement & { checked: boolean }).checked), true);
+  assert.equal(
+    await page.locator('.impact-table th', { hasText: 'Permute ΔLogLoss' }).getAttribute('aria-sort'),
+    'descending',
+  );
+  assert.equal(
+    await page.locator('vscode-radio-group').evaluate((g) => (g as HTMLElement & { value: string }).value),
+    'logloss',
+  );
+  assert.equal(
+    await page
+      .locator('vscode-checkbox', { hasText: 'Hide slots whose interval contains 0' })
+      .evaluate((c) => (c as HTMLElement & { checked: boolean }).checked),
+    true,
+  );
+  assert.equal(
+    await page
+      .locator('vscode-checkbox[aria-label="Select leak"]')
+      .evaluate((c) => (c as HTMLElement & { checked: boolean }).checked),
+    true,
+  );
   assert.match((await page.locator('.selection-status').textContent())!, /^2 selected: leak, strong$/);
 });
 
@@ -548,7 +786,9 @@ test('impact: busy and error lines; with no ablation yet, an empty state whose b
   assert.equal(await page.locator('.busy-line').textContent(), 'Ablating slots (3 of 8)…');
   await page.evaluate(() => window.postMessage({ type: 'busy', message: null }, '*'));
   await page.waitForSelector('.busy-line', { state: 'hidden' });
-  await page.evaluate(() => window.postMessage({ type: 'error', message: 'Ablation failed: model.onnx not found' }, '*'));
+  await page.evaluate(() =>
+    window.postMessage({ type: 'error', message: 'Ablation failed: model.onnx not found' }, '*'),
+  );
   await page.waitForSelector('.error-line:not([hidden])');
   assert.equal(await page.locator('.error-line').getAttribute('role'), 'alert');
 
@@ -556,7 +796,11 @@ test('impact: busy and error lines; with no ablation yet, an empty state whose b
   await page.waitForSelector('.empty-state');
   await page.waitForSelector('.error-line', { state: 'hidden' });
   await page.locator('.empty-state vscode-button', { hasText: 'Run ablation on all 4 slots' }).click();
-  assert.deepEqual(await lastPosted(page, 'runAblation'), { type: 'runAblation', slots: ['leak', 'strong', 'useless', 'item_emb'], together: false }); // the first since the reload
+  assert.deepEqual(await lastPosted(page, 'runAblation'), {
+    type: 'runAblation',
+    slots: ['leak', 'strong', 'useless', 'item_emb'],
+    together: false,
+  }); // the first since the reload
 });
 
 // LIS -------------------------------------------------------------------------------------------------------------
@@ -564,50 +808,101 @@ test('impact: busy and error lines; with no ablation yet, an empty state whose b
 test('LIS: heat-map cells carry the efficiency values, the table alternative agrees, the diagnosis is in words', async () => {
   const page = await openPanel({ type: 'lis', data: fixtures.lis });
   const result = fixtures.lis.lis!;
-  const cells = await page.locator('.heat-cell').evaluateAll((gs) => gs.map((g) => ({ table: g.getAttribute('data-table')!, preference: g.getAttribute('data-preference')!, value: g.getAttribute('data-value')!, text: g.querySelector('.heat-value')!.textContent! })));
+  const cells = await page.locator('.heat-cell').evaluateAll((gs) =>
+    gs.map((g) => ({
+      table: g.getAttribute('data-table')!,
+      preference: g.getAttribute('data-preference')!,
+      value: g.getAttribute('data-value')!,
+      text: g.querySelector('.heat-value')!.textContent!,
+    })),
+  );
   assert.equal(cells.length, result.tables.length * result.preferences.length);
   for (const cell of cells) {
     const expected = result.tables.find((t) => t.name === cell.table)!.efficiency[cell.preference];
     assert.equal(cell.value, String(expected), `${cell.table} x ${cell.preference}`);
     assert.equal(cell.text, expected === null ? 'n/a' : expected.toFixed(2));
-    const shown = await page.locator(`.efficiency-table tr[data-key="${cell.table}"] td[data-column="efficiency-${cell.preference}"]`).textContent();
+    const shown = await page
+      .locator(`.efficiency-table tr[data-key="${cell.table}"] td[data-column="efficiency-${cell.preference}"]`)
+      .textContent();
     assert.equal(shown, cell.text, 'the accessible table shows the same number');
   }
   assert.equal(await page.locator('svg.heat-map').getAttribute('role'), 'img');
   // Darker (more saturated) cells for higher efficiency.
-  const fills = await page.locator('.heat-cell').evaluateAll((gs) => gs.map((g) => ({ value: Number(g.getAttribute('data-value')), fill: g.querySelector('rect')!.getAttribute('fill')! })));
-  const lightness = (hex: string) => parseInt(hex.slice(1, 3), 16) + parseInt(hex.slice(3, 5), 16) + parseInt(hex.slice(5, 7), 16);
-  const [low, high] = [fills.reduce((a, b) => (a.value < b.value ? a : b)), fills.reduce((a, b) => (a.value > b.value ? a : b))];
-  assert.ok(lightness(high.fill) < lightness(low.fill), `${high.value} ${high.fill} darker than ${low.value} ${low.fill} on a light theme`);
+  const fills = await page.locator('.heat-cell').evaluateAll((gs) =>
+    gs.map((g) => ({
+      value: Number(g.getAttribute('data-value')),
+      fill: g.querySelector('rect')!.getAttribute('fill')!,
+    })),
+  );
+  const lightness = (hex: string) =>
+    parseInt(hex.slice(1, 3), 16) + parseInt(hex.slice(3, 5), 16) + parseInt(hex.slice(5, 7), 16);
+  const [low, high] = [
+    fills.reduce((a, b) => (a.value < b.value ? a : b)),
+    fills.reduce((a, b) => (a.value > b.value ? a : b)),
+  ];
+  assert.ok(
+    lightness(high.fill) < lightness(low.fill),
+    `${high.value} ${high.fill} darker than ${low.value} ${low.fill} on a light theme`,
+  );
 
   const sentences = await page.locator('.diagnosis-list li').allTextContents();
   assert.deepEqual(sentences, result.diagnosis);
   assert.ok(sentences.some((s) => /alignment is the bottleneck/.test(s)));
 
   // Gains: LIS(coengaged_14d) above its honest value; AIS(item_aligned) above AIS(item_raw).
-  const width = (key: string, series: string) => page.locator(`.figure[data-figure$="-gains"] .bar-row[data-key="${key}"][data-series="${series}"] rect.bar`).evaluate((r) => (r as SVGRectElement).width.baseVal.value);
-  assert.ok((await width('preference:coengaged_14d', 'LIS (leaked pairs)')) > (await width('preference:coengaged_14d', 'Value (historical pairs)')));
-  assert.ok((await width('table:item_aligned', 'AIS (embedding table)')) > (await width('table:item_raw', 'AIS (embedding table)')));
+  const width = (key: string, series: string) =>
+    page
+      .locator(`.figure[data-figure$="-gains"] .bar-row[data-key="${key}"][data-series="${series}"] rect.bar`)
+      .evaluate((r) => (r as SVGRectElement).width.baseVal.value);
+  assert.ok(
+    (await width('preference:coengaged_14d', 'LIS (leaked pairs)')) >
+      (await width('preference:coengaged_14d', 'Value (historical pairs)')),
+  );
+  assert.ok(
+    (await width('table:item_aligned', 'AIS (embedding table)')) >
+      (await width('table:item_raw', 'AIS (embedding table)')),
+  );
   // One error bar per number with an interval: a pairs file without a historical version has no value bar.
-  assert.equal(await page.locator('.figure[data-figure$="-gains"] .bar-row .error-bar').count(), result.preferences.length + result.preferences.filter((p) => p.value !== null).length + result.tables.length);
+  assert.equal(
+    await page.locator('.figure[data-figure$="-gains"] .bar-row .error-bar').count(),
+    result.preferences.length + result.preferences.filter((p) => p.value !== null).length + result.tables.length,
+  );
   // Efficiency intervals beside the point values; the spread over splits beside the intervals.
   const aligned = result.tables.find((t) => t.name === 'item_aligned')!;
-  assert.equal(await page.locator('.efficiency-table tr[data-key="item_aligned"] td[data-column="efficiency-ci-coengaged_14d"]').textContent(), `[${aligned.efficiencyCi.coengaged_14d![0].toFixed(2)}, ${aligned.efficiencyCi.coengaged_14d![1].toFixed(2)}]`);
-  assert.equal(await page.locator('td[data-column="self-leak"]').allTextContents().then((t) => t.filter((x) => /cannot be corrected/.test(x)).length), 2, 'the two pairs files are flagged');
+  assert.equal(
+    await page
+      .locator('.efficiency-table tr[data-key="item_aligned"] td[data-column="efficiency-ci-coengaged_14d"]')
+      .textContent(),
+    `[${aligned.efficiencyCi.coengaged_14d![0].toFixed(2)}, ${aligned.efficiencyCi.coengaged_14d![1].toFixed(2)}]`,
+  );
+  assert.equal(
+    await page
+      .locator('td[data-column="self-leak"]')
+      .allTextContents()
+      .then((t) => t.filter((x) => /cannot be corrected/.test(x)).length),
+    2,
+    'the two pairs files are flagged',
+  );
   // Probe capacity: one sentence per dataset and table.
   assert.equal(await page.locator('.capacity-list li').count(), result.capacity.length);
   // Sensitivity sweep: a chart (two bars per setting) and its table, one row per (window, minimum count).
   assert.equal(await page.locator('.sweep-table tbody tr').count(), result.sweep!.length);
   assert.equal(await page.locator('.figure[data-figure$="-sweep"] .bar-row').count(), 2 * result.sweep!.length);
   assert.ok(result.sweep!.every((x) => x.preference === 'coengaged_14d'));
-  assert.equal(await page.locator('.figure[data-figure$="-substitution"] tbody tr').count(), result.substitution!.length);
+  assert.equal(
+    await page.locator('.figure[data-figure$="-substitution"] tbody tr').count(),
+    result.substitution!.length,
+  );
 
   await figure(page, 'efficiency').locator('vscode-button', { hasText: 'SVG' }).click();
   const svg = await lastPosted(page, 'export');
   assert.ok(!svg.text!.includes('var(--'));
   await figure(page, 'efficiency').locator('vscode-button', { hasText: 'CSV' }).click();
   const [header, ...lines] = parseCsv((await lastPosted(page, 'export', 2)).text!);
-  assert.deepEqual(lines.map((l) => l[0]), result.tables.map((t) => t.name));
+  assert.deepEqual(
+    lines.map((l) => l[0]),
+    result.tables.map((t) => t.name),
+  );
   assert.equal(Number(lines[0][header.indexOf('efficiency_prefs_leak')]), result.tables[0].efficiency.prefs_leak);
 
   await page.mouse.move(1, 1);
@@ -631,11 +926,20 @@ test('Run: an evaluation shows AUC with its interval and a calibration plot with
   const diff = await page.locator('.comparison-table tr[data-key="auc"] td').allTextContents();
   const paired = comparison.paired!;
   assert.equal(number(diff[3]), Number(paired.diff.auc.toFixed(4)));
-  assert.equal(diff[4], `[${[paired.ci!.auc[0], paired.ci!.auc[1]].map((v) => (Math.abs(v) >= 0.00005 ? v.toFixed(4) : v.toPrecision(2)).replace('-', '\u2212')).join(', ')}]`);
-  assert.ok(paired.diff.auc < 0 && paired.ci!.auc[1] < 0, 'model B (shuffled strong columns) is worse, and the paired interval says so');
+  assert.equal(
+    diff[4],
+    `[${[paired.ci!.auc[0], paired.ci!.auc[1]].map((v) => (Math.abs(v) >= 0.00005 ? v.toFixed(4) : v.toPrecision(2)).replace('-', '\u2212')).join(', ')}]`,
+  );
+  assert.ok(
+    paired.diff.auc < 0 && paired.ci!.auc[1] < 0,
+    'model B (shuffled strong columns) is worse, and the paired interval says so',
+  );
   assert.equal(diff[5], 'A is better');
   const bar = page.locator('.comparison-runs ~ .figure .bar-row[data-key="auc"] .error-bar');
-  assert.deepEqual([Number(await bar.getAttribute('data-lo')), Number(await bar.getAttribute('data-hi'))], paired.ci!.auc);
+  assert.deepEqual(
+    [Number(await bar.getAttribute('data-lo')), Number(await bar.getAttribute('data-hi'))],
+    paired.ci!.auc,
+  );
   await page.mouse.move(1, 1);
   await page.screenshot({ path: path.join(RESULTS, 'run-comparison.png'), fullPage: true });
 
@@ -645,9 +949,16 @@ test('Run: an evaluation shows AUC with its interval and a calibration plot with
   const result = record.results;
   assert.equal(auc[1], result.auc.toFixed(4));
   assert.equal(auc[2], `[${result.ci!.auc[0].toFixed(4)}, ${result.ci!.auc[1].toFixed(4)}]`);
-  const points = await page.locator('.calibration-plot .calibration-point').evaluateAll((cs) => cs.map((c) => [Number(c.getAttribute('data-predicted')), Number(c.getAttribute('data-observed'))]));
+  const points = await page
+    .locator('.calibration-plot .calibration-point')
+    .evaluateAll((cs) =>
+      cs.map((c) => [Number(c.getAttribute('data-predicted')), Number(c.getAttribute('data-observed'))]),
+    );
   assert.equal(points.length, result.calibration.bins.length);
-  assert.deepEqual(points, result.calibration.bins.map((b) => [b.meanPrediction, b.observedRate]));
+  assert.deepEqual(
+    points,
+    result.calibration.bins.map((b) => [b.meanPrediction, b.observedRate]),
+  );
   const facts = await page.locator('.facts').textContent();
   assert.match(facts!, new RegExp(`Seed${record.seed}`));
   assert.match(facts!, /Execution providercpu/);
@@ -673,7 +984,7 @@ test('Run: an evaluation shows AUC with its interval and a calibration plot with
   await closePanel(page);
 });
 
-test('Run: an ablation run reuses the impact view read-only; an unpaired comparison shows the engine\'s note', async () => {
+test("Run: an ablation run reuses the impact view read-only; an unpaired comparison shows the engine's note", async () => {
   const record = fixtures.ablationRecord;
   const comparison = await compareRuns(record, fixtures.evalB);
   const page = await openPanel({ type: 'run', data: { title: `Run ${record.id}`, record, comparison } });

@@ -18,14 +18,21 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 /** The tiny model run directly through onnxruntime on one row's values. */
 async function byHand(modelFile: string, dense: number[], item: number): Promise<number> {
   const s = await ort.InferenceSession.create(modelFile);
-  const out = await s.run({ dense: new ort.Tensor('float32', Float32Array.from(dense), [1, 3]), item: new ort.Tensor('int64', BigInt64Array.from([BigInt(item)]), [1]) });
+  const out = await s.run({
+    dense: new ort.Tensor('float32', Float32Array.from(dense), [1, 3]),
+    item: new ort.Tensor('int64', BigInt64Array.from([BigInt(item)]), [1]),
+  });
   return (out.prob.data as Float32Array)[0];
 }
 
 async function withSession<T>(fn: (s: RowsSession, model: string, dir: string) => Promise<T>): Promise<T> {
   const { dir, config } = tinyWorkspace({ rows: rows as unknown as Record<string, unknown>[] });
   const s = await RowsSession.open(requireConfig(config).config, { seed: 4 });
-  try { return await fn(s, path.join(dir, 'model.onnx'), dir); } finally { await s.close(); }
+  try {
+    return await fn(s, path.join(dir, 'model.onnx'), dir);
+  } finally {
+    await s.close();
+  }
 }
 
 test('rows are ranked by per-row LogLoss, with the values each row fed the model', async () => {
@@ -35,7 +42,7 @@ test('rows are ranked by per-row LogLoss, with the values each row fed the model
     for (let k = 1; k < page.rows.length; k++) assert.ok(page.rows[k - 1].loss >= page.rows[k].loss);
     for (const r of page.rows.slice(0, 20)) {
       const src = rows[r.index];
-      const p = sigmoid(src.d0 * 0.5 - src.d1 + 2 * src.d2 + ((2 * src.item - 10) + (2 * src.item + 1 - 10)) / 10 + 0.25);
+      const p = sigmoid(src.d0 * 0.5 - src.d1 + 2 * src.d2 + (2 * src.item - 10 + (2 * src.item + 1 - 10)) / 10 + 0.25);
       assert.ok(Math.abs(r.prob - p) < 1e-5, `row ${r.index}: ${r.prob} vs ${p}`);
       assert.ok(Math.abs(r.loss - (src.label ? -Math.log(p) : -Math.log(1 - p))) < 1e-4);
       assert.equal(r.user, String(src.user));
@@ -82,11 +89,16 @@ test('the smallest flipping change crosses the threshold, and no candidate flips
     assert.ok(flip.best, 'the worst row of a linear model flips by some slot');
     assert.notEqual(flip.best!.prob >= 0.5, flip.prob >= 0.5);
     if (flip.best!.source !== 'neutral') {
-      const src = rows[worst.index], from = rows[flip.best!.source as number];
-      const p = flip.best!.slot === 'item' ? await byHand(model, [src.d0, src.d1, src.d2], from.item) : await byHand(model, [from.d0, from.d1, from.d2], src.item);
+      const src = rows[worst.index],
+        from = rows[flip.best!.source as number];
+      const p =
+        flip.best!.slot === 'item'
+          ? await byHand(model, [src.d0, src.d1, src.d2], from.item)
+          : await byHand(model, [from.d0, from.d1, from.d2], src.item);
       assert.ok(Math.abs(p - flip.best!.prob) < 1e-6);
     }
-    for (let k = 1; k < flip.perSlot.length; k++) assert.ok(flip.perSlot[k - 1].relativeChange <= flip.perSlot[k].relativeChange);
+    for (let k = 1; k < flip.perSlot.length; k++)
+      assert.ok(flip.perSlot[k - 1].relativeChange <= flip.perSlot[k].relativeChange);
     const none = await s.flip(worst.index, [], 1.01);
     assert.equal(none.best, null);
   });
@@ -95,13 +107,23 @@ test('the smallest flipping change crosses the threshold, and no candidate flips
 test('counterfactual sets are saved (write then rename) and re-scored after the model changes', async () => {
   await withSession(async (s, model, dir) => {
     const edits = [{ kind: 'value' as const, input: 'dense', offset: 0, value: 2 }];
-    const file = await s.saveCounterfactuals('what-if-1', [{ index: 3, edits }, { index: 5, edits: [] }]);
+    const file = await s.saveCounterfactuals('what-if-1', [
+      { index: 3, edits },
+      { index: 5, edits: [] },
+    ]);
     assert.equal(path.dirname(file), path.join(dir, '.reclens', 'counterfactuals'));
     assert.deepEqual(fs.readdirSync(path.dirname(file)), ['what-if-1.json']);
     assert.deepEqual(s.listCounterfactuals(), ['what-if-1']);
-    await s.saveCounterfactuals('what-if-1', [{ index: 7, edits }, { index: 5, edits }]);
+    await s.saveCounterfactuals('what-if-1', [
+      { index: 7, edits },
+      { index: 5, edits },
+    ]);
     const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
-    assert.deepEqual(saved.rows.map((r: { index: number }) => r.index), [3, 7, 5], 'rows are added; row 5 saved again replaces its edits');
+    assert.deepEqual(
+      saved.rows.map((r: { index: number }) => r.index),
+      [3, 7, 5],
+      'rows are added; row 5 saved again replaces its edits',
+    );
     assert.equal(saved.rows[2].edits.length, 1);
     const same = await s.rescoreCounterfactuals('what-if-1');
     assert.equal(same.modelChanged, false);
@@ -114,15 +136,30 @@ test('counterfactual sets are saved (write then rename) and re-scored after the 
   await s1.saveCounterfactuals('set', [{ index: 2, edits: [] }]);
   await s1.close();
   const cfg = JSON.parse(fs.readFileSync(config, 'utf8'));
-  fs.writeFileSync(config, JSON.stringify({ ...cfg, model: { path: 'model.onnx', output: 'logit', outputKind: 'logit' } }));
+  fs.writeFileSync(
+    config,
+    JSON.stringify({ ...cfg, model: { path: 'model.onnx', output: 'logit', outputKind: 'logit' } }),
+  );
   const s2 = await RowsSession.open(requireConfig(config).config);
   try {
     const r = await s2.rescoreCounterfactuals('set');
-    assert.ok(Math.abs(r.rows[0].now! - r.rows[0].prob) < 1e-6, 'sigmoid(logit) = prob: same value through another output');
-    writeCsv(path.join(dir, 'data.csv'), rows.map((x, i) => (i === 2 ? { ...x, user: 99 } : x)) as unknown as Record<string, unknown>[]);
-  } finally { await s2.close(); }
+    assert.ok(
+      Math.abs(r.rows[0].now! - r.rows[0].prob) < 1e-6,
+      'sigmoid(logit) = prob: same value through another output',
+    );
+    writeCsv(
+      path.join(dir, 'data.csv'),
+      rows.map((x, i) => (i === 2 ? { ...x, user: 99 } : x)) as unknown as Record<string, unknown>[],
+    );
+  } finally {
+    await s2.close();
+  }
   const s3 = await RowsSession.open(requireConfig(config).config);
-  try { assert.match((await s3.rescoreCounterfactuals('set')).rows[0].stale ?? '', /no longer/); } finally { await s3.close(); }
+  try {
+    assert.match((await s3.rescoreCounterfactuals('set')).rows[0].stale ?? '', /no longer/);
+  } finally {
+    await s3.close();
+  }
 });
 
 test('reclens rows --worst N --json lists the worst rows; --row explains one; bad input is exit 2', async () => {

@@ -23,7 +23,10 @@ const CHROMIUM = '/usr/bin/chromium';
 const RESULTS = path.join(ROOT, 'test-results');
 
 declare global {
-  interface Window { __toHost(m: unknown): Promise<void>; __cspViolations: string[] }
+  interface Window {
+    __toHost(m: unknown): Promise<void>;
+    __cspViolations: string[];
+  }
 }
 
 function harnessHtml(origin: string, nonce: string): string {
@@ -55,10 +58,19 @@ const errors: string[] = [];
 async function openPage(answer?: (m: any, reply: (r: HostToRows) => Promise<void>) => Promise<void>): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  const reply = async (r: HostToRows) => { await page.evaluate((msg) => window.postMessage(msg, '*'), r as unknown as Record<string, unknown>).catch(() => undefined); };
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  const reply = async (r: HostToRows) => {
+    await page
+      .evaluate((msg) => window.postMessage(msg, '*'), r as unknown as Record<string, unknown>)
+      .catch(() => undefined);
+  };
   await page.exposeFunction('__toHost', async (m: unknown) => {
-    if (!isRowsToHost(m)) { rejected++; return; }
+    if (!isRowsToHost(m)) {
+      rejected++;
+      return;
+    }
     if (answer) return answer(m, reply);
     if (m.type === 'ready') return reply({ type: 'init', info });
     await answerRowsMessage(session, info, m, (r) => void reply(r));
@@ -70,7 +82,10 @@ async function openPage(answer?: (m: any, reply: (r: HostToRows) => Promise<void
 const shownProb = (page: Page) => page.locator('.whatif-score').getAttribute('data-prob').then(Number);
 
 async function waitForProb(page: Page, notEqual: number): Promise<number> {
-  await page.waitForFunction((old) => { const v = document.querySelector('.whatif-score')?.getAttribute('data-prob'); return v !== null && v !== undefined && Number(v) !== old && !document.querySelector('.whatif-score.pending'); }, notEqual);
+  await page.waitForFunction((old) => {
+    const v = document.querySelector('.whatif-score')?.getAttribute('data-prob');
+    return v !== null && v !== undefined && Number(v) !== old && !document.querySelector('.whatif-score.pending');
+  }, notEqual);
   return shownProb(page);
 }
 
@@ -80,11 +95,17 @@ before(async () => {
   fs.mkdirSync(RESULTS, { recursive: true });
   session = await RowsSession.open(requireConfig(MOVIELENS).config, { providers: ['cpu'], seed: 7 });
   info = await rowsInfo(session, 'Rows: MovieLens latest-small');
-  server = await serveHarness({
-    '/media/rows.css': [path.join(ROOT, 'media', 'rows.css'), 'text/css'],
-    '/out/webview/rows.js': [path.join(ROOT, 'out', 'webview', 'rows.js'), 'text/javascript'],
-  }, harnessHtml);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  server = await serveHarness(
+    {
+      '/media/rows.css': [path.join(ROOT, 'media', 'rows.css'), 'text/css'],
+      '/out/webview/rows.js': [path.join(ROOT, 'out', 'webview', 'rows.js'), 'text/javascript'],
+    },
+    harnessHtml,
+  );
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
 });
 
 after(async () => {
@@ -97,8 +118,13 @@ test('the list shows the most wrong rows first, virtualised, with readable value
   const page = await openPage();
   await page.waitForSelector('.virtual-list .row-item[data-index]');
   const worst = (await session.page({ sort: 'loss', descending: true, offset: 0, limit: 3 })).rows;
-  const shown = await page.locator('.virtual-list .row-item[data-index]').evaluateAll((els) => els.slice(0, 3).map((e) => Number((e as HTMLElement).dataset.index)));
-  assert.deepEqual(shown, worst.map((r) => r.index));
+  const shown = await page
+    .locator('.virtual-list .row-item[data-index]')
+    .evaluateAll((els) => els.slice(0, 3).map((e) => Number((e as HTMLElement).dataset.index)));
+  assert.deepEqual(
+    shown,
+    worst.map((r) => r.index),
+  );
   assert.match(await page.locator('.virtual-list .row-item[data-index]').first().innerText(), /Other Guys/);
   const inDom = await page.locator('.virtual-list .row-item').count();
   assert.ok(inDom < 120, `only the rows in view are in the DOM (${inDom} of ${session.rows})`);
@@ -107,7 +133,11 @@ test('the list shows the most wrong rows first, virtualised, with readable value
   await page.waitForFunction(() => /^1,920 of/.test(document.querySelector('.count')?.textContent ?? ''));
   await page.selectOption('.slice-select', '');
   await page.fill('.row-search', 'Toy Story');
-  await page.waitForFunction(() => /^\d+ of 20,167/.test(document.querySelector('.count')?.textContent ?? '') && !/^20,167/.test(document.querySelector('.count')!.textContent!));
+  await page.waitForFunction(
+    () =>
+      /^\d+ of 20,167/.test(document.querySelector('.count')?.textContent ?? '') &&
+      !/^20,167/.test(document.querySelector('.count')!.textContent!),
+  );
   assert.match(await page.locator('.virtual-list .row-item[data-index]').first().innerText(), /Toy Story/);
   await page.close();
 });
@@ -120,7 +150,11 @@ test('editing a slot shows the probability the engine computes for the edited ro
   await page.waitForSelector('.whatif .waterfall');
   const original = await shownProb(page);
   assert.ok(Math.abs(original - session.probs[index]) < 1e-6);
-  assert.equal(await page.locator('.waterfall .waterfall-step').count(), session.slotNames().length + 2, 'base, one step per slot, interaction');
+  assert.equal(
+    await page.locator('.waterfall .waterfall-step').count(),
+    session.slotNames().length + 2,
+    'base, one step per slot, interaction',
+  );
 
   // 1. Type a number (numeric slot, first value).
   const edits: RowEdit[] = [{ kind: 'value', input: 'numeric', offset: 0, value: 5 }];
@@ -157,7 +191,10 @@ test('editing a slot shows the probability the engine computes for the edited ro
   // Hide / show: the webview is recreated and comes back with the same row and edits.
   await page.reload();
   await page.waitForSelector('.whatif .waterfall');
-  await page.waitForFunction((want) => Math.abs(Number(document.querySelector('.whatif-score')?.getAttribute('data-prob')) - want) < 1e-6, p);
+  await page.waitForFunction(
+    (want) => Math.abs(Number(document.querySelector('.whatif-score')?.getAttribute('data-prob')) - want) < 1e-6,
+    p,
+  );
   assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
   await page.close();
 });
@@ -165,7 +202,18 @@ test('editing a slot shows the probability the engine computes for the edited ro
 test('a million rows: only the rows in view are drawn; scrolling to the end asks for the last page only', async () => {
   const total = 1_000_000;
   const asked: number[] = [];
-  const fake = (i: number) => ({ index: i, user: String(i % 997), item: String(i % 389), itemLabel: `Item ${i % 389}`, historyLength: i % 50, label: i % 2, score: 0.5, prob: 0.5, loss: 1 - i / total, slots: [] });
+  const fake = (i: number) => ({
+    index: i,
+    user: String(i % 997),
+    item: String(i % 389),
+    itemLabel: `Item ${i % 389}`,
+    historyLength: i % 50,
+    label: i % 2,
+    score: 0.5,
+    prob: 0.5,
+    loss: 1 - i / total,
+    slots: [],
+  });
   const page = await openPage(async (m, reply) => {
     if (m.type === 'ready') return reply({ type: 'init', info: { ...info, rows: total, slices: [] } });
     if (m.type === 'page') {
@@ -176,9 +224,16 @@ test('a million rows: only the rows in view are drawn; scrolling to the end asks
     }
   });
   await page.waitForSelector('.virtual-list .row-item[data-index]');
-  await page.evaluate(() => { const l = document.querySelector('.virtual-list')!; l.scrollTop = l.scrollHeight; });
-  await page.waitForFunction(() => Array.from(document.querySelectorAll('.virtual-list .row-item[data-index]')).some((e) => Number((e as HTMLElement).dataset.index) === 999_999));
-  assert.ok(await page.locator('.virtual-list .row-item').count() < 120);
+  await page.evaluate(() => {
+    const l = document.querySelector('.virtual-list')!;
+    l.scrollTop = l.scrollHeight;
+  });
+  await page.waitForFunction(() =>
+    Array.from(document.querySelectorAll('.virtual-list .row-item[data-index]')).some(
+      (e) => Number((e as HTMLElement).dataset.index) === 999_999,
+    ),
+  );
+  assert.ok((await page.locator('.virtual-list .row-item').count()) < 120);
   assert.ok(asked.length <= 4, `pages asked: ${asked.join(', ')}`);
   assert.ok(asked.includes(999_800));
   await page.close();
@@ -186,8 +241,15 @@ test('a million rows: only the rows in view are drawn; scrolling to the end asks
 
 test('the host drops malformed messages from the webview', () => {
   const before = rejected;
-  for (const bad of [null, { type: 'page' }, { type: 'score', requestId: 1, index: -1, edits: [] }, { type: 'score', requestId: 1, index: 0, edits: [{ kind: 'value', input: 'x', offset: 0, value: 'NaN' }] },
-    { type: 'saveCounterfactuals', name: 'x'.repeat(65), rows: [] }, { type: 'page', requestId: 1, query: { sort: 'drop table', descending: true, offset: 0, limit: 10 } }, { type: 'eval' }]) {
+  for (const bad of [
+    null,
+    { type: 'page' },
+    { type: 'score', requestId: 1, index: -1, edits: [] },
+    { type: 'score', requestId: 1, index: 0, edits: [{ kind: 'value', input: 'x', offset: 0, value: 'NaN' }] },
+    { type: 'saveCounterfactuals', name: 'x'.repeat(65), rows: [] },
+    { type: 'page', requestId: 1, query: { sort: 'drop table', descending: true, offset: 0, limit: 10 } },
+    { type: 'eval' },
+  ]) {
     if (!isRowsToHost(bad)) rejected++;
   }
   assert.equal(rejected - before, 7);
@@ -199,16 +261,25 @@ test('links: "rows with this item" and "rows where this slot matters most" open 
   const slot = 'item_id';
   const effects = await session.slotEffects(slot);
   const page = await openPage(async (m, reply) => {
-    if (m.type === 'ready') return reply({ type: 'init', info: { ...info, initialQuery: { item, sort: 'slot', slot, descending: true } } });
+    if (m.type === 'ready')
+      return reply({ type: 'init', info: { ...info, initialQuery: { item, sort: 'slot', slot, descending: true } } });
     await answerRowsMessage(session, info, m, (r) => void reply(r));
   });
   await page.waitForSelector('.virtual-list .row-item[data-index]');
   await page.waitForSelector('.item-chip');
-  const shown = await page.locator('.virtual-list .row-item[data-index]').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.index)));
-  const expected = (await session.page({ sort: 'slot', slot, descending: true, item, offset: 0, limit: 500 })).rows.map((r) => r.index);
+  const shown = await page
+    .locator('.virtual-list .row-item[data-index]')
+    .evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.index)));
+  const expected = (await session.page({ sort: 'slot', slot, descending: true, item, offset: 0, limit: 500 })).rows.map(
+    (r) => r.index,
+  );
   assert.deepEqual(shown.slice(0, expected.length), expected.slice(0, shown.length));
-  assert.ok(shown.every((i) => String(session.view(i).item) === item), 'only rows of the item');
-  for (let k = 1; k < expected.length; k++) assert.ok(effects[expected[k - 1]] >= effects[expected[k]], 'largest slot effect first');
+  assert.ok(
+    shown.every((i) => String(session.view(i).item) === item),
+    'only rows of the item',
+  );
+  for (let k = 1; k < expected.length; k++)
+    assert.ok(effects[expected[k - 1]] >= effects[expected[k]], 'largest slot effect first');
   await page.screenshot({ path: path.join(RESULTS, 'rows-links-movielens.png') });
   await page.click('.item-chip');
   await page.waitForFunction(() => /^20,167 of/.test(document.querySelector('.count')?.textContent ?? ''));

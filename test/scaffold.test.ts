@@ -11,11 +11,18 @@ import type { InputSource, Proposal } from '../src/engine/scaffold/types';
 import { cli, ROOT, tempDir } from './helpers';
 import { renamedWorkspace, tableWorkspace, undecidableWorkspace } from './scaffoldFixtures';
 
-const mapping = (p: Proposal): Record<string, InputSource | undefined> => Object.fromEntries(p.inputs.map((i) => [i.input, i.source]));
+const mapping = (p: Proposal): Record<string, InputSource | undefined> =>
+  Object.fromEntries(p.inputs.map((i) => [i.input, i.source]));
 
 test('assignment: one column per input, maximising the summed score (not greedy)', () => {
   // Greedy would give row 0 column 0 (0.9) and leave row 1 with nothing; the joint optimum is 0.8 + 0.85.
-  assert.deepEqual(assignMax([[0.9, 0.8], [0.85, 0]]), [1, 0]);
+  assert.deepEqual(
+    assignMax([
+      [0.9, 0.8],
+      [0.85, 0],
+    ]),
+    [1, 0],
+  );
   assert.deepEqual(assignMax([[0.5], [0.6]]), [undefined, 0]);
   assert.deepEqual(assignMax([[0, 0]]), [undefined]);
 });
@@ -45,7 +52,10 @@ test('scaffolder, renamed case: abbreviations, value check against the embedding
   const file = path.join(dir, 'reclens.json');
   fs.writeFileSync(file, renderProposal(p));
   const problems = await checkConfigFile(file);
-  assert.deepEqual(problems.filter((x) => x.severity === 'error').map((x) => x.message), []);
+  assert.deepEqual(
+    problems.filter((x) => x.severity === 'error').map((x) => x.message),
+    [],
+  );
 });
 
 test('scaffolder, table case: table lookup by the key its ids cover, list column, probability, items file', async () => {
@@ -57,15 +67,28 @@ test('scaffolder, table case: table lookup by the key its ids cover, list column
   });
   const item = p.tables.find((t) => t.name === 'item_vectors')!;
   assert.equal(path.relative(dir, item.ids!), path.join('tables', 'item_ids.npy'));
-  assert.deepEqual(item.keys.map((k) => k.column), ['item_id']);
+  assert.deepEqual(
+    item.keys.map((k) => k.column),
+    ['item_id'],
+  );
   const user = p.tables.find((t) => t.name === 'user_vectors')!;
   assert.equal(path.relative(dir, user.ids!), path.join('tables', 'user_ids.npy'));
-  assert.deepEqual([p.roles.label.column, p.roles.group.column, p.roles.item.column, p.roles.time.column], ['label', 'user_id', 'item_id', 'ts']);
+  assert.deepEqual(
+    [p.roles.label.column, p.roles.group.column, p.roles.item.column, p.roles.time.column],
+    ['label', 'user_id', 'item_id', 'ts'],
+  );
   assert.deepEqual([p.outputKind.value, p.outputKind.confidence], ['probability', 'high']);
-  assert.deepEqual(p.items && { ...p.items, path: path.basename(p.items.path) }, { path: 'items.csv', id: 'item_id', label: 'title' });
+  assert.deepEqual(p.items && { ...p.items, path: path.basename(p.items.path) }, {
+    path: 'items.csv',
+    id: 'item_id',
+    label: 'title',
+  });
   const text = renderProposal(p);
   const loaded = parseConfig(text, path.join(dir, 'reclens.json'));
-  assert.deepEqual(loaded.problems.filter((x) => x.severity === 'error'), []);
+  assert.deepEqual(
+    loaded.problems.filter((x) => x.severity === 'error'),
+    [],
+  );
   assert.deepEqual(loaded.config!.inputs.item_vec, { kind: 'table', table: 'item_vectors', key: 'item_id' });
 });
 
@@ -76,7 +99,10 @@ test('scaffolder, undecidable case: a TODO naming the candidates, never a value'
   assert.equal(p.inputs[0].confidence, 'todo');
   assert.deepEqual(p.inputs[0].alternatives.map((a) => a.describe).sort(), ['column alpha', 'column beta']);
   const text = renderProposal(p);
-  assert.match(text, /TODO: no name evidence among several candidates; candidates: column (alpha|beta); column (alpha|beta)/);
+  assert.match(
+    text,
+    /TODO: no name evidence among several candidates; candidates: column (alpha|beta); column (alpha|beta)/,
+  );
   assert.deepEqual(parseConfig(text, path.join(dir, 'reclens.json')).config!.inputs, {});
   // Not run (the mapping is incomplete): the output kind is a marked guess, not a confident one.
   assert.equal(p.outputKind.confidence, 'low');
@@ -87,7 +113,10 @@ test('scaffolder, undecidable case: a TODO naming the candidates, never a value'
 });
 
 test('reclens init writes the mapping, refuses to overwrite without --yes, and init + eval matches the committed configs', async () => {
-  for (const [example, expectedCommitted] of [['movielens', 'examples/movielens/reclens.json'], ['planted', 'examples/planted/reclens.json']]) {
+  for (const [example, expectedCommitted] of [
+    ['movielens', 'examples/movielens/reclens.json'],
+    ['planted', 'examples/planted/reclens.json'],
+  ]) {
     const dir = tempDir(`reclens-init-${example}-`);
     fs.cpSync(path.join(ROOT, 'examples', example), dir, { recursive: true });
     fs.rmSync(path.join(dir, 'reclens.json'));

@@ -37,12 +37,24 @@ let record: RunRecord;
 before(async () => {
   execFileSync(process.execPath, [path.join(ROOT, 'webview', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
   fs.mkdirSync(RESULTS, { recursive: true });
-  record = (await evaluate(requireConfig(path.join(ROOT, 'test', 'fixtures', 'weak_slice', 'reclens.json')).config, { bootstrap: 100, seed: 3, providers: ['cpu'] })).record;
-  server = await serveHarness({
-    '/media/results.css': [path.join(ROOT, 'media', 'results.css'), 'text/css'],
-    '/out/webview/results.js': [path.join(ROOT, 'out', 'webview', 'results.js'), 'text/javascript'],
-  }, harnessHtml);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  record = (
+    await evaluate(requireConfig(path.join(ROOT, 'test', 'fixtures', 'weak_slice', 'reclens.json')).config, {
+      bootstrap: 100,
+      seed: 3,
+      providers: ['cpu'],
+    })
+  ).record;
+  server = await serveHarness(
+    {
+      '/media/results.css': [path.join(ROOT, 'media', 'results.css'), 'text/css'],
+      '/out/webview/results.js': [path.join(ROOT, 'out', 'webview', 'results.js'), 'text/javascript'],
+    },
+    harnessHtml,
+  );
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
 });
 
 after(async () => {
@@ -53,14 +65,27 @@ after(async () => {
 test('Run panel: slices sorted worst first with the planted weak slice flagged, and calibration small multiples', async () => {
   const page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
   await page.goto(`${server.origin}/panel.html`);
-  await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+  await page.waitForFunction(() =>
+    (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+  );
   const msg: HostToPanel = { type: 'run', data: { title: 'eval', record } };
   await page.evaluate((m) => window.postMessage(m, '*'), msg as unknown as Record<string, unknown>);
   await page.waitForSelector('.slices-table tbody tr');
-  const rows = await page.locator('.slices-table tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td, th')).map((c) => c.textContent?.trim() ?? '')));
-  const report = (record.results as { slices: { slices: { name: string; flagged: boolean; delta: { auc: number | null } }[] } }).slices;
-  const expected = [...report.slices].sort((a, b) => (a.delta.auc ?? Infinity) - (b.delta.auc ?? Infinity)).map((s) => s.name);
-  assert.deepEqual(rows.map((r) => r[1]), expected);
+  const rows = await page
+    .locator('.slices-table tbody tr')
+    .evaluateAll((trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll('td, th')).map((c) => c.textContent?.trim() ?? '')),
+    );
+  const report = (
+    record.results as { slices: { slices: { name: string; flagged: boolean; delta: { auc: number | null } }[] } }
+  ).slices;
+  const expected = [...report.slices]
+    .sort((a, b) => (a.delta.auc ?? Infinity) - (b.delta.auc ?? Infinity))
+    .map((s) => s.name);
+  assert.deepEqual(
+    rows.map((r) => r[1]),
+    expected,
+  );
   assert.equal(rows[0][1], 'legacy_app');
   assert.match(rows[0][0], /below/);
   assert.equal(rows.filter((r) => /below/.test(r[0])).length, report.slices.filter((s) => s.flagged).length);

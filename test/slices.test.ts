@@ -18,7 +18,8 @@ const REFERENCE = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'reference.json'
 /** A copy of the fixture workspace (runs and edits go to a temp folder), with `slices` optionally replaced. */
 function workspace(slices?: Record<string, unknown>): string {
   const dir = tempDir();
-  for (const f of ['model.onnx', 'eval.csv', 'interactions.csv', 'reclens.json']) fs.copyFileSync(path.join(FIXTURE, f), path.join(dir, f));
+  for (const f of ['model.onnx', 'eval.csv', 'interactions.csv', 'reclens.json'])
+    fs.copyFileSync(path.join(FIXTURE, f), path.join(dir, f));
   const file = path.join(dir, 'reclens.json');
   if (slices) {
     const config = parseConfig(fs.readFileSync(file, 'utf8'), file).config!.raw;
@@ -67,10 +68,12 @@ test('the planted weak slice is flagged; flags agree with an independent paired 
   for (const [name, ref] of Object.entries<any>(REFERENCE.slices)) {
     const [lo, hi] = ref.pairedAucInterval;
     if (hi < -0.01) assert.equal(byName.get(name).flagged, true, `${name}: reference interval [${lo}, ${hi}]`);
-    if (lo > -0.01 && hi > 0.01) assert.equal(byName.get(name).flagged, false, `${name}: reference interval [${lo}, ${hi}]`);
+    if (lo > -0.01 && hi > 0.01)
+      assert.equal(byName.get(name).flagged, false, `${name}: reference interval [${lo}, ${hi}]`);
   }
   // Flags follow the stated rule exactly.
-  for (const s of j.slices.slices) assert.equal(s.flagged, s.ci !== undefined && s.ci.deltaAuc !== null && s.ci.deltaAuc[1] < 0, s.name);
+  for (const s of j.slices.slices)
+    assert.equal(s.flagged, s.ci !== undefined && s.ci.deltaAuc !== null && s.ci.deltaAuc[1] < 0, s.name);
   assert.match(j.slices.notes.join(' '), /seen.*interactions\.csv before the evaluation period/);
 });
 
@@ -88,16 +91,26 @@ test('slice values and column names cannot change the SQL: they are quoted liter
   const evil = "core' OR '1'='1";
   assert.equal(conditionSql({ column: 'segment', equals: evil }), `("segment" = 'core'' OR ''1''=''1')`);
   assert.equal(conditionSql({ column: 'a"b', in: [1, null] }), `("a""b" IN ((1)) OR "a""b" IS NULL)`);
-  const file = workspace({ evil: { where: { column: 'segment', equals: evil } }, none: { where: { column: 'segment', isNull: true } } });
+  const file = workspace({
+    evil: { where: { column: 'segment', equals: evil } },
+    none: { where: { column: 'segment', isNull: true } },
+  });
   const r = await cli('eval', '--config', file, '--json', '--no-record');
   assert.equal(r.code, 0, r.err);
   const j = JSON.parse(r.out);
-  assert.equal(j.slices.slices.find((s: any) => s.name === 'evil').rows, 0, 'the quote is part of the value, so no row matches');
+  assert.equal(
+    j.slices.slices.find((s: any) => s.name === 'evil').rows,
+    0,
+    'the quote is part of the value, so no row matches',
+  );
   assert.equal(j.slices.slices.find((s: any) => s.name === 'none').rows, 0);
 });
 
 test('slice diagnostics: unknown columns (with did-you-mean), ranges on text columns, reserved names', async () => {
-  const file = workspace({ a: { where: { column: 'segmnt', equals: 'core' } }, b: { where: { all: [{ column: 'segment', gte: 1 }] } } });
+  const file = workspace({
+    a: { where: { column: 'segmnt', equals: 'core' } },
+    b: { where: { all: [{ column: 'segment', gte: 1 }] } },
+  });
   const problems = await checkConfigText(fs.readFileSync(file, 'utf8'), file);
   const unknown = problems.find((p) => p.code === 'slice-unknown-column');
   assert.ok(unknown, JSON.stringify(problems));
@@ -106,24 +119,68 @@ test('slice diagnostics: unknown columns (with did-you-mean), ranges on text col
   assert.ok(unknown!.start.line > 1);
   const range = problems.find((p) => p.code === 'slice-range-type');
   assert.deepEqual(range!.path, ['slices', 'b', 'where', 'all', 0, 'column']);
-  const reserved = parseConfig(JSON.stringify({ model: 'model.onnx', data: { path: 'eval.csv', label: 'label' }, slices: { 'auto:x': { where: { column: 'x0', gt: 0 } } } }), file);
-  assert.ok(reserved.problems.some((p) => p.severity === 'error' && /slices/.test(p.message)), JSON.stringify(reserved.problems));
-  const badShape = parseConfig(JSON.stringify({ model: 'model.onnx', data: { path: 'eval.csv', label: 'label' }, slices: { s: { where: { column: 'x0', like: '%a' } } } }), file);
-  assert.ok(badShape.problems.some((p) => p.severity === 'error'), 'an unknown operator is a schema error');
+  const reserved = parseConfig(
+    JSON.stringify({
+      model: 'model.onnx',
+      data: { path: 'eval.csv', label: 'label' },
+      slices: { 'auto:x': { where: { column: 'x0', gt: 0 } } },
+    }),
+    file,
+  );
+  assert.ok(
+    reserved.problems.some((p) => p.severity === 'error' && /slices/.test(p.message)),
+    JSON.stringify(reserved.problems),
+  );
+  const badShape = parseConfig(
+    JSON.stringify({
+      model: 'model.onnx',
+      data: { path: 'eval.csv', label: 'label' },
+      slices: { s: { where: { column: 'x0', like: '%a' } } },
+    }),
+    file,
+  );
+  assert.ok(
+    badShape.problems.some((p) => p.severity === 'error'),
+    'an unknown operator is a schema error',
+  );
   const r = await cli('eval', '--config', file, '--no-record');
   assert.equal(r.code, 2);
   assert.match(r.err, /segmnt/);
 });
 
-test('ablate --slice restricts the ablation to the slice\'s rows; an unknown slice is exit 2', async () => {
+test("ablate --slice restricts the ablation to the slice's rows; an unknown slice is exit 2", async () => {
   const file = workspace();
-  const r = await cli('ablate', '--config', file, '--slice', 'legacy_app', '--method', 'mask', '--bootstrap', '20', '--json', '--no-record');
+  const r = await cli(
+    'ablate',
+    '--config',
+    file,
+    '--slice',
+    'legacy_app',
+    '--method',
+    'mask',
+    '--bootstrap',
+    '20',
+    '--json',
+    '--no-record',
+  );
   assert.equal(r.code, 0, r.err);
   const j = JSON.parse(r.out);
   assert.equal(j.rows, REFERENCE.slices.legacy_app.rows);
   assert.equal(j.slice, 'legacy_app');
   close(j.baseline.auc, REFERENCE.slices.legacy_app.auc, 'baseline AUC within the slice');
-  const auto = await cli('ablate', '--config', file, '--slice', 'auto:user=new', '--method', 'mask', '--bootstrap', '0', '--json', '--no-record');
+  const auto = await cli(
+    'ablate',
+    '--config',
+    file,
+    '--slice',
+    'auto:user=new',
+    '--method',
+    'mask',
+    '--bootstrap',
+    '0',
+    '--json',
+    '--no-record',
+  );
   assert.equal(auto.code, 0, auto.err);
   assert.equal(JSON.parse(auto.out).rows, REFERENCE.slices['auto:user=new'].rows);
   const bad = await cli('ablate', '--config', file, '--slice', 'nope', '--no-record');

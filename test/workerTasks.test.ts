@@ -17,8 +17,9 @@ test('calls are typed by the task (the compiler rejects a wrong input or result;
   const ok: TaskCall<'pca'> = { task: 'pca', input: { x: new Float32Array(0), rows: 0, dim: 0, components: 1 } };
   // @ts-expect-error the pca task takes { x, rows, dim, components }, not a bare array
   const badInput: TaskCall<'pca'> = { task: 'pca', input: new Float32Array(0) };
-  // @ts-expect-error the umap task's result is a Float32Array, not a PcaResult
-  const badResult: () => Promise<PcaResult> = () => runTask('umap', { vectors: new Float32Array(0), rows: 0, dim: 0, seed: 1 } as never);
+  const badResult: () => Promise<PcaResult> = () =>
+    // @ts-expect-error the umap task's result is a Float32Array, not a PcaResult
+    runTask('umap', { vectors: new Float32Array(0), rows: 0, dim: 0, seed: 1 } as never);
   // @ts-expect-error no such task
   const badTask: TaskCall<'pca'> = { task: 'tsne', input: ok.input };
   assert.ok(ok && badInput && badTask);

@@ -15,13 +15,31 @@ type ParseSpec = { type: 'string' | 'boolean'; short?: string; multiple?: boolea
 
 /** Flags that are not job options: where files and output go, and the commands that take no config job. */
 const CLI_FLAGS: Record<string, ParseSpec> = {
-  config: { type: 'string', short: 'c' }, json: { type: 'boolean', default: false }, 'runs-dir': { type: 'string' },
-  'no-record': { type: 'boolean', default: false }, progress: { type: 'boolean', default: false },
-  quiet: { type: 'boolean', short: 'q', default: false }, 'max-file-size': { type: 'string' }, 'allow-outside': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h', default: false },
-  model: { type: 'string' }, data: { type: 'string' }, yes: { type: 'boolean', default: false }, out: { type: 'string' },
-  run: { type: 'string', multiple: true }, latest: { type: 'boolean', default: false }, bootstrap: { type: 'string' },
-  slice: { type: 'string' }, worst: { type: 'string' }, search: { type: 'string' }, row: { type: 'string' }, k: { type: 'string' },
-  seed: { type: 'string' }, limit: { type: 'string' }, providers: { type: 'string' }, 'batch-size': { type: 'string' },
+  config: { type: 'string', short: 'c' },
+  json: { type: 'boolean', default: false },
+  'runs-dir': { type: 'string' },
+  'no-record': { type: 'boolean', default: false },
+  progress: { type: 'boolean', default: false },
+  quiet: { type: 'boolean', short: 'q', default: false },
+  'max-file-size': { type: 'string' },
+  'allow-outside': { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h', default: false },
+  model: { type: 'string' },
+  data: { type: 'string' },
+  yes: { type: 'boolean', default: false },
+  out: { type: 'string' },
+  run: { type: 'string', multiple: true },
+  latest: { type: 'boolean', default: false },
+  bootstrap: { type: 'string' },
+  slice: { type: 'string' },
+  worst: { type: 'string' },
+  search: { type: 'string' },
+  row: { type: 'string' },
+  k: { type: 'string' },
+  seed: { type: 'string' },
+  limit: { type: 'string' },
+  providers: { type: 'string' },
+  'batch-size': { type: 'string' },
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any option of any job: its value type does not matter here
@@ -36,8 +54,10 @@ export function parserOptions(): Record<string, ParseSpec> {
   const all: Record<string, ParseSpec> = { ...CLI_FLAGS };
   for (const kind of JOB_KINDS) {
     for (const o of jobSpec(kind).options) {
-      const want = parseSpecOf(o), have = all[o.flag];
-      if (have && (have.type !== want.type || !!have.multiple !== !!want.multiple)) throw new Error(`--${o.flag} of ${kind} parses differently from another --${o.flag}`);
+      const want = parseSpecOf(o),
+        have = all[o.flag];
+      if (have && (have.type !== want.type || !!have.multiple !== !!want.multiple))
+        throw new Error(`--${o.flag} of ${kind} parses differently from another --${o.flag}`);
       all[o.flag] = have ?? want;
     }
   }
@@ -57,7 +77,8 @@ export const flagBool = (f: Flags, name: string): boolean => !!f[name];
 
 /** An integer flag of a command that is not a job option (--worst, --row), checked like a job option. */
 export async function intFlag(f: Flags, flag: string, min = 0): Promise<number | undefined> {
-  return (await optionFromFlag({ name: flag, flag, type: 'int', min, help: '' }, flagString(f, flag))) as number | undefined;
+  return (await optionFromFlag({ name: flag, flag, type: 'int', min, help: '' }, flagString(f, flag))) as
+    number | undefined;
 }
 
 /** The flags every config job takes that are not options of the job: the config, output and the run record. */
@@ -73,7 +94,14 @@ export interface CliArgs {
 export function cliArgs(command: string, f: Flags): CliArgs {
   const config = flagString(f, 'config');
   if (!config) throw usageError(`${command} needs --config <reclens.json>.`);
-  return { config, json: flagBool(f, 'json'), runsDir: flagString(f, 'runs-dir'), record: !f['no-record'], quiet: flagBool(f, 'quiet'), progress: flagBool(f, 'progress') };
+  return {
+    config,
+    json: flagBool(f, 'json'),
+    runsDir: flagString(f, 'runs-dir'),
+    record: !f['no-record'],
+    quiet: flagBool(f, 'quiet'),
+    progress: flagBool(f, 'progress'),
+  };
 }
 
 /** A job's options from the command line, in the order the registry lists them, each converted and checked. */
@@ -86,7 +114,9 @@ export async function jobOptionsFromFlags<K extends JobKind>(kind: K, f: Flags):
 }
 
 /** The shared options of a command that scores rows outside the registry (`reclens rows`). */
-export async function runtimeOptions(f: Flags): Promise<{ seed: number; limit?: number; providers?: ProviderName[]; batchSize?: number }> {
+export async function runtimeOptions(
+  f: Flags,
+): Promise<{ seed: number; limit?: number; providers?: ProviderName[]; batchSize?: number }> {
   return {
     seed: (await optionFromFlag(SEED, flagString(f, 'seed'))) as number,
     limit: (await optionFromFlag(LIMIT, flagString(f, 'limit'))) as number | undefined,

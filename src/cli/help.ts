@@ -19,7 +19,7 @@ const JOB_CLI_FLAGS: [string, string][] = [
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any option of any job: its value type does not matter here
 function flagText(o: OptionSpec<any>): string {
   if (o.type === 'boolean') return `--${o.flag}`;
-  return `--${o.flag} ${o.type === 'choice' ? o.choices!.join('|') : o.value ?? 'X'}`;
+  return `--${o.flag} ${o.type === 'choice' ? o.choices!.join('|') : (o.value ?? 'X')}`;
 }
 
 /** Words filled into lines of at most WIDTH characters; continuation lines start under the first word after `lead`. */
@@ -27,8 +27,10 @@ function fill(lead: string, words: string[]): string {
   const lines: string[] = [];
   let line = lead;
   for (const w of words) {
-    if (line.length > lead.length && line.length + 1 + w.length > WIDTH) { lines.push(line); line = ' '.repeat(lead.length) + w; }
-    else line += (line.length > lead.length ? ' ' : '') + w;
+    if (line.length > lead.length && line.length + 1 + w.length > WIDTH) {
+      lines.push(line);
+      line = ' '.repeat(lead.length) + w;
+    } else line += (line.length > lead.length ? ' ' : '') + w;
   }
   lines.push(line);
   return lines.join('\n');
@@ -59,7 +61,9 @@ function describe(o: OptionSpec<any>): string {
 /** The options common to the job commands, once for all of them. */
 function commonOptions(): [string, string][] {
   const seen = new Map<string, [string, string]>();
-  for (const kind of JOB_KINDS) for (const o of jobSpec(kind).options) if (o.common && !seen.has(o.flag)) seen.set(o.flag, [flagText(o), describe(o)]);
+  for (const kind of JOB_KINDS)
+    for (const o of jobSpec(kind).options)
+      if (o.common && !seen.has(o.flag)) seen.set(o.flag, [flagText(o), describe(o)]);
   return [...seen.values()];
 }
 

@@ -23,13 +23,21 @@ export async function runJobCommand<K extends JobKind>(kind: K, flags: Flags, io
   const args = cliArgs(kind, flags);
   const options = await jobOptionsFromFlags(kind, flags);
   const { config } = requireConfig(args.config);
-  const run = jobSpec(kind).run as unknown as (c: RecLensConfig, o: JobOptionsOf<K>, control?: JobControl) => Promise<{ result: JobResultOf<K>; record: RunRecord<JobResultOf<K>> }>;
+  const run = jobSpec(kind).run as unknown as (
+    c: RecLensConfig,
+    o: JobOptionsOf<K>,
+    control?: JobControl,
+  ) => Promise<{ result: JobResultOf<K>; record: RunRecord<JobResultOf<K>> }>;
   const { result, record } = await withCliProgress(io.progress, args, (control) => run(config, options, control));
   const file = saveRecord(args, config.dir, record, io);
   return { args, options, config, result, record, file };
 }
 
 /** `--json`: the result with its run id and record file. */
-export function jsonOut(io: Io, run: { result: object; record: { id: string }; file: string | undefined }, result: object = run.result): void {
+export function jsonOut(
+  io: Io,
+  run: { result: object; record: { id: string }; file: string | undefined },
+  result: object = run.result,
+): void {
   io.out(JSON.stringify({ ...result, runId: run.record.id, runRecord: run.file ?? null }, null, 2));
 }

@@ -32,7 +32,9 @@ function positioned(e: RecLensError): string {
       const loaded = loadConfig(file);
       const { start } = loaded.locator.rangeOf(e.where.path);
       return `${file}:${start.line}:${start.column}: ${e.message}`;
-    } catch { /* fall through */ }
+    } catch {
+      /* fall through */
+    }
   }
   return e.message;
 }
@@ -54,25 +56,38 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     const given = flagString(flags, 'config');
     if (given) {
       // Messages name the config as given and its files relative to its folder (--json output keeps its paths).
-      const absConfig = path.resolve(given), shown = (t: string) => relativePaths(t.split(absConfig).join(given), path.dirname(absConfig));
+      const absConfig = path.resolve(given),
+        shown = (t: string) => relativePaths(t.split(absConfig).join(given), path.dirname(absConfig));
       const raw = io;
       io = { ...raw, out: (t) => raw.out(flags.json ? t : shown(t)), err: (t) => raw.err(shown(t)) };
     }
     await optionFromFlag(PROVIDERS, flagString(flags, 'providers')); // checked for every command, as it always was
     // Each command reads its own flags; the job commands take their options from the engine's job registry.
     switch (command) {
-      case 'init': return await initFromFlags(flags, io);
-      case 'inspect': return await inspectFromFlags(flags, io);
-      case 'eval': return await evalCommand(flags, io);
-      case 'ablate': return await ablateCommand(flags, io);
-      case 'ceiling': return await ceilingCommand(flags, io);
-      case 'lis': return await lisCommand(flags, io);
-      case 'embed': return await embedCommand(flags, io);
-      case 'align': return await alignCommand(flags, io);
-      case 'compare': return await compareFromFlags(flags, io);
-      case 'report': return await reportFromFlags(flags, io);
-      case 'check': return await checkFromFlags(flags, io);
-      case 'rows': return await rowsFromFlags(flags, io);
+      case 'init':
+        return await initFromFlags(flags, io);
+      case 'inspect':
+        return await inspectFromFlags(flags, io);
+      case 'eval':
+        return await evalCommand(flags, io);
+      case 'ablate':
+        return await ablateCommand(flags, io);
+      case 'ceiling':
+        return await ceilingCommand(flags, io);
+      case 'lis':
+        return await lisCommand(flags, io);
+      case 'embed':
+        return await embedCommand(flags, io);
+      case 'align':
+        return await alignCommand(flags, io);
+      case 'compare':
+        return await compareFromFlags(flags, io);
+      case 'report':
+        return await reportFromFlags(flags, io);
+      case 'check':
+        return await checkFromFlags(flags, io);
+      case 'rows':
+        return await rowsFromFlags(flags, io);
       default:
         throw usageError(`Unknown command "${command}".\n\n${HELP}`);
     }
@@ -82,11 +97,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return e.exitCode;
     }
     const err = e as Error;
-    io.err(`reclens: internal error: ${err?.message ?? String(e)}. This is a bug in RecLens; please report it${process.env.RECLENS_DEBUG ? '' : ' (set RECLENS_DEBUG=1 to see the stack)'}.`);
+    io.err(
+      `reclens: internal error: ${err?.message ?? String(e)}. This is a bug in RecLens; please report it${process.env.RECLENS_DEBUG ? '' : ' (set RECLENS_DEBUG=1 to see the stack)'}.`,
+    );
     if (process.env.RECLENS_DEBUG) io.err(String(err?.stack));
     return 3;
   }
 }
 
 // `node out/src/cli/main.js ...` works as well as bin/reclens.
-if (require.main === module) void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+if (require.main === module)
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });

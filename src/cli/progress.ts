@@ -37,23 +37,35 @@ export interface CliProgress {
 }
 
 /** A clock so tests can drive the ETA; Date.now by default. */
-export function cliProgress(sink: ProgressSink | undefined, mode: ProgressMode, now: () => number = Date.now): CliProgress {
+export function cliProgress(
+  sink: ProgressSink | undefined,
+  mode: ProgressMode,
+  now: () => number = Date.now,
+): CliProgress {
   const tty = !!sink?.isTTY;
   const enabled = !!sink && !mode.quiet && (tty || !!mode.progress);
   if (!enabled) return { control: {}, done: () => undefined };
   // The ETA's clock restarts when a job moves from reading rows to its counted passes, whose fraction starts over.
-  let start = now(), counted = false;
-  let lastDraw = 0, drawn = false, lastDecile = -1, lastPhase = '';
+  let start = now(),
+    counted = false;
+  let lastDraw = 0,
+    drawn = false,
+    lastDecile = -1,
+    lastPhase = '';
   // ETA from the whole job's fraction once it has moved, so phases of a multi-pass job share one estimate.
-  const eta = (fraction: number) => (fraction > 0.02 ? ((now() - start) / 1000) * (1 - fraction) / fraction : NaN);
+  const eta = (fraction: number) => (fraction > 0.02 ? (((now() - start) / 1000) * (1 - fraction)) / fraction : NaN);
   const onProgress = (e: ProgressEvent) => {
-    if (!!e.steps !== counted) { counted = !!e.steps; start = now(); }
+    if (!!e.steps !== counted) {
+      counted = !!e.steps;
+      start = now();
+    }
     const fraction = progressFraction(e);
     const text = progressText(e);
     if (!tty) {
       const decile = Math.floor(fraction * 10);
       if (decile === lastDecile && e.phase === lastPhase) return;
-      lastDecile = decile; lastPhase = e.phase;
+      lastDecile = decile;
+      lastPhase = e.phase;
       sink!.write(`  ${text} (${Math.round(100 * fraction)}%)\n`);
       return;
     }
@@ -70,12 +82,19 @@ export function cliProgress(sink: ProgressSink | undefined, mode: ProgressMode, 
   };
   return {
     control: { onProgress },
-    done: () => { if (tty && drawn) sink!.write('\r\x1b[2K'); drawn = false; },
+    done: () => {
+      if (tty && drawn) sink!.write('\r\x1b[2K');
+      drawn = false;
+    },
   };
 }
 
 /** Runs a job with the progress bar, clearing it before the result (or an error) is printed. */
-export async function withCliProgress<T>(sink: ProgressSink | undefined, mode: ProgressMode, job: (control: JobControl) => Promise<T>): Promise<T> {
+export async function withCliProgress<T>(
+  sink: ProgressSink | undefined,
+  mode: ProgressMode,
+  job: (control: JobControl) => Promise<T>,
+): Promise<T> {
   const p = cliProgress(sink, mode);
   try {
     return await job(p.control);

@@ -8,14 +8,21 @@ import { defaultRunsDir, listRunRecords, RunRecord, writeRunRecord } from '../en
 import type { Io } from './io';
 
 /** Writes the record (unless --no-record) and tells the user its data warnings on stderr, so --json stays clean. */
-export function saveRecord(args: { record: boolean; runsDir?: string }, configDir: string, record: RunRecord, io: Pick<Io, 'err'>): string | undefined {
+export function saveRecord(
+  args: { record: boolean; runsDir?: string },
+  configDir: string,
+  record: RunRecord,
+  io: Pick<Io, 'err'>,
+): string | undefined {
   for (const w of record.warnings ?? []) io.err(`reclens: warning: ${w}`);
   return args.record ? writeRunRecord(args.runsDir ?? defaultRunsDir(configDir), record) : undefined;
 }
 
 /** The runs folders a command searches: --runs-dir and/or the config's own. */
 export function runsDirs(args: { runsDir?: string; config?: string }): string[] {
-  return [args.runsDir, args.config ? defaultRunsDir(requireConfig(args.config).config.dir) : undefined].filter((d): d is string => !!d);
+  return [args.runsDir, args.config ? defaultRunsDir(requireConfig(args.config).config.dir) : undefined].filter(
+    (d): d is string => !!d,
+  );
 }
 
 /** A run given as a record file, or as its id or any unique part of it (prefix, `eval-r2vu8b` suffix) in one of `dirs`. */
@@ -25,13 +32,20 @@ export function findRunRecord(ref: string, dirs: string[]): RunRecord | undefine
 
 /** The same, with the runs folder the record was found in (for a record file, its folder). */
 export function findRunRecordIn(ref: string, dirs: string[]): { record: RunRecord; dir: string } | undefined {
-  if (fs.existsSync(ref) && fs.statSync(ref).isFile()) return { record: parseRunRecord(fs.readFileSync(ref, 'utf8'), ref), dir: path.dirname(path.resolve(ref)) };
+  if (fs.existsSync(ref) && fs.statSync(ref).isFile())
+    return { record: parseRunRecord(fs.readFileSync(ref, 'utf8'), ref), dir: path.dirname(path.resolve(ref)) };
   for (const d of dirs) {
     const runs = listRunRecords(d);
     const exact = runs.find((r) => r.id === ref);
     if (exact) return { record: exact, dir: d };
     const hits = runs.filter((r) => r.id.includes(ref));
-    if (hits.length > 1) throw usageError(`"${ref}" matches ${hits.length} runs in ${d} (${hits.slice(0, 3).map((r) => r.id).join(', ')}${hits.length > 3 ? ', ...' : ''}); give more of the id.`);
+    if (hits.length > 1)
+      throw usageError(
+        `"${ref}" matches ${hits.length} runs in ${d} (${hits
+          .slice(0, 3)
+          .map((r) => r.id)
+          .join(', ')}${hits.length > 3 ? ', ...' : ''}); give more of the id.`,
+      );
     if (hits.length === 1) return { record: hits[0], dir: d };
   }
   return undefined;

@@ -32,19 +32,34 @@ async function scoresOf(configFile: string, seed: number, control?: JobControl) 
   const { config } = requireConfig(configFile);
   return withJob(config, { seed }, control, async (ctx) => {
     const scores = await ctx.score(`scoring ${config.name ?? configFile}`);
-    return { scores, probs: ctx.probs(scores), labels: ctx.mat.labels, groups: ctx.mat.groups, groupCount: ctx.mat.groupCount };
+    return {
+      scores,
+      probs: ctx.probs(scores),
+      labels: ctx.mat.labels,
+      groups: ctx.mat.groups,
+      groupCount: ctx.mat.groupCount,
+    };
   });
 }
 
-export async function compareRuns(a: RunRecord, b: RunRecord, opts: { bootstrap?: number; seed?: number } = {}, control?: JobControl): Promise<RunComparison> {
+export async function compareRuns(
+  a: RunRecord,
+  b: RunRecord,
+  opts: { bootstrap?: number; seed?: number } = {},
+  control?: JobControl,
+): Promise<RunComparison> {
   const sameData = a.data.size === b.data.size && a.data.sample === b.data.sample && a.data.rows === b.data.rows;
   const out: RunComparison = {
     a: { id: a.id, label: runLabel(a), config: a.config.file, model: a.model.sha256.slice(0, 12) },
     b: { id: b.id, label: runLabel(b), config: b.config.file, model: b.model.sha256.slice(0, 12) },
-    sameData, rows: sameData ? a.data.rows : null, paired: null, note: null,
+    sameData,
+    rows: sameData ? a.data.rows : null,
+    paired: null,
+    note: null,
   };
   if (a.kind !== 'eval' || b.kind !== 'eval') {
-    out.note = 'Paired intervals need two evaluations of the same rows; these runs are compared by their headline numbers only.';
+    out.note =
+      'Paired intervals need two evaluations of the same rows; these runs are compared by their headline numbers only.';
     return out;
   }
   if (!sameData) {
@@ -56,17 +71,25 @@ export async function compareRuns(a: RunRecord, b: RunRecord, opts: { bootstrap?
   const sa = await scoresOf(a.config.file, seed, control);
   const sb = await scoresOf(b.config.file, seed, control);
   if (sa.labels.length !== sb.labels.length || sa.labels.some((l, i) => l !== sb.labels[i])) {
-    throw inputError(`Runs ${a.id} and ${b.id} read the same file but their rows differ now (labels do not match row for row). Check data.filter in both configs.`, { file: b.config.file });
+    throw inputError(
+      `Runs ${a.id} and ${b.id} read the same file but their rows differ now (labels do not match row for row). Check data.filter in both configs.`,
+      { file: b.config.file },
+    );
   }
-  const p = await pairedMetricsOffThread({ labels: sa.labels, groups: sa.groups, groupCount: sa.groupCount, base: sa, variants: [[sb]], bootstrap, seed }, control?.signal);
+  const p = await pairedMetricsOffThread(
+    { labels: sa.labels, groups: sa.groups, groupCount: sa.groupCount, base: sa, variants: [[sb]], bootstrap, seed },
+    control?.signal,
+  );
   const v = p.variants[0];
   const neg = (ci: [number, number] | null | undefined): [number, number] | null => (ci ? [-ci[1], -ci[0]] : null);
   out.paired = {
-    a: p.base, b: v.metrics,
+    a: p.base,
+    b: v.metrics,
     // pairedMetrics reports base - variant (LogLoss: variant - base); here b - a for all three.
     diff: { auc: -v.delta.auc, gauc: v.delta.gauc === null ? null : -v.delta.gauc, logloss: v.delta.logloss },
     ci: v.ci ? { auc: neg(v.ci.deltaAuc)!, gauc: neg(v.ci.deltaGauc), logloss: v.ci.deltaLogloss } : null,
-    bootstrap, seed,
+    bootstrap,
+    seed,
   };
   return out;
 }

@@ -63,27 +63,51 @@ const MAX_IN_FLIGHT = 2;
  * Scores all rows: the data stream builds batches on this thread while the inference worker scores earlier ones
  * (onnxruntime's run() blocks its thread, so it lives in the worker).
  */
-export async function scoreWorkspace(ws: Workspace, rs: RemoteSession, opts: EvalOptions, control?: JobControl, collect?: RowCollector): Promise<Scored> {
+export async function scoreWorkspace(
+  ws: Workspace,
+  rs: RemoteSession,
+  opts: EvalOptions,
+  control?: JobControl,
+  collect?: RowCollector,
+): Promise<Scored> {
   const batchSize = opts.batchSize ?? ws.config.runtime.batchSize;
   const total = Math.min(ws.data.rows, opts.limit ?? Infinity);
   if (total === 0) {
-    throw inputError(`No evaluation rows in ${ws.config.data.path}${ws.config.data.filter ? ` after data.filter (${ws.config.data.filter})` : ''}${opts.limit === 0 ? ' (--limit 0)' : ''}. Point data.path at a file with rows.`, { file: ws.config.data.path, path: ['data', 'path'] });
+    throw inputError(
+      `No evaluation rows in ${ws.config.data.path}${ws.config.data.filter ? ` after data.filter (${ws.config.data.filter})` : ''}${opts.limit === 0 ? ' (--limit 0)' : ''}. Point data.path at a file with rows.`,
+      { file: ws.config.data.path, path: ['data', 'path'] },
+    );
   }
-  let labels = new Uint8Array(total), scores = new Float32Array(total), groups = ws.plan.groupIndex !== undefined ? new Int32Array(total) : undefined;
+  let labels = new Uint8Array(total),
+    scores = new Float32Array(total),
+    groups = ws.plan.groupIndex !== undefined ? new Int32Array(total) : undefined;
   const stats: StreamStats = { rows: 0, groupKeys: [], missingKeys: {} };
   const flight = new InFlight(MAX_IN_FLIGHT);
-  const send = (batch: Batch) => rs.run(batch.size, ws.plan.inputs.map((inp) => ({ name: inp.name, dtype: inp.dtype, dims: inp.dims, data: batch.feeds.get(inp.name)! })))
-    .then((s) => {
-      scores = ensure(scores, batch.start + batch.size, (n) => new Float32Array(n));
-      scores.set(s, batch.start);
-      report(control, { phase: 'inference', done: batch.start + batch.size, total });
-    });
+  const send = (batch: Batch) =>
+    rs
+      .run(
+        batch.size,
+        ws.plan.inputs.map((inp) => ({
+          name: inp.name,
+          dtype: inp.dtype,
+          dims: inp.dims,
+          data: batch.feeds.get(inp.name)!,
+        })),
+      )
+      .then((s) => {
+        scores = ensure(scores, batch.start + batch.size, (n) => new Float32Array(n));
+        scores.set(s, batch.start);
+        report(control, { phase: 'inference', done: batch.start + batch.size, total });
+      });
   try {
     for await (const batch of streamBatches(ws.duck, ws.plan, batchSize, stats, control, opts.limit)) {
       throwIfCancelled(control);
       labels = ensure(labels, batch.start + batch.size, (n) => new Uint8Array(n));
       labels.set(batch.labels, batch.start);
-      if (groups && batch.groups) { groups = ensure(groups, batch.start + batch.size, (n) => new Int32Array(n)); groups.set(batch.groups, batch.start); }
+      if (groups && batch.groups) {
+        groups = ensure(groups, batch.start + batch.size, (n) => new Int32Array(n));
+        groups.set(batch.groups, batch.start);
+      }
       collect?.add(batch); // before the feeds are transferred
       await flight.push(send(batch));
     }
@@ -97,18 +121,42 @@ export async function scoreWorkspace(ws: Workspace, rs: RemoteSession, opts: Eva
   const n = stats.rows;
   if (n === 0) {
     collect?.abort();
-    throw inputError(`No evaluation rows in ${ws.config.data.path}. Point data.path at a file with rows.`, { file: ws.config.data.path, path: ['data', 'path'] });
+    throw inputError(`No evaluation rows in ${ws.config.data.path}. Point data.path at a file with rows.`, {
+      file: ws.config.data.path,
+      path: ['data', 'path'],
+    });
   }
   collect?.finish(stats);
-  labels = labels.subarray(0, n); scores = scores.subarray(0, n); groups = groups?.subarray(0, n);
+  labels = labels.subarray(0, n);
+  scores = scores.subarray(0, n);
+  groups = groups?.subarray(0, n);
   return checkScored(ws, { labels, scores, groups, groupCount: stats.groupKeys.length, stats });
 }
 
 /** Scores rows decoded by an earlier job (no file read). */
-export async function scoreReused(ws: Workspace, rs: RemoteSession, mat: Materialized, opts: EvalOptions, control?: JobControl): Promise<Scored> {
-  const scores = await scoreBatches(rs, mat.inputs, mat.rows, opts.batchSize ?? ws.config.runtime.batchSize,
-    (inp, start, end) => mat.columns.read(inp.name, start, end), control, (done) => report(control, { phase: 'inference', done, total: mat.rows }));
-  return checkScored(ws, { labels: mat.labels, scores, groups: mat.groups, groupCount: mat.groupCount, stats: mat.stats });
+export async function scoreReused(
+  ws: Workspace,
+  rs: RemoteSession,
+  mat: Materialized,
+  opts: EvalOptions,
+  control?: JobControl,
+): Promise<Scored> {
+  const scores = await scoreBatches(
+    rs,
+    mat.inputs,
+    mat.rows,
+    opts.batchSize ?? ws.config.runtime.batchSize,
+    (inp, start, end) => mat.columns.read(inp.name, start, end),
+    control,
+    (done) => report(control, { phase: 'inference', done, total: mat.rows }),
+  );
+  return checkScored(ws, {
+    labels: mat.labels,
+    scores,
+    groups: mat.groups,
+    groupCount: mat.groupCount,
+    stats: mat.stats,
+  });
 }
 
 function checkScored(ws: Workspace, s: Omit<Scored, 'probs'>): Scored {
@@ -119,7 +167,10 @@ function checkScored(ws: Workspace, s: Omit<Scored, 'probs'>): Scored {
   let positives = 0;
   for (let i = 0; i < n; i++) positives += labels[i];
   if (positives === 0 || positives === n) {
-    throw inputError(`All ${n} evaluation rows have label ${positives === 0 ? 0 : 1}; AUC needs both classes. Check data.label and data.filter.`, { file: ws.config.data.path, path: ['data', 'label'] });
+    throw inputError(
+      `All ${n} evaluation rows have label ${positives === 0 ? 0 : 1}; AUC needs both classes. Check data.label and data.filter.`,
+      { file: ws.config.data.path, path: ['data', 'label'] },
+    );
   }
   return { ...s, probs };
 }
@@ -135,32 +186,57 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
   report(control, { phase: 'open', done: 0, total: 1 });
   const ws = await openWorkspace(config);
   try {
-    const ms = await RemoteSession.open(config.model.path, opts.providers ?? config.runtime.executionProviders, config.runtime.threads, ws.outputName);
+    const ms = await RemoteSession.open(
+      config.model.path,
+      opts.providers ?? config.runtime.executionProviders,
+      config.runtime.threads,
+      ws.outputName,
+    );
     const tOpen = performance.now();
     let scored: Scored;
     try {
       throwIfCancelled(control);
       // Rows decoded by an earlier job are scored from there; otherwise they are kept for the next job.
       const reused = reusedRows(ws, opts.limit);
-      scored = reused ? await scoreReused(ws, ms, reused, opts, control) : await scoreWorkspace(ws, ms, opts, control, new RowCollector(ws, opts.limit));
+      scored = reused
+        ? await scoreReused(ws, ms, reused, opts, control)
+        : await scoreWorkspace(ws, ms, opts, control, new RowCollector(ws, opts.limit));
     } finally {
       await ms.close();
     }
     const tInfer = performance.now();
     report(control, { phase: 'metrics', done: 0, total: 1 });
-    const metrics = await computeBaseMetricsOffThread({
-      labels: scored.labels, scores: scored.scores, probs: scored.probs, groups: scored.groups, groupCount: scored.groupCount,
-      bootstrap: opts.bootstrap ?? 0, seed,
-    }, control?.signal);
+    const metrics = await computeBaseMetricsOffThread(
+      {
+        labels: scored.labels,
+        scores: scored.scores,
+        probs: scored.probs,
+        groups: scored.groups,
+        groupCount: scored.groupCount,
+        bootstrap: opts.bootstrap ?? 0,
+        seed,
+      },
+      control?.signal,
+    );
     let slices: SliceReport | undefined;
     if (opts.slices !== false) {
       report(control, { phase: 'slices', done: 0, total: 1 });
       const masks = await evalSlices(ws, scored.labels.length);
       if (masks.masks.length) {
-        slices = await sliceMetricsOffThread({
-          labels: scored.labels, scores: scored.scores, probs: scored.probs, groups: scored.groups, groupCount: scored.groupCount,
-          slices: masks.masks, bootstrap: opts.bootstrap ?? 0, seed,
-        }, masks.notes, control?.signal);
+        slices = await sliceMetricsOffThread(
+          {
+            labels: scored.labels,
+            scores: scored.scores,
+            probs: scored.probs,
+            groups: scored.groups,
+            groupCount: scored.groupCount,
+            slices: masks.masks,
+            bootstrap: opts.bootstrap ?? 0,
+            seed,
+          },
+          masks.notes,
+          control?.signal,
+        );
       }
     }
     const tEnd = performance.now();
@@ -174,10 +250,22 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
       missingKeys: scored.stats.missingKeys,
       curves: computeCurves(scored.labels, scored.scores, { histogramOf: scored.probs, range: [0, 1] }),
     };
-    const record = buildRunRecord('eval', { config, ws, seed, rs: ms, rows: scored.labels.length },
-      { limit: opts.limit ?? null, bootstrap: opts.bootstrap ?? 0, batchSize: opts.batchSize ?? config.runtime.batchSize },
-      { openSeconds: (tOpen - t0) / 1000, inferenceSeconds: (tInfer - tOpen) / 1000, metricsSeconds: (tEnd - tInfer) / 1000, totalSeconds: (tEnd - t0) / 1000 },
-      result);
+    const record = buildRunRecord(
+      'eval',
+      { config, ws, seed, rs: ms, rows: scored.labels.length },
+      {
+        limit: opts.limit ?? null,
+        bootstrap: opts.bootstrap ?? 0,
+        batchSize: opts.batchSize ?? config.runtime.batchSize,
+      },
+      {
+        openSeconds: (tOpen - t0) / 1000,
+        inferenceSeconds: (tInfer - tOpen) / 1000,
+        metricsSeconds: (tEnd - tInfer) / 1000,
+        totalSeconds: (tEnd - t0) / 1000,
+      },
+      result,
+    );
     return { result, record };
   } finally {
     ws.close();

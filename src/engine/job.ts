@@ -31,7 +31,10 @@ export interface JobContext {
   /** Starts the next pass (score() does this itself; a job that scores rows its own way calls it). */
   pass(): void;
   /** Scores all rows with some inputs replaced (feed returns undefined to keep an input as it is). */
-  score(phase: string, replace?: (input: string, start: number, end: number) => ReturnType<FeedBuilder> | undefined): Promise<Float32Array>;
+  score(
+    phase: string,
+    replace?: (input: string, start: number, end: number) => ReturnType<FeedBuilder> | undefined,
+  ): Promise<Float32Array>;
   probs(scores: Float32Array): Float32Array;
 }
 
@@ -46,11 +49,17 @@ export function toProbabilities(config: RecLensConfig, outputName: string, score
   for (let i = 0; i < scores.length; i++) {
     const s = scores[i];
     if (!Number.isFinite(s)) {
-      throw inputError(`The model produced a ${Number.isNaN(s) ? 'NaN' : 'infinite'} score for data row ${i + 1} of ${config.data.path}. Look for NaN or extreme values in that row's inputs, or a numerically unstable model output.`, { file: config.data.path });
+      throw inputError(
+        `The model produced a ${Number.isNaN(s) ? 'NaN' : 'infinite'} score for data row ${i + 1} of ${config.data.path}. Look for NaN or extreme values in that row's inputs, or a numerically unstable model output.`,
+        { file: config.data.path },
+      );
     }
     if (logit) probs[i] = sigmoid(s);
     else if (s < 0 || s > 1) {
-      throw inputError(`Output "${outputName}" gave ${s} for data row ${i + 1}, outside [0, 1], but model.outputKind is "probability". Set "outputKind": "logit" in reclens.json if the model outputs logits.`, { file: config.file, path: ['model'] });
+      throw inputError(
+        `Output "${outputName}" gave ${s} for data row ${i + 1}, outside [0, 1], but model.outputKind is "probability". Set "outputKind": "logit" in reclens.json if the model outputs logits.`,
+        { file: config.file, path: ['model'] },
+      );
     } else probs[i] = s;
   }
   return probs;
@@ -58,15 +67,29 @@ export function toProbabilities(config: RecLensConfig, outputName: string, score
 
 /** A control whose progress events carry the job's pass counter once the job has planned its passes. */
 function countingControl(control: JobControl | undefined) {
-  let step = 0, steps: number | undefined;
+  let step = 0,
+    steps: number | undefined;
   const wrapped: JobControl | undefined = control && {
     signal: control.signal,
     onProgress: (e) => control.onProgress?.(steps ? { ...e, step: Math.max(1, Math.min(step, steps)), steps } : e),
   };
-  return { control: wrapped, plan: (n: number) => { steps = n; }, pass: () => { step++; } };
+  return {
+    control: wrapped,
+    plan: (n: number) => {
+      steps = n;
+    },
+    pass: () => {
+      step++;
+    },
+  };
 }
 
-export async function withJob<T>(config: RecLensConfig, opts: JobOptions, outerControl: JobControl | undefined, fn: (ctx: JobContext) => Promise<T>): Promise<T> {
+export async function withJob<T>(
+  config: RecLensConfig,
+  opts: JobOptions,
+  outerControl: JobControl | undefined,
+  fn: (ctx: JobContext) => Promise<T>,
+): Promise<T> {
   const started = performance.now();
   const counter = countingControl(outerControl);
   const control = counter.control;
@@ -74,15 +97,42 @@ export async function withJob<T>(config: RecLensConfig, opts: JobOptions, outerC
   const ws = await openWorkspace(config);
   try {
     const mat = await materialize(ws, control, opts.limit);
-    if (mat.rows === 0) throw inputError(`No evaluation rows in ${config.data.path}. Point data.path at a file with rows.`, { file: config.file, path: ['data', 'path'] });
-    const rs = await RemoteSession.open(config.model.path, opts.providers ?? config.runtime.executionProviders, config.runtime.threads, ws.outputName);
+    if (mat.rows === 0)
+      throw inputError(`No evaluation rows in ${config.data.path}. Point data.path at a file with rows.`, {
+        file: config.file,
+        path: ['data', 'path'],
+      });
+    const rs = await RemoteSession.open(
+      config.model.path,
+      opts.providers ?? config.runtime.executionProviders,
+      config.runtime.threads,
+      ws.outputName,
+    );
     const batchSize = opts.batchSize ?? config.runtime.batchSize;
     try {
       const ctx: JobContext = {
-        config, ws, mat, rs, batchSize, seed: opts.seed ?? 0, control, started, plan: counter.plan, pass: counter.pass,
-        score: (phase, replace) => (counter.pass(), scoreBatches(rs, mat.inputs, mat.rows, batchSize,
-          (inp, start, end) => replace?.(inp.name, start, end) ?? mat.columns.read(inp.name, start, end),
-          control, (done) => report(control, { phase, done, total: mat.rows }))),
+        config,
+        ws,
+        mat,
+        rs,
+        batchSize,
+        seed: opts.seed ?? 0,
+        control,
+        started,
+        plan: counter.plan,
+        pass: counter.pass,
+        score: (phase, replace) => (
+          counter.pass(),
+          scoreBatches(
+            rs,
+            mat.inputs,
+            mat.rows,
+            batchSize,
+            (inp, start, end) => replace?.(inp.name, start, end) ?? mat.columns.read(inp.name, start, end),
+            control,
+            (done) => report(control, { phase, done, total: mat.rows }),
+          )
+        ),
         probs: (scores) => toProbabilities(config, ws.outputName, scores),
       };
       return await fn(ctx);
@@ -100,7 +150,13 @@ export interface RanOn {
   fallbacks: { provider: string; reason: string }[];
 }
 
-export function buildRunRecord<R>(kind: string, ctx: Pick<JobContext, 'config' | 'ws' | 'seed'> & { rs: RanOn; rows: number }, options: Record<string, unknown>, timings: Record<string, number>, results: R): RunRecord<R> {
+export function buildRunRecord<R>(
+  kind: string,
+  ctx: Pick<JobContext, 'config' | 'ws' | 'seed'> & { rs: RanOn; rows: number },
+  options: Record<string, unknown>,
+  timings: Record<string, number>,
+  results: R,
+): RunRecord<R> {
   const { config, ws } = ctx;
   return {
     version: 1,

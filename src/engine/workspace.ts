@@ -34,15 +34,25 @@ export async function openWorkspace(config: RecLensConfig, writable: readonly st
   const outputs = model.outputs.map((o) => o.name);
   const outputName = config.model.output ?? outputs[0];
   if (!outputs.includes(outputName)) {
-    throw inputError(`model.output "${outputName}" is not an output of ${config.model.path}.${suggestion(outputName, outputs)}`, { file: config.file, path: ['model', 'output'] });
+    throw inputError(
+      `model.output "${outputName}" is not an output of ${config.model.path}.${suggestion(outputName, outputs)}`,
+      { file: config.file, path: ['model', 'output'] },
+    );
   }
   const duck = await openDuck(2, [...declaredFiles(config), ...writable], config.dir);
   try {
     const data = await describeData(duck, config);
     if (data.rows === 0) {
       const f = config.data.filter;
-      if (f !== undefined) throw inputError(`No evaluation rows in ${config.data.path} after data.filter (${f.length > 120 ? `${f.slice(0, 120)}...` : f}): the filter keeps no row. Loosen it or remove it.`, { file: config.file, path: ['data', 'filter'] });
-      throw inputError(`No evaluation rows in ${config.data.path}: the dataset is empty. Point data.path at a file with rows.`, { file: config.file, path: ['data', 'path'] });
+      if (f !== undefined)
+        throw inputError(
+          `No evaluation rows in ${config.data.path} after data.filter (${f.length > 120 ? `${f.slice(0, 120)}...` : f}): the filter keeps no row. Loosen it or remove it.`,
+          { file: config.file, path: ['data', 'filter'] },
+        );
+      throw inputError(
+        `No evaluation rows in ${config.data.path}: the dataset is empty. Point data.path at a file with rows.`,
+        { file: config.file, path: ['data', 'path'] },
+      );
     }
     const tables: Record<string, LookupTable> = {};
     for (const [name, spec] of Object.entries(config.tables)) {

@@ -11,7 +11,8 @@ export const CONFIG_LANGUAGE = 'reclens-json';
 
 export function openConfigsAsJsonc(): vscode.Disposable {
   const toJsonc = (doc: vscode.TextDocument) => {
-    if (doc.languageId === CONFIG_LANGUAGE) void vscode.languages.setTextDocumentLanguage(doc, 'jsonc').then(undefined, () => undefined);
+    if (doc.languageId === CONFIG_LANGUAGE)
+      void vscode.languages.setTextDocumentLanguage(doc, 'jsonc').then(undefined, () => undefined);
   };
   vscode.workspace.textDocuments.forEach(toJsonc);
   return vscode.workspace.onDidOpenTextDocument(toJsonc);

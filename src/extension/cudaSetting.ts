@@ -13,5 +13,7 @@ export function applyCudaLibraryPath(): vscode.Disposable {
     else delete process.env[CUDA_LIBRARY_PATH_ENV];
   };
   apply();
-  return vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('reclens.cudaLibraryPath')) apply(); });
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('reclens.cudaLibraryPath')) apply();
+  });
 }

@@ -36,17 +36,29 @@ export class ConfigDiagnostics implements vscode.Disposable {
   /** Fires after a document's diagnostics are updated (tests wait on it). */
   readonly onDidCheck = this.checked.event;
 
-  constructor(private readonly output: vscode.OutputChannel, private readonly debounceMs = 400) {
+  constructor(
+    private readonly output: vscode.OutputChannel,
+    private readonly debounceMs = 400,
+  ) {
     this.disposables.push(
       this.collection,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
-      vscode.workspace.onDidCloseTextDocument((d) => { if (isConfigFile(d.uri.fsPath)) this.collection.delete(d.uri); }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (isConfigFile(d.uri.fsPath)) this.collection.delete(d.uri);
+      }),
     );
     // Model, data, tables or pairs changing on disk re-check every open config.
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.{onnx,parquet,csv,tsv,jsonl,ndjson,npy}');
-    const recheckAll = () => { for (const d of vscode.workspace.textDocuments) this.schedule(d); };
-    this.disposables.push(watcher, watcher.onDidChange(recheckAll), watcher.onDidCreate(recheckAll), watcher.onDidDelete(recheckAll));
+    const recheckAll = () => {
+      for (const d of vscode.workspace.textDocuments) this.schedule(d);
+    };
+    this.disposables.push(
+      watcher,
+      watcher.onDidChange(recheckAll),
+      watcher.onDidCreate(recheckAll),
+      watcher.onDidDelete(recheckAll),
+    );
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
   }
 
@@ -54,7 +66,10 @@ export class ConfigDiagnostics implements vscode.Disposable {
     if (!isConfigFile(doc.uri.fsPath) || doc.uri.scheme !== 'file') return;
     const key = doc.uri.toString();
     clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => void this.check(doc), delay));
+    this.timers.set(
+      key,
+      setTimeout(() => void this.check(doc), delay),
+    );
   }
 
   private toDiagnostic(doc: vscode.TextDocument, p: CheckedProblem): vscode.Diagnostic {
@@ -67,7 +82,10 @@ export class ConfigDiagnostics implements vscode.Disposable {
   }
 
   private publish(doc: vscode.TextDocument, problems: CheckedProblem[]): void {
-    this.collection.set(doc.uri, problems.map((p) => this.toDiagnostic(doc, p)));
+    this.collection.set(
+      doc.uri,
+      problems.map((p) => this.toDiagnostic(doc, p)),
+    );
     this.checked.fire(doc.uri);
   }
 
@@ -84,7 +102,15 @@ export class ConfigDiagnostics implements vscode.Disposable {
       const { sortProblems } = await import('../engine/check/checkConfig');
       const problems: CheckedProblem[] = sortProblems(parseConfig(text, doc.uri.fsPath).problems);
       const first = { line: 1, column: 1 };
-      problems.unshift({ severity: 'information', code: UNTRUSTED_CODE, file: doc.uri.fsPath, start: first, end: { line: 1, column: 2 }, path: [], message: `${UNTRUSTED_MESSAGE} Only the config's structure is checked here; trust the workspace to check its data and model.` });
+      problems.unshift({
+        severity: 'information',
+        code: UNTRUSTED_CODE,
+        file: doc.uri.fsPath,
+        start: first,
+        end: { line: 1, column: 2 },
+        path: [],
+        message: `${UNTRUSTED_MESSAGE} Only the config's structure is checked here; trust the workspace to check its data and model.`,
+      });
       this.publish(doc, problems);
       this.running.delete(key);
       return;
@@ -92,7 +118,11 @@ export class ConfigDiagnostics implements vscode.Disposable {
     const { checkConfigText, leakageProblems, sortProblems } = await import('../engine/check/checkConfig');
     try {
       // Loading the model with onnxruntime (in a worker) finds what parsing cannot, e.g. unsupported operators.
-      const fast = await checkConfigText(text, doc.uri.fsPath, { signal: ac.signal, loadModel: modelLoadProblem, sampleOutput: vscode.workspace.isTrusted });
+      const fast = await checkConfigText(text, doc.uri.fsPath, {
+        signal: ac.signal,
+        loadModel: modelLoadProblem,
+        sampleOutput: vscode.workspace.isTrusted,
+      });
       if (ac.signal.aborted || doc.version !== version) return;
       const cacheKey = this.leakageKey(doc.uri.fsPath, text, fast);
       const cached = cacheKey ? this.leakageCache.get(cacheKey) : undefined;

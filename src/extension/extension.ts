@@ -60,22 +60,32 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   const workspaceTree = new WorkspaceTree();
   const runsTree = new RunsTree();
   const features = new FeaturesTree();
-  context.subscriptions.push(output, status, runs,
+  context.subscriptions.push(
+    output,
+    status,
+    runs,
     vscode.window.registerTreeDataProvider('reclens.workspace', workspaceTree),
     vscode.window.registerTreeDataProvider('reclens.runs', runsTree),
     vscode.window.createTreeView('reclens.features', { treeDataProvider: features, canSelectMany: true }),
   );
   const diagnostics = new ConfigDiagnostics(output);
   const lenses = new SlotCodeLens();
-  context.subscriptions.push(diagnostics,
-    vscode.languages.registerCodeActionsProvider(CONFIG_SELECTOR, new ConfigCodeActions(diagnostics), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite] }),
+  context.subscriptions.push(
+    diagnostics,
+    vscode.languages.registerCodeActionsProvider(CONFIG_SELECTOR, new ConfigCodeActions(diagnostics), {
+      providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite],
+    }),
     vscode.languages.registerCodeLensProvider(CONFIG_SELECTOR, lenses),
     vscode.languages.registerHoverProvider(CONFIG_SELECTOR, new InputHover()),
     vscode.languages.registerCompletionItemProvider(CONFIG_SELECTOR, new ConfigCompletion(), '"'),
-    vscode.languages.registerCodeActionsProvider(CONFIG_SELECTOR, new ListColumnsAction(), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    vscode.languages.registerCodeActionsProvider(CONFIG_SELECTOR, new ListColumnsAction(), {
+      providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
+    }),
     vscode.commands.registerCommand('reclens.listColumns', listColumnsCommand),
     runs.onDidFinish(async () => {
-      runsTree.refresh(); lenses.refresh(); features.refresh();
+      runsTree.refresh();
+      lenses.refresh();
+      features.refresh();
       const { ResultPanel } = await import('./panels/resultsPanelHost');
       for (const p of ResultPanel.all()) p.update();
     }),
@@ -84,15 +94,31 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   registerShowHistory(context);
   const watcher = vscode.workspace.createFileSystemWatcher('**/{reclens.json,*.reclens.json,.reclens/runs/*.json}');
   // A created, edited or deleted reclens.json changes the Workspace and Features views (slots, inputs) too.
-  const onFiles = () => { workspaceTree.refresh(); runsTree.refresh(); features.refresh(); lenses.refresh(); };
-  context.subscriptions.push(watcher, watcher.onDidCreate(onFiles), watcher.onDidDelete(onFiles), watcher.onDidChange(onFiles));
+  const onFiles = () => {
+    workspaceTree.refresh();
+    runsTree.refresh();
+    features.refresh();
+    lenses.refresh();
+  };
+  context.subscriptions.push(
+    watcher,
+    watcher.onDidCreate(onFiles),
+    watcher.onDidDelete(onFiles),
+    watcher.onDidChange(onFiles),
+  );
   applyFileLimit();
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('reclens.maxFileSizeMB')) applyFileLimit();
-      if (e.affectsConfiguration('reclens.allowedFolders')) { applyFileRoots(); diagnostics.recheckAll(); }
+      if (e.affectsConfiguration('reclens.allowedFolders')) {
+        applyFileRoots();
+        diagnostics.recheckAll();
+      }
     }),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => { applyFileRoots(); diagnostics.recheckAll(); }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      applyFileRoots();
+      diagnostics.recheckAll();
+    }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       output.appendLine('Workspace trusted: RecLens now reads data and runs models.');
       workspaceTree.refresh();
@@ -103,7 +129,8 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   const services: Services = { context, output, runs, runsTree, features, refreshViews: onFiles };
   // VS Code hands a command whatever its caller passed; each handler declares the arguments it accepts.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const register = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  const register = (id: string, fn: (...args: any[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, fn));
   register('reclens.evaluate', evaluate(services));
   register('reclens.runAblation', runJob(services, 'ablate'));
   register('reclens.runCeiling', runJob(services, 'ceiling'));
@@ -131,10 +158,23 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   const activationMs = performance.now() - t0;
   const loadStart = (globalThis as { __reclensLoadStart?: number }).__reclensLoadStart; // set by the bundle's first line
   const loadAndActivateMs = loadStart === undefined ? undefined : performance.now() - loadStart;
-  output.appendLine(`RecLens activated in ${activationMs.toFixed(1)} ms${loadAndActivateMs === undefined ? '' : ` (${loadAndActivateMs.toFixed(1)} ms with loading its code)`} (workspace ${vscode.workspace.isTrusted ? 'trusted' : `untrusted: ${UNTRUSTED_MESSAGE}`}).`);
+  output.appendLine(
+    `RecLens activated in ${activationMs.toFixed(1)} ms${loadAndActivateMs === undefined ? '' : ` (${loadAndActivateMs.toFixed(1)} ms with loading its code)`} (workspace ${vscode.workspace.isTrusted ? 'trusted' : `untrusted: ${UNTRUSTED_MESSAGE}`}).`,
+  );
   const embeddingPanel = async () => (await import('./panels/embeddingPanelHost')).EmbeddingPanel.active;
   const rowsPanelCount = async () => (await import('./panels/rowsPanelHost')).RowsPanel.all().length;
-  return { features, runs, diagnostics, workspaceTree, runsTree, status, activationMs, loadAndActivateMs, embeddingPanel, rowsPanelCount };
+  return {
+    features,
+    runs,
+    diagnostics,
+    workspaceTree,
+    runsTree,
+    status,
+    activationMs,
+    loadAndActivateMs,
+    embeddingPanel,
+    rowsPanelCount,
+  };
 }
 
 export function deactivate(): void {

@@ -11,7 +11,12 @@ import { latestRuns } from './panels/resultsPanelHost';
 import { slotSummary, type SlotAblation, type SlotCeiling } from './slotSummary';
 
 export class SlotNode extends vscode.TreeItem {
-  constructor(readonly configUri: vscode.Uri, readonly slot: string, description: string, tooltip: string) {
+  constructor(
+    readonly configUri: vscode.Uri,
+    readonly slot: string,
+    description: string,
+    tooltip: string,
+  ) {
     super(slot);
     this.description = description;
     this.tooltip = tooltip;
@@ -27,8 +32,12 @@ export class FeaturesTree implements vscode.TreeDataProvider<SlotNode> {
   /** The config whose slots are shown: the one chosen last, else the first in the workspace. */
   config: vscode.Uri | undefined;
 
-  refresh(): void { this.emitter.fire(undefined); }
-  getTreeItem(n: SlotNode): vscode.TreeItem { return n; }
+  refresh(): void {
+    this.emitter.fire(undefined);
+  }
+  getTreeItem(n: SlotNode): vscode.TreeItem {
+    return n;
+  }
 
   async getChildren(node?: SlotNode): Promise<SlotNode[]> {
     if (node) return [];
@@ -36,7 +45,10 @@ export class FeaturesTree implements vscode.TreeDataProvider<SlotNode> {
     if (!uri) return [];
     try {
       const { config } = requireConfig(uri.fsPath);
-      const slots = resolveSlots(config, (await inspectModel(config.model.path)).inputs.map((i) => i.name));
+      const slots = resolveSlots(
+        config,
+        (await inspectModel(config.model.path)).inputs.map((i) => i.name),
+      );
       const runs = latestRuns(uri.fsPath);
       const ab = runs.find((r) => r.kind === 'ablate')?.results as { results: SlotAblation[] } | undefined;
       const ce = runs.find((r) => r.kind === 'ceiling')?.results as { results: SlotCeiling[] } | undefined;

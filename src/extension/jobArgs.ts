@@ -17,7 +17,12 @@ export interface EditorRunSettings {
 }
 
 /** The options for `jobSpec(kind).run`; what a caller may set is typed by JobArgs, what arrives here is checked. */
-export function editorJobOptions(kind: JobKind, settings: EditorRunSettings, providers: ProviderName[] | undefined, args?: unknown): Record<string, unknown> {
+export function editorJobOptions(
+  kind: JobKind,
+  settings: EditorRunSettings,
+  providers: ProviderName[] | undefined,
+  args?: unknown,
+): Record<string, unknown> {
   const spec = jobSpec(kind);
   const takes = (name: string) => spec.options.some((o) => o.name === name);
   const options: Record<string, unknown> = {};

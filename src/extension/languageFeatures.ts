@@ -11,18 +11,26 @@ import { ConfigDiagnostics, UNTRUSTED_CODE } from './diagnostics';
 import { isTrusted, MANAGE_TRUST, MANAGE_TRUST_COMMAND, UNTRUSTED_MESSAGE } from './trust';
 import { readSettings } from './settings';
 
-export const CONFIG_SELECTOR: vscode.DocumentSelector = [{ scheme: 'file', pattern: '**/reclens.json' }, { scheme: 'file', pattern: '**/*.reclens.json' }];
+export const CONFIG_SELECTOR: vscode.DocumentSelector = [
+  { scheme: 'file', pattern: '**/reclens.json' },
+  { scheme: 'file', pattern: '**/*.reclens.json' },
+];
 
 function toWorkspaceEdit(doc: vscode.TextDocument, fix: Fix): vscode.WorkspaceEdit {
   const edit = new vscode.WorkspaceEdit();
-  for (const e of fix.edits) edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.content);
+  for (const e of fix.edits)
+    edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.content);
   return edit;
 }
 
 export class ConfigCodeActions implements vscode.CodeActionProvider {
   constructor(private readonly diagnostics: ConfigDiagnostics) {}
 
-  provideCodeActions(doc: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    doc: vscode.TextDocument,
+    range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
     for (const d of context.diagnostics) {
       if (d.source === 'RecLens' && d.code === UNTRUSTED_CODE) {
@@ -57,14 +65,17 @@ export function selectedInputs(doc: vscode.TextDocument, range: vscode.Range): s
   const root = parseTree(doc.getText(), [], { allowTrailingComma: true });
   const inputs = root?.children?.find((p) => p.children?.[0].value === 'inputs')?.children?.[1];
   if (!inputs?.children) return [];
-  const start = doc.offsetAt(range.start), end = doc.offsetAt(range.end);
+  const start = doc.offsetAt(range.start),
+    end = doc.offsetAt(range.end);
   return inputs.children.filter((p) => p.offset >= start && p.offset < end).map((p) => String(p.children![0].value));
 }
 
 export class SlotCodeLens implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
-  refresh(): void { this.changed.fire(); }
+  refresh(): void {
+    this.changed.fire();
+  }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     const config = parseConfig(doc.getText(), doc.uri.fsPath).config;
@@ -74,7 +85,8 @@ export class SlotCodeLens implements vscode.CodeLensProvider {
     const latestRun = (kind: string) => runs.find((r) => r.kind === kind);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a run record's results as written by the ablate / ceiling jobs
     const latest = (kind: string) => latestRun(kind)?.results as { results?: Record<string, any>[] } | undefined;
-    const ablation = latest('ablate'), ceiling = latest('ceiling');
+    const ablation = latest('ablate'),
+      ceiling = latest('ceiling');
     const openLatest = latestRun('ablate') ?? latestRun('ceiling');
     const lenses: vscode.CodeLens[] = [];
     const root = parseTree(doc.getText(), [], { allowTrailingComma: true });
@@ -88,12 +100,37 @@ export class SlotCodeLens implements vscode.CodeLensProvider {
       const parts: string[] = [];
       if (mask) parts.push(`impact ΔAUC ${mask.deltaAuc.toFixed(4)} (mask)`);
       if (perm) parts.push(`${perm.deltaAuc.toFixed(4)} (permute)`);
-      if (ceil) parts.push(`ceiling ${ceil.ceiling.toFixed(4)}, efficiency ${ceil.efficiency === null ? 'n/a' : ceil.efficiency.toFixed(2)}`);
-      lenses.push(new vscode.CodeLens(range, parts.length && openLatest
-        ? { title: parts.join(' · '), command: 'vscode.open', arguments: [vscode.Uri.file(path.join(runsDir, `${openLatest.id}.json`))], tooltip: 'Open the latest run record' }
-        : { title: 'no ablation run yet', command: '' }));
-      lenses.push(new vscode.CodeLens(range, { title: 'Ablate', command: 'reclens.runAblation', arguments: [{ configUri: doc.uri, slots: [name] }] }));
-      lenses.push(new vscode.CodeLens(range, { title: 'Ceiling', command: 'reclens.runCeiling', arguments: [{ configUri: doc.uri, slots: [name] }] }));
+      if (ceil)
+        parts.push(
+          `ceiling ${ceil.ceiling.toFixed(4)}, efficiency ${ceil.efficiency === null ? 'n/a' : ceil.efficiency.toFixed(2)}`,
+        );
+      lenses.push(
+        new vscode.CodeLens(
+          range,
+          parts.length && openLatest
+            ? {
+                title: parts.join(' · '),
+                command: 'vscode.open',
+                arguments: [vscode.Uri.file(path.join(runsDir, `${openLatest.id}.json`))],
+                tooltip: 'Open the latest run record',
+              }
+            : { title: 'no ablation run yet', command: '' },
+        ),
+      );
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: 'Ablate',
+          command: 'reclens.runAblation',
+          arguments: [{ configUri: doc.uri, slots: [name] }],
+        }),
+      );
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: 'Ceiling',
+          command: 'reclens.runCeiling',
+          arguments: [{ configUri: doc.uri, slots: [name] }],
+        }),
+      );
     }
     return lenses;
   }
@@ -109,10 +146,16 @@ export class InputHover implements vscode.HoverProvider {
     if (p[0] !== 'inputs' || p.length < 2) return undefined;
     const config = parseConfig(doc.getText(), doc.uri.fsPath).config;
     if (!config) return undefined;
-    const model = await cachedByFile('inspect', config.model.path, () => inspectModel(config.model.path)).catch(() => undefined);
+    const model = await cachedByFile('inspect', config.model.path, () => inspectModel(config.model.path)).catch(
+      () => undefined,
+    );
     const input = model?.inputs.find((i) => i.name === p[1]);
     const md = new vscode.MarkdownString();
-    md.appendMarkdown(input ? `**${input.name}**: ONNX input, \`${input.dtype}\` \`[${(input.shape ?? []).map((d) => d ?? '?').join(', ')}]\`` : `**${String(p[1])}** is not an input of ${path.basename(config.model.path)}`);
+    md.appendMarkdown(
+      input
+        ? `**${input.name}**: ONNX input, \`${input.dtype}\` \`[${(input.shape ?? []).map((d) => d ?? '?').join(', ')}]\``
+        : `**${String(p[1])}** is not an input of ${path.basename(config.model.path)}`,
+    );
     const spec = config.inputs[String(p[1])];
     if (spec && spec.kind !== 'table' && !isTrusted()) md.appendMarkdown(`\n\n${UNTRUSTED_MESSAGE}`);
     else if (spec && spec.kind !== 'table') {
@@ -125,10 +168,13 @@ export class InputHover implements vscode.HoverProvider {
           const info = cols.find((x) => x.name === c);
           md.appendMarkdown(`\n\ncolumn \`${c}\`: ${info ? `\`${info.type}\`` : 'not in the data'}`);
         }
-      } catch { /* unreadable data is reported as a diagnostic */ } finally {
+      } catch {
+        /* unreadable data is reported as a diagnostic */
+      } finally {
         duck.close();
       }
-    } else if (spec?.kind === 'table') md.appendMarkdown(`\n\nlooked up in table \`${spec.table}\` by column \`${spec.key}\``);
+    } else if (spec?.kind === 'table')
+      md.appendMarkdown(`\n\nlooked up in table \`${spec.table}\` by column \`${spec.key}\``);
     return new vscode.Hover(md);
   }
 }

@@ -29,7 +29,14 @@ export type JobOutcome<R = unknown> =
 export type EvaluateOutcome = JobOutcome<EvalResult>;
 
 /** The job from the registry, with the settings and the command's arguments as its options (checked there). */
-function startJob(kind: JobKind, config: RecLensConfig, s: RunSettings, providers: ProviderName[] | undefined, args: unknown, control: JobControl): Promise<{ result: unknown; record: RunRecord }> {
+function startJob(
+  kind: JobKind,
+  config: RecLensConfig,
+  s: RunSettings,
+  providers: ProviderName[] | undefined,
+  args: unknown,
+  control: JobControl,
+): Promise<{ result: unknown; record: RunRecord }> {
   return jobSpec(kind).run(config, editorJobOptions(kind, s, providers, args), control);
 }
 
@@ -43,7 +50,11 @@ export class RunManager implements vscode.Disposable {
   /** Set by "Select Execution Provider"; wins over settings and config for this workspace. */
   providerOverride: ProviderName[] | undefined;
 
-  constructor(private readonly output: vscode.OutputChannel, private readonly status: ProviderStatus, private readonly state: vscode.Memento) {
+  constructor(
+    private readonly output: vscode.OutputChannel,
+    private readonly status: ProviderStatus,
+    private readonly state: vscode.Memento,
+  ) {
     this.providerOverride = state.get<ProviderName[]>('reclens.providerOverride');
   }
 
@@ -70,7 +81,9 @@ export class RunManager implements vscode.Disposable {
     const title = jobSpec(kind).title;
     if (!requireTrust(title, this.output)) return refused(title);
     if (this.current) {
-      void vscode.window.showInformationMessage('A RecLens run is already in progress. Cancel it first ("RecLens: Cancel Run").');
+      void vscode.window.showInformationMessage(
+        'A RecLens run is already in progress. Cancel it first ("RecLens: Cancel Run").',
+      );
       return { status: 'refused', reason: 'busy' };
     }
     const ac = new AbortController();
@@ -79,17 +92,22 @@ export class RunManager implements vscode.Disposable {
     const settings = readSettings();
     const started = Date.now();
     const slots = (args as { slots?: unknown } | null)?.slots; // a command may be given null
-    this.output.appendLine(`[${new Date().toISOString()}] ${kind} ${configUri.fsPath}${Array.isArray(slots) ? ` slots ${slots.join(',')}` : ''}`);
+    this.output.appendLine(
+      `[${new Date().toISOString()}] ${kind} ${configUri.fsPath}${Array.isArray(slots) ? ` slots ${slots.join(',')}` : ''}`,
+    );
     try {
       const { config } = requireConfig(configUri.fsPath);
-      const configSetsProviders = Boolean((config.raw.runtime as { executionProviders?: unknown } | undefined)?.executionProviders);
+      const configSetsProviders = Boolean(
+        (config.raw.runtime as { executionProviders?: unknown } | undefined)?.executionProviders,
+      );
       const providers = this.providerOverride ?? (configSetsProviders ? undefined : settings.providers);
       const run = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `RecLens: ${title}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => ac.abort());
           // One counter for the notification and the status bar: "pass 12 / 37 · mask genres 45%".
-          let last = '', reported = 0;
+          let last = '',
+            reported = 0;
           return startJob(kind, config, settings, providers, args, {
             signal: ac.signal,
             onProgress: (e) => {
@@ -108,15 +126,23 @@ export class RunManager implements vscode.Disposable {
       );
       const recordFile = writeRunRecord(settings.runsDir(config.dir), run.record);
       this.status.setProvider(run.record.executionProvider, run.record.providerFallbacks);
-      for (const f of run.record.providerFallbacks) this.output.appendLine(`  provider ${f.provider} skipped: ${f.reason}`);
-      const summary = kind === 'eval' ? evalSummary(run.result as EvalResult) : `${runLabel(run.record)}, provider ${run.record.executionProvider}`;
+      for (const f of run.record.providerFallbacks)
+        this.output.appendLine(`  provider ${f.provider} skipped: ${f.reason}`);
+      const summary =
+        kind === 'eval'
+          ? evalSummary(run.result as EvalResult)
+          : `${runLabel(run.record)}, provider ${run.record.executionProvider}`;
       this.output.appendLine(`  ${summary}; ${((Date.now() - started) / 1000).toFixed(2)} s; record ${recordFile}`);
       // Data warnings (NULL groups, a label written as words) go with the result: the numbers alone hide them.
       const warnings = run.record.warnings ?? [];
       for (const w of warnings) this.output.appendLine(`  warning: ${w}`);
       this.finished.fire(run.record);
       const notify = warnings.length
-        ? vscode.window.showWarningMessage(`RecLens: ${summary}. ${warnings.length === 1 ? warnings[0] : `${warnings.length} data warnings: ${warnings.join(' ')}`}`, 'Open Run Record', 'Show Output')
+        ? vscode.window.showWarningMessage(
+            `RecLens: ${summary}. ${warnings.length === 1 ? warnings[0] : `${warnings.length} data warnings: ${warnings.join(' ')}`}`,
+            'Open Run Record',
+            'Show Output',
+          )
         : vscode.window.showInformationMessage(`RecLens: ${summary}`, 'Open Run Record');
       void notify.then((pick) => {
         if (pick === 'Show Output') this.output.show();
@@ -130,14 +156,19 @@ export class RunManager implements vscode.Disposable {
         void vscode.window.showInformationMessage('RecLens: run cancelled.');
         return { status: 'cancelled' };
       }
-      const message = e instanceof RecLensError ? relativePaths(e.message, path.dirname(configUri.fsPath)) : `Internal error in RecLens: ${(e as Error)?.message ?? e}`;
+      const message =
+        e instanceof RecLensError
+          ? relativePaths(e.message, path.dirname(configUri.fsPath))
+          : `Internal error in RecLens: ${(e as Error)?.message ?? e}`;
       this.output.appendLine(`  failed: ${message}`);
       if (!(e instanceof RecLensError)) this.output.appendLine(String((e as Error)?.stack));
       const where = e instanceof RecLensError && e.where.file ? e.where.file : undefined;
-      void vscode.window.showErrorMessage(`RecLens: ${message}`, ...(where ? ['Open File'] : []), 'Show Output').then((pick) => {
-        if (pick === 'Show Output') this.output.show();
-        else if (pick === 'Open File' && where) void vscode.window.showTextDocument(vscode.Uri.file(where));
-      });
+      void vscode.window
+        .showErrorMessage(`RecLens: ${message}`, ...(where ? ['Open File'] : []), 'Show Output')
+        .then((pick) => {
+          if (pick === 'Show Output') this.output.show();
+          else if (pick === 'Open File' && where) void vscode.window.showTextDocument(vscode.Uri.file(where));
+        });
       return { status: 'failed', message };
     } finally {
       this.current = undefined;

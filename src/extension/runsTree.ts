@@ -8,10 +8,15 @@ import { findConfigs } from './configs';
 import { readSettings } from './settings';
 
 export class RunNode extends vscode.TreeItem {
-  constructor(readonly record: RunRecord, readonly file: string) {
+  constructor(
+    readonly record: RunRecord,
+    readonly file: string,
+  ) {
     super(runLabel(record));
     this.description = `${record.executionProvider} · ${new Date(record.createdAt).toLocaleString()}`;
-    this.tooltip = new vscode.MarkdownString(`**${record.id}**\n\nconfig \`${record.config.file}\`\n\nseed ${record.seed}, provider ${record.executionProvider}, ${record.data.rows.toLocaleString('en-US')} rows`);
+    this.tooltip = new vscode.MarkdownString(
+      `**${record.id}**\n\nconfig \`${record.config.file}\`\n\nseed ${record.seed}, provider ${record.executionProvider}, ${record.data.rows.toLocaleString('en-US')} rows`,
+    );
     this.iconPath = new vscode.ThemeIcon('history');
     this.contextValue = `run-${record.kind}`;
     this.resourceUri = vscode.Uri.file(file);

@@ -37,6 +37,13 @@ export function applyFileLimit(): void {
  * `reclens.allowedFolders` (a machine setting, so a cloned repository's .vscode/settings.json cannot widen it).
  */
 export function applyFileRoots(): void {
-  setWorkspaceFolders((vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath));
-  setAllowedFolders(vscode.workspace.getConfiguration('reclens').get<string[]>('allowedFolders', []).filter((d) => typeof d === 'string'));
+  setWorkspaceFolders(
+    (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+  );
+  setAllowedFolders(
+    vscode.workspace
+      .getConfiguration('reclens')
+      .get<string[]>('allowedFolders', [])
+      .filter((d) => typeof d === 'string'),
+  );
 }

@@ -26,12 +26,15 @@ export class ProviderStatus implements vscode.Disposable {
   /** The same text as the progress notification (runManager builds it once for both). */
   progress(text: string): void {
     this.item.text = `$(sync~spin) RecLens: ${text}`;
-    this.item.tooltip = 'A RecLens run is in progress. Click to choose the execution provider; use "RecLens: Cancel Run" to stop it.';
+    this.item.tooltip =
+      'A RecLens run is in progress. Click to choose the execution provider; use "RecLens: Cancel Run" to stop it.';
   }
 
   idle(): void {
     this.item.text = this.provider ? `$(chip) RecLens: ${this.provider}` : '$(chip) RecLens';
-    const md = new vscode.MarkdownString(this.provider ? `Last run used **${this.provider}**.` : 'No model has run yet.');
+    const md = new vscode.MarkdownString(
+      this.provider ? `Last run used **${this.provider}**.` : 'No model has run yet.',
+    );
     for (const f of this.fallbacks) md.appendMarkdown(`\n\n${f.provider} was skipped: ${f.reason}`);
     md.appendMarkdown('\n\nClick to choose the execution providers.');
     this.item.tooltip = md;

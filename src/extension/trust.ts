@@ -32,14 +32,19 @@ export function requireTrust(what: string, output?: vscode.OutputChannel): boole
   const now = Date.now();
   if (now - lastShown > 3000) {
     lastShown = now;
-    void vscode.window.showWarningMessage(`${UNTRUSTED_MESSAGE} ${what} needs a trusted workspace.`, MANAGE_TRUST).then((pick) => {
-      if (pick) void vscode.commands.executeCommand(MANAGE_TRUST_COMMAND);
-    });
+    void vscode.window
+      .showWarningMessage(`${UNTRUSTED_MESSAGE} ${what} needs a trusted workspace.`, MANAGE_TRUST)
+      .then((pick) => {
+        if (pick) void vscode.commands.executeCommand(MANAGE_TRUST_COMMAND);
+      });
   }
   return false;
 }
 
 /** The value gated commands return when refused (tests and callers check `status`). */
 export function refused(what: string): Refused {
-  return { status: 'refused', reason: `${what}: ${UNTRUSTED_MESSAGE} This is an untrusted workspace; trust it to run RecLens.` };
+  return {
+    status: 'refused',
+    reason: `${what}: ${UNTRUSTED_MESSAGE} This is an untrusted workspace; trust it to run RecLens.`,
+  };
 }

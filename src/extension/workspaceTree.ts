@@ -21,7 +21,12 @@ export class TreeNode extends vscode.TreeItem {
   /** For table nodes: the name "Show Embedding Space" opens (a config table, or onnx:<initializer>). */
   tableName?: string;
   load?: () => Promise<TreeNode[]>;
-  constructor(label: string, readonly kind: NodeKind, public configUri?: vscode.Uri, collapsible = vscode.TreeItemCollapsibleState.None) {
+  constructor(
+    label: string,
+    readonly kind: NodeKind,
+    public configUri?: vscode.Uri,
+    collapsible = vscode.TreeItemCollapsibleState.None,
+  ) {
     super(label, collapsible);
     this.contextValue = kind;
   }
@@ -40,7 +45,14 @@ function errorNode(message: string): TreeNode {
   return Object.assign(n, { contextValue: 'error' });
 }
 
-function section(label: string, kind: NodeKind, configUri: vscode.Uri, icon: string, load: () => Promise<TreeNode[]>, description?: string): TreeNode {
+function section(
+  label: string,
+  kind: NodeKind,
+  configUri: vscode.Uri,
+  icon: string,
+  load: () => Promise<TreeNode[]>,
+  description?: string,
+): TreeNode {
   const n = new TreeNode(label, kind, configUri, vscode.TreeItemCollapsibleState.Collapsed);
   n.iconPath = new vscode.ThemeIcon(icon);
   n.description = description;
@@ -52,31 +64,87 @@ const shape = (s: (number | string | null)[] | null) => (s ? `[${s.map((d) => d 
 
 async function modelChildren(config: RecLensConfig): Promise<TreeNode[]> {
   const m = await inspectModel(config.model.path);
-  const inputs = section('Inputs', 'section', vscode.Uri.file(config.file), 'symbol-parameter', async () =>
-    m.inputs.map((i) => leaf(i.name, `${i.dtype} ${shape(i.shape)}`, 'symbol-field')), String(m.inputs.length));
-  const outputs = section('Outputs', 'section', vscode.Uri.file(config.file), 'output', async () =>
-    m.outputs.map((o) => leaf(o.name, `${o.dtype} ${shape(o.shape)}`, 'symbol-field')), String(m.outputs.length));
+  const inputs = section(
+    'Inputs',
+    'section',
+    vscode.Uri.file(config.file),
+    'symbol-parameter',
+    async () => m.inputs.map((i) => leaf(i.name, `${i.dtype} ${shape(i.shape)}`, 'symbol-field')),
+    String(m.inputs.length),
+  );
+  const outputs = section(
+    'Outputs',
+    'section',
+    vscode.Uri.file(config.file),
+    'output',
+    async () => m.outputs.map((o) => leaf(o.name, `${o.dtype} ${shape(o.shape)}`, 'symbol-field')),
+    String(m.outputs.length),
+  );
   const nodes = [inputs, outputs];
   if (m.embeddingTables.length) {
-    nodes.push(section('Embedding tables', 'section', vscode.Uri.file(config.file), 'table', async () =>
-      m.embeddingTables.map((e) => Object.assign(leaf(e.initializer, `${e.rows.toLocaleString('en-US')} x ${e.dim}`, 'symbol-array', e.indexedBy.length ? `Indexed by input ${e.indexedBy.join(', ')}` : undefined),
-        { contextValue: 'embeddingTable', tableName: `onnx:${e.initializer}`, configUri: vscode.Uri.file(config.file) })), String(m.embeddingTables.length)));
+    nodes.push(
+      section(
+        'Embedding tables',
+        'section',
+        vscode.Uri.file(config.file),
+        'table',
+        async () =>
+          m.embeddingTables.map((e) =>
+            Object.assign(
+              leaf(
+                e.initializer,
+                `${e.rows.toLocaleString('en-US')} x ${e.dim}`,
+                'symbol-array',
+                e.indexedBy.length ? `Indexed by input ${e.indexedBy.join(', ')}` : undefined,
+              ),
+              {
+                contextValue: 'embeddingTable',
+                tableName: `onnx:${e.initializer}`,
+                configUri: vscode.Uri.file(config.file),
+              },
+            ),
+          ),
+        String(m.embeddingTables.length),
+      ),
+    );
   }
-  nodes.push(leaf('Graph', `${m.nodeCount} nodes, ${m.parameterCount.toLocaleString('en-US')} parameters, opset ${m.opsets.map((o) => o.version).join('/')}`, 'type-hierarchy', `producer ${m.producer}`));
+  nodes.push(
+    leaf(
+      'Graph',
+      `${m.nodeCount} nodes, ${m.parameterCount.toLocaleString('en-US')} parameters, opset ${m.opsets.map((o) => o.version).join('/')}`,
+      'type-hierarchy',
+      `producer ${m.producer}`,
+    ),
+  );
   inputs.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
   return nodes;
 }
 
 async function dataChildren(config: RecLensConfig): Promise<TreeNode[]> {
   // Counting rows runs DuckDB over the data (and data.filter): trusted workspaces only.
-  if (!isTrusted()) return [leaf(UNTRUSTED_MESSAGE, '', 'workspace-untrusted', 'Trust this workspace (Manage Workspace Trust) to see its rows and columns.')];
+  if (!isTrusted())
+    return [
+      leaf(
+        UNTRUSTED_MESSAGE,
+        '',
+        'workspace-untrusted',
+        'Trust this workspace (Manage Workspace Trust) to see its rows and columns.',
+      ),
+    ];
   const duck = await openDuck(1, [config.data.path]);
   try {
     const d = await describeData(duck, config);
-    const roles = new Map<string, string>([[config.data.label, 'label'], [config.data.group ?? '', 'group'], [config.data.item ?? '', 'item'], [config.data.time ?? '', 'time']]);
+    const roles = new Map<string, string>([
+      [config.data.label, 'label'],
+      [config.data.group ?? '', 'group'],
+      [config.data.item ?? '', 'item'],
+      [config.data.time ?? '', 'time'],
+    ]);
     return [
       leaf('Rows', d.rows.toLocaleString('en-US'), 'list-ordered'),
-      ...d.columns.map((c) => leaf(c.name, `${c.type}${roles.get(c.name) ? ` · ${roles.get(c.name)}` : ''}`, 'symbol-key')),
+      ...d.columns.map((c) =>
+        leaf(c.name, `${c.type}${roles.get(c.name) ? ` · ${roles.get(c.name)}` : ''}`, 'symbol-key'),
+      ),
     ];
   } finally {
     duck.close();
@@ -87,11 +155,18 @@ async function tableChildren(config: RecLensConfig): Promise<TreeNode[]> {
   return Object.values(config.tables).map((t) => {
     let desc = path.basename(t.path);
     try {
-      if (t.path.endsWith('.npy')) { const h = readNpyHeader(t.path); desc = `${h.shape.map((d) => d.toLocaleString('en-US')).join(' x ')} ${h.dtype} · ${desc}`; }
+      if (t.path.endsWith('.npy')) {
+        const h = readNpyHeader(t.path);
+        desc = `${h.shape.map((d) => d.toLocaleString('en-US')).join(' x ')} ${h.dtype} · ${desc}`;
+      }
     } catch (e) {
       desc = `unreadable: ${(e as Error).message}`;
     }
-    return Object.assign(leaf(t.name, desc, 'table', t.path), { contextValue: 'table', tableName: t.name, configUri: vscode.Uri.file(config.file) });
+    return Object.assign(leaf(t.name, desc, 'table', t.path), {
+      contextValue: 'table',
+      tableName: t.name,
+      configUri: vscode.Uri.file(config.file),
+    });
   });
 }
 
@@ -113,7 +188,12 @@ export class WorkspaceTree implements vscode.TreeDataProvider<TreeNode> {
       void noteConfigSearch(configs.length); // a config created or deleted since activation changes the welcome text
       return configs.map((uri) => {
         const loaded = loadConfig(uri.fsPath);
-        const n = new TreeNode(loaded.config?.name ?? vscode.workspace.asRelativePath(uri), 'config', uri, vscode.TreeItemCollapsibleState.Expanded);
+        const n = new TreeNode(
+          loaded.config?.name ?? vscode.workspace.asRelativePath(uri),
+          'config',
+          uri,
+          vscode.TreeItemCollapsibleState.Expanded,
+        );
         n.description = vscode.workspace.asRelativePath(uri);
         n.iconPath = new vscode.ThemeIcon('settings-gear');
         n.command = { command: 'vscode.open', title: 'Open config', arguments: [uri] };
@@ -137,11 +217,28 @@ export class WorkspaceTree implements vscode.TreeDataProvider<TreeNode> {
     if (!loaded.config) return errors.map((p) => errorNode(`line ${p.start.line}: ${p.message}`));
     const config = loaded.config;
     const out: TreeNode[] = errors.map((p) => errorNode(`line ${p.start.line}: ${p.message}`));
-    const model = section('Model', 'model', uri, 'circuit-board', async () => modelChildren(config), path.basename(config.model.path));
+    const model = section(
+      'Model',
+      'model',
+      uri,
+      'circuit-board',
+      async () => modelChildren(config),
+      path.basename(config.model.path),
+    );
     model.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
     out.push(model);
     out.push(section('Data', 'data', uri, 'database', () => dataChildren(config), path.basename(config.data.path)));
-    if (Object.keys(config.tables).length) out.push(section('Tables', 'tables', uri, 'table', () => tableChildren(config), String(Object.keys(config.tables).length)));
+    if (Object.keys(config.tables).length)
+      out.push(
+        section(
+          'Tables',
+          'tables',
+          uri,
+          'table',
+          () => tableChildren(config),
+          String(Object.keys(config.tables).length),
+        ),
+      );
     return out;
   }
 }

@@ -77,7 +77,6 @@ export type HostToPanel =
 /** What a request came to: ok with a message to show ("Saved …") or none (cancelled), or not ok with the error. */
 export type PanelReply = Extract<HostToPanel, { type: 'reply' }>;
 
-
 export type ExportFormat = 'svg' | 'png' | 'csv';
 
 export type PanelToHost =
@@ -89,7 +88,14 @@ export type PanelToHost =
   | { type: 'runCeiling'; slots: string[] }
   | { type: 'runLis' }
   /** Save an exported chart or table: SVG and CSV as text, PNG as bytes. A request: the host replies. */
-  | { type: 'export'; messageId?: number; format: ExportFormat; suggestedName: string; text?: string; bytes?: Uint8Array }
+  | {
+      type: 'export';
+      messageId?: number;
+      format: ExportFormat;
+      suggestedName: string;
+      text?: string;
+      bytes?: Uint8Array;
+    }
   /** Ask the host to pick another run and compare it with the one shown. A request: the host replies. */
   | { type: 'compareWith'; messageId?: number }
   | { type: 'openRecord'; runId: string }

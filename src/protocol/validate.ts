@@ -19,14 +19,17 @@ const FORMATS: ExportFormat[] = ['svg', 'png', 'csv'];
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const name = (v: unknown, max = MAX_NAME): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
-const names = (v: unknown, max = MAX_LIST): v is string[] => Array.isArray(v) && v.length <= max && v.every((x) => name(x));
+const names = (v: unknown, max = MAX_LIST): v is string[] =>
+  Array.isArray(v) && v.length <= max && v.every((x) => name(x));
 
 /** A request's number (PanelRequest.messageId): absent, or a non-negative safe integer. */
 const MAX_MESSAGE_ID = Number.MAX_SAFE_INTEGER;
 function messageId(raw: Obj): { messageId?: number } | undefined {
   if (raw.messageId === undefined) return {};
   const id = raw.messageId;
-  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 && id <= MAX_MESSAGE_ID ? { messageId: id } : undefined;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 && id <= MAX_MESSAGE_ID
+    ? { messageId: id }
+    : undefined;
 }
 
 export function isRunId(v: unknown): v is string {
@@ -47,7 +50,11 @@ function exportBytes(v: unknown): Uint8Array | undefined {
   if (v instanceof Uint8Array) return v.length <= MAX_EXPORT_BYTES ? v : undefined;
   if (!isObj(v)) return undefined;
   const values = Object.values(v);
-  if (values.length > MAX_EXPORT_BYTES || !values.every((b) => Number.isInteger(b) && (b as number) >= 0 && (b as number) <= 255)) return undefined;
+  if (
+    values.length > MAX_EXPORT_BYTES ||
+    !values.every((b) => Number.isInteger(b) && (b as number) >= 0 && (b as number) <= 255)
+  )
+    return undefined;
   return Uint8Array.from(values as number[]);
 }
 
@@ -55,16 +62,23 @@ function exportBytes(v: unknown): Uint8Array | undefined {
 export function parsePanelMessage(raw: unknown): PanelToHost | undefined {
   if (!isObj(raw) || typeof raw.type !== 'string') return undefined;
   switch (raw.type) {
-    case 'ready': case 'runLis': return { type: raw.type };
+    case 'ready':
+    case 'runLis':
+      return { type: raw.type };
     case 'compareWith': {
       const id = messageId(raw);
       return id ? { type: 'compareWith', ...id } : undefined;
     }
-    case 'revealSlot': return name(raw.slot) ? { type: 'revealSlot', slot: raw.slot } : undefined;
+    case 'revealSlot':
+      return name(raw.slot) ? { type: 'revealSlot', slot: raw.slot } : undefined;
     case 'runAblation':
-      return names(raw.slots) && raw.slots.length > 0 && typeof raw.together === 'boolean' ? { type: 'runAblation', slots: [...raw.slots], together: raw.together } : undefined;
-    case 'runCeiling': return names(raw.slots) && raw.slots.length > 0 ? { type: 'runCeiling', slots: [...raw.slots] } : undefined;
-    case 'openRecord': return isRunId(raw.runId) ? { type: 'openRecord', runId: raw.runId } : undefined;
+      return names(raw.slots) && raw.slots.length > 0 && typeof raw.together === 'boolean'
+        ? { type: 'runAblation', slots: [...raw.slots], together: raw.together }
+        : undefined;
+    case 'runCeiling':
+      return names(raw.slots) && raw.slots.length > 0 ? { type: 'runCeiling', slots: [...raw.slots] } : undefined;
+    case 'openRecord':
+      return isRunId(raw.runId) ? { type: 'openRecord', runId: raw.runId } : undefined;
     case 'export': {
       const id = messageId(raw);
       if (!id) return undefined;
@@ -76,7 +90,9 @@ export function parsePanelMessage(raw: unknown): PanelToHost | undefined {
         const bytes = exportBytes(raw.bytes);
         return bytes ? { type: 'export', ...id, format, suggestedName, bytes } : undefined;
       }
-      return typeof raw.text === 'string' && raw.text.length <= MAX_EXPORT_BYTES ? { type: 'export', ...id, format, suggestedName, text: raw.text } : undefined;
+      return typeof raw.text === 'string' && raw.text.length <= MAX_EXPORT_BYTES
+        ? { type: 'export', ...id, format, suggestedName, text: raw.text }
+        : undefined;
     }
   }
   return undefined;
@@ -86,11 +102,17 @@ export function parsePanelMessage(raw: unknown): PanelToHost | undefined {
 export function parseEmbeddingMessage(raw: unknown): EmbeddingWebviewToHost | undefined {
   if (!isObj(raw) || typeof raw.type !== 'string') return undefined;
   switch (raw.type) {
-    case 'ready': return { type: 'ready' };
-    case 'openItem': return name(raw.table) && name(raw.id, 1000) ? { type: 'openItem', table: raw.table, id: raw.id } : undefined;
+    case 'ready':
+      return { type: 'ready' };
+    case 'openItem':
+      return name(raw.table) && name(raw.id, 1000) ? { type: 'openItem', table: raw.table, id: raw.id } : undefined;
     case 'selection':
-      return name(raw.table) && Array.isArray(raw.ids) && raw.ids.length <= MAX_IDS && raw.ids.every((x) => typeof x === 'string' && x.length <= 1000)
-        ? { type: 'selection', table: raw.table, ids: raw.ids as string[] } : undefined;
+      return name(raw.table) &&
+        Array.isArray(raw.ids) &&
+        raw.ids.length <= MAX_IDS &&
+        raw.ids.every((x) => typeof x === 'string' && x.length <= 1000)
+        ? { type: 'selection', table: raw.table, ids: raw.ids as string[] }
+        : undefined;
   }
   return undefined;
 }

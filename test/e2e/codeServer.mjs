@@ -44,7 +44,17 @@
 //   RECLENS_E2E_PASS_TIMEOUT_S  per suite pass (default 300);  RECLENS_E2E_UI_TIMEOUT_S  per UI wait (default 90)
 //   RECLENS_E2E_HEADFUL=1   show the browser (needs a display)
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream, readdirSync } from 'node:fs';
+import {
+  readFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+  createWriteStream,
+  readdirSync,
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,7 +70,12 @@ const require = createRequire(import.meta.url);
 // ---------------------------------------------------------------------------------------------- options
 const argv = process.argv.slice(2);
 const flag = (name) => argv.some((a) => a === `--${name}`);
-const opt = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=').slice(1).join('=');
+const opt = (name) =>
+  argv
+    .find((a) => a.startsWith(`--${name}=`))
+    ?.split('=')
+    .slice(1)
+    .join('=');
 const ONLY = opt('only');
 const KEEP = flag('keep') || process.env.RECLENS_E2E_KEEP === '1';
 const EXTENSION = path.resolve(process.env.RECLENS_E2E_EXTENSION || REPO);
@@ -214,13 +229,17 @@ async function startCodeServer(tools, tmp, name, mode, vsix) {
   const logStream = createWriteStream(logFile);
   const args = [
     tools.codeServerEntry,
-    '--config', config,
-    '--user-data-dir', userData,
-    '--extensions-dir', extDir,
+    '--config',
+    config,
+    '--user-data-dir',
+    userData,
+    '--extensions-dir',
+    extDir,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
-    '--vscode-option', 'enable-smoke-test-driver',
+    '--vscode-option',
+    'enable-smoke-test-driver',
     '--ignore-last-opened',
   ];
   const env = {
@@ -237,11 +256,17 @@ async function startCodeServer(tools, tmp, name, mode, vsix) {
   if (vsix) {
     // as a user installs it: code-server --install-extension into this server's (fresh, empty) extensions folder
     const tInstall = Date.now();
-    const inst = spawnSync(tools.node24, [tools.codeServerEntry, '--user-data-dir', userData, '--extensions-dir', extDir, '--install-extension', vsix], { env, cwd: root, encoding: 'utf8', timeout: 180_000 });
+    const inst = spawnSync(
+      tools.node24,
+      [tools.codeServerEntry, '--user-data-dir', userData, '--extensions-dir', extDir, '--install-extension', vsix],
+      { env, cwd: root, encoding: 'utf8', timeout: 180_000 },
+    );
     writeFileSync(path.join(RESULTS, `e2e-${name}-install.log`), `${inst.stdout ?? ''}\n${inst.stderr ?? ''}`);
     const installed = readdirSync(extDir).filter((d) => d.startsWith('reclens.reclens-'));
     if (inst.status !== 0 || installed.length !== 1) {
-      throw new Error(`code-server --install-extension ${vsix} failed (exit ${inst.status}, installed: ${installed.join(', ') || 'nothing'}):\n${inst.stdout}\n${inst.stderr}`);
+      throw new Error(
+        `code-server --install-extension ${vsix} failed (exit ${inst.status}, installed: ${installed.join(', ') || 'nothing'}):\n${inst.stdout}\n${inst.stderr}`,
+      );
     }
     log(`installed ${path.basename(vsix)} as ${installed[0]} in ${secs(Date.now() - tInstall)}`);
   }
@@ -283,11 +308,14 @@ async function startCodeServer(tools, tmp, name, mode, vsix) {
       const res = await fetch(`${server.url}/healthz`);
       if (res.ok) break;
     } catch {}
-    if (Date.now() > deadline) throw new Error(`code-server did not answer on ${server.url} within 60 s:\n${tail.join('\n')}`);
+    if (Date.now() > deadline)
+      throw new Error(`code-server did not answer on ${server.url} within 60 s:\n${tail.join('\n')}`);
     await sleep(200);
   }
   server.startMs = Date.now() - t0;
-  log(`code-server (${name}, ${mode}) listening on ${server.url} after ${secs(server.startMs)}; log: ${path.relative(REPO, logFile)}`);
+  log(
+    `code-server (${name}, ${mode}) listening on ${server.url} after ${secs(server.startMs)}; log: ${path.relative(REPO, logFile)}`,
+  );
   return server;
 }
 
@@ -299,7 +327,9 @@ async function launchBrowser(tools, name) {
     args: HEADFUL ? CHROMIUM_ARGS : ['--headless', ...CHROMIUM_ARGS],
   });
   cleanups.push(async () => {
-    await withTimeout(browser.close(), 10_000, 'browser.close timed out').catch((e) => console.error('[e2e]', e.message));
+    await withTimeout(browser.close(), 10_000, 'browser.close timed out').catch((e) =>
+      console.error('[e2e]', e.message),
+    );
   });
   const context = await browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
@@ -345,8 +375,10 @@ function formatLog(args) {
 
 /** Workbench chatter that only says the machine is offline (the extension gallery is unreachable). */
 function isOfflineNoise(text) {
-  return /ENOTFOUND (open-vsx\.org|marketplace|[\w.-]*\.vscode-cdn\.net|update\.code\.visualstudio\.com)/.test(text) ||
-    /^\s*$/.test(text);
+  return (
+    /ENOTFOUND (open-vsx\.org|marketplace|[\w.-]*\.vscode-cdn\.net|update\.code\.visualstudio\.com)/.test(text) ||
+    /^\s*$/.test(text)
+  );
 }
 
 async function screenshot(page, file) {
@@ -403,7 +435,9 @@ async function suitePass(tools, tmp, mode, installed = false) {
     );
   } catch (e) {
     await screenshot(page, path.join(RESULTS, `e2e-${name}-failure.png`));
-    console.error(`[e2e] code-server log tail (${path.relative(REPO, server.logFile)}):\n${server.tail.slice(-30).join('\n')}`);
+    console.error(
+      `[e2e] code-server log tail (${path.relative(REPO, server.logFile)}):\n${server.tail.slice(-30).join('\n')}`,
+    );
     return { mode, ok: false, why: e.message, ms: Date.now() - t0, startMs: server.startMs };
   }
   const runMs = Date.now() - tNav;
@@ -425,7 +459,7 @@ async function suitePass(tools, tmp, mode, installed = false) {
   if (!seen.includes(mode)) {
     problems.push(
       seen.length
-        ? `the suite reported RECLENS_SUITE_MODE ${[...new Set(seen)].join(', ')} but this pass opened ${mode === "untrusted" ? "an" : "a"} ${mode} workspace`
+        ? `the suite reported RECLENS_SUITE_MODE ${[...new Set(seen)].join(', ')} but this pass opened ${mode === 'untrusted' ? 'an' : 'a'} ${mode} workspace`
         : `the suite never logged "RECLENS_SUITE_MODE ${mode}"`,
     );
   } else if (seen.some((s) => s !== mode)) {
@@ -436,21 +470,46 @@ async function suitePass(tools, tmp, mode, installed = false) {
   const extDir = path.join(tmp, name, 'extensions');
   if (!extPath) problems.push('the suite never logged RECLENS_EXTENSION_PATH');
   else if (installed ? !extPath.startsWith(extDir + path.sep) : path.resolve(extPath) !== EXTENSION) {
-    problems.push(`RecLens ran from ${extPath}, expected ${installed ? 'the installed copy in ' + extDir : 'the development folder ' + EXTENSION}`);
+    problems.push(
+      `RecLens ran from ${extPath}, expected ${installed ? 'the installed copy in ' + extDir : 'the development folder ' + EXTENSION}`,
+    );
   }
   const activation = /RECLENS_ACTIVATION (.+)/.exec(all)?.[1]?.trim();
   if (activation) log(`  activation (${installed ? 'installed' : 'development'}, ${mode}): ${activation}`);
   if (problems.length) await screenshot(page, path.join(RESULTS, `e2e-${name}-failure.png`));
   const ms = Date.now() - t0;
-  log(`suite pass ${mode}: exit ${result.code}, mode line ${seen.length ? seen.join(',') : 'missing'}, suite ${secs(runMs)}, pass total ${secs(ms)}${problems.length ? ' -> FAILED: ' + problems.join('; ') : ' -> ok'}`);
-  return { mode: installed ? 'installed' : mode, ok: problems.length === 0, why: problems.join('; '), ms, runMs, startMs: server.startMs, activation };
+  log(
+    `suite pass ${mode}: exit ${result.code}, mode line ${seen.length ? seen.join(',') : 'missing'}, suite ${secs(runMs)}, pass total ${secs(ms)}${problems.length ? ' -> FAILED: ' + problems.join('; ') : ' -> ok'}`,
+  );
+  return {
+    mode: installed ? 'installed' : mode,
+    ok: problems.length === 0,
+    why: problems.join('; '),
+    ms,
+    runMs,
+    startMs: server.startMs,
+    activation,
+  };
 }
 
 /** An extension with nothing in it, for the installed pass's extensionDevelopmentPath. */
 function standInExtension(tmp) {
   const dir = path.join(tmp, 'stand-in-extension');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'reclens-e2e-stand-in', publisher: 'reclens-tests', version: '0.0.0', engines: { vscode: '*' }, description: 'Lets the test runner start; contributes nothing.' }, null, 2));
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'reclens-e2e-stand-in',
+        publisher: 'reclens-tests',
+        version: '0.0.0',
+        engines: { vscode: '*' },
+        description: 'Lets the test runner start; contributes nothing.',
+      },
+      null,
+      2,
+    ),
+  );
   return dir;
 }
 
@@ -470,7 +529,9 @@ async function uiState(page) {
     const notifications = [...document.querySelectorAll('.notification-list-item')].map((el) => {
       const msg = txt(el.querySelector('.notification-list-item-message')) || txt(el);
       const icon = el.querySelector('.notification-list-item-icon');
-      const sev = icon ? ([...icon.classList].find((c) => /codicon-(error|warning|info)/.test(c)) || '').replace('codicon-', '') : '';
+      const sev = icon
+        ? ([...icon.classList].find((c) => /codicon-(error|warning|info)/.test(c)) || '').replace('codicon-', '')
+        : '';
       const source = txt(el.querySelector('.notification-list-item-source'));
       return { msg, sev, source };
     });
@@ -527,7 +588,11 @@ async function webviewFrame(page, test, timeoutMs) {
  * may be loaded) and leaves the RecLens view open for the steps after it.
  */
 async function sidebarLoadingCheck(page, problems) {
-  const icon = page.locator('.part.activitybar .action-item a.action-label[aria-label^="RecLens"], .part.activitybar .action-item[aria-label^="RecLens"]').first();
+  const icon = page
+    .locator(
+      '.part.activitybar .action-item a.action-label[aria-label^="RecLens"], .part.activitybar .action-item[aria-label^="RecLens"]',
+    )
+    .first();
   try {
     await icon.waitFor({ state: 'visible', timeout: Math.max(60_000, UI_TIMEOUT_MS) });
   } catch {
@@ -535,20 +600,21 @@ async function sidebarLoadingCheck(page, problems) {
     return;
   }
   await icon.click();
-  const readPanes = () => page.evaluate(() => {
-    const txt = (el) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
-    const panes = {};
-    for (const p of document.querySelectorAll('.part.sidebar .pane')) {
-      const header = txt(p.querySelector('.pane-header .title')) || txt(p.querySelector('.pane-header'));
-      const expanded = p.querySelector('.pane-header')?.getAttribute('aria-expanded') !== 'false';
-      panes[header.toLowerCase()] = {
-        expanded,
-        rows: [...p.querySelectorAll('.monaco-list-row')].map((r) => r.getAttribute('aria-label') || txt(r)),
-        welcome: txt(p.querySelector('.welcome-view-content')),
-      };
-    }
-    return panes;
-  });
+  const readPanes = () =>
+    page.evaluate(() => {
+      const txt = (el) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+      const panes = {};
+      for (const p of document.querySelectorAll('.part.sidebar .pane')) {
+        const header = txt(p.querySelector('.pane-header .title')) || txt(p.querySelector('.pane-header'));
+        const expanded = p.querySelector('.pane-header')?.getAttribute('aria-expanded') !== 'false';
+        panes[header.toLowerCase()] = {
+          expanded,
+          rows: [...p.querySelectorAll('.monaco-list-row')].map((r) => r.getAttribute('aria-label') || txt(r)),
+          welcome: txt(p.querySelector('.welcome-view-content')),
+        };
+      }
+      return panes;
+    });
   const states = [];
   const seen = new Set();
   const deadline = Date.now() + 3 * UI_TIMEOUT_MS; // a loaded machine may take minutes to activate the extension
@@ -571,14 +637,26 @@ async function sidebarLoadingCheck(page, problems) {
     }
     await sleep(250);
   }
-  const wrong = states.filter((s) => /No reclens\.json in this workspace yet|Create Config|Slots appear here once/.test(s));
-  if (wrong.length) problems.push(`the sidebar said there is no config while the workspace has one: ${wrong.join(' | ')}`);
-  if (!tree) problems.push(`the Workspace view never showed the reclens.json tree (states seen: ${states.join(' | ') || 'none'})`);
+  const wrong = states.filter((s) =>
+    /No reclens\.json in this workspace yet|Create Config|Slots appear here once/.test(s),
+  );
+  if (wrong.length)
+    problems.push(`the sidebar said there is no config while the workspace has one: ${wrong.join(' | ')}`);
+  if (!tree)
+    problems.push(
+      `the Workspace view never showed the reclens.json tree (states seen: ${states.join(' | ') || 'none'})`,
+    );
   const loading = states.filter((s) => /Looking for reclens\.json/.test(s));
   // The first thing the Workspace view shows must be the loading text or, on a fast machine, the tree itself.
   const first = states.find((s) => s.startsWith('workspace: welcome') || s.startsWith('workspace: rows'));
-  if (first && !(/^workspace: welcome "Looking for reclens\.json/.test(first) || /^workspace: rows .*reclens\.json/.test(first))) problems.push(`the Workspace view first showed ${first}, not the loading state`);
-  log(`  sidebar loading state: ${loading.length ? 'shown' : 'not seen (the tree was there at the first look)'}; tree: ${tree ? JSON.stringify(tree.slice(0, 3)) : 'never'}`);
+  if (
+    first &&
+    !(/^workspace: welcome "Looking for reclens\.json/.test(first) || /^workspace: rows .*reclens\.json/.test(first))
+  )
+    problems.push(`the Workspace view first showed ${first}, not the loading state`);
+  log(
+    `  sidebar loading state: ${loading.length ? 'shown' : 'not seen (the tree was there at the first look)'}; tree: ${tree ? JSON.stringify(tree.slice(0, 3)) : 'never'}`,
+  );
   await screenshot(page, path.join(RESULTS, 'e2e-sidebar-loaded.png'));
 }
 
@@ -590,11 +668,19 @@ async function panelChecks(page, problems) {
   const deadline = Date.now() + UI_TIMEOUT_MS;
   let done;
   while (Date.now() < deadline && !done) {
-    if (!(await page.locator('.notifications-center.visible').count())) await page.locator('[id="status.notifications"]').first().click({ timeout: 5000 }).catch(() => {});
+    if (!(await page.locator('.notifications-center.visible').count()))
+      await page
+        .locator('[id="status.notifications"]')
+        .first()
+        .click({ timeout: 5000 })
+        .catch(() => {});
     done = (await uiState(page)).notifications.find((n) => /ablate ·/.test(n.msg))?.msg;
     if (!done) await sleep(1000);
   }
-  if (!done) { problems.push('no "ablate" notification after RecLens: Run Ablation'); return; }
+  if (!done) {
+    problems.push('no "ablate" notification after RecLens: Run Ablation');
+    return;
+  }
   log(`  ablation finished: "${done}"`);
   await page.keyboard.press('Escape');
   await runFromPalette(page, 'RecLens: Show Feature Impact');
@@ -603,17 +689,24 @@ async function panelChecks(page, problems) {
   else {
     const rows = await impact.frame.evaluate(() => document.querySelectorAll('table tbody tr').length);
     log(`  Feature Impact panel shows the six slots (${rows} table rows)`);
-    if (rows < slots.length) problems.push(`the Feature Impact table has ${rows} rows, fewer than the ${slots.length} slots`);
+    if (rows < slots.length)
+      problems.push(`the Feature Impact table has ${rows} rows, fewer than the ${slots.length} slots`);
   }
   await sleep(1000);
   await screenshot(page, path.join(RESULTS, 'e2e-feature-impact.png'));
 
   await runFromPalette(page, 'RecLens: Show Embedding Space');
   // Table picker (several may be picked): tick content_tfidf, confirm; then PCA.
-  const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'content_tfidf' }).first();
+  const pick = page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'content_tfidf' })
+    .first();
   await pick.waitFor({ state: 'visible', timeout: 15_000 });
   await pick.click(); // in a multi-select quick pick, clicking a row toggles its checkbox
-  await page.locator('.quick-input-widget .quick-input-count', { hasText: '1' }).first().waitFor({ state: 'visible', timeout: 5000 }).catch(() => {});
+  await page
+    .locator('.quick-input-widget .quick-input-count', { hasText: '1' })
+    .first()
+    .waitFor({ state: 'visible', timeout: 5000 })
+    .catch(() => {});
   await page.keyboard.press('Enter');
   const pca = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'PCA' }).first();
   await pca.waitFor({ state: 'visible', timeout: 15_000 });
@@ -626,7 +719,8 @@ async function panelChecks(page, problems) {
       if (!c) return 0;
       const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       const colours = new Set();
-      for (let i = 0; i < d.length; i += 4 * 97) if (d[i + 3] > 0) colours.add(`${d[i] >> 4},${d[i + 1] >> 4},${d[i + 2] >> 4}`);
+      for (let i = 0; i < d.length; i += 4 * 97)
+        if (d[i + 3] > 0) colours.add(`${d[i] >> 4},${d[i + 1] >> 4},${d[i + 2] >> 4}`);
       return colours.size;
     });
     log(`  Embedding Space panel drew the points (${painted} colours sampled on its canvas)`);
@@ -645,20 +739,35 @@ async function problemsCheck(page, folder, problems) {
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill('broken.reclens.json');
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'broken.reclens.json' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  await page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'broken.reclens.json' })
+    .first()
+    .waitFor({ state: 'visible', timeout: 15_000 });
   await page.keyboard.press('Enter');
   await runFromPalette(page, 'Problems: Focus on Problems View');
   const deadline = Date.now() + UI_TIMEOUT_MS;
   let row;
   while (Date.now() < deadline && !row) {
-    row = await page.evaluate(() => [...document.querySelectorAll('.markers-panel .monaco-list-row')].map((r) => (r.textContent ?? '').replace(/\s+/g, ' ').trim()).find((t) => t.includes('user_idy')));
+    row = await page.evaluate(() =>
+      [...document.querySelectorAll('.markers-panel .monaco-list-row')]
+        .map((r) => (r.textContent ?? '').replace(/\s+/g, ' ').trim())
+        .find((t) => t.includes('user_idy')),
+    );
     if (!row) await sleep(500);
   }
   if (row) log(`  Problems panel: ${row.slice(0, 160)}`);
   else problems.push('the misspelt column never appeared in the Problems panel');
   // reclens.json is JSONC: its comments must not be reported as JSON errors.
-  const commentErrors = await page.evaluate(() => [...document.querySelectorAll('.markers-panel .monaco-list-row')].filter((r) => /Comments are not permitted/.test(r.textContent ?? '')).length);
-  if (commentErrors) problems.push(`the Problems panel reports ${commentErrors} "Comments are not permitted in JSON" errors: reclens.json is not opened as JSONC`);
+  const commentErrors = await page.evaluate(
+    () =>
+      [...document.querySelectorAll('.markers-panel .monaco-list-row')].filter((r) =>
+        /Comments are not permitted/.test(r.textContent ?? ''),
+      ).length,
+  );
+  if (commentErrors)
+    problems.push(
+      `the Problems panel reports ${commentErrors} "Comments are not permitted in JSON" errors: reclens.json is not opened as JSONC`,
+    );
   await screenshot(page, path.join(RESULTS, 'e2e-problems.png'));
 }
 
@@ -690,10 +799,13 @@ async function uiCheck(tools, tmp) {
     await sidebarLoadingCheck(page, problems);
     // give the extension host a moment to register contributions, then run the command as a person would
     await sleep(2000);
-    await page.locator('.monaco-workbench .part.editor').first().click({ position: { x: 200, y: 200 } }).catch(() => {});
+    await page
+      .locator('.monaco-workbench .part.editor')
+      .first()
+      .click({ position: { x: 200, y: 200 } })
+      .catch(() => {});
     await runFromPalette(page, 'RecLens: Evaluate');
     const tCmd = Date.now();
-
 
     // The payload (extensionDevelopmentPath) is only honoured with enable-smoke-test-driver, and in that mode the
     // workbench shows no notification toasts (NotificationsToasts.addToast skips them); the notifications still go to
@@ -712,7 +824,11 @@ async function uiCheck(tools, tmp) {
         continue;
       }
       if (!(await page.locator('.notifications-center.visible').count())) {
-        await page.locator('[id="status.notifications"]').first().click({ timeout: 5000 }).catch(() => {});
+        await page
+          .locator('[id="status.notifications"]')
+          .first()
+          .click({ timeout: 5000 })
+          .catch(() => {});
       }
       const state = await uiState(page);
       printNew(state);
@@ -739,7 +855,11 @@ async function uiCheck(tools, tmp) {
     }
 
     // the RecLens view in the activity bar
-    const icon = page.locator('.part.activitybar .action-item a.action-label[aria-label^="RecLens"], .part.activitybar .action-item[aria-label^="RecLens"]').first();
+    const icon = page
+      .locator(
+        '.part.activitybar .action-item a.action-label[aria-label^="RecLens"], .part.activitybar .action-item[aria-label^="RecLens"]',
+      )
+      .first();
     try {
       await icon.waitFor({ state: 'visible', timeout: 15_000 });
       const header = page.locator('.part.sidebar .pane-header', { hasText: /Workspace/i }).first();
@@ -753,14 +873,18 @@ async function uiCheck(tools, tmp) {
           title: txt(sidebar?.querySelector('.composite.title')),
           panes: [...(sidebar?.querySelectorAll('.pane') ?? [])].map((p) => ({
             header: txt(p.querySelector('.pane-header .title')) || txt(p.querySelector('.pane-header')),
-            rows: [...p.querySelectorAll('.monaco-list-row')].map((r) => r.getAttribute('aria-label') || txt(r)).slice(0, 20),
+            rows: [...p.querySelectorAll('.monaco-list-row')]
+              .map((r) => r.getAttribute('aria-label') || txt(r))
+              .slice(0, 20),
             welcome: txt(p.querySelector('.welcome-view-content')) || txt(p.querySelector('.pane-body')),
           })),
         };
       });
       log(`  RecLens view: ${view.title}`);
       for (const p of view.panes) {
-        log(`    pane "${p.header}": ${p.rows.length ? p.rows.map((r) => JSON.stringify(r)).join(', ') : p.welcome ? 'welcome: ' + JSON.stringify(p.welcome) : '(empty)'}`);
+        log(
+          `    pane "${p.header}": ${p.rows.length ? p.rows.map((r) => JSON.stringify(r)).join(', ') : p.welcome ? 'welcome: ' + JSON.stringify(p.welcome) : '(empty)'}`,
+        );
       }
       await screenshot(page, path.join(RESULTS, 'e2e-view.png'));
     } catch (e) {
@@ -770,7 +894,12 @@ async function uiCheck(tools, tmp) {
     await panelChecks(page, problems);
     await rowsCheck(page, problems, { runFromPalette, webviewFrame, screenshot, sleep, log, RESULTS, UI_TIMEOUT_MS });
     await problemsCheck(page, folder, problems);
-    await tourCheck(page, problems, { runFromPalette, webviewFrame, screenshot, sleep, log, RESULTS, UI_TIMEOUT_MS }, folder);
+    await tourCheck(
+      page,
+      problems,
+      { runFromPalette, webviewFrame, screenshot, sleep, log, RESULTS, UI_TIMEOUT_MS },
+      folder,
+    );
   } catch (e) {
     problems.push(e.message.split('\n')[0]);
     await screenshot(page, path.join(RESULTS, 'e2e-ui-failure.png'));
@@ -791,7 +920,10 @@ async function extensionPageCheck(tools, tmp) {
   const { page } = await launchBrowser(tools, name);
   const problems = [];
   try {
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`, { waitUntil: 'domcontentloaded', timeout: Math.max(60_000, UI_TIMEOUT_MS) });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`, {
+      waitUntil: 'domcontentloaded',
+      timeout: Math.max(60_000, UI_TIMEOUT_MS),
+    });
     await page.waitForSelector('.monaco-workbench .part.activitybar', { timeout: Math.max(60_000, UI_TIMEOUT_MS) });
     await sleep(2000);
     await runFromPalette(page, 'Extensions: Show Installed Extensions');
@@ -803,24 +935,43 @@ async function extensionPageCheck(tools, tmp) {
     let readme;
     while (Date.now() < deadline && !readme) {
       for (const f of page.frames()) {
-        const ok = await f.evaluate(() => /debug your recommender/i.test(document.body?.textContent ?? '')).catch(() => false);
-        if (ok) { readme = f; break; }
+        const ok = await f
+          .evaluate(() => /debug your recommender/i.test(document.body?.textContent ?? ''))
+          .catch(() => false);
+        if (ok) {
+          readme = f;
+          break;
+        }
       }
       if (!readme) await sleep(500);
     }
     if (!readme) problems.push('the extension page never showed the README');
     else {
-      await readme.waitForFunction(() => [...document.images].every((i) => i.complete), null, { timeout: 30_000 }).catch(() => {});
-      const images = await readme.evaluate(() => [...document.images].map((i) => ({ src: i.getAttribute('src'), w: i.naturalWidth })));
+      await readme
+        .waitForFunction(() => [...document.images].every((i) => i.complete), null, { timeout: 30_000 })
+        .catch(() => {});
+      const images = await readme.evaluate(() =>
+        [...document.images].map((i) => ({ src: i.getAttribute('src'), w: i.naturalWidth })),
+      );
       // VS Code renders only http(s) images on an extension page, so the packaged README points at the repository
       // (vsce rewrites relative links); this machine is offline, so whether they load is reported, not required.
-      const repo = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')).repository.url.replace(/\.git$/, '');
+      const repo = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')).repository.url.replace(
+        /\.git$/,
+        '',
+      );
       const loaded = images.filter((i) => i.w).length;
-      log(`  README on the extension page: ${images.length} images (${loaded} loaded; offline machines load none): ${images.map((i) => i.src).join(', ')}`);
+      log(
+        `  README on the extension page: ${images.length} images (${loaded} loaded; offline machines load none): ${images.map((i) => i.src).join(', ')}`,
+      );
       if (images.length < 4) problems.push(`the README shows ${images.length} images, expected the 4 screenshots`);
       const wrong = images.filter((i) => !i.src?.startsWith(`${repo}/raw/main/media/screenshots/`));
-      if (wrong.length) problems.push(`images on the extension page that do not point at the repository's screenshots: ${wrong.map((b) => JSON.stringify(b.src)).join(', ')}`);
-      const headings = await readme.evaluate(() => [...document.querySelectorAll('h2')].map((h) => h.textContent?.trim()));
+      if (wrong.length)
+        problems.push(
+          `images on the extension page that do not point at the repository's screenshots: ${wrong.map((b) => JSON.stringify(b.src)).join(', ')}`,
+        );
+      const headings = await readme.evaluate(() =>
+        [...document.querySelectorAll('h2')].map((h) => h.textContent?.trim()),
+      );
       log(`  sections: ${headings.join(' | ')}`);
     }
     await sleep(500);
@@ -839,7 +990,9 @@ async function main() {
   const tAll = Date.now();
   if (!existsSync(path.join(EXTENSION, 'package.json'))) throw new Error(`no extension at ${EXTENSION}`);
   if ((phases.trusted || phases.untrusted) && !existsSync(TESTS)) {
-    throw new Error(`the compiled test index ${TESTS} does not exist: run "npm run build" first (test/vscode/index.ts must compile to it)`);
+    throw new Error(
+      `the compiled test index ${TESTS} does not exist: run "npm run build" first (test/vscode/index.ts must compile to it)`,
+    );
   }
   if (!existsSync(WORKSPACE_SRC)) throw new Error(`no workspace folder ${WORKSPACE_SRC}`);
 
@@ -864,7 +1017,9 @@ async function main() {
     if (!phases[mode]) continue;
     try {
       if (mode === 'installed') ensureVsix();
-      results.push(mode === 'installed' ? await suitePass(tools, tmp, 'trusted', true) : await suitePass(tools, tmp, mode));
+      results.push(
+        mode === 'installed' ? await suitePass(tools, tmp, 'trusted', true) : await suitePass(tools, tmp, mode),
+      );
     } catch (e) {
       results.push({ mode, ok: false, why: e.message, ms: 0 });
       log(`suite pass ${mode} FAILED: ${e.message}`);
@@ -900,12 +1055,23 @@ async function main() {
   const failed = results.filter((r) => !r.ok);
   const ok = failed.length === 0 && (!ui || ui.ok) && results.length + (ui ? 1 : 0) > 0;
   log('--- timings ---');
-  log(`tools ${secs(toolsMs)}${tools.timings.node || tools.timings.codeServer ? ` (node ${secs(tools.timings.node)}, code-server ${secs(tools.timings.codeServer)})` : ' (already installed)'}`);
-  for (const r of results) log(`suite ${r.mode}: ${r.ok ? 'ok' : 'FAILED'}; code-server start ${r.startMs != null ? secs(r.startMs) : '-'}, suite ${r.runMs != null ? secs(r.runMs) : '-'}, pass ${secs(r.ms)}${r.activation ? ', activation: ' + r.activation : ''}${r.ok ? '' : ' -- ' + r.why}`);
-  if (ui) log(`ui: ${ui.ok ? 'ok' : 'FAILED'}; code-server start ${ui.startMs != null ? secs(ui.startMs) : '-'}, phase ${secs(ui.ms)}${ui.ok ? '' : ' -- ' + ui.why}`);
+  log(
+    `tools ${secs(toolsMs)}${tools.timings.node || tools.timings.codeServer ? ` (node ${secs(tools.timings.node)}, code-server ${secs(tools.timings.codeServer)})` : ' (already installed)'}`,
+  );
+  for (const r of results)
+    log(
+      `suite ${r.mode}: ${r.ok ? 'ok' : 'FAILED'}; code-server start ${r.startMs != null ? secs(r.startMs) : '-'}, suite ${r.runMs != null ? secs(r.runMs) : '-'}, pass ${secs(r.ms)}${r.activation ? ', activation: ' + r.activation : ''}${r.ok ? '' : ' -- ' + r.why}`,
+    );
+  if (ui)
+    log(
+      `ui: ${ui.ok ? 'ok' : 'FAILED'}; code-server start ${ui.startMs != null ? secs(ui.startMs) : '-'}, phase ${secs(ui.ms)}${ui.ok ? '' : ' -- ' + ui.why}`,
+    );
   log(`total ${secs(Date.now() - tAll)}`);
   const parts = [];
-  if (results.length) parts.push(`${suites} suite pass${suites === 1 ? '' : 'es'} ok${failed.length ? `, ${failed.length} failed (${failed.map((f) => f.mode).join(', ')})` : ''}`);
+  if (results.length)
+    parts.push(
+      `${suites} suite pass${suites === 1 ? '' : 'es'} ok${failed.length ? `, ${failed.length} failed (${failed.map((f) => f.mode).join(', ')})` : ''}`,
+    );
   if (ui) parts.push(`ui check ${ui.ok ? 'ok' : 'FAILED'}`);
   console.log(`e2e: ${parts.join(', ')}${ok ? '' : ' -> FAILED'}`);
   return ok ? 0 : 1;

@@ -14,7 +14,12 @@ const extensionTestsPath = path.join(repo, 'out', 'test', 'vscode', 'index.js');
 const workspaceSource = path.join(repo, 'examples', 'movielens');
 
 function settings(mode) {
-  const common = { 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'extensions.autoUpdate': false };
+  const common = {
+    'workbench.startupEditor': 'none',
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoUpdate': false,
+  };
   return mode === 'trusted'
     ? { ...common, 'security.workspace.trust.enabled': false }
     : { ...common, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' };
@@ -48,7 +53,9 @@ async function main() {
     } catch (e) {
       console.error('[test:vscode] VS Code could not be downloaded: ' + (e && e.message ? e.message : e));
       console.error('[test:vscode] This machine cannot reach the VS Code update server (no internet access).');
-      console.error('[test:vscode] Either set VSCODE_EXECUTABLE_PATH to an installed VS Code, or run the same suite in');
+      console.error(
+        '[test:vscode] Either set VSCODE_EXECUTABLE_PATH to an installed VS Code, or run the same suite in',
+      );
       console.error('[test:vscode] code-server instead: npm run test:e2e  (see docs/testing-in-vscode.md).');
       return 1;
     }
@@ -68,7 +75,12 @@ async function main() {
       if (mode === 'trusted') launchArgs.push('--disable-workspace-trust');
       console.log(`[test:vscode] === ${mode} workspace: ${workspace}`);
       try {
-        const code = await testElectron.runTests({ vscodeExecutablePath, extensionDevelopmentPath, extensionTestsPath, launchArgs });
+        const code = await testElectron.runTests({
+          vscodeExecutablePath,
+          extensionDevelopmentPath,
+          extensionTestsPath,
+          launchArgs,
+        });
         if (code !== 0) failures.push(`${mode}: exit ${code}`);
       } catch (e) {
         failures.push(`${mode}: ${e && e.message ? e.message : e}`);

@@ -74,7 +74,10 @@ async function npmInstall(dir, spec, baseEnv, extraEnv = {}) {
   const env = { ...cleanNpmEnv(baseEnv), ...extraEnv };
   mkdirSync(dir, { recursive: true });
   if (!existsSync(path.join(dir, 'package.json'))) {
-    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: path.basename(dir) + '-tool', private: true }, null, 2) + '\n');
+    writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name: path.basename(dir) + '-tool', private: true }, null, 2) + '\n',
+    );
   }
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const r = await sh(npm, ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', spec], {
@@ -117,7 +120,11 @@ export async function ensureTools() {
 
   // 2. code-server, built against Node 24 (native modules compile; needs libkrb5-dev + pkg-config)
   t = Date.now();
-  if (pkgVersion(CS_PKG) === CODE_SERVER_VERSION && existsSync(CODE_SERVER_ENTRY) && existsSync(path.join(CS_PKG, 'lib', 'vscode', 'out'))) {
+  if (
+    pkgVersion(CS_PKG) === CODE_SERVER_VERSION &&
+    existsSync(CODE_SERVER_ENTRY) &&
+    existsSync(path.join(CS_PKG, 'lib', 'vscode', 'out'))
+  ) {
     log(`code-server ${CODE_SERVER_VERSION} present: ${CS_PKG}`);
     timings.codeServer = 0;
   } else {
@@ -133,7 +140,9 @@ export async function ensureTools() {
   }
 
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y --no-install-recommends chromium); never 'npx playwright install'`);
+    throw new Error(
+      `${CHROMIUM} not found: install Debian's chromium (apt-get install -y --no-install-recommends chromium); never 'npx playwright install'`,
+    );
   }
   return { node24: NODE24_BIN, codeServerEntry: CODE_SERVER_ENTRY, chromium: CHROMIUM, timings };
 }

@@ -15,23 +15,41 @@ function layoutProblems() {
   for (const cell of document.querySelectorAll('td, th')) {
     if (!cell.getClientRects().length) continue;
     const text = (cell.textContent ?? '').trim().slice(0, 40);
-    if (cell.scrollWidth > cell.clientWidth + 1) out.push(`"${text}": content ${cell.scrollWidth}px in a ${cell.clientWidth}px cell`);
+    if (cell.scrollWidth > cell.clientWidth + 1)
+      out.push(`"${text}": content ${cell.scrollWidth}px in a ${cell.clientWidth}px cell`);
     const r = cell.getBoundingClientRect();
     let container = null;
-    for (let p = cell.parentElement; p && p !== document.body; p = p.parentElement) if (getComputedStyle(p).overflowX !== 'visible') { container = p; break; }
+    for (let p = cell.parentElement; p && p !== document.body; p = p.parentElement)
+      if (getComputedStyle(p).overflowX !== 'visible') {
+        container = p;
+        break;
+      }
     if (container) {
       const style = getComputedStyle(container);
       const box = container.getBoundingClientRect();
-      const scrolls = (style.overflowX === 'auto' || style.overflowX === 'scroll') && container.scrollWidth >= container.scrollLeft + r.right - box.left - 1;
-      if (r.right > box.right + 1 && !scrolls) out.push(`"${text}": cut by ${container.tagName.toLowerCase()}.${container.className}`);
-    } else if (r.right > document.documentElement.clientWidth + 1 && getComputedStyle(document.body).overflowX === 'hidden') out.push(`"${text}": past the panel's edge`);
+      const scrolls =
+        (style.overflowX === 'auto' || style.overflowX === 'scroll') &&
+        container.scrollWidth >= container.scrollLeft + r.right - box.left - 1;
+      if (r.right > box.right + 1 && !scrolls)
+        out.push(`"${text}": cut by ${container.tagName.toLowerCase()}.${container.className}`);
+    } else if (
+      r.right > document.documentElement.clientWidth + 1 &&
+      getComputedStyle(document.body).overflowX === 'hidden'
+    )
+      out.push(`"${text}": past the panel's edge`);
   }
   for (const axis of [...document.querySelectorAll('svg')].filter((svg) => svg.querySelector('.axis .tick text'))) {
-    const boxes = [...axis.querySelectorAll('.axis .tick text')].filter((t) => t.textContent).map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() })).filter((b) => b.r.width > 0);
-    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
-      const a = boxes[i].r, b = boxes[j].r;
-      if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) out.push(`ticks "${boxes[i].text}" and "${boxes[j].text}" overlap`);
-    }
+    const boxes = [...axis.querySelectorAll('.axis .tick text')]
+      .filter((t) => t.textContent)
+      .map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() }))
+      .filter((b) => b.r.width > 0);
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].r,
+          b = boxes[j].r;
+        if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5)
+          out.push(`ticks "${boxes[i].text}" and "${boxes[j].text}" overlap`);
+      }
   }
   return out;
 }
@@ -39,14 +57,41 @@ function layoutProblems() {
 /** Opens every <details> and shows each tab in turn, collecting layoutProblems in each. */
 async function probeFrame(frame) {
   const problems = [];
-  await frame.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; })).catch(() => {});
-  const tabs = await frame.locator('vscode-panel-tab').count().catch(() => 0);
+  await frame
+    .evaluate(() =>
+      document.querySelectorAll('details').forEach((d) => {
+        d.open = true;
+      }),
+    )
+    .catch(() => {});
+  const tabs = await frame
+    .locator('vscode-panel-tab')
+    .count()
+    .catch(() => 0);
   for (let t = 0; t < Math.max(1, tabs); t++) {
-    if (tabs) await frame.locator('vscode-panel-tab').nth(t).click().catch(() => {});
-    await frame.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; })).catch(() => {});
-    problems.push(...(await frame.evaluate(layoutProblems).catch((e) => [`could not probe: ${e.message.split('\n')[0]}`])));
+    if (tabs)
+      await frame
+        .locator('vscode-panel-tab')
+        .nth(t)
+        .click()
+        .catch(() => {});
+    await frame
+      .evaluate(() =>
+        document.querySelectorAll('details').forEach((d) => {
+          d.open = true;
+        }),
+      )
+      .catch(() => {});
+    problems.push(
+      ...(await frame.evaluate(layoutProblems).catch((e) => [`could not probe: ${e.message.split('\n')[0]}`])),
+    );
   }
-  if (tabs) await frame.locator('vscode-panel-tab').first().click().catch(() => {});
+  if (tabs)
+    await frame
+      .locator('vscode-panel-tab')
+      .first()
+      .click()
+      .catch(() => {});
   return [...new Set(problems)];
 }
 
@@ -54,8 +99,19 @@ async function probeFrame(frame) {
 async function waitForNotification(page, re, h) {
   const deadline = Date.now() + h.UI_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (!(await page.locator('.notifications-center.visible').count())) await page.locator('[id="status.notifications"]').first().click({ timeout: 5000 }).catch(() => {});
-    const found = await page.evaluate((source) => [...document.querySelectorAll('.notification-list-item-message')].map((e) => e.textContent ?? '').find((t) => new RegExp(source).test(t)), re.source);
+    if (!(await page.locator('.notifications-center.visible').count()))
+      await page
+        .locator('[id="status.notifications"]')
+        .first()
+        .click({ timeout: 5000 })
+        .catch(() => {});
+    const found = await page.evaluate(
+      (source) =>
+        [...document.querySelectorAll('.notification-list-item-message')]
+          .map((e) => e.textContent ?? '')
+          .find((t) => new RegExp(source).test(t)),
+      re.source,
+    );
     if (found) return found;
     await h.sleep(1000);
   }
@@ -66,28 +122,41 @@ async function waitForNotification(page, re, h) {
 async function featuresCheck(page, problems, h) {
   const header = page.locator('.part.sidebar .pane-header', { hasText: /Features/i }).first();
   if (!(await header.isVisible().catch(() => false))) {
-    const icon = page.locator('.part.activitybar .action-item a.action-label[aria-label^="RecLens"], .part.activitybar .action-item[aria-label^="RecLens"]').first();
+    const icon = page
+      .locator(
+        '.part.activitybar .action-item a.action-label[aria-label^="RecLens"], .part.activitybar .action-item[aria-label^="RecLens"]',
+      )
+      .first();
     await icon.click().catch(() => {});
     await header.waitFor({ state: 'visible', timeout: 15_000 }).catch(() => {});
   }
-  if ((await header.getAttribute('aria-expanded').catch(() => 'true')) === 'false') await header.click().catch(() => {});
+  if ((await header.getAttribute('aria-expanded').catch(() => 'true')) === 'false')
+    await header.click().catch(() => {});
   const deadline = Date.now() + h.UI_TIMEOUT_MS;
   let rows = [];
   while (Date.now() < deadline) {
     rows = await page.evaluate(() => {
-      const pane = [...document.querySelectorAll('.part.sidebar .pane')].find((p) => /Features/i.test(p.querySelector('.pane-header')?.textContent ?? ''));
+      const pane = [...document.querySelectorAll('.part.sidebar .pane')].find((p) =>
+        /Features/i.test(p.querySelector('.pane-header')?.textContent ?? ''),
+      );
       return [...(pane?.querySelectorAll('.monaco-list-row') ?? [])].map((row) => {
         const label = row.querySelector('.monaco-icon-label-container') ?? row.querySelector('.monaco-icon-label');
-        return { text: (label?.textContent ?? '').trim(), cut: label ? label.scrollWidth > label.clientWidth + 1 : false, width: label?.clientWidth ?? 0 };
+        return {
+          text: (label?.textContent ?? '').trim(),
+          cut: label ? label.scrollWidth > label.clientWidth + 1 : false,
+          width: label?.clientWidth ?? 0,
+        };
       });
     });
     if (rows.length >= 6 && rows.every((r) => /ΔAUC/.test(r.text))) break;
     await h.sleep(500);
   }
   h.log(`  Features view: ${rows.map((r) => JSON.stringify(r.text) + (r.cut ? ' (CUT)' : '')).join(', ')}`);
-  if (rows.length < 6 || !rows.every((r) => /ΔAUC/.test(r.text))) problems.push(`the Features view never showed the six slots with their ΔAUC (${rows.length} rows)`);
+  if (rows.length < 6 || !rows.every((r) => /ΔAUC/.test(r.text)))
+    problems.push(`the Features view never showed the six slots with their ΔAUC (${rows.length} rows)`);
   const cut = rows.filter((r) => r.cut);
-  if (cut.length) problems.push(`Features view rows cut by the sidebar: ${cut.map((r) => JSON.stringify(r.text)).join(', ')}`);
+  if (cut.length)
+    problems.push(`Features view rows cut by the sidebar: ${cut.map((r) => JSON.stringify(r.text)).join(', ')}`);
   await h.screenshot(page, path.join(h.RESULTS, 'e2e-features-view.png'));
 }
 
@@ -97,7 +166,10 @@ export async function tourCheck(page, problems, h, folder) {
   // open for the screenshots), so every command below acts on the example's reclens.json as a new user's would.
   rmSync(path.join(folder, 'broken.reclens.json'), { force: true });
   for (let i = 0; i < 4; i++) {
-    const jsonTab = page.locator('.part.editor .tabs-container .tab').filter({ hasText: /\.json/ }).first();
+    const jsonTab = page
+      .locator('.part.editor .tabs-container .tab')
+      .filter({ hasText: /\.json/ })
+      .first();
     if (!(await jsonTab.count())) break;
     await jsonTab.click().catch(() => {});
     await h.runFromPalette(page, 'View: Close Editor');
@@ -120,14 +192,27 @@ export async function tourCheck(page, problems, h, folder) {
       if (pick) {
         // The run picker: type the kind to filter ("eval · AUC …" first), then Enter, as a person would.
         const input = page.locator('.quick-input-widget .quick-input-box input');
-        if (await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false)) {
+        if (
+          await page
+            .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+            .first()
+            .waitFor({ state: 'visible', timeout: 15_000 })
+            .then(
+              () => true,
+              () => false,
+            )
+        ) {
           await input.fill(pick);
           await h.sleep(800);
           await page.keyboard.press('Enter');
         }
       }
       const found = await h.webviewFrame(page, test, h.UI_TIMEOUT_MS);
-      if (!found) { problems.push(`the ${name} panel never showed its content`); await h.screenshot(page, path.join(h.RESULTS, `e2e-${name}-failure.png`)); return; }
+      if (!found) {
+        problems.push(`the ${name} panel never showed its content`);
+        await h.screenshot(page, path.join(h.RESULTS, `e2e-${name}-failure.png`));
+        return;
+      }
       panels.push({ name, frame: found.frame, test });
       h.log(`  ${name} panel open`);
     } catch (e) {
@@ -140,16 +225,31 @@ export async function tourCheck(page, problems, h, folder) {
   await open('feature-impact', 'RecLens: Show Feature Impact', (t) => /item_content/.test(t) && /impact/i.test(t));
 
   // Layout in code-server: first with the editor beside the sidebar, then with the panel in a split group.
-  const TAB_TITLES = { lis: /RecLens: LIS/, run: /RecLens run:/, history: /Metric History/, 'feature-impact': /Feature Impact/ };
+  const TAB_TITLES = {
+    lis: /RecLens: LIS/,
+    run: /RecLens run:/,
+    history: /Metric History/,
+    'feature-impact': /Feature Impact/,
+  };
   for (const p of panels) {
-    await page.locator('.part.editor .tabs-container .tab').filter({ hasText: TAB_TITLES[p.name] }).first().click().catch(() => {});
+    await page
+      .locator('.part.editor .tabs-container .tab')
+      .filter({ hasText: TAB_TITLES[p.name] })
+      .first()
+      .click()
+      .catch(() => {});
     await h.sleep(1500);
     const found = await h.webviewFrame(page, p.test, 30_000);
-    if (!found) { problems.push(`the ${p.name} panel could not be found again for its layout check`); continue; }
+    if (!found) {
+      problems.push(`the ${p.name} panel could not be found again for its layout check`);
+      continue;
+    }
     if (!found) continue;
     const width = await found.frame.evaluate(() => document.documentElement.clientWidth).catch(() => 0);
     const issues = await probeFrame(found.frame);
-    h.log(`  layout of ${p.name} at ${width}px (code-server editor): ${issues.length ? issues.join('; ') : 'no clipped cell, no overlapping ticks'}`);
+    h.log(
+      `  layout of ${p.name} at ${width}px (code-server editor): ${issues.length ? issues.join('; ') : 'no clipped cell, no overlapping ticks'}`,
+    );
     problems.push(...issues.map((i) => `${p.name} at ${width}px: ${i}`));
   }
   const tab = (name) => page.locator('.part.editor .tabs-container .tab').filter({ hasText: TAB_TITLES[name] }).first();
@@ -157,18 +257,25 @@ export async function tourCheck(page, problems, h, folder) {
     const p = panels.find((x) => x.name === name);
     if (!p) continue;
     try {
-    await tab(name).click().catch(() => {});
-    await h.runFromPalette(page, 'View: Move Editor into Right Group');
-    await h.sleep(1500);
-    const found = await h.webviewFrame(page, p.test, 15_000);
-    if (!found) { problems.push(`the ${name} panel was lost when moved into a split group`); continue; }
-    const width = await found.frame.evaluate(() => document.documentElement.clientWidth).catch(() => 0);
-    const issues = await probeFrame(found.frame);
-    h.log(`  layout of ${name} at ${width}px (split editor group): ${issues.length ? issues.join('; ') : 'no clipped cell, no overlapping ticks'}`);
-    problems.push(...issues.map((i) => `${name} at ${width}px (split): ${i}`));
-    await h.screenshot(page, path.join(h.RESULTS, `e2e-split-${name}.png`));
-    await h.runFromPalette(page, 'View: Move Editor into Left Group');
-    await h.sleep(800);
+      await tab(name)
+        .click()
+        .catch(() => {});
+      await h.runFromPalette(page, 'View: Move Editor into Right Group');
+      await h.sleep(1500);
+      const found = await h.webviewFrame(page, p.test, 15_000);
+      if (!found) {
+        problems.push(`the ${name} panel was lost when moved into a split group`);
+        continue;
+      }
+      const width = await found.frame.evaluate(() => document.documentElement.clientWidth).catch(() => 0);
+      const issues = await probeFrame(found.frame);
+      h.log(
+        `  layout of ${name} at ${width}px (split editor group): ${issues.length ? issues.join('; ') : 'no clipped cell, no overlapping ticks'}`,
+      );
+      problems.push(...issues.map((i) => `${name} at ${width}px (split): ${i}`));
+      await h.screenshot(page, path.join(h.RESULTS, `e2e-split-${name}.png`));
+      await h.runFromPalette(page, 'View: Move Editor into Left Group');
+      await h.sleep(800);
     } catch (e) {
       problems.push(`the split-group layout check of ${name}: ${e.message.split('\n')[0]}`);
     }
@@ -176,33 +283,64 @@ export async function tourCheck(page, problems, h, folder) {
   await h.runFromPalette(page, 'View: Join All Editor Groups').catch(() => {});
 
   // Every open editor tab (the panels of this whole walk) in three themes.
-  if (await page.locator('.part.panel').isVisible().catch(() => false)) await page.keyboard.press('Control+J'); // hide the Problems panel
+  if (
+    await page
+      .locator('.part.panel')
+      .isVisible()
+      .catch(() => false)
+  )
+    await page.keyboard.press('Control+J'); // hide the Problems panel
   for (const [theme, label] of Object.entries(THEMES)) {
     // As a person switches theme: Preferences: Color Theme, type its name, Enter.
     try {
       await page.keyboard.press('Escape');
       await h.runFromPalette(page, 'Preferences: Color Theme');
       await page.locator('.quick-input-widget .quick-input-box input').fill(label);
-      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      await page
+        .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label })
+        .first()
+        .waitFor({ state: 'visible', timeout: 15_000 });
       await page.keyboard.press('Enter');
       await h.sleep(2500);
     } catch (e) {
       problems.push(`could not switch to the ${label} theme: ${e.message.split('\n')[0]}`);
-      const rows = await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').allTextContents().catch(() => []);
-      h.log(`  theme picker rows: ${rows.slice(0, 12).map((r) => JSON.stringify(r.trim())).join(', ')}`);
+      const rows = await page
+        .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+        .allTextContents()
+        .catch(() => []);
+      h.log(
+        `  theme picker rows: ${rows
+          .slice(0, 12)
+          .map((r) => JSON.stringify(r.trim()))
+          .join(', ')}`,
+      );
       await page.keyboard.press('Escape');
       continue;
     }
-    const kind = await page.evaluate(() => document.querySelector('.monaco-workbench')?.className.match(/\b(vs-dark|hc-black|hc-light|vs)\b/)?.[1] ?? '');
-    if (kind !== { light: 'vs', dark: 'vs-dark', 'high-contrast': 'hc-black' }[theme]) problems.push(`after choosing ${label} the workbench's theme class is "${kind}"`);
-    const tabs = await page.locator('.part.editor .tabs-container .tab').evaluateAll((ts) => ts.map((t) => t.getAttribute('aria-label') || t.textContent || ''));
+    const kind = await page.evaluate(
+      () =>
+        document.querySelector('.monaco-workbench')?.className.match(/\b(vs-dark|hc-black|hc-light|vs)\b/)?.[1] ?? '',
+    );
+    if (kind !== { light: 'vs', dark: 'vs-dark', 'high-contrast': 'hc-black' }[theme])
+      problems.push(`after choosing ${label} the workbench's theme class is "${kind}"`);
+    const tabs = await page
+      .locator('.part.editor .tabs-container .tab')
+      .evaluateAll((ts) => ts.map((t) => t.getAttribute('aria-label') || t.textContent || ''));
     h.log(`  theme ${label}: ${tabs.length} editor tabs`);
     for (let i = 0; i < tabs.length; i++) {
       const title = tabs[i].split(',')[0].trim();
       if (/\.json$/.test(title)) continue; // the config files opened on the way
-      await page.locator('.part.editor .tabs-container .tab').nth(i).click().catch(() => {});
+      await page
+        .locator('.part.editor .tabs-container .tab')
+        .nth(i)
+        .click()
+        .catch(() => {});
       await h.sleep(1500);
-      const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+      const slug = title
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 40);
       await h.screenshot(page, path.join(h.RESULTS, `e2e-${theme}-${slug}.png`));
     }
     await h.screenshot(page, path.join(h.RESULTS, `e2e-${theme}-sidebar.png`));

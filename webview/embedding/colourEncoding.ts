@@ -18,7 +18,15 @@ export type ColourEncoding =
   /** palette[i] is entries[i].colour; the last entries may be "other" and "missing". */
   | { kind: 'category'; column: string; palette: string[]; entries: LegendEntry[] }
   /** palette holds `bins` colours from low to high, then the missing colour; `missingCount` points have no value. */
-  | { kind: 'number'; column: string; palette: string[]; bins: number; domain: [number, number]; interpolate: (t: number) => string; missingCount: number };
+  | {
+      kind: 'number';
+      column: string;
+      palette: string[];
+      bins: number;
+      domain: [number, number];
+      interpolate: (t: number) => string;
+      missingCount: number;
+    };
 
 export interface ColouredPoints {
   encoding: ColourEncoding;
@@ -34,7 +42,9 @@ export interface ColumnChoice {
 /** Metadata columns of all views, first view's order first, each name once. */
 export function colourColumns(views: readonly EmbeddingView[]): ColumnChoice[] {
   const seen = new Map<string, ColumnChoice>();
-  for (const view of views) for (const column of view.metadata) if (!seen.has(column.name)) seen.set(column.name, { name: column.name, kind: column.kind });
+  for (const view of views)
+    for (const column of view.metadata)
+      if (!seen.has(column.name)) seen.set(column.name, { name: column.name, kind: column.kind });
   return [...seen.values()];
 }
 
@@ -44,11 +54,18 @@ export function defaultColourColumn(views: readonly EmbeddingView[]): string | u
   return (columns.find((c) => c.kind === 'category') ?? columns[0])?.name;
 }
 
-export function colourPoints(views: readonly EmbeddingView[], columnName: string | undefined, theme: Theme): ColouredPoints {
+export function colourPoints(
+  views: readonly EmbeddingView[],
+  columnName: string | undefined,
+  theme: Theme,
+): ColouredPoints {
   const columns = views.map((view) => view.metadata.find((c) => c.name === columnName));
   const kind = columns.find((c) => c !== undefined)?.kind;
-  if (columnName === undefined || kind === undefined) return { encoding: { kind: 'none', palette: [theme.point] }, paletteIndex: views.map((v) => new Uint16Array(v.n)) };
-  return kind === 'category' ? colourByCategory(views, columnName, columns, theme) : colourByNumber(views, columnName, columns, theme);
+  if (columnName === undefined || kind === undefined)
+    return { encoding: { kind: 'none', palette: [theme.point] }, paletteIndex: views.map((v) => new Uint16Array(v.n)) };
+  return kind === 'category'
+    ? colourByCategory(views, columnName, columns, theme)
+    : colourByNumber(views, columnName, columns, theme);
 }
 
 /**
@@ -68,7 +85,9 @@ const MAX_COLOURS = LIGHT_CATEGORY_COLOURS.length;
 
 /** The category palette for a theme, each colour adjusted if a custom theme's background would swallow it. */
 export function categoryPalette(theme: Theme): string[] {
-  return (theme.dark ? DARK_CATEGORY_COLOURS : LIGHT_CATEGORY_COLOURS).map((colour) => withContrast(colour, theme.background, MARK_CONTRAST));
+  return (theme.dark ? DARK_CATEGORY_COLOURS : LIGHT_CATEGORY_COLOURS).map((colour) =>
+    withContrast(colour, theme.background, MARK_CONTRAST),
+  );
 }
 
 /** "Other" and "Missing" points: the theme's muted colour, made visible enough to count as a mark. */
@@ -76,7 +95,12 @@ function mutedMark(theme: Theme): string {
   return withContrast(theme.muted, theme.background, MARK_CONTRAST);
 }
 
-function colourByCategory(views: readonly EmbeddingView[], column: string, columns: (MetadataColumn | undefined)[], theme: Theme): ColouredPoints {
+function colourByCategory(
+  views: readonly EmbeddingView[],
+  column: string,
+  columns: (MetadataColumn | undefined)[],
+  theme: Theme,
+): ColouredPoints {
   // Two views usually show the same items (two tables of one catalogue): a category's count is the most points it
   // has in any one view, not the sum over views (which doubled every count: Comedy 5,558 = 2 x 2,779).
   const counts = new Map<string, number>();
@@ -93,13 +117,19 @@ function colourByCategory(views: readonly EmbeddingView[], column: string, colum
   });
   // Dictionary order keeps colours stable between refreshes; only when categories must be cut are they ranked by size.
   let named = [...counts.keys()];
-  if (named.length > MAX_COLOURS) named = named.sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0)).slice(0, MAX_COLOURS - 1);
+  if (named.length > MAX_COLOURS)
+    named = named.sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0)).slice(0, MAX_COLOURS - 1);
   const palette = categoryPalette(theme);
   const entries: LegendEntry[] = named.map((name, i) => ({ name, colour: palette[i], count: counts.get(name) ?? 0 }));
   const slot = new Map(named.map((name, i) => [name, i]));
   const otherNames = [...counts.keys()].filter((name) => !slot.has(name));
   const otherSlot = entries.length;
-  if (otherNames.length) entries.push({ name: `Other (${otherNames.length} categories)`, colour: mutedMark(theme), count: otherNames.reduce((s, name) => s + (counts.get(name) ?? 0), 0) });
+  if (otherNames.length)
+    entries.push({
+      name: `Other (${otherNames.length} categories)`,
+      colour: mutedMark(theme),
+      count: otherNames.reduce((s, name) => s + (counts.get(name) ?? 0), 0),
+    });
   const missingSlot = entries.length;
   if (missing) entries.push({ name: 'Missing', colour: mutedMark(theme), count: missing });
 
@@ -117,7 +147,12 @@ function colourByCategory(views: readonly EmbeddingView[], column: string, colum
 /** Quantised into this many steps so a numeric colouring still draws as a few batches. */
 const NUMERIC_BINS = 32;
 
-function colourByNumber(views: readonly EmbeddingView[], column: string, columns: (MetadataColumn | undefined)[], theme: Theme): ColouredPoints {
+function colourByNumber(
+  views: readonly EmbeddingView[],
+  column: string,
+  columns: (MetadataColumn | undefined)[],
+  theme: Theme,
+): ColouredPoints {
   const values: number[] = [];
   columns.forEach((c) => {
     if (c?.kind === 'number') for (const value of c.values) if (Number.isFinite(value)) values.push(value);
@@ -148,7 +183,10 @@ function colourByNumber(views: readonly EmbeddingView[], column: string, columns
     }
     return out;
   });
-  return { encoding: { kind: 'number', column, palette, bins: NUMERIC_BINS, domain, interpolate, missingCount }, paletteIndex };
+  return {
+    encoding: { kind: 'number', column, palette, bins: NUMERIC_BINS, domain, interpolate, missingCount },
+    paletteIndex,
+  };
 }
 
 /** The 2nd to 98th percentile, so one extreme item does not wash out everyone else's colour. */

@@ -6,26 +6,59 @@ import { swatch } from './legend';
 
 export type Composition =
   | { kind: 'count'; count: number; total: number }
-  | { kind: 'category'; count: number; total: number; column: string; rows: { name: string; colour: string; count: number }[] }
-  | { kind: 'number'; count: number; total: number; column: string; mean: number; median: number; min: number; max: number; missing: number };
+  | {
+      kind: 'category';
+      count: number;
+      total: number;
+      column: string;
+      rows: { name: string; colour: string; count: number }[];
+    }
+  | {
+      kind: 'number';
+      count: number;
+      total: number;
+      column: string;
+      mean: number;
+      median: number;
+      min: number;
+      max: number;
+      missing: number;
+    };
 
-export function composeRegion(indices: readonly number[], view: EmbeddingView, encoding: ColourEncoding, paletteIndex: Uint16Array): Composition {
+export function composeRegion(
+  indices: readonly number[],
+  view: EmbeddingView,
+  encoding: ColourEncoding,
+  paletteIndex: Uint16Array,
+): Composition {
   const base = { count: indices.length, total: view.n };
   if (encoding.kind === 'category') {
     const counts = new Uint32Array(encoding.entries.length);
     for (const i of indices) counts[paletteIndex[i]]++;
-    const rows = encoding.entries.map((entry, slot) => ({ name: entry.name, colour: entry.colour, count: counts[slot] })).filter((r) => r.count > 0);
+    const rows = encoding.entries
+      .map((entry, slot) => ({ name: entry.name, colour: entry.colour, count: counts[slot] }))
+      .filter((r) => r.count > 0);
     rows.sort((a, b) => b.count - a.count);
     return { kind: 'category', ...base, column: encoding.column, rows };
   }
   if (encoding.kind === 'number') {
     const column = view.metadata.find((c) => c.name === encoding.column);
     const values: number[] = [];
-    if (column?.kind === 'number') for (const i of indices) if (Number.isFinite(column.values[i])) values.push(column.values[i]);
+    if (column?.kind === 'number')
+      for (const i of indices) if (Number.isFinite(column.values[i])) values.push(column.values[i]);
     values.sort((a, b) => a - b);
     const mean = values.reduce((s, v) => s + v, 0) / (values.length || 1);
     const median = values.length ? (values[(values.length - 1) >> 1] + values[values.length >> 1]) / 2 : NaN;
-    return { kind: 'number', ...base, column: encoding.column, mean: values.length ? mean : NaN, median, min: values[0] ?? NaN, max: values[values.length - 1] ?? NaN, missing: indices.length - values.length };
+    return {
+      kind: 'number',
+      ...base,
+      column: encoding.column,
+      mean: values.length ? mean : NaN,
+      median,
+      min: values[0] ?? NaN,
+      max: values[values.length - 1] ?? NaN,
+      missing: indices.length - values.length,
+    };
   }
   return { kind: 'count', ...base };
 }

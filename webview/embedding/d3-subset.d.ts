@@ -33,7 +33,13 @@ declare module 'd3' {
   export function interpolateViridis(t: number): string;
 
   // d3-color
-  export interface RGBColor { r: number; g: number; b: number; opacity: number; formatHex(): string }
+  export interface RGBColor {
+    r: number;
+    g: number;
+    b: number;
+    opacity: number;
+    formatHex(): string;
+  }
   export function rgb(specifier: string): RGBColor;
 
   // d3-axis
@@ -64,7 +70,10 @@ declare module 'd3' {
     translate(x: number, y: number): ZoomTransform;
   }
   export const zoomIdentity: ZoomTransform;
-  export interface D3ZoomEvent { transform: ZoomTransform; sourceEvent: Event | null }
+  export interface D3ZoomEvent {
+    transform: ZoomTransform;
+    sourceEvent: Event | null;
+  }
   export interface ZoomBehavior<E extends Element> {
     (selection: Selection<E>): void;
     scaleExtent(extent: [number, number]): this;
@@ -78,14 +87,26 @@ declare module 'd3' {
   export function zoom<E extends Element>(): ZoomBehavior<E>;
 
   // d3-quadtree
-  export interface QuadtreeLeaf<T> { data: T; next?: QuadtreeLeaf<T>; length?: undefined }
+  export interface QuadtreeLeaf<T> {
+    data: T;
+    next?: QuadtreeLeaf<T>;
+    length?: undefined;
+  }
   export type QuadtreeInternalNode<T> = Array<QuadtreeLeaf<T> | QuadtreeInternalNode<T> | undefined> & { length: 4 };
   export interface Quadtree<T> {
     x(accessor: (d: T) => number): this;
     y(accessor: (d: T) => number): this;
     addAll(data: Iterable<T>): this;
     find(x: number, y: number, radius?: number): T | undefined;
-    visit(callback: (node: QuadtreeLeaf<T> | QuadtreeInternalNode<T>, x0: number, y0: number, x1: number, y1: number) => boolean | void): this;
+    visit(
+      callback: (
+        node: QuadtreeLeaf<T> | QuadtreeInternalNode<T>,
+        x0: number,
+        y0: number,
+        x1: number,
+        y1: number,
+      ) => boolean | void,
+    ): this;
   }
   export function quadtree<T>(): Quadtree<T>;
 

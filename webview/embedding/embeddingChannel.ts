@@ -25,7 +25,10 @@ function asUiState(value: unknown): EmbeddingUiState {
   if (Array.isArray(raw.transform)) {
     state.transform = raw.transform.filter(
       (t): t is { x: number; y: number; k: number } =>
-        typeof t === 'object' && t !== null && [t.x, t.y, t.k].every((v) => typeof v === 'number' && Number.isFinite(v)) && t.k > 0,
+        typeof t === 'object' &&
+        t !== null &&
+        [t.x, t.y, t.k].every((v) => typeof v === 'number' && Number.isFinite(v)) &&
+        t.k > 0,
     );
   }
   return state;

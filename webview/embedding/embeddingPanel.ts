@@ -3,7 +3,16 @@
  * (selection, hover, lasso region, search). Each pane's plot only reports gestures; this class decides what they mean.
  */
 import type { EmbeddingPanelData, EmbeddingUiState, EmbeddingView } from '../../src/protocol/embedding';
-import { createButton, createDropdown, createProgressRing, createTextField, createToggleButton, type Dropdown, type TextField, type ToggleButton } from '../ui/toolkit';
+import {
+  createButton,
+  createDropdown,
+  createProgressRing,
+  createTextField,
+  createToggleButton,
+  type Dropdown,
+  type TextField,
+  type ToggleButton,
+} from '../ui/toolkit';
 import { colourColumns, colourPoints, defaultColourColumn, type ColouredPoints } from './colourEncoding';
 import { composeRegion, renderComposition } from './composition';
 import { formatCount } from './format';
@@ -12,7 +21,15 @@ import { renderLegend } from './legend';
 import { neighboursOf, renderNeighbourTable } from './neighbourTable';
 import { ScatterPlot } from './scatterPlot';
 import { searchView } from './search';
-import { alignmentFacts, anisotropyWarning, describeView, SIZE_CHANNEL, sizeChoices, sizeNote, sizeValues } from './summary';
+import {
+  alignmentFacts,
+  anisotropyWarning,
+  describeView,
+  SIZE_CHANNEL,
+  sizeChoices,
+  sizeNote,
+  sizeValues,
+} from './summary';
 import { createTextSummary, renderTextSummary } from './textSummary';
 import { readTheme, type Theme } from '../shared/theme';
 import type { UiStateStore } from '../shared/uiStateStore';
@@ -63,7 +80,11 @@ export class EmbeddingPanel {
   private highlightedSlot: number | undefined;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(root: HTMLElement, private readonly host: HostChannel, private readonly store: UiStateStore<EmbeddingUiState>) {
+  constructor(
+    root: HTMLElement,
+    private readonly host: HostChannel,
+    private readonly store: UiStateStore<EmbeddingUiState>,
+  ) {
     const header = element('header', 'panel-header');
     this.title = element('h1', 'panel-title');
     this.title.textContent = 'Embedding space';
@@ -100,9 +121,22 @@ export class EmbeddingPanel {
       title: 'Drag to draw a region and see its composition (or hold Shift while dragging)',
       onToggle: (on) => this.panes.forEach((p) => p.plot.setLassoMode(on)),
     });
-    const resetZoom = createButton({ label: 'Reset zoom', onClick: () => this.panes.forEach((p) => p.plot.resetZoom()) });
+    const resetZoom = createButton({
+      label: 'Reset zoom',
+      onClick: () => this.panes.forEach((p) => p.plot.resetZoom()),
+    });
     const clear = createButton({ label: 'Clear selection', onClick: () => this.clearSelection() });
-    toolbar.append(colourLabel, this.colourBy.element, sizeLabel, this.sizeBy.element, this.search.element, this.searchStatus, this.lassoToggle.element, resetZoom, clear);
+    toolbar.append(
+      colourLabel,
+      this.colourBy.element,
+      sizeLabel,
+      this.sizeBy.element,
+      this.search.element,
+      this.searchStatus,
+      this.lassoToggle.element,
+      resetZoom,
+      clear,
+    );
 
     this.legend = element('div', 'legend');
     this.banner = element('div', 'banner');
@@ -157,13 +191,28 @@ export class EmbeddingPanel {
 
     const state = this.store.current;
     const columns = colourColumns(views);
-    const colour = state.colourBy !== undefined && (state.colourBy === NO_COLOUR || columns.some((c) => c.name === state.colourBy)) ? state.colourBy : (defaultColourColumn(views) ?? NO_COLOUR);
+    const colour =
+      state.colourBy !== undefined && (state.colourBy === NO_COLOUR || columns.some((c) => c.name === state.colourBy))
+        ? state.colourBy
+        : (defaultColourColumn(views) ?? NO_COLOUR);
     this.colourLabel.textContent = 'Colour by';
     this.colourBy.element.removeAttribute('disabled');
-    this.colourBy.setOptions([{ value: NO_COLOUR, label: 'None' }, ...columns.map((c) => ({ value: c.name, label: `${c.name} (${c.kind === 'category' ? 'category' : 'number'})` }))], colour);
+    this.colourBy.setOptions(
+      [
+        { value: NO_COLOUR, label: 'None' },
+        ...columns.map((c) => ({
+          value: c.name,
+          label: `${c.name} (${c.kind === 'category' ? 'category' : 'number'})`,
+        })),
+      ],
+      colour,
+    );
     this.store.update({ colourBy: colour });
     const sizes = sizeChoices(views);
-    const size = state.sizeBy !== undefined && (state.sizeBy === '' || sizes.some((c) => c.value === state.sizeBy)) ? state.sizeBy : (sizes.find((c) => c.value === SIZE_CHANNEL)?.value ?? '');
+    const size =
+      state.sizeBy !== undefined && (state.sizeBy === '' || sizes.some((c) => c.value === state.sizeBy))
+        ? state.sizeBy
+        : (sizes.find((c) => c.value === SIZE_CHANNEL)?.value ?? '');
     this.sizeLabel.textContent = 'Size by';
     this.sizeBy.element.toggleAttribute('disabled', sizes.length === 0);
     this.sizeBy.setOptions([{ value: '', label: 'None' }, ...sizes], size);
@@ -194,22 +243,28 @@ export class EmbeddingPanel {
     section.append(heading, description);
     const idToIndex = new Map<string, number>();
     view.ids.forEach((id, i) => idToIndex.set(id, i));
-    const plot = new ScatterPlot(section, view, this.theme, {
-      onHover: (index) => {
-        this.hoveredId = index === undefined ? undefined : view.ids[index];
-        this.refreshMarkers();
+    const plot = new ScatterPlot(
+      section,
+      view,
+      this.theme,
+      {
+        onHover: (index) => {
+          this.hoveredId = index === undefined ? undefined : view.ids[index];
+          this.refreshMarkers();
+        },
+        onSelect: (index) => this.select(index === undefined ? undefined : view.ids[index], paneIndex),
+        onOpen: (index) => this.host.post({ type: 'openItem', table: view.table, id: view.ids[index] }),
+        onLasso: (indices) => this.setRegion(paneIndex, indices),
+        onViewRegion: (indices) => {
+          const kept = this.highlightedOnly(paneIndex, indices);
+          this.setRegion(paneIndex, kept);
+          return kept.length;
+        },
+        onZoomEnd: () => this.store.update({ transform: this.panes.map((p) => p.plot.zoomState) }),
+        onEscape: () => this.clearSelection(),
       },
-      onSelect: (index) => this.select(index === undefined ? undefined : view.ids[index], paneIndex),
-      onOpen: (index) => this.host.post({ type: 'openItem', table: view.table, id: view.ids[index] }),
-      onLasso: (indices) => this.setRegion(paneIndex, indices),
-      onViewRegion: (indices) => {
-        const kept = this.highlightedOnly(paneIndex, indices);
-        this.setRegion(paneIndex, kept);
-        return kept.length;
-      },
-      onZoomEnd: () => this.store.update({ transform: this.panes.map((p) => p.plot.zoomState) }),
-      onEscape: () => this.clearSelection(),
-    }, { lassoMode: () => this.lassoToggle.pressed });
+      { lassoMode: () => this.lassoToggle.pressed },
+    );
     plot.setLassoMode(this.lassoToggle.pressed);
     const details = element('div', 'details');
     const selectionDetails = element('div', 'selection-details');
@@ -229,7 +284,10 @@ export class EmbeddingPanel {
 
   /** Point areas in every pane from the Size by choice, on one range so a value gets the same area in both views. */
   private applySizes(): void {
-    const { values, domain } = sizeValues(this.panes.map((p) => p.view), this.store.current.sizeBy ?? '');
+    const { values, domain } = sizeValues(
+      this.panes.map((p) => p.view),
+      this.store.current.sizeBy ?? '',
+    );
     this.panes.forEach((pane, v) => pane.plot.setSizes(values[v], domain));
   }
 
@@ -244,14 +302,21 @@ export class EmbeddingPanel {
   private applyColours(): void {
     if (!this.panes.length) return;
     const column = this.store.current.colourBy || undefined;
-    this.coloured = colourPoints(this.panes.map((p) => p.view), column, this.theme);
+    this.coloured = colourPoints(
+      this.panes.map((p) => p.view),
+      column,
+      this.theme,
+    );
     renderLegend(this.legend, this.coloured.encoding, {
       highlighted: this.highlightedSlot,
       onHighlight: (slot) => {
         this.highlightedSlot = slot;
         this.applyColours();
       },
-      note: sizeNote(this.panes.map((p) => p.view), this.store.current.sizeBy ?? SIZE_CHANNEL),
+      note: sizeNote(
+        this.panes.map((p) => p.view),
+        this.store.current.sizeBy ?? SIZE_CHANNEL,
+      ),
     });
     this.refreshStyles();
     this.refreshRegion();
@@ -352,7 +417,13 @@ export class EmbeddingPanel {
           view: pane.view,
           index,
           colourOf: (i) => this.coloured?.encoding.palette[this.coloured.paletteIndex[v][i]] ?? this.theme.point,
-          other: other && otherIndex !== undefined ? { table: other.view.table, neighbourIds: new Set(neighboursOf(other.view, otherIndex).indices.map((i) => other.view.ids[i])) } : undefined,
+          other:
+            other && otherIndex !== undefined
+              ? {
+                  table: other.view.table,
+                  neighbourIds: new Set(neighboursOf(other.view, otherIndex).indices.map((i) => other.view.ids[i])),
+                }
+              : undefined,
           onSelect: (neighbourId) => this.select(neighbourId, v),
           onOpen: (neighbourId) => this.host.post({ type: 'openItem', table: pane.view.table, id: neighbourId }),
           onEmphasise: (neighbour) => {
@@ -383,7 +454,9 @@ export class EmbeddingPanel {
 
   private setRegion(paneIndex: number, indices: number[]): void {
     const pane = this.panes[paneIndex];
-    this.region = indices.length ? { sourcePane: paneIndex, ids: new Set(indices.map((i) => pane.view.ids[i])) } : undefined;
+    this.region = indices.length
+      ? { sourcePane: paneIndex, ids: new Set(indices.map((i) => pane.view.ids[i])) }
+      : undefined;
     this.host.post({ type: 'selection', table: pane.view.table, ids: indices.map((i) => pane.view.ids[i]) });
     this.refreshStyles();
     this.refreshRegion();
@@ -402,7 +475,11 @@ export class EmbeddingPanel {
         if (i !== undefined) indices.push(i);
       }
       const origin = this.region.sourcePane === v ? undefined : this.panes[this.region.sourcePane].view.table;
-      renderComposition(pane.regionDetails, composeRegion(indices, pane.view, coloured.encoding, coloured.paletteIndex[v]), origin);
+      renderComposition(
+        pane.regionDetails,
+        composeRegion(indices, pane.view, coloured.encoding, coloured.paletteIndex[v]),
+        origin,
+      );
     });
   }
 
@@ -416,7 +493,12 @@ export class EmbeddingPanel {
     const results = this.panes.map((pane) => searchView(pane.view, query));
     this.panes.forEach((pane, v) => (pane.searchMatches = results[v].matches));
     const total = results.reduce((s, r) => s + r.matches.length, 0);
-    this.searchStatus.textContent = query.trim() === '' ? '' : total === 0 ? 'No match' : this.panes.map((p, v) => `${formatCount(results[v].matches.length)} in ${p.view.table}`).join(', ');
+    this.searchStatus.textContent =
+      query.trim() === ''
+        ? ''
+        : total === 0
+          ? 'No match'
+          : this.panes.map((p, v) => `${formatCount(results[v].matches.length)} in ${p.view.table}`).join(', ');
     this.refreshStyles();
     this.refreshMarkers();
   }

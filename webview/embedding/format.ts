@@ -18,5 +18,8 @@ export function formatValue(value: number, column = ''): string {
 
 /** Column names whose integers are labels (a year, an id), so they get no thousands separator. */
 export function isLabelLike(column: string): boolean {
-  return /(^|[^a-z])(year|id|ids|code|zip|date)([^a-z]|$)/i.test(column.replace(/([a-z])([A-Z])/g, '$1 $2')) || /year$|_id$|Id$/.test(column);
+  return (
+    /(^|[^a-z])(year|id|ids|code|zip|date)([^a-z]|$)/i.test(column.replace(/([a-z])([A-Z])/g, '$1 $2')) ||
+    /year$|_id$|Id$/.test(column)
+  );
 }

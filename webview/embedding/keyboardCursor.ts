@@ -11,7 +11,14 @@ import type { Projection } from './scatterRenderer';
  * along the direction plus twice the distance across it, so a point straight ahead beats a nearer one off to the side.
  * Points drawn on exactly the same pixel as `from` are skipped (they cannot be told apart on screen).
  */
-export function stepInDirection(coords: Float32Array, projection: Projection, from: number, dx: number, dy: number, eligible?: (index: number) => boolean): number | undefined {
+export function stepInDirection(
+  coords: Float32Array,
+  projection: Projection,
+  from: number,
+  dx: number,
+  dy: number,
+  eligible?: (index: number) => boolean,
+): number | undefined {
   const n = coords.length / 2;
   const x0 = projection.ax * coords[2 * from] + projection.bx;
   const y0 = projection.ay * coords[2 * from + 1] + projection.by;
@@ -35,7 +42,11 @@ export function stepInDirection(coords: Float32Array, projection: Projection, fr
 }
 
 /** Indices of the points drawn inside a screen rectangle (the plot's visible area): the keyboard's rectangular region. */
-export function pointsInRect(coords: Float32Array, projection: Projection, rect: { x: number; y: number; width: number; height: number }): number[] {
+export function pointsInRect(
+  coords: Float32Array,
+  projection: Projection,
+  rect: { x: number; y: number; width: number; height: number },
+): number[] {
   const inside: number[] = [];
   const n = coords.length / 2;
   for (let i = 0; i < n; i++) {

@@ -14,7 +14,11 @@ export class Lasso {
   /** Set when a lasso just ended, so the click that follows pointer-up does not also select or clear a point. */
   private justEnded = false;
 
-  constructor(private readonly surface: SVGSVGElement, private readonly outline: SVGPathElement, private readonly options: LassoOptions) {
+  constructor(
+    private readonly surface: SVGSVGElement,
+    private readonly outline: SVGPathElement,
+    private readonly options: LassoOptions,
+  ) {
     surface.addEventListener('pointerdown', (event) => this.start(event));
     surface.addEventListener('pointermove', (event) => this.extend(event));
     surface.addEventListener('pointerup', (event) => this.finish(event));
@@ -76,6 +80,9 @@ export class Lasso {
   }
 
   private render(): void {
-    this.outline.setAttribute('d', this.points.length ? `M${this.points.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join('L')}Z` : '');
+    this.outline.setAttribute(
+      'd',
+      this.points.length ? `M${this.points.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join('L')}Z` : '',
+    );
   }
 }

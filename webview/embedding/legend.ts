@@ -41,7 +41,11 @@ function categoryLegend(encoding: Extract<ColourEncoding, { kind: 'category' }>,
     const pressed = options.highlighted === slot;
     button.setAttribute('aria-pressed', String(pressed));
     button.title = pressed ? 'Show all points' : `Highlight ${entry.name}`;
-    button.append(swatch(entry.colour), text('legend-name', entry.name), text('legend-count', formatCount(entry.count)));
+    button.append(
+      swatch(entry.colour),
+      text('legend-name', entry.name),
+      text('legend-count', formatCount(entry.count)),
+    );
     button.addEventListener('click', () => options.onHighlight(pressed ? undefined : slot));
     item.appendChild(button);
     list.appendChild(item);
@@ -79,14 +83,25 @@ function numberLegend(encoding: Extract<ColourEncoding, { kind: 'number' }>): HT
   axis.setAttribute('class', 'axis');
   axis.setAttribute('transform', 'translate(0,12)');
   svg.append(defs, bar, axis);
-  select(axis).call(axisBottom(scaleLinear().domain(encoding.domain).range([10, 10 + width])).ticks(5).tickSizeOuter(0));
+  select(axis).call(
+    axisBottom(
+      scaleLinear()
+        .domain(encoding.domain)
+        .range([10, 10 + width]),
+    )
+      .ticks(5)
+      .tickSizeOuter(0),
+  );
 
   const caption = text('legend-caption', `${encoding.column} (colour clipped to the 2nd–98th percentile)`);
   wrapper.append(svg, caption);
   if (encoding.missingCount) {
     const missing = document.createElement('span');
     missing.className = 'legend-missing';
-    missing.append(swatch(encoding.palette[encoding.bins]), text('legend-name', `missing: ${formatCount(encoding.missingCount)}`));
+    missing.append(
+      swatch(encoding.palette[encoding.bins]),
+      text('legend-name', `missing: ${formatCount(encoding.missingCount)}`),
+    );
     wrapper.appendChild(missing);
   }
   return wrapper;

@@ -39,8 +39,15 @@ export class MarkerLayer {
     this.selected = layer('selected-ring');
   }
 
-  render(markers: Markers, position: (index: number) => [number, number], clip: Rect, ids: readonly string[], labelOf: (index: number) => string): void {
-    const inside = ([x, y]: [number, number]) => x >= clip.x && x <= clip.x + clip.width && y >= clip.y && y <= clip.y + clip.height;
+  render(
+    markers: Markers,
+    position: (index: number) => [number, number],
+    clip: Rect,
+    ids: readonly string[],
+    labelOf: (index: number) => string,
+  ): void {
+    const inside = ([x, y]: [number, number]) =>
+      x >= clip.x && x <= clip.x + clip.width && y >= clip.y && y <= clip.y + clip.height;
 
     const selectedAt = markers.selected === undefined ? undefined : position(markers.selected);
     const lines = selectedAt ? markers.neighbours : [];
@@ -50,7 +57,9 @@ export class MarkerLayer {
     });
 
     const matches = markers.searchMatches.slice(0, MAX_SEARCH_RINGS).filter((i) => inside(position(i)));
-    pool(this.search, 'circle', matches.length).forEach((ring, j) => ring3(ring, position(matches[j]), 6, ids[matches[j]]));
+    pool(this.search, 'circle', matches.length).forEach((ring, j) =>
+      ring3(ring, position(matches[j]), 6, ids[matches[j]]),
+    );
 
     pool(this.neighbours, 'circle', markers.neighbours.length).forEach((ring, j) => {
       const index = markers.neighbours[j];
@@ -67,7 +76,11 @@ export class MarkerLayer {
     if (selected !== undefined && parts[0]) {
       const g = parts[0];
       if (!g.firstChild) {
-        g.append(document.createElementNS(SVG, 'circle'), document.createElementNS(SVG, 'circle'), document.createElementNS(SVG, 'text'));
+        g.append(
+          document.createElementNS(SVG, 'circle'),
+          document.createElementNS(SVG, 'circle'),
+          document.createElementNS(SVG, 'text'),
+        );
         (g.children[0] as SVGElement).setAttribute('class', 'halo');
         (g.children[1] as SVGElement).setAttribute('class', 'ring');
       }
@@ -96,5 +109,6 @@ function pool(group: SVGGElement, tag: 'circle' | 'line' | 'g', count: number): 
 }
 
 function setAttributes(element: SVGElement, attributes: Record<string, string | number>): void {
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, typeof value === 'number' ? value.toFixed(1) : value);
+  for (const [name, value] of Object.entries(attributes))
+    element.setAttribute(name, typeof value === 'number' ? value.toFixed(1) : value);
 }

@@ -41,7 +41,12 @@ export function renderNeighbourTable(container: HTMLElement, input: NeighbourTab
 
   const facts = document.createElement('p');
   facts.className = 'point-facts';
-  facts.textContent = view.metadata.map((c) => `${c.name}: ${c.kind === 'category' ? c.dictionary[c.codes[index]] ?? 'missing' : formatValue(c.values[index], c.name)}`).join(' · ');
+  facts.textContent = view.metadata
+    .map(
+      (c) =>
+        `${c.name}: ${c.kind === 'category' ? (c.dictionary[c.codes[index]] ?? 'missing') : formatValue(c.values[index], c.name)}`,
+    )
+    .join(' · ');
 
   const neighbours = neighboursOf(view, index);
   const table = document.createElement('table');
@@ -49,7 +54,14 @@ export function renderNeighbourTable(container: HTMLElement, input: NeighbourTab
   const caption = document.createElement('caption');
   caption.textContent = `${neighbours.indices.length} nearest neighbours in ${view.table} (original space, cosine)`;
   const head = document.createElement('thead');
-  const columns = ['#', 'Item', ...(view.labels ? ['Label'] : []), 'Cosine', ...(input.other ? [`Also near in ${input.other.table}`] : []), ''];
+  const columns = [
+    '#',
+    'Item',
+    ...(view.labels ? ['Label'] : []),
+    'Cosine',
+    ...(input.other ? [`Also near in ${input.other.table}`] : []),
+    '',
+  ];
   head.appendChild(row(columns.map((name) => cell('th', name))));
   const body = document.createElement('tbody');
   neighbours.indices.forEach((neighbour, rank) => {

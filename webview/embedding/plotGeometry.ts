@@ -19,14 +19,24 @@ export function equalAspectScales(coords: Float32Array, inner: Rect): { x: Scale
   }
   if (!Number.isFinite(minX) || !Number.isFinite(minY)) [minX, maxX, minY, maxY] = [-1, 1, -1, 1];
   const margin = 1.06; // a little room so edge points are not cut by the frame
-  const pixelsPerUnit = Math.max(1e-9, Math.min(inner.width / (Math.max(maxX - minX, 1e-9) * margin), inner.height / (Math.max(maxY - minY, 1e-9) * margin)));
+  const pixelsPerUnit = Math.max(
+    1e-9,
+    Math.min(
+      inner.width / (Math.max(maxX - minX, 1e-9) * margin),
+      inner.height / (Math.max(maxY - minY, 1e-9) * margin),
+    ),
+  );
   const halfW = inner.width / 2 / pixelsPerUnit;
   const halfH = inner.height / 2 / pixelsPerUnit;
   const midX = (minX + maxX) / 2;
   const midY = (minY + maxY) / 2;
   return {
-    x: scaleLinear().domain([midX - halfW, midX + halfW]).range([inner.x, inner.x + inner.width]),
-    y: scaleLinear().domain([midY - halfH, midY + halfH]).range([inner.y + inner.height, inner.y]),
+    x: scaleLinear()
+      .domain([midX - halfW, midX + halfW])
+      .range([inner.x, inner.x + inner.width]),
+    y: scaleLinear()
+      .domain([midY - halfH, midY + halfH])
+      .range([inner.y + inner.height, inner.y]),
   };
 }
 
@@ -45,16 +55,21 @@ export function zoomedProjection(x: ScaleLinear, y: ScaleLinear, t: ZoomTransfor
  * Radius of each point (CSS px): from `sizes` (the size channel or a numeric column the user chose), else one radius
  * that suits the point count. `domain` is the range over every view shown, so the same value gets the same area in both.
  */
-export function pointRadius(view: EmbeddingView, sizes: ArrayLike<number> | undefined, domain?: [number, number]): Float32Array | number {
+export function pointRadius(
+  view: EmbeddingView,
+  sizes: ArrayLike<number> | undefined,
+  domain?: [number, number],
+): Float32Array | number {
   const base = view.n > 30000 ? 1.3 : view.n > 5000 ? 2 : 3;
   if (!sizes) return base;
   let min = domain?.[0] ?? Infinity;
   let max = domain?.[1] ?? -Infinity;
-  if (!domain) for (const s of Array.from(sizes)) {
-    if (!Number.isFinite(s)) continue;
-    min = Math.min(min, s);
-    max = Math.max(max, s);
-  }
+  if (!domain)
+    for (const s of Array.from(sizes)) {
+      if (!Number.isFinite(s)) continue;
+      min = Math.min(min, s);
+      max = Math.max(max, s);
+    }
   if (!(max > min)) return base;
   // Area, not radius, grows with the value; sizes may be negative (log scales), so normalise first.
   const share = scaleLinear().domain([min, max]).range([0, 1]).clamp(true);

@@ -4,7 +4,18 @@
  * rectangular region (the visible area). It reports what the user did through callbacks and leaves linking between
  * views to the panel.
  */
-import { axisBottom, axisLeft, scaleLinear, select, zoom, zoomIdentity, type ScaleLinear, type Selection, type ZoomBehavior, type ZoomTransform } from 'd3';
+import {
+  axisBottom,
+  axisLeft,
+  scaleLinear,
+  select,
+  zoom,
+  zoomIdentity,
+  type ScaleLinear,
+  type Selection,
+  type ZoomBehavior,
+  type ZoomTransform,
+} from 'd3';
 import type { EmbeddingView } from '../../src/protocol/embedding';
 import { formatValue } from './format';
 import { pointsInRect, stepInDirection } from './keyboardCursor';
@@ -79,7 +90,13 @@ export class ScatterPlot {
   private hovered: number | undefined;
   private pendingZoomTo: readonly number[] | undefined;
 
-  constructor(parent: HTMLElement, private readonly view: EmbeddingView, theme: Theme, private readonly callbacks: PlotCallbacks, private readonly options: PlotOptions) {
+  constructor(
+    parent: HTMLElement,
+    private readonly view: EmbeddingView,
+    theme: Theme,
+    private readonly callbacks: PlotCallbacks,
+    private readonly options: PlotOptions,
+  ) {
     this.theme = theme;
     this.style = { palette: [theme.point], paletteIndex: new Uint16Array(view.n), focus: null };
     this.radius = pointRadius(view, view.size);
@@ -131,13 +148,19 @@ export class ScatterPlot {
       .scaleExtent(SCALE_EXTENT)
       .clickDistance(4)
       // Drags belong to the lasso in lasso mode or with Shift; the wheel always zooms.
-      .filter((event) => event.type === 'wheel' || (!event.ctrlKey && !(event as MouseEvent).button && !event.shiftKey && !this.options.lassoMode()))
+      .filter(
+        (event) =>
+          event.type === 'wheel' ||
+          (!event.ctrlKey && !(event as MouseEvent).button && !event.shiftKey && !this.options.lassoMode()),
+      )
       .on('zoom', (event) => {
         this.transform = event.transform;
         this.tooltip.hide();
         this.requestRender(true);
       })
-      .on('end', (event) => this.callbacks.onZoomEnd({ x: event.transform.x, y: event.transform.y, k: event.transform.k }));
+      .on('end', (event) =>
+        this.callbacks.onZoomEnd({ x: event.transform.x, y: event.transform.y, k: event.transform.k }),
+      );
     this.overlaySelection.call(this.zoomBehaviour).on('dblclick.zoom', null);
 
     this.lasso = new Lasso(this.overlay, outline, {
@@ -268,7 +291,12 @@ export class ScatterPlot {
   }
 
   private innerRect(): Rect {
-    return { x: MARGIN.left, y: MARGIN.top, width: Math.max(1, this.width - MARGIN.left - MARGIN.right), height: Math.max(1, this.height - MARGIN.top - MARGIN.bottom) };
+    return {
+      x: MARGIN.left,
+      y: MARGIN.top,
+      width: Math.max(1, this.width - MARGIN.left - MARGIN.right),
+      height: Math.max(1, this.height - MARGIN.top - MARGIN.bottom),
+    };
   }
 
   private projection(): Projection {
@@ -293,7 +321,14 @@ export class ScatterPlot {
     const radiusScale = Math.min(3, Math.max(1, Math.sqrt(this.transform.k)));
     if (this.pointsDirty) {
       this.pointsDirty = false;
-      this.renderer.draw(this.view.coords, projection, inner, { ...this.style, radius: this.radius }, this.theme.background, radiusScale);
+      this.renderer.draw(
+        this.view.coords,
+        projection,
+        inner,
+        { ...this.style, radius: this.radius },
+        this.theme.background,
+        radiusScale,
+      );
     }
 
     const xTicks = Math.max(2, Math.round(inner.width / 90));
@@ -311,7 +346,13 @@ export class ScatterPlot {
     this.clipRect.setAttribute('width', String(inner.width));
     this.clipRect.setAttribute('height', String(inner.height));
 
-    this.markerLayer.render(this.markers, (i) => this.screenPosition(i), inner, this.view.ids, (i) => this.view.labels?.[i] ? `${this.view.ids[i]} · ${this.view.labels[i]}` : this.view.ids[i]);
+    this.markerLayer.render(
+      this.markers,
+      (i) => this.screenPosition(i),
+      inner,
+      this.view.ids,
+      (i) => (this.view.labels?.[i] ? `${this.view.ids[i]} · ${this.view.labels[i]}` : this.view.ids[i]),
+    );
     this.renderCursor();
 
     // Build the picking index after the first frame is on screen, not before it.
@@ -350,7 +391,10 @@ export class ScatterPlot {
       this.setHovered(index);
       if (index !== undefined) {
         const box = this.overlay.getBoundingClientRect();
-        this.tooltip.show(this.view, index, [latest.clientX - box.left, latest.clientY - box.top], { width: this.width, height: this.height });
+        this.tooltip.show(this.view, index, [latest.clientX - box.left, latest.clientY - box.top], {
+          width: this.width,
+          height: this.height,
+        });
       }
     });
   }
@@ -381,8 +425,18 @@ export class ScatterPlot {
   private key(event: KeyboardEvent): void {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const step = 40;
-    const pan = (x: number, y: number) => () => this.zoomBehaviour.translateBy(this.overlaySelection, (x * step) / this.transform.k, (y * step) / this.transform.k);
-    const directions: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    const pan = (x: number, y: number) => () =>
+      this.zoomBehaviour.translateBy(
+        this.overlaySelection,
+        (x * step) / this.transform.k,
+        (y * step) / this.transform.k,
+      );
+    const directions: Record<string, [number, number]> = {
+      ArrowLeft: [-1, 0],
+      ArrowRight: [1, 0],
+      ArrowUp: [0, -1],
+      ArrowDown: [0, 1],
+    };
     const direction = directions[event.key];
     let action: (() => void) | undefined;
     if (direction && (event.shiftKey || this.cursor === undefined)) action = pan(-direction[0], -direction[1]);
@@ -419,7 +473,11 @@ export class ScatterPlot {
       return;
     }
     const p = this.projection();
-    const centre = this.index().nearest((inner.x + inner.width / 2 - p.bx) / p.ax, (inner.y + inner.height / 2 - p.by) / p.ay, Infinity);
+    const centre = this.index().nearest(
+      (inner.x + inner.width / 2 - p.bx) / p.ax,
+      (inner.y + inner.height / 2 - p.by) / p.ay,
+      Infinity,
+    );
     this.setCursor(centre);
   }
 
@@ -450,7 +508,9 @@ export class ScatterPlot {
   /** R: the points in view become the region (zoom and pan with the keys to frame it), like a rectangular lasso. */
   private regionFromView(): void {
     const kept = this.callbacks.onViewRegion(this.pointsInView());
-    this.announcer.textContent = kept ? `Region: ${kept} points. Its composition is below the plot.` : 'No point in view.';
+    this.announcer.textContent = kept
+      ? `Region: ${kept} points. Its composition is below the plot.`
+      : 'No point in view.';
   }
 
   /** The points drawn in the plot's visible area. */
@@ -468,13 +528,20 @@ export class ScatterPlot {
   private panTo(index: number): void {
     const [x, y] = this.screenPosition(index);
     const inner = this.innerRect();
-    this.zoomBehaviour.translateBy(this.overlaySelection, (inner.x + inner.width / 2 - x) / this.transform.k, (inner.y + inner.height / 2 - y) / this.transform.k);
+    this.zoomBehaviour.translateBy(
+      this.overlaySelection,
+      (inner.x + inner.width / 2 - x) / this.transform.k,
+      (inner.y + inner.height / 2 - y) / this.transform.k,
+    );
   }
 
   private describePoint(index: number): string {
     const view = this.view;
     const parts = [view.labels?.[index] ? `${view.ids[index]} · ${view.labels[index]}` : view.ids[index]];
-    for (const column of view.metadata) parts.push(`${column.name} ${column.kind === 'category' ? column.dictionary[column.codes[index]] ?? 'missing' : formatValue(column.values[index])}`);
+    for (const column of view.metadata)
+      parts.push(
+        `${column.name} ${column.kind === 'category' ? (column.dictionary[column.codes[index]] ?? 'missing') : formatValue(column.values[index])}`,
+      );
     return parts.join(', ');
   }
 
@@ -497,7 +564,11 @@ export class ScatterPlot {
   }
 }
 
-function svgChild<K extends keyof SVGElementTagNameMap>(parent: Element, tag: K, className?: string): SVGElementTagNameMap[K] {
+function svgChild<K extends keyof SVGElementTagNameMap>(
+  parent: Element,
+  tag: K,
+  className?: string,
+): SVGElementTagNameMap[K] {
   const element = document.createElementNS(SVG, tag);
   if (className) element.setAttribute('class', className);
   parent.appendChild(element);

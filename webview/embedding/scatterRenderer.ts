@@ -79,22 +79,48 @@ export class ScatterRenderer {
     this.image = undefined;
   }
 
-  draw(coords: Float32Array, projection: Projection, clip: Rect, style: PointStyle, background: string, radiusScale: number): void {
+  draw(
+    coords: Float32Array,
+    projection: Projection,
+    clip: Rect,
+    style: PointStyle,
+    background: string,
+    radiusScale: number,
+  ): void {
     const started = performance.now();
     const width = this.canvas.width;
     const height = this.canvas.height;
-    if (!this.image || this.image.width !== width || this.image.height !== height) this.image = this.context.createImageData(width, height);
+    if (!this.image || this.image.width !== width || this.image.height !== height)
+      this.image = this.context.createImageData(width, height);
     const pixels = this.image.data;
     const bg = rgb(background);
     new Uint32Array(pixels.buffer).fill(packRgba(bg.r, bg.g, bg.b));
 
     const ratio = width / this.cssWidth;
-    const device: Projection = { ax: projection.ax * ratio, bx: projection.bx * ratio, ay: projection.ay * ratio, by: projection.by * ratio };
-    const box = { left: Math.floor(clip.x * ratio), top: Math.floor(clip.y * ratio), right: Math.ceil((clip.x + clip.width) * ratio), bottom: Math.ceil((clip.y + clip.height) * ratio) };
+    const device: Projection = {
+      ax: projection.ax * ratio,
+      bx: projection.bx * ratio,
+      ay: projection.ay * ratio,
+      by: projection.by * ratio,
+    };
+    const box = {
+      left: Math.floor(clip.x * ratio),
+      top: Math.floor(clip.y * ratio),
+      right: Math.ceil((clip.x + clip.width) * ratio),
+      bottom: Math.ceil((clip.y + clip.height) * ratio),
+    };
     const n = style.paletteIndex.length;
     let drawn = 0;
     if (style.focus) drawn += this.stampPass(coords, device, box, style, ratio * radiusScale, DIMMED_ALPHA, 0);
-    drawn += this.stampPass(coords, device, box, style, ratio * radiusScale, n > 20000 ? 0.75 : 0.9, style.focus ? 1 : -1);
+    drawn += this.stampPass(
+      coords,
+      device,
+      box,
+      style,
+      ratio * radiusScale,
+      n > 20000 ? 0.75 : 0.9,
+      style.focus ? 1 : -1,
+    );
     this.context.putImageData(this.image, 0, 0);
 
     this.stats.frames++;
@@ -107,7 +133,15 @@ export class ScatterRenderer {
   }
 
   /** Stamps the points whose focus flag equals `focusFlag` (-1: all points). Returns how many fell inside the clip. */
-  private stampPass(coords: Float32Array, p: Projection, box: { left: number; top: number; right: number; bottom: number }, style: PointStyle, radiusScale: number, alpha: number, focusFlag: number): number {
+  private stampPass(
+    coords: Float32Array,
+    p: Projection,
+    box: { left: number; top: number; right: number; bottom: number },
+    style: PointStyle,
+    radiusScale: number,
+    alpha: number,
+    focusFlag: number,
+  ): number {
     // Integer blending on a plain byte view: several times faster than float maths on Uint8ClampedArray.
     const pixels = new Uint8Array(this.image!.data.buffer);
     const width = this.image!.width;
@@ -133,7 +167,8 @@ export class ScatterRenderer {
       const pointAlpha = opacity[k] === 1 ? alpha256 : Math.round(alpha256 * opacity[k]);
       const { offsets, dx, dy, coverage, reach } = stamp;
       const base = (cy * width + cx) * 4;
-      const inside = cx - reach >= box.left && cx + reach < box.right && cy - reach >= box.top && cy + reach < box.bottom;
+      const inside =
+        cx - reach >= box.left && cx + reach < box.right && cy - reach >= box.top && cy + reach < box.bottom;
       for (let s = 0; s < offsets.length; s++) {
         if (!inside) {
           const x = cx + dx[s];
@@ -173,7 +208,14 @@ export class ScatterRenderer {
         }
       }
       const offsets = Int32Array.from(dx, (x, s) => (dy[s] * width + x) * 4);
-      stamp = { offsets, dx: Int16Array.from(dx), dy: Int16Array.from(dy), coverage: Uint16Array.from(coverage), reach, width };
+      stamp = {
+        offsets,
+        dx: Int16Array.from(dx),
+        dy: Int16Array.from(dy),
+        coverage: Uint16Array.from(coverage),
+        reach,
+        width,
+      };
       this.stamps.set(key, stamp);
     }
     return stamp;

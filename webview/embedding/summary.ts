@@ -5,11 +5,17 @@ import { formatCount, formatPercent, formatValue } from './format';
 /** e.g. "PCA · 3,000 of 120,000 rows (sampled, seed 7) · explained variance PC1 31.0%, PC2 18.0% (49.0%)". */
 export function describeView(view: EmbeddingView): string {
   const parts = [view.method.toUpperCase()];
-  parts.push(view.n < view.totalRows ? `${formatCount(view.n)} of ${formatCount(view.totalRows)} rows (sampled, seed ${view.seed})` : `${formatCount(view.n)} rows`);
+  parts.push(
+    view.n < view.totalRows
+      ? `${formatCount(view.n)} of ${formatCount(view.totalRows)} rows (sampled, seed ${view.seed})`
+      : `${formatCount(view.n)} rows`,
+  );
   if (view.method === 'pca' && view.explainedVariance?.length) {
     const shares = view.explainedVariance.slice(0, 2);
     const total = shares.reduce((s, v) => s + v, 0);
-    parts.push(`explained variance ${shares.map((v, d) => `PC${d + 1} ${formatPercent(v)}`).join(', ')} (${formatPercent(total)})`);
+    parts.push(
+      `explained variance ${shares.map((v, d) => `PC${d + 1} ${formatPercent(v)}`).join(', ')} (${formatPercent(total)})`,
+    );
   }
   parts.push(`kNN k=${view.knn.k}`);
   return parts.join(' · ');
@@ -20,7 +26,8 @@ export function alignmentFacts(alignment: AlignmentSummary | undefined): [string
   if (!alignment) return [];
   const facts: [string, string][] = [];
   if (alignment.jaccardAtK !== undefined) facts.push([`Jaccard@${alignment.k}`, alignment.jaccardAtK.toFixed(3)]);
-  for (const [table, recall] of Object.entries(alignment.recallAtK ?? {})) facts.push([`recall@${alignment.k} ${table}`, recall.toFixed(3)]);
+  for (const [table, recall] of Object.entries(alignment.recallAtK ?? {}))
+    facts.push([`recall@${alignment.k} ${table}`, recall.toFixed(3)]);
   return facts;
 }
 
@@ -28,7 +35,10 @@ export function alignmentFacts(alignment: AlignmentSummary | undefined): [string
 export function axisTitles(view: EmbeddingView): [string, string] {
   if (view.method === 'pca') {
     const variance = view.explainedVariance ?? [];
-    return [0, 1].map((d) => `PC${d + 1}${variance[d] !== undefined ? ` (${formatPercent(variance[d])})` : ''}`) as [string, string];
+    return [0, 1].map((d) => `PC${d + 1}${variance[d] !== undefined ? ` (${formatPercent(variance[d])})` : ''}`) as [
+      string,
+      string,
+    ];
   }
   return ['UMAP 1', 'UMAP 2'];
 }
@@ -54,15 +64,25 @@ export function anisotropyWarning(view: EmbeddingView): string | undefined {
 export const SIZE_CHANNEL = '(size channel)';
 
 /** The values that set each view's point areas for a Size by choice ('' = none), and their range over every view. */
-export function sizeValues(views: readonly EmbeddingView[], choice: string): { values: (ArrayLike<number> | undefined)[]; domain?: [number, number] } {
+export function sizeValues(
+  views: readonly EmbeddingView[],
+  choice: string,
+): { values: (ArrayLike<number> | undefined)[]; domain?: [number, number] } {
   if (!choice) return { values: views.map(() => undefined) };
   const values = views.map((v) => {
     if (choice === SIZE_CHANNEL) return v.size;
     const column = v.metadata.find((c) => c.name === choice);
     return column?.kind === 'number' ? column.values : undefined;
   });
-  let lo = Infinity, hi = -Infinity;
-  for (const list of values) if (list) for (const s of Array.from(list)) if (Number.isFinite(s)) { if (s < lo) lo = s; if (s > hi) hi = s; }
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const list of values)
+    if (list)
+      for (const s of Array.from(list))
+        if (Number.isFinite(s)) {
+          if (s < lo) lo = s;
+          if (s > hi) hi = s;
+        }
   return { values, domain: Number.isFinite(lo) ? [lo, hi] : undefined };
 }
 
@@ -70,7 +90,12 @@ export function sizeValues(views: readonly EmbeddingView[], choice: string): { v
 export function sizeChoices(views: readonly EmbeddingView[]): { value: string; label: string }[] {
   const choices = views.some((v) => v.size) ? [{ value: SIZE_CHANNEL, label: 'item popularity (log)' }] : [];
   const seen = new Set<string>();
-  for (const v of views) for (const c of v.metadata) if (c.kind === 'number' && !seen.has(c.name)) { seen.add(c.name); choices.push({ value: c.name, label: c.name }); }
+  for (const v of views)
+    for (const c of v.metadata)
+      if (c.kind === 'number' && !seen.has(c.name)) {
+        seen.add(c.name);
+        choices.push({ value: c.name, label: c.name });
+      }
   return choices;
 }
 
@@ -80,7 +105,10 @@ export function sizeChoices(views: readonly EmbeddingView[]): { value: string; l
  */
 export function sizeNote(views: readonly EmbeddingView[], choice: string = SIZE_CHANNEL): string | undefined {
   const { domain } = sizeValues(views, choice);
-  if (!choice) return views.some((v) => v.size || v.metadata.some((c) => c.kind === 'number')) ? 'Point area: the same for every point (Size by: none).' : undefined;
+  if (!choice)
+    return views.some((v) => v.size || v.metadata.some((c) => c.kind === 'number'))
+      ? 'Point area: the same for every point (Size by: none).'
+      : undefined;
   if (!domain) return undefined;
   const [lo, hi] = domain;
   if (choice === SIZE_CHANNEL) {

@@ -42,7 +42,11 @@ export function categoryRows(input: SummaryInput): CategoryRow[] {
     sum.x += x;
     sum.y += y;
   }
-  return names.map((name, s) => ({ name, count: sums[s].count, centroid: [sums[s].x / sums[s].count, sums[s].y / sums[s].count] }));
+  return names.map((name, s) => ({
+    name,
+    count: sums[s].count,
+    centroid: [sums[s].x / sums[s].count, sums[s].y / sums[s].count],
+  }));
 }
 
 /** Creates the summary's elements under `parent`: a collapsible section and a live line that announces selections. */
@@ -56,7 +60,10 @@ export function createTextSummary(parent: HTMLElement): { details: HTMLDetailsEl
   return { details, live };
 }
 
-export function renderTextSummary(target: { details: HTMLDetailsElement; live: HTMLElement }, input: SummaryInput): void {
+export function renderTextSummary(
+  target: { details: HTMLDetailsElement; live: HTMLElement },
+  input: SummaryInput,
+): void {
   const { view, selected } = input;
   const summary = document.createElement('summary');
   summary.textContent = 'Text summary of the plot';
@@ -82,9 +89,16 @@ export function renderTextSummary(target: { details: HTMLDetailsElement; live: H
   head.appendChild(row('th', [column ?? 'Points', 'Count', `Centre ${xTitle}`, `Centre ${yTitle}`]));
   const body = document.createElement('tbody');
   for (const category of categoryRows(input)) {
-    const tr = row('td', [category.name, formatCount(category.count), category.count ? formatValue(category.centroid[0]) : '—', category.count ? formatValue(category.centroid[1]) : '—']);
+    const tr = row('td', [
+      category.name,
+      formatCount(category.count),
+      category.count ? formatValue(category.centroid[0]) : '—',
+      category.count ? formatValue(category.centroid[1]) : '—',
+    ]);
     tr.dataset.category = category.name;
-    Array.from(tr.children).slice(1).forEach((td) => td.classList.add('number'));
+    Array.from(tr.children)
+      .slice(1)
+      .forEach((td) => td.classList.add('number'));
     body.appendChild(tr);
   }
   table.append(caption, head, body);
@@ -93,7 +107,10 @@ export function renderTextSummary(target: { details: HTMLDetailsElement; live: H
   selection.className = 'selection-summary';
   selection.textContent = selected === undefined ? 'No point is selected.' : describeSelection(view, selected);
   target.details.replaceChildren(summary, axes, table, selection);
-  const announcement = selected === undefined || !input.announce ? '' : `Selected ${view.ids[selected]} in ${view.table}; its neighbours are listed below the plot.`;
+  const announcement =
+    selected === undefined || !input.announce
+      ? ''
+      : `Selected ${view.ids[selected]} in ${view.table}; its neighbours are listed below the plot.`;
   if (target.live.textContent !== announcement) target.live.textContent = announcement;
 }
 

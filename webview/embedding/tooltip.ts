@@ -17,7 +17,12 @@ export class Tooltip {
     const rows: [string, string][] = [];
     if (view.labels?.[index]) rows.push(['label', view.labels[index]]);
     for (const column of view.metadata) {
-      rows.push([column.name, column.kind === 'category' ? column.dictionary[column.codes[index]] ?? 'missing' : formatValue(column.values[index], column.name)]);
+      rows.push([
+        column.name,
+        column.kind === 'category'
+          ? (column.dictionary[column.codes[index]] ?? 'missing')
+          : formatValue(column.values[index], column.name),
+      ]);
     }
     if (view.size) rows.push(['size', formatValue(view.size[index])]);
 

@@ -17,12 +17,14 @@ export function viewProblems(view: EmbeddingView): string[] {
   for (const column of view.metadata) {
     if (column.kind === 'category') {
       expect(`metadata "${column.name}"`, column.codes.length, n);
-      if (column.codes.some((code) => code >= column.dictionary.length)) problems.push(`${view.table}: metadata "${column.name}" has codes outside its dictionary`);
+      if (column.codes.some((code) => code >= column.dictionary.length))
+        problems.push(`${view.table}: metadata "${column.name}" has codes outside its dictionary`);
     } else {
       expect(`metadata "${column.name}"`, column.values.length, n);
     }
   }
-  if (view.knn.indices.some((index) => index >= n)) problems.push(`${view.table}: knn.indices point past the last point`);
+  if (view.knn.indices.some((index) => index >= n))
+    problems.push(`${view.table}: knn.indices point past the last point`);
   return problems;
 }
 

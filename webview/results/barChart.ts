@@ -63,7 +63,11 @@ export function renderBarChart(groups: readonly BarGroup[], options: BarChartOpt
     const h = groupHeight(group);
     const g = svgElement('g', { class: 'bar-group', 'data-key': group.key, transform: `translate(0,${y})` });
     if (index % 2 === 1) g.append(svgElement('rect', { class: 'group-band', x: 0, y: 0, width, height: h }));
-    const label = svgElement('text', { class: 'group-label', x: labelWidth - 8, y: h / 2, 'text-anchor': 'end', 'dominant-baseline': 'central' }, group.label);
+    const label = svgElement(
+      'text',
+      { class: 'group-label', x: labelWidth - 8, y: h / 2, 'text-anchor': 'end', 'dominant-baseline': 'central' },
+      group.label,
+    );
     const onLabelClick = options.onLabelClick;
     if (onLabelClick) {
       label.classList.add('clickable');
@@ -72,7 +76,14 @@ export function renderBarChart(groups: readonly BarGroup[], options: BarChartOpt
     }
     g.append(label);
     group.bars.forEach((bar, b) => g.append(barRow(group.key, bar, options, x, GROUP_PAD + b * (BAR + BAR_GAP))));
-    if (group.note) g.append(svgElement('text', { class: 'group-note', x: width - noteWidth + 8, y: h / 2, 'dominant-baseline': 'central' }, group.note));
+    if (group.note)
+      g.append(
+        svgElement(
+          'text',
+          { class: 'group-note', x: width - noteWidth + 8, y: h / 2, 'dominant-baseline': 'central' },
+          group.note,
+        ),
+      );
     svg.append(g);
     y += h;
   });
@@ -81,28 +92,53 @@ export function renderBarChart(groups: readonly BarGroup[], options: BarChartOpt
   const axis = svgElement('g', { class: 'axis axis-x', transform: `translate(0,${plotTop + plotHeight})` });
   select(axis).call(axisBottom(x).ticks(6).tickSizeOuter(0));
   svg.append(axis);
-  svg.append(svgElement('text', { class: 'axis-title', x: (labelWidth + width - noteWidth) / 2, y: height - 6, 'text-anchor': 'middle' }, options.axisTitle));
+  svg.append(
+    svgElement(
+      'text',
+      { class: 'axis-title', x: (labelWidth + width - noteWidth) / 2, y: height - 6, 'text-anchor': 'middle' },
+      options.axisTitle,
+    ),
+  );
   return svg;
 }
 
 /** One bar with its underlay (first, so it is drawn behind) and its error bar. */
 function barRow(key: string, bar: BarDatum, options: BarChartOptions, x: ScaleLinear, top: number): SVGGElement {
-  const row = svgElement('g', { class: 'bar-row', 'data-key': key, 'data-series': options.series[bar.series], transform: `translate(0,${top})` });
+  const row = svgElement('g', {
+    class: 'bar-row',
+    'data-key': key,
+    'data-series': options.series[bar.series],
+    transform: `translate(0,${top})`,
+  });
   if (bar.value !== null) row.dataset.value = String(bar.value);
   row.append(svgElement('title', {}, bar.tooltip));
   if (options.underlay && bar.underlay !== null && bar.underlay !== undefined) {
-    row.append(svgElement('rect', {
-      class: `underlay-bar ${options.underlay.className}`, 'data-value': bar.underlay,
-      x: Math.min(x(0), x(bar.underlay)), y: -BAR_GAP, width: Math.abs(x(bar.underlay) - x(0)), height: BAR + 2 * BAR_GAP,
-    }));
+    row.append(
+      svgElement('rect', {
+        class: `underlay-bar ${options.underlay.className}`,
+        'data-value': bar.underlay,
+        x: Math.min(x(0), x(bar.underlay)),
+        y: -BAR_GAP,
+        width: Math.abs(x(bar.underlay) - x(0)),
+        height: BAR + 2 * BAR_GAP,
+      }),
+    );
   }
   if (bar.value === null) {
-    row.append(svgElement('text', { class: 'missing-value', x: x(0) + 4, y: BAR / 2, 'dominant-baseline': 'central' }, 'n/a'));
+    row.append(
+      svgElement('text', { class: 'missing-value', x: x(0) + 4, y: BAR / 2, 'dominant-baseline': 'central' }, 'n/a'),
+    );
     return row;
   }
-  row.append(svgElement('rect', {
-    class: `bar series-${bar.series}`, x: Math.min(x(0), x(bar.value)), y: 0, width: Math.max(0.5, Math.abs(x(bar.value) - x(0))), height: BAR,
-  }));
+  row.append(
+    svgElement('rect', {
+      class: `bar series-${bar.series}`,
+      x: Math.min(x(0), x(bar.value)),
+      y: 0,
+      width: Math.max(0.5, Math.abs(x(bar.value) - x(0))),
+      height: BAR,
+    }),
+  );
   if (bar.interval) {
     const [lo, hi] = bar.interval;
     const mid = BAR / 2;
@@ -118,12 +154,15 @@ function barRow(key: string, bar: BarDatum, options: BarChartOptions, x: ScaleLi
 }
 
 function valuesOf(groups: readonly BarGroup[]): number[] {
-  return groups.flatMap((g) => g.bars.flatMap((b) => [b.value, ...(b.interval ?? []), b.underlay])).filter((v): v is number => typeof v === 'number');
+  return groups
+    .flatMap((g) => g.bars.flatMap((b) => [b.value, ...(b.interval ?? []), b.underlay]))
+    .filter((v): v is number => typeof v === 'number');
 }
 
 function gridLines(x: ScaleLinear, top: number, bottom: number): SVGGElement {
   const g = svgElement('g', { class: 'grid' });
-  for (const tick of x.ticks(6)) g.append(svgElement('line', { class: 'grid-line', x1: x(tick), x2: x(tick), y1: top, y2: bottom }));
+  for (const tick of x.ticks(6))
+    g.append(svgElement('line', { class: 'grid-line', x1: x(tick), x2: x(tick), y1: top, y2: bottom }));
   return g;
 }
 
@@ -132,13 +171,26 @@ function legend(options: BarChartOptions): SVGGElement {
   let at = 8;
   const entry = (swatch: SVGElement, label: string) => {
     swatch.setAttribute('transform', `translate(${at},0)`);
-    g.append(swatch, svgElement('text', { class: 'legend-label', x: at + 18, y: 6, 'dominant-baseline': 'central' }, label));
+    g.append(
+      swatch,
+      svgElement('text', { class: 'legend-label', x: at + 18, y: 6, 'dominant-baseline': 'central' }, label),
+    );
     at += 18 + CHAR * label.length + 18;
   };
-  options.series.forEach((label, i) => entry(svgElement('rect', { class: `bar series-${i}`, width: 12, height: 12 }), label));
-  if (options.underlay) entry(svgElement('rect', { class: `underlay-bar ${options.underlay.className}`, width: 12, height: 12 }), options.underlay.label);
+  options.series.forEach((label, i) =>
+    entry(svgElement('rect', { class: `bar series-${i}`, width: 12, height: 12 }), label),
+  );
+  if (options.underlay)
+    entry(
+      svgElement('rect', { class: `underlay-bar ${options.underlay.className}`, width: 12, height: 12 }),
+      options.underlay.label,
+    );
   const whisker = svgElement('g', { class: 'error-bar' });
-  whisker.append(svgElement('line', { x1: 0, x2: 12, y1: 6, y2: 6 }), svgElement('line', { x1: 0, x2: 0, y1: 2, y2: 10 }), svgElement('line', { x1: 12, x2: 12, y1: 2, y2: 10 }));
+  whisker.append(
+    svgElement('line', { x1: 0, x2: 12, y1: 6, y2: 6 }),
+    svgElement('line', { x1: 0, x2: 0, y1: 2, y2: 10 }),
+    svgElement('line', { x1: 12, x2: 12, y1: 2, y2: 10 }),
+  );
   entry(whisker, '95% interval');
   return g;
 }

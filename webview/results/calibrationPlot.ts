@@ -9,22 +9,50 @@ const HEIGHT = 360;
 const MARGIN = { top: 14, right: 18, bottom: 46, left: 56 };
 
 export function renderCalibrationPlot(calibration: Calibration): SVGSVGElement {
-  const x = scaleLinear().domain([0, 1]).range([MARGIN.left, WIDTH - MARGIN.right]);
-  const y = scaleLinear().domain([0, 1]).range([HEIGHT - MARGIN.bottom, MARGIN.top]);
-  const svg = chartSvg(WIDTH, HEIGHT, 'calibration-plot',
-    `Calibration over ${calibration.bins.length} equal-mass bins: mean prediction ${formatMetric(calibration.meanPrediction, 3)} vs observed rate ${formatMetric(calibration.observedRate, 3)} (ratio ${formatRatio(calibration.ratio)}), expected calibration error ${formatMetric(calibration.ece, 3)}. The table lists each bin.`);
+  const x = scaleLinear()
+    .domain([0, 1])
+    .range([MARGIN.left, WIDTH - MARGIN.right]);
+  const y = scaleLinear()
+    .domain([0, 1])
+    .range([HEIGHT - MARGIN.bottom, MARGIN.top]);
+  const svg = chartSvg(
+    WIDTH,
+    HEIGHT,
+    'calibration-plot',
+    `Calibration over ${calibration.bins.length} equal-mass bins: mean prediction ${formatMetric(calibration.meanPrediction, 3)} vs observed rate ${formatMetric(calibration.observedRate, 3)} (ratio ${formatRatio(calibration.ratio)}), expected calibration error ${formatMetric(calibration.ece, 3)}. The table lists each bin.`,
+  );
   const grid = svgElement('g', { class: 'grid' });
-  for (const t of x.ticks(5)) grid.append(svgElement('line', { class: 'grid-line', x1: x(t), x2: x(t), y1: y(0), y2: y(1) }), svgElement('line', { class: 'grid-line', x1: x(0), x2: x(1), y1: y(t), y2: y(t) }));
+  for (const t of x.ticks(5))
+    grid.append(
+      svgElement('line', { class: 'grid-line', x1: x(t), x2: x(t), y1: y(0), y2: y(1) }),
+      svgElement('line', { class: 'grid-line', x1: x(0), x2: x(1), y1: y(t), y2: y(t) }),
+    );
   svg.append(grid);
   svg.append(svgElement('line', { class: 'reference-line', x1: x(0), y1: y(0), x2: x(1), y2: y(1) }));
-  svg.append(svgElement('polyline', { class: 'calibration-line', points: calibration.bins.map((b) => `${x(b.meanPrediction)},${y(b.observedRate)}`).join(' ') }));
+  svg.append(
+    svgElement('polyline', {
+      class: 'calibration-line',
+      points: calibration.bins.map((b) => `${x(b.meanPrediction)},${y(b.observedRate)}`).join(' '),
+    }),
+  );
   const largest = Math.max(1, ...calibration.bins.map((b) => b.count));
   calibration.bins.forEach((bin, i) => {
     const point = svgElement('circle', {
-      class: 'calibration-point', cx: x(bin.meanPrediction), cy: y(bin.observedRate), r: 2.5 + 2.5 * Math.sqrt(bin.count / largest),
-      'data-bin': i, 'data-predicted': bin.meanPrediction, 'data-observed': bin.observedRate,
+      class: 'calibration-point',
+      cx: x(bin.meanPrediction),
+      cy: y(bin.observedRate),
+      r: 2.5 + 2.5 * Math.sqrt(bin.count / largest),
+      'data-bin': i,
+      'data-predicted': bin.meanPrediction,
+      'data-observed': bin.observedRate,
     });
-    point.append(svgElement('title', {}, `Bin ${i + 1}: ${formatCount(bin.count)} rows, mean prediction ${formatMetric(bin.meanPrediction, 3)}, observed rate ${formatMetric(bin.observedRate, 3)}`));
+    point.append(
+      svgElement(
+        'title',
+        {},
+        `Bin ${i + 1}: ${formatCount(bin.count)} rows, mean prediction ${formatMetric(bin.meanPrediction, 3)}, observed rate ${formatMetric(bin.observedRate, 3)}`,
+      ),
+    );
     svg.append(point);
   });
   const xAxis = svgElement('g', { class: 'axis axis-x', transform: `translate(0,${y(0)})` });
@@ -32,9 +60,18 @@ export function renderCalibrationPlot(calibration: Calibration): SVGSVGElement {
   const yAxis = svgElement('g', { class: 'axis axis-y', transform: `translate(${x(0)},0)` });
   select(yAxis).call(axisLeft(y).ticks(5).tickSizeOuter(0));
   svg.append(
-    xAxis, yAxis,
-    svgElement('text', { class: 'axis-title', x: (x(0) + x(1)) / 2, y: HEIGHT - 8, 'text-anchor': 'middle' }, 'Mean predicted probability'),
-    svgElement('text', { class: 'axis-title', transform: `translate(14,${(y(0) + y(1)) / 2}) rotate(-90)`, 'text-anchor': 'middle' }, 'Observed positive rate'),
+    xAxis,
+    yAxis,
+    svgElement(
+      'text',
+      { class: 'axis-title', x: (x(0) + x(1)) / 2, y: HEIGHT - 8, 'text-anchor': 'middle' },
+      'Mean predicted probability',
+    ),
+    svgElement(
+      'text',
+      { class: 'axis-title', transform: `translate(14,${(y(0) + y(1)) / 2}) rotate(-90)`, 'text-anchor': 'middle' },
+      'Observed positive rate',
+    ),
     svgElement('text', { class: 'legend-label', x: x(0.04), y: y(0.94) }, 'diagonal: perfectly calibrated'),
   );
   return svg;

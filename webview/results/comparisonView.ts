@@ -40,24 +40,50 @@ export function differenceRows(paired: NonNullable<RunComparison['paired']>): Di
     .filter((metric) => paired.a[metric] !== null || paired.b[metric] !== null)
     .map((metric) => {
       const interval = paired.ci?.[metric] ?? null;
-      return { metric, label: LABELS[metric], a: paired.a[metric], b: paired.b[metric], diff: paired.diff[metric], interval, reading: reading(metric, paired.diff[metric], interval) };
+      return {
+        metric,
+        label: LABELS[metric],
+        a: paired.a[metric],
+        b: paired.b[metric],
+        diff: paired.diff[metric],
+        interval,
+        reading: reading(metric, paired.diff[metric], interval),
+      };
     });
 }
 
-export function renderComparison(container: HTMLElement, comparison: RunComparison, context: ViewContext, name: string): void {
+export function renderComparison(
+  container: HTMLElement,
+  comparison: RunComparison,
+  context: ViewContext,
+  name: string,
+): void {
   const runs = element('div', 'comparison-runs');
-  for (const [side, run] of [['A', comparison.a], ['B', comparison.b]] as const) {
+  for (const [side, run] of [
+    ['A', comparison.a],
+    ['B', comparison.b],
+  ] as const) {
     const card = element('section', 'run-card');
     card.setAttribute('aria-label', `Run ${side}`);
     card.append(
       element('h3', undefined, `${side}: ${run.label}`),
       element('p', 'run-meta', `${run.id} · model ${run.model} · ${run.config}`),
-      createButton({ label: `Open run ${side}`, title: `Open the record of ${run.id}`, onClick: () => context.host.post({ type: 'openRecord', runId: run.id }) }),
+      createButton({
+        label: `Open run ${side}`,
+        title: `Open the record of ${run.id}`,
+        onClick: () => context.host.post({ type: 'openRecord', runId: run.id }),
+      }),
     );
     runs.append(card);
   }
   container.append(runs);
-  container.append(note(comparison.sameData ? `Same data: ${comparison.rows === null ? '' : `${formatCount(comparison.rows)} rows, `}same file fingerprint.` : 'Different data: the runs did not score the same rows.'));
+  container.append(
+    note(
+      comparison.sameData
+        ? `Same data: ${comparison.rows === null ? '' : `${formatCount(comparison.rows)} rows, `}same file fingerprint.`
+        : 'Different data: the runs did not score the same rows.',
+    ),
+  );
   if (comparison.note) {
     const message = note(comparison.note, 'comparison-note');
     message.setAttribute('role', 'note');
@@ -71,10 +97,34 @@ export function renderComparison(container: HTMLElement, comparison: RunComparis
     caption: `B − A with paired 95% intervals (${paired.bootstrap} group-bootstrap replicates, seed ${paired.seed})`,
     columns: [
       { id: 'metric', header: 'Metric', cell: (r) => r.label },
-      { id: 'a', header: 'A', numeric: true, cell: (r) => formatMetric(r.a), csv: { headers: ['a'], values: (r) => [r.a] } },
-      { id: 'b', header: 'B', numeric: true, cell: (r) => formatMetric(r.b), csv: { headers: ['b'], values: (r) => [r.b] } },
-      { id: 'diff', header: 'B − A', numeric: true, cell: (r) => formatDelta(r.diff), csv: { headers: ['b_minus_a'], values: (r) => [r.diff] } },
-      { id: 'interval', header: 'Paired 95% interval', numeric: true, cell: (r) => formatInterval(r.interval), csv: { headers: ['low', 'high'], values: (r) => [...(r.interval ?? [null, null])] } },
+      {
+        id: 'a',
+        header: 'A',
+        numeric: true,
+        cell: (r) => formatMetric(r.a),
+        csv: { headers: ['a'], values: (r) => [r.a] },
+      },
+      {
+        id: 'b',
+        header: 'B',
+        numeric: true,
+        cell: (r) => formatMetric(r.b),
+        csv: { headers: ['b'], values: (r) => [r.b] },
+      },
+      {
+        id: 'diff',
+        header: 'B − A',
+        numeric: true,
+        cell: (r) => formatDelta(r.diff),
+        csv: { headers: ['b_minus_a'], values: (r) => [r.diff] },
+      },
+      {
+        id: 'interval',
+        header: 'Paired 95% interval',
+        numeric: true,
+        cell: (r) => formatInterval(r.interval),
+        csv: { headers: ['low', 'high'], values: (r) => [...(r.interval ?? [null, null])] },
+      },
       { id: 'reading', header: 'Reading', cell: (r) => r.reading },
     ],
     rowKey: (r) => r.metric,
@@ -82,14 +132,28 @@ export function renderComparison(container: HTMLElement, comparison: RunComparis
   });
   table.setRows(rows);
   const chart = renderBarChart(
-    rows.map((r) => ({ key: r.metric, label: r.label, bars: [{ series: 0, value: r.diff, interval: r.interval, tooltip: `${r.label}: B − A ${formatDelta(r.diff)} ${formatInterval(r.interval)}` }] })),
+    rows.map((r) => ({
+      key: r.metric,
+      label: r.label,
+      bars: [
+        {
+          series: 0,
+          value: r.diff,
+          interval: r.interval,
+          tooltip: `${r.label}: B − A ${formatDelta(r.diff)} ${formatInterval(r.interval)}`,
+        },
+      ],
+    })),
     {
       ariaLabel: `B minus A: ${rows.map((r) => `${r.label} ${formatDelta(r.diff)} ${formatInterval(r.interval)}, ${r.reading}`).join('; ')}.`,
       axisTitle: 'B − A (AUC, GAUC: higher is better; LogLoss: lower is better)',
       series: ['B − A'],
     },
   );
-  const figure = createFigure({ title: 'Differences', exportName: `${name}-comparison`, chart: () => chart, csv: () => table.toCsv() }, context.exporter);
+  const figure = createFigure(
+    { title: 'Differences', exportName: `${name}-comparison`, chart: () => chart, csv: () => table.toCsv() },
+    context.exporter,
+  );
   figure.body.append(chart, table.element);
   container.append(figure.element);
 }

@@ -38,7 +38,10 @@ export class DataTable<Row> {
   private sorted: Row[] = [];
 
   constructor(private readonly options: DataTableOptions<Row>) {
-    this.sort = options.sort && options.columns.some((c) => c.id === options.sort!.column && c.sortValue) ? options.sort : undefined;
+    this.sort =
+      options.sort && options.columns.some((c) => c.id === options.sort!.column && c.sortValue)
+        ? options.sort
+        : undefined;
     this.element = element('table', `data-table ${options.className ?? ''}`.trim());
     const caption = element('caption', undefined, options.caption);
     const head = element('thead');
@@ -97,7 +100,8 @@ export class DataTable<Row> {
   private refreshHeaders(): void {
     for (const [id, th] of this.headers) {
       const active = this.sort?.column === id;
-      if (th.querySelector('.sort-button')) th.setAttribute('aria-sort', active ? (this.sort!.descending ? 'descending' : 'ascending') : 'none');
+      if (th.querySelector('.sort-button'))
+        th.setAttribute('aria-sort', active ? (this.sort!.descending ? 'descending' : 'ascending') : 'none');
       const indicator = th.querySelector('.sort-indicator');
       if (indicator) indicator.textContent = active ? (this.sort!.descending ? ' ▼' : ' ▲') : '';
     }
@@ -137,7 +141,10 @@ export class DataTable<Row> {
       .map((row, index) => ({ row, index, key: value(row) }))
       .sort((a, b) => {
         if (a.key === null || b.key === null) return a.key === b.key ? a.index - b.index : a.key === null ? 1 : -1;
-        const order = typeof a.key === 'number' && typeof b.key === 'number' ? a.key - b.key : String(a.key).localeCompare(String(b.key));
+        const order =
+          typeof a.key === 'number' && typeof b.key === 'number'
+            ? a.key - b.key
+            : String(a.key).localeCompare(String(b.key));
         return order !== 0 ? direction * order : a.index - b.index;
       })
       .map((entry) => entry.row);
@@ -151,11 +158,22 @@ export class DataTable<Row> {
     if (!row) return;
     const rows = Array.from(this.body.rows);
     const at = rows.indexOf(row);
-    const next = event.key === 'ArrowDown' ? at + 1 : event.key === 'ArrowUp' ? at - 1 : event.key === 'Home' ? 0 : rows.length - 1;
+    const next =
+      event.key === 'ArrowDown'
+        ? at + 1
+        : event.key === 'ArrowUp'
+          ? at - 1
+          : event.key === 'Home'
+            ? 0
+            : rows.length - 1;
     if (next < 0 || next >= rows.length || next === at) return;
     event.preventDefault();
     const column = target === row ? undefined : (target.closest('td') as HTMLTableCellElement | null)?.dataset.column;
-    const control = column ? rows[next].querySelector<HTMLElement>(`td[data-column="${column}"] button, td[data-column="${column}"] vscode-checkbox`) : null;
+    const control = column
+      ? rows[next].querySelector<HTMLElement>(
+          `td[data-column="${column}"] button, td[data-column="${column}"] vscode-checkbox`,
+        )
+      : null;
     rows.forEach((r) => (r.tabIndex = -1));
     rows[next].tabIndex = 0;
     (control ?? rows[next]).focus();

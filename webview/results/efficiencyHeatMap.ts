@@ -34,33 +34,91 @@ export function renderEfficiencyHeatMap(lis: Pick<LisResult, 'tables' | 'prefere
   const width = labelWidth + cellWidth * prefs.length + 8;
   const height = HEADER + CELL_HEIGHT * lis.tables.length + LEGEND;
   const colour = efficiencyColour(theme);
-  const svg = chartSvg(width, height, 'heat-map',
+  const svg = chartSvg(
+    width,
+    height,
+    'heat-map',
     `Efficiency AIS / LIS of ${lis.tables.length} embedding tables against ${prefs.length} preference datasets: ${lis.tables
-      .map((t) => `${t.name}: ${prefs.map((p) => `${p} ${formatRatio(t.efficiency[p])}`).join(', ')}`).join('; ')}.`);
-  prefs.forEach((pref, c) => svg.append(svgElement('text', { class: 'column-label', x: labelWidth + (c + 0.5) * cellWidth, y: HEADER - 12, 'text-anchor': 'middle' }, pref)));
+      .map((t) => `${t.name}: ${prefs.map((p) => `${p} ${formatRatio(t.efficiency[p])}`).join(', ')}`)
+      .join('; ')}.`,
+  );
+  prefs.forEach((pref, c) =>
+    svg.append(
+      svgElement(
+        'text',
+        { class: 'column-label', x: labelWidth + (c + 0.5) * cellWidth, y: HEADER - 12, 'text-anchor': 'middle' },
+        pref,
+      ),
+    ),
+  );
   lis.tables.forEach((table, r) => {
     const y = HEADER + r * CELL_HEIGHT;
-    svg.append(svgElement('text', { class: 'group-label', x: labelWidth - 10, y: y + CELL_HEIGHT / 2, 'text-anchor': 'end', 'dominant-baseline': 'central' }, table.name));
+    svg.append(
+      svgElement(
+        'text',
+        {
+          class: 'group-label',
+          x: labelWidth - 10,
+          y: y + CELL_HEIGHT / 2,
+          'text-anchor': 'end',
+          'dominant-baseline': 'central',
+        },
+        table.name,
+      ),
+    );
     prefs.forEach((pref, c) => {
       const value = table.efficiency[pref] ?? null;
-      const cell = svgElement('g', { class: 'heat-cell', 'data-table': table.name, 'data-preference': pref, 'data-value': value === null ? 'null' : value, transform: `translate(${labelWidth + c * cellWidth},${y})` });
+      const cell = svgElement('g', {
+        class: 'heat-cell',
+        'data-table': table.name,
+        'data-preference': pref,
+        'data-value': value === null ? 'null' : value,
+        transform: `translate(${labelWidth + c * cellWidth},${y})`,
+      });
       const fill = value === null ? null : colour(value);
       cell.append(
-        svgElement('rect', { class: value === null ? 'heat-missing' : 'heat-fill', width: cellWidth - 2, height: CELL_HEIGHT - 2, fill }),
-        svgElement('text', { class: 'heat-value', x: (cellWidth - 2) / 2, y: (CELL_HEIGHT - 2) / 2, 'text-anchor': 'middle', 'dominant-baseline': 'central', fill: fill ? textOn(fill, theme) : null }, value === null ? 'n/a' : formatRatio(value)),
+        svgElement('rect', {
+          class: value === null ? 'heat-missing' : 'heat-fill',
+          width: cellWidth - 2,
+          height: CELL_HEIGHT - 2,
+          fill,
+        }),
+        svgElement(
+          'text',
+          {
+            class: 'heat-value',
+            x: (cellWidth - 2) / 2,
+            y: (CELL_HEIGHT - 2) / 2,
+            'text-anchor': 'middle',
+            'dominant-baseline': 'central',
+            fill: fill ? textOn(fill, theme) : null,
+          },
+          value === null ? 'n/a' : formatRatio(value),
+        ),
         svgElement('title', {}, `${table.name} vs ${pref}: efficiency ${formatRatio(value)}`),
       );
       svg.append(cell);
     });
   });
-  svg.append(legend(colour, labelWidth, HEADER + CELL_HEIGHT * lis.tables.length + 14, Math.min(240, width - labelWidth - 8)));
+  svg.append(
+    legend(colour, labelWidth, HEADER + CELL_HEIGHT * lis.tables.length + 14, Math.min(240, width - labelWidth - 8)),
+  );
   return svg;
 }
 
 function legend(colour: (v: number) => string, x: number, y: number, width: number): SVGGElement {
   const g = svgElement('g', { class: 'heat-legend', transform: `translate(${x},${y})` });
   const steps = 10;
-  for (let i = 0; i < steps; i++) g.append(svgElement('rect', { x: (i * width) / steps, y: 0, width: width / steps + 0.5, height: 10, fill: colour((i + 0.5) / steps) }));
+  for (let i = 0; i < steps; i++)
+    g.append(
+      svgElement('rect', {
+        x: (i * width) / steps,
+        y: 0,
+        width: width / steps + 0.5,
+        height: 10,
+        fill: colour((i + 0.5) / steps),
+      }),
+    );
   g.append(
     svgElement('text', { class: 'legend-label', x: 0, y: 24 }, '0'),
     svgElement('text', { class: 'legend-label', x: width / 2, y: 24, 'text-anchor': 'middle' }, 'efficiency'),

@@ -17,55 +17,129 @@ interface MetricRow {
 
 export function isEvalResult(value: unknown): value is EvalResult {
   const r = value as Partial<EvalResult> | null;
-  return !!r && typeof r.auc === 'number' && typeof r.logloss === 'number' && !!r.calibration && Array.isArray(r.calibration.bins);
+  return (
+    !!r &&
+    typeof r.auc === 'number' &&
+    typeof r.logloss === 'number' &&
+    !!r.calibration &&
+    Array.isArray(r.calibration.bins)
+  );
 }
 
 export function metricRows(result: EvalResult): MetricRow[] {
-  const bootstrap = result.bootstrap ? `${result.bootstrap.replicates} bootstrap replicates by ${result.bootstrap.unit}` : 'no bootstrap';
+  const bootstrap = result.bootstrap
+    ? `${result.bootstrap.replicates} bootstrap replicates by ${result.bootstrap.unit}`
+    : 'no bootstrap';
   return [
     { metric: 'AUC', value: result.auc, interval: result.ci?.auc ?? null, note: bootstrap },
-    { metric: 'GAUC', value: result.gauc, interval: result.ci?.gauc ?? null, note: result.groups ? `${formatCount(result.groups.used)} groups used, ${formatCount(result.groups.skipped)} skipped (one class only)` : 'no data.group' },
+    {
+      metric: 'GAUC',
+      value: result.gauc,
+      interval: result.ci?.gauc ?? null,
+      note: result.groups
+        ? `${formatCount(result.groups.used)} groups used, ${formatCount(result.groups.skipped)} skipped (one class only)`
+        : 'no data.group',
+    },
     { metric: 'LogLoss', value: result.logloss, interval: result.ci?.logloss ?? null, note: 'lower is better' },
-    { metric: 'Calibration ratio', value: result.calibration.ratio, interval: null, note: `mean prediction ${formatMetric(result.calibration.meanPrediction)} / observed rate ${formatMetric(result.calibration.observedRate)}; 1 is calibrated on average` },
-    { metric: 'ECE', value: result.calibration.ece, interval: null, note: `expected calibration error over ${result.calibration.bins.length} equal-mass bins` },
+    {
+      metric: 'Calibration ratio',
+      value: result.calibration.ratio,
+      interval: null,
+      note: `mean prediction ${formatMetric(result.calibration.meanPrediction)} / observed rate ${formatMetric(result.calibration.observedRate)}; 1 is calibrated on average`,
+    },
+    {
+      metric: 'ECE',
+      value: result.calibration.ece,
+      interval: null,
+      note: `expected calibration error over ${result.calibration.bins.length} equal-mass bins`,
+    },
   ];
 }
 
-export function renderEvalSummary(container: HTMLElement, result: EvalResult, context: ViewContext, name: string): void {
+export function renderEvalSummary(
+  container: HTMLElement,
+  result: EvalResult,
+  context: ViewContext,
+  name: string,
+): void {
   const metrics = new DataTable<MetricRow>({
     caption: `Base metrics over ${formatCount(result.rows)} rows (${formatCount(result.positives)} positives), 95% group-bootstrap intervals`,
     columns: [
       { id: 'metric', header: 'Metric', cell: (r) => r.metric },
-      { id: 'value', header: 'Value', numeric: true, cell: (r) => formatMetric(r.value), csv: { headers: ['value'], values: (r) => [r.value] } },
-      { id: 'interval', header: '95% interval', numeric: true, cell: (r) => (r.interval ? formatInterval(r.interval, (x) => formatMetric(x)) : '—'), csv: { headers: ['low', 'high'], values: (r) => [...(r.interval ?? [null, null])] } },
+      {
+        id: 'value',
+        header: 'Value',
+        numeric: true,
+        cell: (r) => formatMetric(r.value),
+        csv: { headers: ['value'], values: (r) => [r.value] },
+      },
+      {
+        id: 'interval',
+        header: '95% interval',
+        numeric: true,
+        cell: (r) => (r.interval ? formatInterval(r.interval, (x) => formatMetric(x)) : '—'),
+        csv: { headers: ['low', 'high'], values: (r) => [...(r.interval ?? [null, null])] },
+      },
       { id: 'note', header: 'Note', cell: (r) => r.note },
     ],
     rowKey: (r) => r.metric,
     className: 'metrics-table',
   });
   metrics.setRows(metricRows(result));
-  const metricsFigure = createFigure({ title: 'Base metrics', exportName: `${name}-metrics`, csv: () => metrics.toCsv() }, context.exporter);
+  const metricsFigure = createFigure(
+    { title: 'Base metrics', exportName: `${name}-metrics`, csv: () => metrics.toCsv() },
+    context.exporter,
+  );
   metricsFigure.body.append(metrics.element);
 
   const bins = new DataTable<CalibrationBin & { index: number }>({
     caption: 'Calibration bins (equal mass, by predicted probability)',
     columns: [
       { id: 'bin', header: 'Bin', numeric: true, cell: (b) => String(b.index + 1) },
-      { id: 'rows', header: 'Rows', numeric: true, cell: (b) => formatCount(b.count), csv: { headers: ['rows'], values: (b) => [b.count] } },
-      { id: 'predicted', header: 'Mean prediction', numeric: true, cell: (b) => formatMetric(b.meanPrediction), csv: { headers: ['mean_prediction'], values: (b) => [b.meanPrediction] } },
-      { id: 'observed', header: 'Observed rate', numeric: true, cell: (b) => formatMetric(b.observedRate), csv: { headers: ['observed_rate'], values: (b) => [b.observedRate] } },
-      { id: 'gap', header: 'Observed − predicted', numeric: true, cell: (b) => formatDelta(b.observedRate - b.meanPrediction), csv: { headers: ['gap'], values: (b) => [b.observedRate - b.meanPrediction] } },
+      {
+        id: 'rows',
+        header: 'Rows',
+        numeric: true,
+        cell: (b) => formatCount(b.count),
+        csv: { headers: ['rows'], values: (b) => [b.count] },
+      },
+      {
+        id: 'predicted',
+        header: 'Mean prediction',
+        numeric: true,
+        cell: (b) => formatMetric(b.meanPrediction),
+        csv: { headers: ['mean_prediction'], values: (b) => [b.meanPrediction] },
+      },
+      {
+        id: 'observed',
+        header: 'Observed rate',
+        numeric: true,
+        cell: (b) => formatMetric(b.observedRate),
+        csv: { headers: ['observed_rate'], values: (b) => [b.observedRate] },
+      },
+      {
+        id: 'gap',
+        header: 'Observed − predicted',
+        numeric: true,
+        cell: (b) => formatDelta(b.observedRate - b.meanPrediction),
+        csv: { headers: ['gap'], values: (b) => [b.observedRate - b.meanPrediction] },
+      },
     ],
     rowKey: (b) => String(b.index),
     className: 'bins-table',
   });
   bins.setRows(result.calibration.bins.map((b, index) => ({ ...b, index })));
   const plot = renderCalibrationPlot(result.calibration);
-  const calibrationFigure = createFigure({
-    title: 'Calibration', exportName: `${name}-calibration`,
-    caption: `Ratio ${formatRatio(result.calibration.ratio)} (above 1 over-predicts), ECE ${formatMetric(result.calibration.ece)}. Points above the diagonal: more positives than predicted.`,
-    chart: () => plot, csv: () => bins.toCsv(),
-  }, context.exporter);
+  const calibrationFigure = createFigure(
+    {
+      title: 'Calibration',
+      exportName: `${name}-calibration`,
+      caption: `Ratio ${formatRatio(result.calibration.ratio)} (above 1 over-predicts), ECE ${formatMetric(result.calibration.ece)}. Points above the diagonal: more positives than predicted.`,
+      chart: () => plot,
+      csv: () => bins.toCsv(),
+    },
+    context.exporter,
+  );
   const details = element('details', 'table-details');
   details.append(element('summary', undefined, 'Bins as a table'), bins.element);
   calibrationFigure.body.append(plot, details);
@@ -77,15 +151,64 @@ export function renderEvalSummary(container: HTMLElement, result: EvalResult, co
 }
 
 /** ROC, precision-recall and the score histogram by label, side by side while there is room. */
-function renderCurveFigures(result: EvalResult, curves: NonNullable<EvalResult['curves']>, context: ViewContext, name: string): HTMLElement {
+function renderCurveFigures(
+  result: EvalResult,
+  curves: NonNullable<EvalResult['curves']>,
+  context: ViewContext,
+  name: string,
+): HTMLElement {
   const roc = renderRocCurve(curves, result.auc);
   const pr = renderPrCurve(curves, result.positives / result.rows);
   const hist = renderScoreHistogram(curves);
-  const csvOf = (header: string[], rows: number[][]) => [header.join(','), ...rows.map((r) => r.join(','))].join('\r\n') + '\r\n';
+  const csvOf = (header: string[], rows: number[][]) =>
+    [header.join(','), ...rows.map((r) => r.join(','))].join('\r\n') + '\r\n';
   const figures = [
-    createFigure({ title: 'ROC curve', exportName: `${name}-roc`, caption: `AUC ${formatMetric(result.auc)}: the area under this curve. The diagonal is a random ranking.`, chart: () => roc, csv: () => csvOf(['fpr', 'tpr'], curves.roc.fpr.map((f, i) => [f, curves.roc.tpr[i]])) }, context.exporter),
-    createFigure({ title: 'Precision-recall', exportName: `${name}-pr`, caption: `Average precision ${formatMetric(curves.pr.averagePrecision)}. The flat line is the positive rate, a random ranking's precision.`, chart: () => pr, csv: () => csvOf(['recall', 'precision'], curves.pr.recall.map((r, i) => [r, curves.pr.precision[i]])) }, context.exporter),
-    createFigure({ title: 'Scores by label', exportName: `${name}-scores`, caption: 'How the predicted probabilities of positive and negative rows spread; the less they overlap, the better the ranking.', chart: () => hist, csv: () => csvOf(['bin_low', 'bin_high', 'label_0', 'label_1'], curves.histogram.positives.map((p, i) => { const w = (curves.histogram.hi - curves.histogram.lo) / curves.histogram.positives.length; return [curves.histogram.lo + i * w, curves.histogram.lo + (i + 1) * w, curves.histogram.negatives[i], p]; })) }, context.exporter),
+    createFigure(
+      {
+        title: 'ROC curve',
+        exportName: `${name}-roc`,
+        caption: `AUC ${formatMetric(result.auc)}: the area under this curve. The diagonal is a random ranking.`,
+        chart: () => roc,
+        csv: () =>
+          csvOf(
+            ['fpr', 'tpr'],
+            curves.roc.fpr.map((f, i) => [f, curves.roc.tpr[i]]),
+          ),
+      },
+      context.exporter,
+    ),
+    createFigure(
+      {
+        title: 'Precision-recall',
+        exportName: `${name}-pr`,
+        caption: `Average precision ${formatMetric(curves.pr.averagePrecision)}. The flat line is the positive rate, a random ranking's precision.`,
+        chart: () => pr,
+        csv: () =>
+          csvOf(
+            ['recall', 'precision'],
+            curves.pr.recall.map((r, i) => [r, curves.pr.precision[i]]),
+          ),
+      },
+      context.exporter,
+    ),
+    createFigure(
+      {
+        title: 'Scores by label',
+        exportName: `${name}-scores`,
+        caption:
+          'How the predicted probabilities of positive and negative rows spread; the less they overlap, the better the ranking.',
+        chart: () => hist,
+        csv: () =>
+          csvOf(
+            ['bin_low', 'bin_high', 'label_0', 'label_1'],
+            curves.histogram.positives.map((p, i) => {
+              const w = (curves.histogram.hi - curves.histogram.lo) / curves.histogram.positives.length;
+              return [curves.histogram.lo + i * w, curves.histogram.lo + (i + 1) * w, curves.histogram.negatives[i], p];
+            }),
+          ),
+      },
+      context.exporter,
+    ),
   ];
   figures[0].body.append(roc);
   figures[1].body.append(pr);

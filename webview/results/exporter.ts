@@ -17,18 +17,31 @@ function background(): string {
 }
 
 /** Each export is a request: `report` shows the host's reply ("Saved …", or why not) in the panel. */
-export function createExporter(host: PanelHost, report: (outcome: Pick<PanelReply, 'ok' | 'message'>) => void): Exporter {
+export function createExporter(
+  host: PanelHost,
+  report: (outcome: Pick<PanelReply, 'ok' | 'message'>) => void,
+): Exporter {
   const fileName = (name: string, format: ExportFormat) => `${name}.${format}`;
   return {
     svg(chart, name) {
-      void host.request({ type: 'export', format: 'svg', suggestedName: fileName(name, 'svg'), text: standaloneSvg(chart, background()).text }).then(report);
+      void host
+        .request({
+          type: 'export',
+          format: 'svg',
+          suggestedName: fileName(name, 'svg'),
+          text: standaloneSvg(chart, background()).text,
+        })
+        .then(report);
     },
     async png(chart, name) {
       let bytes: Uint8Array;
       try {
         bytes = await svgToPng(standaloneSvg(chart, background()));
       } catch (error) {
-        report({ ok: false, message: `Could not render the PNG: ${error instanceof Error ? error.message : String(error)}` });
+        report({
+          ok: false,
+          message: `Could not render the PNG: ${error instanceof Error ? error.message : String(error)}`,
+        });
         return;
       }
       report(await host.request({ type: 'export', format: 'png', suggestedName: fileName(name, 'png'), bytes }));

@@ -38,11 +38,32 @@ export function createFigure(options: FigureOptions, exporter: Exporter): Figure
   const { chart, csv } = options;
   if (chart) {
     exports.append(
-      createButton({ label: 'SVG', title: `Export the ${options.title} chart as SVG`, onClick: () => { const svg = chart(); if (svg) exporter.svg(svg, options.exportName); } }),
-      createButton({ label: 'PNG', title: `Export the ${options.title} chart as PNG`, onClick: () => { const svg = chart(); if (svg) void exporter.png(svg, options.exportName); } }),
+      createButton({
+        label: 'SVG',
+        title: `Export the ${options.title} chart as SVG`,
+        onClick: () => {
+          const svg = chart();
+          if (svg) exporter.svg(svg, options.exportName);
+        },
+      }),
+      createButton({
+        label: 'PNG',
+        title: `Export the ${options.title} chart as PNG`,
+        onClick: () => {
+          const svg = chart();
+          if (svg) void exporter.png(svg, options.exportName);
+        },
+      }),
     );
   }
-  if (csv) exports.append(createButton({ label: 'CSV', title: `Export the ${options.title} table as CSV`, onClick: () => exporter.csv(csv(), options.exportName) }));
+  if (csv)
+    exports.append(
+      createButton({
+        label: 'CSV',
+        title: `Export the ${options.title} table as CSV`,
+        onClick: () => exporter.csv(csv(), options.exportName),
+      }),
+    );
   for (const button of exports.children) button.setAttribute('aria-label', (button as HTMLElement).title);
   actions.append(exports);
   header.append(heading, actions);

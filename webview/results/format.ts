@@ -34,7 +34,10 @@ export function formatDelta(value: number | null | undefined): string {
 }
 
 /** A 95% interval: "[0.0156, 0.0178]". */
-export function formatInterval(interval: readonly [number, number] | null | undefined, format: (x: number) => string = formatPlain): string {
+export function formatInterval(
+  interval: readonly [number, number] | null | undefined,
+  format: (x: number) => string = formatPlain,
+): string {
   return interval ? `[${format(interval[0])}, ${format(interval[1])}]` : 'n/a';
 }
 
@@ -54,7 +57,11 @@ export function formatPercent(share: number | null | undefined, digits = 0): str
 }
 
 export function formatSeconds(seconds: number): string {
-  return seconds < 10 ? `${seconds.toFixed(2)} s` : seconds < 600 ? `${seconds.toFixed(1)} s` : `${(seconds / 60).toFixed(1)} min`;
+  return seconds < 10
+    ? `${seconds.toFixed(2)} s`
+    : seconds < 600
+      ? `${seconds.toFixed(1)} s`
+      : `${(seconds / 60).toFixed(1)} min`;
 }
 
 export function formatBytes(bytes: number): string {
@@ -81,5 +88,10 @@ export function baseName(file: string): string {
 
 /** A file-name-safe version of a title: "Planted truths: impact" -> "planted-truths-impact". */
 export function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'reclens';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'reclens'
+  );
 }

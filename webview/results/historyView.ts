@@ -19,43 +19,101 @@ const SERIES = [
 
 export function renderHistoryChart(points: readonly HistoryPoint[]): SVGSVGElement {
   const width = Math.max(420, Math.min(960, 140 + 70 * points.length));
-  const values = points.flatMap((p) => SERIES.flatMap((s) => [s.value(p), ...(s.ci(p) ?? [])])).filter((v): v is number => v !== null && Number.isFinite(v));
-  const y = scaleLinear().domain([Math.min(...values), Math.max(...values)]).nice(5).range([HEIGHT - MARGIN.bottom, MARGIN.top]);
+  const values = points
+    .flatMap((p) => SERIES.flatMap((s) => [s.value(p), ...(s.ci(p) ?? [])]))
+    .filter((v): v is number => v !== null && Number.isFinite(v));
+  const y = scaleLinear()
+    .domain([Math.min(...values), Math.max(...values)])
+    .nice(5)
+    .range([HEIGHT - MARGIN.bottom, MARGIN.top]);
   // One slot per run; the two series sit side by side within it so their intervals never hide each other.
   const slot = (width - MARGIN.left - MARGIN.right) / Math.max(1, points.length);
   const x = (i: number, series: number) => MARGIN.left + slot * (i + 0.5) + (series - 0.5) * Math.min(14, slot / 4);
-  const svg = chartSvg(width, HEIGHT, 'history-chart',
-    `AUC and GAUC of ${points.length} evaluation runs, oldest first, with 95% intervals: ${points.map((p) => `${formatDate(p.createdAt)} AUC ${formatMetric(p.auc)}`).join('; ')}. The table lists every run.`);
+  const svg = chartSvg(
+    width,
+    HEIGHT,
+    'history-chart',
+    `AUC and GAUC of ${points.length} evaluation runs, oldest first, with 95% intervals: ${points.map((p) => `${formatDate(p.createdAt)} AUC ${formatMetric(p.auc)}`).join('; ')}. The table lists every run.`,
+  );
   const grid = svgElement('g', { class: 'grid' });
-  for (const t of y.ticks(5)) grid.append(svgElement('line', { class: 'grid-line', x1: MARGIN.left, x2: width - MARGIN.right, y1: y(t), y2: y(t) }));
+  for (const t of y.ticks(5))
+    grid.append(
+      svgElement('line', { class: 'grid-line', x1: MARGIN.left, x2: width - MARGIN.right, y1: y(t), y2: y(t) }),
+    );
   svg.append(grid);
   SERIES.forEach((series, s) => {
     const g = svgElement('g', { class: `history-series series-${s}`, 'data-series': series.key });
-    const drawn = points.map((p, i) => ({ p, i, v: series.value(p) })).filter((d): d is { p: HistoryPoint; i: number; v: number } => d.v !== null && Number.isFinite(d.v));
-    if (drawn.length > 1) g.append(svgElement('polyline', { class: 'history-line', points: drawn.map((d) => `${x(d.i, s)},${y(d.v)}`).join(' ') }));
+    const drawn = points
+      .map((p, i) => ({ p, i, v: series.value(p) }))
+      .filter((d): d is { p: HistoryPoint; i: number; v: number } => d.v !== null && Number.isFinite(d.v));
+    if (drawn.length > 1)
+      g.append(
+        svgElement('polyline', { class: 'history-line', points: drawn.map((d) => `${x(d.i, s)},${y(d.v)}`).join(' ') }),
+      );
     for (const d of drawn) {
       const ci = series.ci(d.p);
       const point = svgElement('g', { class: 'history-point', 'data-run': d.p.runId, 'data-value': d.v });
-      if (ci) point.append(svgElement('line', { class: 'error-bar', x1: x(d.i, s), x2: x(d.i, s), y1: y(ci[0]), y2: y(ci[1]), 'data-lo': ci[0], 'data-hi': ci[1] }));
+      if (ci)
+        point.append(
+          svgElement('line', {
+            class: 'error-bar',
+            x1: x(d.i, s),
+            x2: x(d.i, s),
+            y1: y(ci[0]),
+            y2: y(ci[1]),
+            'data-lo': ci[0],
+            'data-hi': ci[1],
+          }),
+        );
       point.append(svgElement('circle', { class: 'history-dot', cx: x(d.i, s), cy: y(d.v), r: 4 }));
-      point.append(svgElement('title', {}, `${series.label} ${formatMetric(d.v)} ${ci ? formatInterval(ci, (v) => formatMetric(v)) : '(no interval)'} · ${formatDate(d.p.createdAt)} · ${d.p.config} · model ${d.p.model}`));
+      point.append(
+        svgElement(
+          'title',
+          {},
+          `${series.label} ${formatMetric(d.v)} ${ci ? formatInterval(ci, (v) => formatMetric(v)) : '(no interval)'} · ${formatDate(d.p.createdAt)} · ${d.p.config} · model ${d.p.model}`,
+        ),
+      );
       g.append(point);
     }
     svg.append(g);
   });
   const xAxis = svgElement('g', { class: 'axis axis-x', transform: `translate(0,${HEIGHT - MARGIN.bottom})` });
-  const xs = scaleLinear().domain([0, Math.max(1, points.length)]).range([MARGIN.left, width - MARGIN.right]);
+  const xs = scaleLinear()
+    .domain([0, Math.max(1, points.length)])
+    .range([MARGIN.left, width - MARGIN.right]);
   // Run numbers as ticks (dates would collide); the table maps each number to its date and run id.
-  select(xAxis).call(axisBottom(xs).tickValues(points.map((_, i) => i + 0.5)).tickFormat((v: number) => `#${v + 0.5}`).tickSizeOuter(0));
+  select(xAxis).call(
+    axisBottom(xs)
+      .tickValues(points.map((_, i) => i + 0.5))
+      .tickFormat((v: number) => `#${v + 0.5}`)
+      .tickSizeOuter(0),
+  );
   const yAxis = svgElement('g', { class: 'axis axis-y', transform: `translate(${MARGIN.left},0)` });
   select(yAxis).call(axisLeft(y).ticks(5).tickSizeOuter(0));
-  svg.append(xAxis, yAxis,
-    svgElement('text', { class: 'axis-title', x: (MARGIN.left + width - MARGIN.right) / 2, y: HEIGHT - 10, 'text-anchor': 'middle' }, 'Evaluation run (oldest first; see the table)'),
-    svgElement('text', { class: 'axis-title', transform: `translate(16,${(MARGIN.top + HEIGHT - MARGIN.bottom) / 2}) rotate(-90)`, 'text-anchor': 'middle' }, 'AUC / GAUC (95% interval)'));
+  svg.append(
+    xAxis,
+    yAxis,
+    svgElement(
+      'text',
+      { class: 'axis-title', x: (MARGIN.left + width - MARGIN.right) / 2, y: HEIGHT - 10, 'text-anchor': 'middle' },
+      'Evaluation run (oldest first; see the table)',
+    ),
+    svgElement(
+      'text',
+      {
+        class: 'axis-title',
+        transform: `translate(16,${(MARGIN.top + HEIGHT - MARGIN.bottom) / 2}) rotate(-90)`,
+        'text-anchor': 'middle',
+      },
+      'AUC / GAUC (95% interval)',
+    ),
+  );
   const legend = svgElement('g', { class: 'legend' });
   SERIES.forEach((series, s) => {
-    legend.append(svgElement('circle', { class: `history-dot legend-dot series-${s}`, cx: MARGIN.left + 6 + 80 * s, cy: 12, r: 4 }),
-      svgElement('text', { class: 'legend-label', x: MARGIN.left + 14 + 80 * s, y: 16 }, series.label));
+    legend.append(
+      svgElement('circle', { class: `history-dot legend-dot series-${s}`, cx: MARGIN.left + 6 + 80 * s, cy: 12, r: 4 }),
+      svgElement('text', { class: 'legend-label', x: MARGIN.left + 14 + 80 * s, y: 16 }, series.label),
+    );
   });
   svg.append(legend);
   return svg;
@@ -72,11 +130,43 @@ export function renderHistoryView(container: HTMLElement, data: HistoryPanelData
     caption: 'Every evaluation run, oldest first (95% group-bootstrap intervals where the run had a bootstrap)',
     columns: [
       { id: 'index', header: '#', numeric: true, sortValue: (r) => r.index, cell: (r) => String(r.index) },
-      { id: 'date', header: 'Date', sortValue: (r) => r.createdAt, cell: (r) => formatDate(r.createdAt), csv: { headers: ['created_at'], values: (r) => [r.createdAt] } },
-      { id: 'auc', header: 'AUC', numeric: true, sortValue: (r) => r.auc, cell: (r) => formatMetric(r.auc), csv: { headers: ['auc'], values: (r) => [r.auc] } },
-      { id: 'aucCi', header: 'AUC 95%', numeric: true, cell: (r) => (r.aucCi ? formatInterval(r.aucCi, (v) => formatMetric(v)) : '—'), csv: { headers: ['auc_low', 'auc_high'], values: (r) => [...(r.aucCi ?? [null, null])] } },
-      { id: 'gauc', header: 'GAUC', numeric: true, sortValue: (r) => r.gauc, cell: (r) => formatMetric(r.gauc), csv: { headers: ['gauc'], values: (r) => [r.gauc] } },
-      { id: 'gaucCi', header: 'GAUC 95%', numeric: true, cell: (r) => (r.gaucCi ? formatInterval(r.gaucCi, (v) => formatMetric(v)) : '—'), csv: { headers: ['gauc_low', 'gauc_high'], values: (r) => [...(r.gaucCi ?? [null, null])] } },
+      {
+        id: 'date',
+        header: 'Date',
+        sortValue: (r) => r.createdAt,
+        cell: (r) => formatDate(r.createdAt),
+        csv: { headers: ['created_at'], values: (r) => [r.createdAt] },
+      },
+      {
+        id: 'auc',
+        header: 'AUC',
+        numeric: true,
+        sortValue: (r) => r.auc,
+        cell: (r) => formatMetric(r.auc),
+        csv: { headers: ['auc'], values: (r) => [r.auc] },
+      },
+      {
+        id: 'aucCi',
+        header: 'AUC 95%',
+        numeric: true,
+        cell: (r) => (r.aucCi ? formatInterval(r.aucCi, (v) => formatMetric(v)) : '—'),
+        csv: { headers: ['auc_low', 'auc_high'], values: (r) => [...(r.aucCi ?? [null, null])] },
+      },
+      {
+        id: 'gauc',
+        header: 'GAUC',
+        numeric: true,
+        sortValue: (r) => r.gauc,
+        cell: (r) => formatMetric(r.gauc),
+        csv: { headers: ['gauc'], values: (r) => [r.gauc] },
+      },
+      {
+        id: 'gaucCi',
+        header: 'GAUC 95%',
+        numeric: true,
+        cell: (r) => (r.gaucCi ? formatInterval(r.gaucCi, (v) => formatMetric(v)) : '—'),
+        csv: { headers: ['gauc_low', 'gauc_high'], values: (r) => [...(r.gaucCi ?? [null, null])] },
+      },
       { id: 'rows', header: 'Rows', numeric: true, cell: (r) => formatCount(r.rows) },
       { id: 'config', header: 'Config · model', cell: (r) => `${r.config} · ${r.model}` },
       { id: 'run', header: 'Run', cell: (r) => r.runId },
@@ -87,11 +177,17 @@ export function renderHistoryView(container: HTMLElement, data: HistoryPanelData
   });
   table.setRows(rows);
   const chart = renderHistoryChart(data.points);
-  const figure = createFigure({
-    title: 'AUC and GAUC across runs', exportName: `${name}-history`,
-    caption: 'Each run\'s AUC and GAUC with its 95% interval. Overlapping intervals mean the change may be bootstrap noise; compare two runs for a paired interval.',
-    chart: () => chart, csv: () => table.toCsv(),
-  }, context.exporter);
+  const figure = createFigure(
+    {
+      title: 'AUC and GAUC across runs',
+      exportName: `${name}-history`,
+      caption:
+        "Each run's AUC and GAUC with its 95% interval. Overlapping intervals mean the change may be bootstrap noise; compare two runs for a paired interval.",
+      chart: () => chart,
+      csv: () => table.toCsv(),
+    },
+    context.exporter,
+  );
   figure.body.append(chart, table.element);
   const layout = element('div', 'history');
   layout.append(figure.element);

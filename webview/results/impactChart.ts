@@ -12,7 +12,12 @@ export interface ImpactChartOptions {
 }
 
 /** The ceiling is an AUC quantity, realised through masking (docs/metrics.md 3a): it sits behind the mask bar, on AUC only. */
-function ceilingBehind(row: SlotImpact, method: AblationMethod, methods: readonly AblationMethod[], metric: ImpactMetric): number | null {
+function ceilingBehind(
+  row: SlotImpact,
+  method: AblationMethod,
+  methods: readonly AblationMethod[],
+  metric: ImpactMetric,
+): number | null {
   if (metric !== 'auc' || !row.ceiling) return null;
   const carrier = methods.includes('mask') ? 'mask' : methods[0];
   return method === carrier ? row.ceiling.ceiling : null;
@@ -28,7 +33,10 @@ export function renderImpactChart(rows: readonly SlotImpact[], options: ImpactCh
     bars: methods.map((method, series) => {
       const impact = row.impacts[method];
       const underlay = ceilingBehind(row, method, methods, metric);
-      const ceilingText = underlay !== null && row.ceiling ? `; ceiling ${formatPlain(row.ceiling.ceiling)}, efficiency ${formatRatio(row.ceiling.efficiency)}` : '';
+      const ceilingText =
+        underlay !== null && row.ceiling
+          ? `; ceiling ${formatPlain(row.ceiling.ceiling)}, efficiency ${formatRatio(row.ceiling.efficiency)}`
+          : '';
       return {
         series,
         value: impact?.value ?? null,
@@ -42,7 +50,10 @@ export function renderImpactChart(rows: readonly SlotImpact[], options: ImpactCh
     ariaLabel: summary(rows, options),
     axisTitle: METRICS.find((m) => m.id === metric)!.axisTitle,
     series: methods.map((m) => METHOD_LABELS[m]),
-    underlay: metric === 'auc' && rows.some((r) => r.ceiling) ? { label: 'Ceiling (AUC)', className: 'ceiling-bar' } : undefined,
+    underlay:
+      metric === 'auc' && rows.some((r) => r.ceiling)
+        ? { label: 'Ceiling (AUC)', className: 'ceiling-bar' }
+        : undefined,
     onLabelClick: options.onSlotClick,
   });
 }
@@ -52,7 +63,12 @@ function summary(rows: readonly SlotImpact[], { metric, methods }: ImpactChartOp
   const label = METRICS.find((m) => m.id === metric)!.label;
   if (!rows.length) return `Impact on ${label}: no slot to show.`;
   const lead = methods[0];
-  const ranked = [...rows].sort((a, b) => (b.impacts[lead]?.value ?? -Infinity) - (a.impacts[lead]?.value ?? -Infinity));
-  const parts = ranked.map((row) => `${row.slot} ${methods.map((m) => `${METHOD_LABELS[m].toLowerCase()} ${formatDelta(row.impacts[m]?.value)}`).join(', ')}`);
+  const ranked = [...rows].sort(
+    (a, b) => (b.impacts[lead]?.value ?? -Infinity) - (a.impacts[lead]?.value ?? -Infinity),
+  );
+  const parts = ranked.map(
+    (row) =>
+      `${row.slot} ${methods.map((m) => `${METHOD_LABELS[m].toLowerCase()} ${formatDelta(row.impacts[m]?.value)}`).join(', ')}`,
+  );
   return `Impact on ${label} of ${rows.length} slots, ${methods.map((m) => METHOD_LABELS[m].toLowerCase()).join(' and ')}, largest first: ${parts.join('; ')}. The table below lists the same numbers with intervals.`;
 }

@@ -35,7 +35,10 @@ export interface SlotImpact {
   ceiling: CeilingRow | null;
 }
 
-export function metricImpact(row: AblationRow, metric: ImpactMetric): { value: number | null; interval: [number, number] | null } {
+export function metricImpact(
+  row: AblationRow,
+  metric: ImpactMetric,
+): { value: number | null; interval: [number, number] | null } {
   switch (metric) {
     case 'auc':
       return { value: row.deltaAuc, interval: row.ci?.deltaAuc ?? null };
@@ -61,12 +64,22 @@ export function slotImpacts(data: FeatureImpactData, metric: ImpactMetric): Slot
     if (!row) {
       const slot = info.get(result.slot);
       row = {
-        slot: result.slot, order: rows.size, inputs: result.inputs, description: slot?.description, configured: !!slot,
-        impacts: {}, ceiling: ceilings.get(result.slot) ?? null,
+        slot: result.slot,
+        order: rows.size,
+        inputs: result.inputs,
+        description: slot?.description,
+        configured: !!slot,
+        impacts: {},
+        ceiling: ceilings.get(result.slot) ?? null,
       };
       rows.set(result.slot, row);
     }
-    row.impacts[result.method] = { method: result.method, ...metricImpact(result, metric), repeats: result.repeats, aucSd: result.aucSd };
+    row.impacts[result.method] = {
+      method: result.method,
+      ...metricImpact(result, metric),
+      repeats: result.repeats,
+      aucSd: result.aucSd,
+    };
   }
   return [...rows.values()];
 }
@@ -88,5 +101,7 @@ export interface ImpactFilter {
 
 export function visibleRows(rows: readonly SlotImpact[], filter: ImpactFilter): SlotImpact[] {
   const needle = filter.text.trim().toLowerCase();
-  return rows.filter((row) => (!needle || row.slot.toLowerCase().includes(needle)) && !(filter.hideNull && hasNoClearImpact(row)));
+  return rows.filter(
+    (row) => (!needle || row.slot.toLowerCase().includes(needle)) && !(filter.hideNull && hasNoClearImpact(row)),
+  );
 }

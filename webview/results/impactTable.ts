@@ -25,13 +25,23 @@ export function impactColumns(input: ImpactColumnsInput): Column<SlotImpact>[] {
   const interaction = input.interaction;
   if (interaction) {
     columns.push({
-      id: 'select', header: 'Select', description: 'Tick slots to ablate them as a group, each alone, or to run their ceiling',
-      cell: (row) => createCheckbox({ label: `Select ${row.slot}`, hideLabel: true, checked: interaction.isSelected(row.slot), onChange: (on) => interaction.onSelect(row.slot, on) }).element,
+      id: 'select',
+      header: 'Select',
+      description: 'Tick slots to ablate them as a group, each alone, or to run their ceiling',
+      cell: (row) =>
+        createCheckbox({
+          label: `Select ${row.slot}`,
+          hideLabel: true,
+          checked: interaction.isSelected(row.slot),
+          onChange: (on) => interaction.onSelect(row.slot, on),
+        }).element,
       csv: { headers: [], values: () => [] },
     });
   }
   columns.push({
-    id: 'slot', header: 'Slot', sortValue: (row) => row.slot,
+    id: 'slot',
+    header: 'Slot',
+    sortValue: (row) => row.slot,
     cell: (row) => {
       if (!interaction || !row.configured) {
         const name = element('span', 'slot-name', row.slot);
@@ -46,30 +56,50 @@ export function impactColumns(input: ImpactColumnsInput): Column<SlotImpact>[] {
     },
     csv: { headers: ['slot'], values: (row) => [row.slot] },
   });
-  columns.push({ id: 'inputs', header: 'Inputs', cell: (row) => row.inputs.join(', '), csv: { headers: ['inputs'], values: (row) => [row.inputs.join(' ')] } });
+  columns.push({
+    id: 'inputs',
+    header: 'Inputs',
+    cell: (row) => row.inputs.join(', '),
+    csv: { headers: ['inputs'], values: (row) => [row.inputs.join(' ')] },
+  });
   for (const method of input.methods) {
     const label = METHOD_LABELS[method];
     columns.push({
-      id: `impact-${method}`, header: `${label} Δ${metric}`, numeric: true, description: `${label} ablation: impact on ${metric}`,
+      id: `impact-${method}`,
+      header: `${label} Δ${metric}`,
+      numeric: true,
+      description: `${label} ablation: impact on ${metric}`,
       sortValue: (row) => row.impacts[method]?.value ?? null,
       cell: (row) => formatDelta(row.impacts[method]?.value),
       csv: { headers: [`${method}_delta_${input.metric}`], values: (row) => [row.impacts[method]?.value ?? null] },
     });
     columns.push({
-      id: `interval-${method}`, header: `${label} 95% interval`, numeric: true, description: 'Group-bootstrap 95% percentile interval',
+      id: `interval-${method}`,
+      header: `${label} 95% interval`,
+      numeric: true,
+      description: 'Group-bootstrap 95% percentile interval',
       cell: (row) => formatInterval(row.impacts[method]?.interval),
-      csv: { headers: [`${method}_low`, `${method}_high`], values: (row) => [...(row.impacts[method]?.interval ?? [null, null])] },
+      csv: {
+        headers: [`${method}_low`, `${method}_high`],
+        values: (row) => [...(row.impacts[method]?.interval ?? [null, null])],
+      },
     });
   }
   if (input.withCeiling) {
     columns.push({
-      id: 'ceiling', header: 'Ceiling (AUC)', numeric: true, description: 'AUC(oracle) − AUC(mask): how far this frozen ranker can swing through the slot',
+      id: 'ceiling',
+      header: 'Ceiling (AUC)',
+      numeric: true,
+      description: 'AUC(oracle) − AUC(mask): how far this frozen ranker can swing through the slot',
       sortValue: (row) => row.ceiling?.ceiling ?? null,
       cell: (row) => (row.ceiling ? formatPlain(row.ceiling.ceiling) : '—'),
       csv: { headers: ['ceiling_auc'], values: (row) => [row.ceiling?.ceiling ?? null] },
     });
     columns.push({
-      id: 'efficiency', header: 'Efficiency', numeric: true, description: 'Realised / ceiling',
+      id: 'efficiency',
+      header: 'Efficiency',
+      numeric: true,
+      description: 'Realised / ceiling',
       sortValue: (row) => row.ceiling?.efficiency ?? null,
       cell: (row) => (row.ceiling ? formatRatio(row.ceiling.efficiency) : '—'),
       csv: { headers: ['efficiency'], values: (row) => [row.ceiling?.efficiency ?? null] },

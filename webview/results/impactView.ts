@@ -23,7 +23,12 @@ export interface ImpactViewOptions {
   interactive: boolean;
 }
 
-export function renderImpactView(container: HTMLElement, data: FeatureImpactData, context: ViewContext, options: ImpactViewOptions): void {
+export function renderImpactView(
+  container: HTMLElement,
+  data: FeatureImpactData,
+  context: ViewContext,
+  options: ImpactViewOptions,
+): void {
   if (!data.ablation) {
     container.append(emptyImpactState(data, context, options));
     return;
@@ -35,20 +40,28 @@ function emptyImpactState(data: FeatureImpactData, context: ViewContext, options
   const section = element('section', 'empty-state');
   section.append(
     element('h2', undefined, 'No ablation run yet'),
-    note(`Ablation measures what each slot of ${data.configFile} contributes today: its inputs are masked (neutral value) or permuted across rows, and the drop in AUC, GAUC and LogLoss is its impact, with group-bootstrap intervals.`),
+    note(
+      `Ablation measures what each slot of ${data.configFile} contributes today: its inputs are masked (neutral value) or permuted across rows, and the drop in AUC, GAUC and LogLoss is its impact, with group-bootstrap intervals.`,
+    ),
   );
   if (options.interactive) {
     const slots = data.slots.map((s) => s.name);
-    section.append(createButton({
-      label: slots.length ? `Run ablation on all ${slots.length} slots` : 'Run ablation', appearance: 'primary',
-      onClick: () => context.host.post({ type: 'runAblation', slots, together: false }),
-    }));
+    section.append(
+      createButton({
+        label: slots.length ? `Run ablation on all ${slots.length} slots` : 'Run ablation',
+        appearance: 'primary',
+        onClick: () => context.host.post({ type: 'runAblation', slots, together: false }),
+      }),
+    );
   }
   if (data.slots.length) {
     const list = element('ul', 'slot-list');
     for (const slot of data.slots) {
       const item = element('li');
-      item.append(element('strong', undefined, slot.name), document.createTextNode(` (${slot.inputs.join(', ')})${slot.description ? `: ${slot.description}` : ''}`));
+      item.append(
+        element('strong', undefined, slot.name),
+        document.createTextNode(` (${slot.inputs.join(', ')})${slot.description ? `: ${slot.description}` : ''}`),
+      );
       list.append(item);
     }
     section.append(list);
@@ -65,14 +78,20 @@ class ImpactView {
   private readonly segmentsHost = element('div', 'chart-host');
   private readonly segmentsTableHost = element('div', 'table-host');
   private readonly selectionStatus = element('span', 'selection-status');
-  private readonly selectionButtons: { group: HTMLElement; each: HTMLElement; ceiling: HTMLElement; rows: HTMLElement } | undefined;
+  private readonly selectionButtons:
+    { group: HTMLElement; each: HTMLElement; ceiling: HTMLElement; rows: HTMLElement } | undefined;
   private table: DataTable<SlotImpact> | undefined;
   private segmentsTable: DataTable<SegmentRow> | undefined;
   private chart: SVGSVGElement | null = null;
   private segmentsChart: SVGSVGElement | null = null;
   private rows: SlotImpact[] = [];
 
-  constructor(container: HTMLElement, private readonly data: FeatureImpactData, private readonly context: ViewContext, private readonly options: ImpactViewOptions) {
+  constructor(
+    container: HTMLElement,
+    private readonly data: FeatureImpactData,
+    private readonly context: ViewContext,
+    private readonly options: ImpactViewOptions,
+  ) {
     const ablation = data.ablation!;
     this.methods = methodsOf(data);
     this.metrics = METRICS.filter((m) => m.id !== 'gauc' || ablation.results.some((r) => r.deltaGauc !== null));
@@ -81,13 +100,23 @@ class ImpactView {
     if (!this.metrics.some((m) => m.id === state.impactMetric)) context.store.update({ impactMetric: 'auc' });
 
     const base = ablation.baseline;
-    container.append(runMetaLine(ablation, [
-      `${formatCount(ablation.rows)} rows`,
-      `baseline AUC ${formatMetric(base.auc)}${base.gauc !== null ? ` · GAUC ${formatMetric(base.gauc)}` : ''} · LogLoss ${formatMetric(base.logloss)}`,
-      ablation.bootstrap ? `bootstrap ${ablation.bootstrap.replicates} by ${ablation.bootstrap.unit}` : 'no bootstrap (no intervals)',
-      `${ablation.inferencePasses} inference passes · ${formatSeconds(ablation.seconds)}`,
-    ]));
-    if (data.ceiling) container.append(runMetaLine(data.ceiling, [`ceiling of ${data.ceiling.results.length} slots`, candidatesText(data.ceiling.results)]));
+    container.append(
+      runMetaLine(ablation, [
+        `${formatCount(ablation.rows)} rows`,
+        `baseline AUC ${formatMetric(base.auc)}${base.gauc !== null ? ` · GAUC ${formatMetric(base.gauc)}` : ''} · LogLoss ${formatMetric(base.logloss)}`,
+        ablation.bootstrap
+          ? `bootstrap ${ablation.bootstrap.replicates} by ${ablation.bootstrap.unit}`
+          : 'no bootstrap (no intervals)',
+        `${ablation.inferencePasses} inference passes · ${formatSeconds(ablation.seconds)}`,
+      ]),
+    );
+    if (data.ceiling)
+      container.append(
+        runMetaLine(data.ceiling, [
+          `ceiling of ${data.ceiling.results.length} slots`,
+          candidatesText(data.ceiling.results),
+        ]),
+      );
 
     container.append(this.toolbar());
     if (options.interactive) {
@@ -96,30 +125,67 @@ class ImpactView {
       bar.setAttribute('aria-label', 'Selected slots');
       this.selectionStatus.setAttribute('role', 'status');
       this.selectionButtons = {
-        group: createButton({ label: 'Ablate as group', title: 'Ablate the selected slots together, as one group ("a+b")', onClick: () => this.runAblation(true) }),
-        each: createButton({ label: 'Ablate each', title: 'Ablate each selected slot alone', onClick: () => this.runAblation(false) }),
-        ceiling: createButton({ label: 'Run ceiling', title: 'Measure the ceiling of the selected slots (label leakage into each slot, frozen ranker)', onClick: () => this.runCeiling() }),
-        rows: createButton({ label: 'Rows where it matters most', title: 'Open the rows explorer sorted by how much the selected slot moves each row\'s probability when masked', onClick: () => { if (this.selected.length === 1) this.context.host.post({ type: 'showRows', slot: this.selected[0] }); } }),
+        group: createButton({
+          label: 'Ablate as group',
+          title: 'Ablate the selected slots together, as one group ("a+b")',
+          onClick: () => this.runAblation(true),
+        }),
+        each: createButton({
+          label: 'Ablate each',
+          title: 'Ablate each selected slot alone',
+          onClick: () => this.runAblation(false),
+        }),
+        ceiling: createButton({
+          label: 'Run ceiling',
+          title: 'Measure the ceiling of the selected slots (label leakage into each slot, frozen ranker)',
+          onClick: () => this.runCeiling(),
+        }),
+        rows: createButton({
+          label: 'Rows where it matters most',
+          title: "Open the rows explorer sorted by how much the selected slot moves each row's probability when masked",
+          onClick: () => {
+            if (this.selected.length === 1) this.context.host.post({ type: 'showRows', slot: this.selected[0] });
+          },
+        }),
       };
       const clear = createButton({ label: 'Clear selection', onClick: () => this.setSelection([]) });
-      bar.append(this.selectionStatus, this.selectionButtons.group, this.selectionButtons.each, this.selectionButtons.ceiling, this.selectionButtons.rows, clear);
+      bar.append(
+        this.selectionStatus,
+        this.selectionButtons.group,
+        this.selectionButtons.each,
+        this.selectionButtons.ceiling,
+        this.selectionButtons.rows,
+        clear,
+      );
       container.append(bar);
     }
 
-    const impact = createFigure({
-      title: 'Impact by slot', exportName: `${name}-impact`,
-      caption: 'Each slot\'s impact when its inputs are masked or permuted, with the 95% group-bootstrap interval. On AUC, the pale bar behind the mask bar is the slot\'s ceiling: how far this frozen ranker could swing through it.',
-      chart: () => this.chart, csv: () => this.table?.toCsv() ?? '',
-    }, context.exporter);
+    const impact = createFigure(
+      {
+        title: 'Impact by slot',
+        exportName: `${name}-impact`,
+        caption:
+          "Each slot's impact when its inputs are masked or permuted, with the 95% group-bootstrap interval. On AUC, the pale bar behind the mask bar is the slot's ceiling: how far this frozen ranker could swing through it.",
+        chart: () => this.chart,
+        csv: () => this.table?.toCsv() ?? '',
+      },
+      context.exporter,
+    );
     impact.body.append(this.chartHost, this.chartNote, this.tableHost);
     container.append(impact.element);
 
     if (ablation.segments?.length) {
-      const segments = createFigure({
-        title: 'Impact within segments', exportName: `${name}-segments`,
-        caption: 'ΔAUC within cold / warm / hot items and users (point estimates; permutations averaged over repeats). One scale for all panels.',
-        chart: () => this.segmentsChart, csv: () => this.segmentsTable?.toCsv() ?? '',
-      }, context.exporter);
+      const segments = createFigure(
+        {
+          title: 'Impact within segments',
+          exportName: `${name}-segments`,
+          caption:
+            'ΔAUC within cold / warm / hot items and users (point estimates; permutations averaged over repeats). One scale for all panels.',
+          chart: () => this.segmentsChart,
+          csv: () => this.segmentsTable?.toCsv() ?? '',
+        },
+        context.exporter,
+      );
       const details = element('details', 'table-details');
       details.append(element('summary', undefined, 'Segments as a table'), this.segmentsTableHost);
       segments.body.append(this.segmentsHost, details);
@@ -138,7 +204,8 @@ class ImpactView {
     toolbar.setAttribute('role', 'toolbar');
     toolbar.setAttribute('aria-label', 'Impact controls');
     const filter = createTextField({
-      placeholder: 'Filter slots', ariaLabel: 'Filter slots by name',
+      placeholder: 'Filter slots',
+      ariaLabel: 'Filter slots by name',
       onInput: (value) => {
         this.context.store.update({ impactFilter: value });
         this.refreshRows();
@@ -146,14 +213,17 @@ class ImpactView {
     });
     filter.value = state.impactFilter ?? '';
     const hideNull = createCheckbox({
-      label: 'Hide slots whose interval contains 0', checked: !!state.impactHideNull,
+      label: 'Hide slots whose interval contains 0',
+      checked: !!state.impactHideNull,
       onChange: (checked) => {
         this.context.store.update({ impactHideNull: checked });
         this.refreshRows();
       },
     });
     const metric = createRadioGroup({
-      label: 'Metric', choices: this.metrics.map((m) => ({ value: m.id, label: m.label })), value: this.metric,
+      label: 'Metric',
+      choices: this.metrics.map((m) => ({ value: m.id, label: m.label })),
+      value: this.metric,
       onChange: (value) => {
         this.context.store.update({ impactMetric: value as ImpactMetric });
         this.rebuild();
@@ -162,7 +232,13 @@ class ImpactView {
     toolbar.append(filter.element, hideNull.element, metric.element);
     if (this.options.interactive) {
       const all = this.data.slots.map((s) => s.name);
-      toolbar.append(createButton({ label: 'Ablate all slots', title: 'Run the ablation again on every slot', onClick: () => this.context.host.post({ type: 'runAblation', slots: all, together: false }) }));
+      toolbar.append(
+        createButton({
+          label: 'Ablate all slots',
+          title: 'Run the ablation again on every slot',
+          onClick: () => this.context.host.post({ type: 'runAblation', slots: all, together: false }),
+        }),
+      );
     }
     return toolbar;
   }
@@ -171,13 +247,26 @@ class ImpactView {
   private rebuild(): void {
     this.rows = slotImpacts(this.data, this.metric);
     const select = this.options.interactive
-      ? { isSelected: (slot: string) => this.selected.includes(slot), onSelect: (slot: string, on: boolean) => this.toggle(slot, on), onReveal: (slot: string) => this.context.host.post({ type: 'revealSlot', slot }) }
+      ? {
+          isSelected: (slot: string) => this.selected.includes(slot),
+          onSelect: (slot: string, on: boolean) => this.toggle(slot, on),
+          onReveal: (slot: string) => this.context.host.post({ type: 'revealSlot', slot }),
+        }
       : undefined;
     const firstMethod = this.methods[0];
-    const saved = tableSort(this.context, 'impact', firstMethod ? { column: `impact-${firstMethod}`, descending: true } : undefined);
+    const saved = tableSort(
+      this.context,
+      'impact',
+      firstMethod ? { column: `impact-${firstMethod}`, descending: true } : undefined,
+    );
     this.table = new DataTable<SlotImpact>({
       caption: `Impact of each slot on ${METRICS.find((m) => m.id === this.metric)!.label}`,
-      columns: impactColumns({ metric: this.metric, methods: this.methods, withCeiling: !!this.data.ceiling, interaction: select }),
+      columns: impactColumns({
+        metric: this.metric,
+        methods: this.methods,
+        withCeiling: !!this.data.ceiling,
+        interaction: select,
+      }),
       rowKey: (row) => row.slot,
       className: 'impact-table',
       sort: saved.sort,
@@ -200,13 +289,32 @@ class ImpactView {
   /** Charts follow the table: same rows, same order. */
   private redrawCharts(): void {
     const rows = [...(this.table?.rows ?? [])];
-    this.chart = rows.length ? renderImpactChart(rows, { metric: this.metric, methods: this.methods, onSlotClick: this.options.interactive ? (slot) => this.reveal(slot, rows) : undefined }) : null;
-    this.chartHost.replaceChildren(...(this.chart ? [this.chart] : [note(this.rows.length ? 'No slot matches the filter.' : 'The run has no results.', 'placeholder')]));
+    this.chart = rows.length
+      ? renderImpactChart(rows, {
+          metric: this.metric,
+          methods: this.methods,
+          onSlotClick: this.options.interactive ? (slot) => this.reveal(slot, rows) : undefined,
+        })
+      : null;
+    this.chartHost.replaceChildren(
+      ...(this.chart
+        ? [this.chart]
+        : [note(this.rows.length ? 'No slot matches the filter.' : 'The run has no results.', 'placeholder')]),
+    );
     const hidden = this.rows.length - rows.length;
     const ceilingNote = this.data.ceiling
-      ? this.metric === 'auc' ? '' : 'The ceiling is measured on AUC: switch to AUC to see it behind the bars.'
-      : this.options.interactive ? 'No ceiling run yet: select slots and press "Run ceiling" to see how far each could swing this ranker.' : '';
-    this.chartNote.textContent = [hidden > 0 ? `${hidden} of ${this.rows.length} slots hidden by the filter.` : '', ceilingNote].filter(Boolean).join(' ');
+      ? this.metric === 'auc'
+        ? ''
+        : 'The ceiling is measured on AUC: switch to AUC to see it behind the bars.'
+      : this.options.interactive
+        ? 'No ceiling run yet: select slots and press "Run ceiling" to see how far each could swing this ranker.'
+        : '';
+    this.chartNote.textContent = [
+      hidden > 0 ? `${hidden} of ${this.rows.length} slots hidden by the filter.` : '',
+      ceilingNote,
+    ]
+      .filter(Boolean)
+      .join(' ');
     this.chartNote.hidden = !this.chartNote.textContent;
 
     const segments = this.data.ablation?.segments;
@@ -214,7 +322,12 @@ class ImpactView {
       const slots = rows.map((r) => r.slot);
       this.segmentsChart = slots.length ? renderSegmentMultiples(segments, slots, this.methods) : null;
       this.segmentsHost.replaceChildren(...(this.segmentsChart ? [this.segmentsChart] : []));
-      this.segmentsTable ??= new DataTable<SegmentRow>({ caption: 'Impact on AUC within segments', columns: segmentColumns(this.methods), rowKey: (r) => `${r.segment}|${r.bucket}|${r.slot}`, className: 'segments-table' });
+      this.segmentsTable ??= new DataTable<SegmentRow>({
+        caption: 'Impact on AUC within segments',
+        columns: segmentColumns(this.methods),
+        rowKey: (r) => `${r.segment}|${r.bucket}|${r.slot}`,
+        className: 'segments-table',
+      });
       this.segmentsTable.setRows(segmentRows(segments, slots, this.methods));
       if (!this.segmentsTableHost.firstChild) this.segmentsTableHost.append(this.segmentsTable.element);
     }
@@ -252,7 +365,9 @@ class ImpactView {
     const selected = this.selected;
     const visible = new Set(this.table?.rows.map((r) => r.slot));
     const hidden = selected.filter((s) => !visible.has(s)).length;
-    this.selectionStatus.textContent = selected.length ? `${selected.length} selected${hidden ? ` (${hidden} hidden by the filter)` : ''}: ${selected.join(', ')}` : 'Tick slots to ablate them as a group or alone, or to run their ceiling.';
+    this.selectionStatus.textContent = selected.length
+      ? `${selected.length} selected${hidden ? ` (${hidden} hidden by the filter)` : ''}: ${selected.join(', ')}`
+      : 'Tick slots to ablate them as a group or alone, or to run their ceiling.';
     setDisabled(this.selectionButtons.group, selected.length < 2);
     setDisabled(this.selectionButtons.each, selected.length < 1);
     setDisabled(this.selectionButtons.ceiling, selected.length < 1 || selected.some((s) => s.includes('+')));

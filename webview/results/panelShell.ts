@@ -27,7 +27,11 @@ export class PanelShell {
   private readonly content = element('main', 'panel-content');
   private current: PanelData | undefined;
 
-  constructor(root: HTMLElement, private readonly host: PanelHost, private readonly store: UiStateStore<PanelsUiState>) {
+  constructor(
+    root: HTMLElement,
+    private readonly host: PanelHost,
+    private readonly store: UiStateStore<PanelsUiState>,
+  ) {
     this.busy.setAttribute('role', 'status');
     this.busy.hidden = true;
     this.notice.setAttribute('role', 'status');
@@ -51,7 +55,9 @@ export class PanelShell {
 
   showBusy(message: string | null): void {
     this.busy.hidden = message === null;
-    this.busy.replaceChildren(...(message === null ? [] : [createProgressRing(), element('span', 'status-text', message)]));
+    this.busy.replaceChildren(
+      ...(message === null ? [] : [createProgressRing(), element('span', 'status-text', message)]),
+    );
   }
 
   showError(message: string): void {
@@ -72,7 +78,13 @@ export class PanelShell {
   private render(): void {
     const data = this.current!;
     const report = (outcome: Pick<PanelReply, 'ok' | 'message'>) => this.report(outcome);
-    const context: ViewContext = { host: this.host, store: this.store, exporter: createExporter(this.host, report), report, theme: readTheme() };
+    const context: ViewContext = {
+      host: this.host,
+      store: this.store,
+      exporter: createExporter(this.host, report),
+      report,
+      theme: readTheme(),
+    };
     this.title.textContent = data.data.title;
     document.title = data.data.title;
     const scroll = window.scrollY;

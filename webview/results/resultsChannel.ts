@@ -47,7 +47,11 @@ function isHostMessage(value: unknown): value is HostToPanel {
       return typeof message.message === 'string';
     case 'reply': {
       const reply = value as { inReplyTo?: unknown; ok?: unknown };
-      return Number.isSafeInteger(reply.inReplyTo) && typeof reply.ok === 'boolean' && (typeof message.message === 'string' || message.message === null);
+      return (
+        Number.isSafeInteger(reply.inReplyTo) &&
+        typeof reply.ok === 'boolean' &&
+        (typeof message.message === 'string' || message.message === null)
+      );
     }
     default:
       return false;

@@ -5,7 +5,13 @@ import { formatDate } from './format';
 
 export function runMetaLine(run: RunRef, extra: readonly string[] = []): HTMLParagraphElement {
   const line = element('p', 'run-meta');
-  const parts = [`Run ${run.runId}`, formatDate(run.createdAt), `seed ${run.seed}`, `provider ${run.executionProvider}`, ...extra];
+  const parts = [
+    `Run ${run.runId}`,
+    formatDate(run.createdAt),
+    `seed ${run.seed}`,
+    `provider ${run.executionProvider}`,
+    ...extra,
+  ];
   line.textContent = parts.join(' · ');
   return line;
 }

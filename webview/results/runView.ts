@@ -3,7 +3,15 @@
  * calibration; the impact and LIS views, read-only, for ablation and LIS runs; the ceiling table), and the
  * comparison with another run when the host sent one. "Compare with..." asks the host to pick that other run.
  */
-import type { AblationResult, CeilingResult, CeilingRow, LisResult, RunPanelData, RunRecord, RunRef } from '../../src/protocol/results';
+import type {
+  AblationResult,
+  CeilingResult,
+  CeilingRow,
+  LisResult,
+  RunPanelData,
+  RunRecord,
+  RunRef,
+} from '../../src/protocol/results';
 import { element, note } from '../shared/dom';
 import { createButton, createTabs } from '../ui/toolkit';
 import { renderComparison } from './comparisonView';
@@ -23,8 +31,17 @@ export function renderRunView(container: HTMLElement, data: RunPanelData, contex
   toolbar.setAttribute('role', 'toolbar');
   toolbar.setAttribute('aria-label', 'Run actions');
   toolbar.append(
-    createButton({ label: 'Compare with…', appearance: 'primary', title: 'Pick another run and compare it with this one', onClick: () => void context.host.request({ type: 'compareWith' }).then(context.report) }),
-    createButton({ label: 'Open record', title: `Open ${record.id}.json`, onClick: () => context.host.post({ type: 'openRecord', runId: record.id }) }),
+    createButton({
+      label: 'Compare with…',
+      appearance: 'primary',
+      title: 'Pick another run and compare it with this one',
+      onClick: () => void context.host.request({ type: 'compareWith' }).then(context.report),
+    }),
+    createButton({
+      label: 'Open record',
+      title: `Open ${record.id}.json`,
+      onClick: () => context.host.post({ type: 'openRecord', runId: record.id }),
+    }),
   );
   container.append(toolbar);
 
@@ -35,11 +52,15 @@ export function renderRunView(container: HTMLElement, data: RunPanelData, contex
   // A comparison the user has not seen yet opens its tab once; after that the saved tab wins.
   const comparisonKey = `${comparison.a.id}|${comparison.b.id}`;
   const state = context.store.current;
-  const tab = state.seenComparison === comparisonKey ? state.runTab ?? 'summary' : 'comparison';
+  const tab = state.seenComparison === comparisonKey ? (state.runTab ?? 'summary') : 'comparison';
   context.store.update({ seenComparison: comparisonKey, runTab: tab });
   const tabs = createTabs({
-    ariaLabel: 'Run views', active: tab,
-    tabs: [{ value: 'summary', label: 'Summary' }, { value: 'comparison', label: 'Comparison' }],
+    ariaLabel: 'Run views',
+    active: tab,
+    tabs: [
+      { value: 'summary', label: 'Summary' },
+      { value: 'comparison', label: 'Comparison' },
+    ],
     onChange: (id) => context.store.update({ runTab: id }),
   });
   container.append(tabs.element);
@@ -51,7 +72,12 @@ function renderSummary(container: HTMLElement, record: RunRecord, context: ViewC
   const body = element('div', 'run-summary');
   body.append(renderFacts(runFacts(record), 'Run facts'));
   const name = slug(record.id);
-  const ref: RunRef = { runId: record.id, createdAt: record.createdAt, seed: record.seed, executionProvider: record.executionProvider };
+  const ref: RunRef = {
+    runId: record.id,
+    createdAt: record.createdAt,
+    seed: record.seed,
+    executionProvider: record.executionProvider,
+  };
   const results = record.results;
   const section = element('div', 'run-results');
   switch (record.kind) {
@@ -64,11 +90,28 @@ function renderSummary(container: HTMLElement, record: RunRecord, context: ViewC
     case 'ablate':
       if (isAblation(results)) {
         const slots = [...new Map(results.results.map((r) => [r.slot, { name: r.slot, inputs: r.inputs }])).values()];
-        renderImpactView(section, { title: `${record.id} impact`, configFile: record.config.file, slots, ablation: { ...results, ...ref }, ceiling: null }, context, { interactive: false });
+        renderImpactView(
+          section,
+          {
+            title: `${record.id} impact`,
+            configFile: record.config.file,
+            slots,
+            ablation: { ...results, ...ref },
+            ceiling: null,
+          },
+          context,
+          { interactive: false },
+        );
       }
       break;
     case 'lis':
-      if (isLis(results)) renderLisView(section, { title: `${record.id} LIS`, configFile: record.config.file, lis: { ...results, ...ref } }, context, { interactive: false });
+      if (isLis(results))
+        renderLisView(
+          section,
+          { title: `${record.id} LIS`, configFile: record.config.file, lis: { ...results, ...ref } },
+          context,
+          { interactive: false },
+        );
       break;
     case 'ceiling':
       if (isCeiling(results)) renderCeilingTable(section, results, context, name);
@@ -91,7 +134,9 @@ function isLis(value: unknown): value is LisResult {
 
 function isCeiling(value: unknown): value is CeilingResult {
   const r = value as Partial<CeilingResult> | null;
-  return !!r && Array.isArray(r.results) && r.results.every((x) => typeof (x as Partial<CeilingRow>).ceiling === 'number');
+  return (
+    !!r && Array.isArray(r.results) && r.results.every((x) => typeof (x as Partial<CeilingRow>).ceiling === 'number')
+  );
 }
 
 function renderCeilingTable(container: HTMLElement, result: CeilingResult, context: ViewContext, name: string): void {
@@ -100,18 +145,60 @@ function renderCeilingTable(container: HTMLElement, result: CeilingResult, conte
     columns: [
       { id: 'slot', header: 'Slot', sortValue: (r) => r.slot, cell: (r) => r.slot },
       { id: 'candidates', header: 'Candidates', numeric: true, cell: (r) => String(r.candidates) },
-      { id: 'full', header: 'AUC full', numeric: true, cell: (r) => formatMetric(r.aucFull), csv: { headers: ['auc_full'], values: (r) => [r.aucFull] } },
-      { id: 'mask', header: 'AUC mask', numeric: true, cell: (r) => formatMetric(r.aucMask), csv: { headers: ['auc_mask'], values: (r) => [r.aucMask] } },
-      { id: 'oracle', header: 'AUC oracle', numeric: true, cell: (r) => formatMetric(r.aucOracle), csv: { headers: ['auc_oracle'], values: (r) => [r.aucOracle] } },
-      { id: 'ceiling', header: 'Ceiling', numeric: true, sortValue: (r) => r.ceiling, cell: (r) => formatPlain(r.ceiling), csv: { headers: ['ceiling'], values: (r) => [r.ceiling] } },
-      { id: 'realised', header: 'Realised', numeric: true, sortValue: (r) => r.realised, cell: (r) => formatPlain(r.realised), csv: { headers: ['realised'], values: (r) => [r.realised] } },
-      { id: 'efficiency', header: 'Efficiency', numeric: true, sortValue: (r) => r.efficiency, cell: (r) => formatRatio(r.efficiency), csv: { headers: ['efficiency'], values: (r) => [r.efficiency] } },
+      {
+        id: 'full',
+        header: 'AUC full',
+        numeric: true,
+        cell: (r) => formatMetric(r.aucFull),
+        csv: { headers: ['auc_full'], values: (r) => [r.aucFull] },
+      },
+      {
+        id: 'mask',
+        header: 'AUC mask',
+        numeric: true,
+        cell: (r) => formatMetric(r.aucMask),
+        csv: { headers: ['auc_mask'], values: (r) => [r.aucMask] },
+      },
+      {
+        id: 'oracle',
+        header: 'AUC oracle',
+        numeric: true,
+        cell: (r) => formatMetric(r.aucOracle),
+        csv: { headers: ['auc_oracle'], values: (r) => [r.aucOracle] },
+      },
+      {
+        id: 'ceiling',
+        header: 'Ceiling',
+        numeric: true,
+        sortValue: (r) => r.ceiling,
+        cell: (r) => formatPlain(r.ceiling),
+        csv: { headers: ['ceiling'], values: (r) => [r.ceiling] },
+      },
+      {
+        id: 'realised',
+        header: 'Realised',
+        numeric: true,
+        sortValue: (r) => r.realised,
+        cell: (r) => formatPlain(r.realised),
+        csv: { headers: ['realised'], values: (r) => [r.realised] },
+      },
+      {
+        id: 'efficiency',
+        header: 'Efficiency',
+        numeric: true,
+        sortValue: (r) => r.efficiency,
+        cell: (r) => formatRatio(r.efficiency),
+        csv: { headers: ['efficiency'], values: (r) => [r.efficiency] },
+      },
     ],
     rowKey: (r) => r.slot,
     ...tableSort(context, 'ceiling', { column: 'ceiling', descending: true }),
   });
   table.setRows(result.results);
-  const figure = createFigure({ title: 'Slot ceilings', exportName: `${name}-ceiling`, csv: () => table.toCsv() }, context.exporter);
+  const figure = createFigure(
+    { title: 'Slot ceilings', exportName: `${name}-ceiling`, csv: () => table.toCsv() },
+    context.exporter,
+  );
   figure.body.append(table.element);
   container.append(figure.element);
 }
@@ -122,5 +209,7 @@ function renderOtherResults(results: unknown): HTMLElement {
   const facts = Object.entries(results as Record<string, unknown>)
     .filter(([, value]) => ['number', 'string', 'boolean'].includes(typeof value))
     .map(([term, value]) => ({ term, value: typeof value === 'number' ? formatPlain(value) : String(value) }));
-  return facts.length ? renderFacts(facts, 'Results') : note('This kind of run has no summary here: open the record to read its results.');
+  return facts.length
+    ? renderFacts(facts, 'Results')
+    : note('This kind of run has no summary here: open the record to read its results.');
 }

@@ -14,6 +14,9 @@ export function signedScale(values: readonly number[], range: [number, number], 
   const span = hi - lo;
   const [niceLo, niceHi] = scaleLinear().domain([lo, hi]).nice(ticks).domain();
   const sliver = 0.06 * span;
-  const domain = [lo < 0 && -lo < sliver ? lo - 0.01 * span : niceLo, hi > 0 && hi < sliver ? hi + 0.01 * span : niceHi];
+  const domain = [
+    lo < 0 && -lo < sliver ? lo - 0.01 * span : niceLo,
+    hi > 0 && hi < sliver ? hi + 0.01 * span : niceHi,
+  ];
   return scaleLinear().domain(domain).range(range);
 }

@@ -25,12 +25,22 @@ const CELL_GAP = 14;
  */
 const LABEL_INSET = 18;
 
-export function segmentDelta(segments: Segments, segment: string, bucket: string, slot: string, method: AblationMethod): number | null {
+export function segmentDelta(
+  segments: Segments,
+  segment: string,
+  bucket: string,
+  slot: string,
+  method: AblationMethod,
+): number | null {
   const b = segments.find((s) => s.name === segment)?.buckets.find((x) => x.bucket === bucket);
   return b?.results.find((r) => r.slot === slot && r.method === method)?.deltaAuc ?? null;
 }
 
-export function renderSegmentMultiples(segments: Segments, slots: readonly string[], methods: readonly AblationMethod[]): SVGSVGElement {
+export function renderSegmentMultiples(
+  segments: Segments,
+  slots: readonly string[],
+  methods: readonly AblationMethod[],
+): SVGSVGElement {
   const columns = Math.max(1, ...segments.map((s) => s.buckets.length));
   const labelWidth = Math.min(180, Math.max(48, 12 + 7 * Math.max(0, ...slots.map((s) => s.length))));
   const cellWidth = (WIDTH - labelWidth - (columns - 1) * CELL_GAP) / columns;
@@ -38,40 +48,72 @@ export function renderSegmentMultiples(segments: Segments, slots: readonly strin
   const cellHeight = HEADER + slots.length * slotHeight + AXIS;
   const rowHeight = DIMENSION_TITLE + cellHeight + 10;
   const height = segments.length * rowHeight;
-  const values = segments.flatMap((s) => s.buckets.flatMap((b) => b.results.filter((r) => slots.includes(r.slot)).map((r) => r.deltaAuc)));
+  const values = segments.flatMap((s) =>
+    s.buckets.flatMap((b) => b.results.filter((r) => slots.includes(r.slot)).map((r) => r.deltaAuc)),
+  );
   const x = signedScale(values, [LABEL_INSET, cellWidth - 8 - LABEL_INSET], 3);
-  const svg = chartSvg(WIDTH, height, 'segment-multiples',
-    `Impact on AUC within segments: ${segments.map((s) => `${s.name} (${s.buckets.map((b) => b.bucket).join(', ')})`).join('; ')}, for ${slots.length} slots. The table below lists the numbers.`);
+  const svg = chartSvg(
+    WIDTH,
+    height,
+    'segment-multiples',
+    `Impact on AUC within segments: ${segments.map((s) => `${s.name} (${s.buckets.map((b) => b.bucket).join(', ')})`).join('; ')}, for ${slots.length} slots. The table below lists the numbers.`,
+  );
   segments.forEach((segment, row) => {
     const top = row * rowHeight;
     svg.append(svgElement('text', { class: 'dimension-title', x: 0, y: top + 15 }, segment.name));
     slots.forEach((slot, s) => {
       const y = top + DIMENSION_TITLE + HEADER + s * slotHeight + slotHeight / 2;
-      svg.append(svgElement('text', { class: 'group-label', x: labelWidth - 8, y, 'text-anchor': 'end', 'dominant-baseline': 'central' }, slot));
+      svg.append(
+        svgElement(
+          'text',
+          { class: 'group-label', x: labelWidth - 8, y, 'text-anchor': 'end', 'dominant-baseline': 'central' },
+          slot,
+        ),
+      );
     });
     segment.buckets.forEach((bucket, column) => {
       const cell = svgElement('g', {
-        class: 'segment-multiple', 'data-segment': segment.name, 'data-bucket': bucket.bucket,
+        class: 'segment-multiple',
+        'data-segment': segment.name,
+        'data-bucket': bucket.bucket,
         transform: `translate(${labelWidth + column * (cellWidth + CELL_GAP)},${top + DIMENSION_TITLE})`,
       });
       cell.append(
         svgElement('rect', { class: 'cell-frame', x: -4, y: 0, width: cellWidth, height: cellHeight - AXIS + 2 }),
         svgElement('text', { class: 'cell-title', x: 0, y: 14 }, bucket.bucket),
-        svgElement('text', { class: 'cell-subtitle', x: 0, y: 28 }, `${formatCount(bucket.rows)} rows · AUC ${formatMetric(bucket.baselineAuc, 3)}`),
+        svgElement(
+          'text',
+          { class: 'cell-subtitle', x: 0, y: 28 },
+          `${formatCount(bucket.rows)} rows · AUC ${formatMetric(bucket.baselineAuc, 3)}`,
+        ),
       );
       slots.forEach((slot, s) => {
         methods.forEach((method, m) => {
           const value = segmentDelta(segments, segment.name, bucket.bucket, slot, method);
           if (value === null) return;
           const bar = svgElement('rect', {
-            class: `bar segment-bar series-${m}`, 'data-slot': slot, 'data-method': method, 'data-value': value,
-            x: Math.min(x(0), x(value)), y: HEADER + s * slotHeight + SLOT_PAD + m * (BAR + 1), width: Math.max(0.5, Math.abs(x(value) - x(0))), height: BAR,
+            class: `bar segment-bar series-${m}`,
+            'data-slot': slot,
+            'data-method': method,
+            'data-value': value,
+            x: Math.min(x(0), x(value)),
+            y: HEADER + s * slotHeight + SLOT_PAD + m * (BAR + 1),
+            width: Math.max(0.5, Math.abs(x(value) - x(0))),
+            height: BAR,
           });
-          bar.append(svgElement('title', {}, `${segment.name} · ${bucket.bucket} · ${slot} · ${METHOD_LABELS[method]}: ΔAUC ${formatDelta(value)}`));
+          bar.append(
+            svgElement(
+              'title',
+              {},
+              `${segment.name} · ${bucket.bucket} · ${slot} · ${METHOD_LABELS[method]}: ΔAUC ${formatDelta(value)}`,
+            ),
+          );
           cell.append(bar);
         });
       });
-      cell.append(svgElement('line', { class: 'zero-line', x1: x(0), x2: x(0), y1: HEADER - 2, y2: cellHeight - AXIS }));
+      cell.append(
+        svgElement('line', { class: 'zero-line', x1: x(0), x2: x(0), y1: HEADER - 2, y2: cellHeight - AXIS }),
+      );
       const axis = svgElement('g', { class: 'axis axis-x small', transform: `translate(0,${cellHeight - AXIS})` });
       select(axis).call(axisBottom(x).ticks(3).tickSizeOuter(0));
       cell.append(axis);

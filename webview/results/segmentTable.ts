@@ -14,25 +14,50 @@ export interface SegmentRow {
   deltas: (number | null)[];
 }
 
-export function segmentRows(segments: Segments, slots: readonly string[], methods: readonly AblationMethod[]): SegmentRow[] {
-  return segments.flatMap((segment) => segment.buckets.flatMap((bucket) => slots.map((slot) => ({
-    segment: segment.name, bucket: bucket.bucket, rows: bucket.rows, baselineAuc: bucket.baselineAuc, slot,
-    deltas: methods.map((method) => segmentDelta(segments, segment.name, bucket.bucket, slot, method)),
-  }))));
+export function segmentRows(
+  segments: Segments,
+  slots: readonly string[],
+  methods: readonly AblationMethod[],
+): SegmentRow[] {
+  return segments.flatMap((segment) =>
+    segment.buckets.flatMap((bucket) =>
+      slots.map((slot) => ({
+        segment: segment.name,
+        bucket: bucket.bucket,
+        rows: bucket.rows,
+        baselineAuc: bucket.baselineAuc,
+        slot,
+        deltas: methods.map((method) => segmentDelta(segments, segment.name, bucket.bucket, slot, method)),
+      })),
+    ),
+  );
 }
 
 export function segmentColumns(methods: readonly AblationMethod[]): Column<SegmentRow>[] {
   return [
     { id: 'segment', header: 'Segment', cell: (r) => r.segment },
     { id: 'bucket', header: 'Bucket', cell: (r) => r.bucket },
-    { id: 'rows', header: 'Rows', numeric: true, cell: (r) => formatCount(r.rows), csv: { headers: ['rows'], values: (r) => [r.rows] } },
-    { id: 'baseline', header: 'Baseline AUC', numeric: true, cell: (r) => formatMetric(r.baselineAuc), csv: { headers: ['baseline_auc'], values: (r) => [r.baselineAuc] } },
+    {
+      id: 'rows',
+      header: 'Rows',
+      numeric: true,
+      cell: (r) => formatCount(r.rows),
+      csv: { headers: ['rows'], values: (r) => [r.rows] },
+    },
+    {
+      id: 'baseline',
+      header: 'Baseline AUC',
+      numeric: true,
+      cell: (r) => formatMetric(r.baselineAuc),
+      csv: { headers: ['baseline_auc'], values: (r) => [r.baselineAuc] },
+    },
     { id: 'slot', header: 'Slot', cell: (r) => r.slot },
     ...methods.map((method, m): Column<SegmentRow> => ({
-      id: `delta-${method}`, header: `${METHOD_LABELS[method]} ΔAUC`, numeric: true,
+      id: `delta-${method}`,
+      header: `${METHOD_LABELS[method]} ΔAUC`,
+      numeric: true,
       cell: (r) => formatDelta(r.deltas[m]),
       csv: { headers: [`${method}_delta_auc`], values: (r) => [r.deltas[m]] },
     })),
   ];
 }
-

@@ -4,8 +4,21 @@
  * presentation attributes (concrete colours, no var(--...), no classes needed), over the theme's background.
  */
 const PAINT_PROPERTIES = [
-  'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'stroke-linecap', 'opacity',
-  'font-family', 'font-size', 'font-weight', 'font-style', 'text-anchor', 'dominant-baseline', 'shape-rendering',
+  'fill',
+  'fill-opacity',
+  'stroke',
+  'stroke-width',
+  'stroke-opacity',
+  'stroke-dasharray',
+  'stroke-linecap',
+  'opacity',
+  'font-family',
+  'font-size',
+  'font-weight',
+  'font-style',
+  'text-anchor',
+  'dominant-baseline',
+  'shape-rendering',
 ] as const;
 
 export interface StandaloneSvg {
@@ -61,5 +74,9 @@ export function standaloneSvg(svg: SVGSVGElement, background: string): Standalon
     copy.insertBefore(title, copy.firstChild);
   }
   copy.removeAttribute('aria-label');
-  return { text: `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}\n`, width, height };
+  return {
+    text: `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}\n`,
+    width,
+    height,
+  };
 }

@@ -35,13 +35,16 @@ export function asPanelsUiState(value: unknown): PanelsUiState {
     state.sorts = {};
     for (const [id, sort] of Object.entries(raw.sorts as Record<string, unknown>)) {
       const s = sort as Partial<SortState> | null;
-      if (s && typeof s.column === 'string' && typeof s.descending === 'boolean') state.sorts[id] = { column: s.column, descending: s.descending };
+      if (s && typeof s.column === 'string' && typeof s.descending === 'boolean')
+        state.sorts[id] = { column: s.column, descending: s.descending };
     }
   }
-  if (typeof raw.impactMetric === 'string' && METRICS.includes(raw.impactMetric)) state.impactMetric = raw.impactMetric as ImpactMetric;
+  if (typeof raw.impactMetric === 'string' && METRICS.includes(raw.impactMetric))
+    state.impactMetric = raw.impactMetric as ImpactMetric;
   if (typeof raw.impactFilter === 'string') state.impactFilter = raw.impactFilter;
   if (typeof raw.impactHideNull === 'boolean') state.impactHideNull = raw.impactHideNull;
-  if (Array.isArray(raw.selectedSlots)) state.selectedSlots = raw.selectedSlots.filter((s): s is string => typeof s === 'string');
+  if (Array.isArray(raw.selectedSlots))
+    state.selectedSlots = raw.selectedSlots.filter((s): s is string => typeof s === 'string');
   if (typeof raw.runTab === 'string') state.runTab = raw.runTab;
   if (typeof raw.seenComparison === 'string') state.seenComparison = raw.seenComparison;
   return state;

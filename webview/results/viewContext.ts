@@ -17,7 +17,11 @@ export interface ViewContext {
 }
 
 /** The saved sort of one table, and the callback that saves a new one. */
-export function tableSort(context: ViewContext, tableId: string, fallback?: SortState): { sort?: SortState; onSortChange: (sort: SortState) => void } {
+export function tableSort(
+  context: ViewContext,
+  tableId: string,
+  fallback?: SortState,
+): { sort?: SortState; onSortChange: (sort: SortState) => void } {
   return {
     sort: context.store.current.sorts?.[tableId] ?? fallback,
     onSortChange: (sort) => context.store.update({ sorts: { ...context.store.current.sorts, [tableId]: sort } }),

@@ -68,20 +68,32 @@ function renderRow(r: RowView, position: number): HTMLElement {
 
 function select(index: number, edits: RowEdit[]): void {
   store.update({ selected: index, edits });
-  if (list) { list.selected = index; list.render(); }
-  request((requestId) => ({ type: 'select', requestId, index, edits }), (m) => { if (m.type === 'detail') pane?.show(m.detail); });
+  if (list) {
+    list.selected = index;
+    list.render();
+  }
+  request(
+    (requestId) => ({ type: 'select', requestId, index, edits }),
+    (m) => {
+      if (m.type === 'detail') pane?.show(m.detail);
+    },
+  );
 }
 
 function refreshQuery(keepScroll = false): void {
   const version = ++queryVersion;
   const q = query();
-  list?.reset(0, keepScroll ? store.current.scrollTop ?? 0 : 0);
-  request((requestId) => ({ type: 'page', requestId, query: { ...q, offset: 0, limit: PAGE } }), (m) => {
-    if (m.type !== 'page' || version !== queryVersion) return;
-    list!.reset(m.page.total, keepScroll ? store.current.scrollTop ?? 0 : 0);
-    list!.receive(0, m.page.rows, m.page.total);
-    if (countLine) countLine.textContent = `${m.page.total.toLocaleString('en-US')} of ${info!.rows.toLocaleString('en-US')} rows · ${q.item !== undefined ? `item ${q.item} · ` : ''}${q.sort === 'slot' ? `by |effect of ${q.slot}|` : `by ${q.sort}`}${q.descending ? ', largest first' : ''}`;
-  });
+  list?.reset(0, keepScroll ? (store.current.scrollTop ?? 0) : 0);
+  request(
+    (requestId) => ({ type: 'page', requestId, query: { ...q, offset: 0, limit: PAGE } }),
+    (m) => {
+      if (m.type !== 'page' || version !== queryVersion) return;
+      list!.reset(m.page.total, keepScroll ? (store.current.scrollTop ?? 0) : 0);
+      list!.receive(0, m.page.rows, m.page.total);
+      if (countLine)
+        countLine.textContent = `${m.page.total.toLocaleString('en-US')} of ${info!.rows.toLocaleString('en-US')} rows · ${q.item !== undefined ? `item ${q.item} · ` : ''}${q.sort === 'slot' ? `by |effect of ${q.slot}|` : `by ${q.sort}`}${q.descending ? ', largest first' : ''}`;
+    },
+  );
 }
 
 function build(i: RowsInfo): void {
@@ -94,8 +106,18 @@ function build(i: RowsInfo): void {
   bar.setAttribute('role', 'toolbar');
   const sort = element('select', 'sort-select');
   sort.setAttribute('aria-label', 'Sort rows by');
-  const options: [string, string][] = [['loss', 'how wrong (per-row LogLoss)'], ['score', 'model score'], ['label', 'label'], ['row', 'data order'], ...i.slots.map((s): [string, string] => [`slot:${s.name}`, `effect of ${s.name}`])];
-  for (const [value, label] of options) { const o = element('option', undefined, label); o.value = value; sort.append(o); }
+  const options: [string, string][] = [
+    ['loss', 'how wrong (per-row LogLoss)'],
+    ['score', 'model score'],
+    ['label', 'label'],
+    ['row', 'data order'],
+    ...i.slots.map((s): [string, string] => [`slot:${s.name}`, `effect of ${s.name}`]),
+  ];
+  for (const [value, label] of options) {
+    const o = element('option', undefined, label);
+    o.value = value;
+    sort.append(o);
+  }
   const q = query();
   sort.value = q.sort === 'slot' ? `slot:${q.slot}` : q.sort;
   const desc = element('input');
@@ -107,7 +129,14 @@ function build(i: RowsInfo): void {
   slice.setAttribute('aria-label', 'Slice');
   const all = element('option', undefined, 'all rows');
   all.value = '';
-  slice.append(all, ...i.slices.map((s) => { const o = element('option', undefined, s); o.value = s; return o; }));
+  slice.append(
+    all,
+    ...i.slices.map((s) => {
+      const o = element('option', undefined, s);
+      o.value = s;
+      return o;
+    }),
+  );
   slice.value = q.slice ?? '';
   const search = element('input', 'row-search');
   search.type = 'search';
@@ -116,43 +145,107 @@ function build(i: RowsInfo): void {
   search.value = q.search ?? '';
   const update = () => {
     const [kind, slot] = sort.value.startsWith('slot:') ? ['slot', sort.value.slice(5)] : [sort.value, undefined];
-    store.update({ query: { sort: kind as RowSort, slot, descending: desc.checked, slice: slice.value || undefined, search: search.value.trim() || undefined, item: query().item }, scrollTop: 0 });
+    store.update({
+      query: {
+        sort: kind as RowSort,
+        slot,
+        descending: desc.checked,
+        slice: slice.value || undefined,
+        search: search.value.trim() || undefined,
+        item: query().item,
+      },
+      scrollTop: 0,
+    });
     refreshQuery();
   };
   let typing = 0;
   sort.addEventListener('change', update);
   desc.addEventListener('change', update);
   slice.addEventListener('change', update);
-  search.addEventListener('input', () => { clearTimeout(typing); typing = window.setTimeout(update, 250); });
+  search.addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = window.setTimeout(update, 250);
+  });
   bar.append(sort, descLabel, slice, search);
   if (q.item !== undefined) {
     const chip = element('button', 'link-button item-chip', `item ${q.item} ✕`);
     chip.type = 'button';
     chip.title = 'Show the rows of every item';
-    chip.addEventListener('click', () => { chip.remove(); store.update({ query: { ...query(), item: undefined }, scrollTop: 0 }); refreshQuery(); });
+    chip.addEventListener('click', () => {
+      chip.remove();
+      store.update({ query: { ...query(), item: undefined }, scrollTop: 0 });
+      refreshQuery();
+    });
     bar.append(chip);
   }
   countLine = element('p', 'count');
   const header = element('div', 'row-item header');
-  for (const [c, t] of [['pos', '#'], ['prob', 'p'], ['label', 'label'], ['loss', 'loss'], ['user', 'user'], ['item', 'item'], ['hist', 'history'], ['slots', 'slots']]) header.append(element('span', `cell ${c}`, t));
+  for (const [c, t] of [
+    ['pos', '#'],
+    ['prob', 'p'],
+    ['label', 'label'],
+    ['loss', 'loss'],
+    ['user', 'user'],
+    ['item', 'item'],
+    ['hist', 'history'],
+    ['slots', 'slots'],
+  ])
+    header.append(element('span', `cell ${c}`, t));
   list = new VirtualList({
     fetch: (offset) => {
       const version = queryVersion;
-      request((requestId) => ({ type: 'page', requestId, query: { ...query(), offset, limit: PAGE } }), (m) => { if (m.type === 'page' && version === queryVersion) list!.receive(m.page.offset, m.page.rows, m.page.total); });
+      request(
+        (requestId) => ({ type: 'page', requestId, query: { ...query(), offset, limit: PAGE } }),
+        (m) => {
+          if (m.type === 'page' && version === queryVersion) list!.receive(m.page.offset, m.page.rows, m.page.total);
+        },
+      );
     },
     renderRow,
-    onScroll: (top) => { if (Math.abs((store.current.scrollTop ?? 0) - top) > 1) store.update({ scrollTop: top }); },
+    onScroll: (top) => {
+      if (Math.abs((store.current.scrollTop ?? 0) - top) > 1) store.update({ scrollTop: top });
+    },
   });
-  pane = new WhatIfPane({
-    score: (edits) => { const cur = pane!.current; if (cur) request((requestId) => ({ type: 'score', requestId, index: cur.index, edits })); },
-    flip: (edits) => { const cur = pane!.current; if (cur) request((requestId) => ({ type: 'flip', requestId, index: cur.index, edits }), (m) => { if (m.type === 'flip') pane!.showFlip(m.result); }); },
-    searchItems: (text, reply) => request((requestId) => ({ type: 'searchItems', requestId, text }), (m) => { if (m.type === 'items') reply(m.items); }),
-    userRow: (user, reply) => request((requestId) => ({ type: 'userRow', requestId, user }), (m) => { if (m.type === 'userRow') reply(m.row); }),
-    save: (name, edits) => { const cur = pane!.current; if (cur) host.post({ type: 'saveCounterfactuals', name, rows: [{ index: cur.index, edits }] }); },
-    rescore: (name) => host.post({ type: 'rescore', name }),
-    revealSlot: (slot) => host.post({ type: 'revealSlot', slot }),
-    editsChanged: (edits) => store.update({ edits }),
-  }, i);
+  pane = new WhatIfPane(
+    {
+      score: (edits) => {
+        const cur = pane!.current;
+        if (cur) request((requestId) => ({ type: 'score', requestId, index: cur.index, edits }));
+      },
+      flip: (edits) => {
+        const cur = pane!.current;
+        if (cur)
+          request(
+            (requestId) => ({ type: 'flip', requestId, index: cur.index, edits }),
+            (m) => {
+              if (m.type === 'flip') pane!.showFlip(m.result);
+            },
+          );
+      },
+      searchItems: (text, reply) =>
+        request(
+          (requestId) => ({ type: 'searchItems', requestId, text }),
+          (m) => {
+            if (m.type === 'items') reply(m.items);
+          },
+        ),
+      userRow: (user, reply) =>
+        request(
+          (requestId) => ({ type: 'userRow', requestId, user }),
+          (m) => {
+            if (m.type === 'userRow') reply(m.row);
+          },
+        ),
+      save: (name, edits) => {
+        const cur = pane!.current;
+        if (cur) host.post({ type: 'saveCounterfactuals', name, rows: [{ index: cur.index, edits }] });
+      },
+      rescore: (name) => host.post({ type: 'rescore', name }),
+      revealSlot: (slot) => host.post({ type: 'revealSlot', slot }),
+      editsChanged: (edits) => store.update({ edits }),
+    },
+    i,
+  );
   const layout = element('div', 'rows-layout');
   const left = element('div', 'rows-list');
   left.append(bar, countLine, header, list.element);
@@ -166,14 +259,37 @@ function build(i: RowsInfo): void {
 host.onMessage((m) => {
   if ('requestId' in m && m.requestId !== undefined) {
     const reply = replies.get(m.requestId);
-    if (reply) { replies.delete(m.requestId); reply(m); }
+    if (reply) {
+      replies.delete(m.requestId);
+      reply(m);
+    }
   }
   switch (m.type) {
-    case 'init': build(m.info); break;
-    case 'scored': pane?.scored(m.prob, m.slots, m.millis, m.edits); break;
-    case 'saved': if (info) { info = { ...info, counterfactuals: m.counterfactuals }; pane?.setInfo(info); pane?.renderCounterfactuals(note(`Saved "${m.name}".`)); } break;
-    case 'rescored': pane?.renderCounterfactuals(element('div', 'cf-result', `${m.name}${m.modelChanged ? ' (model changed since saved)' : ''}: ${m.rows.map((r) => `row ${r.index} ${r.prob.toFixed(4)} → ${r.now === null ? `stale (${r.stale})` : r.now.toFixed(4)}`).join('; ')}`)); break;
-    case 'progress': if (!info) status.textContent = m.message ?? ''; break;
+    case 'init':
+      build(m.info);
+      break;
+    case 'scored':
+      pane?.scored(m.prob, m.slots, m.millis, m.edits);
+      break;
+    case 'saved':
+      if (info) {
+        info = { ...info, counterfactuals: m.counterfactuals };
+        pane?.setInfo(info);
+        pane?.renderCounterfactuals(note(`Saved "${m.name}".`));
+      }
+      break;
+    case 'rescored':
+      pane?.renderCounterfactuals(
+        element(
+          'div',
+          'cf-result',
+          `${m.name}${m.modelChanged ? ' (model changed since saved)' : ''}: ${m.rows.map((r) => `row ${r.index} ${r.prob.toFixed(4)} → ${r.now === null ? `stale (${r.stale})` : r.now.toFixed(4)}`).join('; ')}`,
+        ),
+      );
+      break;
+    case 'progress':
+      if (!info) status.textContent = m.message ?? '';
+      break;
     case 'error': {
       const e = element('p', 'error', m.message);
       e.setAttribute('role', 'alert');

@@ -69,7 +69,10 @@ export class VirtualList {
 
   private schedule(): void {
     if (this.frame) return;
-    this.frame = requestAnimationFrame(() => { this.frame = 0; this.render(); });
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
   }
 
   render(): void {
@@ -80,14 +83,20 @@ export class VirtualList {
     this.options.onScroll(top);
     for (let page = Math.floor(first / PAGE); page <= Math.floor(Math.max(first, last - 1) / PAGE); page++) {
       if (page * PAGE >= this.total) break;
-      if (!this.pages.has(page) && !this.pending.has(page)) { this.pending.add(page); this.options.fetch(page * PAGE); }
+      if (!this.pages.has(page) && !this.pending.has(page)) {
+        this.pending.add(page);
+        this.options.fetch(page * PAGE);
+      }
     }
     this.layer.replaceChildren();
     this.layer.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
     for (let pos = first; pos < last; pos++) {
       const row = this.rowAt(pos);
       const el = row ? this.options.renderRow(row, pos) : element('div', 'row-item loading', '…');
-      if (row && row.index === this.selected) { el.classList.add('selected'); el.setAttribute('aria-selected', 'true'); }
+      if (row && row.index === this.selected) {
+        el.classList.add('selected');
+        el.setAttribute('aria-selected', 'true');
+      }
       this.layer.append(el);
     }
   }

@@ -25,7 +25,12 @@ const fmt = (x: number) => x.toFixed(4);
 export function addEdit(edits: RowEdit[], edit: RowEdit, slotInputs: (slot: string) => string[]): RowEdit[] {
   if (edit.kind === 'fromRow') {
     const inputs = slotInputs(edit.slot);
-    return [...edits.filter((e) => !(e.kind === 'fromRow' && e.slot === edit.slot) && !(e.kind === 'value' && inputs.includes(e.input))), edit];
+    return [
+      ...edits.filter(
+        (e) => !(e.kind === 'fromRow' && e.slot === edit.slot) && !(e.kind === 'value' && inputs.includes(e.input)),
+      ),
+      edit,
+    ];
   }
   return [...edits.filter((e) => !(e.kind === 'value' && e.input === edit.input && e.offset === edit.offset)), edit];
 }
@@ -39,9 +44,12 @@ export class WhatIfPane {
   private readonly flipBox = element('div', 'whatif-flip');
   private readonly cfBox = element('div', 'whatif-counterfactuals');
 
-  constructor(private readonly host: WhatIfHost, private info: RowsInfo) {
+  constructor(
+    private readonly host: WhatIfHost,
+    private info: RowsInfo,
+  ) {
     this.element.setAttribute('aria-label', 'Row What-If');
-    this.element.append(note('Pick a row to see its score, each slot\'s attribution and to edit it.'));
+    this.element.append(note("Pick a row to see its score, each slot's attribution and to edit it."));
   }
 
   setInfo(info: RowsInfo): void {
@@ -52,15 +60,31 @@ export class WhatIfPane {
     this.detail = detail;
     this.edits = detail.edits;
     const v = detail.view;
-    const head = element('h2', 'whatif-title', `Row ${v.index}: user ${v.user ?? 'n/a'}, item ${v.item ?? 'n/a'}${v.itemLabel ? ` "${v.itemLabel}"` : ''}`);
-    const facts = element('p', 'whatif-facts', `label ${v.label} · model probability ${fmt(v.prob)} · per-row LogLoss ${v.loss.toFixed(3)} · history ${v.historyLength ?? 'n/a'}`);
+    const head = element(
+      'h2',
+      'whatif-title',
+      `Row ${v.index}: user ${v.user ?? 'n/a'}, item ${v.item ?? 'n/a'}${v.itemLabel ? ` "${v.itemLabel}"` : ''}`,
+    );
+    const facts = element(
+      'p',
+      'whatif-facts',
+      `label ${v.label} · model probability ${fmt(v.prob)} · per-row LogLoss ${v.loss.toFixed(3)} · history ${v.historyLength ?? 'n/a'}`,
+    );
     const water = element('div', 'whatif-waterfall');
-    water.append(element('h3', undefined, 'Occlusion (probability): each slot masked, and taken from other rows'), renderWaterfall(detail.occlusion),
-      note(`Effect = probability minus probability with the slot masked to its neutral value. Whiskers: the slot taken from ${detail.occlusion.k} other rows (seed ${detail.occlusion.seed}).`));
+    water.append(
+      element('h3', undefined, 'Occlusion (probability): each slot masked, and taken from other rows'),
+      renderWaterfall(detail.occlusion),
+      note(
+        `Effect = probability minus probability with the slot masked to its neutral value. Whiskers: the slot taken from ${detail.occlusion.k} other rows (seed ${detail.occlusion.seed}).`,
+      ),
+    );
     const actions = element('div', 'toolbar');
     const flip = element('button', 'button', 'Find smallest flip');
     flip.type = 'button';
-    flip.addEventListener('click', () => { this.flipBox.replaceChildren(note('Searching…')); this.host.flip(this.edits); });
+    flip.addEventListener('click', () => {
+      this.flipBox.replaceChildren(note('Searching…'));
+      this.host.flip(this.edits);
+    });
     const reset = element('button', 'button', 'Reset edits');
     reset.type = 'button';
     reset.addEventListener('click', () => this.apply([]));
@@ -70,9 +94,21 @@ export class WhatIfPane {
     name.maxLength = 64;
     const save = element('button', 'button', 'Save edited row');
     save.type = 'button';
-    save.addEventListener('click', () => { if (name.value.trim()) this.host.save(name.value.trim(), this.edits); });
+    save.addEventListener('click', () => {
+      if (name.value.trim()) this.host.save(name.value.trim(), this.edits);
+    });
     actions.append(flip, reset, name, save);
-    this.element.replaceChildren(head, facts, this.scoreLine, actions, this.flipBox, water, element('h3', undefined, 'Edit slots'), this.slotsBox, this.cfBox);
+    this.element.replaceChildren(
+      head,
+      facts,
+      this.scoreLine,
+      actions,
+      this.flipBox,
+      water,
+      element('h3', undefined, 'Edit slots'),
+      this.slotsBox,
+      this.cfBox,
+    );
     this.renderScore(detail.prob, null);
     this.renderSlots(detail.slots);
     this.renderCounterfactuals();
@@ -102,15 +138,20 @@ export class WhatIfPane {
     this.scoreLine.replaceChildren();
     this.scoreLine.dataset.prob = String(prob);
     const edited = this.edits.length > 0;
-    const crosses = (prob >= this.info.threshold) !== (original >= this.info.threshold);
+    const crosses = prob >= this.info.threshold !== original >= this.info.threshold;
     this.scoreLine.append(
       element('strong', 'whatif-prob', fmt(prob)),
-      document.createTextNode(edited ? ` with ${this.edits.length} edit${this.edits.length === 1 ? '' : 's'} (was ${fmt(original)}${crosses ? `; crosses ${this.info.threshold}` : ''})` : ` probability (label ${d.view.label})`),
+      document.createTextNode(
+        edited
+          ? ` with ${this.edits.length} edit${this.edits.length === 1 ? '' : 's'} (was ${fmt(original)}${crosses ? `; crosses ${this.info.threshold}` : ''})`
+          : ` probability (label ${d.view.label})`,
+      ),
     );
     if (millis !== null) this.scoreLine.append(element('span', 'muted', ` · scored in ${millis.toFixed(1)} ms`));
   }
 
-  private slotInputs = (slot: string) => this.detail?.slots.find((s) => s.slot === slot)?.inputs.map((i) => i.input) ?? [];
+  private slotInputs = (slot: string) =>
+    this.detail?.slots.find((s) => s.slot === slot)?.inputs.map((i) => i.input) ?? [];
 
   private renderSlots(slots: SlotDetail[]): void {
     this.slotsBox.replaceChildren(...slots.map((s) => this.slotEditor(s)));
@@ -125,7 +166,14 @@ export class WhatIfPane {
     reveal.title = 'Reveal this slot in reclens.json';
     reveal.addEventListener('click', () => this.host.revealSlot(s.slot));
     title.append(reveal, element('span', 'slot-text', s.text));
-    if (this.edits.some((e) => (e.kind === 'fromRow' && e.slot === s.slot) || (e.kind === 'value' && s.inputs.some((i) => i.input === e.input)))) title.append(element('span', 'edited-badge', 'edited'));
+    if (
+      this.edits.some(
+        (e) =>
+          (e.kind === 'fromRow' && e.slot === s.slot) ||
+          (e.kind === 'value' && s.inputs.some((i) => i.input === e.input)),
+      )
+    )
+      title.append(element('span', 'edited-badge', 'edited'));
     box.append(title);
     const controls = element('div', 'slot-controls');
     // From another item (search by label) or another user's row.
@@ -135,15 +183,24 @@ export class WhatIfPane {
     const results = element('div', 'item-results');
     itemSearch.addEventListener('input', () => {
       const text = itemSearch.value;
-      if (text.trim().length < 2) { results.replaceChildren(); return; }
+      if (text.trim().length < 2) {
+        results.replaceChildren();
+        return;
+      }
       this.host.searchItems(text, (items) => {
         if (itemSearch.value !== text) return;
-        results.replaceChildren(...items.slice(0, 8).map((it) => {
-          const b = element('button', 'item-choice', it.label ? `${it.label} (${it.item})` : it.item);
-          b.type = 'button';
-          b.addEventListener('click', () => { results.replaceChildren(); itemSearch.value = ''; this.apply(addEdit(this.edits, { kind: 'fromRow', slot: s.slot, source: it.row }, this.slotInputs)); });
-          return b;
-        }));
+        results.replaceChildren(
+          ...items.slice(0, 8).map((it) => {
+            const b = element('button', 'item-choice', it.label ? `${it.label} (${it.item})` : it.item);
+            b.type = 'button';
+            b.addEventListener('click', () => {
+              results.replaceChildren();
+              itemSearch.value = '';
+              this.apply(addEdit(this.edits, { kind: 'fromRow', slot: s.slot, source: it.row }, this.slotInputs));
+            });
+            return b;
+          }),
+        );
       });
     });
     const user = element('input', 'user-input');
@@ -152,7 +209,11 @@ export class WhatIfPane {
     user.addEventListener('keydown', (e) => {
       if (e.key !== 'Enter' || !user.value.trim()) return;
       this.host.userRow(user.value.trim(), (row) => {
-        if (row === null) { user.setCustomValidity('No row of that user'); user.reportValidity(); return; }
+        if (row === null) {
+          user.setCustomValidity('No row of that user');
+          user.reportValidity();
+          return;
+        }
         user.setCustomValidity('');
         this.apply(addEdit(this.edits, { kind: 'fromRow', slot: s.slot, source: row }, this.slotInputs));
       });
@@ -171,7 +232,15 @@ export class WhatIfPane {
           cb.checked = v === 1;
           cb.dataset.input = inp.input;
           cb.dataset.offset = String(j);
-          cb.addEventListener('change', () => this.apply(addEdit(this.edits, { kind: 'value', input: inp.input, offset: j, value: cb.checked ? 1 : 0 }, this.slotInputs)));
+          cb.addEventListener('change', () =>
+            this.apply(
+              addEdit(
+                this.edits,
+                { kind: 'value', input: inp.input, offset: j, value: cb.checked ? 1 : 0 },
+                this.slotInputs,
+              ),
+            ),
+          );
           label.append(cb, document.createTextNode(String(j)));
           hot.append(label);
         });
@@ -201,20 +270,40 @@ export class WhatIfPane {
 
   showFlip(r: FlipResult): void {
     this.flipBox.replaceChildren();
-    if (!r.best) { this.flipBox.append(note(`No single-slot change among ${r.candidatesPerSlot} candidates per slot moves the probability across ${r.threshold}.`)); return; }
+    if (!r.best) {
+      this.flipBox.append(
+        note(
+          `No single-slot change among ${r.candidatesPerSlot} candidates per slot moves the probability across ${r.threshold}.`,
+        ),
+      );
+      return;
+    }
     const list = element('ul', 'flip-list');
     for (const c of r.perSlot) {
-      const li = element('li', undefined, `${c.slot} → ${c.text}: ${fmt(c.prob)} (relative change ${c.relativeChange.toFixed(2)})`);
+      const li = element(
+        'li',
+        undefined,
+        `${c.slot} → ${c.text}: ${fmt(c.prob)} (relative change ${c.relativeChange.toFixed(2)})`,
+      );
       if (c.source !== 'neutral') {
         const apply = element('button', 'link-button', 'apply');
         apply.type = 'button';
         const source = c.source;
-        apply.addEventListener('click', () => this.apply(addEdit(this.edits, { kind: 'fromRow', slot: c.slot, source }, this.slotInputs)));
+        apply.addEventListener('click', () =>
+          this.apply(addEdit(this.edits, { kind: 'fromRow', slot: c.slot, source }, this.slotInputs)),
+        );
         li.append(document.createTextNode(' '), apply);
       }
       list.append(li);
     }
-    this.flipBox.append(element('p', 'flip-best', `Smallest flip: ${r.best.slot} → ${r.best.text} gives ${fmt(r.best.prob)} (threshold ${r.threshold}).`), list);
+    this.flipBox.append(
+      element(
+        'p',
+        'flip-best',
+        `Smallest flip: ${r.best.slot} → ${r.best.text} gives ${fmt(r.best.prob)} (threshold ${r.threshold}).`,
+      ),
+      list,
+    );
   }
 
   renderCounterfactuals(extra?: HTMLElement): void {

@@ -25,7 +25,9 @@ export interface ChannelContract<FromHost, State> {
   asUiState(value: unknown): State;
 }
 
-export function connectToHost<ToHost, FromHost, State>(contract: ChannelContract<FromHost, State>): HostChannel<ToHost, FromHost, State> {
+export function connectToHost<ToHost, FromHost, State>(
+  contract: ChannelContract<FromHost, State>,
+): HostChannel<ToHost, FromHost, State> {
   const api = acquireVsCodeApi();
   return {
     post: (message) => api.postMessage(message),

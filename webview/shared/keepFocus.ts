@@ -5,7 +5,10 @@
  */
 export function rebuildKeepingFocus(container: HTMLElement, rebuild: () => void, fallbackKey?: string): void {
   const active = document.activeElement;
-  const key = active && container.contains(active) ? (active.closest('[data-focus-key]') as HTMLElement | null)?.dataset.focusKey : undefined;
+  const key =
+    active && container.contains(active)
+      ? (active.closest('[data-focus-key]') as HTMLElement | null)?.dataset.focusKey
+      : undefined;
   rebuild();
   if (key === undefined) return;
   const find = (wanted: string) => container.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(wanted)}"]`);

@@ -29,7 +29,10 @@ export function readTheme(): Theme {
     point: variable('--vscode-charts-blue', variable('--vscode-textLink-foreground', '#3794ff')),
     muted: variable('--vscode-disabledForeground', variable('--vscode-descriptionForeground', '#888888')),
     focus: variable('--vscode-focusBorder', '#0090f1'),
-    dark: classes.contains('vscode-dark') || (classes.contains('vscode-high-contrast') && !classes.contains('vscode-high-contrast-light')) || luminance(background) < 0.4,
+    dark:
+      classes.contains('vscode-dark') ||
+      (classes.contains('vscode-high-contrast') && !classes.contains('vscode-high-contrast-light')) ||
+      luminance(background) < 0.4,
     highContrast: classes.contains('vscode-high-contrast') || classes.contains('vscode-high-contrast-light'),
   };
 }

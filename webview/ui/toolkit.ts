@@ -34,8 +34,17 @@ export function registerToolkit(): void {
   if (registered) return;
   registered = true;
   provideVSCodeDesignSystem().register(
-    vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeProgressRing(), vsCodeTextField(),
-    vsCodeCheckbox(), vsCodeRadioGroup(), vsCodeRadio(), vsCodePanels(), vsCodePanelTab(), vsCodePanelView(),
+    vsCodeButton(),
+    vsCodeDropdown(),
+    vsCodeOption(),
+    vsCodeProgressRing(),
+    vsCodeTextField(),
+    vsCodeCheckbox(),
+    vsCodeRadioGroup(),
+    vsCodeRadio(),
+    vsCodePanels(),
+    vsCodePanelTab(),
+    vsCodePanelView(),
   );
 }
 
@@ -63,7 +72,9 @@ export interface ToggleButton {
 }
 
 /** A button that stays pressed (aria-pressed), shown as primary while on. */
-export function createToggleButton(options: Omit<ButtonOptions, 'onClick' | 'appearance'> & { onToggle: (pressed: boolean) => void }): ToggleButton {
+export function createToggleButton(
+  options: Omit<ButtonOptions, 'onClick' | 'appearance'> & { onToggle: (pressed: boolean) => void },
+): ToggleButton {
   let pressed = false;
   const element = createButton({
     label: options.label,
@@ -141,7 +152,12 @@ export interface TextField {
  * the toolkit names the inner <input> after the element's text content when it connects (else "Text field"), so the
  * name is that text, in the field's own <label>; the page's stylesheet hides it visually (`label-hidden`).
  */
-export function createTextField(options: { placeholder: string; ariaLabel: string; onInput: (value: string) => void; onEnter?: (value: string) => void }): TextField {
+export function createTextField(options: {
+  placeholder: string;
+  ariaLabel: string;
+  onInput: (value: string) => void;
+  onEnter?: (value: string) => void;
+}): TextField {
   const element = document.createElement('vscode-text-field') as ValueElement;
   element.setAttribute('placeholder', options.placeholder);
   element.textContent = options.ariaLabel;
@@ -189,7 +205,12 @@ interface CheckedElement extends HTMLElement {
  * table row): the toolkit overwrites aria-label with the text content when the element connects, so the name must
  * be the text; the page's stylesheet hides the label part of `vscode-checkbox.label-hidden`.
  */
-export function createCheckbox(options: { label: string; hideLabel?: boolean; checked?: boolean; onChange: (checked: boolean) => void }): Checkbox {
+export function createCheckbox(options: {
+  label: string;
+  hideLabel?: boolean;
+  checked?: boolean;
+  onChange: (checked: boolean) => void;
+}): Checkbox {
   const element = document.createElement('vscode-checkbox') as CheckedElement;
   element.textContent = options.label;
   if (options.hideLabel) element.classList.add('label-hidden');
@@ -213,7 +234,12 @@ export interface RadioGroup {
 }
 
 /** A small set of mutually exclusive choices shown side by side (arrow keys move between them). */
-export function createRadioGroup(options: { label: string; choices: readonly ChoiceOption[]; value: string; onChange: (value: string) => void }): RadioGroup {
+export function createRadioGroup(options: {
+  label: string;
+  choices: readonly ChoiceOption[];
+  value: string;
+  onChange: (value: string) => void;
+}): RadioGroup {
   const element = document.createElement('vscode-radio-group') as ValueElement;
   element.setAttribute('orientation', 'horizontal');
   const label = document.createElement('label');
@@ -251,7 +277,12 @@ export interface Tabs {
 }
 
 /** Tabs with their views (arrow keys move between tabs); `onChange` gets the id of the tab shown. */
-export function createTabs(options: { ariaLabel: string; tabs: readonly ChoiceOption[]; active: string; onChange: (id: string) => void }): Tabs {
+export function createTabs(options: {
+  ariaLabel: string;
+  tabs: readonly ChoiceOption[];
+  active: string;
+  onChange: (id: string) => void;
+}): Tabs {
   const element = document.createElement('vscode-panels');
   element.setAttribute('aria-label', options.ariaLabel);
   // The role="tablist" element is in the shadow root, rendered when the element connects: name it then.
@@ -270,7 +301,7 @@ export function createTabs(options: { ariaLabel: string; tabs: readonly ChoiceOp
     return pane;
   });
   element.append(...tabs, ...panes);
-  const active = options.tabs.some((t) => t.value === options.active) ? options.active : options.tabs[0]?.value ?? '';
+  const active = options.tabs.some((t) => t.value === options.active) ? options.active : (options.tabs[0]?.value ?? '');
   element.setAttribute('activeid', `tab-${active}`);
   let current = active;
   element.addEventListener('change', (event) => {

@@ -15,4 +15,5 @@ await c.run(`COPY (
   FROM read_csv('${movies}', header = true) ORDER BY movie_id
 ) TO '${tmp}' (FORMAT parquet)`);
 fs.renameSync(tmp, path.join(outDir, 'items.parquet'));
-c.closeSync(); db.closeSync();
+c.closeSync();
+db.closeSync();

@@ -35,19 +35,32 @@ async function copy(select, file) {
 
 // train.parquet / eval.parquet
 const rowTypes = {
-  user_id: 'BIGINT', movie_id: 'BIGINT', user_idx: 'BIGINT', item_idx: 'BIGINT', label: 'INTEGER',
-  rating: 'DOUBLE', timestamp: 'BIGINT',
+  user_id: 'BIGINT',
+  movie_id: 'BIGINT',
+  user_idx: 'BIGINT',
+  item_idx: 'BIGINT',
+  label: 'INTEGER',
+  rating: 'DOUBLE',
+  timestamp: 'BIGINT',
   ...Object.fromEntries(range(GENRES).map((k) => [`g${k}`, 'INTEGER'])),
   ...Object.fromEntries(range(DIM).map((k) => [`h${k}`, 'DOUBLE'])),
-  item_pop: 'DOUBLE', user_activity: 'DOUBLE',
+  item_pop: 'DOUBLE',
+  user_activity: 'DOUBLE',
 };
-const columnsArg = (types) => `{${Object.entries(types).map(([k, v]) => `'${k}': '${v}'`).join(', ')}}`;
+const columnsArg = (types) =>
+  `{${Object.entries(types)
+    .map(([k, v]) => `'${k}': '${v}'`)
+    .join(', ')}}`;
 for (const split of ['train', 'eval']) {
   const src = `read_csv(${q(path.join(tmp, `${split}.csv`))}, header = true, columns = ${columnsArg(rowTypes)})`;
   const select = `
     SELECT user_id, movie_id, user_idx, item_idx, label, rating, "timestamp",
-      [${range(GENRES).map((k) => `g${k}`).join(', ')}]::FLOAT[${GENRES}] AS genres,
-      [${range(DIM).map((k) => `h${k}`).join(', ')}]::FLOAT[${DIM}] AS hist_emb,
+      [${range(GENRES)
+        .map((k) => `g${k}`)
+        .join(', ')}]::FLOAT[${GENRES}] AS genres,
+      [${range(DIM)
+        .map((k) => `h${k}`)
+        .join(', ')}]::FLOAT[${DIM}] AS hist_emb,
       item_pop, user_activity
     FROM ${src}
     ORDER BY "timestamp", user_id, movie_id`; // the CSV order; (user, movie) is unique
@@ -58,15 +71,22 @@ for (const split of ['train', 'eval']) {
 {
   const types = { user_id: 'BIGINT', movie_id: 'BIGINT', label: 'INTEGER', timestamp: 'BIGINT' };
   const src = `read_csv(${q(path.join(tmp, 'interactions.csv'))}, header = true, columns = ${columnsArg(types)})`;
-  await copy(`SELECT user_id, movie_id, label, "timestamp" FROM ${src} ORDER BY "timestamp", user_id, movie_id`,
-    'interactions.parquet');
+  await copy(
+    `SELECT user_id, movie_id, label, "timestamp" FROM ${src} ORDER BY "timestamp", user_id, movie_id`,
+    'interactions.parquet',
+  );
 }
 
 // tables/content_aligned.parquet
 {
   const types = { movie_id: 'BIGINT', ...Object.fromEntries(range(DIM).map((k) => [`v${k}`, 'DOUBLE'])) };
   const src = `read_csv(${q(path.join(tmp, 'content_aligned.csv'))}, header = true, columns = ${columnsArg(types)})`;
-  await copy(`SELECT movie_id, [${range(DIM).map((k) => `v${k}`).join(', ')}]::FLOAT[${DIM}] AS vector
-    FROM ${src} ORDER BY movie_id`, 'tables/content_aligned.parquet');
+  await copy(
+    `SELECT movie_id, [${range(DIM)
+      .map((k) => `v${k}`)
+      .join(', ')}]::FLOAT[${DIM}] AS vector
+    FROM ${src} ORDER BY movie_id`,
+    'tables/content_aligned.parquet',
+  );
 }
 c.closeSync?.();

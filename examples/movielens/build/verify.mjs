@@ -27,33 +27,51 @@ function readNpy(file) {
   const start = major === 1 ? 10 + hlen : 12 + hlen;
   const header = buf.toString('latin1', major === 1 ? 10 : 12, start);
   const descr = /'descr':\s*'([^']+)'/.exec(header)[1];
-  const shape = /'shape':\s*\(([^)]*)\)/.exec(header)[1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = /'shape':\s*\(([^)]*)\)/
+    .exec(header)[1]
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   if (/'fortran_order':\s*True/.test(header)) throw new Error('fortran order');
   const body = buf.buffer.slice(buf.byteOffset + start, buf.byteOffset + buf.length);
-  const data = descr === '<f4' ? new Float32Array(body) : descr === '<i8' ? new BigInt64Array(body)
-    : (() => { throw new Error(`dtype ${descr}`); })();
+  const data =
+    descr === '<f4'
+      ? new Float32Array(body)
+      : descr === '<i8'
+        ? new BigInt64Array(body)
+        : (() => {
+            throw new Error(`dtype ${descr}`);
+          })();
   return { data, shape };
 }
 
 function auc(scores, labels) {
   const idx = Array.from(scores.keys()).sort((a, b) => scores[a] - scores[b]);
-  let rankSumPos = 0, nPos = 0;
+  let rankSumPos = 0,
+    nPos = 0;
   for (let i = 0; i < idx.length;) {
     let j = i;
     while (j + 1 < idx.length && scores[idx[j + 1]] === scores[idx[i]]) j++;
     const r = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (labels[idx[k]] === 1) { rankSumPos += r; nPos++; }
+    for (let k = i; k <= j; k++)
+      if (labels[idx[k]] === 1) {
+        rankSumPos += r;
+        nPos++;
+      }
     i = j + 1;
   }
   const nNeg = idx.length - nPos;
-  return (rankSumPos - nPos * (nPos + 1) / 2) / (nPos * nNeg);
+  return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
 }
 
 const db = await DuckDBInstance.create(':memory:');
 const c = await db.connect();
 
 // ---- eval.parquet ----------------------------------------------------------------------------
-const schema = (await c.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${q(P('eval.parquet'))})`)).getRowObjectsJS();
+const schema = (
+  await c.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${q(P('eval.parquet'))})`)
+).getRowObjectsJS();
 console.log('[verify] eval.parquet schema:');
 for (const r of schema) console.log(`           ${r.column_name.padEnd(14)} ${r.column_type}`);
 const ev = (await c.runAndReadAll(`SELECT * FROM read_parquet(${q(P('eval.parquet'))})`)).getColumnsObjectJS();
@@ -64,14 +82,28 @@ const positives = ev.label.reduce((s, v) => s + v, 0);
 check(positives === ref.positives, `${positives} positives`);
 let ordered = true;
 for (let i = 1; i < n; i++) {
-  const a = [ev.timestamp[i - 1], ev.user_id[i - 1], ev.movie_id[i - 1]], b = [ev.timestamp[i], ev.user_id[i], ev.movie_id[i]];
+  const a = [ev.timestamp[i - 1], ev.user_id[i - 1], ev.movie_id[i - 1]],
+    b = [ev.timestamp[i], ev.user_id[i], ev.movie_id[i]];
   const cmp = a[0] !== b[0] ? a[0] < b[0] : a[1] !== b[1] ? a[1] < b[1] : a[2] < b[2];
-  if (!cmp) { ordered = false; break; }
+  if (!cmp) {
+    ordered = false;
+    break;
+  }
 }
 check(ordered, 'eval rows in (timestamp, user_id, movie_id) order');
-check(ev.timestamp.every((t) => t >= BigInt(ref.cut_timestamp)), `every eval timestamp >= cut ${ref.cut_timestamp}`);
-const tr = (await c.runAndReadAll(`SELECT count(*)::BIGINT n, max("timestamp")::BIGINT mx FROM read_parquet(${q(P('train.parquet'))})`)).getRowObjectsJS()[0];
-check(Number(tr.n) === ref.train_rows && tr.mx < BigInt(ref.cut_timestamp), `train.parquet: ${tr.n} rows, all before the cut`);
+check(
+  ev.timestamp.every((t) => t >= BigInt(ref.cut_timestamp)),
+  `every eval timestamp >= cut ${ref.cut_timestamp}`,
+);
+const tr = (
+  await c.runAndReadAll(
+    `SELECT count(*)::BIGINT n, max("timestamp")::BIGINT mx FROM read_parquet(${q(P('train.parquet'))})`,
+  )
+).getRowObjectsJS()[0];
+check(
+  Number(tr.n) === ref.train_rows && tr.mx < BigInt(ref.cut_timestamp),
+  `train.parquet: ${tr.n} rows, all before the cut`,
+);
 
 // ---- tables ----------------------------------------------------------------------------------
 const ids = readNpy(P('tables/item_ids.npy'));
@@ -83,7 +115,9 @@ ids.data.forEach((id, r) => rowOf.set(id, r));
 check(tfidf.shape[0] === ids.shape[0] && alignedNpy.shape[0] === ids.shape[0], `tables: ${ids.shape[0]} rows x ${DIM}`);
 const missing = ev.movie_id.filter((m) => !rowOf.has(m));
 check(missing.length === 0, `content table ids cover every eval movie_id (${missing.length} missing)`);
-const al = (await c.runAndReadAll(`SELECT movie_id, vector FROM read_parquet(${q(P('tables/content_aligned.parquet'))})`)).getColumnsObjectJS();
+const al = (
+  await c.runAndReadAll(`SELECT movie_id, vector FROM read_parquet(${q(P('tables/content_aligned.parquet'))})`)
+).getColumnsObjectJS();
 let same = al.movie_id.length === ids.shape[0];
 for (let r = 0; same && r < al.movie_id.length; r++) {
   if (al.movie_id[r] !== ids.data[r]) same = false;
@@ -100,7 +134,9 @@ try {
 }
 if (ort) {
   const session = await ort.InferenceSession.create(P('model.onnx'), { executionProviders: ['cpu'] });
-  console.log(`[verify] model inputs ${JSON.stringify(session.inputNames)} outputs ${JSON.stringify(session.outputNames)}`);
+  console.log(
+    `[verify] model inputs ${JSON.stringify(session.inputNames)} outputs ${JSON.stringify(session.outputNames)}`,
+  );
   if (session.inputMetadata) {
     for (const m of session.inputMetadata) console.log(`           in  ${m.name}: ${m.type} [${m.shape}]`);
     for (const m of session.outputMetadata) console.log(`           out ${m.name}: ${m.type} [${m.shape}]`);
@@ -108,10 +144,14 @@ if (ort) {
   const probs = new Float32Array(n);
   const B = 8192;
   for (let s = 0; s < n; s += B) {
-    const e = Math.min(n, s + B), b = e - s;
+    const e = Math.min(n, s + B),
+      b = e - s;
     const userId = BigInt64Array.from(ev.user_idx.slice(s, e));
     const itemId = BigInt64Array.from(ev.item_idx.slice(s, e));
-    const genres = new Float32Array(b * 20), content = new Float32Array(b * DIM), hist = new Float32Array(b * DIM), num = new Float32Array(b * 2);
+    const genres = new Float32Array(b * 20),
+      content = new Float32Array(b * DIM),
+      hist = new Float32Array(b * DIM),
+      num = new Float32Array(b * 2);
     for (let i = 0; i < b; i++) {
       genres.set(ev.genres[s + i], i * 20);
       hist.set(ev.hist_emb[s + i], i * DIM);
@@ -132,8 +172,13 @@ if (ort) {
     probs.set(out.prob.data, s);
   }
   let maxDiff = 0;
-  ref.first_rows.forEach((p, i) => { maxDiff = Math.max(maxDiff, Math.abs(p - probs[i])); });
-  check(maxDiff < 1e-5, `onnxruntime vs torch, first ${ref.first_rows.length} rows: max |diff| ${maxDiff.toExponential(2)}`);
+  ref.first_rows.forEach((p, i) => {
+    maxDiff = Math.max(maxDiff, Math.abs(p - probs[i]));
+  });
+  check(
+    maxDiff < 1e-5,
+    `onnxruntime vs torch, first ${ref.first_rows.length} rows: max |diff| ${maxDiff.toExponential(2)}`,
+  );
   const a = auc(Array.from(probs), ev.label);
   check(Math.abs(a - ref.auc) < 1e-4, `onnxruntime AUC ${a.toFixed(6)} vs torch ${ref.auc.toFixed(6)}`);
 }

@@ -25,9 +25,15 @@ function readNpy(file) {
   const start = major === 1 ? 10 : 12;
   const header = buf.toString('latin1', start, start + hlen);
   const descr = /'descr':\s*'([^']+)'/.exec(header)[1];
-  const shape = /'shape':\s*\(([^)]*)\)/.exec(header)[1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = /'shape':\s*\(([^)]*)\)/
+    .exec(header)[1]
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   const bytes = Uint8Array.from(buf.subarray(start + hlen));
-  const data = descr === '<f4' ? new Float32Array(bytes.buffer) : descr === '<i8' ? new BigInt64Array(bytes.buffer) : null;
+  const data =
+    descr === '<f4' ? new Float32Array(bytes.buffer) : descr === '<i8' ? new BigInt64Array(bytes.buffer) : null;
   if (!data) throw new Error(`${file}: unexpected dtype ${descr}`);
   return { shape, data };
 }
@@ -46,21 +52,29 @@ function readCsv(file) {
 function auc(y, s) {
   const idx = Array.from(y.keys()).sort((a, b) => s[a] - s[b]);
   const rank = new Float64Array(y.length);
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j + 1 < idx.length && s[idx[j + 1]] === s[idx[i]]) j++;
     for (let k = i; k <= j; k++) rank[idx[k]] = (i + j) / 2 + 1;
     i = j + 1;
   }
-  let n1 = 0, sum = 0;
-  for (let i = 0; i < y.length; i++) if (y[i] === 1) { n1++; sum += rank[i]; }
+  let n1 = 0,
+    sum = 0;
+  for (let i = 0; i < y.length; i++)
+    if (y[i] === 1) {
+      n1++;
+      sum += rank[i];
+    }
   const n0 = y.length - n1;
   return (sum - (n1 * (n1 + 1)) / 2) / (n1 * n0);
 }
 
 // ---- ONNX
 const session = await ort.InferenceSession.create(path.join(dir, 'model.onnx'), { executionProviders: ['cpu'] });
-check(JSON.stringify(session.inputNames) === JSON.stringify(['leak', 'strong', 'useless', 'item_emb']), `inputs ${session.inputNames.join(', ')}`);
+check(
+  JSON.stringify(session.inputNames) === JSON.stringify(['leak', 'strong', 'useless', 'item_emb']),
+  `inputs ${session.inputNames.join(', ')}`,
+);
 check(JSON.stringify(session.outputNames) === JSON.stringify(['logit']), `outputs ${session.outputNames.join(', ')}`);
 
 const ev = readCsv(path.join(dir, 'eval.csv'));
@@ -72,7 +86,10 @@ ids.data.forEach((v, r) => rowOf.set(Number(v), r));
 const n = ev.n;
 const take = (names) => {
   const a = new Float32Array(n * names.length);
-  for (let r = 0; r < n; r++) names.forEach((c, k) => { a[r * names.length + k] = ev.cols[c][r]; });
+  for (let r = 0; r < n; r++)
+    names.forEach((c, k) => {
+      a[r * names.length + k] = ev.cols[c][r];
+    });
   return a;
 };
 const feeds = {
@@ -81,36 +98,60 @@ const feeds = {
   useless: take(['u0', 'u1', 'u2', 'u3']),
   item_emb: (() => {
     const a = new Float32Array(n * dim);
-    for (let r = 0; r < n; r++) a.set(raw.data.subarray(rowOf.get(ev.cols.item_id[r]) * dim, (rowOf.get(ev.cols.item_id[r]) + 1) * dim), r * dim);
+    for (let r = 0; r < n; r++)
+      a.set(raw.data.subarray(rowOf.get(ev.cols.item_id[r]) * dim, (rowOf.get(ev.cols.item_id[r]) + 1) * dim), r * dim);
     return a;
   })(),
 };
 const widths = { leak: 1, strong: 4, useless: 4, item_emb: dim };
 async function scoreWith(maskSlot) {
   const f = {};
-  for (const [k, v] of Object.entries(feeds)) f[k] = new ort.Tensor('float32', k === maskSlot ? new Float32Array(v.length) : v, [n, widths[k]]);
+  for (const [k, v] of Object.entries(feeds))
+    f[k] = new ort.Tensor('float32', k === maskSlot ? new Float32Array(v.length) : v, [n, widths[k]]);
   const out = await session.run(f);
-  check(out.logit.dims.length === 1 && out.logit.dims[0] === n && out.logit.type === 'float32', `logit is float32 [${out.logit.dims}]${maskSlot ? ` (${maskSlot} masked)` : ''}`);
+  check(
+    out.logit.dims.length === 1 && out.logit.dims[0] === n && out.logit.type === 'float32',
+    `logit is float32 [${out.logit.dims}]${maskSlot ? ` (${maskSlot} masked)` : ''}`,
+  );
   return out.logit.data;
 }
 const y = Array.from(ev.cols.label);
 for (const slot of [null, 'leak', 'strong', 'useless', 'item_emb']) {
   const a = auc(y, await scoreWith(slot));
   const want = truth.measured.auc[slot ? `mask_${slot}` : 'full'];
-  check(Math.abs(a - want) < 2e-4, `onnxruntime AUC ${slot ? `mask ${slot}` : 'full'} ${a.toFixed(5)} vs truth.json ${want}`);
+  check(
+    Math.abs(a - want) < 2e-4,
+    `onnxruntime AUC ${slot ? `mask ${slot}` : 'full'} ${a.toFixed(5)} vs truth.json ${want}`,
+  );
 }
 
 // ---- DuckDB
 const db = await DuckDBInstance.create(':memory:');
 const con = await db.connect();
-const counts = { 'eval.csv': truth.rows.eval, 'train.csv': truth.rows.train, 'interactions.csv': truth.rows.interactions, 'prefs_hist.csv': truth.rows.prefs_hist, 'prefs_leak.csv': truth.rows.prefs_leak };
+const counts = {
+  'eval.csv': truth.rows.eval,
+  'train.csv': truth.rows.train,
+  'interactions.csv': truth.rows.interactions,
+  'prefs_hist.csv': truth.rows.prefs_hist,
+  'prefs_leak.csv': truth.rows.prefs_leak,
+};
 for (const [file, want] of Object.entries(counts)) {
-  const r = await con.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_csv_auto('${path.join(dir, file).replace(/'/g, "''")}')`);
+  const r = await con.runAndReadAll(
+    `SELECT count(*)::INTEGER AS n FROM read_csv_auto('${path.join(dir, file).replace(/'/g, "''")}')`,
+  );
   const got = r.getRowObjects()[0].n;
   check(got === want, `DuckDB reads ${file}: ${got} rows (truth.json ${want})`);
 }
-const types = await con.runAndReadAll(`DESCRIBE SELECT * FROM read_csv_auto('${path.join(dir, 'eval.csv').replace(/'/g, "''")}')`);
-console.log('   eval.csv types: ' + types.getRowObjects().map((r) => `${r.column_name}:${r.column_type}`).join(' '));
+const types = await con.runAndReadAll(
+  `DESCRIBE SELECT * FROM read_csv_auto('${path.join(dir, 'eval.csv').replace(/'/g, "''")}')`,
+);
+console.log(
+  '   eval.csv types: ' +
+    types
+      .getRowObjects()
+      .map((r) => `${r.column_name}:${r.column_type}`)
+      .join(' '),
+);
 
 if (failed) {
   console.error('check_onnx: FAILED');

@@ -13,16 +13,26 @@ export async function ceilingCommand(flags: Flags, io: Io): Promise<number> {
     jsonOut(io, run);
     return 0;
   }
-  io.out([
-    `RecLens ceiling: ${config.name ?? path.basename(config.dir)} (${int(r.rows)} rows, provider ${r.executionProvider}, seed ${seed})`,
-    '  ceiling = AUC(oracle) - AUC(mask); realised = AUC(full) - AUC(mask); efficiency = realised / ceiling',
-    table([
-      ['slot', 'K', 'AUC full', 'AUC mask', 'AUC oracle', 'ceiling', 'realised', 'efficiency'],
-      ...r.results.map((x) => [x.slot, String(x.candidates), fmt(x.aucFull), fmt(x.aucMask), fmt(x.aucOracle), fmt(x.ceiling), fmt(x.realised), fmt(x.efficiency, 3)]),
-    ]),
-    `  ${int(r.inferences)} inferences in ${fmt(r.seconds, 2)} s (${int(Math.round(r.inferences / r.seconds))}/s)`,
-    ...(file ? [`  run record ${path.relative(process.cwd(), file)}`] : []),
-  ].join('\n'));
+  io.out(
+    [
+      `RecLens ceiling: ${config.name ?? path.basename(config.dir)} (${int(r.rows)} rows, provider ${r.executionProvider}, seed ${seed})`,
+      '  ceiling = AUC(oracle) - AUC(mask); realised = AUC(full) - AUC(mask); efficiency = realised / ceiling',
+      table([
+        ['slot', 'K', 'AUC full', 'AUC mask', 'AUC oracle', 'ceiling', 'realised', 'efficiency'],
+        ...r.results.map((x) => [
+          x.slot,
+          String(x.candidates),
+          fmt(x.aucFull),
+          fmt(x.aucMask),
+          fmt(x.aucOracle),
+          fmt(x.ceiling),
+          fmt(x.realised),
+          fmt(x.efficiency, 3),
+        ]),
+      ]),
+      `  ${int(r.inferences)} inferences in ${fmt(r.seconds, 2)} s (${int(Math.round(r.inferences / r.seconds))}/s)`,
+      ...(file ? [`  run record ${path.relative(process.cwd(), file)}`] : []),
+    ].join('\n'),
+  );
   return 0;
 }
-

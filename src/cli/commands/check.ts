@@ -14,12 +14,21 @@ export async function checkCommand(args: { config: string; json: boolean }, io: 
   try {
     problems = await checkConfigFile(args.config, { leakage: true, loadModel: modelLoadProblem, sampleOutput: true });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw inputError(`Config file "${args.config}" cannot be read (ENOENT). Check the path.`, { file: args.config });
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw inputError(`Config file "${args.config}" cannot be read (ENOENT). Check the path.`, { file: args.config });
     throw e;
   }
   if (args.json) io.out(JSON.stringify({ config: args.config, problems }, null, 2));
   else if (problems.length === 0) io.out(`${args.config}: no problems`);
-  else io.out(problems.map((p) => formatProblem(p) + (p.fixes?.length ? `\n    quick fix: ${p.fixes.map((f) => f.title).join('; ')}` : '')).join('\n'));
+  else
+    io.out(
+      problems
+        .map(
+          (p) =>
+            formatProblem(p) + (p.fixes?.length ? `\n    quick fix: ${p.fixes.map((f) => f.title).join('; ')}` : ''),
+        )
+        .join('\n'),
+    );
   return problems.some((p) => p.severity === 'error') ? 2 : 0;
 }
 

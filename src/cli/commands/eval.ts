@@ -22,14 +22,22 @@ export async function evalCommand(flags: Flags, io: Io): Promise<number> {
     `  LogLoss       ${fmt(r.logloss)}  ${interval(ci?.logloss)}`,
     `  calibration   mean prediction ${fmt(r.calibration.meanPrediction)} vs observed ${fmt(r.calibration.observedRate)} (ratio ${fmt(r.calibration.ratio, 3)}), ECE ${fmt(r.calibration.ece)}`,
   ];
-  if (r.bootstrap) lines.push(`  intervals     95% percentile, ${r.bootstrap.replicates} bootstrap replicates by ${r.bootstrap.unit}, seed ${r.bootstrap.seed}`);
+  if (r.bootstrap)
+    lines.push(
+      `  intervals     95% percentile, ${r.bootstrap.replicates} bootstrap replicates by ${r.bootstrap.unit}, seed ${r.bootstrap.seed}`,
+    );
   for (const [input, m] of Object.entries(r.missingKeys)) {
-    if (m.missing > 0) lines.push(`  note          ${input}: ${int(m.missing)} of ${int(m.total)} keys (${fmt((100 * m.missing) / m.total, 1)}%) not in the table; fallback vector used`);
+    if (m.missing > 0)
+      lines.push(
+        `  note          ${input}: ${int(m.missing)} of ${int(m.total)} keys (${fmt((100 * m.missing) / m.total, 1)}%) not in the table; fallback vector used`,
+      );
   }
   if (r.slices) lines.push(...sliceLines(r.slices));
   lines.push(`  provider      ${r.executionProvider}`);
   for (const f of r.providerFallbacks) lines.push(`  skipped       ${f.provider}: ${f.reason}`);
-  lines.push(`  time          ${fmt(r.seconds, 2)} s (${int(Math.round(r.rows / record.timings.inferenceSeconds))} rows/s inference)`);
+  lines.push(
+    `  time          ${fmt(r.seconds, 2)} s (${int(Math.round(r.rows / record.timings.inferenceSeconds))} rows/s inference)`,
+  );
   if (recordFile) lines.push(`  run record    ${path.relative(process.cwd(), recordFile)}`);
   io.out(lines.join('\n'));
   return 0;

@@ -48,7 +48,9 @@ export function drawCandidates(ctx: JobContext, target: AblationTarget, k: numbe
   const chosen: number[] = [];
   for (let i = 0; i < order.length && chosen.length < k; i++) {
     const r = order[i];
-    const key = inputs.map((inp) => Array.from(ctx.mat.columns.read(inp.name, r, r + 1) as ArrayLike<number | bigint>).join(',')).join('|');
+    const key = inputs
+      .map((inp) => Array.from(ctx.mat.columns.read(inp.name, r, r + 1) as ArrayLike<number | bigint>).join(','))
+      .join('|');
     if (seen.has(key)) continue;
     seen.add(key);
     chosen.push(r);
@@ -65,7 +67,12 @@ export function drawCandidates(ctx: JobContext, target: AblationTarget, k: numbe
 }
 
 /** Oracle scores: per row, max over candidates if positive, min if negative. */
-async function oracleScores(ctx: JobContext, target: AblationTarget, candidates: Map<string, FeedArray>, k: number): Promise<Float32Array> {
+async function oracleScores(
+  ctx: JobContext,
+  target: AblationTarget,
+  candidates: Map<string, FeedArray>,
+  k: number,
+): Promise<Float32Array> {
   const { mat, rs } = ctx;
   const rowsPerCall = Math.max(1, Math.floor(ctx.batchSize / k));
   const oracle = new Float32Array(mat.rows);
@@ -89,15 +96,20 @@ async function oracleScores(ctx: JobContext, target: AblationTarget, candidates:
         }
         return { name: inp.name, dtype: inp.dtype, dims: inp.dims, data: data as FeedArray };
       });
-      await flight.push(rs.run(m * k, feeds).then((s) => {
-        for (let r = 0; r < m; r++) {
-          const positive = mat.labels[start + r] === 1;
-          let best = s[r * k];
-          for (let c = 1; c < k; c++) { const v = s[r * k + c]; if (positive ? v > best : v < best) best = v; }
-          oracle[start + r] = best;
-        }
-        report(ctx.control, { phase: `ceiling ${target.name}`, done: end, total: mat.rows });
-      }));
+      await flight.push(
+        rs.run(m * k, feeds).then((s) => {
+          for (let r = 0; r < m; r++) {
+            const positive = mat.labels[start + r] === 1;
+            let best = s[r * k];
+            for (let c = 1; c < k; c++) {
+              const v = s[r * k + c];
+              if (positive ? v > best : v < best) best = v;
+            }
+            oracle[start + r] = best;
+          }
+          report(ctx.control, { phase: `ceiling ${target.name}`, done: end, total: mat.rows });
+        }),
+      );
     }
     await flight.drain();
   } finally {
@@ -106,10 +118,17 @@ async function oracleScores(ctx: JobContext, target: AblationTarget, candidates:
   return oracle;
 }
 
-export async function ceiling(config: RecLensConfig, opts: CeilingOptions = {}, control?: JobControl): Promise<{ result: CeilingResult; record: RunRecord<CeilingResult> }> {
+export async function ceiling(
+  config: RecLensConfig,
+  opts: CeilingOptions = {},
+  control?: JobControl,
+): Promise<{ result: CeilingResult; record: RunRecord<CeilingResult> }> {
   const k = Math.max(2, opts.candidates ?? 32);
   return withJob(config, opts, control, async (ctx) => {
-    const slots = resolveSlots(config, ctx.mat.inputs.map((i) => i.name));
+    const slots = resolveSlots(
+      config,
+      ctx.mat.inputs.map((i) => i.name),
+    );
     const targets = resolveTargets(slots, opts.slots);
     ctx.plan(1 + 2 * targets.length);
     const full = await ctx.score('baseline');
@@ -120,7 +139,8 @@ export async function ceiling(config: RecLensConfig, opts: CeilingOptions = {}, 
     for (const target of targets) {
       const masked = await scoreMasked(ctx, target);
       const candidates = drawCandidates(ctx, target, k);
-      const kk = candidates.values().next().value!.length / ctx.mat.inputs.find((i) => i.name === target.inputs[0])!.width;
+      const kk =
+        candidates.values().next().value!.length / ctx.mat.inputs.find((i) => i.name === target.inputs[0])!.width;
       ctx.pass();
       const oracle = await oracleScores(ctx, target, candidates, kk);
       inferences += ctx.mat.rows * (kk + 1);
@@ -129,14 +149,32 @@ export async function ceiling(config: RecLensConfig, opts: CeilingOptions = {}, 
       const ceil = aucOracle - aucMask;
       const realised = aucFull - aucMask;
       results.push({
-        slot: target.name, inputs: target.inputs, candidates: kk, aucFull, aucMask, aucOracle,
-        ceiling: ceil, realised, efficiency: Math.abs(ceil) > 1e-12 ? realised / ceil : null,
+        slot: target.name,
+        inputs: target.inputs,
+        candidates: kk,
+        aucFull,
+        aucMask,
+        aucOracle,
+        ceiling: ceil,
+        realised,
+        efficiency: Math.abs(ceil) > 1e-12 ? realised / ceil : null,
       });
     }
     const tEnd = performance.now();
-    const result: CeilingResult = { rows: ctx.mat.rows, results, executionProvider: ctx.rs.provider, inferences, seconds: (tEnd - ctx.started) / 1000 };
-    const record = buildRunRecord('ceiling', { ...ctx, rows: ctx.mat.rows }, { slots: opts.slots ?? null, candidates: k, limit: opts.limit ?? null },
-      { totalSeconds: (tEnd - ctx.started) / 1000 }, result);
+    const result: CeilingResult = {
+      rows: ctx.mat.rows,
+      results,
+      executionProvider: ctx.rs.provider,
+      inferences,
+      seconds: (tEnd - ctx.started) / 1000,
+    };
+    const record = buildRunRecord(
+      'ceiling',
+      { ...ctx, rows: ctx.mat.rows },
+      { slots: opts.slots ?? null, candidates: k, limit: opts.limit ?? null },
+      { totalSeconds: (tEnd - ctx.started) / 1000 },
+      result,
+    );
     return { result, record };
   });
 }

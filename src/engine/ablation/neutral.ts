@@ -8,14 +8,24 @@ import { inputError } from '../errors';
 
 /** One row's worth of the neutral value (width values), in the input's dtype. */
 export function neutralRow(input: PlannedInput, column: FeedArray, rows: number, neutral: NeutralValue): FeedArray {
-  return neutralRowFrom(input, (start, end) => column.subarray(start * input.width, end * input.width) as FeedArray, rows, neutral);
+  return neutralRowFrom(
+    input,
+    (start, end) => column.subarray(start * input.width, end * input.width) as FeedArray,
+    rows,
+    neutral,
+  );
 }
 
 /** Rows read per block when a mean is taken over columns read from disk. */
 const MEAN_BLOCK = 65536;
 
 /** neutralRow over a column read in blocks (`read(start, end)` gives rows [start, end)); same sums, same order. */
-export function neutralRowFrom(input: PlannedInput, read: (start: number, end: number) => FeedArray, rows: number, neutral: NeutralValue): FeedArray {
+export function neutralRowFrom(
+  input: PlannedInput,
+  read: (start: number, end: number) => FeedArray,
+  rows: number,
+  neutral: NeutralValue,
+): FeedArray {
   const w = input.width;
   const sample = read(0, Math.min(rows, 1));
   const big = sample instanceof BigInt64Array;
@@ -35,7 +45,11 @@ export function neutralRowFrom(input: PlannedInput, read: (start: number, end: n
       row.set(r === undefined ? t.fallback : t.vectors.subarray(r * w, (r + 1) * w));
     } else {
       const v = Number(neutral.id);
-      if (!Number.isFinite(v)) throw inputError(`Neutral id "${neutral.id}" for input "${input.name}" is not a number; column-fed inputs take numeric ids.`, { path: input.configPath });
+      if (!Number.isFinite(v))
+        throw inputError(
+          `Neutral id "${neutral.id}" for input "${input.name}" is not a number; column-fed inputs take numeric ids.`,
+          { path: input.configPath },
+        );
       row.fill(v);
     }
   }

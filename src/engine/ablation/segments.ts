@@ -32,7 +32,9 @@ async function counts(ctx: SegmentSource, role: 'item' | 'user'): Promise<Map<Ke
   if (!column) return out;
   const type = (await describeColumns(ws.duck, file)).find((c) => c.name === column)?.type;
   if (!type) return out;
-  const r = await ws.duck.conn.runAndReadAll(`SELECT ${keyExpression(column, type)} AS k, count(*)::DOUBLE AS n FROM ${readExpression(file)} GROUP BY 1`);
+  const r = await ws.duck.conn.runAndReadAll(
+    `SELECT ${keyExpression(column, type)} AS k, count(*)::DOUBLE AS n FROM ${readExpression(file)} GROUP BY 1`,
+  );
   const [k, n] = r.getColumns();
   k.forEach((v, i) => out.set(normaliseKey(v), Number(n[i])));
   return out;
@@ -44,7 +46,10 @@ export async function rowSegments(ctx: SegmentSource): Promise<RowSegments[]> {
   if (!config.data.item || !config.data.group || !config.data.time) return [];
   const keys = await streamKeyIds(ctx, mat.rows);
   const out: RowSegments[] = [];
-  for (const [role, name, k] of [['item', 'item popularity', keys.items], ['user', 'user activity', keys.users]] as const) {
+  for (const [role, name, k] of [
+    ['item', 'item popularity', keys.items],
+    ['user', 'user activity', keys.users],
+  ] as const) {
     const c = await counts(ctx, role);
     const bucket = popularityBuckets(Float64Array.from(k.distinct, (id) => c.get(id) ?? 0));
     const ofDistinct = Uint8Array.from(bucket, (b) => BUCKETS.indexOf(b));
@@ -56,7 +61,10 @@ export async function rowSegments(ctx: SegmentSource): Promise<RowSegments[]> {
 }
 
 /** Each row's key as an index into the distinct keys (first-seen order). */
-interface KeyIds { distinct: Key[]; ids: Uint32Array }
+interface KeyIds {
+  distinct: Key[];
+  ids: Uint32Array;
+}
 
 /**
  * The evaluation rows' item and user keys (the rows and order readEvalKeys reads), streamed chunk by chunk into
@@ -69,14 +77,26 @@ async function streamKeyIds(ctx: SegmentSource, rows: number): Promise<{ items: 
   const cols = await describeColumns(duck, config.data.path);
   const type = (n: string) => {
     const c = cols.find((x) => x.name === n);
-    if (!c) throw inputError(`Column "${n}" is not in ${config.data.path}.${suggestion(n, cols.map((x) => x.name))}`, { file: config.file, path: ['data'] });
+    if (!c)
+      throw inputError(
+        `Column "${n}" is not in ${config.data.path}.${suggestion(
+          n,
+          cols.map((x) => x.name),
+        )}`,
+        { file: config.file, path: ['data'] },
+      );
     return c.type;
   };
   const [group, item, time] = [config.data.group!, config.data.item!, config.data.time!];
   const [groupType, itemType] = [type(group), type(item), type(time)];
-  await applyFilter(duck, config, cols.map((c) => c.name));
+  await applyFilter(
+    duck,
+    config,
+    cols.map((c) => c.name),
+  );
   const sql = `SELECT ${keyExpression(group, groupType)}, ${keyExpression(item, itemType)} FROM ${readExpression(config.data.path)}${whereClause(config)} LIMIT ${rows}`;
-  const users: KeyIds = { distinct: [], ids: new Uint32Array(rows) }, items: KeyIds = { distinct: [], ids: new Uint32Array(rows) };
+  const users: KeyIds = { distinct: [], ids: new Uint32Array(rows) },
+    items: KeyIds = { distinct: [], ids: new Uint32Array(rows) };
   const index = [new Map<Key, number>(), new Map<Key, number>()];
   try {
     const result = await duck.conn.stream(sql);
@@ -84,12 +104,20 @@ async function streamKeyIds(ctx: SegmentSource, rows: number): Promise<{ items: 
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      for (const [c, k] of [[0, users], [1, items]] as const) {
-        const v = chunk.getColumnVector(c), at = index[c];
+      for (const [c, k] of [
+        [0, users],
+        [1, items],
+      ] as const) {
+        const v = chunk.getColumnVector(c),
+          at = index[c];
         for (let i = 0; i < chunk.rowCount && r + i < rows; i++) {
           const key = normaliseKey(v.getItem(i) as never);
           let id = at.get(key);
-          if (id === undefined) { id = k.distinct.length; at.set(key, id); k.distinct.push(key); }
+          if (id === undefined) {
+            id = k.distinct.length;
+            at.set(key, id);
+            k.distinct.push(key);
+          }
           k.ids[r + i] = id;
         }
       }

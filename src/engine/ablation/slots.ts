@@ -17,7 +17,10 @@ export function resolveSlots(config: RecLensConfig, modelInputs: string[]): Slot
   for (const s of config.slots) {
     for (const [k, i] of s.inputs.entries()) {
       if (!modelInputs.includes(i)) {
-        throw inputError(`Slot "${s.name}" names input "${i}", which the model does not have.${suggestion(i, modelInputs)}`, { file: config.file, path: ['slots', s.name, 'inputs', k] });
+        throw inputError(
+          `Slot "${s.name}" names input "${i}", which the model does not have.${suggestion(i, modelInputs)}`,
+          { file: config.file, path: ['slots', s.name, 'inputs', k] },
+        );
       }
     }
   }
@@ -29,10 +32,16 @@ export function resolveTargets(slots: SlotSpec[], selection?: string[]): Ablatio
   const byName = new Map(slots.map((s) => [s.name, s]));
   const entries = selection?.length ? selection : slots.map((s) => s.name);
   return entries.map((entry) => {
-    const parts = entry.split('+').map((p) => p.trim()).filter(Boolean);
+    const parts = entry
+      .split('+')
+      .map((p) => p.trim())
+      .filter(Boolean);
     const chosen = parts.map((p) => {
       const s = byName.get(p);
-      if (!s) throw usageError(`Unknown slot "${p}".${suggestion(p, [...byName.keys()])} Slots: ${[...byName.keys()].join(', ')}.`);
+      if (!s)
+        throw usageError(
+          `Unknown slot "${p}".${suggestion(p, [...byName.keys()])} Slots: ${[...byName.keys()].join(', ')}.`,
+        );
       return s;
     });
     return { name: parts.join('+'), slots: chosen, inputs: [...new Set(chosen.flatMap((s) => s.inputs))] };

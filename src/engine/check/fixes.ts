@@ -21,12 +21,18 @@ export function replaceStringFix(text: string, path: (string | number)[], value:
   if (!node) return undefined;
   const target = key && node.parent?.type === 'property' ? node.parent.children![0] : node;
   if (target.type !== 'string') return undefined;
-  return { title: `Change to "${value}"`, edits: [{ offset: target.offset, length: target.length, content: JSON.stringify(value) }] };
+  return {
+    title: `Change to "${value}"`,
+    edits: [{ offset: target.offset, length: target.length, content: JSON.stringify(value) }],
+  };
 }
 
 /** Add `"input": { "column": guess }` under "inputs" (creating "inputs" if needed). */
 export function addInputFix(text: string, input: string, column: string): Fix {
-  return { title: `Add an entry for input "${input}" (column "${column}")`, edits: modify(text, ['inputs', input], { column }, FORMAT) };
+  return {
+    title: `Add an entry for input "${input}" (column "${column}")`,
+    edits: modify(text, ['inputs', input], { column }, FORMAT),
+  };
 }
 
 export function removeInputFix(text: string, input: string): Fix {
@@ -35,12 +41,16 @@ export function removeInputFix(text: string, input: string): Fix {
 
 /** Add a slot grouping `inputs` (ablated together). */
 export function createSlotFix(text: string, name: string, inputs: string[]): Fix {
-  return { title: `Create slot "${name}" for ${inputs.join(', ')}`, edits: modify(text, ['slots', name], { inputs }, FORMAT) };
+  return {
+    title: `Create slot "${name}" for ${inputs.join(', ')}`,
+    edits: modify(text, ['slots', name], { inputs }, FORMAT),
+  };
 }
 
 /** Applies edits (non-overlapping) to a text; used by tests and by the CLI. */
 export function applyEdits(text: string, edits: TextEdit[]): string {
   let out = text;
-  for (const e of [...edits].sort((a, b) => b.offset - a.offset)) out = out.slice(0, e.offset) + e.content + out.slice(e.offset + e.length);
+  for (const e of [...edits].sort((a, b) => b.offset - a.offset))
+    out = out.slice(0, e.offset) + e.content + out.slice(e.offset + e.length);
   return out;
 }

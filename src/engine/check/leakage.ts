@@ -15,13 +15,27 @@ export interface LeakageFinding {
   sampleRows: number;
 }
 
-export async function scanLeakage(duck: Duck, config: RecLensConfig, modelInputs: string[], sampleRows = 20000, signal?: AbortSignal): Promise<LeakageFinding[]> {
+export async function scanLeakage(
+  duck: Duck,
+  config: RecLensConfig,
+  modelInputs: string[],
+  sampleRows = 20000,
+  signal?: AbortSignal,
+): Promise<LeakageFinding[]> {
   const cols = await describeColumns(duck, config.data.path);
-  const numeric = new Set(cols.filter((c) => ['integer', 'float', 'boolean'].includes(typeClass(c.type))).map((c) => c.name));
+  const numeric = new Set(
+    cols.filter((c) => ['integer', 'float', 'boolean'].includes(typeClass(c.type))).map((c) => c.name),
+  );
   const feeds: [string, string][] = [];
   for (const input of modelInputs) {
     const spec = config.inputs[input];
-    const columns = !spec ? [input] : spec.kind === 'column' ? [spec.column] : spec.kind === 'columns' ? spec.columns : [];
+    const columns = !spec
+      ? [input]
+      : spec.kind === 'column'
+        ? [spec.column]
+        : spec.kind === 'columns'
+          ? spec.columns
+          : [];
     for (const c of columns) if (numeric.has(c) && c !== config.data.label) feeds.push([input, c]);
   }
   if (feeds.length === 0) return [];
@@ -35,17 +49,32 @@ export async function scanLeakage(duck: Duck, config: RecLensConfig, modelInputs
     if (signal?.aborted) break;
     const f = columns[i + 1];
     const keep: number[] = [];
-    for (let k = 0; k < y.length; k++) if ((y[k] === 0 || y[k] === 1) && f[k] !== null && Number.isFinite(f[k]!)) keep.push(k);
+    for (let k = 0; k < y.length; k++)
+      if ((y[k] === 0 || y[k] === 1) && f[k] !== null && Number.isFinite(f[k]!)) keep.push(k);
     if (keep.length < 20) continue;
     const labels = Uint8Array.from(keep, (k) => y[k]!);
-    const a = auc(labels, Float32Array.from(keep, (k) => f[k]!));
+    const a = auc(
+      labels,
+      Float32Array.from(keep, (k) => f[k]!),
+    );
     if (Number.isNaN(a)) continue;
     // A few distinct values, each seen with one label only: the column encodes the label.
     const byValue = new Map<number, Set<number>>();
-    for (const k of keep) { const v = f[k]!; if (!byValue.has(v)) byValue.set(v, new Set()); byValue.get(v)!.add(y[k]!); }
+    for (const k of keep) {
+      const v = f[k]!;
+      if (!byValue.has(v)) byValue.set(v, new Set());
+      byValue.get(v)!.add(y[k]!);
+    }
     const transform = byValue.size >= 2 && byValue.size <= 20 && [...byValue.values()].every((s) => s.size === 1);
     const strength = Math.max(a, 1 - a);
-    if (strength >= 0.95 || transform) findings.push({ input: feeds[i][0], column: feeds[i][1], auc: strength, transformOfLabel: transform, sampleRows: keep.length });
+    if (strength >= 0.95 || transform)
+      findings.push({
+        input: feeds[i][0],
+        column: feeds[i][1],
+        auc: strength,
+        transformOfLabel: transform,
+        sampleRows: keep.length,
+      });
   }
   return findings;
 }

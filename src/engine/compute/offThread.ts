@@ -12,26 +12,41 @@ import type { UmapInput } from '../embedding/umap';
 import type { ComputeReply, ComputeTaskName, TaskCall, TaskInput, TaskResult } from './tasks';
 
 /** Runs one task of the compute worker in a fresh worker thread; its input and result types come from WorkerTasks. */
-export function runTask<K extends ComputeTaskName>(task: K, input: TaskInput<K>, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<TaskResult<K>> {
+export function runTask<K extends ComputeTaskName>(
+  task: K,
+  input: TaskInput<K>,
+  signal?: AbortSignal,
+  onProgress?: (done: number, total: number) => void,
+): Promise<TaskResult<K>> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(path.join(__dirname, 'worker.js'));
-    const onAbort = () => { void worker.terminate(); reject(new CancelledError()); };
+    const onAbort = () => {
+      void worker.terminate();
+      reject(new CancelledError());
+    };
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (msg: ComputeReply<K>) => {
-      if ('progress' in msg) { onProgress?.(msg.progress.done, msg.progress.total); return; }
+      if ('progress' in msg) {
+        onProgress?.(msg.progress.done, msg.progress.total);
+        return;
+      }
       signal?.removeEventListener('abort', onAbort);
       void worker.terminate();
       if (msg.ok) resolve(msg.result);
       else reject(new Error(`compute worker failed: ${msg.error}`));
     });
-    worker.once('error', (e) => { signal?.removeEventListener('abort', onAbort); reject(e); });
+    worker.once('error', (e) => {
+      signal?.removeEventListener('abort', onAbort);
+      reject(e);
+    });
     // Copies (not transfers) so the caller keeps its arrays; a few MB per million rows.
     worker.postMessage({ task, input } as TaskCall<K>);
   });
 }
 
-export const computeBaseMetricsOffThread = (input: MetricsInput, signal?: AbortSignal) => runTask('base', input, signal);
+export const computeBaseMetricsOffThread = (input: MetricsInput, signal?: AbortSignal) =>
+  runTask('base', input, signal);
 export const pairedMetricsOffThread = (input: PairedInput, signal?: AbortSignal) => runTask('paired', input, signal);
 export const crossFitOffThread = (input: CrossFitInput, signal?: AbortSignal) => runTask('crossFit', input, signal);
 
@@ -44,13 +59,24 @@ export async function crossFitPool(input: CrossFitInput, signal?: AbortSignal): 
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   const size = Math.max(1, Math.min(input.splits, Number(process.env.RECLENS_WORKERS) || Math.min(cores, 4)));
   if (size === 1) return crossFitOffThread(input, signal);
-  const shares = Array.from({ length: size }, (_, w) => Array.from({ length: input.splits }, (_, s) => s).filter((s) => s % size === w));
+  const shares = Array.from({ length: size }, (_, w) =>
+    Array.from({ length: input.splits }, (_, s) => s).filter((s) => s % size === w),
+  );
   const outs = await Promise.all(shares.map((only) => crossFitOffThread({ ...input, only }, signal)));
-  return mergeCrossFit(shares.map((only, k) => ({ only, out: outs[k] })), input.splits);
+  return mergeCrossFit(
+    shares.map((only, k) => ({ only, out: outs[k] })),
+    input.splits,
+  );
 }
-export const sliceMetricsOffThread = (input: SliceMetricsInput, notes: string[], signal?: AbortSignal) => runTask('slices', { input, notes }, signal);
-export const pcaOffThread = (x: Float32Array, rows: number, dim: number, components: number, signal?: AbortSignal) => runTask('pca', { x, rows, dim, components }, signal);
-export const umapOffThread = (input: UmapInput, signal?: AbortSignal, onProgress?: (done: number, total: number) => void) => runTask('umap', input, signal, onProgress);
+export const sliceMetricsOffThread = (input: SliceMetricsInput, notes: string[], signal?: AbortSignal) =>
+  runTask('slices', { input, notes }, signal);
+export const pcaOffThread = (x: Float32Array, rows: number, dim: number, components: number, signal?: AbortSignal) =>
+  runTask('pca', { x, rows, dim, components }, signal);
+export const umapOffThread = (
+  input: UmapInput,
+  signal?: AbortSignal,
+  onProgress?: (done: number, total: number) => void,
+) => runTask('umap', input, signal, onProgress);
 
 /**
  * Paired metrics computed in the compute worker while inference goes on: each scoring is transferred (not copied)
@@ -66,11 +92,19 @@ export class PairedMetricsWorker {
   private readonly worker: Worker;
   private readonly onAbort = () => this.fail(new CancelledError());
 
-  constructor(setup: PairedSetup, private readonly signal?: AbortSignal, private readonly depth = 2) {
+  constructor(
+    setup: PairedSetup,
+    private readonly signal?: AbortSignal,
+    private readonly depth = 2,
+  ) {
     this.worker = new Worker(path.join(__dirname, 'worker.js'));
     signal?.addEventListener('abort', this.onAbort, { once: true });
     this.worker.on('message', (msg: { ack?: number; ok?: boolean; result?: PairedResult; error?: string }) => {
-      if (msg.ack !== undefined) { this.acked = msg.ack + 1; this.wake(); return; }
+      if (msg.ack !== undefined) {
+        this.acked = msg.ack + 1;
+        this.wake();
+        return;
+      }
       if (msg.ok) this.finished?.resolve(msg.result!);
       else this.fail(new Error(`compute worker failed: ${msg.error}`));
     });
@@ -101,13 +135,18 @@ export class PairedMetricsWorker {
     if (this.failure) throw this.failure;
     const transfer = [...new Set([scoring.scores.buffer, scoring.probs.buffer] as ArrayBuffer[])];
     this.post({ session: 'paired', op: 'add', seq: this.seq++, variant, scoring }, transfer);
-    while (!this.failure && this.seq - this.acked > this.depth) await new Promise<void>((r) => { this.waiting = r; });
+    while (!this.failure && this.seq - this.acked > this.depth)
+      await new Promise<void>((r) => {
+        this.waiting = r;
+      });
     if (this.failure) throw this.failure;
   }
 
   async finish(): Promise<PairedResult> {
     if (this.failure) throw this.failure;
-    const result = new Promise<PairedResult>((resolve, reject) => { this.finished = { resolve, reject }; });
+    const result = new Promise<PairedResult>((resolve, reject) => {
+      this.finished = { resolve, reject };
+    });
     this.post({ session: 'paired', op: 'finish' });
     try {
       return await result;

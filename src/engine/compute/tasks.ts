@@ -32,10 +32,10 @@ export type TaskResult<K extends TaskName> = WorkerTasks[K]['result'];
 export type TaskCall<K extends TaskName> = { [P in K]: { task: P; input: TaskInput<P> } }[K];
 
 /** What a worker implements: one handler per task, typed by the interface. */
-export type TaskHandlers<K extends TaskName> = { [P in K]: (input: TaskInput<P>) => TaskResult<P> | Promise<TaskResult<P>> };
+export type TaskHandlers<K extends TaskName> = {
+  [P in K]: (input: TaskInput<P>) => TaskResult<P> | Promise<TaskResult<P>>;
+};
 
 /** The compute worker's replies to a call: progress while it runs, then the result or the error. */
 export type ComputeReply<K extends ComputeTaskName> =
-  | { progress: { done: number; total: number } }
-  | { ok: true; result: TaskResult<K> }
-  | { ok: false; error: string };
+  { progress: { done: number; total: number } } | { ok: true; result: TaskResult<K> } | { ok: false; error: string };

@@ -14,9 +14,11 @@ const TASKS: TaskHandlers<ComputeTaskName> = {
   crossFit,
   slices: (a) => sliceMetrics(a.input, a.notes),
   pca: (a) => pca(a.x, a.rows, a.dim, a.components),
-  umap: (a) => umapProject(a, (epoch, total) => {
-    if (epoch % 10 === 0) parentPort!.postMessage({ progress: { done: epoch, total } } satisfies ComputeReply<'umap'>);
-  }),
+  umap: (a) =>
+    umapProject(a, (epoch, total) => {
+      if (epoch % 10 === 0)
+        parentPort!.postMessage({ progress: { done: epoch, total } } satisfies ComputeReply<'umap'>);
+    }),
 };
 
 /** Runs one call: the handler the interface names for its task, with that task's input. */
@@ -45,6 +47,9 @@ parentPort?.on('message', async (msg: TaskCall<ComputeTaskName> | PairedMessage)
     if ('session' in msg) return onPaired(msg);
     parentPort!.postMessage({ ok: true, result: await dispatch(msg) } satisfies ComputeReply<ComputeTaskName>);
   } catch (e) {
-    parentPort!.postMessage({ ok: false, error: String((e as Error)?.stack ?? e) } satisfies ComputeReply<ComputeTaskName>);
+    parentPort!.postMessage({
+      ok: false,
+      error: String((e as Error)?.stack ?? e),
+    } satisfies ComputeReply<ComputeTaskName>);
   }
 });

@@ -12,12 +12,17 @@ export function declaredFiles(config: RecLensConfig): string[] {
     out.push(t.path);
     if (t.ids) out.push(t.ids);
   }
-  const add = (p: unknown) => { if (typeof p === 'string' && p) out.push(path.resolve(config.dir, p)); };
+  const add = (p: unknown) => {
+    if (typeof p === 'string' && p) out.push(path.resolve(config.dir, p));
+  };
   const raw = config.raw as Record<string, any>;
   add(raw.items?.path);
   add(raw.interactions?.path);
   for (const spec of Object.values<any>(raw.preferences ?? {})) {
-    if (spec && typeof spec === 'object') { add(spec.pairs); add(spec.interactions); }
+    if (spec && typeof spec === 'object') {
+      add(spec.pairs);
+      add(spec.interactions);
+    }
   }
   return [...new Set(out)];
 }

@@ -5,7 +5,10 @@ import type { Position } from './problems';
 export class JsonLocator {
   private readonly lineStarts: number[] = [0];
 
-  constructor(text: string, private readonly root: Node | undefined) {
+  constructor(
+    text: string,
+    private readonly root: Node | undefined,
+  ) {
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
   }
 

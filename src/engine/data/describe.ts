@@ -29,12 +29,20 @@ export async function describeColumns(duck: Duck, file: string): Promise<ColumnI
 export async function describeData(duck: Duck, config: RecLensConfig): Promise<DataDescription> {
   const file = config.data.path;
   const columns = await describeColumns(duck, file);
-  await applyFilter(duck, config, columns.map((c) => c.name));
+  await applyFilter(
+    duck,
+    config,
+    columns.map((c) => c.name),
+  );
   // NULL groups are counted in the same scan (see dataWarnings).
   const group = config.data.group && columns.some((c) => c.name === config.data.group) ? config.data.group : undefined;
   const nulls = group ? `, count(*) FILTER (WHERE ${sqlIdent(group)} IS NULL)::BIGINT AS g` : '';
   try {
-    const r = (await duck.conn.runAndReadAll(`SELECT count(*)::BIGINT AS n${nulls} FROM ${readExpression(file)}${whereClause(config)}`)).getRowObjects()[0];
+    const r = (
+      await duck.conn.runAndReadAll(
+        `SELECT count(*)::BIGINT AS n${nulls} FROM ${readExpression(file)}${whereClause(config)}`,
+      )
+    ).getRowObjects()[0];
     return { file, columns, rows: Number(r.n), ...(group ? { nullGroups: Number(r.g) } : {}) };
   } catch (e) {
     throw dataReadError(file, e);

@@ -43,7 +43,8 @@ export async function openDuck(threads: number, files: readonly string[], base?:
       'SET autoload_known_extensions = false',
       'SET enable_external_access = false',
       'SET lock_configuration = true',
-    ]) await conn.run(stmt);
+    ])
+      await conn.run(stmt);
   } catch (e) {
     release();
     throw e;
@@ -64,13 +65,21 @@ export function readExpression(file: string): string {
   const ext = path.extname(file).toLowerCase();
   const f = sqlString(file);
   switch (ext) {
-    case '.csv': return `read_csv(${f}, header = true, auto_detect = true)`;
-    case '.tsv': return `read_csv(${f}, header = true, delim = '\t', auto_detect = true)`;
-    case '.parquet': return `read_parquet(${f})`;
-    case '.jsonl': case '.ndjson': return `read_json_auto(${f}, format = 'newline_delimited')`;
-    case '.json': return `read_json_auto(${f})`;
+    case '.csv':
+      return `read_csv(${f}, header = true, auto_detect = true)`;
+    case '.tsv':
+      return `read_csv(${f}, header = true, delim = '\t', auto_detect = true)`;
+    case '.parquet':
+      return `read_parquet(${f})`;
+    case '.jsonl':
+    case '.ndjson':
+      return `read_json_auto(${f}, format = 'newline_delimited')`;
+    case '.json':
+      return `read_json_auto(${f})`;
     default:
-      throw inputError(`${file}: unsupported data format "${ext}". Use .csv, .tsv, .parquet, .jsonl or .json.`, { file });
+      throw inputError(`${file}: unsupported data format "${ext}". Use .csv, .tsv, .parquet, .jsonl or .json.`, {
+        file,
+      });
   }
 }
 
@@ -79,8 +88,10 @@ export function dataReadError(file: string, err: unknown): Error {
   // DuckDB quotes the offending line of a CSV; keep the reason, not the file's contents.
   const reason = nativeReason(err).replace(/\s*Original Line:.*$/i, '');
   let advice = 'Check that the file is complete and in the format its extension says.';
-  if (/parquet/i.test(reason) && /(magic|footer|too small|corrupt|invalid)/i.test(reason)) advice = 'The Parquet file looks truncated or corrupt: write it again.';
-  else if (/csv/i.test(reason)) advice = 'Check the CSV header and that every line has the same number of fields (the reason names the line).';
+  if (/parquet/i.test(reason) && /(magic|footer|too small|corrupt|invalid)/i.test(reason))
+    advice = 'The Parquet file looks truncated or corrupt: write it again.';
+  else if (/csv/i.test(reason))
+    advice = 'Check the CSV header and that every line has the same number of fields (the reason names the line).';
   else if (/json/i.test(reason)) advice = 'Each line must be one JSON object (JSON Lines).';
   return inputError(`Cannot read data file ${file}: ${reason}. ${advice}`, { file });
 }

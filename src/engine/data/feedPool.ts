@@ -18,11 +18,17 @@ let pooled = 0;
  * An array of `n` values of the given typed-array class, on a recycled buffer when one of the right size is free.
  * Its values are NOT zeroed: callers overwrite every value.
  */
-export function feedArray<T extends FeedArray>(Ctor: { new (b: ArrayBuffer): T; new (n: number): T; BYTES_PER_ELEMENT: number }, n: number): T {
+export function feedArray<T extends FeedArray>(
+  Ctor: { new (b: ArrayBuffer): T; new (n: number): T; BYTES_PER_ELEMENT: number },
+  n: number,
+): T {
   const bytes = n * Ctor.BYTES_PER_ELEMENT;
   const free = pool.get(bytes);
   const buf = free?.pop();
-  if (buf) { pooled -= bytes; return new Ctor(buf); }
+  if (buf) {
+    pooled -= bytes;
+    return new Ctor(buf);
+  }
   return new Ctor(n);
 }
 

@@ -21,33 +21,114 @@ const TABLE = 'reclens_filter_rows';
 const PREFIX = `SELECT * FROM ${TABLE} WHERE `;
 
 const COMPARISONS: Record<string, string> = {
-  COMPARE_EQUAL: '=', COMPARE_NOTEQUAL: '<>', COMPARE_LESSTHAN: '<', COMPARE_GREATERTHAN: '>',
-  COMPARE_LESSTHANOREQUALTO: '<=', COMPARE_GREATERTHANOREQUALTO: '>=',
-  COMPARE_DISTINCT_FROM: 'IS DISTINCT FROM', COMPARE_NOT_DISTINCT_FROM: 'IS NOT DISTINCT FROM',
+  COMPARE_EQUAL: '=',
+  COMPARE_NOTEQUAL: '<>',
+  COMPARE_LESSTHAN: '<',
+  COMPARE_GREATERTHAN: '>',
+  COMPARE_LESSTHANOREQUALTO: '<=',
+  COMPARE_GREATERTHANOREQUALTO: '>=',
+  COMPARE_DISTINCT_FROM: 'IS DISTINCT FROM',
+  COMPARE_NOT_DISTINCT_FROM: 'IS NOT DISTINCT FROM',
 };
 /** Operators DuckDB's parser writes as functions. */
 const INFIX: Record<string, string> = {
-  '+': '+', '-': '-', '*': '*', '/': '/', '//': '//', '%': '%',
-  '~~': 'LIKE', '!~~': 'NOT LIKE', '~~*': 'ILIKE', '!~~*': 'NOT ILIKE', '||': '||',
+  '+': '+',
+  '-': '-',
+  '*': '*',
+  '/': '/',
+  '//': '//',
+  '%': '%',
+  '~~': 'LIKE',
+  '!~~': 'NOT LIKE',
+  '~~*': 'ILIKE',
+  '!~~*': 'NOT ILIKE',
+  '||': '||',
 };
 /** Pure scalar functions of values (no state, no I/O, no randomness). */
 const FUNCTIONS = new Set([
-  'abs', 'round', 'floor', 'ceil', 'ceiling', 'sign', 'sqrt', 'ln', 'log', 'log10', 'log2', 'exp', 'pow', 'power', 'greatest', 'least',
-  'lower', 'upper', 'length', 'strlen', 'trim', 'ltrim', 'rtrim', 'substring', 'substr', 'starts_with', 'ends_with', 'contains',
-  'prefix', 'suffix', 'concat', 'replace', 'regexp_matches', 'regexp_full_match',
-  'year', 'month', 'day', 'hour', 'minute', 'second', 'dayofweek', 'dayofyear', 'week', 'epoch', 'date_part', 'date_trunc',
-  'len', 'isnan', 'isinf', 'isfinite', 'nullif', 'ifnull',
+  'abs',
+  'round',
+  'floor',
+  'ceil',
+  'ceiling',
+  'sign',
+  'sqrt',
+  'ln',
+  'log',
+  'log10',
+  'log2',
+  'exp',
+  'pow',
+  'power',
+  'greatest',
+  'least',
+  'lower',
+  'upper',
+  'length',
+  'strlen',
+  'trim',
+  'ltrim',
+  'rtrim',
+  'substring',
+  'substr',
+  'starts_with',
+  'ends_with',
+  'contains',
+  'prefix',
+  'suffix',
+  'concat',
+  'replace',
+  'regexp_matches',
+  'regexp_full_match',
+  'year',
+  'month',
+  'day',
+  'hour',
+  'minute',
+  'second',
+  'dayofweek',
+  'dayofyear',
+  'week',
+  'epoch',
+  'date_part',
+  'date_trunc',
+  'len',
+  'isnan',
+  'isinf',
+  'isfinite',
+  'nullif',
+  'ifnull',
 ]);
 const CAST_TYPES = new Set([
-  'BOOLEAN', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT',
-  'FLOAT', 'DOUBLE', 'VARCHAR', 'DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'TIME', 'INTERVAL',
+  'BOOLEAN',
+  'TINYINT',
+  'SMALLINT',
+  'INTEGER',
+  'BIGINT',
+  'UTINYINT',
+  'USMALLINT',
+  'UINTEGER',
+  'UBIGINT',
+  'FLOAT',
+  'DOUBLE',
+  'VARCHAR',
+  'DATE',
+  'TIMESTAMP',
+  'TIMESTAMP WITH TIME ZONE',
+  'TIME',
+  'INTERVAL',
 ]);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- DuckDB's serialized parse tree: walked and checked field by field below
 type Node = Record<string, any>;
 
 class Rejected extends Error {
-  constructor(message: string, readonly offset?: number) { super(message); }
+  constructor(
+    message: string,
+    readonly offset?: number,
+  ) {
+    super(message);
+  }
 }
 
 const EXAMPLE = `for example: rating >= 4 AND genre IN ('Drama', 'Comedy')`;
@@ -57,8 +138,13 @@ const EXAMPLE = `for example: rating >= 4 AND genre IN ('Drama', 'Comedy')`;
  * parsed tree. `duck` only parses (no file is read); column names match as DuckDB matches them (case-insensitive).
  */
 export async function compileFilter(duck: Duck, text: string, columns: readonly string[]): Promise<FilterResult> {
-  if (typeof text !== 'string' || text.trim() === '') return { ok: false, message: `data.filter is empty. Remove it, or give one condition, ${EXAMPLE}.` };
-  if (text.length > MAX_FILTER_LENGTH) return { ok: false, message: `data.filter is ${text.length.toLocaleString('en-US')} characters long; the limit is ${MAX_FILTER_LENGTH.toLocaleString('en-US')}. Give one short condition, ${EXAMPLE}.` };
+  if (typeof text !== 'string' || text.trim() === '')
+    return { ok: false, message: `data.filter is empty. Remove it, or give one condition, ${EXAMPLE}.` };
+  if (text.length > MAX_FILTER_LENGTH)
+    return {
+      ok: false,
+      message: `data.filter is ${text.length.toLocaleString('en-US')} characters long; the limit is ${MAX_FILTER_LENGTH.toLocaleString('en-US')}. Give one short condition, ${EXAMPLE}.`,
+    };
   let parsed: Node;
   try {
     const r = await duck.conn.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR) AS j', [PREFIX + text]);
@@ -72,7 +158,11 @@ export async function compileFilter(duck: Duck, text: string, columns: readonly 
     const reason = /only select statements/i.test(String(parsed.error_message))
       ? 'it holds more than one statement, or a statement that is not a condition'
       : `DuckDB's parser says: ${String(parsed.error_message).split('\n')[0].slice(0, 200)}`;
-    return { ok: false, offset, message: `data.filter is not one SQL condition (${reason}). Give one condition, ${EXAMPLE}.` };
+    return {
+      ok: false,
+      offset,
+      message: `data.filter is not one SQL condition (${reason}). Give one condition, ${EXAMPLE}.`,
+    };
   }
   try {
     const where = checkStatement(parsed);
@@ -87,13 +177,27 @@ export async function compileFilter(duck: Duck, text: string, columns: readonly 
 function checkStatement(parsed: Node): Node {
   const statements = parsed.statements as Node[] | undefined;
   const node = statements?.length === 1 ? statements[0].node : undefined;
-  const plain = node && node.type === 'SELECT_NODE'
-    && (node.modifiers ?? []).length === 0 && (node.cte_map?.map ?? []).length === 0
-    && node.select_list?.length === 1 && node.select_list[0].class === 'STAR' && !node.select_list[0].columns
-    && node.from_table?.type === 'BASE_TABLE' && node.from_table.table_name === TABLE && !node.from_table.sample
-    && (node.group_expressions ?? []).length === 0 && (node.group_sets ?? []).length === 0
-    && !node.having && !node.sample && !node.qualify && node.where_clause;
-  if (!plain) throw new Rejected(`data.filter must be one condition on a row, not SQL around it (no ";", ")", GROUP BY, UNION, ORDER BY, LIMIT). Give one condition, ${EXAMPLE}.`);
+  const plain =
+    node &&
+    node.type === 'SELECT_NODE' &&
+    (node.modifiers ?? []).length === 0 &&
+    (node.cte_map?.map ?? []).length === 0 &&
+    node.select_list?.length === 1 &&
+    node.select_list[0].class === 'STAR' &&
+    !node.select_list[0].columns &&
+    node.from_table?.type === 'BASE_TABLE' &&
+    node.from_table.table_name === TABLE &&
+    !node.from_table.sample &&
+    (node.group_expressions ?? []).length === 0 &&
+    (node.group_sets ?? []).length === 0 &&
+    !node.having &&
+    !node.sample &&
+    !node.qualify &&
+    node.where_clause;
+  if (!plain)
+    throw new Rejected(
+      `data.filter must be one condition on a row, not SQL around it (no ";", ")", GROUP BY, UNION, ORDER BY, LIMIT). Give one condition, ${EXAMPLE}.`,
+    );
   return node.where_clause as Node;
 }
 
@@ -115,12 +219,15 @@ class Writer {
   }
 
   expr(n: Node, depth: number): string {
-    if (depth > MAX_DEPTH) throw new Rejected(`data.filter nests deeper than ${MAX_DEPTH} levels. Simplify the condition.`, offsetOf(n));
+    if (depth > MAX_DEPTH)
+      throw new Rejected(`data.filter nests deeper than ${MAX_DEPTH} levels. Simplify the condition.`, offsetOf(n));
     const sub = (c: Node) => this.expr(c, depth + 1);
     const kids = (): Node[] => (Array.isArray(n.children) ? n.children : []);
     switch (n.class) {
-      case 'COLUMN_REF': return this.column(n);
-      case 'CONSTANT': return constant(n);
+      case 'COLUMN_REF':
+        return this.column(n);
+      case 'CONSTANT':
+        return constant(n);
       case 'COMPARISON': {
         const op = COMPARISONS[n.type];
         if (!op) break;
@@ -134,30 +241,51 @@ class Writer {
       case 'OPERATOR': {
         const c = kids();
         switch (n.type) {
-          case 'OPERATOR_NOT': if (c.length === 1) return `(NOT ${sub(c[0])})`; break;
-          case 'OPERATOR_IS_NULL': if (c.length === 1) return `(${sub(c[0])} IS NULL)`; break;
-          case 'OPERATOR_IS_NOT_NULL': if (c.length === 1) return `(${sub(c[0])} IS NOT NULL)`; break;
-          case 'COMPARE_IN': case 'COMPARE_NOT_IN':
-            if (c.length >= 2) return `(${sub(c[0])} ${n.type === 'COMPARE_IN' ? 'IN' : 'NOT IN'} (${c.slice(1).map(sub).join(', ')}))`;
+          case 'OPERATOR_NOT':
+            if (c.length === 1) return `(NOT ${sub(c[0])})`;
             break;
-          case 'OPERATOR_COALESCE': if (c.length >= 1) return `coalesce(${c.map(sub).join(', ')})`; break;
+          case 'OPERATOR_IS_NULL':
+            if (c.length === 1) return `(${sub(c[0])} IS NULL)`;
+            break;
+          case 'OPERATOR_IS_NOT_NULL':
+            if (c.length === 1) return `(${sub(c[0])} IS NOT NULL)`;
+            break;
+          case 'COMPARE_IN':
+          case 'COMPARE_NOT_IN':
+            if (c.length >= 2)
+              return `(${sub(c[0])} ${n.type === 'COMPARE_IN' ? 'IN' : 'NOT IN'} (${c.slice(1).map(sub).join(', ')}))`;
+            break;
+          case 'OPERATOR_COALESCE':
+            if (c.length >= 1) return `coalesce(${c.map(sub).join(', ')})`;
+            break;
         }
         break;
       }
-      case 'BETWEEN': return `(${sub(n.input)} BETWEEN ${sub(n.lower)} AND ${sub(n.upper)})`;
+      case 'BETWEEN':
+        return `(${sub(n.input)} BETWEEN ${sub(n.lower)} AND ${sub(n.upper)})`;
       case 'CAST': {
         const type = String(n.cast_type?.id ?? '');
-        if (!CAST_TYPES.has(type) || n.cast_type?.type_info) throw new Rejected(`data.filter casts to ${type || 'an unsupported type'}; a filter may cast only to ${[...CAST_TYPES].join(', ')}.`, offsetOf(n));
+        if (!CAST_TYPES.has(type) || n.cast_type?.type_info)
+          throw new Rejected(
+            `data.filter casts to ${type || 'an unsupported type'}; a filter may cast only to ${[...CAST_TYPES].join(', ')}.`,
+            offsetOf(n),
+          );
         return `${n.try_cast ? 'TRY_CAST' : 'CAST'}(${sub(n.child)} AS ${type})`;
       }
       case 'CASE': {
-        const checks = Array.isArray(n.case_checks) ? n.case_checks as Node[] : [];
+        const checks = Array.isArray(n.case_checks) ? (n.case_checks as Node[]) : [];
         if (checks.length === 0) break;
         return `(CASE ${checks.map((k) => `WHEN ${sub(k.when_expr)} THEN ${sub(k.then_expr)}`).join(' ')}${n.else_expr ? ` ELSE ${sub(n.else_expr)}` : ''} END)`;
       }
       case 'FUNCTION': {
         const name = String(n.function_name ?? '');
-        const plainCall = !n.schema && !n.catalog && !n.distinct && !n.filter && !n.export_state && (n.order_bys?.orders ?? []).length === 0;
+        const plainCall =
+          !n.schema &&
+          !n.catalog &&
+          !n.distinct &&
+          !n.filter &&
+          !n.export_state &&
+          (n.order_bys?.orders ?? []).length === 0;
         if (!plainCall) break;
         const c = kids();
         if (n.is_operator && INFIX[name]) {
@@ -165,23 +293,43 @@ class Writer {
           if (c.length === 1 && (name === '-' || name === '+')) return `(${name}${sub(c[0])})`;
           break;
         }
-        if (!n.is_operator && FUNCTIONS.has(name.toLowerCase())) return `${name.toLowerCase()}(${c.map(sub).join(', ')})`;
-        throw new Rejected(`data.filter calls "${name}", which a filter may not use. Allowed functions: ${[...FUNCTIONS].join(', ')}.`, offsetOf(n));
+        if (!n.is_operator && FUNCTIONS.has(name.toLowerCase()))
+          return `${name.toLowerCase()}(${c.map(sub).join(', ')})`;
+        throw new Rejected(
+          `data.filter calls "${name}", which a filter may not use. Allowed functions: ${[...FUNCTIONS].join(', ')}.`,
+          offsetOf(n),
+        );
       }
       case 'SUBQUERY':
-        throw new Rejected('data.filter holds a subquery (SELECT, EXISTS, IN (SELECT ...), ANY); a filter may only test the row\'s own columns.', offsetOf(n));
+        throw new Rejected(
+          "data.filter holds a subquery (SELECT, EXISTS, IN (SELECT ...), ANY); a filter may only test the row's own columns.",
+          offsetOf(n),
+        );
     }
-    throw new Rejected(`data.filter uses ${describeNode(n)}, which a filter may not use. Give one condition on the data's columns, ${EXAMPLE}.`, offsetOf(n));
+    throw new Rejected(
+      `data.filter uses ${describeNode(n)}, which a filter may not use. Give one condition on the data's columns, ${EXAMPLE}.`,
+      offsetOf(n),
+    );
   }
 
   private column(n: Node): string {
     const parts = n.column_names as string[] | undefined;
-    if (!parts || parts.length !== 1) throw new Rejected(`data.filter names "${(parts ?? []).join('.')}"; name a column of the data by itself (no table or schema prefix).`, offsetOf(n));
+    if (!parts || parts.length !== 1)
+      throw new Rejected(
+        `data.filter names "${(parts ?? []).join('.')}"; name a column of the data by itself (no table or schema prefix).`,
+        offsetOf(n),
+      );
     const name = parts[0];
     const actual = this.exact.has(name) ? name : this.folded.get(name.toLowerCase());
     if (!actual) {
-      const known = this.columns.slice(0, 20).map((c) => `"${c}"`).join(', ');
-      throw new Rejected(`data.filter reads "${name}", which is not a column of the data (columns: ${known}${this.columns.length > 20 ? ', ...' : ''}). Strings go in single quotes: 'text'.`, offsetOf(n));
+      const known = this.columns
+        .slice(0, 20)
+        .map((c) => `"${c}"`)
+        .join(', ');
+      throw new Rejected(
+        `data.filter reads "${name}", which is not a column of the data (columns: ${known}${this.columns.length > 20 ? ', ...' : ''}). Strings go in single quotes: 'text'.`,
+        offsetOf(n),
+      );
     }
     return sqlIdent(actual);
   }
@@ -189,12 +337,18 @@ class Writer {
 
 function describeNode(n: Node): string {
   switch (n.class) {
-    case 'STAR': return '"*" or COLUMNS(...)';
-    case 'PARAMETER': return 'a parameter ($1 or ?)';
-    case 'LAMBDA': return 'a lambda';
-    case 'WINDOW': return 'a window function';
-    case 'COLLATE': return 'COLLATE';
-    default: return `${String(n.class ?? 'an expression').toLowerCase()} ${String(n.type ?? '').toLowerCase()}`.trim();
+    case 'STAR':
+      return '"*" or COLUMNS(...)';
+    case 'PARAMETER':
+      return 'a parameter ($1 or ?)';
+    case 'LAMBDA':
+      return 'a lambda';
+    case 'WINDOW':
+      return 'a window function';
+    case 'COLLATE':
+      return 'COLLATE';
+    default:
+      return `${String(n.class ?? 'an expression').toLowerCase()} ${String(n.type ?? '').toLowerCase()}`.trim();
   }
 }
 
@@ -204,25 +358,43 @@ function constant(n: Node): string {
   const type = String(v.type?.id ?? '');
   const value = v.value;
   switch (type) {
-    case 'BOOLEAN': return value ? 'TRUE' : 'FALSE';
-    case 'VARCHAR': return sqlString(String(value));
-    case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'BIGINT':
+    case 'BOOLEAN':
+      return value ? 'TRUE' : 'FALSE';
+    case 'VARCHAR':
+      return sqlString(String(value));
+    case 'TINYINT':
+    case 'SMALLINT':
+    case 'INTEGER':
+    case 'BIGINT':
       if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
       break;
-    case 'DOUBLE': case 'FLOAT':
+    case 'DOUBLE':
+    case 'FLOAT':
       if (typeof value === 'number' && Number.isFinite(value)) return `CAST(${String(value)} AS DOUBLE)`;
       break;
     case 'DECIMAL': {
       const scale = Number(v.type?.type_info?.scale);
-      if (typeof value === 'number' && Number.isSafeInteger(value) && Number.isInteger(scale) && scale >= 0 && scale <= 38) return decimalText(value, scale);
+      if (
+        typeof value === 'number' &&
+        Number.isSafeInteger(value) &&
+        Number.isInteger(scale) &&
+        scale >= 0 &&
+        scale <= 38
+      )
+        return decimalText(value, scale);
       break;
     }
   }
-  throw new Rejected(`data.filter holds a ${type.toLowerCase() || 'constant'} constant RecLens cannot pass on exactly (numbers must fit in 53 bits).`, offsetOf(n));
+  throw new Rejected(
+    `data.filter holds a ${type.toLowerCase() || 'constant'} constant RecLens cannot pass on exactly (numbers must fit in 53 bits).`,
+    offsetOf(n),
+  );
 }
 
 function decimalText(unscaled: number, scale: number): string {
   const sign = unscaled < 0 ? '-' : '';
   const digits = String(Math.abs(unscaled)).padStart(scale + 1, '0');
-  return scale === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
+  return scale === 0
+    ? `${sign}${digits}`
+    : `${sign}${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
 }

@@ -16,7 +16,13 @@ import { shownPath } from '../util/safeFile';
 export type FeedDtype = 'float32' | 'float64' | 'int64' | 'int32' | 'bool' | 'uint8' | 'int8';
 
 const SQL_TYPE: Record<FeedDtype, string> = {
-  float32: 'FLOAT', float64: 'DOUBLE', int64: 'BIGINT', int32: 'INTEGER', bool: 'BOOLEAN', uint8: 'UTINYINT', int8: 'TINYINT',
+  float32: 'FLOAT',
+  float64: 'DOUBLE',
+  int64: 'BIGINT',
+  int32: 'INTEGER',
+  bool: 'BOOLEAN',
+  uint8: 'UTINYINT',
+  int8: 'TINYINT',
 };
 
 /** One column feeding part of an input: a scalar (width 1) or a list / array column (width values per row). */
@@ -62,7 +68,11 @@ function compatible(dtype: FeedDtype, cls: TypeClass): boolean {
 }
 
 export async function planInputs(
-  duck: Duck, config: RecLensConfig, modelInputs: OnnxValueInfo[], columns: ColumnInfo[], tables: Record<string, LookupTable>,
+  duck: Duck,
+  config: RecLensConfig,
+  modelInputs: OnnxValueInfo[],
+  columns: ColumnInfo[],
+  tables: Record<string, LookupTable>,
   /** When given, problems are collected here and planning goes on with the next field (for diagnostics). */
   collect?: RecLensError[],
 ): Promise<InputPlan> {
@@ -72,7 +82,10 @@ export async function planInputs(
       await fn();
       return true;
     } catch (e) {
-      if (collect && e instanceof RecLensError && e.where.path) { collect.push(e); return false; }
+      if (collect && e instanceof RecLensError && e.where.path) {
+        collect.push(e);
+        return false;
+      }
       throw e;
     }
   };
@@ -87,7 +100,11 @@ export async function planInputs(
   };
   const column = (name: string, path: (string | number)[], what: string): ColumnInfo => {
     const c = byName.get(name);
-    if (!c) throw inputError(`${what} "${name}", which is not a column of ${shownPath(file, config.dir)}.${suggestion(name, names)}`, { file: config.file, path, replacement: closest(name, names) });
+    if (!c)
+      throw inputError(
+        `${what} "${name}", which is not a column of ${shownPath(file, config.dir)}.${suggestion(name, names)}`,
+        { file: config.file, path, replacement: closest(name, names) },
+      );
     return c;
   };
 
@@ -97,7 +114,11 @@ export async function planInputs(
     const label = column(config.data.label, ['data', 'label'], 'data.label names column');
     const labelCls = typeClass(label.type);
     if (labelCls !== 'integer' && labelCls !== 'float' && labelCls !== 'boolean') {
-      throw fieldError(config, ['data', 'label'], `Label column "${label.name}" is ${label.type}; it must hold 0/1 (or true/false). Derive a binary column, e.g. rating >= 4.`);
+      throw fieldError(
+        config,
+        ['data', 'label'],
+        `Label column "${label.name}" is ${label.type}; it must hold 0/1 (or true/false). Derive a binary column, e.g. rating >= 4.`,
+      );
     }
     labelIndex = add(`CAST(${sqlIdent(label.name)} AS DOUBLE)`);
   });
@@ -106,113 +127,178 @@ export async function planInputs(
     await step(() => {
       const g = column(config.data.group!, ['data', 'group'], 'data.group names column');
       const cls = typeClass(g.type);
-      groupIndex = add(cls === 'integer' ? `CAST(${sqlIdent(g.name)} AS DOUBLE)` : `CAST(${sqlIdent(g.name)} AS VARCHAR)`);
+      groupIndex = add(
+        cls === 'integer' ? `CAST(${sqlIdent(g.name)} AS DOUBLE)` : `CAST(${sqlIdent(g.name)} AS VARCHAR)`,
+      );
     });
   }
   for (const key of ['item', 'time'] as const) {
     const name = config.data[key];
-    if (name) await step(() => { column(name, ['data', key], `data.${key} names column`); });
+    if (name)
+      await step(() => {
+        column(name, ['data', key], `data.${key} names column`);
+      });
   }
 
   const modelNames = modelInputs.map((i) => i.name);
   for (const name of Object.keys(config.inputs)) {
     await step(() => {
       if (!modelNames.includes(name)) {
-        throw inputError(`"inputs" has an entry for "${name}", but the model has no input of that name.${suggestion(name, modelNames)} Remove the entry or rename it.`, { file: config.file, path: ['inputs', name], replacement: closest(name, modelNames.filter((m) => !(m in config.inputs))) });
+        throw inputError(
+          `"inputs" has an entry for "${name}", but the model has no input of that name.${suggestion(name, modelNames)} Remove the entry or rename it.`,
+          {
+            file: config.file,
+            path: ['inputs', name],
+            replacement: closest(
+              name,
+              modelNames.filter((m) => !(m in config.inputs)),
+            ),
+          },
+        );
       }
     });
   }
 
   const inputs: PlannedInput[] = [];
-  for (const mi of modelInputs) await step(async () => {
-    const spec = config.inputs[mi.name];
-    const configPath: (string | number)[] = spec ? ['inputs', mi.name] : ['inputs'];
-    const dtype = mi.dtype as FeedDtype;
-    if (!(dtype in SQL_TYPE)) {
-      throw fieldError(config, configPath, `Model input "${mi.name}" has dtype ${mi.dtype}, which RecLens cannot feed yet (supported: ${Object.keys(SQL_TYPE).join(', ')}).`);
-    }
-    const shape = mi.shape ?? [null, null];
-    if (typeof shape[0] === 'number' && shape[0] > 0) {
-      throw fieldError(config, configPath, `Model input "${mi.name}" has a fixed batch dimension of ${shape[0]}. Export the model with a dynamic batch axis (torch.onnx.export dynamic_axes).`);
-    }
-    const rest = shape.slice(1);
-    let source: ColumnSource | TableSource;
-    let dataWidth: number;
-    if (!spec || spec.kind !== 'table') {
-      const cols = !spec ? [mi.name] : spec.kind === 'column' ? [spec.column] : spec.columns;
-      if (!spec && !byName.has(mi.name)) {
-        throw inputError(`Model input "${mi.name}" is not fed: "inputs" has no entry for it and ${file} has no column named "${mi.name}".${suggestion(mi.name, names)} Add an entry under "inputs", e.g. "${mi.name}": { "column": "<column>" }.`, { file: config.file, path: ['inputs'], unfedInput: mi.name, replacement: closest(mi.name, names) });
+  for (const mi of modelInputs)
+    await step(async () => {
+      const spec = config.inputs[mi.name];
+      const configPath: (string | number)[] = spec ? ['inputs', mi.name] : ['inputs'];
+      const dtype = mi.dtype as FeedDtype;
+      if (!(dtype in SQL_TYPE)) {
+        throw fieldError(
+          config,
+          configPath,
+          `Model input "${mi.name}" has dtype ${mi.dtype}, which RecLens cannot feed yet (supported: ${Object.keys(SQL_TYPE).join(', ')}).`,
+        );
       }
-      const aliases: string[] = [];
-      dataWidth = 0;
-      cols.forEach((colName, ci) => {
-        const path = !spec ? ['inputs'] : spec.kind === 'column' ? ['inputs', mi.name, 'column'] : ['inputs', mi.name, 'columns', ci];
-        const c = column(colName, path, `Input "${mi.name}" reads column`);
-        const cls = typeClass(c.type);
-        const elemCls = cls === 'list' ? typeClass(listElementType(c.type)) : cls;
-        if (!compatible(dtype, elemCls)) {
-          throw fieldError(config, path, `Column "${colName}" is ${c.type}, which cannot feed model input "${mi.name}" (${dtype}).${dtype.startsWith('int') && elemCls === 'float' ? ' The input takes integer ids: store ids as integers.' : ' Feed it from a numeric column.'}`);
+      const shape = mi.shape ?? [null, null];
+      if (typeof shape[0] === 'number' && shape[0] > 0) {
+        throw fieldError(
+          config,
+          configPath,
+          `Model input "${mi.name}" has a fixed batch dimension of ${shape[0]}. Export the model with a dynamic batch axis (torch.onnx.export dynamic_axes).`,
+        );
+      }
+      const rest = shape.slice(1);
+      let source: ColumnSource | TableSource;
+      let dataWidth: number;
+      if (!spec || spec.kind !== 'table') {
+        const cols = !spec ? [mi.name] : spec.kind === 'column' ? [spec.column] : spec.columns;
+        if (!spec && !byName.has(mi.name)) {
+          throw inputError(
+            `Model input "${mi.name}" is not fed: "inputs" has no entry for it and ${file} has no column named "${mi.name}".${suggestion(mi.name, names)} Add an entry under "inputs", e.g. "${mi.name}": { "column": "<column>" }.`,
+            { file: config.file, path: ['inputs'], unfedInput: mi.name, replacement: closest(mi.name, names) },
+          );
         }
-        let width = 1;
-        if (cls === 'list') {
-          width = arrayWidth(c.type) ?? -1;
-          if (width < 0) width = -1; // resolved below by a query
-        }
-        aliases.push(...(cls === 'list' ? [`LIST:${colName}:${width}`] : [colName]));
-        dataWidth += width;
-      });
-      // Resolve variable-length list widths with one query each; lists travel as one list column.
-      const parts: ColumnPart[] = [];
-      dataWidth = 0;
-      for (const a of aliases) {
-        if (a.startsWith('LIST:')) {
-          const [, colName, w] = a.split(':');
-          let width = Number(w);
-          if (width < 0) {
-            const r = (await duck.conn.runAndReadAll(`SELECT min(len(${sqlIdent(colName)}))::BIGINT AS lo, max(len(${sqlIdent(colName)}))::BIGINT AS hi FROM ${from}`)).getRowObjects()[0];
-            if (Number(r.lo) !== Number(r.hi)) {
-              throw fieldError(config, configPath, `List column "${colName}" (feeding "${mi.name}") has rows of different lengths (${r.lo} to ${r.hi}). Every row must hold the same number of values.`);
-            }
-            width = Number(r.hi);
+        const aliases: string[] = [];
+        dataWidth = 0;
+        cols.forEach((colName, ci) => {
+          const path = !spec
+            ? ['inputs']
+            : spec.kind === 'column'
+              ? ['inputs', mi.name, 'column']
+              : ['inputs', mi.name, 'columns', ci];
+          const c = column(colName, path, `Input "${mi.name}" reads column`);
+          const cls = typeClass(c.type);
+          const elemCls = cls === 'list' ? typeClass(listElementType(c.type)) : cls;
+          if (!compatible(dtype, elemCls)) {
+            throw fieldError(
+              config,
+              path,
+              `Column "${colName}" is ${c.type}, which cannot feed model input "${mi.name}" (${dtype}).${dtype.startsWith('int') && elemCls === 'float' ? ' The input takes integer ids: store ids as integers.' : ' Feed it from a numeric column.'}`,
+            );
           }
-          parts.push({ index: add(`CAST(${sqlIdent(colName)} AS ${SQL_TYPE[dtype]}[])`), column: colName, width, list: true });
+          let width = 1;
+          if (cls === 'list') {
+            width = arrayWidth(c.type) ?? -1;
+            if (width < 0) width = -1; // resolved below by a query
+          }
+          aliases.push(...(cls === 'list' ? [`LIST:${colName}:${width}`] : [colName]));
           dataWidth += width;
-        } else {
-          parts.push({ index: add(`CAST(${sqlIdent(a)} AS ${SQL_TYPE[dtype]})`), column: a, width: 1, list: false });
-          dataWidth += 1;
+        });
+        // Resolve variable-length list widths with one query each; lists travel as one list column.
+        const parts: ColumnPart[] = [];
+        dataWidth = 0;
+        for (const a of aliases) {
+          if (a.startsWith('LIST:')) {
+            const [, colName, w] = a.split(':');
+            let width = Number(w);
+            if (width < 0) {
+              const r = (
+                await duck.conn.runAndReadAll(
+                  `SELECT min(len(${sqlIdent(colName)}))::BIGINT AS lo, max(len(${sqlIdent(colName)}))::BIGINT AS hi FROM ${from}`,
+                )
+              ).getRowObjects()[0];
+              if (Number(r.lo) !== Number(r.hi)) {
+                throw fieldError(
+                  config,
+                  configPath,
+                  `List column "${colName}" (feeding "${mi.name}") has rows of different lengths (${r.lo} to ${r.hi}). Every row must hold the same number of values.`,
+                );
+              }
+              width = Number(r.hi);
+            }
+            parts.push({
+              index: add(`CAST(${sqlIdent(colName)} AS ${SQL_TYPE[dtype]}[])`),
+              column: colName,
+              width,
+              list: true,
+            });
+            dataWidth += width;
+          } else {
+            parts.push({ index: add(`CAST(${sqlIdent(a)} AS ${SQL_TYPE[dtype]})`), column: a, width: 1, list: false });
+            dataWidth += 1;
+          }
         }
+        source = { kind: 'columns', parts, columns: cols, fillNull: spec?.fillNull };
+      } else {
+        const table = tables[spec.table];
+        const key = column(spec.key, ['inputs', mi.name, 'key'], `Input "${mi.name}" looks up its key in column`);
+        if (dtype !== 'float32' && dtype !== 'float64') {
+          throw fieldError(
+            config,
+            ['inputs', mi.name],
+            `Model input "${mi.name}" is ${dtype}, but table "${spec.table}" holds float vectors. Feed ${dtype} inputs from columns.`,
+          );
+        }
+        const cls = typeClass(key.type);
+        const keyIndex = add(
+          cls === 'integer' ? `CAST(${sqlIdent(key.name)} AS DOUBLE)` : `CAST(${sqlIdent(key.name)} AS VARCHAR)`,
+        );
+        source = { kind: 'table', table, keyIndex, keyColumn: key.name };
+        dataWidth = table.dim;
       }
-      source = { kind: 'columns', parts, columns: cols, fillNull: spec?.fillNull };
-    } else {
-      const table = tables[spec.table];
-      const key = column(spec.key, ['inputs', mi.name, 'key'], `Input "${mi.name}" looks up its key in column`);
-      if (dtype !== 'float32' && dtype !== 'float64') {
-        throw fieldError(config, ['inputs', mi.name], `Model input "${mi.name}" is ${dtype}, but table "${spec.table}" holds float vectors. Feed ${dtype} inputs from columns.`);
+      // Reconcile the data's width with the input's shape (one symbolic non-batch dim may be inferred).
+      const fixed = rest.filter((d): d is number => typeof d === 'number' && d > 0);
+      const symbolic = rest.length - fixed.length;
+      const fixedProduct = fixed.reduce((a, b) => a * b, 1);
+      let dims: number[];
+      if (symbolic === 0) {
+        dims = rest as number[];
+        if (fixedProduct !== dataWidth) {
+          const what =
+            source.kind === 'table'
+              ? `table "${source.table.name}" has vectors of ${dataWidth}`
+              : `its column(s) give ${dataWidth} value${dataWidth === 1 ? '' : 's'}`;
+          throw fieldError(
+            config,
+            configPath,
+            `Shape mismatch for model input "${mi.name}": it expects [batch${rest.map((d) => ', ' + d).join('')}] (${fixedProduct} value${fixedProduct === 1 ? '' : 's'} per row) but ${what} per row. Map it to the right column(s) or table.`,
+          );
+        }
+      } else if (symbolic === 1 && dataWidth % fixedProduct === 0) {
+        dims = rest.map((d) => (typeof d === 'number' && d > 0 ? d : dataWidth / fixedProduct));
+      } else if (mi.shape === null) {
+        dims = dataWidth === 1 ? [] : [dataWidth];
+      } else {
+        throw fieldError(
+          config,
+          configPath,
+          `Model input "${mi.name}" has shape [${shape.join(', ')}], which RecLens cannot fill from ${dataWidth} value(s) per row. Export the model with fixed non-batch dimensions.`,
+        );
       }
-      const cls = typeClass(key.type);
-      const keyIndex = add(cls === 'integer' ? `CAST(${sqlIdent(key.name)} AS DOUBLE)` : `CAST(${sqlIdent(key.name)} AS VARCHAR)`);
-      source = { kind: 'table', table, keyIndex, keyColumn: key.name };
-      dataWidth = table.dim;
-    }
-    // Reconcile the data's width with the input's shape (one symbolic non-batch dim may be inferred).
-    const fixed = rest.filter((d): d is number => typeof d === 'number' && d > 0);
-    const symbolic = rest.length - fixed.length;
-    const fixedProduct = fixed.reduce((a, b) => a * b, 1);
-    let dims: number[];
-    if (symbolic === 0) {
-      dims = rest as number[];
-      if (fixedProduct !== dataWidth) {
-        const what = source.kind === 'table' ? `table "${source.table.name}" has vectors of ${dataWidth}` : `its column(s) give ${dataWidth} value${dataWidth === 1 ? '' : 's'}`;
-        throw fieldError(config, configPath, `Shape mismatch for model input "${mi.name}": it expects [batch${rest.map((d) => ', ' + d).join('')}] (${fixedProduct} value${fixedProduct === 1 ? '' : 's'} per row) but ${what} per row. Map it to the right column(s) or table.`);
-      }
-    } else if (symbolic === 1 && dataWidth % fixedProduct === 0) {
-      dims = rest.map((d) => (typeof d === 'number' && d > 0 ? d : dataWidth / fixedProduct));
-    } else if (mi.shape === null) {
-      dims = dataWidth === 1 ? [] : [dataWidth];
-    } else {
-      throw fieldError(config, configPath, `Model input "${mi.name}" has shape [${shape.join(', ')}], which RecLens cannot fill from ${dataWidth} value(s) per row. Export the model with fixed non-batch dimensions.`);
-    }
-    inputs.push({ name: mi.name, dtype, dims, width: dataWidth, source, configPath });
-  });
+      inputs.push({ name: mi.name, dtype, dims, width: dataWidth, source, configPath });
+    });
   return { file, fromClause: from + whereClause(config), select, inputs, labelIndex, groupIndex, columns };
 }

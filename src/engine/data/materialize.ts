@@ -9,7 +9,15 @@ import type { Workspace } from '../workspace';
 import { Batch, FeedArray, StreamStats, streamBatches } from './batches';
 import type { PlannedInput } from './inputPlan';
 import type { Key } from './keys';
-import { CachedRows, DecodedColumns, recallRows, rememberRows, rowCacheKey, spillThresholdBytes, SpillWriter } from './rowCache';
+import {
+  CachedRows,
+  DecodedColumns,
+  recallRows,
+  rememberRows,
+  rowCacheKey,
+  spillThresholdBytes,
+  SpillWriter,
+} from './rowCache';
 
 export interface Materialized {
   rows: number;
@@ -45,7 +53,10 @@ export class RowCollector {
   private labels: Uint8Array;
   private groups?: Int32Array;
 
-  constructor(private readonly ws: Workspace, limit: number | undefined) {
+  constructor(
+    private readonly ws: Workspace,
+    limit: number | undefined,
+  ) {
     this.key = rowCacheKey(ws.config, ws.plan, limit);
     const total = Math.min(ws.data.rows, limit ?? Infinity);
     const rowBytes = ws.plan.inputs.reduce((a, i) => a + i.width * new (allocCtor(i.dtype))(0).BYTES_PER_ELEMENT, 0);
@@ -67,7 +78,10 @@ export class RowCollector {
     }
     this.labels = grow(this.labels, end);
     this.labels.set(b.labels, b.start);
-    if (b.groups && this.groups) { this.groups = grow(this.groups, end); this.groups.set(b.groups, b.start); }
+    if (b.groups && this.groups) {
+      this.groups = grow(this.groups, end);
+      this.groups.set(b.groups, b.start);
+    }
   }
 
   abort(): void {
@@ -82,7 +96,13 @@ export class RowCollector {
     const groups = this.groups ? fit(this.groups, n) : undefined;
     let columns: DecodedColumns;
     if (this.spill) {
-      const dir = this.spill.finish({ rows: n, groupCount: stats.groupKeys.length, groupKeys: stats.groupKeys, stats, grouped: groups !== undefined });
+      const dir = this.spill.finish({
+        rows: n,
+        groupCount: stats.groupKeys.length,
+        groupKeys: stats.groupKeys,
+        stats,
+        grouped: groups !== undefined,
+      });
       columns = new DecodedColumns(ws.plan.inputs, n, undefined, dir);
     } else {
       const mem = new Map<string, FeedArray>();
@@ -90,7 +110,15 @@ export class RowCollector {
       this.columns.clear();
       columns = new DecodedColumns(ws.plan.inputs, n, mem);
     }
-    const rows: CachedRows = { rows: n, labels, groups, groupCount: stats.groupKeys.length, groupKeys: stats.groupKeys, stats, columns };
+    const rows: CachedRows = {
+      rows: n,
+      labels,
+      groups,
+      groupCount: stats.groupKeys.length,
+      groupKeys: stats.groupKeys,
+      stats,
+      columns,
+    };
     if (n > 0) rememberRows(this.key, rows, ws.plan.inputs);
     return { ...rows, inputs: ws.plan.inputs, reused: false };
   }
@@ -129,12 +157,18 @@ export async function materialize(ws: Workspace, control?: JobControl, limit?: n
 
 function allocCtor(dtype: PlannedInput['dtype']): new (n: number) => FeedArray {
   switch (dtype) {
-    case 'float32': return Float32Array;
-    case 'float64': return Float64Array;
-    case 'int64': return BigInt64Array;
-    case 'int32': return Int32Array;
-    case 'int8': return Int8Array;
-    default: return Uint8Array;
+    case 'float32':
+      return Float32Array;
+    case 'float64':
+      return Float64Array;
+    case 'int64':
+      return BigInt64Array;
+    case 'int32':
+      return Int32Array;
+    case 'int8':
+      return Int8Array;
+    default:
+      return Uint8Array;
   }
 }
 

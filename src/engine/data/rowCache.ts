@@ -28,8 +28,13 @@ const DISK_ENTRIES = 3;
 const BYTES: Record<FeedDtype, number> = { float32: 4, float64: 8, int64: 8, int32: 4, bool: 1, uint8: 1, int8: 1 };
 /** The typed array of each dtype (as batches.ts allocate() picks them). */
 const CTOR: Record<FeedDtype, typeof Float32Array> = {
-  float32: Float32Array, float64: Float64Array as unknown as typeof Float32Array, int64: BigInt64Array as unknown as typeof Float32Array,
-  int32: Int32Array as unknown as typeof Float32Array, int8: Int8Array as unknown as typeof Float32Array, bool: Uint8Array as unknown as typeof Float32Array, uint8: Uint8Array as unknown as typeof Float32Array,
+  float32: Float32Array,
+  float64: Float64Array as unknown as typeof Float32Array,
+  int64: BigInt64Array as unknown as typeof Float32Array,
+  int32: Int32Array as unknown as typeof Float32Array,
+  int8: Int8Array as unknown as typeof Float32Array,
+  bool: Uint8Array as unknown as typeof Float32Array,
+  uint8: Uint8Array as unknown as typeof Float32Array,
 };
 
 /**
@@ -87,7 +92,8 @@ export class DecodedColumns {
    */
   permuted(name: string, perm: Uint32Array): { read(start: number, end: number): FeedArray; close(): void } {
     const inp = this.input(name);
-    const w = inp.width, rowBytes = w * BYTES[inp.dtype];
+    const w = inp.width,
+      rowBytes = w * BYTES[inp.dtype];
     if (this.memory || this.rows * rowBytes <= spillThresholdBytes()) {
       const col = this.get(name)!;
       return { read: (start, end) => gatherRows(col, w, perm, start, end), close: () => undefined };
@@ -113,7 +119,9 @@ export function gatherRows(column: FeedArray, width: number, perm: Uint32Array, 
   }
   const words = rowBytes % 4 === 0 && column.byteOffset % 4 === 0;
   const k = words ? rowBytes / 4 : rowBytes;
-  const src = words ? new Int32Array(column.buffer, column.byteOffset, column.byteLength / 4) : new Uint8Array(column.buffer, column.byteOffset, column.byteLength);
+  const src = words
+    ? new Int32Array(column.buffer, column.byteOffset, column.byteLength / 4)
+    : new Uint8Array(column.buffer, column.byteOffset, column.byteLength);
   const dst = words ? new Int32Array(out.buffer) : new Uint8Array(out.buffer);
   if (k === 1) {
     for (let i = start; i < end; i++) dst[i - start] = src[perm[i]];
@@ -133,7 +141,8 @@ function copyRow(dst: Uint8Array, to: number, src: Uint8Array, from: number, row
     return;
   }
   const k = rowBytes >> 2;
-  const d = words(dst), s = words(src);
+  const d = words(dst),
+    s = words(src);
   for (let j = 0, a = to * k, b = from * k; j < k; j++) d[a + j] = s[b + j];
 }
 
@@ -141,14 +150,22 @@ function copyRow(dst: Uint8Array, to: number, src: Uint8Array, from: number, row
 const wordViews = new WeakMap<ArrayBufferLike, Int32Array>();
 function words(bytes: Uint8Array): Int32Array {
   let v = wordViews.get(bytes.buffer);
-  if (!v || v.byteOffset !== bytes.byteOffset) { v = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2); wordViews.set(bytes.buffer, v); }
+  if (!v || v.byteOffset !== bytes.byteOffset) {
+    v = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2);
+    wordViews.set(bytes.buffer, v);
+  }
   return v;
 }
 
 const BUCKET_BYTES = 32 * 2 ** 20;
 const LOCAL_BITS = 2 ** 21;
 
-function diskPermutation(file: string, inp: PlannedInput, rows: number, perm: Uint32Array): { read(start: number, end: number): FeedArray; close(): void } {
+function diskPermutation(
+  file: string,
+  inp: PlannedInput,
+  rows: number,
+  perm: Uint32Array,
+): { read(start: number, end: number): FeedArray; close(): void } {
   const rowBytes = inp.width * BYTES[inp.dtype];
   // Buckets of 32 MiB (smaller only under a tiny test budget, so that tests cross bucket boundaries).
   const bucketBytes = Math.min(BUCKET_BYTES, Math.max(4096, spillThresholdBytes()));
@@ -175,7 +192,11 @@ function diskPermutation(file: string, inp: PlannedInput, rows: number, perm: Ui
       for (let start = 0; start < rows; start += blockRows) {
         const m = Math.min(blockRows, rows - start);
         let got = 0;
-        while (got < m * rowBytes) { const k = fs.readSync(fd, block, got, m * rowBytes - got, start * rowBytes + got); if (k === 0) throw new Error(`row cache file ${file} is shorter than expected`); got += k; }
+        while (got < m * rowBytes) {
+          const k = fs.readSync(fd, block, got, m * rowBytes - got, start * rowBytes + got);
+          if (k === 0) throw new Error(`row cache file ${file} is shorter than expected`);
+          got += k;
+        }
         for (let j = 0; j < m; j++) {
           const b = Math.floor(dest[start + j] / bucketRows);
           const buf = bufs[b];
@@ -183,7 +204,10 @@ function diskPermutation(file: string, inp: PlannedInput, rows: number, perm: Ui
           if (++buf.n === bufRows) flush(b);
         }
       }
-      for (let b = 0; b < buckets; b++) { flush(b); fs.closeSync(fds[b]); }
+      for (let b = 0; b < buckets; b++) {
+        flush(b);
+        fs.closeSync(fds[b]);
+      }
     } finally {
       fs.closeSync(fd);
     }
@@ -199,7 +223,8 @@ function diskPermutation(file: string, inp: PlannedInput, rows: number, perm: Ui
   const arrivedAll = new Uint8Array(cap * rowBytes);
   const keyAll = new Float64Array(cap);
   const load = (b: number) => {
-    const lo = b * bucketRows, m = Math.min(bucketRows, rows - lo);
+    const lo = b * bucketRows,
+      m = Math.min(bucketRows, rows - lo);
     const arrived = arrivedAll.subarray(0, m * rowBytes);
     readInto(path.join(tmp, `${b}.bin`), arrived as unknown as FeedArray, 0);
     const key = keyAll.subarray(0, m); // source row x 2^21 + local destination row: sorting by it gives arrival order
@@ -216,7 +241,10 @@ function diskPermutation(file: string, inp: PlannedInput, rows: number, perm: Ui
         const b = Math.floor(r / bucketRows);
         if (b !== current) load(b);
         const stop = Math.min(end, (b + 1) * bucketRows);
-        bytes.set(placed.subarray((r - b * bucketRows) * rowBytes, (stop - b * bucketRows) * rowBytes), (r - start) * rowBytes);
+        bytes.set(
+          placed.subarray((r - b * bucketRows) * rowBytes, (stop - b * bucketRows) * rowBytes),
+          (r - start) * rowBytes,
+        );
         r = stop;
       }
       return out;
@@ -239,7 +267,8 @@ function readInto(file: string, out: FeedArray, offset: number): void {
     let done = 0;
     while (done < bytes.length) {
       const n = fs.readSync(fd, bytes, done, Math.min(bytes.length - done, 1 << 30), offset + done);
-      if (n === 0) throw new Error(`row cache file ${file} is shorter than expected; delete ${path.dirname(file)} and run again`);
+      if (n === 0)
+        throw new Error(`row cache file ${file} is shorter than expected; delete ${path.dirname(file)} and run again`);
       done += n;
     }
   } finally {
@@ -271,8 +300,26 @@ export function rowCacheKey(config: RecLensConfig, plan: InputPlan, limit: numbe
   const files = [config.data.path, ...Object.values(config.tables).flatMap((t) => (t.ids ? [t.path, t.ids] : [t.path]))]
     .filter((f) => fs.existsSync(f))
     .map((f) => ({ f, ...fileFingerprint(f) }));
-  const inputs = plan.inputs.map((i) => ({ name: i.name, dtype: i.dtype, width: i.width, dims: i.dims, source: i.source.kind === 'table' ? { table: i.source.table.name, key: i.source.keyColumn } : i.source }));
-  return sha256(JSON.stringify({ v: 1, files, select: plan.select, from: plan.fromClause, label: plan.labelIndex, group: plan.groupIndex ?? null, inputs, limit: limit ?? null, tables: config.tables })).slice(0, 24);
+  const inputs = plan.inputs.map((i) => ({
+    name: i.name,
+    dtype: i.dtype,
+    width: i.width,
+    dims: i.dims,
+    source: i.source.kind === 'table' ? { table: i.source.table.name, key: i.source.keyColumn } : i.source,
+  }));
+  return sha256(
+    JSON.stringify({
+      v: 1,
+      files,
+      select: plan.select,
+      from: plan.fromClause,
+      label: plan.labelIndex,
+      group: plan.groupIndex ?? null,
+      inputs,
+      limit: limit ?? null,
+      tables: config.tables,
+    }),
+  ).slice(0, 24);
 }
 
 let unique = 0;
@@ -321,17 +368,35 @@ export function recallRows(key: string, config: RecLensConfig, inputs: PlannedIn
   memoryEntries.delete(key);
   const dir = path.join(cacheDir(config), key);
   try {
-    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { rows: number; groupCount: number; groupKeys: Key[]; stats: StreamStats; grouped: boolean };
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as {
+      rows: number;
+      groupCount: number;
+      groupKeys: Key[];
+      stats: StreamStats;
+      grouped: boolean;
+    };
     const labels = new Uint8Array(manifest.rows);
     readInto(path.join(dir, 'labels.bin'), labels, 0);
     let groups: Int32Array | undefined;
-    if (manifest.grouped) { groups = new Int32Array(manifest.rows); readInto(path.join(dir, 'groups.bin'), groups, 0); }
+    if (manifest.grouped) {
+      groups = new Int32Array(manifest.rows);
+      readInto(path.join(dir, 'groups.bin'), groups, 0);
+    }
     for (const inp of inputs) {
-      if (fs.statSync(path.join(dir, fileName(inp.name))).size !== manifest.rows * inp.width * BYTES[inp.dtype]) return undefined;
+      if (fs.statSync(path.join(dir, fileName(inp.name))).size !== manifest.rows * inp.width * BYTES[inp.dtype])
+        return undefined;
     }
     const now = new Date();
     fs.utimesSync(dir, now, now);
-    const rows: CachedRows = { rows: manifest.rows, labels, groups, groupCount: manifest.groupCount, groupKeys: manifest.groupKeys, stats: manifest.stats, columns: new DecodedColumns(inputs, manifest.rows, undefined, dir) };
+    const rows: CachedRows = {
+      rows: manifest.rows,
+      labels,
+      groups,
+      groupCount: manifest.groupCount,
+      groupKeys: manifest.groupKeys,
+      stats: manifest.stats,
+      columns: new DecodedColumns(inputs, manifest.rows, undefined, dir),
+    };
     rememberRows(key, rows, inputs);
     return rows;
   } catch {
@@ -351,7 +416,11 @@ export class SpillWriter {
   private readonly labels: number;
   private readonly groups: number;
 
-  constructor(private readonly config: RecLensConfig, private readonly key: string, private readonly inputs: PlannedInput[]) {
+  constructor(
+    private readonly config: RecLensConfig,
+    private readonly key: string,
+    private readonly inputs: PlannedInput[],
+  ) {
     const root = cacheDir(config);
     fs.mkdirSync(root, { recursive: true });
     this.tmp = fs.mkdtempSync(path.join(root, `.${key}-`));
@@ -373,7 +442,13 @@ export class SpillWriter {
   }
 
   private closeAll(): void {
-    for (const fd of [...this.fds.values(), this.labels, this.groups]) { try { fs.closeSync(fd); } catch { /* already closed */ } }
+    for (const fd of [...this.fds.values(), this.labels, this.groups]) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* already closed */
+      }
+    }
     this.fds.clear();
   }
 
@@ -401,7 +476,8 @@ function pruneDisk(root: string, keep: string): void {
     const p = path.join(root, e.name);
     if (Date.now() - fs.statSync(p).mtimeMs > 3600_000) fs.rmSync(p, { recursive: true, force: true });
   }
-  const done = entries.filter((d) => !d.name.startsWith('.') && d.name !== keep)
+  const done = entries
+    .filter((d) => !d.name.startsWith('.') && d.name !== keep)
     .map((d) => ({ p: path.join(root, d.name), t: fs.statSync(path.join(root, d.name)).mtimeMs }))
     .sort((a, b) => b.t - a.t);
   for (const old of done.slice(DISK_ENTRIES - 1)) fs.rmSync(old.p, { recursive: true, force: true });

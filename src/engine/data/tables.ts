@@ -26,23 +26,42 @@ function toFloat32(data: ArrayLike<number> | BigInt64Array): Float32Array {
   return out;
 }
 
-async function readParquetTable(duck: Duck, spec: TableSpec): Promise<{ vectors: Float32Array; ids: Key[]; dim: number }> {
+async function readParquetTable(
+  duck: Duck,
+  spec: TableSpec,
+): Promise<{ vectors: Float32Array; ids: Key[]; dim: number }> {
   const cols = await describeColumns(duck, spec.path);
   const names = cols.map((c) => c.name);
-  for (const [field, col] of [['idColumn', spec.idColumn], ['vectorColumn', spec.vectorColumn]] as const) {
+  for (const [field, col] of [
+    ['idColumn', spec.idColumn],
+    ['vectorColumn', spec.vectorColumn],
+  ] as const) {
     if (!names.includes(col)) {
-      throw inputError(`Table "${spec.name}" (${spec.path}) has no column "${col}" (tables.${spec.name}.${field}).${suggestion(col, names)}`, { file: spec.path, field: `tables.${spec.name}.${field}` });
+      throw inputError(
+        `Table "${spec.name}" (${spec.path}) has no column "${col}" (tables.${spec.name}.${field}).${suggestion(col, names)}`,
+        { file: spec.path, field: `tables.${spec.name}.${field}` },
+      );
     }
   }
   const vecType = cols.find((c) => c.name === spec.vectorColumn)!.type;
-  if (typeClass(vecType) !== 'list') throw inputError(`Table "${spec.name}": column "${spec.vectorColumn}" is ${vecType}, not a list or array of numbers. Store each vector as FLOAT[] or FLOAT[d].`, { file: spec.path });
+  if (typeClass(vecType) !== 'list')
+    throw inputError(
+      `Table "${spec.name}": column "${spec.vectorColumn}" is ${vecType}, not a list or array of numbers. Store each vector as FLOAT[] or FLOAT[d].`,
+      { file: spec.path },
+    );
   const src = `read_parquet(${sqlString(spec.path)})`;
   const v = sqlIdent(spec.vectorColumn);
   try {
     let dim = arrayWidth(vecType);
     if (dim === undefined) {
-      const r = (await duck.conn.runAndReadAll(`SELECT min(len(${v}))::BIGINT AS lo, max(len(${v}))::BIGINT AS hi FROM ${src}`)).getRowObjects()[0];
-      if (Number(r.lo) !== Number(r.hi)) throw inputError(`Table "${spec.name}": vectors in "${spec.vectorColumn}" have different lengths (${r.lo} to ${r.hi}). Every vector must have the same dimension.`, { file: spec.path });
+      const r = (
+        await duck.conn.runAndReadAll(`SELECT min(len(${v}))::BIGINT AS lo, max(len(${v}))::BIGINT AS hi FROM ${src}`)
+      ).getRowObjects()[0];
+      if (Number(r.lo) !== Number(r.hi))
+        throw inputError(
+          `Table "${spec.name}": vectors in "${spec.vectorColumn}" have different lengths (${r.lo} to ${r.hi}). Every vector must have the same dimension.`,
+          { file: spec.path },
+        );
       dim = Number(r.hi);
     }
     const reader = await duck.conn.runAndReadAll(`SELECT ${sqlIdent(spec.idColumn)} AS id, ${v} AS v FROM ${src}`);
@@ -54,7 +73,10 @@ async function readParquetTable(duck: Duck, spec: TableSpec): Promise<{ vectors:
     for (let r = 0; r < rows; r++) {
       ids[r] = normaliseKey(idCol[r]);
       const items = vecCol[r]?.items;
-      if (!items) throw inputError(`Table "${spec.name}": row ${r + 1} has a null vector. Remove it or fill it.`, { file: spec.path });
+      if (!items)
+        throw inputError(`Table "${spec.name}": row ${r + 1} has a null vector. Remove it or fill it.`, {
+          file: spec.path,
+        });
       for (let k = 0; k < dim; k++) vectors[r * dim + k] = Number(items[k]);
     }
     return { vectors, ids, dim };
@@ -70,13 +92,20 @@ export async function loadTable(duck: Duck, spec: TableSpec): Promise<LookupTabl
   let dim: number;
   if (path.extname(spec.path).toLowerCase() === '.npy') {
     const m = await readNpy(spec.path);
-    if (m.shape.length !== 2) throw inputError(`Table "${spec.name}" (${spec.path}) has shape (${m.shape.join(', ')}); a table must be 2-D (rows x dim).`, { file: spec.path });
+    if (m.shape.length !== 2)
+      throw inputError(
+        `Table "${spec.name}" (${spec.path}) has shape (${m.shape.join(', ')}); a table must be 2-D (rows x dim).`,
+        { file: spec.path },
+      );
     dim = m.shape[1];
     vectors = toFloat32(m.data as Float32Array);
     if (spec.ids) {
       const idArr = await readNpy(spec.ids);
       if (idArr.shape.length !== 1 || idArr.shape[0] !== m.shape[0]) {
-        throw inputError(`Table "${spec.name}": ids file ${spec.ids} has shape (${idArr.shape.join(', ')}) but the table has ${m.shape[0]} rows. Give one id per row.`, { file: spec.ids });
+        throw inputError(
+          `Table "${spec.name}": ids file ${spec.ids} has shape (${idArr.shape.join(', ')}) but the table has ${m.shape[0]} rows. Give one id per row.`,
+          { file: spec.ids },
+        );
       }
       ids = Array.from(idArr.data as ArrayLike<number | bigint>, normaliseKey);
     } else ids = Array.from({ length: m.shape[0] }, (_, i) => i);
@@ -86,18 +115,30 @@ export async function loadTable(duck: Duck, spec: TableSpec): Promise<LookupTabl
   const rows = ids.length;
   const index = new Map<Key, number>();
   for (let r = 0; r < rows; r++) {
-    if (index.has(ids[r])) throw inputError(`Table "${spec.name}": id ${ids[r]} appears twice (rows ${index.get(ids[r])! + 1} and ${r + 1}). Ids must be unique.`, { file: spec.ids ?? spec.path });
+    if (index.has(ids[r]))
+      throw inputError(
+        `Table "${spec.name}": id ${ids[r]} appears twice (rows ${index.get(ids[r])! + 1} and ${r + 1}). Ids must be unique.`,
+        { file: spec.ids ?? spec.path },
+      );
     index.set(ids[r], r);
   }
   for (let i = 0; i < vectors.length; i++) {
-    if (!Number.isFinite(vectors[i])) throw inputError(`Table "${spec.name}" has a non-finite value (NaN or infinity) in row ${Math.floor(i / dim) + 1}. Fix the table.`, { file: spec.path });
+    if (!Number.isFinite(vectors[i]))
+      throw inputError(
+        `Table "${spec.name}" has a non-finite value (NaN or infinity) in row ${Math.floor(i / dim) + 1}. Fix the table.`,
+        { file: spec.path },
+      );
   }
   const fallback = new Float32Array(dim);
   if (spec.fallback === 'mean') {
     for (let r = 0; r < rows; r++) for (let k = 0; k < dim; k++) fallback[k] += vectors[r * dim + k] / rows;
   } else if (typeof spec.fallback === 'object') {
     const row = index.get(normaliseKey(spec.fallback.id));
-    if (row === undefined) throw inputError(`Table "${spec.name}": fallback id ${spec.fallback.id} is not in the table (tables.${spec.name}.fallback).`, { file: spec.path });
+    if (row === undefined)
+      throw inputError(
+        `Table "${spec.name}": fallback id ${spec.fallback.id} is not in the table (tables.${spec.name}.fallback).`,
+        { file: spec.path },
+      );
     fallback.set(vectors.subarray(row * dim, (row + 1) * dim));
   }
   return { name: spec.name, file: spec.path, rows, dim, vectors, ids, index, fallback };

@@ -6,7 +6,16 @@
  */
 import type { DuckDBListVector, DuckDBVector } from '@duckdb/node-api';
 
-export type NumericItems = Float32Array | Float64Array | Int32Array | BigInt64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Uint32Array;
+export type NumericItems =
+  | Float32Array
+  | Float64Array
+  | Int32Array
+  | BigInt64Array
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Uint32Array;
 
 /** The vector's typed array of values if it has no nulls, else undefined. */
 export function denseItems(vec: DuckDBVector): NumericItems | undefined {

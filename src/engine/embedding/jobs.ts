@@ -14,7 +14,14 @@ import { buildRunRecord } from '../job';
 import type { RunRecord } from '../runs/runRecord';
 import { seededRandom } from '../util/random';
 import { openWorkspace, Workspace } from '../workspace';
-import { alignmentUniformity, BucketSplit, jaccardAtK, recallAtK, SemanticIdReport, semanticIdDiagnostics } from './alignment';
+import {
+  alignmentUniformity,
+  BucketSplit,
+  jaccardAtK,
+  recallAtK,
+  SemanticIdReport,
+  semanticIdDiagnostics,
+} from './alignment';
 import { knn } from './knn';
 import { Bucket, itemMetadata } from './metadata';
 import { ProjectionSummary, summariseProjection } from './projectionSummary';
@@ -57,14 +64,23 @@ async function writeCoords(ws: Workspace, file: string, ids: Key[], coords: Floa
   const { conn } = ws.duck;
   await conn.run('CREATE OR REPLACE TEMP TABLE reclens_coords (id VARCHAR, x FLOAT, y FLOAT)');
   const app = await conn.createAppender('reclens_coords');
-  ids.forEach((id, i) => { app.appendVarchar(String(id)); app.appendFloat(coords[2 * i]); app.appendFloat(coords[2 * i + 1]); app.endRow(); });
+  ids.forEach((id, i) => {
+    app.appendVarchar(String(id));
+    app.appendFloat(coords[2 * i]);
+    app.appendFloat(coords[2 * i + 1]);
+    app.endRow();
+  });
   app.closeSync();
   const tmp = coordsTempFile(file);
   await conn.run(`COPY reclens_coords TO ${sqlString(tmp)} (FORMAT parquet)`);
   fs.renameSync(tmp, file);
 }
 
-export async function embed(config: RecLensConfig, opts: EmbedOptions, control?: JobControl): Promise<{ view: EmbeddingView; result: EmbedResult; record: RunRecord<EmbedResult> }> {
+export async function embed(
+  config: RecLensConfig,
+  opts: EmbedOptions,
+  control?: JobControl,
+): Promise<{ view: EmbeddingView; result: EmbedResult; record: RunRecord<EmbedResult> }> {
   const t0 = performance.now();
   const method = opts.method ?? 'pca';
   const seed = opts.seed ?? 0;
@@ -85,20 +101,55 @@ export async function embed(config: RecLensConfig, opts: EmbedOptions, control?:
       coords = p.coords;
       explainedVariance = p.explainedVariance;
     } else {
-      coords = await umapOffThread({ vectors: t.vectors, rows: t.rows, dim: t.dim, knn: nn, seed }, control?.signal,
-        (done, total) => report(control, { phase: 'umap', done, total }));
+      coords = await umapOffThread(
+        { vectors: t.vectors, rows: t.rows, dim: t.dim, knn: nn, seed },
+        control?.signal,
+        (done, total) => report(control, { phase: 'umap', done, total }),
+      );
     }
     const meta = await itemMetadata(ws, t.ids);
     let out: string | null = null;
-    if (opts.out) { out = path.resolve(opts.out); await writeCoords(ws, out, t.ids, coords); }
+    if (opts.out) {
+      out = path.resolve(opts.out);
+      await writeCoords(ws, out, t.ids, coords);
+    }
     const view: EmbeddingView = {
-      table: opts.table, method, n: t.rows, totalRows: full.rows, ids: t.ids.map(String), labels: meta.labels, coords,
-      explainedVariance, metadata: meta.columns, size: Float32Array.from(meta.popularity, Math.log1p),
-      knn: { k: nn.k, indices: nn.indices, cosines: nn.cosines }, seed,
+      table: opts.table,
+      method,
+      n: t.rows,
+      totalRows: full.rows,
+      ids: t.ids.map(String),
+      labels: meta.labels,
+      coords,
+      explainedVariance,
+      metadata: meta.columns,
+      size: Float32Array.from(meta.popularity, Math.log1p),
+      knn: { k: nn.k, indices: nn.indices, cosines: nn.cosines },
+      seed,
     };
     const seconds = (performance.now() - t0) / 1000;
-    const result: EmbedResult = { table: opts.table, method, rows: full.rows, sampleSize: t.rows, explainedVariance, knnProvider: nn.provider, seconds, out, projection: summariseProjection(coords, meta.columns, seed) };
-    return { view, result, record: buildRunRecord('embed', { config, ws, seed, rs: nn, rows: ws.data.rows }, { ...opts, providers: providers.join(',') }, { totalSeconds: seconds }, result) };
+    const result: EmbedResult = {
+      table: opts.table,
+      method,
+      rows: full.rows,
+      sampleSize: t.rows,
+      explainedVariance,
+      knnProvider: nn.provider,
+      seconds,
+      out,
+      projection: summariseProjection(coords, meta.columns, seed),
+    };
+    return {
+      view,
+      result,
+      record: buildRunRecord(
+        'embed',
+        { config, ws, seed, rs: nn, rows: ws.data.rows },
+        { ...opts, providers: providers.join(',') },
+        { totalSeconds: seconds },
+        result,
+      ),
+    };
   } finally {
     ws.close();
   }
@@ -132,7 +183,11 @@ export interface AlignResult {
   seconds: number;
 }
 
-export async function align(config: RecLensConfig, opts: AlignOptions, control?: JobControl): Promise<{ result: AlignResult; record: RunRecord<AlignResult> }> {
+export async function align(
+  config: RecLensConfig,
+  opts: AlignOptions,
+  control?: JobControl,
+): Promise<{ result: AlignResult; record: RunRecord<AlignResult> }> {
   const t0 = performance.now();
   const k = opts.k ?? 10;
   const seed = opts.seed ?? 0;
@@ -144,24 +199,60 @@ export async function align(config: RecLensConfig, opts: AlignOptions, control?:
     let pairs: PairWeights | undefined;
     if (opts.preferences) {
       const prefs = Object.keys((config.raw.preferences ?? {}) as object);
-      if (!prefs.includes(opts.preferences)) throw usageError(`Unknown preference dataset "${opts.preferences}" (defined: ${prefs.join(', ') || 'none'}).`);
+      if (!prefs.includes(opts.preferences))
+        throw usageError(`Unknown preference dataset "${opts.preferences}" (defined: ${prefs.join(', ') || 'none'}).`);
       // Alignment is judged on all pairs of P (its leaked version); LIS separates leaked from historical.
       pairs = (await loadPreference(ws.duck, config, opts.preferences, Infinity)).leak;
     }
     const nnA = await knn(a.vectors, a.rows, a.dim, Math.min(k, a.rows - 1), providers, control);
     const recall = pairs ? recallAtK(a.ids, nnA.indices, nnA.k, pairs, metaA.bucket) : null;
-    const au = pairs ? alignmentUniformity(a.ids, a.vectors, a.dim, pairs, metaA.bucket, seededRandom(seed)) : { alignment: null, uniformity: alignmentUniformity(a.ids, a.vectors, a.dim, { neighbours: new Map(), pairs: 0 }, metaA.bucket, seededRandom(seed)).uniformity };
-    let jaccard: BucketSplit | null = null, shared: number | null = null, recallB: BucketSplit | null = null;
+    const au = pairs
+      ? alignmentUniformity(a.ids, a.vectors, a.dim, pairs, metaA.bucket, seededRandom(seed))
+      : {
+          alignment: null,
+          uniformity: alignmentUniformity(
+            a.ids,
+            a.vectors,
+            a.dim,
+            { neighbours: new Map(), pairs: 0 },
+            metaA.bucket,
+            seededRandom(seed),
+          ).uniformity,
+        };
+    let jaccard: BucketSplit | null = null,
+      shared: number | null = null,
+      recallB: BucketSplit | null = null;
     if (opts.against) {
       const b = await openEmbeddingTable(ws, opts.against);
       const rowB = new Map(b.ids.map((id, i) => [id, i]));
-      const keepA: number[] = [], keepB: number[] = [];
-      a.ids.forEach((id, i) => { const j = rowB.get(id); if (j !== undefined) { keepA.push(i); keepB.push(j); } });
+      const keepA: number[] = [],
+        keepB: number[] = [];
+      a.ids.forEach((id, i) => {
+        const j = rowB.get(id);
+        if (j !== undefined) {
+          keepA.push(i);
+          keepB.push(j);
+        }
+      });
       shared = keepA.length;
-      if (shared < k + 2) throw inputError(`Tables "${opts.table}" and "${opts.against}" share ${shared} ids; Jaccard@${k} needs more than ${k + 1}.`, { file: config.file, path: ['tables'] });
-      const sa = subsetTable(a, Uint32Array.from(keepA)), sb = subsetTable(b, Uint32Array.from(keepB));
-      const [ka, kb] = [await knn(sa.vectors, sa.rows, sa.dim, k, providers, control), await knn(sb.vectors, sb.rows, sb.dim, k, providers, control)];
-      jaccard = jaccardAtK(ka.indices, kb.indices, k, shared, keepA.map((i) => metaA.bucket[i]));
+      if (shared < k + 2)
+        throw inputError(
+          `Tables "${opts.table}" and "${opts.against}" share ${shared} ids; Jaccard@${k} needs more than ${k + 1}.`,
+          { file: config.file, path: ['tables'] },
+        );
+      const sa = subsetTable(a, Uint32Array.from(keepA)),
+        sb = subsetTable(b, Uint32Array.from(keepB));
+      const [ka, kb] = [
+        await knn(sa.vectors, sa.rows, sa.dim, k, providers, control),
+        await knn(sb.vectors, sb.rows, sb.dim, k, providers, control),
+      ];
+      jaccard = jaccardAtK(
+        ka.indices,
+        kb.indices,
+        k,
+        shared,
+        keepA.map((i) => metaA.bucket[i]),
+      );
       if (pairs) {
         const nnB = await knn(b.vectors, b.rows, b.dim, Math.min(k, b.rows - 1), providers, control);
         recallB = recallAtK(b.ids, nnB.indices, nnB.k, pairs, (await itemMetadata(ws, b.ids)).bucket);
@@ -178,11 +269,32 @@ export async function align(config: RecLensConfig, opts: AlignOptions, control?:
     for (const b of metaA.bucket) buckets[b]++;
     const seconds = (performance.now() - t0) / 1000;
     const result: AlignResult = {
-      table: opts.table, against: opts.against ?? null, preferences: opts.preferences ?? null, k: nnA.k, rows: a.rows,
-      recallAtK: recall, recallAtKAgainst: recallB, jaccardAtK: jaccard, sharedIds: shared, alignment: au.alignment, uniformity: au.uniformity,
-      semanticIds, buckets, knnProvider: nnA.provider, seconds,
+      table: opts.table,
+      against: opts.against ?? null,
+      preferences: opts.preferences ?? null,
+      k: nnA.k,
+      rows: a.rows,
+      recallAtK: recall,
+      recallAtKAgainst: recallB,
+      jaccardAtK: jaccard,
+      sharedIds: shared,
+      alignment: au.alignment,
+      uniformity: au.uniformity,
+      semanticIds,
+      buckets,
+      knnProvider: nnA.provider,
+      seconds,
     };
-    return { result, record: buildRunRecord('align', { config, ws, seed, rs: nnA, rows: ws.data.rows }, { ...opts, providers: providers.join(',') }, { totalSeconds: seconds }, result) };
+    return {
+      result,
+      record: buildRunRecord(
+        'align',
+        { config, ws, seed, rs: nnA, rows: ws.data.rows },
+        { ...opts, providers: providers.join(',') },
+        { totalSeconds: seconds },
+        result,
+      ),
+    };
   } finally {
     ws.close();
   }

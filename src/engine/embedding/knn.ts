@@ -16,32 +16,46 @@ export interface Knn {
   fallbacks: { provider: string; reason: string }[];
 }
 
-export async function knn(vectors: Float32Array, rows: number, dim: number, k: number, providers: ProviderName[], control?: JobControl, block = 1024): Promise<Knn> {
+export async function knn(
+  vectors: Float32Array,
+  rows: number,
+  dim: number,
+  k: number,
+  providers: ProviderName[],
+  control?: JobControl,
+  block = 1024,
+): Promise<Knn> {
   const kk = Math.min(k + 1, rows);
   const unit = normaliseRows(vectors, dim);
   const rs = await RemoteSession.open(buildKnnModel(unit, rows, dim, kk), providers, 0, 'cosine');
   const k1 = kk - 1;
-  const indices = new Uint32Array(rows * k1), cosines = new Float32Array(rows * k1);
+  const indices = new Uint32Array(rows * k1),
+    cosines = new Float32Array(rows * k1);
   try {
     const flight = new InFlight();
     for (let start = 0; start < rows; start += block) {
       throwIfCancelled(control);
       const end = Math.min(rows, start + block);
       const query = unit.slice(start * dim, end * dim);
-      await flight.push(rs.runOutputs([{ name: 'query', dtype: 'float32', dims: [end - start, dim], data: query }], ['cosine', 'index']).then((out) => {
-        const cos = out.cosine.data as Float32Array, idx = out.index.data as BigInt64Array;
-        for (let r = start; r < end; r++) {
-          let o = 0;
-          for (let j = 0; j < kk && o < k1; j++) {
-            const n = Number(idx[(r - start) * kk + j]);
-            if (n === r) continue; // self (ties may put it anywhere in the list)
-            indices[r * k1 + o] = n;
-            cosines[r * k1 + o] = cos[(r - start) * kk + j];
-            o++;
-          }
-        }
-        report(control, { phase: 'neighbours', done: end, total: rows });
-      }));
+      await flight.push(
+        rs
+          .runOutputs([{ name: 'query', dtype: 'float32', dims: [end - start, dim], data: query }], ['cosine', 'index'])
+          .then((out) => {
+            const cos = out.cosine.data as Float32Array,
+              idx = out.index.data as BigInt64Array;
+            for (let r = start; r < end; r++) {
+              let o = 0;
+              for (let j = 0; j < kk && o < k1; j++) {
+                const n = Number(idx[(r - start) * kk + j]);
+                if (n === r) continue; // self (ties may put it anywhere in the list)
+                indices[r * k1 + o] = n;
+                cosines[r * k1 + o] = cos[(r - start) * kk + j];
+                o++;
+              }
+            }
+            report(control, { phase: 'neighbours', done: end, total: rows });
+          }),
+      );
     }
     await flight.drain();
   } finally {
@@ -51,9 +65,15 @@ export async function knn(vectors: Float32Array, rows: number, dim: number, k: n
 }
 
 /** Plain O(n^2 d) reference, for tests. */
-export function bruteForceKnn(vectors: Float32Array, rows: number, dim: number, k: number): { indices: Uint32Array; cosines: Float32Array } {
+export function bruteForceKnn(
+  vectors: Float32Array,
+  rows: number,
+  dim: number,
+  k: number,
+): { indices: Uint32Array; cosines: Float32Array } {
   const unit = normaliseRows(vectors, dim);
-  const indices = new Uint32Array(rows * k), cosines = new Float32Array(rows * k);
+  const indices = new Uint32Array(rows * k),
+    cosines = new Float32Array(rows * k);
   for (let r = 0; r < rows; r++) {
     const sims: [number, number][] = [];
     for (let j = 0; j < rows; j++) {
@@ -63,7 +83,10 @@ export function bruteForceKnn(vectors: Float32Array, rows: number, dim: number, 
       sims.push([s, j]);
     }
     sims.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-    for (let j = 0; j < k; j++) { indices[r * k + j] = sims[j][1]; cosines[r * k + j] = sims[j][0]; }
+    for (let j = 0; j < k; j++) {
+      indices[r * k + j] = sims[j][1];
+      cosines[r * k + j] = sims[j][0];
+    }
   }
   return { indices, cosines };
 }

@@ -5,12 +5,15 @@
  */
 import { ProtoWriter } from '../model/protobufWriter';
 
-const FLOAT = 1, INT64 = 7;
-const ATTR_INT = 2, ATTR_INTS = 7;
+const FLOAT = 1,
+  INT64 = 7;
+const ATTR_INT = 2,
+  ATTR_INTS = 7;
 
 function valueInfo(name: string, elemType: number, dims: (number | string)[]): ProtoWriter {
   const shape = new ProtoWriter();
-  for (const d of dims) shape.message(1, typeof d === 'number' ? new ProtoWriter().varint(1, d) : new ProtoWriter().string(2, d));
+  for (const d of dims)
+    shape.message(1, typeof d === 'number' ? new ProtoWriter().varint(1, d) : new ProtoWriter().string(2, d));
   const tensor = new ProtoWriter().varint(1, elemType).message(2, shape);
   return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensor));
 }
@@ -25,7 +28,8 @@ function node(op: string, inputs: string[], outputs: string[], attrs: ProtoWrite
 }
 
 const intAttr = (name: string, v: number) => new ProtoWriter().string(1, name).varint(3, v).varint(20, ATTR_INT);
-const intsAttr = (name: string, v: number[]) => new ProtoWriter().string(1, name).packedInts(8, v).varint(20, ATTR_INTS);
+const intsAttr = (name: string, v: number[]) =>
+  new ProtoWriter().string(1, name).packedInts(8, v).varint(20, ATTR_INTS);
 
 function tensor(name: string, dims: number[], elemType: number, raw: Uint8Array): ProtoWriter {
   return new ProtoWriter().packedInts(1, dims).varint(2, elemType).string(8, name).bytes(9, raw);
@@ -52,7 +56,15 @@ export function buildKnnModel(unitKeys: Float32Array, rows: number, dim: number,
     .message(1, node('Max', ['qnorm', 'eps'], ['qsafe']))
     .message(1, node('Div', ['query', 'qsafe'], ['qunit']))
     .message(1, node('MatMul', ['qunit', 'keysT'], ['scores']))
-    .message(1, node('TopK', ['scores', 'k'], ['cosine', 'index'], [intAttr('axis', 1), intAttr('largest', 1), intAttr('sorted', 1)]))
+    .message(
+      1,
+      node(
+        'TopK',
+        ['scores', 'k'],
+        ['cosine', 'index'],
+        [intAttr('axis', 1), intAttr('largest', 1), intAttr('sorted', 1)],
+      ),
+    )
     .string(2, 'reclens_knn')
     .message(5, tensor('keysT', [dim, rows], FLOAT, transpose(keyBytes, rows, dim)))
     .message(5, tensor('k', [1], INT64, kBytes))

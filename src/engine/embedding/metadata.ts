@@ -31,7 +31,11 @@ function categoryColumn(name: string, values: (string | null)[]): MetadataColumn
   values.forEach((v, i) => {
     const s = v ?? '(none)';
     let c = index.get(s);
-    if (c === undefined) { c = dictionary.length; dictionary.push(s); index.set(s, c); }
+    if (c === undefined) {
+      c = dictionary.length;
+      dictionary.push(s);
+      index.set(s, c);
+    }
     codes[i] = Math.min(c, 65535);
   });
   return { name, kind: 'category', codes, dictionary };
@@ -40,7 +44,8 @@ function categoryColumn(name: string, values: (string | null)[]): MetadataColumn
 export function popularityBuckets(popularity: Float64Array): Bucket[] {
   const sorted = Float64Array.from(popularity).sort();
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))];
-  const p50 = q(0.5), p90 = q(0.9);
+  const p50 = q(0.5),
+    p90 = q(0.9);
   return Array.from(popularity, (c) => (c <= p50 ? 'cold' : c > p90 ? 'hot' : 'warm'));
 }
 
@@ -53,24 +58,59 @@ export async function itemMetadata(ws: Workspace, ids: Key[]): Promise<ItemMetad
     const file = path.resolve(config.dir, items.path);
     const cols = await describeColumns(duck, file);
     const names = cols.map((c) => c.name);
-    for (const [field, c] of [['id', items.id], ['label', items.label], ...(items.columns ?? []).map((x, i) => [`columns.${i}`, x])] as [string, string | undefined][]) {
-      if (c && !names.includes(c)) throw inputError(`items.${field}: "${c}" is not a column of ${file}.${suggestion(c, names)}`, { file: config.file, path: ['items'] });
+    for (const [field, c] of [
+      ['id', items.id],
+      ['label', items.label],
+      ...(items.columns ?? []).map((x, i) => [`columns.${i}`, x]),
+    ] as [string, string | undefined][]) {
+      if (c && !names.includes(c))
+        throw inputError(`items.${field}: "${c}" is not a column of ${file}.${suggestion(c, names)}`, {
+          file: config.file,
+          path: ['items'],
+        });
     }
-    const wanted = items.columns ?? cols.filter((c) => c.name !== items.id && c.name !== items.label && ['string', 'integer', 'float'].includes(typeClass(c.type))).map((c) => c.name);
+    const wanted =
+      items.columns ??
+      cols
+        .filter(
+          (c) =>
+            c.name !== items.id && c.name !== items.label && ['string', 'integer', 'float'].includes(typeClass(c.type)),
+        )
+        .map((c) => c.name);
     const idType = cols.find((c) => c.name === items.id)!.type;
     try {
-      const r = await duck.conn.runAndReadAll(`SELECT ${keyExpression(items.id, idType)} AS id${items.label ? `, CAST(${sqlIdent(items.label)} AS VARCHAR) AS label` : ''}${wanted.map((c, i) => `, ${sqlIdent(c)} AS m${i}`).join('')} FROM ${readExpression(file)}`);
+      const r = await duck.conn.runAndReadAll(
+        `SELECT ${keyExpression(items.id, idType)} AS id${items.label ? `, CAST(${sqlIdent(items.label)} AS VARCHAR) AS label` : ''}${wanted.map((c, i) => `, ${sqlIdent(c)} AS m${i}`).join('')} FROM ${readExpression(file)}`,
+      );
       const rows = r.getColumns();
       const at = new Map<Key, number>();
       rows[0].forEach((v, i) => at.set(normaliseKey(v), i));
-      const pick = (col: number) => ids.map((id) => { const i = at.get(id); return i === undefined ? null : rows[col][i]; });
+      const pick = (col: number) =>
+        ids.map((id) => {
+          const i = at.get(id);
+          return i === undefined ? null : rows[col][i];
+        });
       let next = 1;
-      if (items.label) { labels = pick(next).map((v) => (v === null ? '' : String(v))); next++; }
+      if (items.label) {
+        labels = pick(next).map((v) => (v === null ? '' : String(v)));
+        next++;
+      }
       wanted.forEach((name, i) => {
         const type = cols.find((c) => c.name === name)!.type;
         const values = pick(next + i);
-        if (typeClass(type) === 'string') columns.push(categoryColumn(name, values.map((v) => (v === null ? null : String(v)))));
-        else columns.push({ name, kind: 'number', values: Float32Array.from(values, (v) => (v === null ? NaN : Number(v))) });
+        if (typeClass(type) === 'string')
+          columns.push(
+            categoryColumn(
+              name,
+              values.map((v) => (v === null ? null : String(v))),
+            ),
+          );
+        else
+          columns.push({
+            name,
+            kind: 'number',
+            values: Float32Array.from(values, (v) => (v === null ? NaN : Number(v))),
+          });
       });
     } catch (e) {
       if ((e as Error).name === 'RecLensError') throw e;
@@ -83,11 +123,15 @@ export async function itemMetadata(ws: Workspace, ids: Key[]): Promise<ItemMetad
     const file = path.resolve(config.dir, inter.path);
     try {
       const type = (await describeColumns(duck, file)).find((c) => c.name === inter.item)?.type ?? 'VARCHAR';
-      const r = await duck.conn.runAndReadAll(`SELECT ${keyExpression(inter.item, type)} AS id, count(*)::DOUBLE AS n FROM ${readExpression(file)} GROUP BY 1`);
+      const r = await duck.conn.runAndReadAll(
+        `SELECT ${keyExpression(inter.item, type)} AS id, count(*)::DOUBLE AS n FROM ${readExpression(file)} GROUP BY 1`,
+      );
       const [k, n] = r.getColumns();
       const counts = new Map<Key, number>();
       k.forEach((v, i) => counts.set(normaliseKey(v), Number(n[i])));
-      ids.forEach((id, i) => { popularity[i] = counts.get(id) ?? 0; });
+      ids.forEach((id, i) => {
+        popularity[i] = counts.get(id) ?? 0;
+      });
     } catch (e) {
       throw dataReadError(file, e);
     }

@@ -10,7 +10,11 @@ export interface PcaResult {
 }
 
 /** Eigenvalues (descending) and eigenvectors (columns of V, matching order) of a symmetric d x d matrix. */
-export function symmetricEigen(A: Float64Array, d: number, sweeps = 100): { values: Float64Array; vectors: Float64Array } {
+export function symmetricEigen(
+  A: Float64Array,
+  d: number,
+  sweeps = 100,
+): { values: Float64Array; vectors: Float64Array } {
   const a = Float64Array.from(A);
   const v = new Float64Array(d * d);
   for (let i = 0; i < d; i++) v[i * d + i] = 1;
@@ -24,19 +28,23 @@ export function symmetricEigen(A: Float64Array, d: number, sweeps = 100): { valu
         if (Math.abs(apq) < 1e-300) continue;
         const theta = (a[q * d + q] - a[p * d + p]) / (2 * apq);
         const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+        const c = 1 / Math.sqrt(t * t + 1),
+          s = t * c;
         for (let k = 0; k < d; k++) {
-          const akp = a[k * d + p], akq = a[k * d + q];
+          const akp = a[k * d + p],
+            akq = a[k * d + q];
           a[k * d + p] = c * akp - s * akq;
           a[k * d + q] = s * akp + c * akq;
         }
         for (let k = 0; k < d; k++) {
-          const apk = a[p * d + k], aqk = a[q * d + k];
+          const apk = a[p * d + k],
+            aqk = a[q * d + k];
           a[p * d + k] = c * apk - s * aqk;
           a[q * d + k] = s * apk + c * aqk;
         }
         for (let k = 0; k < d; k++) {
-          const vkp = v[k * d + p], vkq = v[k * d + q];
+          const vkp = v[k * d + p],
+            vkq = v[k * d + q];
           v[k * d + p] = c * vkp - s * vkq;
           v[k * d + q] = s * vkp + c * vkq;
         }
@@ -46,7 +54,9 @@ export function symmetricEigen(A: Float64Array, d: number, sweeps = 100): { valu
   const order = Array.from({ length: d }, (_, i) => i).sort((i, j) => a[j * d + j] - a[i * d + i]);
   const values = Float64Array.from(order, (i) => a[i * d + i]);
   const vectors = new Float64Array(d * d);
-  order.forEach((src, dst) => { for (let k = 0; k < d; k++) vectors[k * d + dst] = v[k * d + src]; });
+  order.forEach((src, dst) => {
+    for (let k = 0; k < d; k++) vectors[k * d + dst] = v[k * d + src];
+  });
   return { values, vectors };
 }
 
@@ -66,7 +76,11 @@ export function pca(x: Float32Array, rows: number, dim: number, components = 2):
       for (let j = i; j < dim; j++) cov[base + j] += ci * c[j];
     }
   }
-  for (let i = 0; i < dim; i++) for (let j = i; j < dim; j++) { cov[i * dim + j] /= Math.max(1, rows - 1); cov[j * dim + i] = cov[i * dim + j]; }
+  for (let i = 0; i < dim; i++)
+    for (let j = i; j < dim; j++) {
+      cov[i * dim + j] /= Math.max(1, rows - 1);
+      cov[j * dim + i] = cov[i * dim + j];
+    }
   const { values, vectors } = symmetricEigen(cov, dim);
   const total = values.reduce((s, v) => s + Math.max(0, v), 0) || 1;
   const m = Math.min(components, dim);
@@ -86,5 +100,10 @@ export function pca(x: Float32Array, rows: number, dim: number, components = 2):
       coords[r * m + p] = s;
     }
   }
-  return { coords, components: m, explainedVariance: Array.from(values.slice(0, Math.min(10, dim)), (v) => Math.max(0, v) / total), axes };
+  return {
+    coords,
+    components: m,
+    explainedVariance: Array.from(values.slice(0, Math.min(10, dim)), (v) => Math.max(0, v) / total),
+    axes,
+  };
 }

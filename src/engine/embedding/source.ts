@@ -28,7 +28,13 @@ export async function openEmbeddingTable(ws: Workspace, name: string): Promise<E
   if (name.startsWith('onnx:')) {
     const initName = name.slice(5);
     const info = ws.model.embeddingTables.find((e) => e.initializer === initName);
-    if (!info) throw usageError(`The model has no embedding initializer "${initName}".${suggestion(initName, ws.model.embeddingTables.map((e) => e.initializer))}`);
+    if (!info)
+      throw usageError(
+        `The model has no embedding initializer "${initName}".${suggestion(
+          initName,
+          ws.model.embeddingTables.map((e) => e.initializer),
+        )}`,
+      );
     const init = ws.onnx.graph.embeddingInitializers.find((i) => i.name === initName)!;
     const vectors = initializerValues(ws.onnx.bytes, init);
     // Map row index -> item id where the data has both (e.g. item_idx -> movie_id).
@@ -40,19 +46,28 @@ export async function openEmbeddingTable(ws: Workspace, name: string): Promise<E
       const candidates = [ws.config.data.item, ws.config.data.group].filter(Boolean) as string[];
       // The id column is whichever of item / group maps one-to-one onto the index column.
       for (const col of candidates) {
-        const r = await ws.duck.conn.runAndReadAll(`SELECT ${sqlIdent(indexColumn)} AS ix, any_value(${sqlIdent(col)}) AS id, count(DISTINCT ${sqlIdent(col)}) AS c FROM ${ws.plan.fromClause} GROUP BY 1`);
+        const r = await ws.duck.conn.runAndReadAll(
+          `SELECT ${sqlIdent(indexColumn)} AS ix, any_value(${sqlIdent(col)}) AS id, count(DISTINCT ${sqlIdent(col)}) AS c FROM ${ws.plan.fromClause} GROUP BY 1`,
+        );
         const rows = r.getRowObjects();
         if (rows.length === 0 || rows.some((x) => Number(x.c) > 1 && Number(x.ix) !== 0)) continue;
-        for (const x of rows) { const ix = Number(x.ix); if (ix > 0 && ix < info.rows) ids[ix] = normaliseKey(x.id); }
+        for (const x of rows) {
+          const ix = Number(x.ix);
+          if (ix > 0 && ix < info.rows) ids[ix] = normaliseKey(x.id);
+        }
         break;
       }
     }
     return { name, rows: info.rows, dim: info.dim, vectors, ids };
   }
   const spec = ws.config.tables[name];
-  if (!spec) throw usageError(`Unknown table "${name}".${suggestion(name, availableTables(ws))} Tables: ${availableTables(ws).join(', ')}.`);
+  if (!spec)
+    throw usageError(
+      `Unknown table "${name}".${suggestion(name, availableTables(ws))} Tables: ${availableTables(ws).join(', ')}.`,
+    );
   const t = ws.tables[name] ?? (await loadTable(ws.duck, spec));
-  if (t.rows < 3) throw inputError(`Table "${name}" has ${t.rows} rows; an embedding view needs at least 3.`, { file: t.file });
+  if (t.rows < 3)
+    throw inputError(`Table "${name}" has ${t.rows} rows; an embedding view needs at least 3.`, { file: t.file });
   return { name, rows: t.rows, dim: t.dim, vectors: t.vectors, ids: t.ids };
 }
 
@@ -60,7 +75,12 @@ export async function openEmbeddingTable(ws: Workspace, name: string): Promise<E
 export function sampleRows(rows: number, sample: number | undefined, rng: () => number): Uint32Array {
   if (!sample || sample >= rows) return Uint32Array.from({ length: rows }, (_, i) => i);
   const idx = Uint32Array.from({ length: rows }, (_, i) => i);
-  for (let i = 0; i < sample; i++) { const j = i + Math.floor(rng() * (rows - i)); const t = idx[i]; idx[i] = idx[j]; idx[j] = t; }
+  for (let i = 0; i < sample; i++) {
+    const j = i + Math.floor(rng() * (rows - i));
+    const t = idx[i];
+    idx[i] = idx[j];
+    idx[j] = t;
+  }
   return idx.slice(0, sample).sort();
 }
 

@@ -28,22 +28,32 @@ const CLIP = 4.0;
 const clip = (x: number) => (x > CLIP ? CLIP : x < -CLIP ? -CLIP : x);
 
 /** umap-js's optimizeLayoutStep for 2-d layouts, epoch after epoch, on typed arrays. */
-async function optimizeLayout(s: LayoutState, random: () => number, exact: boolean, onEpoch?: (epoch: number, total: number) => boolean | void): Promise<Float64Array> {
+async function optimizeLayout(
+  s: LayoutState,
+  random: () => number,
+  exact: boolean,
+  onEpoch?: (epoch: number, total: number) => boolean | void,
+): Promise<Float64Array> {
   // x^b as exp(b log x): about half the time of Math.pow in V8; equal up to rounding in the last bits.
   const pow = exact ? Math.pow : (x: number, y: number) => Math.exp(y * Math.log(x));
   const emb = s.embedding;
   const { head, tail } = s;
   // umap-js's prepareForOptimizationLoop: next sample at epochsPerSample, negatives at a fifth of it.
-  const eps = s.epochsPerSample, next = Float64Array.from(eps);
-  const epsNeg = eps.map((e) => e / s.negativeSampleRate), nextNeg = Float64Array.from(epsNeg);
+  const eps = s.epochsPerSample,
+    next = Float64Array.from(eps);
+  const epsNeg = eps.map((e) => e / s.negativeSampleRate),
+    nextNeg = Float64Array.from(epsNeg);
   const { a, b, gamma, nEpochs, nVertices, initialAlpha } = s;
   let alpha = initialAlpha;
   for (let epoch = 0; epoch < nEpochs; epoch++) {
     for (let i = 0; i < eps.length; i++) {
       if (next[i] > epoch) continue;
-      const j = head[i], k = tail[i];
-      const cj = 2 * j, ok = 2 * k;
-      const dx = emb[cj] - emb[ok], dy = emb[cj + 1] - emb[ok + 1];
+      const j = head[i],
+        k = tail[i];
+      const cj = 2 * j,
+        ok = 2 * k;
+      const dx = emb[cj] - emb[ok],
+        dy = emb[cj + 1] - emb[ok + 1];
       const distSquared = Math.pow(dx, 2) + Math.pow(dy, 2);
       let gradCoeff = 0;
       if (distSquared > 0) {
@@ -62,7 +72,8 @@ async function optimizeLayout(s: LayoutState, random: () => number, exact: boole
       for (let p = 0; p < nNeg; p++) {
         const k1 = Math.floor(random() * nVertices);
         const o1 = 2 * k1;
-        const ex = emb[cj] - emb[o1], ey = emb[cj + 1] - emb[o1 + 1];
+        const ex = emb[cj] - emb[o1],
+          ey = emb[cj + 1] - emb[o1 + 1];
         const d2 = Math.pow(ex, 2) + Math.pow(ey, 2);
         let gc = 0.0;
         if (d2 > 0.0) {
@@ -93,7 +104,10 @@ export function defaultEpochs(rows: number): number {
   return rows <= 10000 ? 400 : Math.max(50, Math.round((200 * 10000) / rows));
 }
 
-export async function umapProject(input: UmapInput, onEpoch?: (epoch: number, total: number) => boolean | void): Promise<Float32Array> {
+export async function umapProject(
+  input: UmapInput,
+  onEpoch?: (epoch: number, total: number) => boolean | void,
+): Promise<Float32Array> {
   const { rows, dim, knn } = input;
   const nEpochs = input.nEpochs ?? defaultEpochs(rows);
   const random = seededRandom(input.seed);
@@ -102,16 +116,23 @@ export async function umapProject(input: UmapInput, onEpoch?: (epoch: number, to
     const data: number[][] = new Array(rows);
     for (let r = 0; r < rows; r++) data[r] = Array.from(input.vectors.subarray(r * dim, (r + 1) * dim));
     // umap-js expects each point to be its own first neighbour at distance 0.
-    const indices: number[][] = new Array(rows), distances: number[][] = new Array(rows);
+    const indices: number[][] = new Array(rows),
+      distances: number[][] = new Array(rows);
     for (let r = 0; r < rows; r++) {
       indices[r] = [r];
       distances[r] = [0];
-      for (let j = 0; j < knn.k; j++) { indices[r].push(knn.indices[r * knn.k + j]); distances[r].push(Math.max(0, 1 - knn.cosines[r * knn.k + j])); }
+      for (let j = 0; j < knn.k; j++) {
+        indices[r].push(knn.indices[r * knn.k + j]);
+        distances[r].push(Math.max(0, 1 - knn.cosines[r * knn.k + j]));
+      }
     }
     const umap = new UMAP({ nComponents: 2, nNeighbors: knn.k + 1, random, nEpochs, minDist: input.minDist ?? 0.1 });
     umap.setPrecomputedKNN(indices, distances);
     const embedding = await umap.fitAsync(data, (epoch) => onEpoch?.(epoch, nEpochs));
-    for (let r = 0; r < rows; r++) { out[2 * r] = embedding[r][0]; out[2 * r + 1] = embedding[r][1]; }
+    for (let r = 0; r < rows; r++) {
+      out[2 * r] = embedding[r][0];
+      out[2 * r + 1] = embedding[r][1];
+    }
     return out;
   }
   // The graph and the initial layout as umap-js's initializeFit makes them, on typed arrays (umapGraph.ts).

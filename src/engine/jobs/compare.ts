@@ -17,6 +17,11 @@ export interface CompareOptions {
   seed?: number;
 }
 
-export function compare(a: RunRecord, b: RunRecord, options: CompareOptions = {}, control?: JobControl): Promise<CompareResult> {
+export function compare(
+  a: RunRecord,
+  b: RunRecord,
+  options: CompareOptions = {},
+  control?: JobControl,
+): Promise<CompareResult> {
   return compareRuns(a, b, options, control);
 }

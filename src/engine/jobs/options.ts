@@ -47,13 +47,42 @@ export interface OptionSpec<O = Record<string, unknown>> {
 export const PROVIDER_NAMES: readonly ProviderName[] = ['cuda', 'webgpu', 'dml', 'coreml', 'cpu'];
 
 // The options most jobs share. Each job lists the ones it takes, in the order its options object is built.
-export const SEED: OptionSpec<{ seed?: number }> = { name: 'seed', flag: 'seed', type: 'int', value: 'S', default: 0, common: true, help: 'seed of every random choice (sampling, permutations, bootstrap, folds)' };
-export const LIMIT: OptionSpec<{ limit?: number }> = { name: 'limit', flag: 'limit', type: 'int', value: 'N', common: true, help: 'use only the first N evaluation rows' };
+export const SEED: OptionSpec<{ seed?: number }> = {
+  name: 'seed',
+  flag: 'seed',
+  type: 'int',
+  value: 'S',
+  default: 0,
+  common: true,
+  help: 'seed of every random choice (sampling, permutations, bootstrap, folds)',
+};
+export const LIMIT: OptionSpec<{ limit?: number }> = {
+  name: 'limit',
+  flag: 'limit',
+  type: 'int',
+  value: 'N',
+  common: true,
+  help: 'use only the first N evaluation rows',
+};
 export const PROVIDERS: OptionSpec<{ providers?: ProviderName[] }> = {
-  name: 'providers', flag: 'providers', type: 'list', value: 'cuda,webgpu,cpu', choices: PROVIDER_NAMES, item: 'provider', common: true,
+  name: 'providers',
+  flag: 'providers',
+  type: 'list',
+  value: 'cuda,webgpu,cpu',
+  choices: PROVIDER_NAMES,
+  item: 'provider',
+  common: true,
   help: 'execution providers to try in order (default: runtime.executionProviders of the config)',
 };
-export const BATCH_SIZE: OptionSpec<{ batchSize?: number }> = { name: 'batchSize', flag: 'batch-size', type: 'int', value: 'N', min: 1, common: true, help: 'rows per inference call (default: runtime.batchSize of the config)' };
+export const BATCH_SIZE: OptionSpec<{ batchSize?: number }> = {
+  name: 'batchSize',
+  flag: 'batch-size',
+  type: 'int',
+  value: 'N',
+  min: 1,
+  common: true,
+  help: 'rows per inference call (default: runtime.batchSize of the config)',
+};
 
 /** "a, b or c" */
 export function orList(items: readonly string[]): string {
@@ -61,8 +90,11 @@ export function orList(items: readonly string[]): string {
 }
 
 /** A command-line value converted and checked the way its description says (raw: what the flag parser gave). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any option of any job: its value type does not matter here
-export async function optionFromFlag(o: OptionSpec<any>, raw: string | boolean | string[] | undefined): Promise<unknown> {
+export async function optionFromFlag(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any option of any job: its value type does not matter here
+  o: OptionSpec<any>,
+  raw: string | boolean | string[] | undefined,
+): Promise<unknown> {
   switch (o.type) {
     case 'boolean':
       return o.negated ? !raw : !!raw;
@@ -70,20 +102,28 @@ export async function optionFromFlag(o: OptionSpec<any>, raw: string | boolean |
       return o.parse ? o.parse((raw as string[] | undefined) ?? []) : raw;
     case 'int': {
       if (raw === undefined) return o.default;
-      const v = raw as string, min = o.min ?? 0;
+      const v = raw as string,
+        min = o.min ?? 0;
       if (!/^\d+$/.test(v) || Number(v) < min) throw usageError(`--${o.flag} takes an integer >= ${min}, not "${v}".`);
       return Number(v);
     }
     case 'choice': {
       const v = (raw as string | undefined) ?? (o.default as string | undefined);
-      if (v !== undefined && !o.choices!.includes(v)) throw usageError(`--${o.flag} takes ${orList(o.choices!)}, not "${v}".`);
+      if (v !== undefined && !o.choices!.includes(v))
+        throw usageError(`--${o.flag} takes ${orList(o.choices!)}, not "${v}".`);
       return v;
     }
     case 'list': {
       if (!raw) return o.default;
-      const list = (raw as string).split(',').map((x) => x.trim()).filter(Boolean);
+      const list = (raw as string)
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
       const bad = o.choices ? list.filter((x) => !o.choices!.includes(x)) : [];
-      if (bad.length) throw usageError(`--${o.flag}: unknown ${o.item ?? 'value'} ${bad.join(', ')} (known: ${o.choices!.join(', ')}).`);
+      if (bad.length)
+        throw usageError(
+          `--${o.flag}: unknown ${o.item ?? 'value'} ${bad.join(', ')} (known: ${o.choices!.join(', ')}).`,
+        );
       return list;
     }
     case 'string':
@@ -94,7 +134,8 @@ export async function optionFromFlag(o: OptionSpec<any>, raw: string | boolean |
 /** A value given by the editor (a command argument or a panel), checked against the same description. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any option of any job: its value type does not matter here
 export function checkOptionValue(job: string, o: OptionSpec<any>, v: unknown): unknown {
-  const bad = (what: string) => usageError(`${job}: option "${o.name}" takes ${what}, not ${JSON.stringify(v)?.slice(0, 80)}.`);
+  const bad = (what: string) =>
+    usageError(`${job}: option "${o.name}" takes ${what}, not ${JSON.stringify(v)?.slice(0, 80)}.`);
   switch (o.type) {
     case 'int':
       if (!Number.isInteger(v) || (v as number) < (o.min ?? 0)) throw bad(`an integer >= ${o.min ?? 0}`);
@@ -109,7 +150,8 @@ export function checkOptionValue(job: string, o: OptionSpec<any>, v: unknown): u
       if (typeof v !== 'string' || !o.choices!.includes(v)) throw bad(orList(o.choices!.map((c) => `"${c}"`)));
       return v;
     case 'list':
-      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || (o.choices && !o.choices.includes(x)))) throw bad(o.choices ? `a list of ${orList(o.choices)}` : 'a list of strings');
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || (o.choices && !o.choices.includes(x))))
+        throw bad(o.choices ? `a list of ${orList(o.choices)}` : 'a list of strings');
       return v;
     case 'repeated':
       // Already parsed by the caller (e.g. a sweep spec object).

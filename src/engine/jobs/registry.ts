@@ -39,16 +39,32 @@ export interface JobSpec<O, R> {
 
 const job = <O, R>(spec: JobSpec<O, R>): JobSpec<O, R> => spec;
 
-const slots = (help: string): OptionSpec<{ slots?: string[] }> => ({ name: 'slots', flag: 'slots', type: 'list', value: 'a,b', help });
+const slots = (help: string): OptionSpec<{ slots?: string[] }> => ({
+  name: 'slots',
+  flag: 'slots',
+  type: 'list',
+  value: 'a,b',
+  help,
+});
 
 export const JOBS = {
   eval: job<EvalOptions, EvalResult>({
     title: 'evaluating',
     summary: 'score every evaluation row: AUC, GAUC, LogLoss, calibration, curves and per-slice metrics',
     options: [
-      { name: 'bootstrap', flag: 'bootstrap', type: 'int', value: 'B', default: 0, help: 'bootstrap replicates (resampling users) for 95% intervals; 0: none' },
+      {
+        name: 'bootstrap',
+        flag: 'bootstrap',
+        type: 'int',
+        value: 'B',
+        default: 0,
+        help: 'bootstrap replicates (resampling users) for 95% intervals; 0: none',
+      },
       { name: 'slices', flag: 'no-slices', type: 'boolean', negated: true, help: 'skip the per-slice metrics' },
-      LIMIT, SEED, PROVIDERS, BATCH_SIZE,
+      LIMIT,
+      SEED,
+      PROVIDERS,
+      BATCH_SIZE,
     ],
     reproduce: ['bootstrap', 'limit'],
     run: async (config, options, control) => (await import('./evaluate')).evaluate(config, options, control),
@@ -59,12 +75,40 @@ export const JOBS = {
     note: '"b+c": slots ablated together',
     options: [
       { ...slots('slots to ablate (default: every slot); "b+c" ablates b and c together'), value: 'a,b+c' },
-      { name: 'slice', flag: 'slice', type: 'string', value: 'S', help: 'only the rows of this slice (a name under "slices" in reclens.json, or auto:...)' },
-      { name: 'method', flag: 'method', type: 'choice', choices: ['mask', 'permute', 'both'], default: 'both', help: 'replace the slot by its neutral value, permute it across rows, or both' },
+      {
+        name: 'slice',
+        flag: 'slice',
+        type: 'string',
+        value: 'S',
+        help: 'only the rows of this slice (a name under "slices" in reclens.json, or auto:...)',
+      },
+      {
+        name: 'method',
+        flag: 'method',
+        type: 'choice',
+        choices: ['mask', 'permute', 'both'],
+        default: 'both',
+        help: 'replace the slot by its neutral value, permute it across rows, or both',
+      },
       { name: 'repeats', flag: 'repeats', type: 'int', value: 'R', min: 1, default: 5, help: 'permutations per slot' },
-      { name: 'withinGroup', flag: 'within-group', type: 'boolean', help: 'permute only within each user (data.group)' },
-      { name: 'bootstrap', flag: 'bootstrap', type: 'int', value: 'B', default: 200, help: 'paired bootstrap replicates (by user) for the 95% intervals' },
-      LIMIT, SEED, PROVIDERS, BATCH_SIZE,
+      {
+        name: 'withinGroup',
+        flag: 'within-group',
+        type: 'boolean',
+        help: 'permute only within each user (data.group)',
+      },
+      {
+        name: 'bootstrap',
+        flag: 'bootstrap',
+        type: 'int',
+        value: 'B',
+        default: 200,
+        help: 'paired bootstrap replicates (by user) for the 95% intervals',
+      },
+      LIMIT,
+      SEED,
+      PROVIDERS,
+      BATCH_SIZE,
     ],
     reproduce: ['slots', 'slice', 'method', 'repeats', 'withinGroup', 'bootstrap', 'limit'],
     run: async (config, options, control) => (await import('./ablate')).ablate(config, options, control),
@@ -74,8 +118,19 @@ export const JOBS = {
     summary: 'the label-leak ceiling of each slot: how far an oracle choice of its value could push AUC',
     options: [
       slots('slots to measure (default: every slot)'),
-      { name: 'candidates', flag: 'candidates', type: 'int', value: 'K', min: 2, default: 32, help: 'candidate values tried per row' },
-      LIMIT, SEED, PROVIDERS, BATCH_SIZE,
+      {
+        name: 'candidates',
+        flag: 'candidates',
+        type: 'int',
+        value: 'K',
+        min: 2,
+        default: 32,
+        help: 'candidate values tried per row',
+      },
+      LIMIT,
+      SEED,
+      PROVIDERS,
+      BATCH_SIZE,
     ],
     reproduce: ['slots', 'candidates', 'limit'],
     run: async (config, options, control) => (await import('./ceiling')).ceiling(config, options, control),
@@ -84,31 +139,96 @@ export const JOBS = {
     title: 'LIS and AIS',
     summary: 'leakage-informed scores of preference data (LIS, value) and embedding tables (AIS, efficiency)',
     options: [
-      { name: 'preferences', flag: 'preferences', type: 'list', value: 'p1,p2', help: 'preference datasets (default: all in reclens.json)' },
-      { name: 'tables', flag: 'tables', type: 'list', value: 't1,t2', help: 'embedding tables (default: all in reclens.json)' },
-      { name: 'folds', flag: 'folds', type: 'int', value: 'F', min: 2, help: 'user folds per split (default 2)' },
-      { name: 'splits', flag: 'splits', type: 'int', value: 'S', min: 1, help: 'seeded splits of users into folds (default 5)' },
-      { name: 'bootstrap', flag: 'bootstrap', type: 'int', value: 'B', default: 200, help: 'user-bootstrap replicates pooled over the splits' },
       {
-        name: 'sweep', flag: 'sweep', type: 'repeated', value: 'window=7d,30d,90d',
+        name: 'preferences',
+        flag: 'preferences',
+        type: 'list',
+        value: 'p1,p2',
+        help: 'preference datasets (default: all in reclens.json)',
+      },
+      {
+        name: 'tables',
+        flag: 'tables',
+        type: 'list',
+        value: 't1,t2',
+        help: 'embedding tables (default: all in reclens.json)',
+      },
+      { name: 'folds', flag: 'folds', type: 'int', value: 'F', min: 2, help: 'user folds per split (default 2)' },
+      {
+        name: 'splits',
+        flag: 'splits',
+        type: 'int',
+        value: 'S',
+        min: 1,
+        help: 'seeded splits of users into folds (default 5)',
+      },
+      {
+        name: 'bootstrap',
+        flag: 'bootstrap',
+        type: 'int',
+        value: 'B',
+        default: 200,
+        help: 'user-bootstrap replicates pooled over the splits',
+      },
+      {
+        name: 'sweep',
+        flag: 'sweep',
+        type: 'repeated',
+        value: 'window=7d,30d,90d',
         help: 'sensitivity of LIS to how interaction-built preference data is made; repeatable (--sweep minCount=1,2,5)',
         parse: async (raw) => (raw.length ? (await import('./lis')).parseSweep(raw) : undefined),
       },
-      { name: 'substitution', flag: 'substitution', type: 'boolean', help: 'also the frozen substitution view: the ranker with each table replaced by its preference partners' },
-      LIMIT, SEED, PROVIDERS, BATCH_SIZE,
+      {
+        name: 'substitution',
+        flag: 'substitution',
+        type: 'boolean',
+        help: 'also the frozen substitution view: the ranker with each table replaced by its preference partners',
+      },
+      LIMIT,
+      SEED,
+      PROVIDERS,
+      BATCH_SIZE,
     ],
     reproduce: ['preferences', 'tables', 'folds', 'splits', 'sweep', 'substitution', 'bootstrap', 'limit'],
     run: async (config, options, control) => (await import('./lis')).lis(config, options, control),
   }),
   embed: job<EmbedOptions, EmbedResult>({
     title: 'embedding projection',
-    summary: 'a 2-D projection (PCA or UMAP) of an embedding table, with each point\'s nearest neighbours',
+    summary: "a 2-D projection (PCA or UMAP) of an embedding table, with each point's nearest neighbours",
     options: [
-      { name: 'table', flag: 'table', type: 'string', value: 'T', required: 'embed needs --table <name> (a table in reclens.json, or onnx:<initializer>).', help: 'a table in reclens.json, or onnx:<initializer> for the ranker\'s own id embeddings' },
-      { name: 'method', flag: 'method', type: 'choice', choices: ['pca', 'umap'], default: 'pca', help: 'the projection' },
-      { name: 'sample', flag: 'sample', type: 'int', value: 'N', min: 3, help: 'seeded sample of rows (default 20000 for UMAP, 100000 for PCA)' },
-      SEED, PROVIDERS,
-      { name: 'out', flag: 'out', type: 'string', value: 'coords.parquet', help: 'also write the coordinates (id, x, y) as Parquet' },
+      {
+        name: 'table',
+        flag: 'table',
+        type: 'string',
+        value: 'T',
+        required: 'embed needs --table <name> (a table in reclens.json, or onnx:<initializer>).',
+        help: "a table in reclens.json, or onnx:<initializer> for the ranker's own id embeddings",
+      },
+      {
+        name: 'method',
+        flag: 'method',
+        type: 'choice',
+        choices: ['pca', 'umap'],
+        default: 'pca',
+        help: 'the projection',
+      },
+      {
+        name: 'sample',
+        flag: 'sample',
+        type: 'int',
+        value: 'N',
+        min: 3,
+        help: 'seeded sample of rows (default 20000 for UMAP, 100000 for PCA)',
+      },
+      SEED,
+      PROVIDERS,
+      {
+        name: 'out',
+        flag: 'out',
+        type: 'string',
+        value: 'coords.parquet',
+        help: 'also write the coordinates (id, x, y) as Parquet',
+      },
       { name: 'k', flag: 'k', type: 'int', value: 'K', min: 1, help: 'neighbours kept per point (default 10)' },
     ],
     reproduce: ['table', 'method', 'sample', 'k'],
@@ -116,15 +236,41 @@ export const JOBS = {
   }),
   align: job<AlignOptions, AlignResult>({
     title: 'embedding alignment',
-    summary: 'how well an embedding table\'s neighbours agree with preference pairs and with another table',
-    note: 'T: a table in reclens.json, or onnx:<initializer> for the ranker\'s own id embeddings',
+    summary: "how well an embedding table's neighbours agree with preference pairs and with another table",
+    note: "T: a table in reclens.json, or onnx:<initializer> for the ranker's own id embeddings",
     options: [
-      { name: 'table', flag: 'table', type: 'string', value: 'T', required: 'align needs --table <name>.', help: 'the table to measure' },
-      { name: 'against', flag: 'against', type: 'string', value: 'T2', help: 'a second table: Jaccard@K of the two tables\' neighbours over shared ids' },
-      { name: 'preferences', flag: 'preferences', type: 'string', value: 'P', help: 'a preference dataset: recall@K of its pairs, alignment' },
-      { name: 'codes', flag: 'codes', type: 'string', value: 'CODES', help: 'a table of semantic-id codes: utilisation and collisions' },
+      {
+        name: 'table',
+        flag: 'table',
+        type: 'string',
+        value: 'T',
+        required: 'align needs --table <name>.',
+        help: 'the table to measure',
+      },
+      {
+        name: 'against',
+        flag: 'against',
+        type: 'string',
+        value: 'T2',
+        help: "a second table: Jaccard@K of the two tables' neighbours over shared ids",
+      },
+      {
+        name: 'preferences',
+        flag: 'preferences',
+        type: 'string',
+        value: 'P',
+        help: 'a preference dataset: recall@K of its pairs, alignment',
+      },
+      {
+        name: 'codes',
+        flag: 'codes',
+        type: 'string',
+        value: 'CODES',
+        help: 'a table of semantic-id codes: utilisation and collisions',
+      },
       { name: 'k', flag: 'k', type: 'int', value: 'K', min: 1, help: 'neighbours per item (default 10)' },
-      SEED, PROVIDERS,
+      SEED,
+      PROVIDERS,
     ],
     reproduce: ['table', 'against', 'preferences', 'codes', 'k'],
     run: async (config, options, control) => (await import('./align')).align(config, options, control),
@@ -134,10 +280,18 @@ export const JOBS = {
 export type JobKind = keyof typeof JOBS;
 export const JOB_KINDS = Object.keys(JOBS) as JobKind[];
 // Distributive: for a union of kinds, the union of their options (results).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- `any` in the unused position of a conditional type
-export type JobOptionsOf<K extends JobKind> = K extends JobKind ? ((typeof JOBS)[K] extends JobSpec<infer O, any> ? O : never) : never;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- `any` in the unused position of a conditional type
-export type JobResultOf<K extends JobKind> = K extends JobKind ? ((typeof JOBS)[K] extends JobSpec<any, infer R> ? R : never) : never;
+export type JobOptionsOf<K extends JobKind> = K extends JobKind
+  ? // eslint-disable-next-line @typescript-eslint/no-explicit-any -- `any` in the unused position of a conditional type
+    (typeof JOBS)[K] extends JobSpec<infer O, any>
+    ? O
+    : never
+  : never;
+export type JobResultOf<K extends JobKind> = K extends JobKind
+  ? // eslint-disable-next-line @typescript-eslint/no-explicit-any -- `any` in the unused position of a conditional type
+    (typeof JOBS)[K] extends JobSpec<any, infer R>
+    ? R
+    : never
+  : never;
 
 export function isJobKind(kind: string): kind is JobKind {
   return Object.prototype.hasOwnProperty.call(JOBS, kind);

@@ -60,7 +60,11 @@ export function userFolds(groupCount: number, folds: number, seed: number, split
 }
 
 /** Columns [logit, extras...] and, for the richer probe, their pairwise products (squares included) appended. */
-export function probeDesign(base: Float64Array, extra: Float64Array | undefined, richer: boolean): { X: Float64Array; p: number } {
+export function probeDesign(
+  base: Float64Array,
+  extra: Float64Array | undefined,
+  richer: boolean,
+): { X: Float64Array; p: number } {
   const n = base.length;
   const k = extra ? 3 : 1;
   const p = richer ? k + (k * (k + 1)) / 2 : k;
@@ -68,7 +72,10 @@ export function probeDesign(base: Float64Array, extra: Float64Array | undefined,
   const v = new Float64Array(k);
   for (let r = 0; r < n; r++) {
     v[0] = base[r];
-    if (extra) { v[1] = extra[2 * r]; v[2] = extra[2 * r + 1]; }
+    if (extra) {
+      v[1] = extra[2 * r];
+      v[2] = extra[2 * r + 1];
+    }
     let c = r * p;
     for (let j = 0; j < k; j++) X[c++] = v[j];
     if (richer) for (let a = 0; a < k; a++) for (let b = a; b < k; b++) X[c++] = v[a] * v[b];
@@ -77,7 +84,14 @@ export function probeDesign(base: Float64Array, extra: Float64Array | undefined,
 }
 
 /** Out-of-fold probe logits for one split: each fold scored by the probe fitted on the others. */
-export function outOfFoldScores(X: Float64Array, p: number, labels: Uint8Array, rowFold: Uint8Array, folds: number, penalty: number): Float32Array {
+export function outOfFoldScores(
+  X: Float64Array,
+  p: number,
+  labels: Uint8Array,
+  rowFold: Uint8Array,
+  folds: number,
+  penalty: number,
+): Float32Array {
   const n = labels.length;
   const out = new Float32Array(n);
   const fit = new Uint8Array(n);
@@ -87,7 +101,7 @@ export function outOfFoldScores(X: Float64Array, p: number, labels: Uint8Array, 
     for (let r = 0; r < n; r++) {
       if (fit[r]) continue;
       let eta = model.weights[0];
-      for (let j = 0; j < p; j++) eta += model.weights[j + 1] * (X[r * p + j] - model.means[j]) / model.sds[j];
+      for (let j = 0; j < p; j++) eta += (model.weights[j + 1] * (X[r * p + j] - model.means[j])) / model.sds[j];
       out[r] = eta;
     }
   }
@@ -100,7 +114,9 @@ export function crossFit(input: CrossFitInput): CrossFitOutput {
   const penalty = input.penalty ?? PROBE_PENALTY;
   const kinds = input.richer ? [false, true] : [false];
   const families: ProbeFamily[] = kinds.map(() => ({
-    baselineAucs: new Array<number>(splits).fill(NaN), variantAucs: input.extras.map(() => new Array<number>(splits).fill(NaN)), replicates: input.extras.map(() => new Float64Array(bootstrap).fill(NaN)),
+    baselineAucs: new Array<number>(splits).fill(NaN),
+    variantAucs: input.extras.map(() => new Array<number>(splits).fill(NaN)),
+    replicates: input.extras.map(() => new Float64Array(bootstrap).fill(NaN)),
   }));
   const rowFold = new Uint8Array(n);
   const mult = new Float64Array(groupCount);
@@ -117,14 +133,18 @@ export function crossFit(input: CrossFitInput): CrossFitOutput {
       });
       const aucs = scored.map((x) => aucFromOrder(x.order, x.scores, labels));
       families[k].baselineAucs[s] = aucs[0];
-      input.extras.forEach((_, v) => { families[k].variantAucs[v][s] = aucs[v + 1]; });
+      input.extras.forEach((_, v) => {
+        families[k].variantAucs[v][s] = aucs[v + 1];
+      });
       // This split's share of the pooled replicates: b = s, s + S, s + 2S, ...; the same user draws for both probe kinds.
       const rng = seededRandom(splitSeed(input.seed, s) ^ 0x0b00);
       for (let b = s; b < bootstrap; b += splits) {
         drawMultiplicities(groupCount, rng, mult);
         for (let r = 0; r < n; r++) weights[r] = mult[groups[r]];
         const base = aucFromOrder(scored[0].order, scored[0].scores, labels, weights);
-        for (let v = 0; v < input.extras.length; v++) families[k].replicates[v][b] = aucFromOrder(scored[v + 1].order, scored[v + 1].scores, labels, weights) - base;
+        for (let v = 0; v < input.extras.length; v++)
+          families[k].replicates[v][b] =
+            aucFromOrder(scored[v + 1].order, scored[v + 1].scores, labels, weights) - base;
       }
     });
   }
@@ -136,17 +156,26 @@ export function mergeCrossFit(parts: { only: number[]; out: CrossFitOutput }[], 
   const merge = (pick: (o: CrossFitOutput) => ProbeFamily | undefined): ProbeFamily | undefined => {
     const first = pick(parts[0].out);
     if (!first) return undefined;
-    const fam: ProbeFamily = { baselineAucs: [...first.baselineAucs], variantAucs: first.variantAucs.map((x) => [...x]), replicates: first.replicates.map((x) => Float64Array.from(x)) };
+    const fam: ProbeFamily = {
+      baselineAucs: [...first.baselineAucs],
+      variantAucs: first.variantAucs.map((x) => [...x]),
+      replicates: first.replicates.map((x) => Float64Array.from(x)),
+    };
     for (const { only, out } of parts.slice(1)) {
       const f = pick(out)!;
       for (const s of only) {
         fam.baselineAucs[s] = f.baselineAucs[s];
-        f.variantAucs.forEach((a, v) => { fam.variantAucs[v][s] = a[s]; });
-        f.replicates.forEach((r, v) => { for (let b = s; b < r.length; b += splits) fam.replicates[v][b] = r[b]; });
+        f.variantAucs.forEach((a, v) => {
+          fam.variantAucs[v][s] = a[s];
+        });
+        f.replicates.forEach((r, v) => {
+          for (let b = s; b < r.length; b += splits) fam.replicates[v][b] = r[b];
+        });
       }
     }
     return fam;
   };
-  const logistic = merge((o) => o.logistic)!, richer = merge((o) => o.richer);
+  const logistic = merge((o) => o.logistic)!,
+    richer = merge((o) => o.richer);
   return richer ? { logistic, richer } : { logistic };
 }

@@ -27,22 +27,46 @@ export function keyExpression(name: string, type: string): string {
 
 export async function readEvalKeys(duck: Duck, config: RecLensConfig, rows: number, what: string): Promise<EvalKeys> {
   const { group, item, time } = config.data;
-  const missing = [['group', group], ['item', item], ['time', time]].filter(([, v]) => !v).map(([k]) => `data.${k}`);
+  const missing = [
+    ['group', group],
+    ['item', item],
+    ['time', time],
+  ]
+    .filter(([, v]) => !v)
+    .map(([k]) => `data.${k}`);
   if (missing.length) {
-    throw inputError(`${what} needs the evaluation rows' user, item and time: set ${missing.join(', ')} in reclens.json.`, { file: config.file, path: ['data'] });
+    throw inputError(
+      `${what} needs the evaluation rows' user, item and time: set ${missing.join(', ')} in reclens.json.`,
+      { file: config.file, path: ['data'] },
+    );
   }
   const cols = await describeColumns(duck, config.data.path);
   const type = (n: string) => {
     const c = cols.find((x) => x.name === n);
-    if (!c) throw inputError(`Column "${n}" is not in ${config.data.path}.${suggestion(n, cols.map((x) => x.name))}`, { file: config.file, path: ['data'] });
+    if (!c)
+      throw inputError(
+        `Column "${n}" is not in ${config.data.path}.${suggestion(
+          n,
+          cols.map((x) => x.name),
+        )}`,
+        { file: config.file, path: ['data'] },
+      );
     return c.type;
   };
-  await applyFilter(duck, config, cols.map((c) => c.name));
+  await applyFilter(
+    duck,
+    config,
+    cols.map((c) => c.name),
+  );
   const sql = `SELECT ${keyExpression(group!, type(group!))}, ${keyExpression(item!, type(item!))}, ${timeExpression(time!, type(time!))} FROM ${readExpression(config.data.path)}${whereClause(config)} LIMIT ${rows}`;
   try {
     const r = await duck.conn.runAndReadAll(sql);
     const [u, i, t] = r.getColumns();
-    return { users: u.map(normaliseKey), items: i.map(normaliseKey), times: Float64Array.from(t as number[], (x) => (x === null ? NaN : Number(x))) };
+    return {
+      users: u.map(normaliseKey),
+      items: i.map(normaliseKey),
+      times: Float64Array.from(t as number[], (x) => (x === null ? NaN : Number(x))),
+    };
   } catch (e) {
     throw dataReadError(config.data.path, e);
   }

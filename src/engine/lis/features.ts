@@ -28,14 +28,20 @@ const indexCache = new WeakMap<EvalKeys, WeakMap<Map<Key, UserHistory>, RowIndex
 
 function rowIndex(keys: EvalKeys, histories: Map<Key, UserHistory>): RowIndex {
   let inner = indexCache.get(keys);
-  if (!inner) { inner = new WeakMap(); indexCache.set(keys, inner); }
+  if (!inner) {
+    inner = new WeakMap();
+    indexCache.set(keys, inner);
+  }
   const hit = inner.get(histories);
   if (hit) return hit;
   const n = keys.items.length;
   const items = new ItemIds();
   const userOf = new Map<Key, number>();
-  const userKeys: Key[] = [], userHist: Int32Array[] = [];
-  const rowItem = new Int32Array(n), rowUser = new Int32Array(n), rowLen = new Int32Array(n);
+  const userKeys: Key[] = [],
+    userHist: Int32Array[] = [];
+  const rowItem = new Int32Array(n),
+    rowUser = new Int32Array(n),
+    rowLen = new Int32Array(n);
   for (let r = 0; r < n; r++) {
     rowItem[r] = items.id(keys.items[r]);
     const key = keys.users[r];
@@ -43,7 +49,10 @@ function rowIndex(keys: EvalKeys, histories: Map<Key, UserHistory>): RowIndex {
     if (u === undefined) {
       const h = histories.get(key);
       u = h ? userKeys.length : -1;
-      if (h) { userKeys.push(key); userHist.push(Int32Array.from(h.items, (it) => items.id(it))); }
+      if (h) {
+        userKeys.push(key);
+        userHist.push(Int32Array.from(h.items, (it) => items.id(it)));
+      }
       userOf.set(key, u);
     }
     rowUser[r] = u;
@@ -54,7 +63,16 @@ function rowIndex(keys: EvalKeys, histories: Map<Key, UserHistory>): RowIndex {
   for (let u = 0; u <= userKeys.length; u++) userStart[u + 1] += userStart[u];
   const byUser = new Int32Array(n);
   for (let r = 0; r < n; r++) byUser[userStart[rowUser[r] + 1]++] = r;
-  const index: RowIndex = { items, rowItem, rowUser, rowLen, userKeys, userHist, byUser, userStart: userStart.subarray(0, userKeys.length + 1) };
+  const index: RowIndex = {
+    items,
+    rowItem,
+    rowUser,
+    rowLen,
+    userKeys,
+    userHist,
+    byUser,
+    userStart: userStart.subarray(0, userKeys.length + 1),
+  };
   inner.set(histories, index);
   return index;
 }
@@ -65,7 +83,12 @@ function rowIndex(keys: EvalKeys, histories: Map<Key, UserHistory>): RowIndex {
  * (when the data allows it), and a pair counts only when that weight reaches `minCount` (and is above 0), as if
  * P had been built without the row's user. `p` must be loaded with raw weights (loadPreference { raw: true }).
  */
-export function preferenceFeatures(keys: EvalKeys, histories: Map<Key, UserHistory>, p: PreferenceData, minCount = p.minCount): { leak: Float64Array; hist: Float64Array | null } {
+export function preferenceFeatures(
+  keys: EvalKeys,
+  histories: Map<Key, UserHistory>,
+  p: PreferenceData,
+  minCount = p.minCount,
+): { leak: Float64Array; hist: Float64Array | null } {
   const n = keys.items.length;
   const ix = rowIndex(keys, histories);
   const leak = new Float64Array(n * 2);
@@ -73,58 +96,99 @@ export function preferenceFeatures(keys: EvalKeys, histories: Map<Key, UserHisto
   const floor = Math.max(minCount, 1e-12);
   // Row-index item ids -> the store's item ids (-1: the item is in no pair).
   const toStore = Int32Array.from(ix.items.keys, (k) => p.items.get(k));
-  const wLeak = p.leakWeights, wHist = p.histWeights, store = p.store;
+  const wLeak = p.leakWeights,
+    wHist = p.histWeights,
+    store = p.store;
   const own = p.own;
-  const window = own?.kind === 'events' ? own.window : 0, start = own?.kind === 'events' ? own.start : 0;
+  const window = own?.kind === 'events' ? own.window : 0,
+    start = own?.kind === 'events' ? own.start : 0;
   // Leave-one-user-out scratch: the current user's runs of events per item, or own weight per pair.
   const runStart = own?.kind === 'events' ? new Int32Array(p.items.size).fill(-1) : undefined;
   const runEnd = own?.kind === 'events' ? new Int32Array(p.items.size) : undefined;
   const ownLeak = own?.kind === 'pairs' ? new Float64Array(store.size) : undefined;
   const ownHist = own?.kind === 'pairs' ? new Float64Array(store.size) : undefined;
   for (let u = -1; u < ix.userKeys.length; u++) {
-    const from = u < 0 ? 0 : ix.userStart[u], to = u < 0 ? 0 : ix.userStart[u + 1];
+    const from = u < 0 ? 0 : ix.userStart[u],
+      to = u < 0 ? 0 : ix.userStart[u + 1];
     if (from === to) continue; // rows of users without history (u = -1) keep zero features
     const hItems = ix.userHist[u];
     const ev = own?.kind === 'events' ? own.users.get(ix.userKeys[u]) : undefined;
     const op = own?.kind === 'pairs' ? own.users.get(ix.userKeys[u]) : undefined;
-    if (ev) for (let e = 0; e < ev.items.length; e++) { const it = ev.items[e]; if (runStart![it] < 0) runStart![it] = e; runEnd![it] = e + 1; }
-    if (op) for (let e = 0; e < op.pair.length; e++) { ownLeak![op.pair[e]] += op.leak[e]; ownHist![op.pair[e]] += op.hist[e]; }
+    if (ev)
+      for (let e = 0; e < ev.items.length; e++) {
+        const it = ev.items[e];
+        if (runStart![it] < 0) runStart![it] = e;
+        runEnd![it] = e + 1;
+      }
+    if (op)
+      for (let e = 0; e < op.pair.length; e++) {
+        ownLeak![op.pair[e]] += op.leak[e];
+        ownHist![op.pair[e]] += op.hist[e];
+      }
     for (let q = from; q < to; q++) {
       const r = ix.byUser[q];
       const item = toStore[ix.rowItem[r]];
       if (item < 0) continue;
       const len = ix.rowLen[r];
-      let sumL = 0, maxL = 0, sumH = 0, maxH = 0;
+      let sumL = 0,
+        maxL = 0,
+        sumH = 0,
+        maxH = 0;
       for (let k = 0; k < len; k++) {
         const other = toStore[hItems[k]];
         if (other < 0 || other === item) continue;
         const pair = store.find(other, item);
         if (pair < 0) continue;
-        let wl = wLeak[pair], wh = hist ? wHist[pair] : 0;
+        let wl = wLeak[pair],
+          wh = hist ? wHist[pair] : 0;
         if (wl === 0 && wh === 0) continue;
         if (ev) {
           // The user's own event pairs (other, item) within the window: all [leak], both before the start [hist].
-          const a0 = runStart![other], b0 = runStart![item];
+          const a0 = runStart![other],
+            b0 = runStart![item];
           if (a0 >= 0 && b0 >= 0) {
-            const a1 = runEnd![other], b1 = runEnd![item];
-            let cl = 0, ch = 0;
-            for (let a = a0; a < a1; a++) for (let b = b0; b < b1; b++) {
-              const ta = ev.times[a], tb = ev.times[b];
-              if (Math.abs(ta - tb) <= window) { cl++; if (Math.max(ta, tb) < start) ch++; }
-            }
-            wl -= cl; wh -= ch;
+            const a1 = runEnd![other],
+              b1 = runEnd![item];
+            let cl = 0,
+              ch = 0;
+            for (let a = a0; a < a1; a++)
+              for (let b = b0; b < b1; b++) {
+                const ta = ev.times[a],
+                  tb = ev.times[b];
+                if (Math.abs(ta - tb) <= window) {
+                  cl++;
+                  if (Math.max(ta, tb) < start) ch++;
+                }
+              }
+            wl -= cl;
+            wh -= ch;
           }
         } else if (op) {
-          wl -= ownLeak![pair]; wh -= ownHist![pair];
+          wl -= ownLeak![pair];
+          wh -= ownHist![pair];
         }
-        if (wl >= floor) { sumL += wl; if (wl > maxL) maxL = wl; }
-        if (wh >= floor) { sumH += wh; if (wh > maxH) maxH = wh; }
+        if (wl >= floor) {
+          sumL += wl;
+          if (wl > maxL) maxL = wl;
+        }
+        if (wh >= floor) {
+          sumH += wh;
+          if (wh > maxH) maxH = wh;
+        }
       }
-      leak[2 * r] = Math.log1p(sumL); leak[2 * r + 1] = maxL;
-      if (hist) { hist[2 * r] = Math.log1p(sumH); hist[2 * r + 1] = maxH; }
+      leak[2 * r] = Math.log1p(sumL);
+      leak[2 * r + 1] = maxL;
+      if (hist) {
+        hist[2 * r] = Math.log1p(sumH);
+        hist[2 * r + 1] = maxH;
+      }
     }
     if (ev) for (let e = 0; e < ev.items.length; e++) runStart![ev.items[e]] = -1;
-    if (op) for (let e = 0; e < op.pair.length; e++) { ownLeak![op.pair[e]] = 0; ownHist![op.pair[e]] = 0; }
+    if (op)
+      for (let e = 0; e < op.pair.length; e++) {
+        ownLeak![op.pair[e]] = 0;
+        ownHist![op.pair[e]] = 0;
+      }
   }
   return { leak, hist };
 }
@@ -152,16 +216,22 @@ export function tableFeatures(keys: EvalKeys, histories: Map<Key, UserHistory>, 
     if (ri === undefined) continue;
     const h = histories.get(keys.users[r]);
     const len = historyLength(h, keys.times[r]);
-    let sum = 0, max = -Infinity, count = 0;
+    let sum = 0,
+      max = -Infinity,
+      count = 0;
     for (let k = 0; k < len; k++) {
       const rh = t.index.get(h!.items[k]);
       if (rh === undefined) continue;
       let dot = 0;
       for (let j = 0; j < d; j++) dot += v[ri * d + j] * v[rh * d + j];
-      sum += dot; count++;
+      sum += dot;
+      count++;
       if (dot > max) max = dot;
     }
-    if (count) { out[2 * r] = sum / count; out[2 * r + 1] = max; }
+    if (count) {
+      out[2 * r] = sum / count;
+      out[2 * r + 1] = max;
+    }
   }
   return out;
 }

@@ -12,7 +12,11 @@ export class ItemIds {
   readonly keys: Key[] = [];
   id(k: Key): number {
     let v = this.ids.get(k);
-    if (v === undefined) { v = this.keys.length; this.ids.set(k, v); this.keys.push(k); }
+    if (v === undefined) {
+      v = this.keys.length;
+      this.ids.set(k, v);
+      this.keys.push(k);
+    }
     return v;
   }
   get(k: Key): number {
@@ -46,8 +50,10 @@ export class PairStore {
 
   constructor(capacity = 1024) {
     const cap = Math.max(16, capacity);
-    this.a = new Int32Array(cap); this.b = new Int32Array(cap);
-    this.wLeak = new Float64Array(cap); this.wHist = new Float64Array(cap);
+    this.a = new Int32Array(cap);
+    this.b = new Int32Array(cap);
+    this.wLeak = new Float64Array(cap);
+    this.wHist = new Float64Array(cap);
     let slots = 32;
     while (slots < cap * 2) slots *= 2;
     this.slots = new Int32Array(slots).fill(-1);
@@ -56,7 +62,8 @@ export class PairStore {
 
   /** Index of the pair {a, b}, or -1. */
   find(a: number, b: number): number {
-    const lo = a < b ? a : b, hi = a < b ? b : a;
+    const lo = a < b ? a : b,
+      hi = a < b ? b : a;
     let s = hashPair(lo, hi) & this.mask;
     for (;;) {
       const k = this.slots[s];
@@ -67,13 +74,15 @@ export class PairStore {
   }
 
   private same(k: number, lo: number, hi: number): boolean {
-    const x = this.a[k], y = this.b[k];
+    const x = this.a[k],
+      y = this.b[k];
     return (x === lo && y === hi) || (x === hi && y === lo);
   }
 
   /** Index of the pair {a, b}, inserted with zero weights when new. May grow (replace) the arrays: call it first. */
   add(a: number, b: number): number {
-    const lo = a < b ? a : b, hi = a < b ? b : a;
+    const lo = a < b ? a : b,
+      hi = a < b ? b : a;
     let s = hashPair(lo, hi) & this.mask;
     for (;;) {
       const k = this.slots[s];
@@ -81,22 +90,33 @@ export class PairStore {
       if (this.same(k, lo, hi)) return k;
       s = (s + 1) & this.mask;
     }
-    if (this.size === this.a.length) { this.grow(); return this.add(a, b); }
+    if (this.size === this.a.length) {
+      this.grow();
+      return this.add(a, b);
+    }
     const k = this.size++;
-    this.a[k] = a; this.b[k] = b;
+    this.a[k] = a;
+    this.b[k] = b;
     this.slots[s] = k;
     return k;
   }
 
   private grow(): void {
     const cap = this.a.length * 2;
-    const copy = <T extends Int32Array | Float64Array>(x: T, make: (n: number) => T) => { const y = make(cap); y.set(x); return y; };
-    this.a = copy(this.a, (n) => new Int32Array(n)); this.b = copy(this.b, (n) => new Int32Array(n));
-    this.wLeak = copy(this.wLeak, (n) => new Float64Array(n)); this.wHist = copy(this.wHist, (n) => new Float64Array(n));
+    const copy = <T extends Int32Array | Float64Array>(x: T, make: (n: number) => T) => {
+      const y = make(cap);
+      y.set(x);
+      return y;
+    };
+    this.a = copy(this.a, (n) => new Int32Array(n));
+    this.b = copy(this.b, (n) => new Int32Array(n));
+    this.wLeak = copy(this.wLeak, (n) => new Float64Array(n));
+    this.wHist = copy(this.wHist, (n) => new Float64Array(n));
     this.slots = new Int32Array(cap * 2).fill(-1);
     this.mask = cap * 2 - 1;
     for (let k = 0; k < this.size; k++) {
-      const x = this.a[k], y = this.b[k];
+      const x = this.a[k],
+        y = this.b[k];
       let s = (x < y ? hashPair(x, y) : hashPair(y, x)) & this.mask;
       while (this.slots[s] >= 0) s = (s + 1) & this.mask;
       this.slots[s] = k;
@@ -108,7 +128,11 @@ export class PairStore {
 export function thresholded(w: Float64Array, size: number, minCount: number): { weights: Float64Array; pairs: number } {
   const out = new Float64Array(size);
   let pairs = 0;
-  for (let k = 0; k < size; k++) if (w[k] > 0 && w[k] >= minCount) { out[k] = w[k]; pairs++; }
+  for (let k = 0; k < size; k++)
+    if (w[k] > 0 && w[k] >= minCount) {
+      out[k] = w[k];
+      pairs++;
+    }
   return { weights: out, pairs };
 }
 
@@ -119,10 +143,17 @@ export function neighbourMap(store: PairStore, weights: Float64Array, items: Ite
     const w = weights[k];
     if (w === 0) continue;
     // Same insertion order as the former addPair: (a, b) as first seen, then (b, a).
-    const a = items.keys[store.a[k]], b = items.keys[store.b[k]];
-    for (const [p, q] of [[a, b], [b, a]] as const) {
+    const a = items.keys[store.a[k]],
+      b = items.keys[store.b[k]];
+    for (const [p, q] of [
+      [a, b],
+      [b, a],
+    ] as const) {
       let m = out.get(p);
-      if (!m) { m = new Map(); out.set(p, m); }
+      if (!m) {
+        m = new Map();
+        out.set(p, m);
+      }
       m.set(q, (m.get(q) ?? 0) + w);
     }
   }

@@ -18,11 +18,23 @@ export interface ProbeModel {
 export const PROBE_PENALTY = 1e-6;
 
 /** Fits on rows where `fit[r]` is non-zero. X is row-major n x p. */
-export function fitProbe(X: Float64Array, p: number, y: Uint8Array, fit: Uint8Array, penalty = PROBE_PENALTY, maxIterations = 100): ProbeModel {
+export function fitProbe(
+  X: Float64Array,
+  p: number,
+  y: Uint8Array,
+  fit: Uint8Array,
+  penalty = PROBE_PENALTY,
+  maxIterations = 100,
+): ProbeModel {
   const n = y.length;
-  const means = new Float64Array(p), sds = new Float64Array(p);
+  const means = new Float64Array(p),
+    sds = new Float64Array(p);
   let m = 0;
-  for (let r = 0; r < n; r++) if (fit[r]) { m++; for (let j = 0; j < p; j++) means[j] += X[r * p + j]; }
+  for (let r = 0; r < n; r++)
+    if (fit[r]) {
+      m++;
+      for (let j = 0; j < p; j++) means[j] += X[r * p + j];
+    }
   for (let j = 0; j < p; j++) means[j] /= Math.max(1, m);
   for (let r = 0; r < n; r++) if (fit[r]) for (let j = 0; j < p; j++) sds[j] += (X[r * p + j] - means[j]) ** 2;
   for (let j = 0; j < p; j++) sds[j] = Math.sqrt(sds[j] / Math.max(1, m)) || 1;
@@ -30,7 +42,10 @@ export function fitProbe(X: Float64Array, p: number, y: Uint8Array, fit: Uint8Ar
   const lambda = penalty * m;
   const w = new Float64Array(q);
   const z = new Float64Array(q);
-  const row = (r: number) => { z[0] = 1; for (let j = 0; j < p; j++) z[j + 1] = (X[r * p + j] - means[j]) / sds[j]; };
+  const row = (r: number) => {
+    z[0] = 1;
+    for (let j = 0; j < p; j++) z[j + 1] = (X[r * p + j] - means[j]) / sds[j];
+  };
   // Penalised negative log likelihood at weights v (log(1 + e^eta) computed without overflow).
   const objective = (v: Float64Array) => {
     let f = 0;
@@ -64,14 +79,18 @@ export function fitProbe(X: Float64Array, p: number, y: Uint8Array, fit: Uint8Ar
     }
     for (let j = 0; j < q; j++) {
       for (let k = 0; k < j; k++) hess[k * q + j] = hess[j * q + k];
-      if (j > 0) { grad[j] += lambda * w[j]; hess[j * q + j] += lambda; }
+      if (j > 0) {
+        grad[j] += lambda * w[j];
+        hess[j * q + j] += lambda;
+      }
       hess[j * q + j] += 1e-12 * m;
     }
     const step = solve(hess, grad, q);
     let slope = 0;
     for (let j = 0; j < q; j++) slope += grad[j] * step[j];
     // Backtracking (Armijo): halve the Newton step until the objective falls enough.
-    let t = 1, fNew = f;
+    let t = 1,
+      fNew = f;
     for (let halvings = 0; halvings < 40; halvings++, t /= 2) {
       for (let j = 0; j < q; j++) trial[j] = w[j] - t * step[j];
       fNew = objective(trial);
@@ -79,22 +98,34 @@ export function fitProbe(X: Float64Array, p: number, y: Uint8Array, fit: Uint8Ar
     }
     if (!(fNew <= f)) break; // no descent left: at the optimum to machine precision
     let change = 0;
-    for (let j = 0; j < q; j++) { change = Math.max(change, Math.abs(trial[j] - w[j])); w[j] = trial[j]; }
+    for (let j = 0; j < q; j++) {
+      change = Math.max(change, Math.abs(trial[j] - w[j]));
+      w[j] = trial[j];
+    }
     const drop = f - fNew;
     f = fNew;
-    if (change < 1e-10 || drop <= 1e-15 * Math.max(1, Math.abs(f))) { it++; break; }
+    if (change < 1e-10 || drop <= 1e-15 * Math.max(1, Math.abs(f))) {
+      it++;
+      break;
+    }
   }
   return { weights: w, means, sds, iterations: it };
 }
 
 /** The probe's logit for rows where `rows` is undefined (all) or rows[r] is non-zero; others are left at 0. */
-export function probeScores(model: ProbeModel, X: Float64Array, p: number, into?: Float32Array, rows?: Uint8Array): Float32Array {
+export function probeScores(
+  model: ProbeModel,
+  X: Float64Array,
+  p: number,
+  into?: Float32Array,
+  rows?: Uint8Array,
+): Float32Array {
   const n = X.length / p;
   const out = into ?? new Float32Array(n);
   for (let r = 0; r < n; r++) {
     if (rows && !rows[r]) continue;
     let eta = model.weights[0];
-    for (let j = 0; j < p; j++) eta += model.weights[j + 1] * (X[r * p + j] - model.means[j]) / model.sds[j];
+    for (let j = 0; j < p; j++) eta += (model.weights[j + 1] * (X[r * p + j] - model.means[j])) / model.sds[j];
     out[r] = eta;
   }
   return out;
@@ -102,13 +133,20 @@ export function probeScores(model: ProbeModel, X: Float64Array, p: number, into?
 
 /** Solves A x = b for a small symmetric positive-definite A (Gaussian elimination with partial pivoting). */
 function solve(A: Float64Array, b: Float64Array, q: number): Float64Array {
-  const M = Float64Array.from(A), x = Float64Array.from(b);
+  const M = Float64Array.from(A),
+    x = Float64Array.from(b);
   for (let c = 0; c < q; c++) {
     let piv = c;
     for (let r = c + 1; r < q; r++) if (Math.abs(M[r * q + c]) > Math.abs(M[piv * q + c])) piv = r;
     if (piv !== c) {
-      for (let k = 0; k < q; k++) { const t = M[c * q + k]; M[c * q + k] = M[piv * q + k]; M[piv * q + k] = t; }
-      const t = x[c]; x[c] = x[piv]; x[piv] = t;
+      for (let k = 0; k < q; k++) {
+        const t = M[c * q + k];
+        M[c * q + k] = M[piv * q + k];
+        M[piv * q + k] = t;
+      }
+      const t = x[c];
+      x[c] = x[piv];
+      x[piv] = t;
     }
     for (let r = c + 1; r < q; r++) {
       const f = M[r * q + c] / M[c * q + c];

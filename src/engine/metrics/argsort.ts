@@ -46,14 +46,26 @@ export function sortScores(scores: Float32Array | Float64Array, labels?: ArrayLi
   const passes: number[] = [];
   for (let pass = 0; pass < PASSES; pass++) {
     let shared = false;
-    for (let b = 0; b < RADIX; b++) { const c = counts[pass * RADIX + b]; if (c !== 0) { shared = c === n; break; } }
+    for (let b = 0; b < RADIX; b++) {
+      const c = counts[pass * RADIX + b];
+      if (c !== 0) {
+        shared = c === n;
+        break;
+      }
+    }
     if (!shared) passes.push(pass);
   }
-  let tmpKeys = new Uint32Array(n), tmpIdx = new Uint32Array(n);
+  let tmpKeys = new Uint32Array(n),
+    tmpIdx = new Uint32Array(n);
   passes.forEach((pass, p) => {
-    const base = pass * RADIX, shift = pass * BITS;
+    const base = pass * RADIX,
+      shift = pass * BITS;
     let sum = 0;
-    for (let b = 0; b < RADIX; b++) { const c = counts[base + b]; counts[base + b] = sum; sum += c; }
+    for (let b = 0; b < RADIX; b++) {
+      const c = counts[base + b];
+      counts[base + b] = sum;
+      sum += c;
+    }
     if (p < passes.length - 1) {
       for (let i = 0; i < n; i++) {
         const k = keys[i];
@@ -70,14 +82,26 @@ export function sortScores(scores: Float32Array | Float64Array, labels?: ArrayLi
         tmpIdx[dst] = idx[i];
       }
     }
-    let t = keys; keys = tmpKeys; tmpKeys = t;
-    t = idx; idx = tmpIdx; tmpIdx = t;
+    let t = keys;
+    keys = tmpKeys;
+    tmpKeys = t;
+    t = idx;
+    idx = tmpIdx;
+    tmpIdx = t;
   });
-  if (passes.length === 0) for (let i = 0; i < n; i++) { const k = keys[i]; keys[i] = k & 0x80000000 ? (k ^ 0x80000000) >>> 0 : ~k >>> 0; }
+  if (passes.length === 0)
+    for (let i = 0; i < n; i++) {
+      const k = keys[i];
+      keys[i] = k & 0x80000000 ? (k ^ 0x80000000) >>> 0 : ~k >>> 0;
+    }
   const sorted = new Float32Array(keys.buffer, keys.byteOffset, n);
   if (!labels) return { order: idx, sorted };
   const ranked = new Uint8Array(n);
-  for (let i = 0; i < n; i++) { const v = idx[i]; ranked[i] = v & 1; idx[i] = v >>> shiftIdx; }
+  for (let i = 0; i < n; i++) {
+    const v = idx[i];
+    ranked[i] = v & 1;
+    idx[i] = v >>> shiftIdx;
+  }
   return { order: idx, sorted, labels: ranked };
 }
 
@@ -104,16 +128,33 @@ export function sortKeys(keys: Uint32Array): Uint32Array {
     counts[2 * RADIX + ((k >>> (2 * BITS)) & MASK)]++;
     counts[3 * RADIX + (k >>> (3 * BITS))]++;
   }
-  let src: Uint32Array = keys, dst: Uint32Array = new Uint32Array(n);
+  let src: Uint32Array = keys,
+    dst: Uint32Array = new Uint32Array(n);
   for (let pass = 0; pass < PASSES; pass++) {
-    const base = pass * RADIX, shift = pass * BITS;
+    const base = pass * RADIX,
+      shift = pass * BITS;
     let shared = false;
-    for (let b = 0; b < RADIX; b++) { const c = counts[base + b]; if (c !== 0) { shared = c === n; break; } }
+    for (let b = 0; b < RADIX; b++) {
+      const c = counts[base + b];
+      if (c !== 0) {
+        shared = c === n;
+        break;
+      }
+    }
     if (shared) continue;
     let sum = 0;
-    for (let b = 0; b < RADIX; b++) { const c = counts[base + b]; counts[base + b] = sum; sum += c; }
-    for (let i = 0; i < n; i++) { const k = src[i]; dst[counts[base + ((k >>> shift) & MASK)]++] = k; }
-    const t = src; src = dst; dst = t;
+    for (let b = 0; b < RADIX; b++) {
+      const c = counts[base + b];
+      counts[base + b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const k = src[i];
+      dst[counts[base + ((k >>> shift) & MASK)]++] = k;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
   }
   if (src !== keys) keys.set(src);
   return keys;

@@ -5,18 +5,28 @@ import { floatKey, sortKeys, sortScores } from './argsort';
  * Weighted AUC over rows visited in ascending score order. `weights` (optional) multiplies each row, which is how
  * a bootstrap replicate is scored without re-sorting. Returns NaN when a class is absent.
  */
-export function aucFromOrder(order: Uint32Array, scores: ArrayLike<number>, labels: ArrayLike<number>, weights?: ArrayLike<number>): number {
-  let negBelow = 0, num = 0, pos = 0, neg = 0;
+export function aucFromOrder(
+  order: Uint32Array,
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  weights?: ArrayLike<number>,
+): number {
+  let negBelow = 0,
+    num = 0,
+    pos = 0,
+    neg = 0;
   const n = order.length;
   let i = 0;
   while (i < n) {
     const s = scores[order[i]];
-    let posW = 0, negW = 0;
+    let posW = 0,
+      negW = 0;
     let j = i;
     while (j < n && scores[order[j]] === s) {
       const r = order[j];
       const w = weights ? weights[r] : 1;
-      if (labels[r]) posW += w; else negW += w;
+      if (labels[r]) posW += w;
+      else negW += w;
       j++;
     }
     num += posW * (negBelow + 0.5 * negW);
@@ -48,23 +58,39 @@ function aucByClass(labels: ArrayLike<number>, scores: Float32Array): number | u
   let p = 0;
   for (let i = 0; i < n; i++) if (labels[i]) p++;
   if (p === 0 || p === n) return NaN;
-  const pos = new Uint32Array(p), neg = new Uint32Array(n - p);
+  const pos = new Uint32Array(p),
+    neg = new Uint32Array(n - p);
   for (let i = 0, a = 0, b = 0; i < n; i++) {
     let x = bits[i];
     if ((x & 0x7fffffff) > 0x7f800000) return undefined; // NaN
     if (x === 0x80000000) x = 0; // -0 ties +0
-    if (labels[i]) pos[a++] = floatKey(x); else neg[b++] = floatKey(x);
+    if (labels[i]) pos[a++] = floatKey(x);
+    else neg[b++] = floatKey(x);
   }
   sortKeys(pos);
   sortKeys(neg);
-  let num = 0, negBelow = 0, i = 0, j = 0;
-  const P = pos.length, N = neg.length;
+  let num = 0,
+    negBelow = 0,
+    i = 0,
+    j = 0;
+  const P = pos.length,
+    N = neg.length;
   while (i < P) {
     const v = pos[i];
-    while (j < N && neg[j] < v) { j++; negBelow++; }
-    let posW = 0, negW = 0;
-    do { posW++; i++; } while (i < P && pos[i] === v);
-    while (j < N && neg[j] === v) { negW++; j++; }
+    while (j < N && neg[j] < v) {
+      j++;
+      negBelow++;
+    }
+    let posW = 0,
+      negW = 0;
+    do {
+      posW++;
+      i++;
+    } while (i < P && pos[i] === v);
+    while (j < N && neg[j] === v) {
+      negW++;
+      j++;
+    }
     num += posW * (negBelow + 0.5 * negW);
     negBelow += negW;
   }
@@ -90,16 +116,29 @@ export function rankedGroups(order: Uint32Array, groups: Int32Array): Int32Array
  * ranked row i by mult[unit[i]] (unit: the row's group, or the row itself), the same weights in the same order as
  * aucFromOrder with per-row weights, so the result is identical; sequential reads make it several times faster.
  */
-export function aucRanked(sorted: Float32Array, labels: Uint8Array, unit?: ArrayLike<number>, mult?: ArrayLike<number>): number {
-  let negBelow = 0, num = 0, pos = 0, neg = 0;
+export function aucRanked(
+  sorted: Float32Array,
+  labels: Uint8Array,
+  unit?: ArrayLike<number>,
+  mult?: ArrayLike<number>,
+): number {
+  let negBelow = 0,
+    num = 0,
+    pos = 0,
+    neg = 0;
   const n = sorted.length;
   let i = 0;
   if (!mult || !unit) {
     while (i < n) {
       const s = sorted[i];
-      let posW = 0, negW = 0;
+      let posW = 0,
+        negW = 0;
       let j = i;
-      do { if (labels[j]) posW += 1; else negW += 1; j++; } while (j < n && sorted[j] === s);
+      do {
+        if (labels[j]) posW += 1;
+        else negW += 1;
+        j++;
+      } while (j < n && sorted[j] === s);
       num += posW * (negBelow + 0.5 * negW);
       negBelow += negW;
       pos += posW;
@@ -109,9 +148,15 @@ export function aucRanked(sorted: Float32Array, labels: Uint8Array, unit?: Array
   } else {
     while (i < n) {
       const s = sorted[i];
-      let posW = 0, negW = 0;
+      let posW = 0,
+        negW = 0;
       let j = i;
-      do { const w = mult[unit[j]]; if (labels[j]) posW += w; else negW += w; j++; } while (j < n && sorted[j] === s);
+      do {
+        const w = mult[unit[j]];
+        if (labels[j]) posW += w;
+        else negW += w;
+        j++;
+      } while (j < n && sorted[j] === s);
       num += posW * (negBelow + 0.5 * negW);
       negBelow += negW;
       pos += posW;
@@ -132,7 +177,13 @@ export interface GroupAucs {
 }
 
 /** Per-group AUCs in O(n) after one global sort: a counting sort by group keeps each group's rows in score order. */
-export function groupAucs(order: Uint32Array, scores: ArrayLike<number>, labels: ArrayLike<number>, groups: Int32Array, groupCount: number): GroupAucs {
+export function groupAucs(
+  order: Uint32Array,
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  groups: Int32Array,
+  groupCount: number,
+): GroupAucs {
   const n = order.length;
   const sizes = new Float64Array(groupCount);
   for (let i = 0; i < n; i++) sizes[groups[i]]++;
@@ -140,20 +191,29 @@ export function groupAucs(order: Uint32Array, scores: ArrayLike<number>, labels:
   for (let g = 0; g < groupCount; g++) offsets[g + 1] = offsets[g] + sizes[g];
   const cursor = offsets.slice(0, groupCount);
   const byGroup = new Uint32Array(n);
-  for (let i = 0; i < n; i++) { const r = order[i]; byGroup[cursor[groups[r]]++] = r; }
+  for (let i = 0; i < n; i++) {
+    const r = order[i];
+    byGroup[cursor[groups[r]]++] = r;
+  }
   const aucs = new Float64Array(groupCount);
-  let used = 0, skipped = 0;
+  let used = 0,
+    skipped = 0;
   for (let g = 0; g < groupCount; g++) {
-    if (sizes[g] === 0) { aucs[g] = NaN; continue; }
+    if (sizes[g] === 0) {
+      aucs[g] = NaN;
+      continue;
+    }
     aucs[g] = aucFromOrder(byGroup.subarray(offsets[g], offsets[g + 1]), scores, labels);
-    if (Number.isNaN(aucs[g])) skipped++; else used++;
+    if (Number.isNaN(aucs[g])) skipped++;
+    else used++;
   }
   return { aucs, sizes, used, skipped };
 }
 
 /** GAUC = sum_g w_g n_g AUC_g / sum_g w_g n_g over groups with both classes; w_g are bootstrap multiplicities. */
 export function gaucFromGroups(ga: GroupAucs, multiplicity?: ArrayLike<number>): number {
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let g = 0; g < ga.aucs.length; g++) {
     const a = ga.aucs[g];
     if (Number.isNaN(a)) continue;

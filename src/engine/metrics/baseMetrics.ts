@@ -56,14 +56,20 @@ export function computeBaseMetrics(input: MetricsInput): BaseMetrics {
     // Replicate weights are mult[unit]: the group of each ranked row (or the row itself), and of each row for LogLoss.
     const rankedUnit = ga ? rankedGroups(order, groups!) : order;
     const terms = logTerms(labels, probs);
-    const aucs: number[] = [], gaucs: number[] = [], losses: number[] = [];
+    const aucs: number[] = [],
+      gaucs: number[] = [],
+      losses: number[] = [];
     for (let b = 0; b < B; b++) {
       drawMultiplicities(units, rng, mult);
       aucs.push(aucRanked(sorted, ranked!, rankedUnit, mult));
       losses.push(weightedLogloss(terms, mult, ga ? groups : undefined));
       if (ga) gaucs.push(gaucFromGroups(ga, mult));
     }
-    out.ci = { auc: percentileInterval(aucs), gauc: ga ? percentileInterval(gaucs) : null, logloss: percentileInterval(losses) };
+    out.ci = {
+      auc: percentileInterval(aucs),
+      gauc: ga ? percentileInterval(gaucs) : null,
+      logloss: percentileInterval(losses),
+    };
     out.bootstrap = { replicates: B, seed, unit: ga ? 'group' : 'row' };
   }
   return out;

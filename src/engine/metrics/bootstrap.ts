@@ -6,7 +6,8 @@ export function percentileInterval(values: number[], level = 0.95): [number, num
   if (v.length === 0) return [NaN, NaN];
   const q = (p: number) => {
     const pos = p * (v.length - 1);
-    const lo = Math.floor(pos), hi = Math.ceil(pos);
+    const lo = Math.floor(pos),
+      hi = Math.ceil(pos);
     return v[lo] + (v[hi] - v[lo]) * (pos - lo);
   };
   const tail = (1 - level) / 2;

@@ -24,41 +24,70 @@ function thin(n: number, maxPoints: number): number[] {
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
-export function computeCurves(labels: ArrayLike<number>, scores: Float32Array, opts: { maxPoints?: number; bins?: number; range?: [number, number]; histogramOf?: Float32Array } = {}): Curves {
+export function computeCurves(
+  labels: ArrayLike<number>,
+  scores: Float32Array,
+  opts: { maxPoints?: number; bins?: number; range?: [number, number]; histogramOf?: Float32Array } = {},
+): Curves {
   const maxPoints = opts.maxPoints ?? 201;
   const order = argsortFloat32(scores); // ascending; walked from the top score down
   const n = order.length;
   let P = 0;
   for (let i = 0; i < n; i++) P += labels[i] ? 1 : 0;
   const N = n - P;
-  const fpr = [0], tpr = [0], recall: number[] = [], precision: number[] = [];
-  let tp = 0, fp = 0, ap = 0, prevRecall = 0;
+  const fpr = [0],
+    tpr = [0],
+    recall: number[] = [],
+    precision: number[] = [];
+  let tp = 0,
+    fp = 0,
+    ap = 0,
+    prevRecall = 0;
   let i = n - 1;
   while (i >= 0) {
     const s = scores[order[i]];
-    while (i >= 0 && scores[order[i]] === s) { if (labels[order[i]]) tp++; else fp++; i--; }
+    while (i >= 0 && scores[order[i]] === s) {
+      if (labels[order[i]]) tp++;
+      else fp++;
+      i--;
+    }
     fpr.push(N ? fp / N : 0);
     tpr.push(P ? tp / P : 0);
-    const r = P ? tp / P : 0, p = tp / (tp + fp);
-    recall.push(r); precision.push(p);
+    const r = P ? tp / P : 0,
+      p = tp / (tp + fp);
+    recall.push(r);
+    precision.push(p);
     ap += (r - prevRecall) * p; // sklearn: AP = sum (R_k - R_{k-1}) P_k
     prevRecall = r;
   }
-  const rocKeep = thin(fpr.length, maxPoints), prKeep = thin(recall.length, maxPoints);
+  const rocKeep = thin(fpr.length, maxPoints),
+    prKeep = thin(recall.length, maxPoints);
   // Histogram over the scores' range (probabilities: [0, 1]); of `histogramOf` (the probabilities) when given.
   const h = opts.histogramOf ?? scores;
   const bins = opts.bins ?? 20;
-  let lo = opts.range?.[0] ?? Infinity, hi = opts.range?.[1] ?? -Infinity;
-  if (!opts.range) for (let k = 0; k < n; k++) { const s = h[k]; if (s < lo) lo = s; if (s > hi) hi = s; }
+  let lo = opts.range?.[0] ?? Infinity,
+    hi = opts.range?.[1] ?? -Infinity;
+  if (!opts.range)
+    for (let k = 0; k < n; k++) {
+      const s = h[k];
+      if (s < lo) lo = s;
+      if (s > hi) hi = s;
+    }
   if (!(hi > lo)) hi = lo + 1;
-  const positives = new Array<number>(bins).fill(0), negatives = new Array<number>(bins).fill(0);
+  const positives = new Array<number>(bins).fill(0),
+    negatives = new Array<number>(bins).fill(0);
   for (let k = 0; k < n; k++) {
     const b = Math.min(bins - 1, Math.max(0, Math.floor(((h[k] - lo) / (hi - lo)) * bins)));
-    if (labels[k]) positives[b]++; else negatives[b]++;
+    if (labels[k]) positives[b]++;
+    else negatives[b]++;
   }
   return {
     roc: { fpr: rocKeep.map((k) => round6(fpr[k])), tpr: rocKeep.map((k) => round6(tpr[k])) },
-    pr: { recall: prKeep.map((k) => round6(recall[k])), precision: prKeep.map((k) => round6(precision[k])), averagePrecision: ap },
+    pr: {
+      recall: prKeep.map((k) => round6(recall[k])),
+      precision: prKeep.map((k) => round6(precision[k])),
+      averagePrecision: ap,
+    },
     histogram: { lo, hi, positives, negatives },
   };
 }

@@ -2,7 +2,8 @@
 export const PROB_CLIP = 1e-7;
 
 export function logloss(labels: ArrayLike<number>, probs: ArrayLike<number>, weights?: ArrayLike<number>): number {
-  let sum = 0, total = 0;
+  let sum = 0,
+    total = 0;
   for (let i = 0; i < labels.length; i++) {
     const w = weights ? weights[i] : 1;
     if (w === 0) continue;
@@ -28,7 +29,8 @@ export function logTerms(labels: ArrayLike<number>, probs: ArrayLike<number>): F
 
 /** logloss from logTerms, row i weighted by mult[unit[i]] (unit: the row's group), or by mult[i] without units. */
 export function weightedLogloss(terms: Float64Array, mult: ArrayLike<number>, unit?: ArrayLike<number>): number {
-  let sum = 0, total = 0;
+  let sum = 0,
+    total = 0;
   for (let i = 0; i < terms.length; i++) {
     const w = unit ? mult[unit[i]] : mult[i];
     if (w === 0) continue;
@@ -55,17 +57,31 @@ export interface Calibration {
 }
 
 /** `order` sorts rows by probability ascending (the AUC's order serves: the link function is monotone). */
-export function calibration(labels: ArrayLike<number>, probs: ArrayLike<number>, order: Uint32Array, binCount = 10): Calibration {
+export function calibration(
+  labels: ArrayLike<number>,
+  probs: ArrayLike<number>,
+  order: Uint32Array,
+  binCount = 10,
+): Calibration {
   const n = order.length;
-  let sp = 0, sy = 0;
-  for (let i = 0; i < n; i++) { sp += probs[i]; sy += labels[i]; }
+  let sp = 0,
+    sy = 0;
+  for (let i = 0; i < n; i++) {
+    sp += probs[i];
+    sy += labels[i];
+  }
   const bins: CalibrationBin[] = [];
   let ece = 0;
   const k = Math.min(binCount, n);
   for (let b = 0; b < k; b++) {
-    const lo = Math.floor((b * n) / k), hi = Math.floor(((b + 1) * n) / k);
-    let bp = 0, by = 0;
-    for (let i = lo; i < hi; i++) { bp += probs[order[i]]; by += labels[order[i]]; }
+    const lo = Math.floor((b * n) / k),
+      hi = Math.floor(((b + 1) * n) / k);
+    let bp = 0,
+      by = 0;
+    for (let i = lo; i < hi; i++) {
+      bp += probs[order[i]];
+      by += labels[order[i]];
+    }
     const count = hi - lo;
     if (count === 0) continue;
     bins.push({ count, meanPrediction: bp / count, observedRate: by / count });

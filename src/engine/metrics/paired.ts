@@ -59,11 +59,25 @@ export interface PairedResult {
   }[];
 }
 
-interface Point { auc: number; gauc: number; logloss: number }
+interface Point {
+  auc: number;
+  gauc: number;
+  logloss: number;
+}
 /** One scoring's metrics: at the point estimate, under each replicate, within each segment bucket. */
-interface Measured { point: Point; reps: { auc: Float64Array; gauc: Float64Array; logloss: Float64Array }; segAucs: number[][] }
+interface Measured {
+  point: Point;
+  reps: { auc: Float64Array; gauc: Float64Array; logloss: Float64Array };
+  segAucs: number[][];
+}
 /** A variant's repeats so far: their points, and per replicate the running sums (in repeat order) for the mean. */
-interface VariantSums { points: Point[]; auc: Float64Array; gauc: Float64Array; logloss: Float64Array; segAucs: number[][][] }
+interface VariantSums {
+  points: Point[];
+  auc: Float64Array;
+  gauc: Float64Array;
+  logloss: Float64Array;
+  segAucs: number[][][];
+}
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const nullable = (x: number) => (Number.isNaN(x) ? null : x);
@@ -80,19 +94,25 @@ export class PairedAccumulator {
   constructor(private readonly setup: PairedSetup) {
     const { labels, groups, groupCount, bootstrap: B } = setup;
     this.units = groups ? groupCount : labels.length;
-    this.segRows = (setup.segments ?? []).map((seg) => seg.buckets.map((_, b) => {
-      let count = 0;
-      for (let r = 0; r < labels.length; r++) if (seg.of[r] === b) count++;
-      const rows = new Uint32Array(count);
-      for (let r = 0, k = 0; r < labels.length; r++) if (seg.of[r] === b) rows[k++] = r;
-      return rows;
-    }));
+    this.segRows = (setup.segments ?? []).map((seg) =>
+      seg.buckets.map((_, b) => {
+        let count = 0;
+        for (let r = 0; r < labels.length; r++) if (seg.of[r] === b) count++;
+        const rows = new Uint32Array(count);
+        for (let r = 0, k = 0; r < labels.length; r++) if (seg.of[r] === b) rows[k++] = r;
+        return rows;
+      }),
+    );
     if (B > 0 && B * this.units <= (setup.keepDrawsBytes ?? KEEP_DRAWS_BYTES)) {
       // Multiplicities are small integers; a byte holds them unless one unit is drawn 256+ times (then: replay).
       const kept = new Uint8Array(B * this.units);
       let fits = true;
       this.forEachDraw((b, mult) => {
-        for (let u = 0; u < this.units; u++) { const m = mult[u]; if (m > 255) fits = false; kept[b * this.units + u] = m; }
+        for (let u = 0; u < this.units; u++) {
+          const m = mult[u];
+          if (m > 255) fits = false;
+          kept[b * this.units + u] = m;
+        }
       });
       if (fits) this.kept = kept;
     }
@@ -115,7 +135,11 @@ export class PairedAccumulator {
     const { order, sorted, labels: rl } = sortScores(s.scores, labels);
     const ranked = rl!;
     const ga = groups ? groupAucs(order, s.scores, labels, groups, groupCount) : undefined;
-    const point: Point = { auc: aucRanked(sorted, ranked), gauc: ga ? gaucFromGroups(ga) : NaN, logloss: logloss(labels, s.probs) };
+    const point: Point = {
+      auc: aucRanked(sorted, ranked),
+      gauc: ga ? gaucFromGroups(ga) : NaN,
+      logloss: logloss(labels, s.probs),
+    };
     const reps = { auc: new Float64Array(B), gauc: new Float64Array(B), logloss: new Float64Array(B) };
     if (B > 0) {
       const rankedUnit = groups ? rankedGroups(order, groups) : order;
@@ -126,13 +150,18 @@ export class PairedAccumulator {
         reps.logloss[b] = weightedLogloss(terms, mult, groups);
       });
     }
-    const segAucs = this.segRows.map((buckets) => buckets.map((rows) => {
-      const sc = new Float32Array(rows.length);
-      const lb = new Uint8Array(rows.length);
-      for (let k = 0; k < rows.length; k++) { sc[k] = s.scores[rows[k]]; lb[k] = labels[rows[k]]; }
-      const sub = sortScores(sc, lb);
-      return aucRanked(sub.sorted, sub.labels!);
-    }));
+    const segAucs = this.segRows.map((buckets) =>
+      buckets.map((rows) => {
+        const sc = new Float32Array(rows.length);
+        const lb = new Uint8Array(rows.length);
+        for (let k = 0; k < rows.length; k++) {
+          sc[k] = s.scores[rows[k]];
+          lb[k] = labels[rows[k]];
+        }
+        const sub = sortScores(sc, lb);
+        return aucRanked(sub.sorted, sub.labels!);
+      }),
+    );
     return { point, reps, segAucs };
   }
 
@@ -144,16 +173,27 @@ export class PairedAccumulator {
   /** One repeat of variant `v` (variants numbered from 0 in order; repeats of a variant in order). */
   addRepeat(v: number, s: Scoring): void {
     if (!this.base) throw new Error('PairedAccumulator: the base scoring comes first');
-    if (v !== this.variants.length && v !== this.variants.length - 1) throw new Error(`PairedAccumulator: variant ${v} out of order`);
+    if (v !== this.variants.length && v !== this.variants.length - 1)
+      throw new Error(`PairedAccumulator: variant ${v} out of order`);
     const m = this.measure(s);
     const B = this.setup.bootstrap;
     if (v === this.variants.length) {
-      this.variants.push({ points: [], auc: new Float64Array(B), gauc: new Float64Array(B), logloss: new Float64Array(B), segAucs: m.segAucs.map((b) => b.map(() => [])) });
+      this.variants.push({
+        points: [],
+        auc: new Float64Array(B),
+        gauc: new Float64Array(B),
+        logloss: new Float64Array(B),
+        segAucs: m.segAucs.map((b) => b.map(() => [])),
+      });
     }
     const acc = this.variants[v];
     acc.points.push(m.point);
     // Running sums in repeat order: the same additions as summing the repeats' values with reduce.
-    for (let b = 0; b < B; b++) { acc.auc[b] += m.reps.auc[b]; acc.gauc[b] += m.reps.gauc[b]; acc.logloss[b] += m.reps.logloss[b]; }
+    for (let b = 0; b < B; b++) {
+      acc.auc[b] += m.reps.auc[b];
+      acc.gauc[b] += m.reps.gauc[b];
+      acc.logloss[b] += m.reps.logloss[b];
+    }
     m.segAucs.forEach((buckets, i) => buckets.forEach((a, j) => acc.segAucs[i][j].push(a)));
   }
 
@@ -165,7 +205,11 @@ export class PairedAccumulator {
     const result: PairedResult = {
       base: { auc: bp.auc, gauc: nullable(bp.gauc), logloss: bp.logloss },
       variants: this.variants.map((acc) => {
-        const m = { auc: mean(acc.points.map((p) => p.auc)), gauc: mean(acc.points.map((p) => p.gauc)), logloss: mean(acc.points.map((p) => p.logloss)) };
+        const m = {
+          auc: mean(acc.points.map((p) => p.auc)),
+          gauc: mean(acc.points.map((p) => p.gauc)),
+          logloss: mean(acc.points.map((p) => p.logloss)),
+        };
         const out: PairedResult['variants'][number] = {
           metrics: { auc: m.auc, gauc: nullable(m.gauc), logloss: m.logloss },
           repeatAucs: acc.points.map((p) => p.auc),
@@ -179,7 +223,11 @@ export class PairedAccumulator {
             d.gauc.push(base.reps.gauc[b] - acc.gauc[b] / R);
             d.logloss.push(acc.logloss[b] / R - base.reps.logloss[b]);
           }
-          out.ci = { deltaAuc: percentileInterval(d.auc), deltaGauc: this.setup.groups ? percentileInterval(d.gauc) : null, deltaLogloss: percentileInterval(d.logloss) };
+          out.ci = {
+            deltaAuc: percentileInterval(d.auc),
+            deltaGauc: this.setup.groups ? percentileInterval(d.gauc) : null,
+            deltaLogloss: percentileInterval(d.logloss),
+          };
         }
         return out;
       }),
@@ -188,7 +236,10 @@ export class PairedAccumulator {
       result.segments = this.setup.segments.map((seg, i) => ({
         name: seg.name,
         buckets: seg.buckets.map((bucket, j) => ({
-          bucket, rows: this.segRows[i][j].length, baseAuc: base.segAucs[i][j], variantAucs: this.variants.map((acc) => mean(acc.segAucs[i][j])),
+          bucket,
+          rows: this.segRows[i][j].length,
+          baseAuc: base.segAucs[i][j],
+          variantAucs: this.variants.map((acc) => mean(acc.segAucs[i][j])),
         })),
       }));
     }

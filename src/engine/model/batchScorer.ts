@@ -9,8 +9,13 @@ import type { RemoteSession } from './remoteSession';
 export type FeedBuilder = (input: PlannedInput, start: number, end: number) => FeedArray;
 
 export async function scoreBatches(
-  rs: RemoteSession, inputs: PlannedInput[], rows: number, batchSize: number, feed: FeedBuilder,
-  control?: JobControl, onBatch?: (doneRows: number) => void,
+  rs: RemoteSession,
+  inputs: PlannedInput[],
+  rows: number,
+  batchSize: number,
+  feed: FeedBuilder,
+  control?: JobControl,
+  onBatch?: (doneRows: number) => void,
 ): Promise<Float32Array> {
   const scores = new Float32Array(rows);
   const flight = new InFlight();
@@ -18,8 +23,18 @@ export async function scoreBatches(
     for (let start = 0; start < rows; start += batchSize) {
       throwIfCancelled(control);
       const end = Math.min(rows, start + batchSize);
-      const feeds = inputs.map((inp) => ({ name: inp.name, dtype: inp.dtype, dims: inp.dims, data: feed(inp, start, end) }));
-      await flight.push(rs.run(end - start, feeds).then((s) => { scores.set(s, start); onBatch?.(end); }));
+      const feeds = inputs.map((inp) => ({
+        name: inp.name,
+        dtype: inp.dtype,
+        dims: inp.dims,
+        data: feed(inp, start, end),
+      }));
+      await flight.push(
+        rs.run(end - start, feeds).then((s) => {
+          scores.set(s, start);
+          onBatch?.(end);
+        }),
+      );
     }
     await flight.drain();
   } finally {

@@ -21,20 +21,42 @@ import * as path from 'path';
 export const CUDA_LIBRARY_PATH_ENV = 'RECLENS_CUDA_LIBRARY_PATH';
 export const CUDA_PROVIDER_LIBS = ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so'];
 /** Preloaded in this order (dependencies first); a name matches any file that starts with it. */
-const CUDA_RUNTIME_LIBS = ['libcudart.so.12', 'libcublasLt.so.12', 'libcublas.so.12', 'libcufft.so.11', 'libcurand.so.10', 'libnvrtc.so.12',
-  'libcudnn.so.9', 'libcudnn_graph.so.9', 'libcudnn_ops.so.9', 'libcudnn_cnn.so.9', 'libcudnn_adv.so.9', 'libcudnn_heuristic.so.9',
-  'libcudnn_engines_runtime_compiled.so.9', 'libcudnn_engines_precompiled.so.9'];
+const CUDA_RUNTIME_LIBS = [
+  'libcudart.so.12',
+  'libcublasLt.so.12',
+  'libcublas.so.12',
+  'libcufft.so.11',
+  'libcurand.so.10',
+  'libnvrtc.so.12',
+  'libcudnn.so.9',
+  'libcudnn_graph.so.9',
+  'libcudnn_ops.so.9',
+  'libcudnn_cnn.so.9',
+  'libcudnn_adv.so.9',
+  'libcudnn_heuristic.so.9',
+  'libcudnn_engines_runtime_compiled.so.9',
+  'libcudnn_engines_precompiled.so.9',
+];
 const RTLD_NODELETE = 0x1000; // glibc: a failed addon load dlcloses the library; this keeps it (and its soname) loaded
 
 /** onnxruntime-node's folder of native libraries for this platform (the one libonnxruntime is loaded from). */
 export function ortBinaryDir(): string {
-  return path.join(path.dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
+  return path.join(
+    path.dirname(require.resolve('onnxruntime-node')),
+    '..',
+    'bin',
+    'napi-v6',
+    process.platform,
+    process.arch,
+  );
 }
 
 /** The onnxruntime version the CUDA provider libraries must match. */
 export function ortVersion(): string {
   try {
-    return JSON.parse(fs.readFileSync(path.join(path.dirname(require.resolve('onnxruntime-node')), '..', 'package.json'), 'utf8')).version;
+    return JSON.parse(
+      fs.readFileSync(path.join(path.dirname(require.resolve('onnxruntime-node')), '..', 'package.json'), 'utf8'),
+    ).version;
   } catch {
     return '1.x';
   }
@@ -42,17 +64,24 @@ export function ortVersion(): string {
 
 /** The folders named by RECLENS_CUDA_LIBRARY_PATH (':'-separated), each with its lib/ and lib64/ if present. */
 export function cudaLibraryFolders(env: NodeJS.ProcessEnv = process.env): string[] {
-  const named = (env[CUDA_LIBRARY_PATH_ENV] ?? '').split(path.delimiter).map((d) => d.trim()).filter(Boolean)
+  const named = (env[CUDA_LIBRARY_PATH_ENV] ?? '')
+    .split(path.delimiter)
+    .map((d) => d.trim())
+    .filter(Boolean)
     .map((d) => (d.startsWith('~') ? path.join(os.homedir(), d.slice(1)) : d));
-  return named.flatMap((d) => [d, path.join(d, 'lib'), path.join(d, 'lib64')]).filter((d) => fs.existsSync(d) && fs.statSync(d).isDirectory());
+  return named
+    .flatMap((d) => [d, path.join(d, 'lib'), path.join(d, 'lib64')])
+    .filter((d) => fs.existsSync(d) && fs.statSync(d).isDirectory());
 }
 
 /** What to do when the CUDA provider cannot be used, for users of the extension and of the CLI alike. */
 export function cudaInstructions(): string {
   const v = ortVersion();
-  return `on Linux x64 with an NVIDIA GPU, CUDA 12 and cuDNN 9: download onnxruntime-linux-x64-gpu-${v}.tgz from https://github.com/microsoft/onnxruntime/releases/tag/v${v}, unpack it, `
-    + `and set the setting reclens.cudaLibraryPath (CLI: the environment variable ${CUDA_LIBRARY_PATH_ENV}) to its lib folder, followed by the CUDA and cuDNN library folders if they are not on the system library path (':'-separated); `
-    + 'then run Evaluate again: the status bar and the run record show "cuda"';
+  return (
+    `on Linux x64 with an NVIDIA GPU, CUDA 12 and cuDNN 9: download onnxruntime-linux-x64-gpu-${v}.tgz from https://github.com/microsoft/onnxruntime/releases/tag/v${v}, unpack it, ` +
+    `and set the setting reclens.cudaLibraryPath (CLI: the environment variable ${CUDA_LIBRARY_PATH_ENV}) to its lib folder, followed by the CUDA and cuDNN library folders if they are not on the system library path (':'-separated); ` +
+    'then run Evaluate again: the status bar and the run record show "cuda"'
+  );
 }
 
 let preloaded = false;
@@ -62,7 +91,8 @@ let preloaded = false;
  * (undefined: try it).
  */
 export function prepareCuda(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (process.platform !== 'linux' || process.arch !== 'x64') return `onnxruntime-node's CUDA provider is only available on Linux x64 here (this is ${process.platform}-${process.arch})`;
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    return `onnxruntime-node's CUDA provider is only available on Linux x64 here (this is ${process.platform}-${process.arch})`;
   const ortDir = ortBinaryDir();
   const folders = cudaLibraryFolders(env);
   for (const lib of CUDA_PROVIDER_LIBS) {
@@ -70,7 +100,9 @@ export function prepareCuda(env: NodeJS.ProcessEnv = process.env): string | unde
     if (fs.existsSync(target)) continue;
     const source = folders.map((d) => path.join(d, lib)).find((f) => fs.existsSync(f));
     if (!source) {
-      const where = folders.length ? `not found in ${folders.join(', ')}` : `${CUDA_LIBRARY_PATH_ENV} / reclens.cudaLibraryPath is not set`;
+      const where = folders.length
+        ? `not found in ${folders.join(', ')}`
+        : `${CUDA_LIBRARY_PATH_ENV} / reclens.cudaLibraryPath is not set`;
       return `the CUDA provider libraries (${CUDA_PROVIDER_LIBS.join(', ')}) are not installed (${where}). To use the GPU, ${cudaInstructions()}`;
     }
     try {
@@ -85,11 +117,16 @@ export function prepareCuda(env: NodeJS.ProcessEnv = process.env): string | unde
     const flags = os.constants.dlopen.RTLD_NOW | os.constants.dlopen.RTLD_GLOBAL | RTLD_NODELETE;
     for (const name of CUDA_RUNTIME_LIBS) {
       for (const dir of folders) {
-        const file = fs.readdirSync(dir).filter((f) => f.startsWith(name)).sort()[0];
+        const file = fs
+          .readdirSync(dir)
+          .filter((f) => f.startsWith(name))
+          .sort()[0];
         if (!file) continue;
         try {
           process.dlopen({ exports: {} }, path.join(dir, file), flags);
-        } catch { /* "did not self-register": expected, the library stays loaded; a real failure shows when the provider loads */ }
+        } catch {
+          /* "did not self-register": expected, the library stays loaded; a real failure shows when the provider loads */
+        }
         break;
       }
     }

@@ -9,9 +9,22 @@ import { RecLensError } from '../errors';
 import { createSession, ort } from './session';
 import type { TaskCall, TaskResult } from '../compute/tasks';
 
-export interface WorkerInit { model: string | Uint8Array; providers: ProviderName[]; threads: number }
-export interface WorkerFeed { name: string; dtype: string; dims: number[]; data: ArrayBufferView }
-export interface WorkerOutput { type: string; dims: number[]; data: ArrayBufferView }
+export interface WorkerInit {
+  model: string | Uint8Array;
+  providers: ProviderName[];
+  threads: number;
+}
+export interface WorkerFeed {
+  name: string;
+  dtype: string;
+  dims: number[];
+  data: ArrayBufferView;
+}
+export interface WorkerOutput {
+  type: string;
+  dims: number[];
+  data: ArrayBufferView;
+}
 /** One inference call (WorkerTasks' `infer`), numbered so that its reply finds the caller. */
 export type WorkerRequest = { id: number } & TaskCall<'infer'>;
 export type WorkerError = { name: string; kind?: string; message: string; where?: unknown };
@@ -54,8 +67,13 @@ async function main(): Promise<void> {
           transfer.push(data.buffer as ArrayBuffer);
         }
         // The feeds' buffers go back too, so the main thread reuses them for its next batches (data/feedPool.ts).
-        const feedBuffers = [...new Set(req.feeds.map((f) => f.data.buffer))].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && !transfer.includes(b));
-        parentPort!.postMessage({ type: 'outputs', id, outputs, feedBuffers } satisfies WorkerReply, [...transfer, ...feedBuffers]);
+        const feedBuffers = [...new Set(req.feeds.map((f) => f.data.buffer))].filter(
+          (b): b is ArrayBuffer => b instanceof ArrayBuffer && !transfer.includes(b),
+        );
+        parentPort!.postMessage({ type: 'outputs', id, outputs, feedBuffers } satisfies WorkerReply, [
+          ...transfer,
+          ...feedBuffers,
+        ]);
       } catch (e) {
         parentPort!.postMessage({ type: 'error', id, error: serialise(e) } satisfies WorkerReply);
       }

@@ -50,22 +50,36 @@ export interface OnnxGraphSummary {
 
 /** The parse and inspection of one model's bytes, on the thread that calls it (the ONNX worker's job). */
 export function loadOnnxBytes(file: string, bytes: Buffer): { inspection: ModelInspection; graph: OnnxGraphSummary } {
-  if (bytes.length === 0) throw inputError(`Model file ${file} is empty. Export the model again.`, { file, field: 'model' });
+  if (bytes.length === 0)
+    throw inputError(`Model file ${file} is empty. Export the model again.`, { file, field: 'model' });
   let graph: OnnxGraphInfo;
   try {
     graph = parseOnnx(bytes);
     if (graph.inputs.length === 0 && graph.outputs.length === 0) throw new Error('the graph has no inputs or outputs');
   } catch (e) {
-    throw inputError(`Model file ${file} is not a valid ONNX model (${(e as Error).message}); it may be truncated or corrupt. Export it again (torch.onnx.export, tf2onnx, ...) and check it with onnx.checker.`, { file, field: 'model' });
+    throw inputError(
+      `Model file ${file} is not a valid ONNX model (${(e as Error).message}); it may be truncated or corrupt. Export it again (torch.onnx.export, tf2onnx, ...) and check it with onnx.checker.`,
+      { file, field: 'model' },
+    );
   }
   const inspection = inspectGraph(file, bytes.length, graph);
   const tables = new Set(inspection.embeddingTables.map((t) => t.initializer));
   const outputs = new Set(graph.outputs.map((o) => o.name));
   const outputOps: OnnxGraphSummary['outputOps'] = [];
-  for (const n of graph.nodes) for (const o of n.outputs) if (outputs.has(o)) { outputOps.push({ output: o, opType: n.opType }); outputs.delete(o); }
+  for (const n of graph.nodes)
+    for (const o of n.outputs)
+      if (outputs.has(o)) {
+        outputOps.push({ output: o, opType: n.opType });
+        outputs.delete(o);
+      }
   return {
     inspection,
-    graph: { inputs: graph.inputs, outputs: graph.outputs, outputOps, embeddingInitializers: graph.initializers.filter((i) => tables.has(i.name)) },
+    graph: {
+      inputs: graph.inputs,
+      outputs: graph.outputs,
+      outputOps,
+      embeddingInitializers: graph.initializers.filter((i) => tables.has(i.name)),
+    },
   };
 }
 
@@ -90,7 +104,10 @@ function traceToInputs(graph: OnnxGraphInfo, tensor: string): string[] {
     const [t, depth] = stack.pop()!;
     if (seen.has(t) || depth > 8) continue;
     seen.add(t);
-    if (inputNames.has(t)) { found.add(t); continue; }
+    if (inputNames.has(t)) {
+      found.add(t);
+      continue;
+    }
     const p = producer.get(t);
     if (p) for (const i of p.inputs) if (i && !initNames.has(i)) stack.push([i, depth + 1]);
   }
@@ -108,10 +125,16 @@ export function inspectGraph(file: string, bytes: number, graph: OnnxGraphInfo):
     const init = inits.get(n.inputs[0]);
     if (!init || init.dims.length !== 2 || init.dtype !== 'float32') continue;
     seen.add(init.name);
-    embeddingTables.push({ initializer: init.name, rows: init.dims[0], dim: init.dims[1], indexedBy: traceToInputs(graph, n.inputs[1]) });
+    embeddingTables.push({
+      initializer: init.name,
+      rows: init.dims[0],
+      dim: init.dims[1],
+      indexedBy: traceToInputs(graph, n.inputs[1]),
+    });
   }
   return {
-    file, bytes,
+    file,
+    bytes,
     irVersion: graph.irVersion,
     producer: `${graph.producerName} ${graph.producerVersion}`.trim(),
     opsets: graph.opsets,

@@ -5,8 +5,20 @@
 import { ProtoReader } from './protobuf';
 
 export const ONNX_DTYPES: Record<number, string> = {
-  1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string', 9: 'bool',
-  10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 16: 'bfloat16',
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  8: 'string',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  12: 'uint32',
+  13: 'uint64',
+  16: 'bfloat16',
 };
 
 export type Dim = number | string | null;
@@ -128,8 +140,15 @@ function readNode(r: ProtoReader): OnnxNode {
 /** Parses the structure of an ONNX model. Throws a plain Error on malformed bytes (the caller words it). */
 export function parseOnnx(buf: Uint8Array): OnnxGraphInfo {
   const info: OnnxGraphInfo = {
-    irVersion: 0, producerName: '', producerVersion: '', opsets: [], graphName: '',
-    inputs: [], outputs: [], nodes: [], initializers: [],
+    irVersion: 0,
+    producerName: '',
+    producerVersion: '',
+    opsets: [],
+    graphName: '',
+    inputs: [],
+    outputs: [],
+    nodes: [],
+    initializers: [],
   };
   const r = new ProtoReader(buf);
   let sawGraph = false;

@@ -37,7 +37,9 @@ export function parseOnnxOffThread(file: string, bytes: Buffer, job: OnnxJob): P
   return new Promise((resolve, reject) => {
     // Transferring detaches the whole ArrayBuffer: a small Buffer shares Node's pool with others, so it is copied.
     const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
-    const worker = new Worker(path.join(__dirname, 'onnxWorker.js'), { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    const worker = new Worker(path.join(__dirname, 'onnxWorker.js'), {
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    });
     let settled = false;
     const settle = (f: () => void) => {
       if (settled) return;
@@ -45,18 +47,38 @@ export function parseOnnxOffThread(file: string, bytes: Buffer, job: OnnxJob): P
       void worker.terminate();
       f();
     };
-    worker.once('message', (reply: OnnxWorkerReply) => settle(() => {
-      if (!reply.ok) {
-        const err = reply.error;
-        return reject('internal' in err ? new Error(`ONNX worker failed: ${err.internal}`) : new RecLensError(err.kind, err.message, err.where));
-      }
-      if (job === 'inspect') return resolve(reply.inspection);
-      const b = reply.bytes!;
-      resolve({ bytes: Buffer.from(b.buffer, b.byteOffset, b.byteLength), sha256: reply.sha256!, inspection: reply.inspection, graph: reply.graph! });
-    }));
-    worker.once('error', (e: Error & { code?: string }) => settle(() => reject(e.code === 'ERR_WORKER_OUT_OF_MEMORY'
-      ? inputError(`Model file ${file} holds a graph too large to inspect (parsing it needed more than ${WORKER_HEAP_MB.toLocaleString('en-US')} MiB). Check that it is the model you meant.`, { file, field: 'model' })
-      : e)));
+    worker.once('message', (reply: OnnxWorkerReply) =>
+      settle(() => {
+        if (!reply.ok) {
+          const err = reply.error;
+          return reject(
+            'internal' in err
+              ? new Error(`ONNX worker failed: ${err.internal}`)
+              : new RecLensError(err.kind, err.message, err.where),
+          );
+        }
+        if (job === 'inspect') return resolve(reply.inspection);
+        const b = reply.bytes!;
+        resolve({
+          bytes: Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+          sha256: reply.sha256!,
+          inspection: reply.inspection,
+          graph: reply.graph!,
+        });
+      }),
+    );
+    worker.once('error', (e: Error & { code?: string }) =>
+      settle(() =>
+        reject(
+          e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? inputError(
+                `Model file ${file} holds a graph too large to inspect (parsing it needed more than ${WORKER_HEAP_MB.toLocaleString('en-US')} MiB). Check that it is the model you meant.`,
+                { file, field: 'model' },
+              )
+            : e,
+        ),
+      ),
+    );
     worker.once('exit', (code) => settle(() => reject(new Error(`ONNX worker exited (code ${code}) before replying`))));
     worker.postMessage({ file, job, bytes: own } satisfies OnnxWorkerRequest, [own.buffer as ArrayBuffer]);
   });

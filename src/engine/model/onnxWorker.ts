@@ -21,15 +21,30 @@ parentPort?.once('message', (req: OnnxWorkerRequest) => {
     const { inspection, graph } = loadOnnxBytes(req.file, bytes);
     const size = signatureBytes({ inspection, outputOps: graph.outputOps });
     if (size > MAX_SIGNATURE_BYTES) {
-      throw inputError(`Model file ${req.file} declares a signature of ${size === Infinity ? 'more than 512' : (size / 2 ** 20).toFixed(0)} MiB (inputs, outputs, operator names); RecLens reads models whose signature is under ${MAX_SIGNATURE_BYTES / 2 ** 20} MiB. Check that it is the model you meant.`, { file: req.file, field: 'model' });
+      throw inputError(
+        `Model file ${req.file} declares a signature of ${size === Infinity ? 'more than 512' : (size / 2 ** 20).toFixed(0)} MiB (inputs, outputs, operator names); RecLens reads models whose signature is under ${MAX_SIGNATURE_BYTES / 2 ** 20} MiB. Check that it is the model you meant.`,
+        { file: req.file, field: 'model' },
+      );
     }
     if (req.job === 'inspect') reply = { ok: true, inspection };
     else {
-      reply = { ok: true, inspection, graph, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: req.bytes };
+      reply = {
+        ok: true,
+        inspection,
+        graph,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        bytes: req.bytes,
+      };
       transfer.push(req.bytes.buffer as ArrayBuffer);
     }
   } catch (e) {
-    reply = { ok: false, error: e instanceof RecLensError && e.kind !== 'cancelled' ? { kind: e.kind, message: e.message, where: e.where } : { internal: String((e as Error)?.stack ?? e) } };
+    reply = {
+      ok: false,
+      error:
+        e instanceof RecLensError && e.kind !== 'cancelled'
+          ? { kind: e.kind, message: e.message, where: e.where }
+          : { internal: String((e as Error)?.stack ?? e) },
+    };
   }
   parentPort!.postMessage(reply, transfer);
 });

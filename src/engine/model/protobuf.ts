@@ -4,7 +4,11 @@
  */
 export class ProtoReader {
   pos: number;
-  constructor(readonly buf: Uint8Array, start = 0, readonly end = buf.length) {
+  constructor(
+    readonly buf: Uint8Array,
+    start = 0,
+    readonly end = buf.length,
+  ) {
     this.pos = start;
   }
 
@@ -59,8 +63,10 @@ export class ProtoReader {
   skip(wire: number): void {
     if (wire === 0) this.varint();
     else if (wire === 1) this.pos += 8;
-    else if (wire === 2) { const len = this.varint(); this.pos += len; }
-    else if (wire === 5) this.pos += 4;
+    else if (wire === 2) {
+      const len = this.varint();
+      this.pos += len;
+    } else if (wire === 5) this.pos += 4;
     else throw new Error(`unsupported wire type ${wire}`);
     if (this.pos > this.end) throw new Error('truncated field');
   }

@@ -26,7 +26,9 @@ export class ProtoWriter {
   }
 
   bytes(field: number, data: Uint8Array): this {
-    return this.push(this.varintBytes(field * 8 + 2)).push(this.varintBytes(data.length)).push(data);
+    return this.push(this.varintBytes(field * 8 + 2))
+      .push(this.varintBytes(data.length))
+      .push(data);
   }
 
   string(field: number, s: string): this {
@@ -46,7 +48,10 @@ export class ProtoWriter {
   finish(): Uint8Array {
     const out = new Uint8Array(this.size);
     let o = 0;
-    for (const c of this.chunks) { out.set(c, o); o += c.length; }
+    for (const c of this.chunks) {
+      out.set(c, o);
+      o += c.length;
+    }
     return out;
   }
 }

@@ -10,26 +10,40 @@ import type { WorkerError, WorkerFeed, WorkerInit, WorkerReply, WorkerRequest } 
 import type { TaskResult } from '../compute/tasks';
 
 function revive(e: WorkerError): Error {
-  if (e.name === 'RecLensError') return new RecLensError((e.kind ?? 'input') as 'input', e.message, (e.where ?? {}) as object);
+  if (e.name === 'RecLensError')
+    return new RecLensError((e.kind ?? 'input') as 'input', e.message, (e.where ?? {}) as object);
   return new Error(e.message);
 }
 
 export class RemoteSession {
   private nextId = 0;
-  private readonly pending = new Map<number, { resolve: (o: TaskResult<'infer'>) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (o: TaskResult<'infer'>) => void; reject: (e: Error) => void }
+  >();
   private failure: Error | undefined;
 
-  private constructor(private readonly worker: Worker, readonly provider: ProviderName, readonly fallbacks: ProviderFallback[], private readonly output: string, private readonly label: string) {
+  private constructor(
+    private readonly worker: Worker,
+    readonly provider: ProviderName,
+    readonly fallbacks: ProviderFallback[],
+    private readonly output: string,
+    private readonly label: string,
+  ) {
     worker.on('message', (msg: WorkerReply) => {
       if (msg.type === 'ready') return;
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
-      if (msg.type === 'outputs') { recycleFeedBuffers(msg.feedBuffers ?? []); p.resolve(msg.outputs); }
-      else p.reject(revive(msg.error));
+      if (msg.type === 'outputs') {
+        recycleFeedBuffers(msg.feedBuffers ?? []);
+        p.resolve(msg.outputs);
+      } else p.reject(revive(msg.error));
     });
     worker.on('error', (e) => this.failAll(e));
-    worker.on('exit', (code) => { if (code !== 0) this.failAll(new Error(`inference worker exited with code ${code}`)); });
+    worker.on('exit', (code) => {
+      if (code !== 0) this.failAll(new Error(`inference worker exited with code ${code}`));
+    });
   }
 
   private failAll(e: Error): void {
@@ -42,16 +56,38 @@ export class RemoteSession {
    * Opens `model` (a file, or ONNX bytes built in code) on the provider chain. `output` names the score output
    * that run() returns; runOutputs() can ask for any outputs.
    */
-  static open(model: string | Uint8Array, providers: ProviderName[], threads: number, output: string): Promise<RemoteSession> {
-    const worker = new Worker(path.join(__dirname, 'inferenceWorkerMain.js'), { workerData: { model, providers, threads } satisfies WorkerInit });
+  static open(
+    model: string | Uint8Array,
+    providers: ProviderName[],
+    threads: number,
+    output: string,
+  ): Promise<RemoteSession> {
+    const worker = new Worker(path.join(__dirname, 'inferenceWorkerMain.js'), {
+      workerData: { model, providers, threads } satisfies WorkerInit,
+    });
     return new Promise((resolve, reject) => {
       const onMessage = (msg: WorkerReply) => {
         worker.off('message', onMessage);
         worker.off('error', onError);
-        if (msg.type === 'ready') resolve(new RemoteSession(worker, msg.provider, msg.fallbacks, output, typeof model === 'string' ? model : 'a RecLens-built ONNX graph'));
-        else { void worker.terminate(); reject(msg.type === 'error' ? revive(msg.error) : new Error('unexpected worker reply')); }
+        if (msg.type === 'ready')
+          resolve(
+            new RemoteSession(
+              worker,
+              msg.provider,
+              msg.fallbacks,
+              output,
+              typeof model === 'string' ? model : 'a RecLens-built ONNX graph',
+            ),
+          );
+        else {
+          void worker.terminate();
+          reject(msg.type === 'error' ? revive(msg.error) : new Error('unexpected worker reply'));
+        }
       };
-      const onError = (e: Error) => { worker.off('message', onMessage); reject(e); };
+      const onError = (e: Error) => {
+        worker.off('message', onMessage);
+        reject(e);
+      };
       worker.on('message', onMessage);
       worker.once('error', onError);
     });
@@ -69,8 +105,14 @@ export class RemoteSession {
   }
 
   /** Scores one batch of `rows` rows: one float per row from the score output. */
-  async run(rows: number, feeds: { name: string; dtype: string; dims: number[]; data: ArrayBufferView }[]): Promise<Float32Array> {
-    const out = await this.runOutputs(feeds.map((f) => ({ ...f, dims: [rows, ...f.dims] })), [this.output]);
+  async run(
+    rows: number,
+    feeds: { name: string; dtype: string; dims: number[]; data: ArrayBufferView }[],
+  ): Promise<Float32Array> {
+    const out = await this.runOutputs(
+      feeds.map((f) => ({ ...f, dims: [rows, ...f.dims] })),
+      [this.output],
+    );
     return scoresFromOutput(out[this.output], this.output, rows, this.label);
   }
 

@@ -27,9 +27,14 @@ export function nearestRows(table: LookupTable, v: ArrayLike<number>, k: number)
   if (vn === 0) return [];
   const best: { r: number; s: number }[] = [];
   for (let r = 0; r < table.rows; r++) {
-    let dot = 0, n = 0;
+    let dot = 0,
+      n = 0;
     const o = r * d;
-    for (let j = 0; j < d; j++) { const t = table.vectors[o + j]; dot += t * v[j]; n += t * t; }
+    for (let j = 0; j < d; j++) {
+      const t = table.vectors[o + j];
+      dot += t * v[j];
+      n += t * t;
+    }
     const s = n > 0 ? dot / Math.sqrt(n * vn) : -Infinity;
     if (best.length < k || s > best[best.length - 1].s) {
       best.push({ r, s });
@@ -58,7 +63,11 @@ export function inputText(inp: PlannedInput, values: number[], readers: Readers,
   }
   const table = readers.tablesByDim.get(values.length);
   if (table) {
-    const near = nearestRows(table, values, 3).map((r) => { const id = table.ids[r]; const l = readers.label(id); return l ? `"${l}"` : String(id); });
+    const near = nearestRows(table, values, 3).map((r) => {
+      const id = table.ids[r];
+      const l = readers.label(id);
+      return l ? `"${l}"` : String(id);
+    });
     if (near.length) return `vector[${values.length}] nearest: ${near.join(', ')}`;
     return `vector[${values.length}] of zeros`;
   }

@@ -30,8 +30,18 @@ import { seededRandom } from '../util/random';
 import { openWorkspace, Workspace } from '../workspace';
 import { inputText, isMultiHot, Readers, rowValues } from './readable';
 import type {
-  Attribution, CounterfactualSet, FlipCandidate, FlipResult, InputValues, OcclusionResult, RescoredRow, RowEdit, RowPage,
-  RowQuery, RowView, SlotDetail,
+  Attribution,
+  CounterfactualSet,
+  FlipCandidate,
+  FlipResult,
+  InputValues,
+  OcclusionResult,
+  RescoredRow,
+  RowEdit,
+  RowPage,
+  RowQuery,
+  RowView,
+  SlotDetail,
 } from './types';
 
 export interface RowsOptions {
@@ -56,9 +66,16 @@ export class RowsSession {
   private readonly slots: SlotSpec[];
 
   private constructor(
-    readonly config: RecLensConfig, private readonly ws: Workspace, private readonly rs: RemoteSession, readonly mat: Materialized,
-    readonly scores: Float32Array, private readonly users: Key[] | undefined, private readonly items: Key[] | undefined,
-    private readonly history: Int32Array | undefined, private readonly readers: Readers, private readonly itemLabels: Map<Key, string>,
+    readonly config: RecLensConfig,
+    private readonly ws: Workspace,
+    private readonly rs: RemoteSession,
+    readonly mat: Materialized,
+    readonly scores: Float32Array,
+    private readonly users: Key[] | undefined,
+    private readonly items: Key[] | undefined,
+    private readonly history: Int32Array | undefined,
+    private readonly readers: Readers,
+    private readonly itemLabels: Map<Key, string>,
     readonly seed: number,
   ) {
     this.probs = toProbabilities(config, ws.outputName, scores);
@@ -67,7 +84,10 @@ export class RowsSession {
       const p = Math.min(1 - PROB_CLIP, Math.max(PROB_CLIP, this.probs[i]));
       this.loss[i] = mat.labels[i] ? -Math.log(p) : -Math.log(1 - p);
     }
-    this.slots = resolveSlots(config, mat.inputs.map((i) => i.name));
+    this.slots = resolveSlots(
+      config,
+      mat.inputs.map((i) => i.name),
+    );
   }
 
   static async open(config: RecLensConfig, opts: RowsOptions = {}, control?: JobControl): Promise<RowsSession> {
@@ -76,10 +96,23 @@ export class RowsSession {
     let rs: RemoteSession | undefined;
     try {
       const mat = await materialize(ws, control, opts.limit);
-      if (mat.rows === 0) throw inputError(`No evaluation rows in ${config.data.path}.`, { file: config.file, path: ['data', 'path'] });
-      rs = await RemoteSession.open(config.model.path, opts.providers ?? config.runtime.executionProviders, config.runtime.threads, ws.outputName);
-      const scores = await scoreBatches(rs, mat.inputs, mat.rows, opts.batchSize ?? config.runtime.batchSize,
-        (inp, s, e) => sliceRows(mat.columns.get(inp.name)!, inp.width, s, e), control, (done) => report(control, { phase: 'inference', done, total: mat.rows }));
+      if (mat.rows === 0)
+        throw inputError(`No evaluation rows in ${config.data.path}.`, { file: config.file, path: ['data', 'path'] });
+      rs = await RemoteSession.open(
+        config.model.path,
+        opts.providers ?? config.runtime.executionProviders,
+        config.runtime.threads,
+        ws.outputName,
+      );
+      const scores = await scoreBatches(
+        rs,
+        mat.inputs,
+        mat.rows,
+        opts.batchSize ?? config.runtime.batchSize,
+        (inp, s, e) => sliceRows(mat.columns.get(inp.name)!, inp.width, s, e),
+        control,
+        (done) => report(control, { phase: 'inference', done, total: mat.rows }),
+      );
       const { users, items, times } = await readKeys(ws, mat.rows);
       const history = users && times ? await historyLengths(ws, users, times) : undefined;
       const itemLabels = await readItemLabels(ws);
@@ -87,7 +120,12 @@ export class RowsSession {
       for (const t of Object.values(ws.tables)) if (!tablesByDim.has(t.dim)) tablesByDim.set(t.dim, t);
       for (const [name, spec] of Object.entries(config.tables)) {
         if (ws.tables[name]) continue;
-        try { const t = await loadTable(ws.duck, spec); if (!tablesByDim.has(t.dim)) tablesByDim.set(t.dim, t); } catch { /* check reports it */ }
+        try {
+          const t = await loadTable(ws.duck, spec);
+          if (!tablesByDim.has(t.dim)) tablesByDim.set(t.dim, t);
+        } catch {
+          /* check reports it */
+        }
       }
       const readers: Readers = { tablesByDim, label: (k) => itemLabels.get(normaliseKey(k)) ?? null };
       return new RowsSession(config, ws, rs, mat, scores, users, items, history, readers, itemLabels, opts.seed ?? 0);
@@ -117,7 +155,8 @@ export class RowsSession {
   }
 
   private check(index: number): void {
-    if (!Number.isInteger(index) || index < 0 || index >= this.mat.rows) throw inputError(`Row ${index} is not an evaluation row (0 to ${this.mat.rows - 1}).`);
+    if (!Number.isInteger(index) || index < 0 || index >= this.mat.rows)
+      throw inputError(`Row ${index} is not an evaluation row (0 to ${this.mat.rows - 1}).`);
   }
 
   /** The rows a query selects, in its order (cached per sort, slice and search). */
@@ -129,7 +168,14 @@ export class RowsSession {
     let order: Uint32Array;
     if (q.sort === 'row') order = Uint32Array.from({ length: n }, (_, i) => i);
     else {
-      const v = q.sort === 'loss' ? this.loss : q.sort === 'score' ? this.scores : q.sort === 'slot' ? await this.slotEffects(q.slot) : Float32Array.from(this.mat.labels);
+      const v =
+        q.sort === 'loss'
+          ? this.loss
+          : q.sort === 'score'
+            ? this.scores
+            : q.sort === 'slot'
+              ? await this.slotEffects(q.slot)
+              : Float32Array.from(this.mat.labels);
       order = argsortFloat32(v);
     }
     if (q.descending) order.reverse();
@@ -157,18 +203,25 @@ export class RowsSession {
   /** |prob - prob with the slot masked| of every row: one inference pass over all rows, cached per slot. */
   async slotEffects(name: string | undefined): Promise<Float32Array> {
     const slot = this.slots.find((s) => s.name === name);
-    if (!slot) throw inputError(`Sorting by slot needs one of the slots (${this.slotNames().join(', ')}), not "${name ?? ''}".`);
+    if (!slot)
+      throw inputError(`Sorting by slot needs one of the slots (${this.slotNames().join(', ')}), not "${name ?? ''}".`);
     const hit = this.effects.get(slot.name);
     if (hit) return hit;
     const neutral = new Map(slot.inputs.map((i) => [i, this.neutralOf(slot, i)]));
-    const masked = await scoreBatches(this.rs, this.mat.inputs, this.mat.rows, this.config.runtime.batchSize, (inp, s, e) => {
-      const row = neutral.get(inp.name);
-      if (!row) return sliceRows(this.mat.columns.get(inp.name)!, inp.width, s, e);
-      const Ctor = row.constructor as new (n: number) => FeedArray;
-      const out = new Ctor((e - s) * inp.width);
-      for (let k = 0; k < e - s; k++) (out as Float32Array).set(row as Float32Array, k * inp.width);
-      return out;
-    });
+    const masked = await scoreBatches(
+      this.rs,
+      this.mat.inputs,
+      this.mat.rows,
+      this.config.runtime.batchSize,
+      (inp, s, e) => {
+        const row = neutral.get(inp.name);
+        if (!row) return sliceRows(this.mat.columns.get(inp.name)!, inp.width, s, e);
+        const Ctor = row.constructor as new (n: number) => FeedArray;
+        const out = new Ctor((e - s) * inp.width);
+        for (let k = 0; k < e - s; k++) (out as Float32Array).set(row as Float32Array, k * inp.width);
+        return out;
+      },
+    );
     const mp = toProbabilities(this.config, this.ws.outputName, masked);
     const out = new Float32Array(this.mat.rows);
     for (let i = 0; i < out.length; i++) out[i] = Math.abs(this.probs[i] - mp[i]);
@@ -177,7 +230,8 @@ export class RowsSession {
   }
 
   private matches(r: number, needle: string): boolean {
-    const u = this.users?.[r], i = this.items?.[r];
+    const u = this.users?.[r],
+      i = this.items?.[r];
     if (u !== undefined && String(u).toLowerCase().includes(needle)) return true;
     if (i !== undefined) {
       if (String(i).toLowerCase().includes(needle)) return true;
@@ -200,10 +254,19 @@ export class RowsSession {
     this.check(index);
     const item = this.items?.[index];
     return {
-      index, user: keyText(this.users?.[index]), item: keyText(item), itemLabel: item === undefined ? null : this.itemLabels.get(item) ?? null,
+      index,
+      user: keyText(this.users?.[index]),
+      item: keyText(item),
+      itemLabel: item === undefined ? null : (this.itemLabels.get(item) ?? null),
       historyLength: this.history ? this.history[index] : null,
-      label: this.mat.labels[index], score: this.scores[index], prob: this.probs[index], loss: this.loss[index],
-      slots: this.slots.map((s) => ({ slot: s.name, text: this.slotText(s, (inp) => rowValues(this.mat.columns.get(inp.name)!, inp.width, index), index) })),
+      label: this.mat.labels[index],
+      score: this.scores[index],
+      prob: this.probs[index],
+      loss: this.loss[index],
+      slots: this.slots.map((s) => ({
+        slot: s.name,
+        text: this.slotText(s, (inp) => rowValues(this.mat.columns.get(inp.name)!, inp.width, index), index),
+      })),
     };
   }
 
@@ -212,22 +275,36 @@ export class RowsSession {
   }
 
   private slotText(s: SlotSpec, values: (inp: PlannedInput) => number[], keyRow: number): string {
-    return s.inputs.map((name) => {
-      const inp = this.input(name);
-      const key = inp.source.kind === 'table' ? this.items?.[keyRow] : undefined;
-      return inputText(inp, values(inp), this.readers, inp.source.kind === 'table' && inp.source.keyColumn === this.config.data.item ? key : undefined);
-    }).join('; ');
+    return s.inputs
+      .map((name) => {
+        const inp = this.input(name);
+        const key = inp.source.kind === 'table' ? this.items?.[keyRow] : undefined;
+        return inputText(
+          inp,
+          values(inp),
+          this.readers,
+          inp.source.kind === 'table' && inp.source.keyColumn === this.config.data.item ? key : undefined,
+        );
+      })
+      .join('; ');
   }
 
   /** Each slot's inputs of a row (edits applied), for the What-If editor. */
   detail(index: number, edits: RowEdit[] = []): SlotDetail[] {
     const row = this.editedRow(index, edits);
     return this.slots.map((s) => ({
-      slot: s.name, description: s.description,
+      slot: s.name,
+      description: s.description,
       inputs: s.inputs.map((name): InputValues => {
         const inp = this.input(name);
         const values = Array.from(row.get(name)!, Number);
-        return { input: name, width: inp.width, dtype: inp.dtype, values: values.slice(0, 64), multiHot: isMultiHot(values) };
+        return {
+          input: name,
+          width: inp.width,
+          dtype: inp.dtype,
+          values: values.slice(0, 64),
+          multiHot: isMultiHot(values),
+        };
       }),
       text: this.slotText(s, (inp) => Array.from(row.get(inp.name)!, Number), this.keyRowFor(index, edits, s.name)),
     }));
@@ -244,7 +321,8 @@ export class RowsSession {
   editedRow(index: number, edits: RowEdit[]): Map<string, FeedArray> {
     this.check(index);
     const out = new Map<string, FeedArray>();
-    for (const inp of this.mat.inputs) out.set(inp.name, sliceRows(this.mat.columns.get(inp.name)!, inp.width, index, index + 1));
+    for (const inp of this.mat.inputs)
+      out.set(inp.name, sliceRows(this.mat.columns.get(inp.name)!, inp.width, index, index + 1));
     for (const e of edits) {
       if (e.kind === 'fromRow') {
         const slot = this.slots.find((s) => s.name === e.slot);
@@ -257,7 +335,8 @@ export class RowsSession {
       } else {
         const inp = this.mat.inputs.find((i) => i.name === e.input);
         if (!inp) throw inputError(`Unknown input "${e.input}".`);
-        if (!Number.isInteger(e.offset) || e.offset < 0 || e.offset >= inp.width) throw inputError(`Input "${e.input}" has ${inp.width} values; offset ${e.offset} is outside it.`);
+        if (!Number.isInteger(e.offset) || e.offset < 0 || e.offset >= inp.width)
+          throw inputError(`Input "${e.input}" has ${inp.width} values; offset ${e.offset} is outside it.`);
         if (!Number.isFinite(e.value)) throw inputError(`Value for input "${e.input}" must be a finite number.`);
         const arr = out.get(inp.name)!;
         if (arr instanceof BigInt64Array) arr[e.offset] = BigInt(Math.round(e.value));
@@ -295,7 +374,12 @@ export class RowsSession {
     let v = this.neutral.get(key);
     if (!v) {
       const inp = this.input(name);
-      v = neutralRow(inp, this.mat.columns.get(name)!, this.mat.rows, neutralFor({ name: slot.name, slots: [slot], inputs: slot.inputs }, name));
+      v = neutralRow(
+        inp,
+        this.mat.columns.get(name)!,
+        this.mat.rows,
+        neutralFor({ name: slot.name, slots: [slot], inputs: slot.inputs }, name),
+      );
       this.neutral.set(key, v);
     }
     return v;
@@ -305,7 +389,12 @@ export class RowsSession {
     const out = new Map(base);
     for (const name of slot.inputs) {
       const inp = this.input(name);
-      out.set(name, from === 'neutral' ? this.neutralOf(slot, name).slice() as FeedArray : sliceRows(this.mat.columns.get(name)!, inp.width, from, from + 1));
+      out.set(
+        name,
+        from === 'neutral'
+          ? (this.neutralOf(slot, name).slice() as FeedArray)
+          : sliceRows(this.mat.columns.get(name)!, inp.width, from, from + 1),
+      );
     }
     return out;
   }
@@ -316,7 +405,10 @@ export class RowsSession {
     const n = this.mat.rows;
     const picked = new Set<number>();
     const want = Math.min(k, n - 1);
-    while (picked.size < want) { const r = Math.floor(rng() * n); if (r !== index) picked.add(r); }
+    while (picked.size < want) {
+      const r = Math.floor(rng() * n);
+      if (r !== index) picked.add(r);
+    }
     return [...picked];
   }
 
@@ -343,11 +435,25 @@ export class RowsSession {
       const perm = Array.from(probs.subarray(at + 1, at + 1 + per));
       const mean = perm.reduce((a, b) => a + b, 0) / Math.max(1, perm.length);
       const sd = Math.sqrt(perm.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, perm.length - 1));
-      return { slot: s.name, maskedProb: probs[at], effect: prob - probs[at], permuted: { k: perm.length, min: Math.min(...perm), max: Math.max(...perm), mean, sd } };
+      return {
+        slot: s.name,
+        maskedProb: probs[at],
+        effect: prob - probs[at],
+        permuted: { k: perm.length, min: Math.min(...perm), max: Math.max(...perm), mean, sd },
+      };
     });
     const sum = attributions.reduce((a, b) => a + b.effect, 0);
     attributions.sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect));
-    return { index, prob, score: scores[0], allMaskedProb: probs[1], attributions, interaction: prob - probs[1] - sum, k: per, seed: this.seed };
+    return {
+      index,
+      prob,
+      score: scores[0],
+      allMaskedProb: probs[1],
+      attributions,
+      interaction: prob - probs[1] - sum,
+      k: per,
+      seed: this.seed,
+    };
   }
 
   /**
@@ -360,7 +466,10 @@ export class RowsSession {
     const variants: Map<string, FeedArray>[] = [base];
     const meta: { slot: SlotSpec; source: 'neutral' | number }[] = [];
     this.slots.forEach((s, si) => {
-      for (const src of ['neutral' as const, ...this.otherRows(index, m, 101 + si)]) { variants.push(this.withSlot(base, s, src)); meta.push({ slot: s, source: src }); }
+      for (const src of ['neutral' as const, ...this.otherRows(index, m, 101 + si)]) {
+        variants.push(this.withSlot(base, s, src));
+        meta.push({ slot: s, source: src });
+      }
     });
     const { probs } = await this.scoreRows(variants);
     const prob = probs[0];
@@ -369,7 +478,8 @@ export class RowsSession {
     const dist = (v: Map<string, FeedArray>, s: SlotSpec) => {
       let d = 0;
       for (const name of s.inputs) {
-        const a = base.get(name)!, b = v.get(name)!;
+        const a = base.get(name)!,
+          b = v.get(name)!;
         const ids = a instanceof BigInt64Array || a instanceof Int32Array;
         for (let j = 0; j < a.length; j++) d += ids ? (a[j] === b[j] ? 0 : 1) : (Number(a[j]) - Number(b[j])) ** 2;
       }
@@ -383,11 +493,24 @@ export class RowsSession {
       let best: FlipCandidate | null = null;
       idx.forEach((i, k) => {
         const p = probs[i + 1];
-        if ((p >= threshold) === above) return;
+        if (p >= threshold === above) return;
         const rel = ds[k] / scale;
-        if (!best || rel < best.relativeChange || (rel === best.relativeChange && Math.abs(p - prob) < Math.abs(best.prob - prob))) {
+        if (
+          !best ||
+          rel < best.relativeChange ||
+          (rel === best.relativeChange && Math.abs(p - prob) < Math.abs(best.prob - prob))
+        ) {
           const src = meta[i].source;
-          best = { slot: s.name, source: src, prob: p, relativeChange: rel, text: src === 'neutral' ? 'neutral value' : this.slotText(s, (inp) => rowValues(this.mat.columns.get(inp.name)!, inp.width, src), src) };
+          best = {
+            slot: s.name,
+            source: src,
+            prob: p,
+            relativeChange: rel,
+            text:
+              src === 'neutral'
+                ? 'neutral value'
+                : this.slotText(s, (inp) => rowValues(this.mat.columns.get(inp.name)!, inp.width, src), src),
+          };
         }
       });
       if (best) perSlot.push(best);
@@ -416,7 +539,10 @@ export class RowsSession {
       const k = this.items[r];
       if (seen.has(k)) continue;
       const label = this.itemLabels.get(k) ?? null;
-      if (String(k).toLowerCase().includes(needle) || (label && label.toLowerCase().includes(needle))) { seen.add(k); out.push({ item: String(k), label, row: r }); }
+      if (String(k).toLowerCase().includes(needle) || (label && label.toLowerCase().includes(needle))) {
+        seen.add(k);
+        out.push({ item: String(k), label, row: r });
+      }
     }
     return out;
   }
@@ -427,42 +553,82 @@ export class RowsSession {
 
   /** Saves edited rows into a named set (write then rename); rows already in the set are kept. */
   async saveCounterfactuals(name: string, rows: { index: number; edits: RowEdit[] }[]): Promise<string> {
-    if (!/^[\w.-]{1,64}$/.test(name)) throw inputError(`Counterfactual set name "${name}" must be 1 to 64 letters, digits, "_", "-" or ".".`);
+    if (!/^[\w.-]{1,64}$/.test(name))
+      throw inputError(`Counterfactual set name "${name}" must be 1 to 64 letters, digits, "_", "-" or ".".`);
     const scored = await this.scoreRows(rows.map((r) => this.editedRow(r.index, r.edits)));
     const set: CounterfactualSet = {
-      version: 1, name, createdAt: new Date().toISOString(), config: this.config.file,
+      version: 1,
+      name,
+      createdAt: new Date().toISOString(),
+      config: this.config.file,
       model: { file: this.config.model.path, sha256: this.ws.onnx.sha256 },
-      rows: rows.map((r, i) => ({ index: r.index, user: keyText(this.users?.[r.index]), item: keyText(this.items?.[r.index]), edits: r.edits, prob: scored.probs[i] })),
+      rows: rows.map((r, i) => ({
+        index: r.index,
+        user: keyText(this.users?.[r.index]),
+        item: keyText(this.items?.[r.index]),
+        edits: r.edits,
+        prob: scored.probs[i],
+      })),
     };
     const file = path.join(this.counterfactualDir(), `${name}.json`);
     // Saving into an existing set adds the rows (a row saved again replaces its earlier edits).
     try {
       const old = JSON.parse(fs.readFileSync(file, 'utf8')) as CounterfactualSet;
-      if (old?.version === 1 && Array.isArray(old.rows)) set.rows = [...old.rows.filter((r) => !set.rows.some((n) => n.index === r.index)), ...set.rows];
-    } catch { /* a new set */ }
+      if (old?.version === 1 && Array.isArray(old.rows))
+        set.rows = [...old.rows.filter((r) => !set.rows.some((n) => n.index === r.index)), ...set.rows];
+    } catch {
+      /* a new set */
+    }
     fs.mkdirSync(path.dirname(file), { recursive: true });
     writeFileAtomic(file, JSON.stringify(set, null, 2));
     return file;
   }
 
   /** Re-scores a saved set with the current model and data; rows whose user or item changed are marked stale. */
-  async rescoreCounterfactuals(name: string): Promise<{ set: CounterfactualSet; modelChanged: boolean; rows: RescoredRow[] }> {
+  async rescoreCounterfactuals(
+    name: string,
+  ): Promise<{ set: CounterfactualSet; modelChanged: boolean; rows: RescoredRow[] }> {
     const file = path.join(this.counterfactualDir(), `${name}.json`);
     let set: CounterfactualSet;
-    try { set = JSON.parse(fs.readFileSync(file, 'utf8')); } catch (e) { throw inputError(`Cannot read counterfactual set ${file}: ${(e as Error).message}`, { file }); }
-    if (set?.version !== 1 || !Array.isArray(set.rows)) throw inputError(`${file} is not a RecLens counterfactual set (version 1).`, { file });
+    try {
+      set = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw inputError(`Cannot read counterfactual set ${file}: ${(e as Error).message}`, { file });
+    }
+    if (set?.version !== 1 || !Array.isArray(set.rows))
+      throw inputError(`${file} is not a RecLens counterfactual set (version 1).`, { file });
     const ok: { i: number; row: Map<string, FeedArray> }[] = [];
     const out: RescoredRow[] = set.rows.map((r, i) => {
-      if (!(r.index >= 0 && r.index < this.rows) || keyText(this.users?.[r.index]) !== r.user || keyText(this.items?.[r.index]) !== r.item) return { ...r, now: null, stale: 'the data row no longer has this user and item' };
-      try { ok.push({ i, row: this.editedRow(r.index, r.edits) }); return { ...r, now: null }; } catch (e) { return { ...r, now: null, stale: (e as Error).message }; }
+      if (
+        !(r.index >= 0 && r.index < this.rows) ||
+        keyText(this.users?.[r.index]) !== r.user ||
+        keyText(this.items?.[r.index]) !== r.item
+      )
+        return { ...r, now: null, stale: 'the data row no longer has this user and item' };
+      try {
+        ok.push({ i, row: this.editedRow(r.index, r.edits) });
+        return { ...r, now: null };
+      } catch (e) {
+        return { ...r, now: null, stale: (e as Error).message };
+      }
     });
     const scored = await this.scoreRows(ok.map((x) => x.row));
-    ok.forEach((x, k) => { out[x.i].now = scored.probs[k]; });
+    ok.forEach((x, k) => {
+      out[x.i].now = scored.probs[k];
+    });
     return { set, modelChanged: set.model.sha256 !== this.ws.onnx.sha256, rows: out };
   }
 
   listCounterfactuals(): string[] {
-    try { return fs.readdirSync(this.counterfactualDir()).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort(); } catch { return []; }
+    try {
+      return fs
+        .readdirSync(this.counterfactualDir())
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => f.slice(0, -5))
+        .sort();
+    } catch {
+      return [];
+    }
   }
 
   async close(): Promise<void> {
@@ -476,11 +642,22 @@ async function readKeys(ws: Workspace, rows: number): Promise<{ users?: Key[]; i
   const type = (c?: string) => (c ? ws.data.columns.find((x) => x.name === c)?.type : undefined);
   const parts: string[] = [];
   const roles: ('u' | 'i' | 't')[] = [];
-  if (group && type(group)) { parts.push(keyExpression(group, type(group)!)); roles.push('u'); }
-  if (item && type(item)) { parts.push(keyExpression(item, type(item)!)); roles.push('i'); }
-  if (time && type(time)) { parts.push(timeExpression(time, type(time)!)); roles.push('t'); }
+  if (group && type(group)) {
+    parts.push(keyExpression(group, type(group)!));
+    roles.push('u');
+  }
+  if (item && type(item)) {
+    parts.push(keyExpression(item, type(item)!));
+    roles.push('i');
+  }
+  if (time && type(time)) {
+    parts.push(timeExpression(time, type(time)!));
+    roles.push('t');
+  }
   if (!parts.length) return {};
-  const cols = (await ws.duck.conn.runAndReadAll(`SELECT ${parts.join(', ')} FROM ${ws.plan.fromClause} LIMIT ${rows}`)).getColumns();
+  const cols = (
+    await ws.duck.conn.runAndReadAll(`SELECT ${parts.join(', ')} FROM ${ws.plan.fromClause} LIMIT ${rows}`)
+  ).getColumns();
   const out: { users?: Key[]; items?: Key[]; times?: Float64Array } = {};
   roles.forEach((r, i) => {
     if (r === 'u') out.users = cols[i].map((v) => (v === null ? '(null)' : normaliseKey(v)));
@@ -496,18 +673,31 @@ async function historyLengths(ws: Workspace, users: Key[], times: Float64Array):
   if (!inter?.path || !inter.user || !inter.time) return undefined;
   const file = path.resolve(ws.config.dir, inter.path);
   const cols = await describeColumns(ws.duck, file);
-  const ut = cols.find((c) => c.name === inter.user)?.type, tt = cols.find((c) => c.name === inter.time)?.type;
+  const ut = cols.find((c) => c.name === inter.user)?.type,
+    tt = cols.find((c) => c.name === inter.time)?.type;
   if (!ut || !tt) return undefined;
-  const r = await ws.duck.conn.runAndReadAll(`SELECT ${keyExpression(inter.user, ut)} AS u, ${timeExpression(inter.time, tt)} AS t FROM ${readExpression(file)} WHERE ${sqlIdent(inter.user)} IS NOT NULL ORDER BY 1, 2`);
+  const r = await ws.duck.conn.runAndReadAll(
+    `SELECT ${keyExpression(inter.user, ut)} AS u, ${timeExpression(inter.time, tt)} AS t FROM ${readExpression(file)} WHERE ${sqlIdent(inter.user)} IS NOT NULL ORDER BY 1, 2`,
+  );
   const [u, t] = r.getColumns();
   const byUser = new Map<Key, number[]>();
-  u.forEach((v, i) => { const k = normaliseKey(v); let l = byUser.get(k); if (!l) byUser.set(k, (l = [])); l.push(Number(t[i])); });
+  u.forEach((v, i) => {
+    const k = normaliseKey(v);
+    let l = byUser.get(k);
+    if (!l) byUser.set(k, (l = []));
+    l.push(Number(t[i]));
+  });
   const out = new Int32Array(users.length);
   users.forEach((k, i) => {
     const l = byUser.get(k);
     if (!l) return;
-    let lo = 0, hi = l.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (l[mid] < times[i]) lo = mid + 1; else hi = mid; }
+    let lo = 0,
+      hi = l.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (l[mid] < times[i]) lo = mid + 1;
+      else hi = mid;
+    }
     out[i] = lo;
   });
   return out;
@@ -522,9 +712,15 @@ async function readItemLabels(ws: Workspace): Promise<Map<Key, string>> {
     const cols = await describeColumns(ws.duck, file);
     const idType = cols.find((c) => c.name === items.id)?.type;
     if (!idType || !cols.some((c) => c.name === items.label)) return out;
-    const r = await ws.duck.conn.runAndReadAll(`SELECT ${keyExpression(items.id, idType)}, CAST(${sqlIdent(items.label)} AS VARCHAR) FROM ${readExpression(file)}`);
+    const r = await ws.duck.conn.runAndReadAll(
+      `SELECT ${keyExpression(items.id, idType)}, CAST(${sqlIdent(items.label)} AS VARCHAR) FROM ${readExpression(file)}`,
+    );
     const [k, l] = r.getColumns();
-    k.forEach((v, i) => { if (v !== null && l[i] !== null) out.set(normaliseKey(v), String(l[i])); });
-  } catch { /* labels are a convenience: ids still show */ }
+    k.forEach((v, i) => {
+      if (v !== null && l[i] !== null) out.set(normaliseKey(v), String(l[i]));
+    });
+  } catch {
+    /* labels are a convenience: ids still show */
+  }
   return out;
 }

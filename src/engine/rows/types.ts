@@ -1,7 +1,8 @@
 /** Shapes of the rows explorer and the row What-If, shared by the engine, the CLI's --json and the panel protocol. */
 
 /** How wrong the model is on a row: its per-row LogLoss, -log p for a positive and -log(1 - p) for a negative. */
-export const WRONGNESS = 'per-row LogLoss: -log(p) for a positive, -log(1 - p) for a negative (p clipped to [1e-7, 1 - 1e-7]); the same order as |label - p|';
+export const WRONGNESS =
+  'per-row LogLoss: -log(p) for a positive, -log(1 - p) for a negative (p clipped to [1e-7, 1 - 1e-7]); the same order as |label - p|';
 
 /** 'slot': by how much one slot moves each row's probability when masked (largest first with descending). */
 export type RowSort = 'loss' | 'score' | 'label' | 'row' | 'slot';
@@ -70,8 +71,7 @@ export interface SlotDetail {
 
 /** An edit of one row: copy a slot from another row (another item, another user), or set one value. */
 export type RowEdit =
-  | { kind: 'fromRow'; slot: string; source: number }
-  | { kind: 'value'; input: string; offset: number; value: number };
+  { kind: 'fromRow'; slot: string; source: number } | { kind: 'value'; input: string; offset: number; value: number };
 
 export interface Attribution {
   slot: string;

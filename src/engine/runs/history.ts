@@ -22,8 +22,16 @@ export function evalHistory(records: readonly RunRecord[]): HistoryPoint[] {
     .map((r) => {
       const e = r.results as EvalResult;
       return {
-        runId: r.id, createdAt: r.createdAt, config: r.config.name ?? r.config.file, model: r.model.sha256.slice(0, 12), rows: e.rows, seed: r.seed,
-        auc: e.auc, aucCi: e.ci?.auc ?? null, gauc: e.gauc, gaucCi: e.ci?.gauc ?? null,
+        runId: r.id,
+        createdAt: r.createdAt,
+        config: r.config.name ?? r.config.file,
+        model: r.model.sha256.slice(0, 12),
+        rows: e.rows,
+        seed: r.seed,
+        auc: e.auc,
+        aucCi: e.ci?.auc ?? null,
+        gauc: e.gauc,
+        gaucCi: e.ci?.gauc ?? null,
       };
     })
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.runId.localeCompare(b.runId));

@@ -33,11 +33,20 @@ export function checkRunRecord(value: unknown, source: string): RunRecord {
   if (!obj(value)) throw inputError(`${source} is not a RecLens run record (not a JSON object).`, { file: source });
   const v = value as Record<string, unknown>;
   for (const [field, ok, what] of CHECKS) {
-    if (!ok(v[field])) throw inputError(`${source} is not a complete RecLens run record: "${field}" should be ${what}. Run the command again to write a new record.`, { file: source });
+    if (!ok(v[field]))
+      throw inputError(
+        `${source} is not a complete RecLens run record: "${field}" should be ${what}. Run the command again to write a new record.`,
+        { file: source },
+      );
   }
-  if (v.options !== undefined && !obj(v.options)) throw inputError(`${source}: "options" should be an object.`, { file: source });
-  if (v.timings !== undefined && !obj(v.timings)) throw inputError(`${source}: "timings" should be an object.`, { file: source });
-  if (v.warnings !== undefined && !(Array.isArray(v.warnings) && v.warnings.length <= 100 && v.warnings.every((w) => str(w) && w.length <= 4096))) {
+  if (v.options !== undefined && !obj(v.options))
+    throw inputError(`${source}: "options" should be an object.`, { file: source });
+  if (v.timings !== undefined && !obj(v.timings))
+    throw inputError(`${source}: "timings" should be an object.`, { file: source });
+  if (
+    v.warnings !== undefined &&
+    !(Array.isArray(v.warnings) && v.warnings.length <= 100 && v.warnings.every((w) => str(w) && w.length <= 4096))
+  ) {
     throw inputError(`${source}: "warnings" should be a list of at most 100 messages.`, { file: source });
   }
   return value as unknown as RunRecord;
@@ -49,7 +58,10 @@ export function parseRunRecord(text: string, source: string): RunRecord {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw inputError(`${source} is not valid JSON (${(e as Error).message.slice(0, 120)}); it is not a run record RecLens wrote, or it was cut short.`, { file: source });
+    throw inputError(
+      `${source} is not valid JSON (${(e as Error).message.slice(0, 120)}); it is not a run record RecLens wrote, or it was cut short.`,
+      { file: source },
+    );
   }
   return checkRunRecord(value, source);
 }

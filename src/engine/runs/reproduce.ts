@@ -7,7 +7,8 @@ import { isJobKind, jobSpec } from '../jobs/registry';
 
 type Options = Record<string, unknown>;
 
-const list = (v: unknown): string | undefined => (Array.isArray(v) && v.length ? v.map(String).join(',') : typeof v === 'string' && v ? v : undefined);
+const list = (v: unknown): string | undefined =>
+  Array.isArray(v) && v.length ? v.map(String).join(',') : typeof v === 'string' && v ? v : undefined;
 const num = (v: unknown): string | undefined => (typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
 
 /** A window in seconds as `parseDuration` reads it back: whole days as "7d", else seconds. */
@@ -30,7 +31,8 @@ function flags(kind: string, o: Options): [string, string | boolean | undefined]
     const opt = spec.options.find((x) => x.name === name)!;
     const v = o[name];
     if (opt.type === 'repeated') return sweepFlags(`--${opt.flag}`, v);
-    const value = opt.type === 'list' ? list(v) : opt.type === 'int' ? num(v) : opt.type === 'boolean' ? !!v : (v as string);
+    const value =
+      opt.type === 'list' ? list(v) : opt.type === 'int' ? num(v) : opt.type === 'boolean' ? !!v : (v as string);
     return [[`--${opt.flag}`, value]];
   });
 }
@@ -52,7 +54,13 @@ export function shellQuote(arg: string): string {
 }
 
 /** The line a user pastes into a terminal: `reclens eval --config ... --seed 7`. */
-export function reproduceLine(record: { kind: string; config: { file: string }; seed: number; options: Options; invocation?: string[] }): string {
+export function reproduceLine(record: {
+  kind: string;
+  config: { file: string };
+  seed: number;
+  options: Options;
+  invocation?: string[];
+}): string {
   const argv = record.invocation ?? reproduceArgs(record.kind, record.config.file, record.seed, record.options ?? {});
   return ['reclens', ...argv].map(shellQuote).join(' ');
 }

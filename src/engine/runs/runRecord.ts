@@ -32,7 +32,10 @@ export function defaultRunsDir(configDir: string): string {
 }
 
 export function newRunId(kind: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${kind}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
@@ -49,7 +52,9 @@ export function listRunRecords(dir: string): RunRecord[] {
     if (!f.endsWith('.json') || f.startsWith('.')) continue;
     try {
       out.push(parseRunRecord(fs.readFileSync(path.join(dir, f), 'utf8'), f));
-    } catch { /* a foreign, damaged or partial file is not a run */ }
+    } catch {
+      /* a foreign, damaged or partial file is not a run */
+    }
   }
   return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
 }
@@ -60,7 +65,9 @@ export function readPackageVersion(): string {
     try {
       const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
       if (pkg.name === 'reclens') return pkg.version;
-    } catch { /* no package.json here: look further up */ }
+    } catch {
+      /* no package.json here: look further up */
+    }
     if (path.dirname(dir) === dir) return 'unknown';
   }
 }

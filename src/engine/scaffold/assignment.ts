@@ -11,10 +11,13 @@ export function assignMax(scores: number[][]): (number | undefined)[] {
   const big = 1 + Math.max(0, ...scores.flat());
   // Minimisation form on a square matrix; padding and impossible pairs cost "big" (worth nothing).
   const cost = (i: number, j: number) => {
-    const s = i < rows && j < cols ? scores[i][j] ?? 0 : 0;
+    const s = i < rows && j < cols ? (scores[i][j] ?? 0) : 0;
     return s > 0 ? big - s : big;
   };
-  const u = new Array(n + 1).fill(0), v = new Array(n + 1).fill(0), p = new Array(n + 1).fill(0), way = new Array(n + 1).fill(0);
+  const u = new Array(n + 1).fill(0),
+    v = new Array(n + 1).fill(0),
+    p = new Array(n + 1).fill(0),
+    way = new Array(n + 1).fill(0);
   for (let i = 1; i <= n; i++) {
     p[0] = i;
     let j0 = 0;
@@ -23,15 +26,25 @@ export function assignMax(scores: number[][]): (number | undefined)[] {
     do {
       used[j0] = true;
       const i0 = p[j0];
-      let delta = Infinity, j1 = 0;
+      let delta = Infinity,
+        j1 = 0;
       for (let j = 1; j <= n; j++) {
         if (used[j]) continue;
         const cur = cost(i0 - 1, j - 1) - u[i0] - v[j];
-        if (cur < minv[j]) { minv[j] = cur; way[j] = j0; }
-        if (minv[j] < delta) { delta = minv[j]; j1 = j; }
+        if (cur < minv[j]) {
+          minv[j] = cur;
+          way[j] = j0;
+        }
+        if (minv[j] < delta) {
+          delta = minv[j];
+          j1 = j;
+        }
       }
       for (let j = 0; j <= n; j++) {
-        if (used[j]) { u[p[j]] += delta; v[j] -= delta; } else minv[j] -= delta;
+        if (used[j]) {
+          u[p[j]] += delta;
+          v[j] -= delta;
+        } else minv[j] -= delta;
       }
       j0 = j1;
     } while (p[j0] !== 0);

@@ -37,28 +37,42 @@ export function numberedGroups(cols: ColumnProfile[]): { stem: string; columns: 
     list.push({ n: Number(m[2]), c });
     groups.set(m[1], list);
   }
-  return [...groups.entries()].filter(([, l]) => l.length >= 2).map(([stem, l]) => ({ stem, columns: l.sort((a, b) => a.n - b.n).map((x) => x.c) }));
+  return [...groups.entries()]
+    .filter(([, l]) => l.length >= 2)
+    .map(([stem, l]) => ({ stem, columns: l.sort((a, b) => a.n - b.n).map((x) => x.c) }));
 }
 
 /** Name evidence in [0, 1]; a group's stem may be a single letter that starts the input's name (s0..s3 ~ strong). */
 function groupNameScore(input: string, stem: string): number {
   const s = stem.replace(/[_\-.]+$/, '');
   let score = nameScore(input, s);
-  if (s.length >= 1 && input.toLowerCase().startsWith(s.toLowerCase())) score = Math.max(score, 0.55 + 0.25 * (s.length / input.length));
+  if (s.length >= 1 && input.toLowerCase().startsWith(s.toLowerCase()))
+    score = Math.max(score, 0.55 + 0.25 * (s.length / input.length));
   return score;
 }
 
 /** Base score for fitting by type alone; name evidence adds up to 0.9. */
 const FIT = 0.1;
-const scored = (source: InputSource, name: number, bonus = 0): ScoredSource => ({ source, score: FIT + 0.9 * name + bonus, describe: describeSource(source) });
+const scored = (source: InputSource, name: number, bonus = 0): ScoredSource => ({
+  source,
+  score: FIT + 0.9 * name + bonus,
+  describe: describeSource(source),
+});
 
-export function inputCandidates(input: OnnxValueInfo, model: ModelInspection, cols: ColumnProfile[], tables: TableProposal[], itemColumn?: string): ScoredSource[] {
+export function inputCandidates(
+  input: OnnxValueInfo,
+  model: ModelInspection,
+  cols: ColumnProfile[],
+  tables: TableProposal[],
+  itemColumn?: string,
+): ScoredSource[] {
   const width = inputWidth(input);
   const out: ScoredSource[] = [];
   const embeddingRows = model.embeddingTables.filter((e) => e.indexedBy.includes(input.name)).map((e) => e.rows);
   const rows = embeddingRows.length ? Math.min(...embeddingRows) : undefined;
   // Ids feeding an embedding table of R rows must lie in [0, R).
-  const valuesFit = (c: ColumnProfile) => rows === undefined || (c.min !== undefined && c.max !== undefined && c.min >= 0 && c.max < rows);
+  const valuesFit = (c: ColumnProfile) =>
+    rows === undefined || (c.min !== undefined && c.max !== undefined && c.min >= 0 && c.max < rows);
 
   if (width === undefined || width === 1) {
     for (const c of cols) {
@@ -84,7 +98,13 @@ export function inputCandidates(input: OnnxValueInfo, model: ModelInspection, co
       for (const k of t.keys) {
         const name = Math.max(nameScore(input.name, t.name), 0.8 * nameScore(input.name, k.column));
         // Tables of item vectors are usually looked up by the item column.
-        out.push(scored({ kind: 'table', table: t.name, key: k.column }, name, (k.column === itemColumn ? 0.02 : 0) + 0.01 * k.coverage));
+        out.push(
+          scored(
+            { kind: 'table', table: t.name, key: k.column },
+            name,
+            (k.column === itemColumn ? 0.02 : 0) + 0.01 * k.coverage,
+          ),
+        );
       }
     }
   }

@@ -41,16 +41,21 @@ export async function profileData(duck: Duck, file: string, sampleCount = 3): Pr
   const from = readExpression(file);
   try {
     const summary = new Map<string, Record<string, unknown>>();
-    for (const o of (await duck.conn.runAndReadAll(`SUMMARIZE SELECT * FROM ${from}`)).getRowObjects()) summary.set(String(o.column_name), o);
-    const rows = Number((await duck.conn.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM ${from}`)).getRowObjects()[0].n);
+    for (const o of (await duck.conn.runAndReadAll(`SUMMARIZE SELECT * FROM ${from}`)).getRowObjects())
+      summary.set(String(o.column_name), o);
+    const rows = Number(
+      (await duck.conn.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM ${from}`)).getRowObjects()[0].n,
+    );
     const sampleRows = (await duck.conn.runAndReadAll(`SELECT * FROM ${from} LIMIT ${sampleCount}`)).getRowObjects();
     const out: ColumnProfile[] = [];
     for (const c of columns) {
       const s = summary.get(c.name) ?? {};
       const cls = typeClass(c.type);
-      const num = (v: unknown) => (v === null || v === undefined || !Number.isFinite(Number(v)) ? undefined : Number(v));
+      const num = (v: unknown) =>
+        v === null || v === undefined || !Number.isFinite(Number(v)) ? undefined : Number(v);
       const p: ColumnProfile = {
-        ...c, cls,
+        ...c,
+        cls,
         nulls: Math.round((Number(String(s.null_percentage ?? 0)) / 100) * rows),
         distinct: Number(s.approx_unique ?? 0),
         samples: sampleRows.map((r) => shown(r[c.name])),
@@ -63,13 +68,23 @@ export async function profileData(duck: Duck, file: string, sampleCount = 3): Pr
         p.elemCls = typeClass(c.type.replace(/\[\d*\]$/, ''));
         p.width = arrayWidth(c.type);
         if (p.width === undefined) {
-          const r = (await duck.conn.runAndReadAll(`SELECT min(len(${sqlIdent(c.name)}))::BIGINT AS lo, max(len(${sqlIdent(c.name)}))::BIGINT AS hi FROM ${from}`)).getRowObjects()[0];
+          const r = (
+            await duck.conn.runAndReadAll(
+              `SELECT min(len(${sqlIdent(c.name)}))::BIGINT AS lo, max(len(${sqlIdent(c.name)}))::BIGINT AS hi FROM ${from}`,
+            )
+          ).getRowObjects()[0];
           if (r.lo !== null && Number(r.lo) === Number(r.hi)) p.width = Number(r.hi);
         }
       }
       // SUMMARIZE gives a null-percentage with two decimals; count exactly when it says "some".
       if (p.nulls > 0 || Number(String(s.null_percentage ?? 0)) > 0) {
-        p.nulls = Number((await duck.conn.runAndReadAll(`SELECT count(*) FILTER (WHERE ${sqlIdent(c.name)} IS NULL)::BIGINT AS n FROM ${from}`)).getRowObjects()[0].n);
+        p.nulls = Number(
+          (
+            await duck.conn.runAndReadAll(
+              `SELECT count(*) FILTER (WHERE ${sqlIdent(c.name)} IS NULL)::BIGINT AS n FROM ${from}`,
+            )
+          ).getRowObjects()[0].n,
+        );
       }
       out.push(p);
     }

@@ -16,7 +16,15 @@ import { discoverTables, findDataFiles, findItemsFile, findModels, keyCoverage, 
 import { ColumnProfile, DataProfile, profileData } from './profile';
 import { detectGroup, detectItem, detectLabel, detectTime, labelDerived } from './roles';
 import { openSampler } from './sampleRun';
-import { describeSource, InputProposal, InputSource, Proposal, ScoredSource, sourceColumns, TableProposal } from './types';
+import {
+  describeSource,
+  InputProposal,
+  InputSource,
+  Proposal,
+  ScoredSource,
+  sourceColumns,
+  TableProposal,
+} from './types';
 
 export interface ProposeOptions {
   /** Folder the config is for (searched for the model, data and tables). */
@@ -39,8 +47,12 @@ export function chooseModel(dir: string, given?: string): string {
   if (given) return path.resolve(given);
   const models = findModels(dir);
   if (models.length === 1) return models[0];
-  if (models.length === 0) throw inputError(`No .onnx model in ${dir} (looked two folders deep). Pass --model <model.onnx>.`, { file: dir });
-  throw inputError(`Several .onnx models in ${dir}: ${models.map((m) => rel(dir, m)).join(', ')}. Pass --model <model.onnx> to choose one.`, { file: dir });
+  if (models.length === 0)
+    throw inputError(`No .onnx model in ${dir} (looked two folders deep). Pass --model <model.onnx>.`, { file: dir });
+  throw inputError(
+    `Several .onnx models in ${dir}: ${models.map((m) => rel(dir, m)).join(', ')}. Pass --model <model.onnx> to choose one.`,
+    { file: dir },
+  );
 }
 
 /** The evaluation data among the folder's data files: has a label-like column, feeds the model's inputs by name, is named eval / test rather than train. */
@@ -49,18 +61,33 @@ export async function chooseData(duck: Duck, dir: string, model: ModelInspection
   const ranked: { file: string; score: number }[] = [];
   for (const f of files) {
     let cols;
-    try { cols = await describeColumns(duck, f); } catch { continue; }
+    try {
+      cols = await describeColumns(duck, f);
+    } catch {
+      continue;
+    }
     const names = cols.map((c) => c.name);
     const label = names.some((n) => /^(label|click|clicked|is_click|target|y|converted|conversion)$/i.test(n)) ? 1 : 0;
     const feeds = model.inputs.reduce((s, i) => s + Math.max(0, ...names.map((n) => nameScore(i.name, n))), 0);
     const base = path.basename(f).toLowerCase();
-    const role = /(^|[^a-z])(eval|evaluation|test|valid|validation|val|holdout)([^a-z]|$)/.test(base) ? 0.5 : /(^|[^a-z])train/.test(base) ? -0.5 : 0;
+    const role = /(^|[^a-z])(eval|evaluation|test|valid|validation|val|holdout)([^a-z]|$)/.test(base)
+      ? 0.5
+      : /(^|[^a-z])train/.test(base)
+        ? -0.5
+        : 0;
     ranked.push({ file: f, score: 2 * label + feeds + role });
   }
   ranked.sort((a, b) => b.score - a.score);
-  if (ranked.length === 0) throw inputError(`No data file (.csv, .tsv, .parquet, .jsonl) in ${dir}. Pass --data <file>.`, { file: dir });
+  if (ranked.length === 0)
+    throw inputError(`No data file (.csv, .tsv, .parquet, .jsonl) in ${dir}. Pass --data <file>.`, { file: dir });
   if (ranked.length > 1 && ranked[1].score >= ranked[0].score - 1e-9) {
-    throw inputError(`Several data files in ${dir} fit equally well: ${ranked.filter((r) => r.score >= ranked[0].score - 1e-9).map((r) => rel(dir, r.file)).join(', ')}. Pass --data <file> to choose the evaluation data.`, { file: dir });
+    throw inputError(
+      `Several data files in ${dir} fit equally well: ${ranked
+        .filter((r) => r.score >= ranked[0].score - 1e-9)
+        .map((r) => rel(dir, r.file))
+        .join(', ')}. Pass --data <file> to choose the evaluation data.`,
+      { file: dir },
+    );
   }
   return ranked[0].file;
 }
@@ -76,24 +103,35 @@ export function assignInputs(candidates: ScoredSource[][]): (ScoredSource | unde
   for (let round = 0; round < 100; round++) {
     const keys: string[] = [];
     const index = new Map<string, number>();
-    for (const list of candidates) for (const c of list) {
-      const k = JSON.stringify(c.source);
-      if (!index.has(k)) { index.set(k, keys.length); keys.push(k); }
-    }
+    for (const list of candidates)
+      for (const c of list) {
+        const k = JSON.stringify(c.source);
+        if (!index.has(k)) {
+          index.set(k, keys.length);
+          keys.push(k);
+        }
+      }
     const matrix = candidates.map((list, i) => {
       const row = new Array(keys.length).fill(0);
-      for (const c of list) { const k = JSON.stringify(c.source); if (!forbidden[i].has(k)) row[index.get(k)!] = c.score; }
+      for (const c of list) {
+        const k = JSON.stringify(c.source);
+        if (!forbidden[i].has(k)) row[index.get(k)!] = c.score;
+      }
       return row;
     });
-    const chosen = assignMax(matrix).map((j, i) => (j === undefined ? undefined : candidates[i].find((c) => JSON.stringify(c.source) === keys[j])));
+    const chosen = assignMax(matrix).map((j, i) =>
+      j === undefined ? undefined : candidates[i].find((c) => JSON.stringify(c.source) === keys[j]),
+    );
     let conflict = false;
-    for (let a = 0; a < chosen.length && !conflict; a++) for (let b = a + 1; b < chosen.length && !conflict; b++) {
-      const ca = chosen[a], cb = chosen[b];
-      if (!ca || !cb || !overlaps(ca.source, cb.source)) continue;
-      const loser = ca.score < cb.score ? a : b;
-      forbidden[loser].add(JSON.stringify(chosen[loser]!.source));
-      conflict = true;
-    }
+    for (let a = 0; a < chosen.length && !conflict; a++)
+      for (let b = a + 1; b < chosen.length && !conflict; b++) {
+        const ca = chosen[a],
+          cb = chosen[b];
+        if (!ca || !cb || !overlaps(ca.source, cb.source)) continue;
+        const loser = ca.score < cb.score ? a : b;
+        forbidden[loser].add(JSON.stringify(chosen[loser]!.source));
+        conflict = true;
+      }
     if (!conflict) return chosen;
   }
   return candidates.map(() => undefined);
@@ -114,7 +152,12 @@ export async function proposeConfig(opts: ProposeOptions): Promise<Proposal> {
   try {
     const dataFile = opts.data ? path.resolve(opts.data) : await chooseData(duck, dir, model, []);
     profile = await profileData(duck, dataFile);
-    roles = { label: detectLabel(profile.columns), group: detectGroup(profile.columns), item: detectItem(profile.columns), time: detectTime(profile.columns) };
+    roles = {
+      label: detectLabel(profile.columns),
+      group: detectGroup(profile.columns),
+      item: detectItem(profile.columns),
+      time: detectTime(profile.columns),
+    };
     const label = roles.label.column;
     const derived = label ? await labelDerived(duck, dataFile, profile.columns, label, profile.rows) : [];
     if (derived.length) notes.push(`Not used as inputs (the label is made from them): ${derived.join(', ')}.`);
@@ -129,7 +172,17 @@ export async function proposeConfig(opts: ProposeOptions): Promise<Proposal> {
         const coverage = await keyCoverage(duck, dataFile, k.name, t.idSet);
         if (coverage >= 0.95) keys.push({ column: k.name, coverage });
       }
-      if (keys.length) tables.push({ name: t.name, path: t.path, ids: t.ids, idColumn: t.idColumn, vectorColumn: t.vectorColumn, rows: t.rows, dim: t.dim, keys });
+      if (keys.length)
+        tables.push({
+          name: t.name,
+          path: t.path,
+          ids: t.ids,
+          idColumn: t.idColumn,
+          vectorColumn: t.vectorColumn,
+          rows: t.rows,
+          dim: t.dim,
+          keys,
+        });
     }
     if (roles.item.column) {
       const others = findDataFiles(dir).filter((f) => f !== dataFile && !found.some((t) => t.path === f));
@@ -143,19 +196,57 @@ export async function proposeConfig(opts: ProposeOptions): Promise<Proposal> {
   const chosen = assignInputs(candidates);
   const inputs: InputProposal[] = model.inputs.map((mi, i) => {
     const c = chosen[i];
-    const base = { input: mi.name, dtype: mi.dtype, shape: mi.shape, alternatives: candidates[i].filter((x) => x !== c).slice(0, 5) };
-    if (!c) return { ...base, confidence: 'todo' as const, reason: candidates[i].length ? 'every candidate is taken by another input' : 'no column, column group or table of this dtype and width' };
+    const base = {
+      input: mi.name,
+      dtype: mi.dtype,
+      shape: mi.shape,
+      alternatives: candidates[i].filter((x) => x !== c).slice(0, 5),
+    };
+    if (!c)
+      return {
+        ...base,
+        confidence: 'todo' as const,
+        reason: candidates[i].length
+          ? 'every candidate is taken by another input'
+          : 'no column, column group or table of this dtype and width',
+      };
     const takenByOthers = chosen.filter((o, j) => o && j !== i).map((o) => o!.source);
     const free = candidates[i].filter((x) => x !== c && !takenByOthers.some((t) => overlaps(t, x.source)));
     const ties = free.filter((x) => x.score >= c.score - TIE);
-    const idNote = model.embeddingTables.some((e) => e.indexedBy.includes(mi.name)) ? '; values fit the embedding table' : '';
+    const idNote = model.embeddingTables.some((e) => e.indexedBy.includes(mi.name))
+      ? '; values fit the embedding table'
+      : '';
     // Type alone, with other sources as good: no basis to choose (and none for a sample run to break a tie on).
-    if (c.score < 0.4 && free.length) return { ...base, alternatives: [c, ...free].slice(0, 5), confidence: 'todo' as const, reason: 'no name evidence among several candidates' };
+    if (c.score < 0.4 && free.length)
+      return {
+        ...base,
+        alternatives: [c, ...free].slice(0, 5),
+        confidence: 'todo' as const,
+        reason: 'no name evidence among several candidates',
+      };
     // Equally good names: kept as a tie (with a provisional source) for the sample run to settle.
-    if (ties.length) return { ...base, source: c.source, confidence: 'todo' as const, reason: `names tie: ${[c, ...ties].map((x) => x.describe).join(' / ')}` };
-    if (c.score >= 0.85) return { ...base, source: c.source, confidence: 'high' as const, reason: `name matches${idNote}` };
-    if (c.score >= 0.4) return { ...base, source: c.source, confidence: 'medium' as const, reason: `name resembles (${c.score.toFixed(2)})${idNote}` };
-    return { ...base, source: c.source, confidence: 'low' as const, reason: `the only unused source of this dtype and width${idNote}` };
+    if (ties.length)
+      return {
+        ...base,
+        source: c.source,
+        confidence: 'todo' as const,
+        reason: `names tie: ${[c, ...ties].map((x) => x.describe).join(' / ')}`,
+      };
+    if (c.score >= 0.85)
+      return { ...base, source: c.source, confidence: 'high' as const, reason: `name matches${idNote}` };
+    if (c.score >= 0.4)
+      return {
+        ...base,
+        source: c.source,
+        confidence: 'medium' as const,
+        reason: `name resembles (${c.score.toFixed(2)})${idNote}`,
+      };
+    return {
+      ...base,
+      source: c.source,
+      confidence: 'low' as const,
+      reason: `the only unused source of this dtype and width${idNote}`,
+    };
   });
 
   // Leftover fill: an input of width k with exactly k unused plain numeric columns left takes them in file order.
@@ -165,7 +256,12 @@ export async function proposeConfig(opts: ProposeOptions): Promise<Proposal> {
     const k = inputWidth(model.inputs.find((m) => m.name === p.input)!);
     if (!k || k < 2) continue;
     const used = new Set(inputs.flatMap((q) => (q.source ? sourceColumns(q.source) : [])));
-    const pool = cols.filter((c) => !used.has(c.name) && !roleColumns.includes(c.name) && (c.cls === 'float' || (c.cls === 'integer' && !p.dtype.startsWith('float'))));
+    const pool = cols.filter(
+      (c) =>
+        !used.has(c.name) &&
+        !roleColumns.includes(c.name) &&
+        (c.cls === 'float' || (c.cls === 'integer' && !p.dtype.startsWith('float'))),
+    );
     if (pool.length === k && p.alternatives.length === 0) {
       p.source = { kind: 'columns', columns: pool.map((c) => c.name) };
       p.confidence = 'low';
@@ -174,9 +270,17 @@ export async function proposeConfig(opts: ProposeOptions): Promise<Proposal> {
   }
 
   const proposal: Proposal = {
-    dir, model: modelFile, data: profile.file, output: model.outputs[0]?.name ?? 'output',
+    dir,
+    model: modelFile,
+    data: profile.file,
+    output: model.outputs[0]?.name ?? 'output',
     outputKind: { value: 'logit', confidence: 'todo', reason: 'not decided' },
-    roles, tables, inputs, items, notes, columns: profile.columns,
+    roles,
+    tables,
+    inputs,
+    items,
+    notes,
+    columns: profile.columns,
   };
 
   const opType = onnx.graph.outputOps.find((o) => o.output === proposal.output)?.opType;
@@ -186,8 +290,19 @@ export async function proposeConfig(opts: ProposeOptions): Promise<Proposal> {
     try {
       for (const p of inputs) {
         if (p.confidence !== 'todo' || !p.source) continue;
-        const tied = [{ source: p.source, describe: describeSource(p.source) }, ...p.alternatives.filter((a) => a.score >= (candidates[model.inputs.findIndex((m) => m.name === p.input)].find((c) => JSON.stringify(c.source) === JSON.stringify(p.source))?.score ?? 0) - TIE)
-          .filter((a) => !inputs.some((q) => q !== p && q.source && overlaps(q.source, a.source)))];
+        const tied = [
+          { source: p.source, describe: describeSource(p.source) },
+          ...p.alternatives
+            .filter(
+              (a) =>
+                a.score >=
+                (candidates[model.inputs.findIndex((m) => m.name === p.input)].find(
+                  (c) => JSON.stringify(c.source) === JSON.stringify(p.source),
+                )?.score ?? 0) -
+                  TIE,
+            )
+            .filter((a) => !inputs.some((q) => q !== p && q.source && overlaps(q.source, a.source))),
+        ];
         const results: { source: InputSource; describe: string; auc: number }[] = [];
         for (const t of tied) {
           const r = await sampler.score({ [p.input]: t.source });
@@ -204,21 +319,38 @@ export async function proposeConfig(opts: ProposeOptions): Promise<Proposal> {
       if (settled) {
         const r = await sampler.score();
         proposal.sampleRun = { rows: r.rows, auc: r.auc, min: r.min, max: r.max };
-        if (r.min < 0 || r.max > 1) proposal.outputKind = { value: 'logit', confidence: 'high', reason: `outputs on ${r.rows} sample rows range ${r.min.toPrecision(3)} .. ${r.max.toPrecision(3)}, outside [0, 1]` };
-        else proposal.outputKind = { value: 'probability', confidence: opType === 'Sigmoid' || opType === 'Softmax' ? 'high' : 'medium', reason: `outputs on ${r.rows} sample rows lie in [0, 1]${opType === 'Sigmoid' ? ' (a Sigmoid makes them)' : ''}` };
+        if (r.min < 0 || r.max > 1)
+          proposal.outputKind = {
+            value: 'logit',
+            confidence: 'high',
+            reason: `outputs on ${r.rows} sample rows range ${r.min.toPrecision(3)} .. ${r.max.toPrecision(3)}, outside [0, 1]`,
+          };
+        else
+          proposal.outputKind = {
+            value: 'probability',
+            confidence: opType === 'Sigmoid' || opType === 'Softmax' ? 'high' : 'medium',
+            reason: `outputs on ${r.rows} sample rows lie in [0, 1]${opType === 'Sigmoid' ? ' (a Sigmoid makes them)' : ''}`,
+          };
       }
     } finally {
       await sampler.close();
     }
   }
   // Undecided ties stay TODOs without a value.
-  for (const p of inputs) if (p.confidence === 'todo' && p.source) {
-    p.alternatives = [{ source: p.source, score: 0, describe: describeSource(p.source) }, ...p.alternatives];
-    p.source = undefined;
-  }
+  for (const p of inputs)
+    if (p.confidence === 'todo' && p.source) {
+      p.alternatives = [{ source: p.source, score: 0, describe: describeSource(p.source) }, ...p.alternatives];
+      p.source = undefined;
+    }
   if (proposal.outputKind.confidence === 'todo') {
-    if (opType === 'Sigmoid' || opType === 'Softmax') proposal.outputKind = { value: 'probability', confidence: 'high', reason: `the output is made by ${opType}` };
-    else proposal.outputKind = { value: 'logit', confidence: 'low', reason: `not run on a sample${opts.runModel ? ' (the mapping is incomplete)' : ''}; the output is made by ${opType ?? 'an unknown op'}, not a Sigmoid` };
+    if (opType === 'Sigmoid' || opType === 'Softmax')
+      proposal.outputKind = { value: 'probability', confidence: 'high', reason: `the output is made by ${opType}` };
+    else
+      proposal.outputKind = {
+        value: 'logit',
+        confidence: 'low',
+        reason: `not run on a sample${opts.runModel ? ' (the mapping is incomplete)' : ''}; the output is made by ${opType ?? 'an unknown op'}, not a Sigmoid`,
+      };
   }
   return proposal;
 }

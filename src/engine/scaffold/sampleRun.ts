@@ -19,23 +19,38 @@ export interface SampleResult {
 }
 
 export function toInputSpec(s: InputSource): InputSpec {
-  return s.kind === 'column' ? { kind: 'column', column: s.column } : s.kind === 'columns' ? { kind: 'columns', columns: s.columns } : { kind: 'table', table: s.table, key: s.key };
+  return s.kind === 'column'
+    ? { kind: 'column', column: s.column }
+    : s.kind === 'columns'
+      ? { kind: 'columns', columns: s.columns }
+      : { kind: 'table', table: s.table, key: s.key };
 }
 
 /** The in-memory config a complete proposal stands for (outputs read raw: kind "logit" never rejects a value). */
 export function proposalConfig(p: Proposal, overrides: Record<string, InputSource> = {}): RecLensConfig {
   const tables: Record<string, TableSpec> = {};
-  for (const t of p.tables) tables[t.name] = { name: t.name, path: t.path, ids: t.ids, idColumn: t.idColumn ?? 'id', vectorColumn: t.vectorColumn ?? 'vector', fallback: 'zeros' };
+  for (const t of p.tables)
+    tables[t.name] = {
+      name: t.name,
+      path: t.path,
+      ids: t.ids,
+      idColumn: t.idColumn ?? 'id',
+      vectorColumn: t.vectorColumn ?? 'vector',
+      fallback: 'zeros',
+    };
   const inputs: Record<string, InputSpec> = {};
   for (const i of p.inputs) {
     const s = overrides[i.input] ?? i.source;
     if (s) inputs[i.input] = toInputSpec(s);
   }
   return {
-    file: `${p.dir}/reclens.json`, dir: p.dir,
+    file: `${p.dir}/reclens.json`,
+    dir: p.dir,
     model: { path: p.model, output: p.output, outputKind: 'logit' },
     data: { path: p.data, label: p.roles.label.column! },
-    tables, inputs, slots: [],
+    tables,
+    inputs,
+    slots: [],
     runtime: { executionProviders: ['cpu'], batchSize: 8192, threads: 0 },
     raw: {},
   };
@@ -51,11 +66,22 @@ export async function scoreSample(rs: RemoteSession, config: RecLensConfig, rows
     const batch = 4096;
     for (let s = 0; s < n; s += batch) {
       const e = Math.min(n, s + batch);
-      const feeds = mat.inputs.map((inp) => ({ name: inp.name, dtype: inp.dtype, dims: inp.dims, data: mat.columns.get(inp.name)!.slice(s * inp.width, e * inp.width) }));
+      const feeds = mat.inputs.map((inp) => ({
+        name: inp.name,
+        dtype: inp.dtype,
+        dims: inp.dims,
+        data: mat.columns.get(inp.name)!.slice(s * inp.width, e * inp.width),
+      }));
       scores.set(await rs.run(e - s, feeds), s);
     }
-    let min = Infinity, max = -Infinity, pos = 0;
-    for (let i = 0; i < n; i++) { min = Math.min(min, scores[i]); max = Math.max(max, scores[i]); pos += mat.labels[i]; }
+    let min = Infinity,
+      max = -Infinity,
+      pos = 0;
+    for (let i = 0; i < n; i++) {
+      min = Math.min(min, scores[i]);
+      max = Math.max(max, scores[i]);
+      pos += mat.labels[i];
+    }
     return { rows: n, min, max, auc: pos > 0 && pos < n ? auc(mat.labels, scores) : undefined };
   } finally {
     ws.close();
@@ -63,7 +89,10 @@ export async function scoreSample(rs: RemoteSession, config: RecLensConfig, rows
 }
 
 /** Opens the model once; score() runs one mapping on the first `rows` rows. */
-export async function openSampler(p: Proposal, rows = 20000): Promise<{ score(overrides?: Record<string, InputSource>): Promise<SampleResult>; close(): Promise<void> }> {
+export async function openSampler(
+  p: Proposal,
+  rows = 20000,
+): Promise<{ score(overrides?: Record<string, InputSource>): Promise<SampleResult>; close(): Promise<void> }> {
   const rs = await RemoteSession.open(p.model, ['cpu'], 0, p.output);
   return {
     score: (overrides = {}) => scoreSample(rs, proposalConfig(p, overrides), rows),

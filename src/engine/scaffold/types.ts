@@ -68,7 +68,10 @@ export interface Proposal {
 
 export function describeSource(s: InputSource): string {
   if (s.kind === 'column') return `column ${s.column}`;
-  if (s.kind === 'columns') return s.columns.length > 4 ? `columns ${s.columns[0]} .. ${s.columns[s.columns.length - 1]} (${s.columns.length})` : `columns ${s.columns.join(', ')}`;
+  if (s.kind === 'columns')
+    return s.columns.length > 4
+      ? `columns ${s.columns[0]} .. ${s.columns[s.columns.length - 1]} (${s.columns.length})`
+      : `columns ${s.columns.join(', ')}`;
   return `table ${s.table} by ${s.key}`;
 }
 

@@ -20,48 +20,95 @@ export interface AutoSlices {
   notes: string[];
 }
 
-interface InteractionsSpec { path?: string; user?: string; item?: string; time?: string }
+interface InteractionsSpec {
+  path?: string;
+  user?: string;
+  item?: string;
+  time?: string;
+}
 
 async function evalKeyColumn(ws: Workspace, column: string, rows: number): Promise<Key[]> {
   const type = ws.data.columns.find((c) => c.name === column)?.type;
   if (!type) return [];
-  const r = await ws.duck.conn.runAndReadAll(`SELECT ${keyExpression(column, type)} FROM ${ws.plan.fromClause} LIMIT ${rows}`);
+  const r = await ws.duck.conn.runAndReadAll(
+    `SELECT ${keyExpression(column, type)} FROM ${ws.plan.fromClause} LIMIT ${rows}`,
+  );
   return r.getColumns()[0].map((v) => (v === null ? '(null)' : normaliseKey(v)));
 }
 
 async function newVsSeen(ws: Workspace, config: RecLensConfig, rows: number, notes: string[]): Promise<SliceMask[]> {
   const inter = config.raw.interactions as InteractionsSpec | undefined;
   if (!inter?.path) {
-    notes.push('No new vs seen slices: reclens.json has no "interactions" section, so RecLens does not know which users and items the model saw in training. Add "interactions" (the training-period log) to get them.');
+    notes.push(
+      'No new vs seen slices: reclens.json has no "interactions" section, so RecLens does not know which users and items the model saw in training. Add "interactions" (the training-period log) to get them.',
+    );
     return [];
   }
   const file = path.resolve(config.dir, inter.path);
   let cols;
-  try { cols = await describeColumns(ws.duck, file); } catch (e) { notes.push(`No new vs seen slices: ${(e as Error).message}`); return []; }
+  try {
+    cols = await describeColumns(ws.duck, file);
+  } catch (e) {
+    notes.push(`No new vs seen slices: ${(e as Error).message}`);
+    return [];
+  }
   const type = (c?: string) => (c ? cols.find((x) => x.name === c)?.type : undefined);
   let where = '';
-  const evalTime = config.data.time, evalType = evalTime ? ws.data.columns.find((c) => c.name === evalTime)?.type : undefined;
+  const evalTime = config.data.time,
+    evalType = evalTime ? ws.data.columns.find((c) => c.name === evalTime)?.type : undefined;
   if (inter.time && type(inter.time) && evalTime && evalType) {
-    const r = await ws.duck.conn.runAndReadAll(`SELECT min(${timeExpression(evalTime, evalType)}) AS t FROM ${ws.plan.fromClause}`);
+    const r = await ws.duck.conn.runAndReadAll(
+      `SELECT min(${timeExpression(evalTime, evalType)}) AS t FROM ${ws.plan.fromClause}`,
+    );
     const start = Number(r.getRowObjects()[0].t);
     if (Number.isFinite(start)) {
       where = ` WHERE ${timeExpression(inter.time, type(inter.time)!)} < ${start}`;
       notes.push(`"seen" = appears in ${inter.path} before the evaluation period starts (${evalTime} ${start}).`);
     }
   }
-  if (!where) notes.push(`"seen" = appears anywhere in ${inter.path}: ${inter.time ? 'data.time is not set' : 'interactions.time is not set'}, so the history cannot be cut at the evaluation start and may include evaluation-period rows.`);
+  if (!where)
+    notes.push(
+      `"seen" = appears anywhere in ${inter.path}: ${inter.time ? 'data.time is not set' : 'interactions.time is not set'}, so the history cannot be cut at the evaluation start and may include evaluation-period rows.`,
+    );
   const out: SliceMask[] = [];
-  for (const [role, evalCol, interCol] of [['user', config.data.group, inter.user], ['item', config.data.item, inter.item]] as const) {
-    if (!evalCol || !interCol || !type(interCol)) { notes.push(`No new vs seen ${role} slices: ${!evalCol ? `data.${role === 'user' ? 'group' : 'item'}` : `interactions.${role}`} is not set or not a column.`); continue; }
+  for (const [role, evalCol, interCol] of [
+    ['user', config.data.group, inter.user],
+    ['item', config.data.item, inter.item],
+  ] as const) {
+    if (!evalCol || !interCol || !type(interCol)) {
+      notes.push(
+        `No new vs seen ${role} slices: ${!evalCol ? `data.${role === 'user' ? 'group' : 'item'}` : `interactions.${role}`} is not set or not a column.`,
+      );
+      continue;
+    }
     let seen: Set<Key>;
     try {
-      const r = await ws.duck.conn.runAndReadAll(`SELECT DISTINCT ${keyExpression(interCol, type(interCol)!)} FROM ${readExpression(file)}${where}`);
-      seen = new Set(r.getColumns()[0].filter((v) => v !== null).map(normaliseKey));
-    } catch (e) { throw dataReadError(file, e); }
+      const r = await ws.duck.conn.runAndReadAll(
+        `SELECT DISTINCT ${keyExpression(interCol, type(interCol)!)} FROM ${readExpression(file)}${where}`,
+      );
+      seen = new Set(
+        r
+          .getColumns()[0]
+          .filter((v) => v !== null)
+          .map(normaliseKey),
+      );
+    } catch (e) {
+      throw dataReadError(file, e);
+    }
     const keys = await evalKeyColumn(ws, evalCol, rows);
     const isSeen = Uint8Array.from(keys, (k) => (seen.has(k) ? 1 : 0));
-    out.push({ name: `auto:${role}=new`, source: 'auto', description: `${role}s that are not in the history`, rows: isSeen.map((v) => 1 - v) });
-    out.push({ name: `auto:${role}=seen`, source: 'auto', description: `${role}s that are in the history`, rows: isSeen });
+    out.push({
+      name: `auto:${role}=new`,
+      source: 'auto',
+      description: `${role}s that are not in the history`,
+      rows: isSeen.map((v) => 1 - v),
+    });
+    out.push({
+      name: `auto:${role}=seen`,
+      source: 'auto',
+      description: `${role}s that are in the history`,
+      rows: isSeen,
+    });
   }
   return out;
 }
@@ -71,17 +118,19 @@ export async function autoSlices(ws: Workspace, rows: number): Promise<AutoSlice
   const notes: string[] = [];
   const masks: SliceMask[] = [];
   const segments = await rowSegments({ config, ws, mat: { rows } });
-  if (segments.length === 0) notes.push('No popularity / activity slices: they need data.item, data.group and data.time.');
+  if (segments.length === 0)
+    notes.push('No popularity / activity slices: they need data.item, data.group and data.time.');
   for (const seg of segments) {
     const slug = seg.name.replace(/\s+/g, '-');
-    seg.buckets.forEach((b, k) => masks.push({
-      name: `auto:${slug}=${b}`, source: 'auto',
-      description: `${seg.name} bucket ${b} (cold: at or below the median count; hot: above the 90th percentile)`,
-      rows: Uint8Array.from(seg.of, (v) => (v === k ? 1 : 0)),
-    }));
+    seg.buckets.forEach((b, k) =>
+      masks.push({
+        name: `auto:${slug}=${b}`,
+        source: 'auto',
+        description: `${seg.name} bucket ${b} (cold: at or below the median count; hot: above the 90th percentile)`,
+        rows: Uint8Array.from(seg.of, (v) => (v === k ? 1 : 0)),
+      }),
+    );
   }
   masks.push(...(await newVsSeen(ws, config, rows, notes)));
   return { masks, notes };
 }
-
-

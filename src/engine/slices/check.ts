@@ -20,14 +20,27 @@ export function checkSlices(slices: SliceSpec[], columns: ColumnInfo[]): SlicePr
       const col = columns.find((c) => c.name === ref.column);
       const at = [...ref.path, 'column'];
       if (!col) {
-        out.push({ path: at, code: 'slice-unknown-column', message: `Slice "${s.name}" reads column "${ref.column}", which is not in the data.${suggestion(ref.column, names)} Use one of the data's columns.` });
+        out.push({
+          path: at,
+          code: 'slice-unknown-column',
+          message: `Slice "${s.name}" reads column "${ref.column}", which is not in the data.${suggestion(ref.column, names)} Use one of the data's columns.`,
+        });
         continue;
       }
       const cls = typeClass(col.type);
       if (ref.kind === 'range' && cls !== 'integer' && cls !== 'float') {
-        out.push({ path: at, code: 'slice-range-type', message: `Slice "${s.name}" compares column "${ref.column}" (${col.type}) with a numeric range (gt / gte / lt / lte); ranges need a numeric column. Use "equals" or "in" for this column.` });
+        out.push({
+          path: at,
+          code: 'slice-range-type',
+          message: `Slice "${s.name}" compares column "${ref.column}" (${col.type}) with a numeric range (gt / gte / lt / lte); ranges need a numeric column. Use "equals" or "in" for this column.`,
+        });
       }
-      if (cls === 'list') out.push({ path: at, code: 'slice-list-column', message: `Slice "${s.name}" reads list column "${ref.column}" (${col.type}); slice conditions compare scalar columns only.` });
+      if (cls === 'list')
+        out.push({
+          path: at,
+          code: 'slice-list-column',
+          message: `Slice "${s.name}" reads list column "${ref.column}" (${col.type}); slice conditions compare scalar columns only.`,
+        });
     }
   }
   return out;

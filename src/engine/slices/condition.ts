@@ -36,7 +36,10 @@ function literal(v: SliceValue): string {
 }
 
 /** The columns a condition reads (for diagnostics). */
-export function conditionColumns(c: SliceCondition, path: (string | number)[] = []): { column: string; path: (string | number)[]; kind: 'value' | 'range' | 'null' }[] {
+export function conditionColumns(
+  c: SliceCondition,
+  path: (string | number)[] = [],
+): { column: string; path: (string | number)[]; kind: 'value' | 'range' | 'null' }[] {
   if ('all' in c) return c.all.flatMap((x, i) => conditionColumns(x, [...path, 'all', i]));
   if ('any' in c) return c.any.flatMap((x, i) => conditionColumns(x, [...path, 'any', i]));
   if ('not' in c) return conditionColumns(c.not, [...path, 'not']);

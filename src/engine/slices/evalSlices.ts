@@ -4,7 +4,11 @@ import type { Workspace } from '../workspace';
 import { autoSlices } from './auto';
 import { configSliceMasks, SliceMask } from './membership';
 
-export async function evalSlices(ws: Workspace, rows: number, only?: string[]): Promise<{ masks: SliceMask[]; notes: string[] }> {
+export async function evalSlices(
+  ws: Workspace,
+  rows: number,
+  only?: string[],
+): Promise<{ masks: SliceMask[]; notes: string[] }> {
   const configured = await configSliceMasks(ws.duck, ws.config, ws.plan.fromClause, rows, only);
   if (only) return { masks: configured, notes: [] };
   const auto = await autoSlices(ws, rows);
@@ -14,11 +18,19 @@ export async function evalSlices(ws: Workspace, rows: number, only?: string[]): 
 
 /** The rows of one named slice (configured or automatic), for commands restricted to a slice. */
 export async function sliceRows(ws: Workspace, rows: number, name: string): Promise<SliceMask> {
-  const all = name.startsWith('auto:') ? (await autoSlices(ws, rows)).masks : await configSliceMasks(ws.duck, ws.config, ws.plan.fromClause, rows, [name]);
+  const all = name.startsWith('auto:')
+    ? (await autoSlices(ws, rows)).masks
+    : await configSliceMasks(ws.duck, ws.config, ws.plan.fromClause, rows, [name]);
   const found = all.find((m) => m.name === name);
   if (!found) {
-    const known = [...(ws.config.slices ?? []).map((s) => s.name), ...(name.startsWith('auto:') ? all.map((m) => m.name) : [])];
-    throw inputError(`No slice named "${name}" in ${ws.config.file}${known.length ? ` (known: ${known.join(', ')}; automatic slices start with "auto:")` : '; add it under "slices", or use an automatic slice such as auto:user=new'}.`, { file: ws.config.file, path: ['slices'] });
+    const known = [
+      ...(ws.config.slices ?? []).map((s) => s.name),
+      ...(name.startsWith('auto:') ? all.map((m) => m.name) : []),
+    ];
+    throw inputError(
+      `No slice named "${name}" in ${ws.config.file}${known.length ? ` (known: ${known.join(', ')}; automatic slices start with "auto:")` : '; add it under "slices", or use an automatic slice such as auto:user=new'}.`,
+      { file: ws.config.file, path: ['slices'] },
+    );
   }
   return found;
 }

@@ -18,20 +18,37 @@ export interface SliceMask {
   rows: Uint8Array;
 }
 
-export async function configSliceMasks(duck: Duck, config: RecLensConfig, fromClause: string, rows: number, only?: string[]): Promise<SliceMask[]> {
+export async function configSliceMasks(
+  duck: Duck,
+  config: RecLensConfig,
+  fromClause: string,
+  rows: number,
+  only?: string[],
+): Promise<SliceMask[]> {
   const specs: SliceSpec[] = (config.slices ?? []).filter((s) => !only || only.includes(s.name));
   if (specs.length === 0) return [];
   const columns = await describeColumns(duck, config.data.path);
   const problems = checkSlices(specs, columns);
-  if (problems.length) throw inputError(`${config.file}: ${problems[0].message}`, { file: config.file, path: problems[0].path });
+  if (problems.length)
+    throw inputError(`${config.file}: ${problems[0].message}`, { file: config.file, path: problems[0].path });
   const select = specs.map((s, i) => `COALESCE(${conditionSql(s.where)}, FALSE) AS s${i}`);
   let cols;
   try {
-    const r = await duck.conn.runAndReadAll(`SELECT ${select.join(', ')} FROM ${fromClause} LIMIT ${Math.max(0, Math.floor(rows))}`);
+    const r = await duck.conn.runAndReadAll(
+      `SELECT ${select.join(', ')} FROM ${fromClause} LIMIT ${Math.max(0, Math.floor(rows))}`,
+    );
     cols = r.getColumns();
   } catch (e) {
     const err = dataReadError(config.data.path, e);
-    throw inputError(`Slices in ${config.file} could not be evaluated on ${config.data.path}: ${err.message}`, { file: config.file, path: ['slices'] });
+    throw inputError(`Slices in ${config.file} could not be evaluated on ${config.data.path}: ${err.message}`, {
+      file: config.file,
+      path: ['slices'],
+    });
   }
-  return specs.map((s, i) => ({ name: s.name, source: 'config' as const, description: s.description, rows: Uint8Array.from(cols[i], (v) => (v ? 1 : 0)) }));
+  return specs.map((s, i) => ({
+    name: s.name,
+    source: 'config' as const,
+    description: s.description,
+    rows: Uint8Array.from(cols[i], (v) => (v ? 1 : 0)),
+  }));
 }

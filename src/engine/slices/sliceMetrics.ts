@@ -37,7 +37,14 @@ export interface SliceRow {
   calibration: Calibration;
   /** Slice minus whole (LogLoss too: positive = the slice's loss is higher). */
   delta: { auc: number | null; gauc: number | null; logloss: number };
-  ci?: { auc: Interval | null; gauc: Interval | null; logloss: Interval; deltaAuc: Interval | null; deltaGauc: Interval | null; deltaLogloss: Interval };
+  ci?: {
+    auc: Interval | null;
+    gauc: Interval | null;
+    logloss: Interval;
+    deltaAuc: Interval | null;
+    deltaGauc: Interval | null;
+    deltaLogloss: Interval;
+  };
   /** The paired interval of AUC(slice) - AUC(whole) lies entirely below 0. */
   flagged: boolean;
 }
@@ -52,10 +59,14 @@ export interface SliceReport {
   rule: string;
 }
 
-export const FLAG_RULE = 'flagged: the 95% paired group-bootstrap interval of AUC(slice) - AUC(whole) lies entirely below 0';
+export const FLAG_RULE =
+  'flagged: the 95% paired group-bootstrap interval of AUC(slice) - AUC(whole) lies entirely below 0';
 
 const nullIfNaN = (x: number) => (Number.isNaN(x) ? null : x);
-const intervalOrNull = (v: number[]): Interval | null => { const i = percentileInterval(v); return Number.isNaN(i[0]) ? null : i; };
+const intervalOrNull = (v: number[]): Interval | null => {
+  const i = percentileInterval(v);
+  return Number.isNaN(i[0]) ? null : i;
+};
 
 interface Part {
   index: Uint32Array;
@@ -73,15 +84,29 @@ function part(input: SliceMetricsInput, index: Uint32Array): Part {
   const probs = Float32Array.from(index, (r) => input.probs[r]);
   const groups = input.groups ? Int32Array.from(index, (r) => input.groups![r]) : undefined;
   const order = argsortFloat32(scores);
-  return { index, labels, scores, probs, groups, order, ga: groups ? groupAucs(order, scores, labels, groups, input.groupCount) : undefined };
+  return {
+    index,
+    labels,
+    scores,
+    probs,
+    groups,
+    order,
+    ga: groups ? groupAucs(order, scores, labels, groups, input.groupCount) : undefined,
+  };
 }
 
 export function sliceMetrics(input: SliceMetricsInput, notes: string[] = []): SliceReport {
   const n = input.labels.length;
-  const whole = part(input, Uint32Array.from({ length: n }, (_, i) => i));
+  const whole = part(
+    input,
+    Uint32Array.from({ length: n }, (_, i) => i),
+  );
   const wholePoint = {
-    rows: n, auc: aucFromOrder(whole.order, whole.scores, whole.labels), gauc: whole.ga ? nullIfNaN(gaucFromGroups(whole.ga)) : null,
-    logloss: logloss(whole.labels, whole.probs), calibration: calibration(whole.labels, whole.probs, whole.order),
+    rows: n,
+    auc: aucFromOrder(whole.order, whole.scores, whole.labels),
+    gauc: whole.ga ? nullIfNaN(gaucFromGroups(whole.ga)) : null,
+    logloss: logloss(whole.labels, whole.probs),
+    calibration: calibration(whole.labels, whole.probs, whole.order),
   };
   const parts = input.slices.map((s) => {
     const idx: number[] = [];
@@ -96,10 +121,23 @@ export function sliceMetrics(input: SliceMetricsInput, notes: string[] = []): Sl
     const gauc = p.ga ? nullIfNaN(gaucFromGroups(p.ga)) : null;
     const ll = p.labels.length ? logloss(p.labels, p.probs) : NaN;
     return {
-      name: s.name, source: s.source, description: s.description, rows: p.labels.length, positives, share: p.labels.length / n,
-      auc, gauc, logloss: ll,
-      calibration: p.labels.length ? calibration(p.labels, p.probs, p.order) : { meanPrediction: NaN, observedRate: NaN, ratio: NaN, ece: NaN, bins: [] },
-      delta: { auc: auc === null ? null : auc - wholePoint.auc, gauc: gauc === null || wholePoint.gauc === null ? null : gauc - wholePoint.gauc, logloss: ll - wholePoint.logloss },
+      name: s.name,
+      source: s.source,
+      description: s.description,
+      rows: p.labels.length,
+      positives,
+      share: p.labels.length / n,
+      auc,
+      gauc,
+      logloss: ll,
+      calibration: p.labels.length
+        ? calibration(p.labels, p.probs, p.order)
+        : { meanPrediction: NaN, observedRate: NaN, ratio: NaN, ece: NaN, bins: [] },
+      delta: {
+        auc: auc === null ? null : auc - wholePoint.auc,
+        gauc: gauc === null || wholePoint.gauc === null ? null : gauc - wholePoint.gauc,
+        logloss: ll - wholePoint.logloss,
+      },
       flagged: false,
     };
   });
@@ -111,12 +149,31 @@ export function sliceMetrics(input: SliceMetricsInput, notes: string[] = []): Sl
     const mult = new Float64Array(units);
     const w = new Float64Array(n);
     // Per-row loss terms once: a replicate's LogLoss is their weighted mean (same clip as logloss()).
-    const term = (labels: Uint8Array, probs: Float32Array) => Float64Array.from(labels, (y, i) => { const q = Math.min(1 - PROB_CLIP, Math.max(PROB_CLIP, probs[i])); return y ? -Math.log(q) : -Math.log(1 - q); });
-    const weighted = (terms: Float64Array, wt: Float64Array) => { let s = 0, d = 0; for (let i = 0; i < terms.length; i++) { s += wt[i] * terms[i]; d += wt[i]; } return s / d; };
+    const term = (labels: Uint8Array, probs: Float32Array) =>
+      Float64Array.from(labels, (y, i) => {
+        const q = Math.min(1 - PROB_CLIP, Math.max(PROB_CLIP, probs[i]));
+        return y ? -Math.log(q) : -Math.log(1 - q);
+      });
+    const weighted = (terms: Float64Array, wt: Float64Array) => {
+      let s = 0,
+        d = 0;
+      for (let i = 0; i < terms.length; i++) {
+        s += wt[i] * terms[i];
+        d += wt[i];
+      }
+      return s / d;
+    };
     const wholeTerms = term(whole.labels, whole.probs);
     const partTerms = parts.map((p) => term(p.labels, p.probs));
     const pw = parts.map((p) => new Float64Array(p.index.length));
-    const acc = parts.map(() => ({ auc: [] as number[], gauc: [] as number[], ll: [] as number[], dAuc: [] as number[], dGauc: [] as number[], dLl: [] as number[] }));
+    const acc = parts.map(() => ({
+      auc: [] as number[],
+      gauc: [] as number[],
+      ll: [] as number[],
+      dAuc: [] as number[],
+      dGauc: [] as number[],
+      dLl: [] as number[],
+    }));
     for (let b = 0; b < B; b++) {
       drawMultiplicities(units, rng, mult);
       for (let i = 0; i < n; i++) w[i] = input.groups ? mult[input.groups[i]] : mult[i];
@@ -131,16 +188,24 @@ export function sliceMetrics(input: SliceMetricsInput, notes: string[] = []): Sl
         const g = p.ga ? gaucFromGroups(p.ga, mult) : NaN;
         const l = weighted(partTerms[k], wk);
         const c = acc[k];
-        c.auc.push(a); c.gauc.push(g); c.ll.push(l);
-        c.dAuc.push(a - wAuc); c.dGauc.push(g - wGauc); c.dLl.push(l - wLl);
+        c.auc.push(a);
+        c.gauc.push(g);
+        c.ll.push(l);
+        c.dAuc.push(a - wAuc);
+        c.dGauc.push(g - wGauc);
+        c.dLl.push(l - wLl);
       });
     }
     rows.forEach((row, k) => {
       const c = acc[k];
       if (row.rows === 0) return;
       row.ci = {
-        auc: intervalOrNull(c.auc), gauc: intervalOrNull(c.gauc), logloss: percentileInterval(c.ll),
-        deltaAuc: intervalOrNull(c.dAuc), deltaGauc: intervalOrNull(c.dGauc), deltaLogloss: percentileInterval(c.dLl),
+        auc: intervalOrNull(c.auc),
+        gauc: intervalOrNull(c.gauc),
+        logloss: percentileInterval(c.ll),
+        deltaAuc: intervalOrNull(c.dAuc),
+        deltaGauc: intervalOrNull(c.dGauc),
+        deltaLogloss: percentileInterval(c.dLl),
       };
       row.flagged = row.ci.deltaAuc !== null && row.ci.deltaAuc[1] < 0;
     });

@@ -55,16 +55,19 @@ export interface Root {
 export function rootOf(configDir: string): Root {
   const dir = realPath(configDir);
   if (workspaceFolders) {
-    const holding = workspaceFolders.map(realPath).filter((w) => isInside(dir, w)).sort((a, b) => a.length - b.length);
-    return holding[0] ? { dir: holding[0], kind: 'the workspace folder that holds the config' } : { dir, kind: "the config's folder" };
+    const holding = workspaceFolders
+      .map(realPath)
+      .filter((w) => isInside(dir, w))
+      .sort((a, b) => a.length - b.length);
+    return holding[0]
+      ? { dir: holding[0], kind: 'the workspace folder that holds the config' }
+      : { dir, kind: "the config's folder" };
   }
   const repo = gitWorkTree(dir);
   return repo ? { dir: repo, kind: 'the repository that holds the config' } : { dir, kind: "the config's folder" };
 }
 
-export type Containment =
-  | { ok: true; real: string }
-  | { ok: false; real: string; root: Root; viaLink: boolean };
+export type Containment = { ok: true; real: string } | { ok: false; real: string; root: Root; viaLink: boolean };
 
 /** Whether `file` (absolute, existing) really lies inside the config's root or an allowed folder. */
 export function contained(file: string, configDir: string): Containment {

@@ -38,10 +38,17 @@ function kindOf(st: fs.Stats): string {
 /** Throws an input error unless `st` is a regular file within the size limit. */
 function check(st: fs.Stats, file: string, what: string, base?: string): void {
   const shown = shownPath(file, base);
-  if (!st.isFile()) throw inputError(`${what} ${shown} is ${kindOf(st)}; RecLens reads only regular files. Point the config at a file.`, { file });
+  if (!st.isFile())
+    throw inputError(
+      `${what} ${shown} is ${kindOf(st)}; RecLens reads only regular files. Point the config at a file.`,
+      { file },
+    );
   if (st.size > maxBytes) {
     const mb = (n: number) => `${(n / 2 ** 20).toLocaleString('en-US', { maximumFractionDigits: 0 })} MiB`;
-    throw inputError(`${what} ${shown} is ${mb(st.size)}, over the ${mb(maxBytes)} limit for one file. Raise the limit (setting reclens.maxFileSizeMB, or reclens --max-file-size MB) if the file is meant to be this large.`, { file });
+    throw inputError(
+      `${what} ${shown} is ${mb(st.size)}, over the ${mb(maxBytes)} limit for one file. Raise the limit (setting reclens.maxFileSizeMB, or reclens --max-file-size MB) if the file is meant to be this large.`,
+      { file },
+    );
   }
 }
 
@@ -65,7 +72,10 @@ export async function readFileSafely(file: string, what: string, base?: string):
   try {
     h = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (e) {
-    throw inputError(`${what} ${shownPath(file, base)} cannot be read (${(e as NodeJS.ErrnoException).code ?? e}). Check the path in reclens.json; it is relative to the config file.`, { file });
+    throw inputError(
+      `${what} ${shownPath(file, base)} cannot be read (${(e as NodeJS.ErrnoException).code ?? e}). Check the path in reclens.json; it is relative to the config file.`,
+      { file },
+    );
   }
   try {
     const st = await h.stat();

@@ -14,7 +14,8 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[a.length][b.length];
@@ -65,12 +66,16 @@ function isSubsequence(short: string, long: string): boolean {
 
 /** Share of tokens in common (a token matches another that it prefixes, three letters at least). */
 function tokenOverlap(a: string[], b: string[]): number {
-  const match = (x: string, y: string) => x === y || (Math.min(x.length, y.length) >= 3 && (x.startsWith(y) || y.startsWith(x)));
+  const match = (x: string, y: string) =>
+    x === y || (Math.min(x.length, y.length) >= 3 && (x.startsWith(y) || y.startsWith(x)));
   const used = new Set<number>();
   let common = 0;
   for (const x of a) {
     const j = b.findIndex((y, k) => !used.has(k) && match(x, y));
-    if (j >= 0) { used.add(j); common++; }
+    if (j >= 0) {
+      used.add(j);
+      common++;
+    }
   }
   return common / (a.length + b.length - common);
 }
@@ -78,13 +83,15 @@ function tokenOverlap(a: string[], b: string[]): number {
 /** Similarity of two names in [0, 1]: 1 exact, about 0.8 for a typo or a clear abbreviation, 0 for no evidence. */
 export function nameScore(a: string, b: string): number {
   if (a === b) return 1;
-  const sa = squash(a), sb = squash(b);
+  const sa = squash(a),
+    sb = squash(b);
   if (!sa || !sb) return 0;
   if (sa === sb) return 0.97;
   let best = 0;
   const longest = Math.max(sa.length, sb.length);
   const d = editDistance(sa, sb);
-  if (d <= Math.max(1, Math.floor(longest / 4))) best = Math.max(best, 0.9 - 0.08 * d - 0.005 * Math.abs(sa.length - sb.length));
+  if (d <= Math.max(1, Math.floor(longest / 4)))
+    best = Math.max(best, 0.9 - 0.08 * d - 0.005 * Math.abs(sa.length - sb.length));
   const [short, long, longName] = sa.length <= sb.length ? [sa, sb, b] : [sb, sa, a];
   if (short.length >= 2 && long.startsWith(short)) best = Math.max(best, 0.6 + 0.25 * (short.length / long.length));
   const longTokens = nameTokens(longName);
@@ -92,7 +99,8 @@ export function nameScore(a: string, b: string): number {
     const used = abbreviationTokens(short, longTokens);
     if (used >= 2) best = Math.max(best, 0.55 + 0.3 * (used / longTokens.length));
   }
-  if (short.length >= 2 && short[0] === long[0] && isSubsequence(short, long)) best = Math.max(best, 0.4 + 0.2 * (short.length / long.length));
+  if (short.length >= 2 && short[0] === long[0] && isSubsequence(short, long))
+    best = Math.max(best, 0.4 + 0.2 * (short.length / long.length));
   const overlap = tokenOverlap(nameTokens(a), nameTokens(b));
   if (overlap > 0) best = Math.max(best, 0.35 + 0.45 * overlap);
   return best;
@@ -114,9 +122,15 @@ export function closest(name: string, candidates: string[]): string | undefined 
 export function suggestion(name: string, candidates: string[]): string {
   const ranked = rankNames(name, candidates);
   if (ranked.length) {
-    const close = ranked.filter((r) => r.score >= ranked[0].score - 0.02).slice(0, 3).map((r) => `"${r.name}"`);
+    const close = ranked
+      .filter((r) => r.score >= ranked[0].score - 0.02)
+      .slice(0, 3)
+      .map((r) => `"${r.name}"`);
     return ` Did you mean ${close.join(' or ')}?`;
   }
-  const shown = candidates.slice(0, 12).map((x) => `"${x}"`).join(', ');
+  const shown = candidates
+    .slice(0, 12)
+    .map((x) => `"${x}"`)
+    .join(', ');
   return candidates.length ? ` Available: ${shown}${candidates.length > 12 ? ', ...' : ''}.` : '';
 }

@@ -15,24 +15,52 @@ export interface CompareRunsArgs {
   b?: RunRecord;
 }
 
-export const compareRuns = ({ context, output }: Services) => async (arg?: CompareRunsArgs) => {
-  if (!requireTrust('Compare Runs', output)) return refused('Compare Runs');
-  const a = arg?.a ?? (await pickRun('First run (A)'));
-  if (!a) return undefined;
-  const b = arg?.b ?? (await pickRun(`Compare ${a.id} with (B)`, a.id));
-  if (!b) return undefined;
-  const { compareRuns } = await import('../../engine/compare');
-  const { ResultPanel, runPanelTitle } = await import('../panels/resultsPanelHost');
-  const comparison = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'RecLens: comparing runs', cancellable: true }, (progress, token) => {
-    const ac = new AbortController();
-    token.onCancellationRequested(() => ac.abort());
-    return compareRuns(a, b, { bootstrap: readSettings().bootstrap }, { signal: ac.signal, onProgress: (e) => progress.report({ message: `${e.phase} ${e.done.toLocaleString()} / ${e.total.toLocaleString()}` }) });
-  }).then((c) => c, (e: Error) => e);
-  if (comparison instanceof Error) {
-    void vscode.window.showErrorMessage(`RecLens: ${comparison.message}`);
-    return comparison instanceof CancelledError ? undefined : { status: 'failed' as const, reason: comparison.message };
-  }
-  const title = `RecLens compare: ${a.id} vs ${b.id}`;
-  ResultPanel.show('run', `${a.id}|${b.id}`, title, context.extensionUri, () => ({ type: 'run', data: { title: runPanelTitle(a), record: a, comparison } }), a.config.file);
-  return comparison;
-};
+export const compareRuns =
+  ({ context, output }: Services) =>
+  async (arg?: CompareRunsArgs) => {
+    if (!requireTrust('Compare Runs', output)) return refused('Compare Runs');
+    const a = arg?.a ?? (await pickRun('First run (A)'));
+    if (!a) return undefined;
+    const b = arg?.b ?? (await pickRun(`Compare ${a.id} with (B)`, a.id));
+    if (!b) return undefined;
+    const { compareRuns } = await import('../../engine/compare');
+    const { ResultPanel, runPanelTitle } = await import('../panels/resultsPanelHost');
+    const comparison = await vscode.window
+      .withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'RecLens: comparing runs', cancellable: true },
+        (progress, token) => {
+          const ac = new AbortController();
+          token.onCancellationRequested(() => ac.abort());
+          return compareRuns(
+            a,
+            b,
+            { bootstrap: readSettings().bootstrap },
+            {
+              signal: ac.signal,
+              onProgress: (e) =>
+                progress.report({ message: `${e.phase} ${e.done.toLocaleString()} / ${e.total.toLocaleString()}` }),
+            },
+          );
+        },
+      )
+      .then(
+        (c) => c,
+        (e: Error) => e,
+      );
+    if (comparison instanceof Error) {
+      void vscode.window.showErrorMessage(`RecLens: ${comparison.message}`);
+      return comparison instanceof CancelledError
+        ? undefined
+        : { status: 'failed' as const, reason: comparison.message };
+    }
+    const title = `RecLens compare: ${a.id} vs ${b.id}`;
+    ResultPanel.show(
+      'run',
+      `${a.id}|${b.id}`,
+      title,
+      context.extensionUri,
+      () => ({ type: 'run', data: { title: runPanelTitle(a), record: a, comparison } }),
+      a.config.file,
+    );
+    return comparison;
+  };

@@ -4,15 +4,17 @@ import { createConfig as proposeAndWriteConfig, CreateConfigArgs } from '../crea
 import { refused, requireTrust } from '../trust';
 import type { Services } from './services';
 
-export const createConfig = ({ output, refreshViews }: Services) => async (args?: CreateConfigArgs) => {
-  // Reads the data's columns with DuckDB.
-  if (!requireTrust('Create Config', output)) return refused('Create Config');
-  try {
-    const r = await proposeAndWriteConfig(args instanceof vscode.Uri ? { model: args } : args ?? {});
-    refreshViews();
-    return r;
-  } catch (e) {
-    void vscode.window.showErrorMessage(`RecLens: could not create a config: ${(e as Error).message}`);
-    return undefined;
-  }
-};
+export const createConfig =
+  ({ output, refreshViews }: Services) =>
+  async (args?: CreateConfigArgs) => {
+    // Reads the data's columns with DuckDB.
+    if (!requireTrust('Create Config', output)) return refused('Create Config');
+    try {
+      const r = await proposeAndWriteConfig(args instanceof vscode.Uri ? { model: args } : (args ?? {}));
+      refreshViews();
+      return r;
+    } catch (e) {
+      void vscode.window.showErrorMessage(`RecLens: could not create a config: ${(e as Error).message}`);
+      return undefined;
+    }
+  };

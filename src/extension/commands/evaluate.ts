@@ -2,10 +2,12 @@
 import { chooseConfig } from '../configs';
 import type { Services } from './services';
 
-export const evaluate = ({ runs, runsTree }: Services) => async (arg?: unknown) => {
-  const uri = await chooseConfig(arg);
-  if (!uri) return undefined;
-  const outcome = await runs.evaluate(uri);
-  runsTree.refresh();
-  return outcome;
-};
+export const evaluate =
+  ({ runs, runsTree }: Services) =>
+  async (arg?: unknown) => {
+    const uri = await chooseConfig(arg);
+    if (!uri) return undefined;
+    const outcome = await runs.evaluate(uri);
+    runsTree.refresh();
+    return outcome;
+  };

@@ -18,13 +18,23 @@ export const exportReport = () => async (arg?: ExportReportArgs) => {
     const uri = await chooseConfig(arg);
     if (!uri) return undefined;
     const { requireConfig } = await import('../../engine/config/loadConfig');
-    const all = listRunRecords((await import('../settings')).readSettings().runsDir(requireConfig(uri.fsPath).config.dir));
+    const all = listRunRecords(
+      (await import('../settings')).readSettings().runsDir(requireConfig(uri.fsPath).config.dir),
+    );
     const { runLabel } = await import('../../engine/runs/summary');
-    const pick = await vscode.window.showQuickPick(all.map((r) => ({ label: runLabel(r), description: r.createdAt, r })), { placeHolder: 'Which run?' });
+    const pick = await vscode.window.showQuickPick(
+      all.map((r) => ({ label: runLabel(r), description: r.createdAt, r })),
+      { placeHolder: 'Which run?' },
+    );
     record = pick?.r;
   }
   if (!record) return undefined;
-  const target = arg?.target ?? (await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(`reclens-${record.id}.html`), filters: { HTML: ['html'] } }));
+  const target =
+    arg?.target ??
+    (await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.file(`reclens-${record.id}.html`),
+      filters: { HTML: ['html'] },
+    }));
   if (!target) return undefined;
   const { writeFileAtomic } = await import('../../engine/runs/atomicWrite');
   writeFileAtomic(target.fsPath, renderReport(record));

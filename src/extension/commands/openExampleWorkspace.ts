@@ -29,7 +29,8 @@ function freeFolder(parent: string): string {
 /** Copies the example next to its final place, then renames it: never a half-copied workspace. */
 export function copyExample(extensionRoot: string, parent: string): string {
   const source = path.join(extensionRoot, ...EXAMPLE);
-  if (!fs.existsSync(path.join(source, 'reclens.json'))) throw new Error(`the bundled example is missing from ${source}; reinstall RecLens`);
+  if (!fs.existsSync(path.join(source, 'reclens.json')))
+    throw new Error(`the bundled example is missing from ${source}; reinstall RecLens`);
   const target = freeFolder(parent);
   const staging = fs.mkdtempSync(path.join(parent, `.${FOLDER_NAME}-`));
   try {
@@ -47,7 +48,9 @@ export function registerOpenExampleWorkspace(context: vscode.ExtensionContext): 
     let parent = args?.parent;
     if (!parent) {
       const picked = await vscode.window.showOpenDialog({
-        canSelectFolders: true, canSelectFiles: false, canSelectMany: false,
+        canSelectFolders: true,
+        canSelectFiles: false,
+        canSelectMany: false,
         openLabel: 'Copy the example here',
         title: `RecLens: choose where to put the example workspace (a "${FOLDER_NAME}" folder is created in it)`,
         defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
@@ -59,10 +62,13 @@ export function registerOpenExampleWorkspace(context: vscode.ExtensionContext): 
     try {
       folder = copyExample(context.extensionUri.fsPath, parent.fsPath);
     } catch (e) {
-      void vscode.window.showErrorMessage(`RecLens: could not copy the example workspace into ${parent.fsPath}: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(
+        `RecLens: could not copy the example workspace into ${parent.fsPath}: ${(e as Error).message}`,
+      );
       return undefined;
     }
-    if (args?.open !== false) await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(folder), { forceNewWindow: false });
+    if (args?.open !== false)
+      await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(folder), { forceNewWindow: false });
     return folder;
   });
 }

@@ -2,7 +2,12 @@
 import { chooseConfig } from '../configs';
 import type { Services } from './services';
 
-export const selectFeaturesConfig = ({ features }: Services) => async () => {
-  const uri = await chooseConfig();
-  if (uri) { features.config = uri; features.refresh(); }
-};
+export const selectFeaturesConfig =
+  ({ features }: Services) =>
+  async () => {
+    const uri = await chooseConfig();
+    if (uri) {
+      features.config = uri;
+      features.refresh();
+    }
+  };

@@ -22,7 +22,12 @@ async function embeddingRequest(arg: unknown): Promise<EmbeddingRequest | undefi
   if (a?.config && a.tables) return { config: a.config, tables: a.tables, method: a.method ?? 'pca', sample: a.sample };
   if (a?.record?.kind === 'embed') {
     const o = a.record.options;
-    return { config: vscode.Uri.file(a.record.config.file), tables: [String(o.table)], method: (o.method as 'pca' | 'umap') ?? 'pca', sample: o.sample as number | undefined };
+    return {
+      config: vscode.Uri.file(a.record.config.file),
+      tables: [String(o.table)],
+      method: (o.method as 'pca' | 'umap') ?? 'pca',
+      sample: o.sample as number | undefined,
+    };
   }
   const config = a?.configUri ?? (await chooseConfig(arg));
   if (!config) return undefined;
@@ -31,21 +36,42 @@ async function embeddingRequest(arg: unknown): Promise<EmbeddingRequest | undefi
     const { requireConfig } = await import('../../engine/config/loadConfig');
     const { inspectModel } = await import('../../engine/model/inspect');
     const cfg = requireConfig(config.fsPath).config;
-    const names = [...Object.keys(cfg.tables), ...(await inspectModel(cfg.model.path)).embeddingTables.map((e) => `onnx:${e.initializer}`)];
-    const picked = await vscode.window.showQuickPick(names.map((label) => ({ label, description: label.startsWith('onnx:') ? 'the ranker\'s own id embedding' : 'table' })), { canPickMany: true, placeHolder: 'One table, or two to compare side by side' });
+    const names = [
+      ...Object.keys(cfg.tables),
+      ...(await inspectModel(cfg.model.path)).embeddingTables.map((e) => `onnx:${e.initializer}`),
+    ];
+    const picked = await vscode.window.showQuickPick(
+      names.map((label) => ({
+        label,
+        description: label.startsWith('onnx:') ? "the ranker's own id embedding" : 'table',
+      })),
+      { canPickMany: true, placeHolder: 'One table, or two to compare side by side' },
+    );
     if (!picked?.length) return undefined;
     tables = picked.slice(0, 2).map((p) => p.label);
   }
-  const method = a?.method ?? ((await vscode.window.showQuickPick([{ label: 'PCA', detail: 'Exact, fast; linear structure' }, { label: 'UMAP', detail: 'Seeded; local neighbourhoods; large tables are sampled' }], { placeHolder: 'Projection' }))?.label.toLowerCase() as 'pca' | 'umap' | undefined);
+  const method =
+    a?.method ??
+    ((
+      await vscode.window.showQuickPick(
+        [
+          { label: 'PCA', detail: 'Exact, fast; linear structure' },
+          { label: 'UMAP', detail: 'Seeded; local neighbourhoods; large tables are sampled' },
+        ],
+        { placeHolder: 'Projection' },
+      )
+    )?.label.toLowerCase() as 'pca' | 'umap' | undefined);
   if (!method) return undefined;
   return { config, tables, method };
 }
 
-export const showEmbeddingSpace = ({ context, output }: Services) => async (arg?: unknown) => {
-  if (!requireTrust('Show Embedding Space', output)) return refused('Show Embedding Space');
-  const { EmbeddingPanel } = await import('../panels/embeddingPanelHost');
-  const req = await embeddingRequest(arg);
-  if (!req) return undefined;
-  const panel = EmbeddingPanel.show(context.extensionUri, output);
-  return panel.load(req);
-};
+export const showEmbeddingSpace =
+  ({ context, output }: Services) =>
+  async (arg?: unknown) => {
+    if (!requireTrust('Show Embedding Space', output)) return refused('Show Embedding Space');
+    const { EmbeddingPanel } = await import('../panels/embeddingPanelHost');
+    const req = await embeddingRequest(arg);
+    if (!req) return undefined;
+    const panel = EmbeddingPanel.show(context.extensionUri, output);
+    return panel.load(req);
+  };

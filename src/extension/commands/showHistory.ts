@@ -12,7 +12,8 @@ import { readSettings } from '../settings';
 async function runsDirs(): Promise<string[]> {
   const settings = readSettings();
   const dirs = new Set<string>();
-  for (const uri of await findConfigs()) dirs.add(settings.runsDir(loadConfig(uri.fsPath).config?.dir ?? path.dirname(uri.fsPath)));
+  for (const uri of await findConfigs())
+    dirs.add(settings.runsDir(loadConfig(uri.fsPath).config?.dir ?? path.dirname(uri.fsPath)));
   return [...dirs];
 }
 
@@ -24,9 +25,13 @@ function records(dirs: string[]): RunRecord[] {
 }
 
 export function registerShowHistory(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.commands.registerCommand('reclens.showHistory', async () => {
-    const dirs = await runsDirs();
-    return ResultPanel.show('history', 'workspace', 'RecLens: Metric History', context.extensionUri,
-      () => ({ type: 'history', data: { title: 'AUC and GAUC across evaluation runs', points: evalHistory(records(dirs)) } }));
-  }));
+  context.subscriptions.push(
+    vscode.commands.registerCommand('reclens.showHistory', async () => {
+      const dirs = await runsDirs();
+      return ResultPanel.show('history', 'workspace', 'RecLens: Metric History', context.extensionUri, () => ({
+        type: 'history',
+        data: { title: 'AUC and GAUC across evaluation runs', points: evalHistory(records(dirs)) },
+      }));
+    }),
+  );
 }

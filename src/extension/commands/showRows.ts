@@ -20,9 +20,12 @@ export interface ShowRowsArgs {
 export function registerShowRows(context: vscode.ExtensionContext, output: vscode.OutputChannel): vscode.Disposable {
   return vscode.commands.registerCommand('reclens.showRows', async (arg?: ShowRowsArgs) => {
     if (!vscode.workspace.isTrusted) {
-      const reason = 'RecLens does not score rows in an untrusted workspace (it runs the model). Trust this workspace to explore rows.';
+      const reason =
+        'RecLens does not score rows in an untrusted workspace (it runs the model). Trust this workspace to explore rows.';
       output.appendLine(`[refused] ${reason}`);
-      void vscode.window.showWarningMessage(reason, 'Manage Workspace Trust').then((pick) => { if (pick) void vscode.commands.executeCommand('workbench.trust.manage'); });
+      void vscode.window.showWarningMessage(reason, 'Manage Workspace Trust').then((pick) => {
+        if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
       return undefined;
     }
     const given = typeof arg?.configUri === 'string' ? vscode.Uri.file(arg.configUri) : arg?.configUri;
@@ -32,7 +35,11 @@ export function registerShowRows(context: vscode.ExtensionContext, output: vscod
     if (arg?.slice) query.slice = arg.slice;
     if (arg?.search) query.search = arg.search;
     if (arg?.item) query.item = String(arg.item);
-    if (arg?.sortBySlot) { query.sort = 'slot'; query.slot = arg.sortBySlot; query.descending = true; }
+    if (arg?.sortBySlot) {
+      query.sort = 'slot';
+      query.slot = arg.sortBySlot;
+      query.descending = true;
+    }
     const { RowsPanel } = await import('../panels/rowsPanelHost');
     try {
       return await RowsPanel.show(uri, context.extensionUri, output, Object.keys(query).length ? query : undefined);

@@ -29,8 +29,18 @@ export class EmbeddingPanel {
   /** Messages from the webview, for tests and logging. */
   readonly received: EmbeddingWebviewToHost[] = [];
 
-  private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly output: vscode.OutputChannel) {
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'embedding.js', 'embedding.css', 'RecLens: Embedding Space');
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly output: vscode.OutputChannel,
+  ) {
+    panel.webview.html = webviewHtml(
+      panel.webview,
+      extensionUri,
+      'embedding.js',
+      'embedding.css',
+      'RecLens: Embedding Space',
+    );
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((msg: unknown) => this.onMessage(msg)),
@@ -42,10 +52,18 @@ export class EmbeddingPanel {
       EmbeddingPanel.current.panel.reveal();
       return EmbeddingPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel('reclens.embedding', 'RecLens: Embedding Space', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'out', 'webview')],
-    });
+    const panel = vscode.window.createWebviewPanel(
+      'reclens.embedding',
+      'RecLens: Embedding Space',
+      vscode.ViewColumn.Active,
+      {
+        enableScripts: true,
+        localResourceRoots: [
+          vscode.Uri.joinPath(extensionUri, 'media'),
+          vscode.Uri.joinPath(extensionUri, 'out', 'webview'),
+        ],
+      },
+    );
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'reclens.svg');
     EmbeddingPanel.current = new EmbeddingPanel(panel, extensionUri, output);
     return EmbeddingPanel.current;
@@ -69,8 +87,10 @@ export class EmbeddingPanel {
     this.received.push(msg);
     if (msg.type === 'ready' && this.data) this.post({ type: 'data', data: this.data });
     // Double-click on a point, or Open on a neighbour: the evaluation rows with this item.
-    if (msg.type === 'openItem' && this.configUri && typeof msg.id === 'string' && !msg.table.startsWith('onnx:')) void vscode.commands.executeCommand('reclens.showRows', { configUri: this.configUri, item: msg.id });
-    if (msg.type === 'selection') this.output.appendLine(`[embedding] selected ${msg.ids.length} point(s) of ${msg.table}`);
+    if (msg.type === 'openItem' && this.configUri && typeof msg.id === 'string' && !msg.table.startsWith('onnx:'))
+      void vscode.commands.executeCommand('reclens.showRows', { configUri: this.configUri, item: msg.id });
+    if (msg.type === 'selection')
+      this.output.appendLine(`[embedding] selected ${msg.ids.length} point(s) of ${msg.table}`);
   }
 
   /** Computes the views (one or two tables) and shows them. Returns the data sent, or undefined if cancelled or failed. */
@@ -81,29 +101,66 @@ export class EmbeddingPanel {
     const settings = readSettings();
     const { embed, align } = await import('../../engine/embedding/jobs');
     try {
-      const data = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'RecLens: embedding space', cancellable: true }, async (progress, token) => {
-        const ac = new AbortController();
-        token.onCancellationRequested(() => ac.abort());
-        const control = {
-          signal: ac.signal,
-          onProgress: (e: { phase: string; done: number; total: number }) => {
-            progress.report({ message: `${e.phase} ${e.done.toLocaleString()} / ${e.total.toLocaleString()}` });
-            this.post({ type: 'progress', message: `${e.phase} ${e.done} / ${e.total}` });
-          },
-        };
-        const views = [];
-        for (const table of req.tables.slice(0, 2)) views.push((await embed(config, { table, method: req.method, sample: req.sample, seed: settings.seed, providers: settings.providers }, control)).view);
-        let alignment: EmbeddingPanelData['alignment'];
-        if (views.length === 2) {
-          const prefs = req.preferences ?? Object.keys((config.raw.preferences ?? {}) as object)[0];
-          const a = (await align(config, { table: req.tables[0], against: req.tables[1], preferences: prefs, k: 10, seed: settings.seed, providers: settings.providers }, control)).result;
-          alignment = { k: a.k, jaccardAtK: a.jaccardAtK?.overall ?? undefined, recallAtK: prefs ? { [req.tables[0]]: a.recallAtK?.overall ?? NaN, [req.tables[1]]: a.recallAtKAgainst?.overall ?? NaN } : undefined };
-        }
-        return { title: `${config.name ?? 'RecLens'}: ${req.tables.join(' vs ')} (${req.method.toUpperCase()})`, views, alignment } satisfies EmbeddingPanelData;
-      });
+      const data = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'RecLens: embedding space', cancellable: true },
+        async (progress, token) => {
+          const ac = new AbortController();
+          token.onCancellationRequested(() => ac.abort());
+          const control = {
+            signal: ac.signal,
+            onProgress: (e: { phase: string; done: number; total: number }) => {
+              progress.report({ message: `${e.phase} ${e.done.toLocaleString()} / ${e.total.toLocaleString()}` });
+              this.post({ type: 'progress', message: `${e.phase} ${e.done} / ${e.total}` });
+            },
+          };
+          const views = [];
+          for (const table of req.tables.slice(0, 2))
+            views.push(
+              (
+                await embed(
+                  config,
+                  { table, method: req.method, sample: req.sample, seed: settings.seed, providers: settings.providers },
+                  control,
+                )
+              ).view,
+            );
+          let alignment: EmbeddingPanelData['alignment'];
+          if (views.length === 2) {
+            const prefs = req.preferences ?? Object.keys((config.raw.preferences ?? {}) as object)[0];
+            const a = (
+              await align(
+                config,
+                {
+                  table: req.tables[0],
+                  against: req.tables[1],
+                  preferences: prefs,
+                  k: 10,
+                  seed: settings.seed,
+                  providers: settings.providers,
+                },
+                control,
+              )
+            ).result;
+            alignment = {
+              k: a.k,
+              jaccardAtK: a.jaccardAtK?.overall ?? undefined,
+              recallAtK: prefs
+                ? { [req.tables[0]]: a.recallAtK?.overall ?? NaN, [req.tables[1]]: a.recallAtKAgainst?.overall ?? NaN }
+                : undefined,
+            };
+          }
+          return {
+            title: `${config.name ?? 'RecLens'}: ${req.tables.join(' vs ')} (${req.method.toUpperCase()})`,
+            views,
+            alignment,
+          } satisfies EmbeddingPanelData;
+        },
+      );
       this.data = data;
       this.post({ type: 'data', data });
-      this.output.appendLine(`[embedding] ${data.title}: ${data.views.map((v) => `${v.table} ${v.n}/${v.totalRows}`).join(', ')}`);
+      this.output.appendLine(
+        `[embedding] ${data.title}: ${data.views.map((v) => `${v.table} ${v.n}/${v.totalRows}`).join(', ')}`,
+      );
       return data;
     } catch (e) {
       const cancelled = e instanceof RecLensError && e.kind === 'cancelled';
