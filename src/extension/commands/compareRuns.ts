@@ -9,6 +9,7 @@ import { readSettings } from '../settings';
 import { refused, requireTrust } from '../trust';
 import { pickRun } from './pickRun';
 import type { Services } from './services';
+import { showError } from '../errorMessage';
 
 export interface CompareRunsArgs {
   a?: RunRecord;
@@ -48,7 +49,7 @@ export const compareRuns =
         (e: Error) => e,
       );
     if (comparison instanceof Error) {
-      void vscode.window.showErrorMessage(`RecLens: ${comparison.message}`);
+      void showError(comparison.message);
       return comparison instanceof CancelledError
         ? undefined
         : { status: 'failed' as const, reason: comparison.message };

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { createConfig as proposeAndWriteConfig, CreateConfigArgs } from '../createConfig';
 import { refused, requireTrust } from '../trust';
 import type { Services } from './services';
+import { showError } from '../errorMessage';
 
 export const createConfig =
   ({ output, refreshViews }: Services) =>
@@ -14,7 +15,7 @@ export const createConfig =
       refreshViews();
       return r;
     } catch (e) {
-      void vscode.window.showErrorMessage(`RecLens: could not create a config: ${(e as Error).message}`);
+      void showError(`could not create a config: ${(e as Error).message}`);
       return undefined;
     }
   };

@@ -1,6 +1,6 @@
 /** "RecLens: Inspect Model": the ONNX model's inputs, outputs and embedding tables (reads the file, runs nothing). */
-import * as vscode from 'vscode';
 import { chooseConfig } from '../configs';
+import { showError } from '../errorMessage';
 
 export const inspectModel = () => async (arg?: unknown) => {
   const uri = await chooseConfig(arg);
@@ -10,7 +10,7 @@ export const inspectModel = () => async (arg?: unknown) => {
     const { showInspection } = await import('../inspectView');
     return await showInspection(requireConfig(uri.fsPath).config.model.path);
   } catch (e) {
-    void vscode.window.showErrorMessage(`RecLens: ${(e as Error).message}`);
+    void showError((e as Error).message);
     return undefined;
   }
 };

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { RowQuery } from '../../engine/rows/types';
 import { chooseConfig } from '../configs';
+import { showError } from '../errorMessage';
 
 export interface ShowRowsArgs {
   configUri?: vscode.Uri | string;
@@ -44,7 +45,7 @@ export function registerShowRows(context: vscode.ExtensionContext, output: vscod
     try {
       return await RowsPanel.show(uri, context.extensionUri, output, Object.keys(query).length ? query : undefined);
     } catch (e) {
-      void vscode.window.showErrorMessage(`RecLens: ${(e as Error).message}`);
+      void showError((e as Error).message);
       return undefined;
     }
   });

@@ -11,6 +11,7 @@ import { readSettings } from '../settings';
 import { requireTrust } from '../trust';
 import { parseEmbeddingMessage } from '../../protocol/validate';
 import { webviewHtml } from './webviewHtml';
+import { showError } from '../errorMessage';
 
 export interface EmbeddingRequest {
   config: vscode.Uri;
@@ -166,7 +167,7 @@ export class EmbeddingPanel {
       const cancelled = e instanceof RecLensError && e.kind === 'cancelled';
       const message = cancelled ? 'Cancelled.' : (e as Error).message;
       this.post({ type: 'error', message });
-      if (!cancelled) void vscode.window.showErrorMessage(`RecLens: ${message}`);
+      if (!cancelled) void showError(message);
       return undefined;
     }
   }

@@ -25,6 +25,7 @@ import { inspectModel } from '../../engine/model/inspect';
 import { readSettings } from '../settings';
 import { parsePanelMessage } from '../../protocol/validate';
 import { webviewHtml } from './webviewHtml';
+import { showError } from '../errorMessage';
 
 const ref = (r: RunRecord): RunRef => ({
   runId: r.id,
@@ -243,7 +244,7 @@ async function saveExport(m: Extract<PanelToHost, { type: 'export' }>): Promise<
     writeFileAtomic(target.fsPath, m.bytes ? Buffer.from(m.bytes) : (m.text ?? ''));
   } catch (e) {
     const message = `Could not save ${shown}: ${(e as Error).message}`;
-    void vscode.window.showErrorMessage(`RecLens: ${message}`);
+    void showError(message);
     return { ok: false, message };
   }
   void vscode.window.showInformationMessage(`RecLens: saved ${shown}`);

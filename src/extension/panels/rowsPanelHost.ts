@@ -14,6 +14,7 @@ import { readSettings } from '../settings';
 import { revealSlot } from './resultsPanelHost';
 import { answerRowsMessage, rowsInfo } from './rowsDispatch';
 import { webviewHtml } from './webviewHtml';
+import { showError } from '../errorMessage';
 
 export class RowsPanel {
   private static readonly open = new Map<string, RowsPanel>();
@@ -115,7 +116,7 @@ export class RowsPanel {
       const cancelled = e instanceof RecLensError && e.kind === 'cancelled';
       const message = cancelled ? 'Cancelled.' : (e as Error).message;
       this.post({ type: 'error', message });
-      if (!cancelled) void vscode.window.showErrorMessage(`RecLens: ${message}`);
+      if (!cancelled) void showError(message);
       this.dispose();
       return false;
     }
