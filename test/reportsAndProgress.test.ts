@@ -113,11 +113,13 @@ test('report: default output beside the runs (.reclens/reports), --run accepts a
   const r = await cli('report', '--run', suffix, '--config', config);
   assert.equal(r.code, 0, r.err);
   const expected = path.join(dir, '.reclens', 'reports', `reclens-${ev.runId}.html`);
-  assert.equal(r.out.trim(), `wrote ${expected}`);
+  // Messages name files relative to the config's folder.
+  const shown = path.relative(dir, expected);
+  assert.equal(r.out.trim(), `wrote ${shown}`);
   assert.ok(fs.existsSync(expected));
   assert.deepEqual(fs.readdirSync(process.cwd()), cwdBefore, 'nothing written to the current directory');
   const latest = await cli('report', '--latest', '--config', config);
-  assert.equal(latest.out.trim(), `wrote ${expected}`);
+  assert.equal(latest.out.trim(), `wrote ${shown}`);
   // Two runs share "eval": an ambiguous part is a usage error naming the matches.
   await cli('eval', '--config', config, '--json');
   const amb = await cli('report', '--run', 'eval', '--config', config);

@@ -56,8 +56,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     const given = flagString(flags, 'config');
     if (given) {
       // Messages name the config as given and its files relative to its folder (--json output keeps its paths).
+      // The config's own path is set aside first, so an absolute --config stays as typed.
       const absConfig = path.resolve(given),
-        shown = (t: string) => relativePaths(t.split(absConfig).join(given), path.dirname(absConfig));
+        mark = '\u0000config\u0000';
+      const shown = (t: string) =>
+        relativePaths(t.split(absConfig).join(mark), path.dirname(absConfig)).split(mark).join(given);
       const raw = io;
       io = { ...raw, out: (t) => raw.out(flags.json ? t : shown(t)), err: (t) => raw.err(shown(t)) };
     }
