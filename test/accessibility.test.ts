@@ -1159,11 +1159,22 @@ test('keyboard: Feature Impact, every control reached with Tab and operated with
       ?.textContent?.startsWith('Slot'),
   );
   assert.match((await activeInfo(page)).text, /^Slot/, 'focus is still on the Slot sort button');
-  // Row selection with Space, then the action buttons with Enter.
-  await page.locator('vscode-checkbox[aria-label="Select leak"]').focus();
-  await page.keyboard.press('Space');
-  await page.locator('vscode-checkbox[aria-label="Select strong"]').focus();
-  await page.keyboard.press('Space');
+  // Row selection with Space, then the action buttons with Enter. The sort just rebuilt the table: wait until its
+  // new checkboxes are live custom elements (a person cannot press a key within milliseconds of a rebuild).
+  await page.waitForFunction(() =>
+    Array.from(document.querySelectorAll('vscode-checkbox[aria-label^="Select "]')).every(
+      (e) => (e as unknown as { $fastController?: { isConnected: boolean } }).$fastController?.isConnected,
+    ),
+  );
+  for (const slot of ['leak', 'strong']) {
+    await page.locator(`vscode-checkbox[aria-label="Select ${slot}"]`).focus();
+    await page.keyboard.press('Space');
+    await page.waitForFunction(
+      (s) =>
+        document.querySelector(`vscode-checkbox[aria-label="Select ${s}"]`)?.getAttribute('aria-checked') === 'true',
+      slot,
+    );
+  }
   await page.locator('vscode-button', { hasText: 'Ablate as group' }).focus();
   await page.keyboard.press('Enter');
   assert.deepEqual(await waitPosted(page, 'runAblation', 1), {
