@@ -11,13 +11,26 @@
  * Screenshots of focus states and of the high-contrast themes go to test-results/a11y-*.png.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { HarnessServer, serveHarness } from './harnessServer';
+import type { Browser, Page } from 'playwright-core';
+import {
+  deliverData,
+  launchChromium,
+  LIGHT,
+  newHarnessPage,
+  nextFrames,
+  openPanel as openHarnessPanel,
+  RESULTS,
+  ROOT,
+  serveBundle,
+  setTheme,
+  THEMES,
+  type ThemeCase,
+} from './chromiumHarness';
+import type { HarnessServer } from './harnessServer';
 import { ablate } from '../src/engine/ablation/ablate';
 import { ceiling } from '../src/engine/ablation/ceiling';
 import { compareRuns } from '../src/engine/compare';
@@ -30,237 +43,11 @@ import { seededRandom, type Random } from '../src/engine/util/random';
 import type { EmbeddingPanelData, EmbeddingView } from '../src/protocol/embedding';
 import type { FeatureImpactData, HostToPanel, LisPanelData, RunPanelData, RunRef } from '../src/protocol/results';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const PLANTED = path.join(ROOT, 'examples', 'planted', 'reclens.json');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const RESULTS = path.join(ROOT, 'test-results');
 /** The Colour by dropdown (the panel also has a Size by one). */
 const COLOUR_BY = 'vscode-dropdown[aria-label="Colour points by"]';
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const SEED = 7;
-
-// ---------------------------------------------------------------------------------------------------------------
-// Themes: the variables VS Code sets on <html> and the class it sets on <body>, for its four default theme kinds.
-
-const LIGHT: Record<string, string> = {
-  '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
-  '--vscode-font-size': '13px',
-  '--vscode-font-weight': 'normal',
-  '--vscode-editor-background': '#ffffff',
-  '--vscode-editor-foreground': '#3b3b3b',
-  '--vscode-foreground': '#3b3b3b',
-  '--vscode-descriptionForeground': '#717171',
-  '--vscode-disabledForeground': 'rgba(97, 97, 97, 0.5)',
-  '--vscode-focusBorder': '#005fb8',
-  '--vscode-editorWidget-background': '#f8f8f8',
-  '--vscode-editorWidget-border': '#c8c8c8',
-  '--vscode-widget-border': '#e5e5e5',
-  '--vscode-widget-shadow': 'rgba(0, 0, 0, 0.16)',
-  '--vscode-editorHoverWidget-background': '#f8f8f8',
-  '--vscode-editorHoverWidget-foreground': '#3b3b3b',
-  '--vscode-editorHoverWidget-border': '#c8c8c8',
-  '--vscode-charts-blue': '#1a85ff',
-  '--vscode-charts-orange': '#d18616',
-  '--vscode-charts-green': '#388a34',
-  '--vscode-charts-purple': '#652d90',
-  '--vscode-charts-red': '#e51400',
-  '--vscode-textLink-foreground': '#005fb8',
-  '--vscode-textLink-activeForeground': '#005fb8',
-  '--vscode-list-hoverBackground': '#f2f2f2',
-  '--vscode-list-activeSelectionBackground': '#e8e8e8',
-  '--vscode-list-activeSelectionForeground': '#000000',
-  '--vscode-button-background': '#005fb8',
-  '--vscode-button-foreground': '#ffffff',
-  '--vscode-button-hoverBackground': '#0258a8',
-  '--vscode-button-border': 'rgba(0, 0, 0, 0.1)',
-  '--vscode-button-secondaryBackground': '#e5e5e5',
-  '--vscode-button-secondaryForeground': '#3b3b3b',
-  '--vscode-button-secondaryHoverBackground': '#cccccc',
-  '--vscode-checkbox-background': '#f8f8f8',
-  '--vscode-checkbox-border': '#cecece',
-  '--vscode-checkbox-foreground': '#3b3b3b',
-  '--vscode-dropdown-background': '#ffffff',
-  '--vscode-dropdown-foreground': '#3b3b3b',
-  '--vscode-dropdown-border': '#cecece',
-  '--vscode-dropdown-listBackground': '#ffffff',
-  '--vscode-input-background': '#ffffff',
-  '--vscode-input-foreground': '#3b3b3b',
-  '--vscode-input-border': '#cecece',
-  '--vscode-input-placeholderForeground': '#767676',
-  '--vscode-panelTitle-activeForeground': '#3b3b3b',
-  '--vscode-panelTitle-activeBorder': '#005fb8',
-  '--vscode-panelTitle-inactiveForeground': '#717171',
-  '--vscode-list-activeSelectionIconForeground': '#000000',
-  '--vscode-progressBar-background': '#005fb8',
-  '--vscode-contrastBorder': 'transparent',
-  '--vscode-contrastActiveBorder': 'transparent',
-  '--vscode-inputValidation-errorBackground': '#f2dede',
-  '--vscode-inputValidation-errorBorder': '#be1100',
-  '--vscode-errorForeground': '#a1260d',
-};
-
-const DARK: Record<string, string> = {
-  ...LIGHT,
-  '--vscode-editor-background': '#1f1f1f',
-  '--vscode-editor-foreground': '#cccccc',
-  '--vscode-foreground': '#cccccc',
-  '--vscode-descriptionForeground': '#9d9d9d',
-  '--vscode-disabledForeground': 'rgba(204, 204, 204, 0.5)',
-  '--vscode-focusBorder': '#0078d4',
-  '--vscode-editorWidget-background': '#202020',
-  '--vscode-editorWidget-border': '#454545',
-  '--vscode-widget-border': '#313131',
-  '--vscode-widget-shadow': 'rgba(0, 0, 0, 0.36)',
-  '--vscode-editorHoverWidget-background': '#202020',
-  '--vscode-editorHoverWidget-foreground': '#cccccc',
-  '--vscode-editorHoverWidget-border': '#454545',
-  '--vscode-charts-blue': '#3794ff',
-  '--vscode-charts-orange': '#d18616',
-  '--vscode-charts-green': '#89d185',
-  '--vscode-charts-purple': '#b180d7',
-  '--vscode-textLink-foreground': '#4daafc',
-  '--vscode-textLink-activeForeground': '#4daafc',
-  '--vscode-list-hoverBackground': '#2a2d2e',
-  '--vscode-list-activeSelectionBackground': '#04395e',
-  '--vscode-list-activeSelectionForeground': '#ffffff',
-  '--vscode-button-background': '#0078d4',
-  '--vscode-button-hoverBackground': '#026ec1',
-  '--vscode-button-border': 'rgba(255, 255, 255, 0.07)',
-  '--vscode-button-secondaryBackground': '#313131',
-  '--vscode-button-secondaryForeground': '#cccccc',
-  '--vscode-button-secondaryHoverBackground': '#3c3c3c',
-  '--vscode-checkbox-background': '#313131',
-  '--vscode-checkbox-border': '#3c3c3c',
-  '--vscode-checkbox-foreground': '#cccccc',
-  '--vscode-dropdown-background': '#313131',
-  '--vscode-dropdown-foreground': '#cccccc',
-  '--vscode-dropdown-border': '#3c3c3c',
-  '--vscode-dropdown-listBackground': '#1f1f1f',
-  '--vscode-input-background': '#313131',
-  '--vscode-input-foreground': '#cccccc',
-  '--vscode-input-border': '#3c3c3c',
-  '--vscode-input-placeholderForeground': '#989898',
-  '--vscode-panelTitle-activeForeground': '#e7e7e7',
-  '--vscode-panelTitle-activeBorder': '#0078d4',
-  '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
-  '--vscode-inputValidation-errorBackground': '#5a1d1d',
-  '--vscode-errorForeground': '#f85149',
-};
-
-/** VS Code's "Dark High Contrast" theme: black, white text, cyan borders, orange focus. */
-const HC_DARK: Record<string, string> = {
-  ...DARK,
-  '--vscode-editor-background': '#000000',
-  '--vscode-editor-foreground': '#ffffff',
-  '--vscode-foreground': '#ffffff',
-  '--vscode-descriptionForeground': '#ffffff',
-  '--vscode-disabledForeground': '#a5a5a5',
-  '--vscode-focusBorder': '#f38518',
-  '--vscode-contrastBorder': '#6fc3df',
-  '--vscode-contrastActiveBorder': '#f38518',
-  '--vscode-editorWidget-background': '#0c141f',
-  '--vscode-editorWidget-border': '#6fc3df',
-  '--vscode-widget-border': '#6fc3df',
-  '--vscode-editorHoverWidget-background': '#0c141f',
-  '--vscode-editorHoverWidget-foreground': '#ffffff',
-  '--vscode-editorHoverWidget-border': '#6fc3df',
-  '--vscode-charts-blue': '#3794ff',
-  '--vscode-charts-orange': '#d18616',
-  '--vscode-charts-green': '#89d185',
-  '--vscode-charts-purple': '#b180d7',
-  '--vscode-textLink-foreground': '#21a6ff',
-  '--vscode-textLink-activeForeground': '#21a6ff',
-  '--vscode-list-hoverBackground': '#000000',
-  '--vscode-list-activeSelectionBackground': '#000000',
-  '--vscode-list-activeSelectionForeground': '#ffffff',
-  '--vscode-button-background': '#000000',
-  '--vscode-button-foreground': '#ffffff',
-  '--vscode-button-hoverBackground': '#000000',
-  '--vscode-button-border': '#6fc3df',
-  '--vscode-button-secondaryBackground': '#000000',
-  '--vscode-button-secondaryForeground': '#ffffff',
-  '--vscode-button-secondaryHoverBackground': '#000000',
-  '--vscode-checkbox-background': '#000000',
-  '--vscode-checkbox-border': '#6fc3df',
-  '--vscode-checkbox-foreground': '#ffffff',
-  '--vscode-dropdown-background': '#000000',
-  '--vscode-dropdown-foreground': '#ffffff',
-  '--vscode-dropdown-border': '#6fc3df',
-  '--vscode-dropdown-listBackground': '#000000',
-  '--vscode-input-background': '#000000',
-  '--vscode-input-foreground': '#ffffff',
-  '--vscode-input-border': '#6fc3df',
-  '--vscode-input-placeholderForeground': '#ffffffb3',
-  '--vscode-panelTitle-activeForeground': '#ffffff',
-  '--vscode-panelTitle-activeBorder': '#6fc3df',
-  '--vscode-panelTitle-inactiveForeground': '#ffffff',
-  '--vscode-inputValidation-errorBackground': '#000000',
-  '--vscode-inputValidation-errorBorder': '#6fc3df',
-  '--vscode-errorForeground': '#f48771',
-};
-
-/** VS Code's "Light High Contrast" theme: white, near-black text, dark blue borders. */
-const HC_LIGHT: Record<string, string> = {
-  ...LIGHT,
-  '--vscode-editor-background': '#ffffff',
-  '--vscode-editor-foreground': '#292929',
-  '--vscode-foreground': '#292929',
-  '--vscode-descriptionForeground': '#292929',
-  '--vscode-disabledForeground': '#7f7f7f',
-  '--vscode-focusBorder': '#006bbd',
-  '--vscode-contrastBorder': '#0f4a85',
-  '--vscode-contrastActiveBorder': '#006bbd',
-  '--vscode-editorWidget-background': '#ffffff',
-  '--vscode-editorWidget-border': '#0f4a85',
-  '--vscode-widget-border': '#0f4a85',
-  '--vscode-editorHoverWidget-background': '#ffffff',
-  '--vscode-editorHoverWidget-foreground': '#292929',
-  '--vscode-editorHoverWidget-border': '#0f4a85',
-  '--vscode-textLink-foreground': '#0f4a85',
-  '--vscode-textLink-activeForeground': '#0f4a85',
-  '--vscode-list-hoverBackground': '#ffffff',
-  '--vscode-list-activeSelectionBackground': '#ffffff',
-  '--vscode-list-activeSelectionForeground': '#000000',
-  '--vscode-button-background': '#0f4a85',
-  '--vscode-button-foreground': '#ffffff',
-  '--vscode-button-border': '#0f4a85',
-  '--vscode-button-secondaryBackground': '#ffffff',
-  '--vscode-button-secondaryForeground': '#292929',
-  '--vscode-checkbox-background': '#ffffff',
-  '--vscode-checkbox-border': '#0f4a85',
-  '--vscode-checkbox-foreground': '#292929',
-  '--vscode-dropdown-border': '#0f4a85',
-  '--vscode-input-border': '#0f4a85',
-  '--vscode-input-placeholderForeground': '#595959',
-  '--vscode-panelTitle-activeForeground': '#292929',
-  '--vscode-panelTitle-activeBorder': '#0f4a85',
-  '--vscode-panelTitle-inactiveForeground': '#292929',
-  '--vscode-inputValidation-errorBackground': '#ffffff',
-  '--vscode-inputValidation-errorBorder': '#b5200d',
-  '--vscode-errorForeground': '#b5200d',
-};
-
-interface ThemeCase {
-  name: string;
-  vars: Record<string, string>;
-  bodyClass: string;
-}
-
-const THEMES: ThemeCase[] = [
-  { name: 'light', vars: LIGHT, bodyClass: 'vscode-light' },
-  { name: 'dark', vars: DARK, bodyClass: 'vscode-dark' },
-  { name: 'high-contrast', vars: HC_DARK, bodyClass: 'vscode-high-contrast' },
-  { name: 'high-contrast-light', vars: HC_LIGHT, bodyClass: 'vscode-high-contrast vscode-high-contrast-light' },
-];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Fixtures: real engine output on examples/planted for the result panels; a seeded 6-cluster set for the scatter.
@@ -395,28 +182,13 @@ function embeddingFixture(n = 600, seed = 11): EmbeddingPanelData {
   return { title: 'Item embeddings', views: [viewA, viewB], alignment: { k: K, jaccardAtK: 1 } };
 }
 
-function encode(value: unknown): unknown {
-  if (ArrayBuffer.isView(value)) {
-    const typed = value as Float32Array;
-    return {
-      __typed: typed.constructor.name,
-      base64: Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength).toString('base64'),
-    };
-  }
-  if (Array.isArray(value)) return value.map(encode);
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v)]));
-  return value;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
-// Harness pages: the hosts' CSP with a nonce, a mock acquireVsCodeApi, the light theme to start with.
+// Harness pages (test/chromiumHarness.ts): the hosts' CSP with a nonce, a mock acquireVsCodeApi, the light theme
+// to start with.
 
 type PostedMessage = { type: string; [key: string]: unknown };
-/** What the harness page adds to window (cast, not declared globally: the other webview tests declare __posted too). */
+/** What axe-core adds to window once injected. */
 interface HarnessWindow {
-  __posted: PostedMessage[];
-  __deliver(json: string): void;
   axe: {
     run(
       context: unknown,
@@ -432,60 +204,21 @@ interface HarnessWindow {
   };
 }
 
-function mockScript(): string {
-  return `
-(() => {
-  window.__posted = [];
-  let state;
-  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m, (k, v) => (v instanceof Uint8Array ? Array.from(v.subarray(0, 8)) : v)))), getState: () => state, setState: (s) => { state = s; return s; } });
-  const revive = (value) => {
-    if (Array.isArray(value)) return value.map(revive);
-    if (value && typeof value === 'object') {
-      if (value.__typed) return new globalThis[value.__typed](Uint8Array.from(atob(value.base64), (c) => c.charCodeAt(0)).buffer);
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revive(v)]));
-    }
-    return value;
-  };
-  window.__deliver = (json) => window.postMessage({ type: 'data', data: revive(JSON.parse(json)) }, '*');
-  for (const [name, value] of Object.entries(${JSON.stringify(LIGHT)})) document.documentElement.style.setProperty(name, value);
-})();`;
-}
-
-function harnessHtml(bundle: 'results' | 'embedding', origin: string, nonce: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>RecLens ${bundle}</title>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${origin} data: blob:; style-src ${origin} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src ${origin};">
-<script nonce="${nonce}">${mockScript()}</script>
-<link rel="stylesheet" href="${origin}/media/${bundle}.css" nonce="${nonce}">
-</head><body class="vscode-light" data-vscode-theme-kind="vscode-light"><div id="app"></div><script nonce="${nonce}" src="${origin}/out/webview/${bundle}.js"></script></body></html>`;
-}
-
 let browser: Browser;
 let panelsServer: HarnessServer;
 let embeddingServer: HarnessServer;
 let fixtures: Awaited<ReturnType<typeof panelFixtures>>;
 const embedding = embeddingFixture();
 const pageErrors: string[] = [];
+/** The harness as in the other webview tests; posted messages kept as JSON copies (byte arrays shortened). */
+const MOCK = { posted: 'json', theme: LIGHT } as const;
+const PAGE = { width: 1300, height: 950, errors: pageErrors };
 
 before(async () => {
-  assert.ok(fs.existsSync(CHROMIUM), `Chromium is missing at ${CHROMIUM}: install it with apt-get install -y chromium`);
-  execFileSync(process.execPath, [path.join(ROOT, 'webview', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
-  fs.mkdirSync(RESULTS, { recursive: true });
   fixtures = await panelFixtures();
-  panelsServer = await serveHarness(
-    {
-      '/media/results.css': [path.join(ROOT, 'media', 'results.css'), 'text/css'],
-      '/out/webview/results.js': [path.join(ROOT, 'out', 'webview', 'results.js'), 'text/javascript'],
-    },
-    (origin, nonce) => harnessHtml('results', origin, nonce),
-  );
-  embeddingServer = await serveHarness(
-    {
-      '/media/embedding.css': [path.join(ROOT, 'media', 'embedding.css'), 'text/css'],
-      '/out/webview/embedding.js': [path.join(ROOT, 'out', 'webview', 'embedding.js'), 'text/javascript'],
-    },
-    (origin, nonce) => harnessHtml('embedding', origin, nonce),
-  );
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  panelsServer = await serveBundle('results', { ...MOCK, stateKey: 'reclens.a11y.results' });
+  embeddingServer = await serveBundle('embedding', { ...MOCK, stateKey: 'reclens.a11y.embedding' });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -495,32 +228,13 @@ after(async () => {
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function newPage(server: HarnessServer): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1300, height: 950 }, deviceScaleFactor: 1 });
-  page.on('pageerror', (error) => pageErrors.push(String(error)));
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
-  });
-  await page.goto(`${server.origin}/panel.html`);
-  await page.waitForFunction(() =>
-    (window as unknown as { __posted: PostedMessage[] }).__posted.some((m) => m.type === 'ready'),
-  );
-  return page;
-}
-
-async function openPanel(message: HostToPanel): Promise<Page> {
-  const page = await newPage(panelsServer);
-  await page.evaluate((m) => window.postMessage(m, '*'), message as unknown as Record<string, unknown>);
-  await page.waitForSelector('.view');
-  return page;
+function openPanel(message: HostToPanel): Promise<Page> {
+  return openHarnessPanel(browser, panelsServer, message, PAGE);
 }
 
 async function openEmbedding(): Promise<Page> {
-  const page = await newPage(embeddingServer);
-  await page.evaluate(
-    (json) => (window as unknown as { __deliver(j: string): void }).__deliver(json),
-    JSON.stringify(encode(embedding)),
-  );
+  const page = await newHarnessPage(browser, embeddingServer, PAGE);
+  await deliverData(page, embedding);
   await page.waitForFunction(
     () =>
       Array.from(document.querySelectorAll<HTMLCanvasElement>('.view-pane canvas')).filter(
@@ -528,23 +242,6 @@ async function openEmbedding(): Promise<Page> {
       ).length === 2,
   );
   return page;
-}
-
-async function nextFrames(page: Page): Promise<void> {
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-}
-
-async function setTheme(page: Page, theme: ThemeCase): Promise<void> {
-  await page.evaluate(
-    ([vars, cls]) => {
-      for (const [name, value] of Object.entries(vars)) document.documentElement.style.setProperty(name, value);
-      document.body.className = cls;
-      document.body.dataset.vscodeThemeKind = cls.split(' ').at(-1)!;
-    },
-    [theme.vars, theme.bodyClass] as const,
-  );
-  await nextFrames(page);
-  await nextFrames(page);
 }
 
 async function axeViolations(page: Page): Promise<string[]> {

@@ -4,27 +4,24 @@
  * fixture `data` message and is checked through what it draws and lists.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { HarnessServer, serveHarness } from './harnessServer';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import {
+  deliverData,
+  encode,
+  launchChromium,
+  LIGHT,
+  newHarnessPage,
+  RESULTS,
+  serveBundle,
+  setTheme,
+  theme,
+} from './chromiumHarness';
+import type { HarnessServer } from './harnessServer';
 import { permutation, seededRandom, type Random } from '../src/engine/util/random';
 import type { EmbeddingPanelData, EmbeddingView } from '../src/protocol/embedding';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const RESULTS = path.join(ROOT, 'test-results');
 /** The Colour by dropdown (the panel also has a Size by one). */
 const COLOUR_BY = 'vscode-dropdown[aria-label="Colour points by"]';
 const GENRES = ['Action', 'Comedy', 'Documentary', 'Horror', 'Romance', 'Sci-Fi'];
@@ -208,187 +205,19 @@ function makeLargeData(n = 100_000, k = 5): EmbeddingPanelData {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Transport: typed arrays cross into the page as base64 and are revived there, then posted as the host would.
+// Transport (test/chromiumHarness.ts): typed arrays cross into the page as base64 and are revived there, then
+// posted as the host would.
 
-type Encoded = unknown;
-
-function encode(value: unknown): Encoded {
-  if (ArrayBuffer.isView(value)) {
-    const typed = value as Float32Array | Uint32Array | Uint16Array;
-    return {
-      __typed: typed.constructor.name,
-      base64: Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength).toString('base64'),
-    };
-  }
-  if (Array.isArray(value)) return value.map(encode);
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v)]));
-  return value;
-}
-
-async function deliver(page: Page, data: EmbeddingPanelData): Promise<void> {
-  await page.waitForFunction(() => window.__posted.some((m) => (m as { type?: string }).type === 'ready'));
-  await page.evaluate((json) => window.__deliverData(json), JSON.stringify(encode(data)));
-}
+const deliver = (page: Page, data: EmbeddingPanelData) => deliverData(page, data);
 
 // ---------------------------------------------------------------------------------------------------------------
-// Harness: the host's HTML (same CSP, nonce) served from 127.0.0.1, with VS Code's theme variables and a mock API.
+// Harness (test/chromiumHarness.ts): the host's HTML (same CSP, nonce) served from 127.0.0.1, with VS Code's theme
+// variables and a mock API (state kept in sessionStorage so it survives a reload, like VS Code's getState across
+// hide/show; posted messages kept as JSON copies).
 
-declare global {
-  interface Window {
-    __posted: unknown[];
-    __cspViolations: string[];
-    __deliverData(json: string): void;
-    __prepareData(json: string): unknown;
-  }
-}
-
-const LIGHT_THEME: Record<string, string> = {
-  '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
-  '--vscode-font-size': '13px',
-  '--vscode-font-weight': 'normal',
-  '--vscode-editor-background': '#ffffff',
-  '--vscode-editor-foreground': '#3b3b3b',
-  '--vscode-foreground': '#3b3b3b',
-  '--vscode-descriptionForeground': '#717171',
-  '--vscode-disabledForeground': 'rgba(97, 97, 97, 0.5)',
-  '--vscode-focusBorder': '#005fb8',
-  '--vscode-editorWidget-background': '#f8f8f8',
-  '--vscode-editorWidget-border': '#c8c8c8',
-  '--vscode-widget-border': '#e5e5e5',
-  '--vscode-widget-shadow': 'rgba(0, 0, 0, 0.16)',
-  '--vscode-editorHoverWidget-background': '#f8f8f8',
-  '--vscode-editorHoverWidget-foreground': '#3b3b3b',
-  '--vscode-editorHoverWidget-border': '#c8c8c8',
-  '--vscode-charts-blue': '#1a85ff',
-  '--vscode-charts-orange': '#d18616',
-  '--vscode-charts-green': '#388a34',
-  '--vscode-charts-red': '#e51400',
-  '--vscode-textLink-foreground': '#005fb8',
-  '--vscode-textLink-activeForeground': '#005fb8',
-  '--vscode-list-hoverBackground': '#f2f2f2',
-  '--vscode-list-activeSelectionBackground': '#e8e8e8',
-  '--vscode-list-activeSelectionForeground': '#000000',
-  '--vscode-button-background': '#005fb8',
-  '--vscode-button-foreground': '#ffffff',
-  '--vscode-button-hoverBackground': '#0258a8',
-  '--vscode-button-border': 'rgba(0, 0, 0, 0.1)',
-  '--vscode-button-secondaryBackground': '#e5e5e5',
-  '--vscode-button-secondaryForeground': '#3b3b3b',
-  '--vscode-button-secondaryHoverBackground': '#cccccc',
-  '--vscode-dropdown-background': '#ffffff',
-  '--vscode-dropdown-foreground': '#3b3b3b',
-  '--vscode-dropdown-border': '#cecece',
-  '--vscode-dropdown-listBackground': '#ffffff',
-  '--vscode-input-background': '#ffffff',
-  '--vscode-input-foreground': '#3b3b3b',
-  '--vscode-input-border': '#cecece',
-  '--vscode-input-placeholderForeground': '#767676',
-  '--vscode-list-activeSelectionIconForeground': '#000000',
-  '--vscode-progressBar-background': '#005fb8',
-  '--vscode-contrastBorder': 'transparent',
-  '--vscode-inputValidation-errorBackground': '#f2dede',
-  '--vscode-inputValidation-errorBorder': '#be1100',
-  '--vscode-errorForeground': '#a1260d',
-};
-
-const DARK_THEME: Record<string, string> = {
-  ...LIGHT_THEME,
-  '--vscode-editor-background': '#1f1f1f',
-  '--vscode-editor-foreground': '#cccccc',
-  '--vscode-foreground': '#cccccc',
-  '--vscode-descriptionForeground': '#9d9d9d',
-  '--vscode-disabledForeground': 'rgba(204, 204, 204, 0.5)',
-  '--vscode-focusBorder': '#0078d4',
-  '--vscode-editorWidget-background': '#202020',
-  '--vscode-editorWidget-border': '#454545',
-  '--vscode-widget-border': '#313131',
-  '--vscode-widget-shadow': 'rgba(0, 0, 0, 0.36)',
-  '--vscode-editorHoverWidget-background': '#202020',
-  '--vscode-editorHoverWidget-foreground': '#cccccc',
-  '--vscode-editorHoverWidget-border': '#454545',
-  '--vscode-charts-blue': '#3794ff',
-  '--vscode-charts-orange': '#d18616',
-  '--vscode-charts-green': '#89d185',
-  '--vscode-textLink-foreground': '#4daafc',
-  '--vscode-textLink-activeForeground': '#4daafc',
-  '--vscode-list-hoverBackground': '#2a2d2e',
-  '--vscode-list-activeSelectionBackground': '#04395e',
-  '--vscode-list-activeSelectionForeground': '#ffffff',
-  '--vscode-button-background': '#0078d4',
-  '--vscode-button-hoverBackground': '#026ec1',
-  '--vscode-button-border': 'rgba(255, 255, 255, 0.07)',
-  '--vscode-button-secondaryBackground': '#313131',
-  '--vscode-button-secondaryForeground': '#cccccc',
-  '--vscode-button-secondaryHoverBackground': '#3c3c3c',
-  '--vscode-dropdown-background': '#313131',
-  '--vscode-dropdown-foreground': '#cccccc',
-  '--vscode-dropdown-border': '#3c3c3c',
-  '--vscode-dropdown-listBackground': '#1f1f1f',
-  '--vscode-input-background': '#313131',
-  '--vscode-input-foreground': '#cccccc',
-  '--vscode-input-border': '#3c3c3c',
-  '--vscode-input-placeholderForeground': '#989898',
-  '--vscode-inputValidation-errorBackground': '#5a1d1d',
-  '--vscode-inputValidation-errorBorder': '#be1100',
-  '--vscode-errorForeground': '#f85149',
-};
-
-/** What the extension host does, as far as the webview can tell: the mock API (state kept in sessionStorage so it
- *  survives a reload, like VS Code's getState across hide/show), theme variables on <html>, CSP reports collected. */
-function mockScript(theme: Record<string, string>): string {
-  return `
-(() => {
-  const KEY = 'reclens.embedding.mockState';
-  window.__posted = [];
-  window.__cspViolations = [];
-  document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' blocked ' + e.blockedURI + ' ' + (e.sample || '')));
-  let acquired = false;
-  window.acquireVsCodeApi = () => {
-    if (acquired) throw new Error('acquireVsCodeApi may only be called once');
-    acquired = true;
-    return {
-      postMessage: (message) => window.__posted.push(JSON.parse(JSON.stringify(message))),
-      getState: () => { const saved = sessionStorage.getItem(KEY); return saved ? JSON.parse(saved) : undefined; },
-      setState: (state) => { sessionStorage.setItem(KEY, JSON.stringify(state)); return state; },
-    };
-  };
-  const revive = (value) => {
-    if (Array.isArray(value)) return value.map(revive);
-    if (value && typeof value === 'object') {
-      if (value.__typed) {
-        const bytes = Uint8Array.from(atob(value.base64), (c) => c.charCodeAt(0));
-        return new globalThis[value.__typed](bytes.buffer);
-      }
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revive(v)]));
-    }
-    return value;
-  };
-  window.__prepareData = (json) => revive(JSON.parse(json));
-  window.__deliverData = (json) => window.postMessage({ type: 'data', data: window.__prepareData(json) }, '*');
-  const theme = ${JSON.stringify(theme)};
-  for (const [name, value] of Object.entries(theme)) document.documentElement.style.setProperty(name, value);
-})();`;
-}
-
-function harnessHtml(origin: string, nonce: string): string {
-  const cspSource = origin;
-  return `<!doctype html><html><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${cspSource} data: blob:; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src ${cspSource};">
-<script nonce="${nonce}">${mockScript(LIGHT_THEME)}</script>
-<link rel="stylesheet" href="${origin}/media/embedding.css" nonce="${nonce}">
-</head><body class="vscode-light" data-vscode-theme-kind="vscode-light"><div id="app"></div><script nonce="${nonce}" src="${origin}/out/webview/embedding.js"></script></body></html>`;
-}
-
-function startServer(): Promise<HarnessServer> {
-  return serveHarness(
-    {
-      '/media/embedding.css': [path.join(ROOT, 'media', 'embedding.css'), 'text/css'],
-      '/out/webview/embedding.js': [path.join(ROOT, 'out', 'webview', 'embedding.js'), 'text/javascript'],
-    },
-    harnessHtml,
-  );
-}
+const startServer = () =>
+  serveBundle('embedding', { stateKey: 'reclens.embedding.mockState', posted: 'json', theme: LIGHT });
+const newPage = () => newHarnessPage(browser, server, { width: 1400, height: 1000 });
 
 // ---------------------------------------------------------------------------------------------------------------
 // Reading what is drawn.
@@ -489,7 +318,7 @@ function isolatedPoint(view: EmbeddingView, cluster: Uint16Array, wanted: number
 // ---------------------------------------------------------------------------------------------------------------
 
 let browser: Browser;
-let server: Awaited<ReturnType<typeof startServer>>;
+let server: HarnessServer;
 let page: Page;
 const fixture = makeFixture();
 const [viewA, viewB] = fixture.data.views;
@@ -498,21 +327,9 @@ const clickedId = viewA.ids[clicked];
 const consoleErrors: string[] = [];
 
 before(async () => {
-  assert.ok(
-    fs.existsSync(CHROMIUM),
-    `Chromium is missing at ${CHROMIUM}: the embedding panel test needs a real browser. Install it with: apt-get update && apt-get install -y chromium`,
-  );
-  // Always rebuild the bundle so the test never runs stale webview code (esbuild takes well under a second).
-  execFileSync(process.execPath, [path.join(ROOT, 'webview', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
-  fs.mkdirSync(RESULTS, { recursive: true });
   server = await startServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(String(error)));
-  await page.goto(`${server.origin}/panel.html`);
+  browser = await launchChromium();
+  page = await newHarnessPage(browser, server, { width: 1400, height: 1000, errors: consoleErrors });
   await deliver(page, fixture.data);
   await page.waitForFunction(
     () =>
@@ -726,11 +543,7 @@ test('light and dark screenshots; the canvas follows a theme switch', async () =
   const [x, y] = toPage(await axisMap(page, 0), viewA.coords, clicked);
   await page.mouse.click(x, y);
   await page.mouse.move(5, 5);
-  await page.evaluate((theme) => {
-    for (const [name, value] of Object.entries(theme)) document.documentElement.style.setProperty(name, value);
-    document.body.className = 'vscode-dark';
-    document.body.dataset.vscodeThemeKind = 'vscode-dark';
-  }, DARK_THEME);
+  await setTheme(page, theme('dark'), { frames: false });
   await page.waitForFunction(() => {
     const canvas = document.querySelector<HTMLCanvasElement>('.view-pane canvas')!;
     const [r, g, b] = canvas.getContext('2d')!.getImageData(1, 1, 1, 1).data;
@@ -831,9 +644,8 @@ test('the toolkit and the panel run under the host CSP with nothing blocked', as
 });
 
 test('100k points: time to first draw and to redraw after a zoom step (smoke, generous bound)', async (t) => {
-  const big = await browser.newPage({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
+  const big = await newPage();
   try {
-    await big.goto(`${server.origin}/panel.html`);
     await big.waitForFunction(() => window.__posted.length > 0);
     const json = JSON.stringify(encode(makeLargeData()));
     const timings = await big.evaluate(async (payload) => {
@@ -925,9 +737,8 @@ test('issue 14: the size legend names popularity and its range; a collapsed tabl
       { ...viewB, knn: { ...viewB.knn, cosines: new Float32Array(viewB.knn.cosines.length).fill(0.995) } },
     ],
   };
-  const other = await browser.newPage({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
+  const other = await newPage();
   try {
-    await other.goto(`${server.origin}/panel.html`);
     await deliver(other, collapsed);
     const warning = other.locator('.view-pane').nth(1).locator('.anisotropy-warning');
     await warning.waitFor();
@@ -936,23 +747,7 @@ test('issue 14: the size legend names popularity and its range; a collapsed tabl
       new RegExp(`^Collapsed space: 100\\.0% of ${viewB.table}'s nearest-neighbour cosines are 0\\.99 or more`),
     );
     assert.equal(await other.locator('.view-pane').nth(0).locator('.anisotropy-warning').count(), 0);
-    await other.evaluate(() => {
-      const hc: Record<string, string> = {
-        '--vscode-editor-background': '#000000',
-        '--vscode-foreground': '#ffffff',
-        '--vscode-editor-foreground': '#ffffff',
-        '--vscode-descriptionForeground': '#ffffff',
-        '--vscode-focusBorder': '#f38518',
-        '--vscode-contrastBorder': '#6fc3df',
-        '--vscode-editorWidget-border': '#6fc3df',
-        '--vscode-input-background': '#000000',
-        '--vscode-input-foreground': '#ffffff',
-        '--vscode-input-border': '#6fc3df',
-      };
-      for (const [name, value] of Object.entries(hc)) document.documentElement.style.setProperty(name, value);
-      document.body.className = 'vscode-high-contrast';
-      document.body.dataset.vscodeThemeKind = 'vscode-high-contrast';
-    });
+    await setTheme(other, theme('high-contrast'), { frames: false });
     await other.waitForFunction(() => {
       const canvas = document.querySelector<HTMLCanvasElement>('.view-pane canvas')!;
       const [r, g, b] = canvas.getContext('2d')!.getImageData(1, 1, 1, 1).data;
@@ -965,7 +760,7 @@ test('issue 14: the size legend names popularity and its range; a collapsed tabl
 });
 
 test('issue 14: Size by (none, the popularity channel, a numeric column) sets the point areas, and the legend follows it', async () => {
-  const other = await browser.newPage({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
+  const other = await newPage();
   const SIZE_BY = 'vscode-dropdown[aria-label="Size points by"]';
   const frames = () =>
     other.evaluate(() =>
@@ -986,7 +781,6 @@ test('issue 14: Size by (none, the popularity channel, a numeric column) sets th
     );
   };
   try {
-    await other.goto(`${server.origin}/panel.html`);
     await other.evaluate(() => sessionStorage.clear());
     await deliver(other, fixture.data);
     await other.waitForFunction(() =>

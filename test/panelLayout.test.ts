@@ -5,11 +5,10 @@
  * The data is real engine output on examples/planted (seed 7).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { ablate } from '../src/engine/ablation/ablate';
 import { ceiling } from '../src/engine/ablation/ceiling';
 import { requireConfig } from '../src/engine/config/loadConfig';
@@ -18,127 +17,11 @@ import { lis } from '../src/engine/lis/lis';
 import { evalHistory, type HistoryPoint } from '../src/engine/runs/history';
 import type { RunRecord } from '../src/engine/runs/runRecord';
 import type { HostToPanel, RunRef } from '../src/protocol/results';
-import { HarnessServer, serveHarness } from './harnessServer';
+import { launchChromium, openPanel, RESULTS, ROOT, serveBundle, theme } from './chromiumHarness';
+import type { HarnessServer } from './harnessServer';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const PLANTED = path.join(ROOT, 'examples', 'planted', 'reclens.json');
-const CHROMIUM = '/usr/bin/chromium';
-const RESULTS = path.join(ROOT, 'test-results');
 const SEED = 7;
-
-/** VS Code's theme variables the panels read, for the three kinds of theme (values from VS Code's default themes). */
-const BASE: Record<string, string> = {
-  '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
-  '--vscode-font-size': '13px',
-  '--vscode-font-weight': 'normal',
-};
-export const THEMES: Record<'light' | 'dark' | 'high-contrast', { bodyClass: string; vars: Record<string, string> }> = {
-  light: {
-    bodyClass: 'vscode-light',
-    vars: {
-      ...BASE,
-      '--vscode-editor-background': '#ffffff',
-      '--vscode-foreground': '#3b3b3b',
-      '--vscode-editor-foreground': '#3b3b3b',
-      '--vscode-descriptionForeground': '#717171',
-      '--vscode-focusBorder': '#005fb8',
-      '--vscode-editorWidget-background': '#f8f8f8',
-      '--vscode-editorWidget-border': '#c8c8c8',
-      '--vscode-widget-border': '#e5e5e5',
-      '--vscode-charts-blue': '#1a85ff',
-      '--vscode-charts-orange': '#d18616',
-      '--vscode-charts-green': '#388a34',
-      '--vscode-charts-purple': '#652d90',
-      '--vscode-charts-red': '#e51400',
-      '--vscode-textLink-foreground': '#005fb8',
-      '--vscode-list-hoverBackground': '#f2f2f2',
-      '--vscode-button-background': '#005fb8',
-      '--vscode-button-foreground': '#ffffff',
-      '--vscode-button-secondaryBackground': '#e5e5e5',
-      '--vscode-button-secondaryForeground': '#3b3b3b',
-      '--vscode-input-background': '#ffffff',
-      '--vscode-input-foreground': '#3b3b3b',
-      '--vscode-input-border': '#cecece',
-      '--vscode-panelTitle-activeForeground': '#3b3b3b',
-      '--vscode-panelTitle-activeBorder': '#005fb8',
-      '--vscode-panelTitle-inactiveForeground': '#717171',
-      '--vscode-contrastBorder': 'transparent',
-    },
-  },
-  dark: {
-    bodyClass: 'vscode-dark',
-    vars: {
-      ...BASE,
-      '--vscode-editor-background': '#1f1f1f',
-      '--vscode-foreground': '#cccccc',
-      '--vscode-editor-foreground': '#cccccc',
-      '--vscode-descriptionForeground': '#9d9d9d',
-      '--vscode-focusBorder': '#0078d4',
-      '--vscode-editorWidget-background': '#202020',
-      '--vscode-editorWidget-border': '#454545',
-      '--vscode-widget-border': '#313131',
-      '--vscode-charts-blue': '#3794ff',
-      '--vscode-charts-orange': '#d18616',
-      '--vscode-charts-green': '#89d185',
-      '--vscode-charts-purple': '#b180d7',
-      '--vscode-charts-red': '#f14c4c',
-      '--vscode-textLink-foreground': '#4daafc',
-      '--vscode-list-hoverBackground': '#2a2d2e',
-      '--vscode-button-background': '#0078d4',
-      '--vscode-button-foreground': '#ffffff',
-      '--vscode-button-secondaryBackground': '#313131',
-      '--vscode-button-secondaryForeground': '#cccccc',
-      '--vscode-input-background': '#313131',
-      '--vscode-input-foreground': '#cccccc',
-      '--vscode-input-border': '#3c3c3c',
-      '--vscode-panelTitle-activeForeground': '#e7e7e7',
-      '--vscode-panelTitle-activeBorder': '#0078d4',
-      '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
-      '--vscode-contrastBorder': 'transparent',
-    },
-  },
-  'high-contrast': {
-    bodyClass: 'vscode-high-contrast',
-    vars: {
-      ...BASE,
-      '--vscode-editor-background': '#000000',
-      '--vscode-foreground': '#ffffff',
-      '--vscode-editor-foreground': '#ffffff',
-      '--vscode-descriptionForeground': '#ffffff',
-      '--vscode-focusBorder': '#f38518',
-      '--vscode-editorWidget-background': '#0c141f',
-      '--vscode-editorWidget-border': '#6fc3df',
-      '--vscode-widget-border': '#6fc3df',
-      '--vscode-charts-blue': '#3794ff',
-      '--vscode-charts-orange': '#d18616',
-      '--vscode-charts-green': '#89d185',
-      '--vscode-charts-purple': '#b180d7',
-      '--vscode-charts-red': '#f14c4c',
-      '--vscode-textLink-foreground': '#21a6ff',
-      '--vscode-list-hoverBackground': 'transparent',
-      '--vscode-button-background': '#000000',
-      '--vscode-button-foreground': '#ffffff',
-      '--vscode-button-border': '#6fc3df',
-      '--vscode-button-secondaryBackground': '#000000',
-      '--vscode-button-secondaryForeground': '#ffffff',
-      '--vscode-input-background': '#000000',
-      '--vscode-input-foreground': '#ffffff',
-      '--vscode-input-border': '#6fc3df',
-      '--vscode-panelTitle-activeForeground': '#ffffff',
-      '--vscode-panelTitle-activeBorder': '#6fc3df',
-      '--vscode-panelTitle-inactiveForeground': '#ffffff',
-      '--vscode-contrastBorder': '#6fc3df',
-    },
-  },
-};
-
-function harnessHtml(origin: string, nonce: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${origin} data: blob:; style-src ${origin} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src ${origin};">
-<script nonce="${nonce}">window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: (s) => s });</script>
-<link rel="stylesheet" href="${origin}/media/results.css" nonce="${nonce}">
-</head><body class="vscode-light"><div id="app"></div><script nonce="${nonce}" src="${origin}/out/webview/results.js"></script></body></html>`;
-}
 
 /**
  * Real run records on examples/movielens (seed 7), where the clipped columns and colliding ticks were seen:
@@ -212,9 +95,6 @@ let evalRecord: RunRecord<EvalResult>;
 let history: HistoryPoint[];
 
 before(async () => {
-  assert.ok(fs.existsSync(CHROMIUM), `Chromium is missing at ${CHROMIUM}: install it with apt-get install -y chromium`);
-  execFileSync(process.execPath, [path.join(ROOT, 'webview', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
-  fs.mkdirSync(RESULTS, { recursive: true });
   const planted = () => requireConfig(PLANTED).config;
   const common = { seed: SEED, providers: ['cpu' as const] };
   const ablation = await ablate(planted(), { ...common, repeats: 2, bootstrap: 40 });
@@ -254,17 +134,8 @@ before(async () => {
     history: { type: 'history', data: { title: 'AUC and GAUC across evaluation runs', points: history } },
     ...movielensPanels(),
   } as Record<string, HostToPanel>;
-  server = await serveHarness(
-    {
-      '/media/results.css': [path.join(ROOT, 'media', 'results.css'), 'text/css'],
-      '/out/webview/results.js': [path.join(ROOT, 'out', 'webview', 'results.js'), 'text/javascript'],
-    },
-    harnessHtml,
-  );
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-  });
+  server = await serveBundle('results', { stateKey: 'reclens.layout.mockState', posted: 'raw' });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -272,21 +143,15 @@ after(async () => {
   await server?.close();
 });
 
-async function open(message: HostToPanel, width: number, theme: keyof typeof THEMES = 'light'): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
-  await page.goto(`${server.origin}/panel.html`);
-  await page.evaluate(
-    ([vars, cls]) => {
-      for (const [name, value] of Object.entries(vars)) document.documentElement.style.setProperty(name, value);
-      document.body.className = cls;
-    },
-    [THEMES[theme].vars, THEMES[theme].bodyClass] as const,
-  );
-  await page.waitForFunction(() =>
-    (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
-  );
-  await page.evaluate((m) => window.postMessage(m, '*'), message as unknown as Record<string, unknown>);
-  await page.waitForSelector('.view');
+/** THEMES of the harness that the screenshots are taken in. */
+const SCREENSHOT_THEMES = ['light', 'dark', 'high-contrast'] as const;
+
+async function open(
+  message: HostToPanel,
+  width: number,
+  themeName: (typeof SCREENSHOT_THEMES)[number] = 'light',
+): Promise<Page> {
+  const page = await openPanel(browser, server, message, { width, height: 900, theme: theme(themeName) });
   // Show every tab's and every <details>' content so hidden tables are measured too.
   await page.evaluate(() =>
     document.querySelectorAll('details').forEach((d) => {
@@ -580,9 +445,9 @@ test('history: eval runs only, oldest first, one dot and one interval per run an
 
 test('screenshots of every result panel in the light, dark and high-contrast themes', async () => {
   for (const [name, message] of Object.entries(panels)) {
-    for (const theme of Object.keys(THEMES) as (keyof typeof THEMES)[]) {
-      const page = await open(message, 1200, theme);
-      const file = path.join(RESULTS, `${name}-${theme}.png`);
+    for (const themeName of SCREENSHOT_THEMES) {
+      const page = await open(message, 1200, themeName);
+      const file = path.join(RESULTS, `${name}-${themeName}.png`);
       await page.screenshot({ path: file, fullPage: true });
       assert.ok(fs.statSync(file).size > 10_000, file);
       await page.close();

@@ -6,13 +6,23 @@
  * exact CSP and a mock acquireVsCodeApi; the checks read what is drawn and what is posted back.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { HarnessServer, serveHarness } from './harnessServer';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import {
+  launchChromium,
+  LIGHT,
+  openPanel as openHarnessPanel,
+  RESULTS,
+  ROOT,
+  send,
+  serveBundle,
+  setTheme,
+  theme,
+} from './chromiumHarness';
+import type { HarnessServer } from './harnessServer';
 import { ablate, type AblationResult } from '../src/engine/ablation/ablate';
 import { ceiling } from '../src/engine/ablation/ceiling';
 import { compareRuns } from '../src/engine/compare';
@@ -23,19 +33,7 @@ import { lis } from '../src/engine/lis/lis';
 import type { RunRecord } from '../src/engine/runs/runRecord';
 import type { FeatureImpactData, HostToPanel, LisPanelData, RunPanelData, RunRef } from '../src/protocol/results';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const PLANTED = path.join(ROOT, 'examples', 'planted', 'reclens.json');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const RESULTS = path.join(ROOT, 'test-results');
 const SEED = 7;
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -118,137 +116,10 @@ async function engineFixtures(): Promise<Fixtures> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Harness: the host's HTML (same CSP, nonce) served from 127.0.0.1, VS Code's theme variables, a mock API.
+// Harness (test/chromiumHarness.ts): the host's HTML (same CSP, nonce) served from 127.0.0.1, VS Code's theme
+// variables, a mock API (state in sessionStorage, so it survives a reload as getState survives hide/show).
 
-declare global {
-  interface Window {
-    __posted: unknown[];
-    __cspViolations: string[];
-  }
-}
-
-const LIGHT_THEME: Record<string, string> = {
-  '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
-  '--vscode-font-size': '13px',
-  '--vscode-font-weight': 'normal',
-  '--vscode-editor-background': '#ffffff',
-  '--vscode-editor-foreground': '#3b3b3b',
-  '--vscode-foreground': '#3b3b3b',
-  '--vscode-descriptionForeground': '#717171',
-  '--vscode-disabledForeground': 'rgba(97, 97, 97, 0.5)',
-  '--vscode-focusBorder': '#005fb8',
-  '--vscode-editorWidget-background': '#f8f8f8',
-  '--vscode-editorWidget-border': '#c8c8c8',
-  '--vscode-widget-border': '#e5e5e5',
-  '--vscode-charts-blue': '#1a85ff',
-  '--vscode-charts-orange': '#d18616',
-  '--vscode-charts-green': '#388a34',
-  '--vscode-charts-purple': '#652d90',
-  '--vscode-charts-red': '#e51400',
-  '--vscode-textLink-foreground': '#005fb8',
-  '--vscode-textLink-activeForeground': '#005fb8',
-  '--vscode-list-hoverBackground': '#f2f2f2',
-  '--vscode-button-background': '#005fb8',
-  '--vscode-button-foreground': '#ffffff',
-  '--vscode-button-hoverBackground': '#0258a8',
-  '--vscode-button-border': 'rgba(0, 0, 0, 0.1)',
-  '--vscode-button-secondaryBackground': '#e5e5e5',
-  '--vscode-button-secondaryForeground': '#3b3b3b',
-  '--vscode-button-secondaryHoverBackground': '#cccccc',
-  '--vscode-checkbox-background': '#f8f8f8',
-  '--vscode-checkbox-border': '#cecece',
-  '--vscode-checkbox-foreground': '#3b3b3b',
-  '--vscode-input-background': '#ffffff',
-  '--vscode-input-foreground': '#3b3b3b',
-  '--vscode-input-border': '#cecece',
-  '--vscode-input-placeholderForeground': '#767676',
-  '--vscode-panelTitle-activeForeground': '#3b3b3b',
-  '--vscode-panelTitle-activeBorder': '#005fb8',
-  '--vscode-panelTitle-inactiveForeground': '#717171',
-  '--vscode-progressBar-background': '#005fb8',
-  '--vscode-contrastBorder': 'transparent',
-  '--vscode-inputValidation-errorBackground': '#f2dede',
-  '--vscode-inputValidation-errorBorder': '#be1100',
-  '--vscode-errorForeground': '#a1260d',
-};
-
-const DARK_THEME: Record<string, string> = {
-  ...LIGHT_THEME,
-  '--vscode-editor-background': '#1f1f1f',
-  '--vscode-editor-foreground': '#cccccc',
-  '--vscode-foreground': '#cccccc',
-  '--vscode-descriptionForeground': '#9d9d9d',
-  '--vscode-disabledForeground': 'rgba(204, 204, 204, 0.5)',
-  '--vscode-focusBorder': '#0078d4',
-  '--vscode-editorWidget-background': '#202020',
-  '--vscode-editorWidget-border': '#454545',
-  '--vscode-widget-border': '#313131',
-  '--vscode-charts-blue': '#3794ff',
-  '--vscode-charts-orange': '#d18616',
-  '--vscode-charts-green': '#89d185',
-  '--vscode-charts-purple': '#b180d7',
-  '--vscode-textLink-foreground': '#4daafc',
-  '--vscode-textLink-activeForeground': '#4daafc',
-  '--vscode-list-hoverBackground': '#2a2d2e',
-  '--vscode-button-background': '#0078d4',
-  '--vscode-button-hoverBackground': '#026ec1',
-  '--vscode-button-border': 'rgba(255, 255, 255, 0.07)',
-  '--vscode-button-secondaryBackground': '#313131',
-  '--vscode-button-secondaryForeground': '#cccccc',
-  '--vscode-button-secondaryHoverBackground': '#3c3c3c',
-  '--vscode-checkbox-background': '#313131',
-  '--vscode-checkbox-border': '#3c3c3c',
-  '--vscode-checkbox-foreground': '#cccccc',
-  '--vscode-input-background': '#313131',
-  '--vscode-input-foreground': '#cccccc',
-  '--vscode-input-border': '#3c3c3c',
-  '--vscode-input-placeholderForeground': '#989898',
-  '--vscode-panelTitle-activeForeground': '#e7e7e7',
-  '--vscode-panelTitle-activeBorder': '#0078d4',
-  '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
-  '--vscode-inputValidation-errorBackground': '#5a1d1d',
-  '--vscode-errorForeground': '#f85149',
-};
-
-/** The mock VS Code API (state in sessionStorage, so it survives a reload as getState survives hide/show), the theme, CSP reports. */
-function mockScript(): string {
-  return `
-(() => {
-  const KEY = 'reclens.panels.mockState';
-  window.__posted = [];
-  window.__cspViolations = [];
-  document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' blocked ' + e.blockedURI + ' ' + (e.sample || '')));
-  let acquired = false;
-  window.acquireVsCodeApi = () => {
-    if (acquired) throw new Error('acquireVsCodeApi may only be called once');
-    acquired = true;
-    return {
-      postMessage: (message) => window.__posted.push(message),
-      getState: () => { const saved = sessionStorage.getItem(KEY); return saved ? JSON.parse(saved) : undefined; },
-      setState: (state) => { sessionStorage.setItem(KEY, JSON.stringify(state)); return state; },
-    };
-  };
-  for (const [name, value] of Object.entries(${JSON.stringify(LIGHT_THEME)})) document.documentElement.style.setProperty(name, value);
-})();`;
-}
-
-function harnessHtml(origin: string, nonce: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${origin} data: blob:; style-src ${origin} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src ${origin};">
-<script nonce="${nonce}">${mockScript()}</script>
-<link rel="stylesheet" href="${origin}/media/results.css" nonce="${nonce}">
-</head><body class="vscode-light" data-vscode-theme-kind="vscode-light"><div id="app"></div><script nonce="${nonce}" src="${origin}/out/webview/results.js"></script></body></html>`;
-}
-
-function startServer(): Promise<HarnessServer> {
-  return serveHarness(
-    {
-      '/media/results.css': [path.join(ROOT, 'media', 'results.css'), 'text/css'],
-      '/out/webview/results.js': [path.join(ROOT, 'out', 'webview', 'results.js'), 'text/javascript'],
-    },
-    harnessHtml,
-  );
-}
+const startServer = () => serveBundle('results', { stateKey: 'reclens.panels.mockState', posted: 'raw', theme: LIGHT });
 
 // ---------------------------------------------------------------------------------------------------------------
 // Talking to the page.
@@ -289,33 +160,8 @@ async function lastPosted(page: Page, type: string, count = 1): Promise<Posted> 
   return (await posted(page)).filter((m) => m.type === type).at(-1)!;
 }
 
-async function send(page: Page, message: HostToPanel): Promise<void> {
-  await page.waitForFunction(() => (window.__posted as { type: string }[]).some((m) => m.type === 'ready'));
-  await page.evaluate((m) => window.postMessage(m, '*'), message as unknown as Record<string, unknown>);
-}
-
-async function openPanel(message: HostToPanel): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, deviceScaleFactor: 1 });
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(String(error)));
-  await page.goto(`${server.origin}/panel.html`);
-  await send(page, message);
-  await page.waitForSelector('.view');
-  return page;
-}
-
-async function setTheme(page: Page, theme: Record<string, string>, bodyClass: string): Promise<void> {
-  await page.evaluate(
-    ([vars, cls]) => {
-      for (const [name, value] of Object.entries(vars)) document.documentElement.style.setProperty(name, value);
-      document.body.className = cls;
-      document.body.dataset.vscodeThemeKind = cls;
-    },
-    [theme, bodyClass] as const,
-  );
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+function openPanel(message: HostToPanel): Promise<Page> {
+  return openHarnessPanel(browser, server, message, { width: 1200, height: 900, errors: consoleErrors });
 }
 
 /** Slot keys of the impact table's rows, in order. */
@@ -339,7 +185,7 @@ function parseCsv(text: string): string[][] {
 // ---------------------------------------------------------------------------------------------------------------
 
 let browser: Browser;
-let server: Awaited<ReturnType<typeof startServer>>;
+let server: HarnessServer;
 let fixtures: Fixtures;
 let impactPage: Page;
 const consoleErrors: string[] = [];
@@ -351,16 +197,9 @@ async function closePanel(page: Page): Promise<void> {
 }
 
 before(async () => {
-  assert.ok(
-    fs.existsSync(CHROMIUM),
-    `Chromium is missing at ${CHROMIUM}: the result panel tests need a real browser. Install it with: apt-get update && apt-get install -y chromium`,
-  );
-  // Always rebuild the bundle so the test never runs stale webview code (esbuild takes well under a second).
-  execFileSync(process.execPath, [path.join(ROOT, 'webview', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
-  fs.mkdirSync(RESULTS, { recursive: true });
   fixtures = await engineFixtures();
   server = await startServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   impactPage = await openPanel({ type: 'impact', data: fixtures.impact });
 });
 
@@ -723,7 +562,7 @@ test('impact: light and dark screenshots; the dark theme recolours the chart', a
   const page = impactPage;
   await page.mouse.move(1, 1);
   await page.screenshot({ path: path.join(RESULTS, 'feature-impact.png'), fullPage: true });
-  await setTheme(page, DARK_THEME, 'vscode-dark');
+  await setTheme(page, theme('dark'));
   const fill = await page
     .locator('.figure[data-figure$="-impact"] rect.bar.series-0')
     .first()
@@ -737,7 +576,7 @@ test('impact: light and dark screenshots; the dark theme recolours the chart', a
     /<rect width="100%" height="100%" fill="rgb\(31, 31, 31\)"/,
     'the export has the dark background',
   );
-  await setTheme(page, LIGHT_THEME, 'vscode-light');
+  await setTheme(page, theme('light'));
 });
 
 function figure(page: Page, suffix: string) {
