@@ -121,7 +121,7 @@ test('check says 2 where eval says 2: a slot naming an unknown input', async () 
   );
 });
 
-test('a group column with NULLs: check, eval, ablate and ceiling all warn with the count; the record keeps it', async () => {
+test('a group column with NULLs: check, eval, ablate, ceiling, rows and inspect all warn with the count; the record keeps it', async () => {
   const rows = (tinyRows(200) as unknown as Record<string, unknown>[]).map((r, i) =>
     i % 10 === 0 ? { ...r, user: '' } : r,
   );
@@ -149,6 +149,21 @@ test('a group column with NULLs: check, eval, ablate and ceiling all warn with t
     assert.equal(record.warnings.length, 1, args[0]);
     assert.match(record.warnings[0], warning, `${args[0]}'s run record`);
   }
+  // The commands that read the data without running a job say it too, in the same words (stdout stays JSON).
+  for (const args of [['rows', '--worst', '3'], ['inspect']]) {
+    const shown = await cli(...args, '--config', config, '--json');
+    assert.equal(shown.code, 0, `${args[0]}: ${shown.err}`);
+    assert.match(shown.err, new RegExp(`reclens: warning: ${warning.source}`), `${args[0]} warns on stderr`);
+    assert.deepEqual(
+      JSON.parse(shown.out).warnings.map((w: string) => warning.test(w)),
+      [true],
+      `${args[0]} --json lists it`,
+    );
+    const text = await cli(...args, '--config', config);
+    assert.equal(text.code, 0, `${args[0]}: ${text.err}`);
+    assert.match(text.err, new RegExp(`reclens: warning: ${warning.source}`), `${args[0]} (text) warns on stderr`);
+    assert.doesNotMatch(text.out, warning, `${args[0]}: the warning is not mixed into stdout`);
+  }
   // The warning is about the rows evaluated: a filter that drops the NULL-group rows drops it.
   const filtered = withConfig((cfg) => {
     cfg.data.filter = 'user IS NOT NULL';
@@ -158,7 +173,7 @@ test('a group column with NULLs: check, eval, ablate and ceiling all warn with t
   assert.doesNotMatch(clean.err, /warning/);
 });
 
-test('labels written as yes/no: check and eval say DuckDB reads them as booleans, with counts', async () => {
+test('labels written as yes/no: check, eval, rows and inspect say DuckDB reads them as booleans, with counts', async () => {
   const rows = (tinyRows(200) as unknown as Record<string, unknown>[]).map((r) => ({
     ...r,
     label: r.label ? 'yes' : 'no',
@@ -174,6 +189,14 @@ test('labels written as yes/no: check and eval say DuckDB reads them as booleans
   assert.equal(ev.code, 0, ev.err);
   assert.match(ev.err, message);
   assert.equal(JSON.parse(ev.out).positives, positives, 'yes counted as positive');
+  for (const args of [['rows', '--worst', '3'], ['inspect']]) {
+    const shown = await cli(...args, '--config', config);
+    assert.equal(shown.code, 0, `${args[0]}: ${shown.err}`);
+    assert.match(shown.err, new RegExp(`reclens: warning: ${message.source}`), `${args[0]} warns on stderr`);
+    const clean = await cli(...args, '--config', tinyWorkspace().config);
+    assert.equal(clean.code, 0, `${args[0]}: ${clean.err}`);
+    assert.doesNotMatch(clean.err, /warning/, `${args[0]}: no warning for clean data`);
+  }
   const plain = await cli('check', '--config', tinyWorkspace().config);
   assert.doesNotMatch(plain.out, /holds the words/);
   const plainEval = await cli('eval', '--config', tinyWorkspace().config, '--no-record', '--bootstrap', '0');

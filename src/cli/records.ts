@@ -14,8 +14,16 @@ export function saveRecord(
   record: RunRecord,
   io: Pick<Io, 'err'>,
 ): string | undefined {
-  for (const w of record.warnings ?? []) io.err(`reclens: warning: ${w}`);
+  printDataWarnings(record.warnings ?? [], io);
   return args.record ? writeRunRecord(args.runsDir ?? defaultRunsDir(configDir), record) : undefined;
+}
+
+/**
+ * The data warnings (NULL groups, a label written as words: engine/data/dataWarnings.ts) on stderr, one line each,
+ * in the words `check` and every job use; stderr, so --json output stays parseable.
+ */
+export function printDataWarnings(messages: readonly string[], io: Pick<Io, 'err'>): void {
+  for (const w of messages) io.err(`reclens: warning: ${w}`);
 }
 
 /** The runs folders a command searches: --runs-dir and/or the config's own. */

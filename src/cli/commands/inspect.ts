@@ -10,6 +10,7 @@ import { openWorkspace } from '../../engine/workspace';
 import { int, shape, table } from '../format';
 import type { Io } from '../io';
 import { Flags, flagBool, flagString } from '../flags';
+import { printDataWarnings } from '../records';
 
 function modelText(m: ModelInspection): string {
   const lines = [
@@ -107,6 +108,8 @@ export async function inspectCommand(
   const { config } = requireConfig(args.config!);
   const ws = await openWorkspace(config);
   try {
+    const warnings = ws.warnings.map((w) => w.message);
+    printDataWarnings(warnings, io);
     const feeds = ws.plan.inputs.map((i) => ({
       input: i.name,
       dtype: i.dtype,
@@ -126,7 +129,7 @@ export async function inspectCommand(
     if (args.json) {
       io.out(
         JSON.stringify(
-          { config: config.file, model: ws.model, output: ws.outputName, data: ws.data, tables, feeds },
+          { config: config.file, model: ws.model, output: ws.outputName, data: ws.data, tables, feeds, warnings },
           null,
           2,
         ),

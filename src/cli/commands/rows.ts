@@ -10,6 +10,7 @@ import { WRONGNESS } from '../../engine/rows/types';
 import { fmt, int, table } from '../format';
 import type { Io } from '../io';
 import { cliArgs, CliArgs, Flags, flagString, intFlag, runtimeOptions } from '../flags';
+import { printDataWarnings } from '../records';
 
 export interface RowsArgs extends CliArgs {
   seed: number;
@@ -32,12 +33,14 @@ export async function rowsCommand(args: RowsArgs, io: Io): Promise<number> {
     batchSize: args.batchSize,
   });
   try {
+    const warnings = session.warnings.map((w) => w.message);
+    printDataWarnings(warnings, io);
     if (args.row !== undefined) {
       const view = session.view(args.row);
       const occlusion = await session.occlusion(args.row, [], args.k);
       const flip = await session.flip(args.row);
       if (args.json) {
-        io.out(JSON.stringify({ row: view, occlusion, flip }, null, 2));
+        io.out(JSON.stringify({ row: view, occlusion, flip, warnings }, null, 2));
         return 0;
       }
       io.out(
@@ -86,6 +89,7 @@ export async function rowsCommand(args: RowsArgs, io: Io): Promise<number> {
             search: args.search ?? null,
             shown: page.rows.length,
             worst: page.rows,
+            warnings,
           },
           null,
           2,

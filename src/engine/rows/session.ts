@@ -10,6 +10,7 @@ import { neutralFor, resolveSlots } from '../ablation/slots';
 import { neutralRow } from '../ablation/neutral';
 import type { ProviderName, RecLensConfig, SlotSpec } from '../config/types';
 import type { FeedArray } from '../data/batches';
+import type { DataWarning } from '../data/dataWarnings';
 import { describeColumns } from '../data/describe';
 import { readExpression, sqlIdent } from '../data/duck';
 import { Materialized, materialize, sliceRows } from '../data/materialize';
@@ -88,6 +89,11 @@ export class RowsSession {
       config,
       mat.inputs.map((i) => i.name),
     );
+  }
+
+  /** The data's warnings (NULL groups, a label written as words), as every job reports them. */
+  get warnings(): DataWarning[] {
+    return this.ws.warnings;
   }
 
   static async open(config: RecLensConfig, opts: RowsOptions = {}, control?: JobControl): Promise<RowsSession> {
