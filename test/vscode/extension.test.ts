@@ -9,6 +9,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { parseConfig } from '../../src/engine/config/loadConfig';
 import type { RecLensApi } from '../../src/extension/extension';
+import type { EvalResult } from '../../src/engine/evaluate';
+import type { RunRecord } from '../../src/engine/runs/runRecord';
 import type { EvaluateOutcome } from '../../src/extension/runManager';
 import type { TreeNode } from '../../src/extension/workspaceTree';
 import type { EmbeddingPanelData } from '../../src/protocol/embedding';
@@ -28,6 +30,32 @@ const folder = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
 const configUri = () => vscode.Uri.file(path.join(folder(), 'reclens.json'));
 const runsDir = () => path.join(folder(), '.reclens', 'runs');
 const listRuns = () => (fs.existsSync(runsDir()) ? fs.readdirSync(runsDir()).filter((f) => f.endsWith('.json')) : []);
+
+/**
+ * Runs "RecLens: Evaluate" on a config, waits for the run to finish and checks it did: the outcome, and the run
+ * record it wrote as read back from disk.
+ */
+async function evaluateToRecord(
+  uri: vscode.Uri = configUri(),
+): Promise<{ outcome: Extract<EvaluateOutcome, { status: 'done' }>; record: RunRecord<EvalResult> }> {
+  const outcome = (await vscode.commands.executeCommand('reclens.evaluate', uri)) as EvaluateOutcome;
+  assert.equal(outcome.status, 'done', JSON.stringify(outcome));
+  if (outcome.status !== 'done') throw new Error('unreachable');
+  assert.ok(fs.existsSync(outcome.recordFile), `the run record ${outcome.recordFile} exists`);
+  return { outcome, record: JSON.parse(fs.readFileSync(outcome.recordFile, 'utf8')) as RunRecord<EvalResult> };
+}
+
+/** `reclens eval --json --no-record` on a config, with the CLI of the RecLens under test: what the editor must equal. */
+function cliEval(config: string): { auc: number; gauc: number; executionProvider: string } {
+  const ext = vscode.extensions.all.find((e) => e.packageJSON.name === 'reclens')!;
+  return JSON.parse(
+    execFileSync(
+      process.execPath,
+      [path.join(ext.extensionPath, 'bin', 'reclens'), 'eval', '--config', config, '--json', '--no-record'],
+      { encoding: 'utf8' },
+    ),
+  );
+}
 
 async function api(): Promise<RecLensApi> {
   const ext = vscode.extensions.all.find((e) => e.packageJSON.name === 'reclens');
@@ -97,26 +125,9 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
     it('Evaluate writes a run record whose AUC equals `reclens eval --json` on the same config', async () => {
       const { status } = await api();
       const before = listRuns().length;
-      const outcome = (await vscode.commands.executeCommand('reclens.evaluate', configUri())) as EvaluateOutcome;
-      assert.equal(outcome.status, 'done', JSON.stringify(outcome));
-      if (outcome.status !== 'done') return;
+      const { record } = await evaluateToRecord();
       assert.equal(listRuns().length, before + 1);
-      const record = JSON.parse(fs.readFileSync(outcome.recordFile, 'utf8'));
-      const ext = vscode.extensions.all.find((e) => e.packageJSON.name === 'reclens')!;
-      const cli = JSON.parse(
-        execFileSync(
-          process.execPath,
-          [
-            path.join(ext.extensionPath, 'bin', 'reclens'),
-            'eval',
-            '--config',
-            configUri().fsPath,
-            '--json',
-            '--no-record',
-          ],
-          { encoding: 'utf8' },
-        ),
-      );
+      const cli = cliEval(configUri().fsPath);
       assert.equal(record.results.auc, cli.auc);
       assert.equal(record.results.gauc, cli.gauc);
       assert.equal(record.results.rows, 20167);
@@ -201,9 +212,8 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
     it('Select Execution Provider changes the chain the next run uses', async () => {
       const chain = await vscode.commands.executeCommand('reclens.selectExecutionProvider', ['cpu']);
       assert.deepEqual(chain, ['cpu']);
-      const outcome = (await vscode.commands.executeCommand('reclens.evaluate', configUri())) as EvaluateOutcome;
-      assert.equal(outcome.status, 'done');
-      if (outcome.status === 'done') assert.deepEqual(outcome.result.providerFallbacks, []);
+      const { outcome } = await evaluateToRecord();
+      assert.deepEqual(outcome.result.providerFallbacks, []);
       await vscode.commands.executeCommand('reclens.selectExecutionProvider', 'auto');
     });
   } else {
@@ -410,28 +420,10 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
         assert.equal(r.file, path.join(fresh, 'reclens.json'));
         assert.deepEqual(r.problems, []);
         await changed; // the Features view refreshes after Create Config
-        const outcome = (await vscode.commands.executeCommand(
-          'reclens.evaluate',
-          vscode.Uri.file(r.file),
-        )) as EvaluateOutcome;
-        assert.equal(outcome.status, 'done', JSON.stringify(outcome));
-        if (outcome.status !== 'done') return;
-        const ext = vscode.extensions.all.find((e) => e.packageJSON.name === 'reclens')!;
-        const cli = JSON.parse(
-          execFileSync(
-            process.execPath,
-            [
-              path.join(ext.extensionPath, 'bin', 'reclens'),
-              'eval',
-              '--config',
-              configUri().fsPath,
-              '--json',
-              '--no-record',
-            ],
-            { encoding: 'utf8' },
-          ),
-        );
+        const { outcome, record } = await evaluateToRecord(vscode.Uri.file(r.file));
+        const cli = cliEval(configUri().fsPath);
         assert.equal(outcome.result.auc, cli.auc);
+        assert.equal(record.results.auc, cli.auc, 'the record written for the new config says the same');
       } finally {
         fs.rmSync(fresh, { recursive: true, force: true });
       }
