@@ -30,6 +30,7 @@ const CLI_FLAGS: Record<string, ParseSpec> = {
   out: { type: 'string' },
   run: { type: 'string', multiple: true },
   latest: { type: 'boolean', default: false },
+  clear: { type: 'boolean', default: false },
   bootstrap: { type: 'string' },
   slice: { type: 'string' },
   worst: { type: 'string' },

@@ -79,6 +79,8 @@ ${JOB_KINDS.map(jobUsage).join('\n')}
   reclens check --config C [--json]
   reclens rows --config C [--slice S] [--worst N] [--search TEXT] [--json]   (rows the model gets most wrong)
   reclens rows --config C --row I [--k K] [--json]       (one row: occlusion per slot, smallest flipping change)
+  reclens cache --config C [--clear] [--json]            (decoded rows kept in .reclens/cache beside the config;
+                                                          --clear removes that folder, nothing else)
 
 Common options (${JOB_KINDS.join(', ')}; rows takes the first four too):
 ${optionLines([...commonOptions(), ...JOB_CLI_FLAGS.slice(2)]).join('\n')}

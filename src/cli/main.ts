@@ -9,6 +9,7 @@ import { setAllowedFolders } from '../engine/util/fileRoots';
 import { relativePaths } from '../engine/util/messagePaths';
 import { DEFAULT_MAX_FILE_MB, setMaxFileSizeMB } from '../engine/util/safeFile';
 import { ablateCommand } from './commands/ablate';
+import { cacheFromFlags } from './commands/cache';
 import { alignCommand } from './commands/align';
 import { ceilingCommand } from './commands/ceiling';
 import { checkFromFlags } from './commands/check';
@@ -91,6 +92,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await checkFromFlags(flags, io);
       case 'rows':
         return await rowsFromFlags(flags, io);
+      case 'cache':
+        return await cacheFromFlags(flags, io);
       default:
         throw usageError(`Unknown command "${command}".\n\n${HELP}`);
     }

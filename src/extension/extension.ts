@@ -18,6 +18,7 @@ import { registerOpenExampleWorkspace } from './commands/openExampleWorkspace';
 import { ablateAll } from './commands/ablateAll';
 import { ablateSlots } from './commands/ablateSlots';
 import { cancelRun } from './commands/cancelRun';
+import { clearCache } from './commands/clearCache';
 import { compareRuns } from './commands/compareRuns';
 import { createConfig } from './commands/createConfig';
 import { evaluate } from './commands/evaluate';
@@ -145,6 +146,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   register('reclens.ablateAll', ablateAll(services));
   register('reclens.selectFeaturesConfig', selectFeaturesConfig(services));
   register('reclens.cancelRun', cancelRun(services));
+  register('reclens.clearCache', clearCache(services));
   register('reclens.inspectModel', inspectModel());
   register('reclens.createConfig', createConfig(services));
   register('reclens.selectExecutionProvider', selectExecutionProvider(services));

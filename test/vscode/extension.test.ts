@@ -5,10 +5,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { parseConfig } from '../../src/engine/config/loadConfig';
 import type { RecLensApi } from '../../src/extension/extension';
+import type { RowCacheCleared } from '../../src/engine/data/clearCache';
 import type { EvalResult } from '../../src/engine/evaluate';
 import type { RunRecord } from '../../src/engine/runs/runRecord';
 import type { EvaluateOutcome } from '../../src/extension/runManager';
@@ -86,7 +88,15 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
     );
     assert.ok(a.activationMs < 2000, `activation took ${a.activationMs} ms`);
     const cmds = await vscode.commands.getCommands(true);
-    for (const c of ['evaluate', 'inspectModel', 'createConfig', 'selectExecutionProvider', 'cancelRun', 'showOutput'])
+    for (const c of [
+      'evaluate',
+      'inspectModel',
+      'createConfig',
+      'selectExecutionProvider',
+      'cancelRun',
+      'showOutput',
+      'clearCache',
+    ])
       assert.ok(cmds.includes(`reclens.${c}`), c);
   });
 
@@ -230,6 +240,30 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
       assert.equal(listRuns().length, before);
     });
   }
+
+  // Removing RecLens's own cache executes nothing from the workspace: both modes.
+  it('Clear Cache removes .reclens/cache beside the config (a link inside it as a link), keeps the runs, says what it removed', async () => {
+    const cache = path.join(folder(), '.reclens', 'cache');
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'reclens-outside-'));
+    try {
+      fs.writeFileSync(path.join(outside, 'precious.bin'), 'keep');
+      fs.mkdirSync(path.join(cache, 'k1'), { recursive: true });
+      fs.writeFileSync(path.join(cache, 'k1', 'labels.bin'), Buffer.alloc(32));
+      fs.symlinkSync(outside, path.join(cache, 'k1', 'outside-folder'));
+      const runsBefore = listRuns();
+      const results = (await vscode.commands.executeCommand('reclens.clearCache')) as RowCacheCleared[];
+      const mine = results.find((r) => r.dir === cache);
+      assert.ok(mine, `the config's folder is among ${results.map((r) => r.dir).join(', ')}`);
+      assert.equal(mine.removed, true);
+      assert.deepEqual(mine.entries, ['k1']);
+      assert.deepEqual([mine.files, mine.bytes], [1, 32], 'one file of 32 bytes; the link is not counted');
+      assert.ok(!fs.existsSync(cache), 'the cache is gone');
+      assert.equal(fs.readFileSync(path.join(outside, 'precious.bin'), 'utf8'), 'keep', 'the link was not followed');
+      assert.deepEqual(listRuns(), runsBefore, 'run records are not the cache');
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
 
   // The checks below read the data (DuckDB) or run kNN: trusted only (untrusted.test.ts covers the other side).
   if (trusted)
