@@ -162,88 +162,17 @@ async function open(
   return page;
 }
 
+/** The in-page probe shared with the code-server walk (test/e2e/tourCheck.mjs): clipped cells, overlapping ticks. */
+const { layoutProbe } = require(path.join(ROOT, 'test', 'layoutProbe.js')) as {
+  layoutProbe: () => { clipped: string[]; overlapping: string[]; sideways: string[] };
+};
+
 /** Table cells whose content is cut: wider than the cell, or past the edge of a box that does not scroll. */
-function clippedCells(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const out: string[] = [];
-    for (const cell of Array.from(document.querySelectorAll<HTMLElement>('td, th'))) {
-      if (!cell.getClientRects().length) continue; // not shown (another tab)
-      const text = (cell.textContent ?? '').trim().slice(0, 40);
-      if (cell.scrollWidth > cell.clientWidth + 1)
-        out.push(`"${text}": content ${cell.scrollWidth}px in a ${cell.clientWidth}px cell`);
-      const r = cell.getBoundingClientRect();
-      let container: HTMLElement | null = null;
-      for (let p = cell.parentElement; p && p !== document.body; p = p.parentElement)
-        if (getComputedStyle(p).overflowX !== 'visible') {
-          container = p;
-          break;
-        }
-      if (container) {
-        // Inside a box that clips: fine only if that box scrolls sideways to the cell.
-        const style = getComputedStyle(container);
-        const box = container.getBoundingClientRect();
-        const scrolls =
-          (style.overflowX === 'auto' || style.overflowX === 'scroll') &&
-          container.scrollWidth >= container.scrollLeft + r.right - box.left - 1;
-        if (r.right > box.right + 1 && !scrolls)
-          out.push(
-            `"${text}": cut at ${Math.round(box.right)}px by ${container.tagName.toLowerCase()}.${container.className}`,
-          );
-      } else if (
-        r.right > document.documentElement.clientWidth + 1 &&
-        getComputedStyle(document.body).overflowX === 'hidden'
-      ) {
-        out.push(`"${text}": past the panel's edge`);
-      }
-    }
-    return out;
-  });
-}
-
+const clippedCells = async (page: Page) => (await page.evaluate(layoutProbe)).clipped;
 /** Tables wider than the box they scroll in: their right-hand columns are out of sight until scrolled to. */
-function sidewaysTables(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const out: string[] = [];
-    for (const table of Array.from(document.querySelectorAll<HTMLElement>('table'))) {
-      if (!table.getClientRects().length) continue;
-      for (let p = table.parentElement; p && p !== document.body; p = p.parentElement) {
-        if (getComputedStyle(p).overflowX === 'visible') continue;
-        if (p.scrollWidth > p.clientWidth + 1)
-          out.push(
-            `"${(table.querySelector('caption')?.textContent ?? table.className).slice(0, 60)}": ${p.scrollWidth}px in a ${p.clientWidth}px box`,
-          );
-        break;
-      }
-    }
-    return out;
-  });
-}
-
-/**
- * Pairs of tick labels of one chart whose boxes overlap: within one axis, and across the axes of one chart (small
- * multiples side by side, where one cell's last label can run into the next cell's first: "0.10−0.05").
- */
-function overlappingTicks(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const out: string[] = [];
-    for (const axis of Array.from(document.querySelectorAll('svg')).filter((svg) =>
-      svg.querySelector('.axis .tick text'),
-    )) {
-      const boxes = Array.from(axis.querySelectorAll('.axis .tick text'))
-        .filter((t) => (t.textContent ?? '') !== '')
-        .map((t) => ({ text: t.textContent!, r: t.getBoundingClientRect() }))
-        .filter((b) => b.r.width > 0);
-      for (let i = 0; i < boxes.length; i++)
-        for (let j = i + 1; j < boxes.length; j++) {
-          const a = boxes[i].r,
-            b = boxes[j].r;
-          if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5)
-            out.push(`${axis.getAttribute('class')}: "${boxes[i].text}" overlaps "${boxes[j].text}"`);
-        }
-    }
-    return out;
-  });
-}
+const sidewaysTables = async (page: Page) => (await page.evaluate(layoutProbe)).sideways;
+/** Pairs of tick labels of one chart whose boxes overlap, within one axis and across the axes of one chart. */
+const overlappingTicks = async (page: Page) => (await page.evaluate(layoutProbe)).overlapping;
 
 // 480 px is about one editor group of a split editor beside the sidebar in a 1440 px window (code-server's layout).
 for (const width of [1200, 800, 640, 480]) {

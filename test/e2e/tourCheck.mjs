@@ -4,51 +4,16 @@
 // in code-server's own layout (sidebar open, then the panel moved into a split editor group); and screenshot every
 // panel in code-server's default light theme (test-results/e2e-light-<panel>.png). Called by codeServer.mjs.
 import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
-/** Table cells whose content is cut, and overlapping tick labels of one axis (as test/panelLayout.test.ts checks). */
-function layoutProblems() {
-  const out = [];
-  for (const cell of document.querySelectorAll('td, th')) {
-    if (!cell.getClientRects().length) continue;
-    const text = (cell.textContent ?? '').trim().slice(0, 40);
-    if (cell.scrollWidth > cell.clientWidth + 1)
-      out.push(`"${text}": content ${cell.scrollWidth}px in a ${cell.clientWidth}px cell`);
-    const r = cell.getBoundingClientRect();
-    let container = null;
-    for (let p = cell.parentElement; p && p !== document.body; p = p.parentElement)
-      if (getComputedStyle(p).overflowX !== 'visible') {
-        container = p;
-        break;
-      }
-    if (container) {
-      const style = getComputedStyle(container);
-      const box = container.getBoundingClientRect();
-      const scrolls =
-        (style.overflowX === 'auto' || style.overflowX === 'scroll') &&
-        container.scrollWidth >= container.scrollLeft + r.right - box.left - 1;
-      if (r.right > box.right + 1 && !scrolls)
-        out.push(`"${text}": cut by ${container.tagName.toLowerCase()}.${container.className}`);
-    } else if (
-      r.right > document.documentElement.clientWidth + 1 &&
-      getComputedStyle(document.body).overflowX === 'hidden'
-    )
-      out.push(`"${text}": past the panel's edge`);
-  }
-  for (const axis of [...document.querySelectorAll('svg')].filter((svg) => svg.querySelector('.axis .tick text'))) {
-    const boxes = [...axis.querySelectorAll('.axis .tick text')]
-      .filter((t) => t.textContent)
-      .map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() }))
-      .filter((b) => b.r.width > 0);
-    for (let i = 0; i < boxes.length; i++)
-      for (let j = i + 1; j < boxes.length; j++) {
-        const a = boxes[i].r,
-          b = boxes[j].r;
-        if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5)
-          out.push(`ticks "${boxes[i].text}" and "${boxes[j].text}" overlap`);
-      }
-  }
-  return out;
+// The in-page probe shared with test/panelLayout.test.ts (one copy: the two checks cannot drift apart).
+const { layoutProbe } = createRequire(import.meta.url)('../layoutProbe.js');
+
+/** Table cells whose content is cut, and overlapping tick labels of one chart, in a webview frame. */
+async function layoutProblems(frame) {
+  const { clipped, overlapping } = await frame.evaluate(layoutProbe);
+  return [...clipped, ...overlapping];
 }
 
 /** Opens every <details> and shows each tab in turn, collecting layoutProblems in each. */
@@ -79,9 +44,7 @@ async function probeFrame(frame) {
         }),
       )
       .catch(() => {});
-    problems.push(
-      ...(await frame.evaluate(layoutProblems).catch((e) => [`could not probe: ${e.message.split('\n')[0]}`])),
-    );
+    problems.push(...(await layoutProblems(frame).catch((e) => [`could not probe: ${e.message.split('\n')[0]}`])));
   }
   if (tabs)
     await frame
