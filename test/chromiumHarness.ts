@@ -309,11 +309,12 @@ export function mockScript(options: MockOptions): string {
 })();`;
 }
 
-/** The host's page for a bundle: its CSP with the nonce, the mock, the panel's stylesheet, the bundle. */
+/** The host's page for a bundle: its CSP with the nonce, the mock, base.css and the panel's stylesheet, the bundle. */
 export function harnessHtml(bundle: Bundle, origin: string, nonce: string, mock: MockOptions): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>RecLens ${bundle}</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${origin} data: blob:; style-src ${origin} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src ${origin};">
 <script nonce="${nonce}">${mockScript(mock)}</script>
+<link rel="stylesheet" href="${origin}/media/base.css" nonce="${nonce}">
 <link rel="stylesheet" href="${origin}/media/${bundle}.css" nonce="${nonce}">
 </head><body class="vscode-light" data-vscode-theme-kind="vscode-light"><div id="app"></div><script nonce="${nonce}" src="${origin}/out/webview/${bundle}.js"></script></body></html>`;
 }
@@ -322,6 +323,7 @@ export function harnessHtml(bundle: Bundle, origin: string, nonce: string, mock:
 export function serveBundle(bundle: Bundle, mock: MockOptions): Promise<HarnessServer> {
   return serveHarness(
     {
+      '/media/base.css': [path.join(ROOT, 'media', 'base.css'), 'text/css'],
       [`/media/${bundle}.css`]: [path.join(ROOT, 'media', `${bundle}.css`), 'text/css'],
       [`/out/webview/${bundle}.js`]: [path.join(ROOT, 'out', 'webview', `${bundle}.js`), 'text/javascript'],
     },

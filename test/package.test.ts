@@ -142,6 +142,7 @@ test(
       'extension/out/webview/embedding.js',
       'extension/media/results.css',
       'extension/media/embedding.css',
+      'extension/media/base.css',
       `extension/${pkg.icon}`,
       'extension/src/engine/config/reclens.schema.json',
       'extension/dist/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',

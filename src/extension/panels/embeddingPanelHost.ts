@@ -39,7 +39,7 @@ export class EmbeddingPanel {
       panel.webview,
       extensionUri,
       'embedding.js',
-      'embedding.css',
+      ['base.css', 'embedding.css'],
       'RecLens: Embedding Space',
     );
     this.disposables.push(

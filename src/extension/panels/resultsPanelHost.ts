@@ -84,7 +84,13 @@ export class ResultPanel {
     private readonly refresh: () => HostToPanel | undefined | Promise<HostToPanel | undefined>,
     private readonly configFile?: string,
   ) {
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'results.js', 'results.css', panel.title);
+    panel.webview.html = webviewHtml(
+      panel.webview,
+      extensionUri,
+      'results.js',
+      ['base.css', 'results.css'],
+      panel.title,
+    );
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),

@@ -34,7 +34,7 @@ export class RowsPanel {
     extensionUri: vscode.Uri,
     private readonly output: vscode.OutputChannel,
   ) {
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'rows.js', 'rows.css', 'RecLens: Rows');
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'rows.js', ['rows.css'], 'RecLens: Rows');
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),

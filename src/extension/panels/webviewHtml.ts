@@ -13,7 +13,8 @@ export function webviewHtml(
   webview: vscode.Webview,
   extensionUri: vscode.Uri,
   script: string,
-  style: string,
+  /** Stylesheets from media/, in cascade order (the result and embedding panels: base.css, then their own). */
+  styles: readonly string[],
   title: string,
 ): string {
   const n = nonce();
@@ -21,6 +22,6 @@ export function webviewHtml(
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${webview.cspSource} data: blob:; style-src ${webview.cspSource} 'nonce-${n}'; script-src 'nonce-${n}'; font-src ${webview.cspSource};">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="${uri('media', style)}" nonce="${n}">
+${styles.map((style) => `<link rel="stylesheet" href="${uri('media', style)}" nonce="${n}">`).join('\n')}
 </head><body><div id="app"></div><script nonce="${n}" src="${uri('out', 'webview', script)}"></script></body></html>`;
 }
