@@ -12,6 +12,7 @@ import { sortScores } from './argsort';
 import { aucRanked, gaucFromGroups, groupAucs, rankedGroups } from './auc';
 import { drawMultiplicities, percentileInterval } from './bootstrap';
 import { logloss, logTerms, weightedLogloss } from './loss';
+import { aucFromCodes, bucketAucs, groupedLogloss, groupLogTerms, groupSizes, rankCodes } from './rankWalk';
 
 export interface Scoring {
   scores: Float32Array;
@@ -86,7 +87,9 @@ const KEEP_DRAWS_BYTES = 64 * 2 ** 20;
 
 export class PairedAccumulator {
   private readonly units: number;
-  private readonly segRows: Uint32Array[][];
+  private readonly segRows: number[][];
+  /** Rows per group (group bootstrap), for the replicates' LogLoss by group. */
+  private readonly sizes?: Float64Array;
   private readonly kept?: Uint8Array;
   private base?: Measured;
   private readonly variants: VariantSums[] = [];
@@ -94,15 +97,12 @@ export class PairedAccumulator {
   constructor(private readonly setup: PairedSetup) {
     const { labels, groups, groupCount, bootstrap: B } = setup;
     this.units = groups ? groupCount : labels.length;
-    this.segRows = (setup.segments ?? []).map((seg) =>
-      seg.buckets.map((_, b) => {
-        let count = 0;
-        for (let r = 0; r < labels.length; r++) if (seg.of[r] === b) count++;
-        const rows = new Uint32Array(count);
-        for (let r = 0, k = 0; r < labels.length; r++) if (seg.of[r] === b) rows[k++] = r;
-        return rows;
-      }),
-    );
+    this.segRows = (setup.segments ?? []).map((seg) => {
+      const count = seg.buckets.map(() => 0);
+      for (let r = 0; r < labels.length; r++) if (seg.of[r] < count.length) count[seg.of[r]]++;
+      return count;
+    });
+    if (groups && B > 0) this.sizes = groupSizes(groups, groupCount);
     if (B > 0 && B * this.units <= (setup.keepDrawsBytes ?? KEEP_DRAWS_BYTES)) {
       // Multiplicities are small integers; a byte holds them unless one unit is drawn 256+ times (then: replay).
       const kept = new Uint8Array(B * this.units);
@@ -143,24 +143,19 @@ export class PairedAccumulator {
     const reps = { auc: new Float64Array(B), gauc: new Float64Array(B), logloss: new Float64Array(B) };
     if (B > 0) {
       const rankedUnit = groups ? rankedGroups(order, groups) : order;
-      const terms = logTerms(labels, s.probs);
+      const codes = rankCodes(sorted, ranked, rankedUnit, this.units);
+      // Group bootstrap: LogLoss from per-group sums, O(groups) a replicate; row bootstrap: per-row terms.
+      const termSums = groups ? groupLogTerms(labels, s.probs, groups, groupCount) : undefined;
+      const terms = termSums ? undefined : logTerms(labels, s.probs);
       this.forEachDraw((b, mult) => {
-        reps.auc[b] = aucRanked(sorted, ranked, rankedUnit, mult);
+        reps.auc[b] = codes ? aucFromCodes(codes, mult) : aucRanked(sorted, ranked, rankedUnit, mult);
         reps.gauc[b] = ga ? gaucFromGroups(ga, mult) : NaN;
-        reps.logloss[b] = weightedLogloss(terms, mult, groups);
+        reps.logloss[b] = termSums ? groupedLogloss(termSums, this.sizes!, mult) : weightedLogloss(terms!, mult);
       });
     }
-    const segAucs = this.segRows.map((buckets) =>
-      buckets.map((rows) => {
-        const sc = new Float32Array(rows.length);
-        const lb = new Uint8Array(rows.length);
-        for (let k = 0; k < rows.length; k++) {
-          sc[k] = s.scores[rows[k]];
-          lb[k] = labels[rows[k]];
-        }
-        const sub = sortScores(sc, lb);
-        return aucRanked(sub.sorted, sub.labels!);
-      }),
+    // Each segment bucket's AUC from the one rank order (equal to sorting the bucket's rows alone).
+    const segAucs = (this.setup.segments ?? []).map((seg) =>
+      bucketAucs(sorted, ranked, order, seg.of, seg.buckets.length),
     );
     return { point, reps, segAucs };
   }
@@ -237,7 +232,7 @@ export class PairedAccumulator {
         name: seg.name,
         buckets: seg.buckets.map((bucket, j) => ({
           bucket,
-          rows: this.segRows[i][j].length,
+          rows: this.segRows[i][j],
           baseAuc: base.segAucs[i][j],
           variantAucs: this.variants.map((acc) => mean(acc.segAucs[i][j])),
         })),
