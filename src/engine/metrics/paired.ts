@@ -12,7 +12,15 @@ import { sortScores } from './argsort';
 import { aucRanked, gaucFromGroups, groupAucs, rankedGroups } from './auc';
 import { drawMultiplicities, percentileInterval } from './bootstrap';
 import { logloss, logTerms, weightedLogloss } from './loss';
-import { aucFromCodes, bucketAucs, groupedLogloss, groupLogTerms, groupSizes, rankCodes } from './rankWalk';
+import {
+  aucFromCodes,
+  aucFromCodes4,
+  bucketAucs,
+  groupedLogloss,
+  groupLogTerms,
+  groupSizes,
+  rankCodes,
+} from './rankWalk';
 
 export interface Scoring {
   scores: Float32Array;
@@ -130,6 +138,27 @@ export class PairedAccumulator {
     for (let b = 0; b < B; b++) fn(b, drawMultiplicities(this.units, rng, mult));
   }
 
+  /** Like forEachDraw, four replicates at a time (fewer in the last call): fn(b, the draws of b, b+1, ...). */
+  private forEachDrawOf4(fn: (b: number, mults: ArrayLike<number>[]) => void): void {
+    const B = this.setup.bootstrap;
+    if (this.kept) {
+      for (let b = 0; b < B; b += 4) {
+        const mults: ArrayLike<number>[] = [];
+        for (let k = b; k < Math.min(B, b + 4); k++)
+          mults.push(this.kept.subarray(k * this.units, (k + 1) * this.units));
+        fn(b, mults);
+      }
+      return;
+    }
+    const rng = seededRandom(this.setup.seed);
+    const bufs = [0, 1, 2, 3].map(() => new Float64Array(this.units));
+    for (let b = 0; b < B; b += 4) {
+      const mults: Float64Array[] = [];
+      for (let k = b; k < Math.min(B, b + 4); k++) mults.push(drawMultiplicities(this.units, rng, bufs[k - b]));
+      fn(b, mults);
+    }
+  }
+
   private measure(s: Scoring): Measured {
     const { labels, groups, groupCount, bootstrap: B } = this.setup;
     const { order, sorted, labels: rl } = sortScores(s.scores, labels);
@@ -147,10 +176,26 @@ export class PairedAccumulator {
       // Group bootstrap: LogLoss from per-group sums, O(groups) a replicate; row bootstrap: per-row terms.
       const termSums = groups ? groupLogTerms(labels, s.probs, groups, groupCount) : undefined;
       const terms = termSums ? undefined : logTerms(labels, s.probs);
-      this.forEachDraw((b, mult) => {
-        reps.auc[b] = codes ? aucFromCodes(codes, mult) : aucRanked(sorted, ranked, rankedUnit, mult);
-        reps.gauc[b] = ga ? gaucFromGroups(ga, mult) : NaN;
-        reps.logloss[b] = termSums ? groupedLogloss(termSums, this.sizes!, mult) : weightedLogloss(terms!, mult);
+      const quad = codes ? new Float64Array(4) : undefined;
+      this.forEachDrawOf4((b, mults) => {
+        // AUC: four replicates per walk of the rank codes (the last group of four padded with repeats).
+        if (codes) {
+          aucFromCodes4(
+            codes,
+            mults[0],
+            mults[1 % mults.length],
+            mults[2 % mults.length],
+            mults[3 % mults.length],
+            quad!,
+            0,
+          );
+          for (let k = 0; k < mults.length; k++) reps.auc[b + k] = quad![k];
+        }
+        mults.forEach((mult, k) => {
+          if (!codes) reps.auc[b + k] = aucRanked(sorted, ranked, rankedUnit, mult);
+          reps.gauc[b + k] = ga ? gaucFromGroups(ga, mult) : NaN;
+          reps.logloss[b + k] = termSums ? groupedLogloss(termSums, this.sizes!, mult) : weightedLogloss(terms!, mult);
+        });
       });
     }
     // Each segment bucket's AUC from the one rank order (equal to sorting the bucket's rows alone).

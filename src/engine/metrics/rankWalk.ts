@@ -60,6 +60,84 @@ export function aucFromCodes(codes: Uint32Array, mult: ArrayLike<number>): numbe
 }
 
 /**
+ * aucFromCodes for four replicates in one walk (out[at..at+3]): each replicate's sums take exactly the additions
+ * aucFromCodes makes, so each result is identical; the four independent chains of additions overlap in the CPU and
+ * the codes are read once (~2x faster per replicate than four walks).
+ */
+export function aucFromCodes4(
+  codes: Uint32Array,
+  m0: ArrayLike<number>,
+  m1: ArrayLike<number>,
+  m2: ArrayLike<number>,
+  m3: ArrayLike<number>,
+  out: Float64Array,
+  at: number,
+): void {
+  let nb0 = 0,
+    num0 = 0,
+    p0 = 0,
+    pw0 = 0,
+    nw0 = 0;
+  let nb1 = 0,
+    num1 = 0,
+    p1 = 0,
+    pw1 = 0,
+    nw1 = 0;
+  let nb2 = 0,
+    num2 = 0,
+    p2 = 0,
+    pw2 = 0,
+    nw2 = 0;
+  let nb3 = 0,
+    num3 = 0,
+    p3 = 0,
+    pw3 = 0,
+    nw3 = 0;
+  const n = codes.length;
+  for (let j = 0; j < n; j++) {
+    const v = codes[j];
+    const u = v >>> 2,
+      l = v & 1;
+    const w0 = m0[u],
+      w1 = m1[u],
+      w2 = m2[u],
+      w3 = m3[u];
+    const a0 = w0 * l,
+      a1 = w1 * l,
+      a2 = w2 * l,
+      a3 = w3 * l;
+    pw0 += a0;
+    nw0 += w0 - a0;
+    pw1 += a1;
+    nw1 += w1 - a1;
+    pw2 += a2;
+    nw2 += w2 - a2;
+    pw3 += a3;
+    nw3 += w3 - a3;
+    if (v & 2) {
+      num0 += pw0 * (nb0 + 0.5 * nw0);
+      nb0 += nw0;
+      p0 += pw0;
+      num1 += pw1 * (nb1 + 0.5 * nw1);
+      nb1 += nw1;
+      p1 += pw1;
+      num2 += pw2 * (nb2 + 0.5 * nw2);
+      nb2 += nw2;
+      p2 += pw2;
+      num3 += pw3 * (nb3 + 0.5 * nw3);
+      nb3 += nw3;
+      p3 += pw3;
+      pw0 = nw0 = pw1 = nw1 = pw2 = nw2 = pw3 = nw3 = 0;
+    }
+  }
+  // The negatives' total is the last negBelow (the same additions as aucFromCodes's neg).
+  out[at] = p0 > 0 && nb0 > 0 ? num0 / (p0 * nb0) : NaN;
+  out[at + 1] = p1 > 0 && nb1 > 0 ? num1 / (p1 * nb1) : NaN;
+  out[at + 2] = p2 > 0 && nb2 > 0 ? num2 / (p2 * nb2) : NaN;
+  out[at + 3] = p3 > 0 && nb3 > 0 ? num3 / (p3 * nb3) : NaN;
+}
+
+/**
  * The AUC within each bucket of a row segmentation (`of[row]` = bucket), from one walk of the whole scoring's rank
  * order. A bucket's rows keep their relative rank order and its tie blocks are the global blocks restricted to it,
  * so each bucket's sums take the additions aucRanked makes over that bucket's rows sorted alone: equal bit for bit,
