@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { argsortFloat32, sortScores } from '../src/engine/metrics/argsort';
-import { auc, aucFromOrder } from '../src/engine/metrics/auc';
+import { auc, aucFromOrder, aucRanked, rankedGroups } from '../src/engine/metrics/auc';
+import { drawMultiplicities } from '../src/engine/metrics/bootstrap';
+import { aucFromCodes, aucFromCodes4, rankCodes } from '../src/engine/metrics/rankWalk';
 import { computeBaseMetrics } from '../src/engine/metrics/baseMetrics';
 import { PairedAccumulator, pairedMetrics, Scoring } from '../src/engine/metrics/paired';
 import { seededRandom } from '../src/engine/util/random';
@@ -142,6 +144,24 @@ test('paired bootstrap: one scoring at a time (kept or replayed draws) equals al
       });
     }
   }
+});
+
+test('rank codes: one and four replicates per walk equal aucRanked with unit weights, bit for bit (ties, -0, zero weights)', () => {
+  const d = synthetic(6000, 45, 12);
+  d.scores[5] = -0;
+  d.scores[6] = 0;
+  const { order, sorted, labels } = sortScores(d.scores, d.labels);
+  const unit = rankedGroups(order, d.groups);
+  const codes = rankCodes(sorted, labels!, unit, d.groupCount)!;
+  const rng = seededRandom(3);
+  const mults = [0, 1, 2, 3].map(() => drawMultiplicities(d.groupCount, rng));
+  const four = new Float64Array(4);
+  aucFromCodes4(codes, mults[0], mults[1], mults[2], mults[3], four, 0);
+  mults.forEach((m, k) => {
+    const want = aucRanked(sorted, labels!, unit, m);
+    assert.ok(Object.is(aucFromCodes(codes, m), want), `one, replicate ${k}`);
+    assert.ok(Object.is(four[k], want), `four, replicate ${k}`);
+  });
 });
 
 test('paired metrics: segment bucket AUCs from the one rank order equal each bucket sorted alone, bit for bit', () => {

@@ -12,15 +12,7 @@ import { sortScores } from './argsort';
 import { aucRanked, gaucFromGroups, groupAucs, rankedGroups } from './auc';
 import { drawMultiplicities, percentileInterval } from './bootstrap';
 import { logloss, logTerms, weightedLogloss } from './loss';
-import {
-  aucFromCodes,
-  aucFromCodes4,
-  bucketAucs,
-  groupedLogloss,
-  groupLogTerms,
-  groupSizes,
-  rankCodes,
-} from './rankWalk';
+import { aucFromCodes4, bucketAucs, groupedLogloss, groupLogTerms, groupSizes, rankCodes } from './rankWalk';
 
 export interface Scoring {
   scores: Float32Array;
