@@ -157,21 +157,26 @@ export function bucketAucs(
     pos = new Float64Array(buckets),
     neg = new Float64Array(buckets);
   const n = sorted.length;
-  for (let j = 0; j < n; j++) {
+  const flush = (k: number) => {
+    num[k] += posW[k] * (negBelow[k] + 0.5 * negW[k]);
+    negBelow[k] += negW[k];
+    pos[k] += posW[k];
+    neg[k] += negW[k];
+    posW[k] = 0;
+    negW[k] = 0;
+  };
+  for (let j = 0, start = 0; j < n; j++) {
     const b = of[order[j]];
-    if (b >= buckets) continue;
-    if (labels[j]) posW[b] += 1;
-    else negW[b] += 1;
+    if (b < buckets) {
+      if (labels[j]) posW[b] += 1;
+      else negW[b] += 1;
+    }
     if (j === n - 1 || sorted[j + 1] !== sorted[j]) {
-      for (let k = 0; k < buckets; k++) {
-        if (posW[k] === 0 && negW[k] === 0) continue;
-        num[k] += posW[k] * (negBelow[k] + 0.5 * negW[k]);
-        negBelow[k] += negW[k];
-        pos[k] += posW[k];
-        neg[k] += negW[k];
-        posW[k] = 0;
-        negW[k] = 0;
-      }
+      // A one-row block touched only its own bucket; a longer one may have touched any.
+      if (j === start) {
+        if (b < buckets) flush(b);
+      } else for (let k = 0; k < buckets; k++) if (posW[k] !== 0 || negW[k] !== 0) flush(k);
+      start = j + 1;
     }
   }
   return Array.from({ length: buckets }, (_, k) => (pos[k] > 0 && neg[k] > 0 ? num[k] / (pos[k] * neg[k]) : NaN));
