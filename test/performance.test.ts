@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { argsortFloat32, sortScores } from '../src/engine/metrics/argsort';
-import { auc, aucFromOrder } from '../src/engine/metrics/auc';
+import { auc, aucFromOrder, aucRanked, rankedGroups } from '../src/engine/metrics/auc';
+import { drawMultiplicities } from '../src/engine/metrics/bootstrap';
+import { aucFromCodes, aucFromCodes4, rankCodes } from '../src/engine/metrics/rankWalk';
 import { computeBaseMetrics } from '../src/engine/metrics/baseMetrics';
 import { PairedAccumulator, pairedMetrics, Scoring } from '../src/engine/metrics/paired';
 import { seededRandom } from '../src/engine/util/random';
@@ -109,7 +111,7 @@ function variants(d: ReturnType<typeof synthetic>, seed: number): Scoring[][] {
   return [[noisy(0.2)], [noisy(1), noisy(1), noisy(1)], [noisy(3), noisy(3)]];
 }
 
-test('paired bootstrap: one scoring at a time (kept or replayed draws) equals all variants at once, exactly', () => {
+test('paired bootstrap: one scoring at a time (kept or replayed draws) equals all variants at once: exactly, grouped LogLoss intervals within 1e-12', () => {
   for (const grouped of [true, false]) {
     const d = synthetic(3000, 50, 5);
     const setup = {
@@ -129,10 +131,69 @@ test('paired bootstrap: one scoring at a time (kept or replayed draws) equals al
         assert.equal(v.delta.auc, ref[i].deltaAuc);
         assert.equal(v.delta.logloss, ref[i].deltaLogloss);
         if (grouped) assert.equal(v.delta.gauc, ref[i].deltaGauc);
-        assert.deepEqual(v.ci, ref[i].ci, `variant ${i}, grouped ${grouped}, keep ${keepDrawsBytes}`);
+        const at = `variant ${i}, grouped ${grouped}, keep ${keepDrawsBytes}`;
+        assert.deepEqual(v.ci!.deltaAuc, ref[i].ci!.deltaAuc, at);
+        assert.deepEqual(v.ci!.deltaGauc, ref[i].ci!.deltaGauc, at);
+        if (!grouped) assert.deepEqual(v.ci!.deltaLogloss, ref[i].ci!.deltaLogloss, at);
+        else {
+          // Group bootstrap: a replicate's LogLoss adds per-group sums (O(groups)) instead of every row's term, a
+          // different order of floating-point additions: equal within rounding, not bit for bit.
+          v.ci!.deltaLogloss.forEach((x, k) => assert.ok(Math.abs(x - ref[i].ci!.deltaLogloss[k]) <= 1e-12, at));
+          assert.notDeepEqual(v.ci!.deltaLogloss, [0, 0]);
+        }
       });
     }
   }
+});
+
+test('rank codes: one and four replicates per walk equal aucRanked with unit weights, bit for bit (ties, -0, zero weights)', () => {
+  const d = synthetic(6000, 45, 12);
+  d.scores[5] = -0;
+  d.scores[6] = 0;
+  const { order, sorted, labels } = sortScores(d.scores, d.labels);
+  const unit = rankedGroups(order, d.groups);
+  const codes = rankCodes(sorted, labels!, unit, d.groupCount)!;
+  const rng = seededRandom(3);
+  const mults = [0, 1, 2, 3].map(() => drawMultiplicities(d.groupCount, rng));
+  const four = new Float64Array(4);
+  aucFromCodes4(codes, mults[0], mults[1], mults[2], mults[3], four, 0);
+  mults.forEach((m, k) => {
+    const want = aucRanked(sorted, labels!, unit, m);
+    assert.ok(Object.is(aucFromCodes(codes, m), want), `one, replicate ${k}`);
+    assert.ok(Object.is(four[k], want), `four, replicate ${k}`);
+  });
+});
+
+test('paired metrics: segment bucket AUCs from the one rank order equal each bucket sorted alone, bit for bit', () => {
+  const d = synthetic(5000, 40, 8);
+  const rng = seededRandom(4);
+  const of = Uint8Array.from(d.labels, () => Math.floor(rng() * 3));
+  of[0] = 7; // a row in no bucket is left out
+  const vs = variants(d, 6);
+  const got = pairedMetrics({
+    labels: d.labels,
+    groupCount: 0,
+    bootstrap: 0,
+    seed: 1,
+    segments: [{ name: 's', buckets: ['a', 'b', 'c'], of }],
+    base: { scores: d.scores, probs: d.probs },
+    variants: vs,
+  });
+  const bucketAuc = (scores: Float32Array, b: number) => {
+    const rows = Array.from(of.keys()).filter((r) => of[r] === b);
+    const sc = Float32Array.from(rows, (r) => scores[r]),
+      lb = Uint8Array.from(rows, (r) => d.labels[r]);
+    return aucFromOrder(referenceArgsort(sc), sc, lb);
+  };
+  const seg = got.segments![0];
+  seg.buckets.forEach((bucket, b) => {
+    assert.equal(bucket.rows, of.filter((x) => x === b).length);
+    assert.ok(Object.is(bucket.baseAuc, bucketAuc(d.scores, b)), `bucket ${b}`);
+    vs.forEach((reps, v) => {
+      const want = reps.map((s) => bucketAuc(s.scores, b)).reduce((a, x) => a + x, 0) / reps.length;
+      assert.ok(Object.is(bucket.variantAucs[v], want), `bucket ${b} variant ${v}`);
+    });
+  });
 });
 
 test('paired accumulator refuses variants before the base and out of order', () => {

@@ -140,10 +140,22 @@ export async function ablate(
     const targets = resolveTargets(slots, opts.slots);
     const t0 = performance.now();
     ctx.plan(1 + targets.length * ((method !== 'permute' ? 1 : 0) + (method !== 'mask' ? repeats : 0)));
+    // The segments' key scan (DuckDB) runs while the baseline pass scores, instead of before it.
+    const segmentsRead = restricted
+      ? rowSegments(whole).then((segs) =>
+          segs.map((s) => ({ ...s, of: Uint8Array.from(restricted.index, (r) => s.of[r]) })),
+        )
+      : rowSegments(ctx);
+    segmentsRead.catch(() => undefined); // observed (awaited) after the baseline; no unhandled rejection meanwhile
+    let baseline: Float32Array;
+    try {
+      baseline = await ctx.score('baseline');
+    } catch (e) {
+      await segmentsRead.catch(() => undefined); // let the scan end before the workspace closes
+      throw e;
+    }
+    const segments = await segmentsRead;
     // Metrics are measured in the compute worker as each pass ends, overlapping the next pass's inference.
-    const segments = restricted
-      ? (await rowSegments(whole)).map((s) => ({ ...s, of: Uint8Array.from(restricted.index, (r) => s.of[r]) }))
-      : await rowSegments(ctx);
     const metrics = new PairedMetricsWorker(
       {
         labels: ctx.mat.labels,
@@ -160,7 +172,7 @@ export async function ablate(
     try {
       const send = async (variant: number, scores: Float32Array) =>
         metrics.add(variant, { scores, probs: ctx.probs(scores) });
-      await send(-1, await ctx.score('baseline'));
+      await send(-1, baseline);
       for (const target of targets) {
         if (method === 'mask' || method === 'both') {
           await send(meta.length, await scoreMasked(ctx, target));

@@ -117,21 +117,44 @@ export function gatherRows(column: FeedArray, width: number, perm: Uint32Array, 
     }
     return out;
   }
-  const words = rowBytes % 4 === 0 && column.byteOffset % 4 === 0;
-  const k = words ? rowBytes / 4 : rowBytes;
-  const src = words
-    ? new Int32Array(column.buffer, column.byteOffset, column.byteLength / 4)
-    : new Uint8Array(column.buffer, column.byteOffset, column.byteLength);
-  const dst = words ? new Int32Array(out.buffer) : new Uint8Array(out.buffer);
+  if (rowBytes % 4 === 0 && column.byteOffset % 4 === 0) {
+    const src = new Int32Array(column.buffer, column.byteOffset, column.byteLength / 4);
+    gatherWords(src, new Int32Array(out.buffer, out.byteOffset, out.byteLength / 4), rowBytes / 4, perm, start, end);
+  } else {
+    const src = new Uint8Array(column.buffer, column.byteOffset, column.byteLength);
+    gatherBytes(src, new Uint8Array(out.buffer, out.byteOffset, out.byteLength), rowBytes, perm, start, end);
+  }
+  return out;
+}
+
+/*
+ * The copy loops of gatherRows, one per array type: each call site then sees one element kind (a shared loop over
+ * Int32Array | Uint8Array ran ~30% slower), and the common widths 1 and 2 skip the inner loop.
+ */
+function gatherWords(src: Int32Array, dst: Int32Array, k: number, perm: Uint32Array, start: number, end: number): void {
   if (k === 1) {
     for (let i = start; i < end; i++) dst[i - start] = src[perm[i]];
-    return out;
+    return;
+  }
+  if (k === 2) {
+    for (let i = start, d = 0; i < end; i++, d += 2) {
+      const s = perm[i] * 2;
+      dst[d] = src[s];
+      dst[d + 1] = src[s + 1];
+    }
+    return;
   }
   for (let i = start, d = 0; i < end; i++) {
     const s = perm[i] * k;
     for (let j = 0; j < k; j++) dst[d++] = src[s + j];
   }
-  return out;
+}
+
+function gatherBytes(src: Uint8Array, dst: Uint8Array, k: number, perm: Uint32Array, start: number, end: number): void {
+  for (let i = start, d = 0; i < end; i++) {
+    const s = perm[i] * k;
+    for (let j = 0; j < k; j++) dst[d++] = src[s + j];
+  }
 }
 
 /** Copies row `from` of `src` to row `to` of `dst` (byte arrays at offset 0): 32-bit words in a loop for short rows. */

@@ -12,6 +12,7 @@ import { sortScores } from './argsort';
 import { aucRanked, gaucFromGroups, groupAucs, rankedGroups } from './auc';
 import { drawMultiplicities, percentileInterval } from './bootstrap';
 import { logloss, logTerms, weightedLogloss } from './loss';
+import { aucFromCodes4, bucketAucs, groupedLogloss, groupLogTerms, groupSizes, rankCodes } from './rankWalk';
 
 export interface Scoring {
   scores: Float32Array;
@@ -86,7 +87,9 @@ const KEEP_DRAWS_BYTES = 64 * 2 ** 20;
 
 export class PairedAccumulator {
   private readonly units: number;
-  private readonly segRows: Uint32Array[][];
+  private readonly segRows: number[][];
+  /** Rows per group (group bootstrap), for the replicates' LogLoss by group. */
+  private readonly sizes?: Float64Array;
   private readonly kept?: Uint8Array;
   private base?: Measured;
   private readonly variants: VariantSums[] = [];
@@ -94,15 +97,12 @@ export class PairedAccumulator {
   constructor(private readonly setup: PairedSetup) {
     const { labels, groups, groupCount, bootstrap: B } = setup;
     this.units = groups ? groupCount : labels.length;
-    this.segRows = (setup.segments ?? []).map((seg) =>
-      seg.buckets.map((_, b) => {
-        let count = 0;
-        for (let r = 0; r < labels.length; r++) if (seg.of[r] === b) count++;
-        const rows = new Uint32Array(count);
-        for (let r = 0, k = 0; r < labels.length; r++) if (seg.of[r] === b) rows[k++] = r;
-        return rows;
-      }),
-    );
+    this.segRows = (setup.segments ?? []).map((seg) => {
+      const count = seg.buckets.map(() => 0);
+      for (let r = 0; r < labels.length; r++) if (seg.of[r] < count.length) count[seg.of[r]]++;
+      return count;
+    });
+    if (groups && B > 0) this.sizes = groupSizes(groups, groupCount);
     if (B > 0 && B * this.units <= (setup.keepDrawsBytes ?? KEEP_DRAWS_BYTES)) {
       // Multiplicities are small integers; a byte holds them unless one unit is drawn 256+ times (then: replay).
       const kept = new Uint8Array(B * this.units);
@@ -130,6 +130,27 @@ export class PairedAccumulator {
     for (let b = 0; b < B; b++) fn(b, drawMultiplicities(this.units, rng, mult));
   }
 
+  /** Like forEachDraw, four replicates at a time (fewer in the last call): fn(b, the draws of b, b+1, ...). */
+  private forEachDrawOf4(fn: (b: number, mults: ArrayLike<number>[]) => void): void {
+    const B = this.setup.bootstrap;
+    if (this.kept) {
+      for (let b = 0; b < B; b += 4) {
+        const mults: ArrayLike<number>[] = [];
+        for (let k = b; k < Math.min(B, b + 4); k++)
+          mults.push(this.kept.subarray(k * this.units, (k + 1) * this.units));
+        fn(b, mults);
+      }
+      return;
+    }
+    const rng = seededRandom(this.setup.seed);
+    const bufs = [0, 1, 2, 3].map(() => new Float64Array(this.units));
+    for (let b = 0; b < B; b += 4) {
+      const mults: Float64Array[] = [];
+      for (let k = b; k < Math.min(B, b + 4); k++) mults.push(drawMultiplicities(this.units, rng, bufs[k - b]));
+      fn(b, mults);
+    }
+  }
+
   private measure(s: Scoring): Measured {
     const { labels, groups, groupCount, bootstrap: B } = this.setup;
     const { order, sorted, labels: rl } = sortScores(s.scores, labels);
@@ -143,24 +164,35 @@ export class PairedAccumulator {
     const reps = { auc: new Float64Array(B), gauc: new Float64Array(B), logloss: new Float64Array(B) };
     if (B > 0) {
       const rankedUnit = groups ? rankedGroups(order, groups) : order;
-      const terms = logTerms(labels, s.probs);
-      this.forEachDraw((b, mult) => {
-        reps.auc[b] = aucRanked(sorted, ranked, rankedUnit, mult);
-        reps.gauc[b] = ga ? gaucFromGroups(ga, mult) : NaN;
-        reps.logloss[b] = weightedLogloss(terms, mult, groups);
+      const codes = rankCodes(sorted, ranked, rankedUnit, this.units);
+      // Group bootstrap: LogLoss from per-group sums, O(groups) a replicate; row bootstrap: per-row terms.
+      const termSums = groups ? groupLogTerms(labels, s.probs, groups, groupCount) : undefined;
+      const terms = termSums ? undefined : logTerms(labels, s.probs);
+      const quad = codes ? new Float64Array(4) : undefined;
+      this.forEachDrawOf4((b, mults) => {
+        // AUC: four replicates per walk of the rank codes (the last group of four padded with repeats).
+        if (codes) {
+          aucFromCodes4(
+            codes,
+            mults[0],
+            mults[1 % mults.length],
+            mults[2 % mults.length],
+            mults[3 % mults.length],
+            quad!,
+            0,
+          );
+          for (let k = 0; k < mults.length; k++) reps.auc[b + k] = quad![k];
+        }
+        mults.forEach((mult, k) => {
+          if (!codes) reps.auc[b + k] = aucRanked(sorted, ranked, rankedUnit, mult);
+          reps.gauc[b + k] = ga ? gaucFromGroups(ga, mult) : NaN;
+          reps.logloss[b + k] = termSums ? groupedLogloss(termSums, this.sizes!, mult) : weightedLogloss(terms!, mult);
+        });
       });
     }
-    const segAucs = this.segRows.map((buckets) =>
-      buckets.map((rows) => {
-        const sc = new Float32Array(rows.length);
-        const lb = new Uint8Array(rows.length);
-        for (let k = 0; k < rows.length; k++) {
-          sc[k] = s.scores[rows[k]];
-          lb[k] = labels[rows[k]];
-        }
-        const sub = sortScores(sc, lb);
-        return aucRanked(sub.sorted, sub.labels!);
-      }),
+    // Each segment bucket's AUC from the one rank order (equal to sorting the bucket's rows alone).
+    const segAucs = (this.setup.segments ?? []).map((seg) =>
+      bucketAucs(sorted, ranked, order, seg.of, seg.buckets.length),
     );
     return { point, reps, segAucs };
   }
@@ -237,7 +269,7 @@ export class PairedAccumulator {
         name: seg.name,
         buckets: seg.buckets.map((bucket, j) => ({
           bucket,
-          rows: this.segRows[i][j].length,
+          rows: this.segRows[i][j],
           baseAuc: base.segAucs[i][j],
           variantAucs: this.variants.map((acc) => mean(acc.segAucs[i][j])),
         })),
