@@ -125,13 +125,15 @@ if (evalOnly) {
 }
 const abRows = quick ? 20_000 : 100_000;
 cold();
-const [tAb, ab] = await secs(() =>
-  ablate(config, { providers, limit: abRows, slots: ['dense', 'c2', 'c3'], repeats: 1, bootstrap: 0, seed: 1 }),
+const [tAb, ab] = await secs(
+  () => ablate(config, { providers, limit: abRows, slots: ['dense', 'c2', 'c3'], repeats: 1, bootstrap: 0, seed: 1 }),
+  'ablate',
 );
 const ceRows = quick ? 5_000 : 20_000,
   k = 8;
-const [tCe, ce] = await secs(() =>
-  ceiling(config, { providers, limit: ceRows, slots: ['c2'], candidates: k, seed: 1 }),
+const [tCe, ce] = await secs(
+  () => ceiling(config, { providers, limit: ceRows, slots: ['c2'], candidates: k, seed: 1 }),
+  'ceiling',
 );
 console.log(
   JSON.stringify({
