@@ -1,9 +1,16 @@
 // A DLRM / DCN-sized ranker (bench/realsize/make_ranker.py: 26 x 64-d embeddings from tables of up to 100k rows,
 // 13 dense, MLP 512-256-1; 1M rows, seed 1) built into bench/out/realsize on first use (needs Debian python3-torch
 // and python3-onnx). Eval throughput against bare onnxruntime on prebuilt tensors, and ablation / ceiling cost.
-// Run by bench/run.mjs; prints one JSON line.   node bench/realsize.mjs [--quick]
+// Run by bench/run.mjs; prints one JSON line.
+//   node bench/realsize.mjs [--quick] [--rows N] [--batch N] [--eval-only]
+// --batch overrides runtime.batchSize for eval and bare ORT alike (same batches, same threads: onnxruntime's default,
+// one per core, in both). Besides end-to-end eval it times eval's scoring stage alone (decode on this thread, inference
+// in the worker: what "bare ORT on prebuilt tensors" is compared with) and bare ORT with its model load, since a
+// 200 MB model's load is a fixed cost of every eval. CPU seconds (process.cpuUsage, all threads) and the load
+// average come with each figure: on a shared machine wall time alone misleads.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { createRequire } from 'module';
 import { fileURLToPath } from 'url';
@@ -13,6 +20,11 @@ const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const OUT = path.join(here, 'out', 'realsize');
 const quick = process.argv.includes('--quick');
+const flag = (name) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : undefined;
+};
+const evalOnly = process.argv.includes('--eval-only');
 const providers = (process.env.RECLENS_PROVIDERS ?? 'cpu').split(',');
 
 async function ensure() {
@@ -40,7 +52,8 @@ async function ensure() {
 
 const cfgFile = await ensure();
 const { requireConfig } = require('../out/src/engine/config/loadConfig.js');
-const { evaluate } = require('../out/src/engine/evaluate.js');
+const { evaluate, scoreWorkspace } = require('../out/src/engine/evaluate.js');
+const { RemoteSession } = require('../out/src/engine/model/remoteSession.js');
 const { ablate } = require('../out/src/engine/ablation/ablate.js');
 const { ceiling } = require('../out/src/engine/ablation/ceiling.js');
 const { openWorkspace } = require('../out/src/engine/workspace.js');
@@ -49,51 +62,82 @@ const { streamBatches } = require('../out/src/engine/data/batches.js');
 const { forgetRows } = require('../out/src/engine/data/rowCache.js');
 const ort = require('onnxruntime-node');
 const { config } = requireConfig(cfgFile);
-const secs = async (fn) => {
-  const t = performance.now();
+const timings = {};
+/** Wall seconds and result; CPU seconds (all threads) and the 1-minute load go to `timings[label]`. */
+const secs = async (fn, label) => {
+  const load = os.loadavg()[0],
+    c0 = process.cpuUsage(),
+    t = performance.now();
   const r = await fn();
-  return [(performance.now() - t) / 1000, r];
+  const wall = (performance.now() - t) / 1000,
+    cu = process.cpuUsage(c0);
+  if (label) timings[label] = { wall: round(wall), cpu: round((cu.user + cu.system) / 1e6), load1: round(load) };
+  return [wall, r];
 };
+const round = (x) => Math.round(x * 100) / 100;
 const cold = () => {
   forgetRows();
   fs.rmSync(path.join(OUT, '.reclens', 'cache'), { recursive: true, force: true });
 };
 
-const limit = quick ? 50_000 : 200_000;
+const limit = flag('--rows') ?? (quick ? 50_000 : 200_000);
+const batchSize = flag('--batch') ?? config.runtime.batchSize;
 const ws = await openWorkspace(config);
-const ms = await createSession(config.model.path, providers);
+const [bareLoad, ms] = await secs(() => createSession(config.model.path, providers), 'bareModelLoad');
 const pre = [];
 const stats = { rows: 0, groupKeys: [], missingKeys: {} };
-for await (const b of streamBatches(ws.duck, ws.plan, config.runtime.batchSize, stats, undefined, limit))
-  pre.push(
-    Object.fromEntries(
-      ws.plan.inputs.map((i) => [i.name, new ort.Tensor(i.dtype, b.feeds.get(i.name), [b.size, ...i.dims])]),
-    ),
-  );
+await secs(async () => {
+  for await (const b of streamBatches(ws.duck, ws.plan, batchSize, stats, undefined, limit))
+    pre.push(
+      Object.fromEntries(
+        ws.plan.inputs.map((i) => [i.name, new ort.Tensor(i.dtype, b.feeds.get(i.name), [b.size, ...i.dims])]),
+      ),
+    );
+}, 'decodeAlone');
 const [bare] = await secs(async () => {
   for (const feeds of pre) await ms.session.run(feeds, [ws.outputName]);
-});
+}, 'bareRun');
 pre.length = 0;
 ws.close();
 await ms.session.release?.();
+// eval's scoring stage alone: the same batches decoded here and scored in the inference worker.
 cold();
-const [tEval, ev] = await secs(() => evaluate(config, { providers, limit, bootstrap: 0 }));
+const ws2 = await openWorkspace(config);
+const rs = await RemoteSession.open(config.model.path, providers, config.runtime.threads, ws2.outputName);
+const [tScore] = await secs(() => scoreWorkspace(ws2, rs, { limit, batchSize }), 'evalScoring');
+await rs.close();
+ws2.close();
+cold();
+const [tEval, ev] = await secs(() => evaluate(config, { providers, limit, bootstrap: 0, batchSize }), 'evalEndToEnd');
+const head = {
+  rows: limit,
+  batchSize,
+  auc: ev.result.auc,
+  bareRowsPerSec: limit / bare,
+  evalRowsPerSec: limit / tEval,
+  evalScoringRowsPerSec: limit / tScore,
+  bareWithLoadRowsPerSec: limit / (bare + bareLoad),
+  timings,
+};
+if (evalOnly) {
+  console.log(JSON.stringify(head));
+  process.exit(0);
+}
 const abRows = quick ? 20_000 : 100_000;
 cold();
-const [tAb, ab] = await secs(() =>
-  ablate(config, { providers, limit: abRows, slots: ['dense', 'c2', 'c3'], repeats: 1, bootstrap: 0, seed: 1 }),
+const [tAb, ab] = await secs(
+  () => ablate(config, { providers, limit: abRows, slots: ['dense', 'c2', 'c3'], repeats: 1, bootstrap: 0, seed: 1 }),
+  'ablate',
 );
 const ceRows = quick ? 5_000 : 20_000,
   k = 8;
-const [tCe, ce] = await secs(() =>
-  ceiling(config, { providers, limit: ceRows, slots: ['c2'], candidates: k, seed: 1 }),
+const [tCe, ce] = await secs(
+  () => ceiling(config, { providers, limit: ceRows, slots: ['c2'], candidates: k, seed: 1 }),
+  'ceiling',
 );
 console.log(
   JSON.stringify({
-    rows: limit,
-    auc: ev.result.auc,
-    bareRowsPerSec: limit / bare,
-    evalRowsPerSec: limit / tEval,
+    ...head,
     ablate: { rows: abRows, passes: ab.result.inferencePasses, seconds: tAb },
     ceiling: { rows: ceRows, k, inferences: ce.result.inferences, seconds: tCe },
   }),

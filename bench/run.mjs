@@ -304,6 +304,13 @@ if (want('realsize')) {
       `${fmt(r.evalRowsPerSec / r.bareRowsPerSec)} x bare ORT (${Math.round(r.bareRowsPerSec).toLocaleString()} rows/s)`,
       '>= 0.85',
     );
+    if (r.evalScoringRowsPerSec)
+      row(
+        `real-size ranker: eval's scoring stage (decode + inference), batch ${r.batchSize}`,
+        `${Math.round(r.evalScoringRowsPerSec).toLocaleString()} rows/s`,
+        `${fmt(r.evalScoringRowsPerSec / r.bareRowsPerSec)} x bare ORT; CPU s ${r.timings.evalScoring.cpu} vs ${r.timings.bareRun.cpu} (load ${r.timings.bareRun.load1})`,
+        '',
+      );
     row(
       `real-size ranker: ablate ${r.ablate.rows.toLocaleString()} rows, ${r.ablate.passes} passes`,
       `${fmt(r.ablate.seconds)} s`,

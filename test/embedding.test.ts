@@ -90,6 +90,32 @@ test('kNN through the ONNX graph equals brute force (indices and cosines), self 
   for (let r = 0; r < n; r++) for (let j = 0; j < k; j++) assert.notEqual(onnx.indices[r * k + j], r);
 });
 
+test('kNN ties: equal cosines (duplicate rows) come by the lower row index, as in bruteForceKnn; self is dropped', async () => {
+  // Each point three times (rows 3i, 3i+1, 3i+2): its two twins tie with it at the top, and every other point's
+  // three copies tie with each other. Blocks of 64 rows split some triples across blocks.
+  const base = 150,
+    n = base * 3,
+    d = 10,
+    k = 7;
+  const b = clusters(base, d, 4, 11);
+  const v = new Float32Array(n * d);
+  for (let r = 0; r < n; r++) v.set(b.subarray(Math.floor(r / 3) * d, (Math.floor(r / 3) + 1) * d), r * d);
+  const onnx = await knn(v, n, d, k, ['cpu'], undefined, 64);
+  const ref = bruteForceKnn(v, n, d, k);
+  let same = 0;
+  for (let r = 0; r < n; r++) {
+    const t = r - (r % 3);
+    const twins = [t, t + 1, t + 2].filter((x) => x !== r);
+    assert.deepEqual([onnx.indices[r * k], onnx.indices[r * k + 1]], twins, `row ${r}: twins first, lower index first`);
+    assert.deepEqual([ref.indices[r * k], ref.indices[r * k + 1]], twins, `row ${r}: brute force has the same rule`);
+    for (let j = 0; j + 1 < k; j++)
+      if (onnx.cosines[r * k + j] === onnx.cosines[r * k + j + 1])
+        assert.ok(onnx.indices[r * k + j] < onnx.indices[r * k + j + 1], `row ${r}: tie at ${j} by index`);
+    for (let j = 0; j < k; j++) if (onnx.indices[r * k + j] === ref.indices[r * k + j]) same++;
+  }
+  assert.ok(same / (n * k) > 0.99, `index agreement with brute force ${same / (n * k)}`);
+});
+
 const pairsOf = (list: [number, number][]): PairWeights => {
   const neighbours = new Map<number, Map<number, number>>();
   for (const [a, b] of list)

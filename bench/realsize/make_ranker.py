@@ -73,12 +73,14 @@ def main():
     tmp = os.path.join(out, "data.csv.tmp")
     np.savetxt(tmp, table, fmt=fmt, delimiter=",", header=header, comments="")
     os.replace(tmp, os.path.join(out, "data.csv"))
+    # Batches of 2048 rows: at 8192 the 8192 x 1677 concatenation (55 MB) and the 512-wide layer spill out of the
+    # caches, and bare onnxruntime needs ~1.8 x the CPU per row (docs/performance.md, round 5).
     config = {
         "name": f"DLRM-sized ranker (26 x 64-d embeddings, 13 dense, MLP 512-256-1), {rows} rows, seed {seed}",
         "model": {"path": "model.onnx", "output": "logit", "outputKind": "logit"},
         "data": {"path": "data.parquet", "label": "label", "group": "user"},
         "inputs": {"dense": {"columns": [f"d{j}" for j in range(DENSE)]}, **{n: {"column": n} for n in names}},
-        "runtime": {"executionProviders": ["cpu"], "batchSize": 8192},
+        "runtime": {"executionProviders": ["cpu"], "batchSize": 2048},
     }
     with open(os.path.join(out, "reclens.json"), "w") as f:
         json.dump(config, f, indent=2)

@@ -34,8 +34,9 @@ async function optimizeLayout(
   exact: boolean,
   onEpoch?: (epoch: number, total: number) => boolean | void,
 ): Promise<Float64Array> {
-  // x^b as exp(b log x): about half the time of Math.pow in V8; equal up to rounding in the last bits.
-  const pow = exact ? Math.pow : (x: number, y: number) => Math.exp(y * Math.log(x));
+  // Fast path: x^b as exp(b log x) (about half the time of Math.pow in V8), x^(b-1) as x^b / x (one exp and one log
+  // per sample instead of two each), squares as products. Equal to umap-js's numbers up to rounding in the last bits;
+  // `exact` keeps umap-js's Math.pow calls, number for number.
   const emb = s.embedding;
   const { head, tail } = s;
   // umap-js's prepareForOptimizationLoop: next sample at epochsPerSample, negatives at a fifth of it.
@@ -54,11 +55,16 @@ async function optimizeLayout(
         ok = 2 * k;
       const dx = emb[cj] - emb[ok],
         dy = emb[cj + 1] - emb[ok + 1];
-      const distSquared = Math.pow(dx, 2) + Math.pow(dy, 2);
+      const distSquared = exact ? Math.pow(dx, 2) + Math.pow(dy, 2) : dx * dx + dy * dy;
       let gradCoeff = 0;
       if (distSquared > 0) {
-        gradCoeff = -2.0 * a * b * pow(distSquared, b - 1.0);
-        gradCoeff /= a * pow(distSquared, b) + 1.0;
+        if (exact) {
+          gradCoeff = -2.0 * a * b * Math.pow(distSquared, b - 1.0);
+          gradCoeff /= a * Math.pow(distSquared, b) + 1.0;
+        } else {
+          const powB = Math.exp(b * Math.log(distSquared));
+          gradCoeff = (-2.0 * a * b * (powB / distSquared)) / (a * powB + 1.0);
+        }
       }
       // umap-js reads each coordinate's difference after moving the previous one (current and other are live rows).
       let g = clip(gradCoeff * (emb[cj] - emb[ok]));
@@ -74,11 +80,11 @@ async function optimizeLayout(
         const o1 = 2 * k1;
         const ex = emb[cj] - emb[o1],
           ey = emb[cj + 1] - emb[o1 + 1];
-        const d2 = Math.pow(ex, 2) + Math.pow(ey, 2);
+        const d2 = exact ? Math.pow(ex, 2) + Math.pow(ey, 2) : ex * ex + ey * ey;
         let gc = 0.0;
         if (d2 > 0.0) {
           gc = 2.0 * gamma * b;
-          gc /= (0.001 + d2) * (a * pow(d2, b) + 1);
+          gc /= (0.001 + d2) * (a * (exact ? Math.pow(d2, b) : Math.exp(b * Math.log(d2))) + 1);
         } else if (j === k1) continue;
         let gd = 4.0;
         if (gc > 0.0) gd = clip(gc * (emb[cj] - emb[o1]));
