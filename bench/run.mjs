@@ -258,7 +258,7 @@ if (want('embedding')) {
 
 // 7. LIS at 1M rows / 10k users (quick: 100k / 1k) on the seeded synthetic workspace of bench/lisdata.mjs, default
 // probes (2 folds x 5 splits, 200 replicates), time, CPU and peak memory, in a fresh process.
-{
+if (want('lis')) {
   const { ensureLisData } = await import('./lisdata.mjs');
   const lisCfg = await ensureLisData(quick ? 100_000 : 1_000_000, quick ? 1_000 : 10_000, 1);
   const l = sub('lis.mjs', [lisCfg], quick ? 900 : 3600);
