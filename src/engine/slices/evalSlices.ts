@@ -13,7 +13,7 @@ export async function evalSlices(
   if (only) return { masks: configured, notes: [] };
   const auto = await autoSlices(ws, rows);
   // An automatic bucket no row falls in (e.g. no hot users in a small log) says nothing: leave it out.
-  return { masks: [...configured, ...auto.masks.filter((m) => m.rows.some((v) => v === 1))], notes: auto.notes };
+  return { masks: [...configured, ...auto.masks.filter((m) => m.rows.indexOf(1) !== -1)], notes: auto.notes };
 }
 
 /** The rows of one named slice (configured or automatic), for commands restricted to a slice. */
