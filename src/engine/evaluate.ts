@@ -10,10 +10,10 @@ import { InFlight } from './model/inFlight';
 import { RemoteSession } from './model/remoteSession';
 import { JobControl, report, throwIfCancelled } from './progress';
 import { buildRunRecord, toProbabilities } from './job';
-import { computeCurves, Curves } from './metrics/curves';
+import type { Curves } from './metrics/curves';
 import type { RunRecord } from './runs/runRecord';
 import { openWorkspace, Workspace } from './workspace';
-import { sliceMetricsOffThread } from './compute/offThread';
+import { sliceMetricsPool } from './compute/offThread';
 import { evalSlices } from './slices/evalSlices';
 import type { SliceReport } from './slices/sliceMetrics';
 
@@ -206,7 +206,8 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
     }
     const tInfer = performance.now();
     report(control, { phase: 'metrics', done: 0, total: 1 });
-    const metrics = await computeBaseMetricsOffThread(
+    // The base metrics and curves (one sort, in a compute worker) run while this thread reads the slices' rows.
+    const base = computeBaseMetricsOffThread(
       {
         labels: scored.labels,
         scores: scored.scores,
@@ -215,15 +216,17 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
         groupCount: scored.groupCount,
         bootstrap: opts.bootstrap ?? 0,
         seed,
+        curves: true,
       },
       control?.signal,
     );
+    base.catch(() => undefined); // awaited below; a slice error first must not leave it unhandled
     let slices: SliceReport | undefined;
     if (opts.slices !== false) {
       report(control, { phase: 'slices', done: 0, total: 1 });
       const masks = await evalSlices(ws, scored.labels.length);
       if (masks.masks.length) {
-        slices = await sliceMetricsOffThread(
+        slices = await sliceMetricsPool(
           {
             labels: scored.labels,
             scores: scored.scores,
@@ -239,6 +242,7 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
         );
       }
     }
+    const { curves, ...metrics } = await base;
     const tEnd = performance.now();
     report(control, { phase: 'metrics', done: 1, total: 1 });
     const result: EvalResult = {
@@ -248,7 +252,7 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
       providerFallbacks: ms.fallbacks,
       seconds: (tEnd - t0) / 1000,
       missingKeys: scored.stats.missingKeys,
-      curves: computeCurves(scored.labels, scored.scores, { histogramOf: scored.probs, range: [0, 1] }),
+      curves,
     };
     const record = buildRunRecord(
       'eval',
