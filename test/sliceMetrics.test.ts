@@ -3,14 +3,15 @@
  * its own, per-row weights, a full LogLoss per replicate; test/referenceMetrics.ts): point metrics and the AUC /
  * GAUC intervals bit for bit; the LogLoss intervals with group units within 1e-12, because a replicate's LogLoss
  * now sums per-group sums of the log terms (other additions in another order; a percentile of the replicates
- * moves no more than the replicate values do). The worker pool gives the in-thread report exactly.
+ * moves no more than the replicate values do). The worker pool gives the in-thread report exactly, and the
+ * whole's intervals from those replicates equal a base-metrics bootstrap (eval takes its base ci from there).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sliceMetricsPool } from '../src/engine/compute/offThread';
 import { SliceMetricsInput, sliceMetrics } from '../src/engine/slices/sliceMetrics';
 import { seededRandom } from '../src/engine/util/random';
-import { referenceSliceMetrics } from './referenceMetrics';
+import { referenceBootstrap, referenceSliceMetrics } from './referenceMetrics';
 
 /** Rows with many tied scores (-0 next to +0 too), groups, and slices: a partition, an overlap, one class, empty. */
 function input(n: number, groupCount: number, seed: number, grouped: boolean, bootstrap: number): SliceMetricsInput {
@@ -100,7 +101,14 @@ test('slice bootstrap split over a worker pool equals one thread exactly (2 and 
       const one = sliceMetrics(d, ['a note']);
       for (const workers of ['2', '3']) {
         process.env.RECLENS_WORKERS = workers;
-        assert.deepEqual(await sliceMetricsPool(d, ['a note']), one, `${workers} workers, grouped ${grouped}`);
+        const pooled = await sliceMetricsPool(d, ['a note']);
+        assert.deepEqual(pooled.report, one, `${workers} workers, grouped ${grouped}`);
+        // The whole's intervals from the same replicates are eval's base ci: as a base-metrics bootstrap gives them.
+        const ref = referenceBootstrap(d.labels, d.scores, d.probs, d.groups, d.groupCount, d.bootstrap, d.seed).ci;
+        assert.deepEqual(pooled.whole?.auc, ref.auc);
+        assert.deepEqual(pooled.whole?.gauc, ref.gauc);
+        if (grouped) near(pooled.whole?.logloss, ref.logloss, 'whole ci logloss');
+        else assert.deepEqual(pooled.whole?.logloss, ref.logloss);
       }
     }
   } finally {

@@ -207,6 +207,9 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
     const tInfer = performance.now();
     report(control, { phase: 'metrics', done: 0, total: 1 });
     // The base metrics and curves (one sort, in a compute worker) run while this thread reads the slices' rows.
+    // With slices, the base intervals come from the slices' bootstrap (the same draws), not a second one.
+    const withSlices = opts.slices !== false;
+    const B = opts.bootstrap ?? 0;
     const base = computeBaseMetricsOffThread(
       {
         labels: scored.labels,
@@ -214,7 +217,7 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
         probs: scored.probs,
         groups: scored.groups,
         groupCount: scored.groupCount,
-        bootstrap: opts.bootstrap ?? 0,
+        bootstrap: withSlices ? 0 : B,
         seed,
         curves: true,
       },
@@ -222,11 +225,12 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
     );
     base.catch(() => undefined); // awaited below; a slice error first must not leave it unhandled
     let slices: SliceReport | undefined;
-    if (opts.slices !== false) {
+    let wholeCi: BaseMetrics['ci'];
+    if (withSlices) {
       report(control, { phase: 'slices', done: 0, total: 1 });
       const masks = await evalSlices(ws, scored.labels.length);
-      if (masks.masks.length) {
-        slices = await sliceMetricsPool(
+      if (masks.masks.length || B > 0) {
+        const pooled = await sliceMetricsPool(
           {
             labels: scored.labels,
             scores: scored.scores,
@@ -234,15 +238,21 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
             groups: scored.groups,
             groupCount: scored.groupCount,
             slices: masks.masks,
-            bootstrap: opts.bootstrap ?? 0,
+            bootstrap: B,
             seed,
           },
           masks.notes,
           control?.signal,
         );
+        if (masks.masks.length) slices = pooled.report;
+        wholeCi = pooled.whole;
       }
     }
     const { curves, ...metrics } = await base;
+    if (wholeCi) {
+      metrics.ci = wholeCi;
+      metrics.bootstrap = { replicates: B, seed, unit: scored.groups ? 'group' : 'row' };
+    }
     const tEnd = performance.now();
     report(control, { phase: 'metrics', done: 1, total: 1 });
     const result: EvalResult = {

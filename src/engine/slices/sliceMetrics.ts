@@ -511,6 +511,22 @@ export function finishSlices(report: SliceReport, ranges: ReplicateValues[]): Sl
   return report;
 }
 
+/**
+ * The whole's own intervals from the same replicates (the base metrics' ci: the same draws for the same seed; AUC
+ * and GAUC bit for bit, LogLoss with group units within 1e-12 as above), so eval does not run a second bootstrap.
+ */
+export function wholeIntervals(
+  ranges: ReplicateValues[],
+  grouped: boolean,
+): { auc: Interval; gauc: Interval | null; logloss: Interval } {
+  const cat = (pick: (r: ReplicateValues) => Float64Array) => ranges.flatMap((r) => Array.from(pick(r)));
+  return {
+    auc: percentileInterval(cat((r) => r.whole.auc)),
+    gauc: grouped ? percentileInterval(cat((r) => r.whole.gauc)) : null,
+    logloss: percentileInterval(cat((r) => r.whole.logloss)),
+  };
+}
+
 export function sliceMetrics(input: SliceMetricsInput, notes: string[] = []): SliceReport {
   const { report, boot } = prepareSlices(input, notes);
   return boot ? finishSlices(report, [sliceReplicates(boot, 0, boot.replicates)]) : report;
