@@ -14,7 +14,7 @@ import type { Curves } from './metrics/curves';
 import type { RunRecord } from './runs/runRecord';
 import { openWorkspace, Workspace } from './workspace';
 import { sliceMetricsPool } from './compute/offThread';
-import { evalSlices } from './slices/evalSlices';
+import { evalSlices, evalSlicesAside } from './slices/evalSlices';
 import type { SliceReport } from './slices/sliceMetrics';
 
 export interface EvalOptions {
@@ -193,6 +193,9 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
       ws.outputName,
     );
     const tOpen = performance.now();
+    // The slices' rows are read (a second DuckDB connection) while the rows are scored: they need only the count.
+    const withSlices = opts.slices !== false;
+    const aside = withSlices ? evalSlicesAside(ws, Math.min(ws.data.rows, opts.limit ?? Infinity)) : undefined;
     let scored: Scored;
     try {
       throwIfCancelled(control);
@@ -201,6 +204,10 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
       scored = reused
         ? await scoreReused(ws, ms, reused, opts, control)
         : await scoreWorkspace(ws, ms, opts, control, new RowCollector(ws, opts.limit));
+    } catch (e) {
+      aside?.stop();
+      await aside?.done.catch(() => undefined); // the read ends before the workspace closes
+      throw e;
     } finally {
       await ms.close();
     }
@@ -208,7 +215,6 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
     report(control, { phase: 'metrics', done: 0, total: 1 });
     // The base metrics and curves (one sort, in a compute worker) run while this thread reads the slices' rows.
     // With slices, the base intervals come from the slices' bootstrap (the same draws), not a second one.
-    const withSlices = opts.slices !== false;
     const B = opts.bootstrap ?? 0;
     const base = computeBaseMetricsOffThread(
       {
@@ -228,7 +234,10 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
     let wholeCi: BaseMetrics['ci'];
     if (withSlices) {
       report(control, { phase: 'slices', done: 0, total: 1 });
-      const masks = await evalSlices(ws, scored.labels.length);
+      let masks = await aside!.done;
+      // Read for the data's row count; scoring found another (cannot happen unless the file changed): read again.
+      if (masks.masks.some((m) => m.rows.length < scored.labels.length))
+        masks = await evalSlices(ws, scored.labels.length);
       if (masks.masks.length || B > 0) {
         const pooled = await sliceMetricsPool(
           {
