@@ -116,3 +116,20 @@ test('slice bootstrap split over a worker pool equals one thread exactly (2 and 
     else process.env.RECLENS_WORKERS = before;
   }
 });
+
+test('more than 32 slices (membership words in chunks of 32) still equal per-slice sorting', () => {
+  const d = input(2000, 15, 5, true, 6);
+  d.slices = Array.from({ length: 40 }, (_, k) => ({
+    name: `mod ${k}`,
+    source: 'auto' as const,
+    rows: Uint8Array.from(d.labels, (_, i) => ((i * 7 + k) % 11 < 4 ? 1 : 0)),
+  }));
+  const got = sliceMetrics(d);
+  const ref = referenceSliceMetrics(d);
+  got.slices.forEach((s, k) => {
+    for (const key of ['rows', 'positives', 'auc', 'gauc', 'logloss'] as const)
+      same(s[key], ref.slices[k][key], `${s.name} ${key}`);
+    assert.deepEqual(s.calibration, ref.slices[k].calibration, `${s.name} calibration`);
+    assert.deepEqual(s.ci?.deltaAuc, orNull(ref.slices[k].ci!.deltaAuc), `${s.name} ci delta auc`);
+  });
+});

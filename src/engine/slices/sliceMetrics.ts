@@ -182,8 +182,11 @@ function byGroup(order: Uint32Array, input: SliceMetricsInput): ByGroup {
   return { rows, offsets, scores: s, labels: l };
 }
 
-/** Per-group AUCs of the rows in `mask` (all rows without one): groupAucs' sums, group by group, in score order. */
-function groupAucsOf(bg: ByGroup, groupCount: number, mask?: Uint8Array): GroupAucs {
+/**
+ * Per-group AUCs of the rows whose membership word (in by-group order) has `bit` (all rows without words):
+ * groupAucs' sums, group by group, in score order.
+ */
+function groupAucsOf(bg: ByGroup, groupCount: number, words?: Uint32Array, bit = 0): GroupAucs {
   const aucs = new Float64Array(groupCount),
     sizes = new Float64Array(groupCount);
   let used = 0,
@@ -198,7 +201,7 @@ function groupAucsOf(bg: ByGroup, groupCount: number, mask?: Uint8Array): GroupA
       count = 0,
       cur = 0;
     for (let j = bg.offsets[g]; j < bg.offsets[g + 1]; j++) {
-      if (mask && !mask[bg.rows[j]]) continue;
+      if (words && !(words[j] & bit)) continue;
       const s = bg.scores[j];
       if (count > 0 && !(s === cur)) {
         num += posW * (negBelow + 0.5 * negW);
@@ -228,6 +231,15 @@ function groupAucsOf(bg: ByGroup, groupCount: number, mask?: Uint8Array): GroupA
   return { aucs, sizes, used, skipped };
 }
 
+/** The whole's rows in ascending score order: row, score, probability, label and bootstrap unit. */
+interface Ranked {
+  order: Uint32Array;
+  sorted: Float32Array;
+  probs: Float32Array;
+  labels: Uint8Array;
+  units: Uint32Array;
+}
+
 interface PartPoint {
   rows: number;
   positives: number;
@@ -243,11 +255,12 @@ interface PartPoint {
  */
 function measurePart(
   input: SliceMetricsInput,
-  ranked: { order: Uint32Array; sorted: Float32Array; probs: Float32Array; labels: Uint8Array },
+  ranked: Ranked,
   terms: Float64Array,
-  mask: Uint8Array | undefined,
+  member: { mask: Uint8Array; words: Uint32Array; bit: number } | undefined,
   want: { bootstrap: boolean; shared: boolean },
 ): PartPoint {
+  const mask = member?.mask;
   const { labels, probs, groups, groupCount } = input;
   const n = labels.length;
   let rows = 0,
@@ -301,10 +314,9 @@ function measurePart(
   };
   closeBins();
   for (let i = 0; i < n; i++) {
-    const r = ranked.order[i];
-    if (mask && !mask[r]) continue;
+    if (member && !(member.words[i] & member.bit)) continue;
     const s = ranked.sorted[i];
-    const unit = groups ? groups[r] : r;
+    const unit = ranked.units[i];
     packed[c] = ((unit << 2) | (c === 0 || !(s === last) ? 2 : 0) | ranked.labels[i]) >>> 0;
     last = s;
     bp += ranked.probs[i];
@@ -387,15 +399,26 @@ export function prepareSlices(
   const B = input.bootstrap;
   const want = { bootstrap: B > 0, shared };
   const s = sortScores(input.scores, input.labels);
-  const rankedProbs = new Float32Array(n);
-  for (let i = 0; i < n; i++) rankedProbs[i] = input.probs[s.order[i]];
-  const ranked = { order: s.order, sorted: s.sorted, probs: rankedProbs, labels: s.labels! };
+  const { groups } = input;
+  const rankedProbs = new Float32Array(n),
+    rankedUnits = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = s.order[i];
+    rankedProbs[i] = input.probs[r];
+    rankedUnits[i] = groups ? groups[r] : r;
+  }
+  const ranked: Ranked = {
+    order: s.order,
+    sorted: s.sorted,
+    probs: rankedProbs,
+    labels: s.labels!,
+    units: rankedUnits,
+  };
   const terms = logTerms(input.labels, input.probs);
-  const bg = input.groups ? byGroup(s.order, input) : undefined;
-  const gaOf = (mask?: Uint8Array) => (bg ? groupAucsOf(bg, input.groupCount, mask) : undefined);
+  const bg = groups ? byGroup(s.order, input) : undefined;
 
   const whole = measurePart(input, ranked, terms, undefined, want);
-  whole.units.ga = gaOf();
+  if (bg) whole.units.ga = groupAucsOf(bg, input.groupCount);
   const wholePoint = {
     rows: n,
     auc: whole.auc,
@@ -403,11 +426,31 @@ export function prepareSlices(
     logloss: whole.logloss,
     calibration: whole.calibration,
   };
-  const parts = input.slices.map((sl) => {
-    const p = measurePart(input, ranked, terms, sl.rows, want);
-    if (p.rows > 0) p.units.ga = gaOf(sl.rows);
-    return p;
-  });
+  // Membership of up to 32 slices per word, gathered into score (and by-group) order once: one random read per
+  // row for them all, then every slice walks its rows sequentially.
+  const parts: PartPoint[] = [];
+  for (let first = 0; first < input.slices.length; first += 32) {
+    const chunk = input.slices.slice(first, first + 32);
+    const words = new Uint32Array(n);
+    chunk.forEach((sl, k) => {
+      const m = sl.rows,
+        bit = (1 << k) >>> 0;
+      for (let r = 0; r < n; r++) if (m[r]) words[r] |= bit;
+    });
+    const rankedWords = new Uint32Array(n);
+    for (let i = 0; i < n; i++) rankedWords[i] = words[s.order[i]];
+    let groupWords: Uint32Array | undefined;
+    if (bg) {
+      groupWords = new Uint32Array(n);
+      for (let j = 0; j < n; j++) groupWords[j] = words[bg.rows[j]];
+    }
+    chunk.forEach((sl, k) => {
+      const bit = 1 << k;
+      const p = measurePart(input, ranked, terms, { mask: sl.rows, words: rankedWords, bit }, want);
+      if (p.rows > 0 && bg) p.units.ga = groupAucsOf(bg, input.groupCount, groupWords, bit);
+      parts.push(p);
+    });
+  }
   const rows: SliceRow[] = input.slices.map((sl, k) => {
     const p = parts[k];
     const auc = p.rows ? nullIfNaN(p.auc) : null;
