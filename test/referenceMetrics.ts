@@ -5,8 +5,9 @@
  */
 import { aucFromOrder, gaucFromGroups, groupAucs } from '../src/engine/metrics/auc';
 import { drawMultiplicities, percentileInterval } from '../src/engine/metrics/bootstrap';
-import { logloss } from '../src/engine/metrics/loss';
+import { calibration, logloss, PROB_CLIP } from '../src/engine/metrics/loss';
 import type { PairedInput, Scoring } from '../src/engine/metrics/paired';
+import type { SliceMetricsInput } from '../src/engine/slices/sliceMetrics';
 import { seededRandom } from '../src/engine/util/random';
 
 /** Stable ascending argsort with a comparator (float32 values; -0 before +0 as the bit-pattern radix sort does). */
@@ -121,4 +122,117 @@ export function referencePaired(input: PairedInput) {
     });
   }
   return out;
+}
+
+/**
+ * Slice metrics as the engine computed them before one sort served every slice: each slice's rows copied out and
+ * sorted on their own, AUC through the order with per-row weights, and a full LogLoss per slice per replicate.
+ */
+export function referenceSliceMetrics(input: SliceMetricsInput) {
+  const n = input.labels.length;
+  const part = (index: Uint32Array) => {
+    const labels = Uint8Array.from(index, (r) => input.labels[r]);
+    const scores = Float32Array.from(index, (r) => input.scores[r]);
+    const probs = Float32Array.from(index, (r) => input.probs[r]);
+    const groups = input.groups ? Int32Array.from(index, (r) => input.groups![r]) : undefined;
+    const order = referenceArgsort(scores);
+    const ga = groups ? groupAucs(order, scores, labels, groups, input.groupCount) : undefined;
+    return { index, labels, scores, probs, groups, order, ga };
+  };
+  const nullIfNaN = (x: number) => (Number.isNaN(x) ? null : x);
+  const whole = part(Uint32Array.from({ length: n }, (_, i) => i));
+  const wholePoint = {
+    rows: n,
+    auc: aucFromOrder(whole.order, whole.scores, whole.labels),
+    gauc: whole.ga ? nullIfNaN(gaucFromGroups(whole.ga)) : null,
+    logloss: logloss(whole.labels, whole.probs),
+    calibration: calibration(whole.labels, whole.probs, whole.order),
+  };
+  const parts = input.slices.map((s) => {
+    const idx: number[] = [];
+    for (let r = 0; r < n; r++) if (s.rows[r]) idx.push(r);
+    return part(Uint32Array.from(idx));
+  });
+  const rows = parts.map((p) => {
+    let positives = 0;
+    for (let i = 0; i < p.labels.length; i++) positives += p.labels[i];
+    const a = p.labels.length ? nullIfNaN(aucFromOrder(p.order, p.scores, p.labels)) : null;
+    const g = p.ga ? nullIfNaN(gaucFromGroups(p.ga)) : null;
+    const ll = p.labels.length ? logloss(p.labels, p.probs) : NaN;
+    return {
+      rows: p.labels.length,
+      positives,
+      auc: a,
+      gauc: g,
+      logloss: ll,
+      calibration: p.labels.length ? calibration(p.labels, p.probs, p.order) : undefined,
+      ci: undefined as
+        | undefined
+        | {
+            auc: [number, number];
+            gauc: [number, number];
+            logloss: [number, number];
+            deltaAuc: [number, number];
+            deltaGauc: [number, number];
+            deltaLogloss: [number, number];
+          },
+    };
+  });
+  const B = input.bootstrap;
+  if (B > 0) {
+    const rng = seededRandom(input.seed);
+    const units = input.groups ? input.groupCount : n;
+    const mult = new Float64Array(units);
+    const w = new Float64Array(n);
+    const term = (labels: Uint8Array, probs: Float32Array) =>
+      Float64Array.from(labels, (y, i) => {
+        const q = Math.min(1 - PROB_CLIP, Math.max(PROB_CLIP, probs[i]));
+        return y ? -Math.log(q) : -Math.log(1 - q);
+      });
+    const weighted = (terms: Float64Array, wt: Float64Array) => {
+      let s = 0,
+        d = 0;
+      for (let i = 0; i < terms.length; i++) {
+        s += wt[i] * terms[i];
+        d += wt[i];
+      }
+      return s / d;
+    };
+    const wholeTerms = term(whole.labels, whole.probs);
+    const partTerms = parts.map((p) => term(p.labels, p.probs));
+    const acc = parts.map(() => ({ auc: [] as number[], gauc: [] as number[], ll: [] as number[] }));
+    const dacc = parts.map(() => ({ auc: [] as number[], gauc: [] as number[], ll: [] as number[] }));
+    for (let b = 0; b < B; b++) {
+      drawMultiplicities(units, rng, mult);
+      for (let i = 0; i < n; i++) w[i] = input.groups ? mult[input.groups[i]] : mult[i];
+      const wAuc = aucFromOrder(whole.order, whole.scores, whole.labels, w);
+      const wGauc = whole.ga ? gaucFromGroups(whole.ga, mult) : NaN;
+      const wLl = weighted(wholeTerms, w);
+      parts.forEach((p, k) => {
+        if (p.labels.length === 0) return;
+        const wk = Float64Array.from(p.index, (r) => w[r]);
+        const a = aucFromOrder(p.order, p.scores, p.labels, wk);
+        const g = p.ga ? gaucFromGroups(p.ga, mult) : NaN;
+        const l = weighted(partTerms[k], wk);
+        acc[k].auc.push(a);
+        acc[k].gauc.push(g);
+        acc[k].ll.push(l);
+        dacc[k].auc.push(a - wAuc);
+        dacc[k].gauc.push(g - wGauc);
+        dacc[k].ll.push(l - wLl);
+      });
+    }
+    rows.forEach((row, k) => {
+      if (row.rows === 0) return;
+      row.ci = {
+        auc: percentileInterval(acc[k].auc),
+        gauc: percentileInterval(acc[k].gauc),
+        logloss: percentileInterval(acc[k].ll),
+        deltaAuc: percentileInterval(dacc[k].auc),
+        deltaGauc: percentileInterval(dacc[k].gauc),
+        deltaLogloss: percentileInterval(dacc[k].ll),
+      };
+    });
+  }
+  return { whole: wholePoint, slices: rows };
 }

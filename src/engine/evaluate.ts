@@ -10,11 +10,11 @@ import { InFlight } from './model/inFlight';
 import { RemoteSession } from './model/remoteSession';
 import { JobControl, report, throwIfCancelled } from './progress';
 import { buildRunRecord, toProbabilities } from './job';
-import { computeCurves, Curves } from './metrics/curves';
+import type { Curves } from './metrics/curves';
 import type { RunRecord } from './runs/runRecord';
 import { openWorkspace, Workspace } from './workspace';
-import { sliceMetricsOffThread } from './compute/offThread';
-import { evalSlices } from './slices/evalSlices';
+import { sliceMetricsPool } from './compute/offThread';
+import { evalSlices, evalSlicesAside } from './slices/evalSlices';
 import type { SliceReport } from './slices/sliceMetrics';
 
 export interface EvalOptions {
@@ -193,6 +193,9 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
       ws.outputName,
     );
     const tOpen = performance.now();
+    // The slices' rows are read (a second DuckDB connection) while the rows are scored: they need only the count.
+    const withSlices = opts.slices !== false;
+    const aside = withSlices ? evalSlicesAside(ws, Math.min(ws.data.rows, opts.limit ?? Infinity)) : undefined;
     let scored: Scored;
     try {
       throwIfCancelled(control);
@@ -201,29 +204,42 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
       scored = reused
         ? await scoreReused(ws, ms, reused, opts, control)
         : await scoreWorkspace(ws, ms, opts, control, new RowCollector(ws, opts.limit));
+    } catch (e) {
+      aside?.stop();
+      await aside?.done.catch(() => undefined); // the read ends before the workspace closes
+      throw e;
     } finally {
       await ms.close();
     }
     const tInfer = performance.now();
     report(control, { phase: 'metrics', done: 0, total: 1 });
-    const metrics = await computeBaseMetricsOffThread(
+    // The base metrics and curves (one sort, in a compute worker) run while this thread reads the slices' rows.
+    // With slices, the base intervals come from the slices' bootstrap (the same draws), not a second one.
+    const B = opts.bootstrap ?? 0;
+    const base = computeBaseMetricsOffThread(
       {
         labels: scored.labels,
         scores: scored.scores,
         probs: scored.probs,
         groups: scored.groups,
         groupCount: scored.groupCount,
-        bootstrap: opts.bootstrap ?? 0,
+        bootstrap: withSlices ? 0 : B,
         seed,
+        curves: true,
       },
       control?.signal,
     );
+    base.catch(() => undefined); // awaited below; a slice error first must not leave it unhandled
     let slices: SliceReport | undefined;
-    if (opts.slices !== false) {
+    let wholeCi: BaseMetrics['ci'];
+    if (withSlices) {
       report(control, { phase: 'slices', done: 0, total: 1 });
-      const masks = await evalSlices(ws, scored.labels.length);
-      if (masks.masks.length) {
-        slices = await sliceMetricsOffThread(
+      let masks = await aside!.done;
+      // Read for the data's row count; scoring found another (cannot happen unless the file changed): read again.
+      if (masks.masks.some((m) => m.rows.length < scored.labels.length))
+        masks = await evalSlices(ws, scored.labels.length);
+      if (masks.masks.length || B > 0) {
+        const pooled = await sliceMetricsPool(
           {
             labels: scored.labels,
             scores: scored.scores,
@@ -231,13 +247,20 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
             groups: scored.groups,
             groupCount: scored.groupCount,
             slices: masks.masks,
-            bootstrap: opts.bootstrap ?? 0,
+            bootstrap: B,
             seed,
           },
           masks.notes,
           control?.signal,
         );
+        if (masks.masks.length) slices = pooled.report;
+        wholeCi = pooled.whole;
       }
+    }
+    const { curves, ...metrics } = await base;
+    if (wholeCi) {
+      metrics.ci = wholeCi;
+      metrics.bootstrap = { replicates: B, seed, unit: scored.groups ? 'group' : 'row' };
     }
     const tEnd = performance.now();
     report(control, { phase: 'metrics', done: 1, total: 1 });
@@ -248,7 +271,7 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
       providerFallbacks: ms.fallbacks,
       seconds: (tEnd - t0) / 1000,
       missingKeys: scored.stats.missingKeys,
-      curves: computeCurves(scored.labels, scored.scores, { histogramOf: scored.probs, range: [0, 1] }),
+      curves,
     };
     const record = buildRunRecord(
       'eval',

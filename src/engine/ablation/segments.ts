@@ -40,11 +40,17 @@ async function counts(ctx: SegmentSource, role: 'item' | 'user'): Promise<Map<Ke
   return out;
 }
 
-/** Segments of the evaluation rows, or [] when the data has no item / user / time columns to place them. */
-export async function rowSegments(ctx: SegmentSource): Promise<RowSegments[]> {
+/**
+ * Segments of the evaluation rows, or [] when the data has no item / user / time columns to place them. `known`:
+ * the rows' keys when the caller already streamed them (automatic slices read them once for segments and new/seen).
+ */
+export async function rowSegments(
+  ctx: SegmentSource,
+  known?: { items: KeyIds; users: KeyIds },
+): Promise<RowSegments[]> {
   const { config, mat } = ctx;
   if (!config.data.item || !config.data.group || !config.data.time) return [];
-  const keys = await streamKeyIds(ctx, mat.rows);
+  const keys = known ?? (await streamKeyIds(ctx, mat.rows));
   const out: RowSegments[] = [];
   for (const [role, name, k] of [
     ['item', 'item popularity', keys.items],
@@ -61,7 +67,7 @@ export async function rowSegments(ctx: SegmentSource): Promise<RowSegments[]> {
 }
 
 /** Each row's key as an index into the distinct keys (first-seen order). */
-interface KeyIds {
+export interface KeyIds {
   distinct: Key[];
   ids: Uint32Array;
 }
@@ -71,7 +77,7 @@ interface KeyIds {
  * dense ids: 8 bytes a row, where reading them whole took JavaScript arrays of every key (~0.5 GB transient at 5M
  * rows, the peak of an ablation's memory).
  */
-async function streamKeyIds(ctx: SegmentSource, rows: number): Promise<{ items: KeyIds; users: KeyIds }> {
+export async function streamKeyIds(ctx: SegmentSource, rows: number): Promise<{ items: KeyIds; users: KeyIds }> {
   const { config, ws } = ctx;
   const { duck } = ws;
   const cols = await describeColumns(duck, config.data.path);

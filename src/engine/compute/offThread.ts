@@ -7,7 +7,7 @@ import type { PairedInput, PairedResult, PairedSetup, Scoring } from '../metrics
 import * as os from 'os';
 import type { PairedMessage } from './worker';
 import { mergeCrossFit, type CrossFitInput, type CrossFitOutput } from '../lis/crossFit';
-import type { SliceMetricsInput } from '../slices/sliceMetrics';
+import { finishSlices, wholeIntervals, type SliceMetricsInput, type SliceReport } from '../slices/sliceMetrics';
 import type { UmapInput } from '../embedding/umap';
 import type { ComputeReply, ComputeTaskName, TaskCall, TaskInput, TaskResult } from './tasks';
 
@@ -159,4 +159,31 @@ export class PairedMetricsWorker {
     this.signal?.removeEventListener('abort', this.onAbort);
     await this.worker.terminate();
   }
+}
+
+/** Compute workers for a pool: one per core, at most 4 (RECLENS_WORKERS overrides), at most `jobs`. */
+function poolSize(jobs: number): number {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(jobs, Number(process.env.RECLENS_WORKERS) || Math.min(cores, 4)));
+}
+
+/**
+ * Slice metrics with the bootstrap's replicates split over a pool of compute workers: one worker sorts and
+ * measures once and hands back the replicate units in shared memory; each pool worker scores a contiguous range of
+ * replicates (replaying the seeded draws before it), so the merged intervals are those of one worker. `whole`: the
+ * whole's intervals from the same replicates (eval's base ci), when there is a bootstrap.
+ */
+export async function sliceMetricsPool(
+  input: SliceMetricsInput,
+  notes: string[],
+  signal?: AbortSignal,
+): Promise<{ report: SliceReport; whole?: ReturnType<typeof wholeIntervals> }> {
+  const B = input.bootstrap;
+  if (B <= 0) return { report: await sliceMetricsOffThread(input, notes, signal) };
+  const size = poolSize(B);
+  const { report, boot } = await runTask('slicesPrepare', { input, notes }, signal);
+  if (!boot) return { report };
+  const ranges = Array.from({ length: size }, (_, w) => [Math.floor((w * B) / size), Math.floor(((w + 1) * B) / size)]);
+  const values = await Promise.all(ranges.map(([from, to]) => runTask('sliceReplicates', { boot, from, to }, signal)));
+  return { report: finishSlices(report, values), whole: wholeIntervals(values, input.groups !== undefined) };
 }

@@ -9,7 +9,7 @@ import type { CrossFitInput, CrossFitOutput } from '../lis/crossFit';
 import type { BaseMetrics, MetricsInput } from '../metrics/baseMetrics';
 import type { PairedInput, PairedResult } from '../metrics/paired';
 import type { WorkerFeed, WorkerOutput } from '../model/inferenceWorkerMain';
-import type { SliceMetricsInput, SliceReport } from '../slices/sliceMetrics';
+import type { ReplicateValues, SliceBootstrap, SliceMetricsInput, SliceReport } from '../slices/sliceMetrics';
 
 export interface WorkerTasks {
   // The compute worker (compute/worker.ts): metrics, bootstrap, cross-fitting, PCA, UMAP.
@@ -21,6 +21,12 @@ export interface WorkerTasks {
   umap: { input: UmapInput; result: Float32Array };
   // The inference worker (model/inferenceWorkerMain.ts): one onnxruntime run; feeds and outputs are transferred.
   infer: { input: { feeds: WorkerFeed[]; outputs: string[] }; result: Record<string, WorkerOutput> };
+  // Slice metrics over a pool of compute workers: point metrics and shared replicate units, then replicate ranges.
+  slicesPrepare: {
+    input: { input: SliceMetricsInput; notes: string[] };
+    result: { report: SliceReport; boot?: SliceBootstrap };
+  };
+  sliceReplicates: { input: { boot: SliceBootstrap; from: number; to: number }; result: ReplicateValues };
 }
 
 export type TaskName = keyof WorkerTasks;

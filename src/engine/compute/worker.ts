@@ -5,7 +5,7 @@ import { umapProject } from '../embedding/umap';
 import { computeBaseMetrics } from '../metrics/baseMetrics';
 import { PairedAccumulator, pairedMetrics, PairedSetup, Scoring } from '../metrics/paired';
 import { crossFit } from '../lis/crossFit';
-import { sliceMetrics } from '../slices/sliceMetrics';
+import { prepareSlices, sliceMetrics, sliceReplicates } from '../slices/sliceMetrics';
 import type { ComputeReply, ComputeTaskName, TaskCall, TaskHandlers } from './tasks';
 
 const TASKS: TaskHandlers<ComputeTaskName> = {
@@ -19,6 +19,8 @@ const TASKS: TaskHandlers<ComputeTaskName> = {
       if (epoch % 10 === 0)
         parentPort!.postMessage({ progress: { done: epoch, total } } satisfies ComputeReply<'umap'>);
     }),
+  slicesPrepare: (a) => prepareSlices(a.input, a.notes, true),
+  sliceReplicates: (a) => sliceReplicates(a.boot, a.from, a.to),
 };
 
 /** Runs one call: the handler the interface names for its task, with that task's input. */

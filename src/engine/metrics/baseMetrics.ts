@@ -3,6 +3,7 @@ import { seededRandom } from '../util/random';
 import { sortScores } from './argsort';
 import { aucRanked, gaucFromGroups, groupAucs, rankedGroups } from './auc';
 import { drawMultiplicities, percentileInterval } from './bootstrap';
+import { computeCurves, Curves } from './curves';
 import { Calibration, calibration, logloss, logTerms, weightedLogloss } from './loss';
 
 export interface MetricsInput {
@@ -15,6 +16,8 @@ export interface MetricsInput {
   groupCount?: number;
   bootstrap?: number;
   seed?: number;
+  /** Also the ROC / PR curves and the probability histogram, from the same sort (eval's Run panel). */
+  curves?: boolean;
 }
 
 export interface BaseMetrics {
@@ -27,6 +30,7 @@ export interface BaseMetrics {
   calibration: Calibration;
   ci?: { auc: [number, number]; gauc: [number, number] | null; logloss: [number, number] };
   bootstrap?: { replicates: number; seed: number; unit: 'group' | 'row' };
+  curves?: Curves;
 }
 
 export function computeBaseMetrics(input: MetricsInput): BaseMetrics {
@@ -47,6 +51,7 @@ export function computeBaseMetrics(input: MetricsInput): BaseMetrics {
     logloss: logloss(labels, probs),
     calibration: calibration(labels, probs, order),
   };
+  if (input.curves) out.curves = computeCurves(labels, scores, { histogramOf: probs, range: [0, 1], order });
   const B = input.bootstrap ?? 0;
   if (B > 0) {
     const seed = input.seed ?? 0;

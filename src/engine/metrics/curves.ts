@@ -27,10 +27,17 @@ const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 export function computeCurves(
   labels: ArrayLike<number>,
   scores: Float32Array,
-  opts: { maxPoints?: number; bins?: number; range?: [number, number]; histogramOf?: Float32Array } = {},
+  opts: {
+    maxPoints?: number;
+    bins?: number;
+    range?: [number, number];
+    histogramOf?: Float32Array;
+    /** The scores' stable ascending order when the caller already sorted them (no second sort). */
+    order?: Uint32Array;
+  } = {},
 ): Curves {
   const maxPoints = opts.maxPoints ?? 201;
-  const order = argsortFloat32(scores); // ascending; walked from the top score down
+  const order = opts.order ?? argsortFloat32(scores); // ascending; walked from the top score down
   const n = order.length;
   let P = 0;
   for (let i = 0; i < n; i++) P += labels[i] ? 1 : 0;

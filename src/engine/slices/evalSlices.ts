@@ -13,7 +13,7 @@ export async function evalSlices(
   if (only) return { masks: configured, notes: [] };
   const auto = await autoSlices(ws, rows);
   // An automatic bucket no row falls in (e.g. no hot users in a small log) says nothing: leave it out.
-  return { masks: [...configured, ...auto.masks.filter((m) => m.rows.some((v) => v === 1))], notes: auto.notes };
+  return { masks: [...configured, ...auto.masks.filter((m) => m.rows.indexOf(1) !== -1)], notes: auto.notes };
 }
 
 /** The rows of one named slice (configured or automatic), for commands restricted to a slice. */
@@ -33,4 +33,33 @@ export async function sliceRows(ws: Workspace, rows: number, name: string): Prom
     );
   }
   return found;
+}
+
+/**
+ * evalSlices on a second DuckDB connection, so it can run while the scoring stream reads the first one (the masks
+ * need only the row count). `stop()` interrupts the read (a failed or cancelled job), `done` settles either way.
+ */
+export function evalSlicesAside(
+  ws: Workspace,
+  rows: number,
+): { done: Promise<{ masks: SliceMask[]; notes: string[] }>; stop(): void } {
+  let conn: Awaited<ReturnType<Workspace['duck']['instance']['connect']>> | undefined;
+  let stopped = false;
+  const done = (async () => {
+    conn = await ws.duck.instance.connect();
+    try {
+      if (stopped) throw new Error('slices read stopped');
+      return await evalSlices({ ...ws, duck: { ...ws.duck, conn } }, rows);
+    } finally {
+      conn.closeSync();
+    }
+  })();
+  done.catch(() => undefined); // awaited by the caller; a job that fails first must not leave it unhandled
+  return {
+    done,
+    stop: () => {
+      stopped = true;
+      conn?.interrupt();
+    },
+  };
 }

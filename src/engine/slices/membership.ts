@@ -18,6 +18,13 @@ export interface SliceMask {
   rows: Uint8Array;
 }
 
+/** 1 where the value is true (a loop: TypedArray.from with a map function is ~10x slower over millions of rows). */
+function truthy(values: readonly unknown[]): Uint8Array {
+  const out = new Uint8Array(values.length);
+  for (let r = 0; r < values.length; r++) out[r] = values[r] ? 1 : 0;
+  return out;
+}
+
 export async function configSliceMasks(
   duck: Duck,
   config: RecLensConfig,
@@ -49,6 +56,6 @@ export async function configSliceMasks(
     name: s.name,
     source: 'config' as const,
     description: s.description,
-    rows: Uint8Array.from(cols[i], (v) => (v ? 1 : 0)),
+    rows: truthy(cols[i]),
   }));
 }

@@ -3,11 +3,20 @@
  * draws groups (users) once and scores the whole and each slice with that same draw, so "slice minus whole" gets
  * an interval that accounts for their overlap. A slice is flagged when the paired interval of its AUC minus the
  * whole's lies entirely below 0.
+ *
+ * One sort serves the whole and every slice: a slice's rows taken in the whole's stable score order are the
+ * slice's own stable order, with the same ties, so each slice is the whole's ranked rows filtered by its mask (no
+ * sort per slice). Every sum runs in the order the per-slice sort gave, so point metrics and the AUC / GAUC
+ * intervals are bit for bit those of sorting each slice on its own (test/sliceMetrics.test.ts checks against that
+ * algorithm, kept in test/referenceMetrics.ts). A replicate's LogLoss with group units comes from per-group sums
+ * of the log terms (O(groups), not O(rows), per slice per replicate): the sums' order differs, so those intervals
+ * agree with the per-row sums within 1e-12, not bit for bit. Replicates are independent given the seed, so ranges
+ * of them can run in different workers (compute/offThread.ts sliceMetricsPool) and merge to the same report.
  */
-import { argsortFloat32 } from '../metrics/argsort';
-import { aucFromOrder, gaucFromGroups, GroupAucs, groupAucs } from '../metrics/auc';
+import { sortScores } from '../metrics/argsort';
+import { gaucFromGroups, GroupAucs } from '../metrics/auc';
 import { drawMultiplicities, percentileInterval } from '../metrics/bootstrap';
-import { Calibration, calibration, logloss, PROB_CLIP } from '../metrics/loss';
+import { Calibration, CalibrationBin, logTerms } from '../metrics/loss';
 import { seededRandom } from '../util/random';
 
 export interface SliceMetricsInput {
@@ -68,71 +77,396 @@ const intervalOrNull = (v: number[]): Interval | null => {
   return Number.isNaN(i[0]) ? null : i;
 };
 
-interface Part {
-  index: Uint32Array;
-  labels: Uint8Array;
-  scores: Float32Array;
-  probs: Float32Array;
-  groups?: Int32Array;
-  order: Uint32Array;
+/**
+ * One part (the whole or a slice) as a replicate reads it. `ranked`: its rows in ascending score order, each as
+ * unit << 2 | (starts a new run of tied scores) << 1 | label, where the unit is the bootstrap unit (group, or row
+ * index without groups). LogLoss with groups: the sum of log terms and the row count per group present; without
+ * groups: the part's row indices (undefined: every row) into the whole's log terms.
+ */
+export interface PartUnits {
+  ranked: Uint32Array;
   ga?: GroupAucs;
+  llGroups?: Int32Array;
+  llSums?: Float64Array;
+  llCounts?: Float64Array;
+  llRows?: Uint32Array;
 }
 
-function part(input: SliceMetricsInput, index: Uint32Array): Part {
-  const labels = Uint8Array.from(index, (r) => input.labels[r]);
-  const scores = Float32Array.from(index, (r) => input.scores[r]);
-  const probs = Float32Array.from(index, (r) => input.probs[r]);
-  const groups = input.groups ? Int32Array.from(index, (r) => input.groups![r]) : undefined;
-  const order = argsortFloat32(scores);
+/** Everything the bootstrap replicates read, in typed arrays (shared memory when prepared for a worker pool). */
+export interface SliceBootstrap {
+  replicates: number;
+  seed: number;
+  units: number;
+  whole: PartUnits;
+  /** Per slice; null for a slice without rows (it gets no interval). */
+  slices: (PartUnits | null)[];
+  /** Every row's log term (row units only). */
+  terms?: Float64Array;
+}
+
+/** Metric values of a range of replicates, in replicate order. */
+export interface ReplicateValues {
+  whole: { auc: Float64Array; gauc: Float64Array; logloss: Float64Array };
+  slices: ({ auc: Float64Array; gauc: Float64Array; logloss: Float64Array } | null)[];
+}
+
+function alloc<T extends Uint32Array | Float64Array | Int32Array | Uint8Array | Float32Array>(
+  make: { new (b: ArrayBufferLike): T; BYTES_PER_ELEMENT: number },
+  n: number,
+  shared: boolean,
+): T {
+  const bytes = n * make.BYTES_PER_ELEMENT;
+  return new make(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+}
+
+/**
+ * AUC over a part's ranked units: ties close when a new run starts; weights mult[unit] (1 without mult). The same
+ * additions in the same order as aucRanked / aucFromOrder over the part's own sort, so the same result.
+ */
+export function aucOfRanked(ranked: Uint32Array, mult?: Float64Array): number {
+  let negBelow = 0,
+    num = 0,
+    pos = 0,
+    neg = 0,
+    posW = 0,
+    negW = 0;
+  const n = ranked.length;
+  for (let j = 0; j < n; j++) {
+    const v = ranked[j];
+    if (v & 2 && j > 0) {
+      num += posW * (negBelow + 0.5 * negW);
+      negBelow += negW;
+      pos += posW;
+      neg += negW;
+      posW = 0;
+      negW = 0;
+    }
+    const w = mult ? mult[v >>> 2] : 1;
+    if (v & 1) posW += w;
+    else negW += w;
+  }
+  if (n > 0) {
+    num += posW * (negBelow + 0.5 * negW);
+    pos += posW;
+    neg += negW;
+  }
+  return pos > 0 && neg > 0 ? num / (pos * neg) : NaN;
+}
+
+/** The rows grouped by group, each group's rows in ascending score order (a counting sort of the score order). */
+interface ByGroup {
+  rows: Uint32Array;
+  offsets: Uint32Array;
+  scores: Float32Array;
+  labels: Uint8Array;
+}
+
+function byGroup(order: Uint32Array, input: SliceMetricsInput): ByGroup {
+  const { groups, scores, labels, groupCount } = input;
+  const n = order.length;
+  const offsets = new Uint32Array(groupCount + 1);
+  for (let i = 0; i < n; i++) offsets[groups![i] + 1]++;
+  for (let g = 0; g < groupCount; g++) offsets[g + 1] += offsets[g];
+  const cursor = offsets.slice(0, groupCount);
+  const rows = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = order[i];
+    rows[cursor[groups![r]]++] = r;
+  }
+  const s = new Float32Array(n),
+    l = new Uint8Array(n);
+  for (let j = 0; j < n; j++) {
+    s[j] = scores[rows[j]];
+    l[j] = labels[rows[j]];
+  }
+  return { rows, offsets, scores: s, labels: l };
+}
+
+/**
+ * Per-group AUCs of the rows whose membership word (in by-group order) has `bit` (all rows without words):
+ * groupAucs' sums, group by group, in score order.
+ */
+function groupAucsOf(bg: ByGroup, groupCount: number, words?: Uint32Array, bit = 0): GroupAucs {
+  const aucs = new Float64Array(groupCount),
+    sizes = new Float64Array(groupCount);
+  let used = 0,
+    skipped = 0;
+  for (let g = 0; g < groupCount; g++) {
+    let negBelow = 0,
+      num = 0,
+      pos = 0,
+      neg = 0,
+      posW = 0,
+      negW = 0,
+      count = 0,
+      cur = 0;
+    for (let j = bg.offsets[g]; j < bg.offsets[g + 1]; j++) {
+      if (words && !(words[j] & bit)) continue;
+      const s = bg.scores[j];
+      if (count > 0 && !(s === cur)) {
+        num += posW * (negBelow + 0.5 * negW);
+        negBelow += negW;
+        pos += posW;
+        neg += negW;
+        posW = 0;
+        negW = 0;
+      }
+      cur = s;
+      count++;
+      if (bg.labels[j]) posW += 1;
+      else negW += 1;
+    }
+    sizes[g] = count;
+    if (count === 0) {
+      aucs[g] = NaN;
+      continue;
+    }
+    num += posW * (negBelow + 0.5 * negW);
+    pos += posW;
+    neg += negW;
+    aucs[g] = pos > 0 && neg > 0 ? num / (pos * neg) : NaN;
+    if (Number.isNaN(aucs[g])) skipped++;
+    else used++;
+  }
+  return { aucs, sizes, used, skipped };
+}
+
+/** The whole's rows in ascending score order: row, score, probability, label and bootstrap unit. */
+interface Ranked {
+  order: Uint32Array;
+  sorted: Float32Array;
+  probs: Float32Array;
+  labels: Uint8Array;
+  units: Uint32Array;
+}
+
+interface PartPoint {
+  rows: number;
+  positives: number;
+  auc: number;
+  logloss: number;
+  calibration: Calibration;
+  units: PartUnits;
+}
+
+/**
+ * One part's point metrics and replicate units from the whole's ranked rows: `calibration`'s and `logloss`'s sums
+ * in the same order as over the part's own arrays (probabilities and log terms in row order, bins in score order).
+ */
+function measurePart(
+  input: SliceMetricsInput,
+  ranked: Ranked,
+  terms: Float64Array,
+  member: { mask: Uint8Array; words: Uint32Array; bit: number } | undefined,
+  want: { bootstrap: boolean; shared: boolean },
+): PartPoint {
+  const mask = member?.mask;
+  const { labels, probs, groups, groupCount } = input;
+  const n = labels.length;
+  let rows = 0,
+    positives = 0,
+    sp = 0,
+    ll = 0;
+  const grouped = groups !== undefined && want.bootstrap;
+  const gSums = grouped ? new Float64Array(groupCount) : undefined,
+    gCounts = grouped ? new Float64Array(groupCount) : undefined;
+  for (let r = 0; r < n; r++) {
+    if (mask && !mask[r]) continue;
+    rows++;
+    positives += labels[r];
+    sp += probs[r];
+    ll -= terms[r];
+    if (gSums) {
+      gSums[groups![r]] += terms[r];
+      gCounts![groups![r]]++;
+    }
+  }
+  let llRows: Uint32Array | undefined;
+  if (want.bootstrap && !groups && mask) {
+    llRows = alloc(Uint32Array, rows, want.shared);
+    for (let r = 0, c = 0; r < n; r++) if (mask[r]) llRows[c++] = r;
+  }
+  // Ranked units, and the calibration bins (equal-mass over the part's rank positions) in the same walk.
+  const packed = alloc(Uint32Array, rows, want.shared);
+  const k = Math.min(10, rows);
+  const bins: CalibrationBin[] = [];
+  let ece = 0,
+    bin = 0,
+    lo = 0,
+    hi = k ? Math.floor(rows / k) : 0,
+    bp = 0,
+    by = 0,
+    c = 0,
+    last = 0;
+  const closeBins = () => {
+    while (bin < k && c === hi) {
+      const count = hi - lo;
+      if (count > 0) {
+        bins.push({ count, meanPrediction: bp / count, observedRate: by / count });
+        ece += (count / rows) * Math.abs(bp / count - by / count);
+      }
+      bin++;
+      lo = hi;
+      hi = Math.floor(((bin + 1) * rows) / k);
+      bp = 0;
+      by = 0;
+    }
+  };
+  closeBins();
+  for (let i = 0; i < n; i++) {
+    if (member && !(member.words[i] & member.bit)) continue;
+    const s = ranked.sorted[i];
+    const unit = ranked.units[i];
+    packed[c] = ((unit << 2) | (c === 0 || !(s === last) ? 2 : 0) | ranked.labels[i]) >>> 0;
+    last = s;
+    bp += ranked.probs[i];
+    by += ranked.labels[i];
+    c++;
+    closeBins();
+  }
+  const units: PartUnits = { ranked: packed, llRows };
+  if (gSums) {
+    let present = 0;
+    for (let g = 0; g < groupCount; g++) if (gCounts![g] > 0) present++;
+    units.llGroups = alloc(Int32Array, present, want.shared);
+    units.llSums = alloc(Float64Array, present, want.shared);
+    units.llCounts = alloc(Float64Array, present, want.shared);
+    for (let g = 0, j = 0; g < groupCount; g++)
+      if (gCounts![g] > 0) {
+        units.llGroups[j] = g;
+        units.llSums[j] = gSums[g];
+        units.llCounts[j++] = gCounts![g];
+      }
+  }
   return {
-    index,
-    labels,
-    scores,
-    probs,
-    groups,
-    order,
-    ga: groups ? groupAucs(order, scores, labels, groups, input.groupCount) : undefined,
+    rows,
+    positives,
+    auc: aucOfRanked(packed),
+    logloss: ll / rows,
+    calibration: {
+      meanPrediction: sp / rows,
+      observedRate: positives / rows,
+      ratio: sp / rows / (positives / rows),
+      ece,
+      bins,
+    },
+    units,
   };
 }
 
-export function sliceMetrics(input: SliceMetricsInput, notes: string[] = []): SliceReport {
+/** A replicate's LogLoss of one part: per-group sums with groups, per-row terms without. */
+function partLogloss(u: PartUnits, mult: Float64Array, terms?: Float64Array): number {
+  let sum = 0,
+    total = 0;
+  if (u.llGroups) {
+    const g = u.llGroups,
+      s = u.llSums!,
+      c = u.llCounts!;
+    for (let j = 0; j < g.length; j++) {
+      const w = mult[g[j]];
+      if (w === 0) continue;
+      sum -= w * s[j];
+      total += w * c[j];
+    }
+  } else if (u.llRows) {
+    const rows = u.llRows;
+    for (let j = 0; j < rows.length; j++) {
+      const r = rows[j];
+      const w = mult[r];
+      if (w === 0) continue;
+      sum -= w * terms![r];
+      total += w;
+    }
+  } else {
+    for (let r = 0; r < terms!.length; r++) {
+      const w = mult[r];
+      if (w === 0) continue;
+      sum -= w * terms![r];
+      total += w;
+    }
+  }
+  return sum / total;
+}
+
+/** Point metrics of the whole and every slice, and what the bootstrap needs (shared memory for a worker pool). */
+export function prepareSlices(
+  input: SliceMetricsInput,
+  notes: string[] = [],
+  shared = false,
+): { report: SliceReport; boot?: SliceBootstrap } {
   const n = input.labels.length;
-  const whole = part(
-    input,
-    Uint32Array.from({ length: n }, (_, i) => i),
-  );
+  if (n >= 2 ** 30) throw new Error(`slice metrics: ${n} rows is more than 2^30`);
+  const B = input.bootstrap;
+  const want = { bootstrap: B > 0, shared };
+  const s = sortScores(input.scores, input.labels);
+  const { groups } = input;
+  const rankedProbs = new Float32Array(n),
+    rankedUnits = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = s.order[i];
+    rankedProbs[i] = input.probs[r];
+    rankedUnits[i] = groups ? groups[r] : r;
+  }
+  const ranked: Ranked = {
+    order: s.order,
+    sorted: s.sorted,
+    probs: rankedProbs,
+    labels: s.labels!,
+    units: rankedUnits,
+  };
+  const terms = logTerms(input.labels, input.probs);
+  const bg = groups ? byGroup(s.order, input) : undefined;
+
+  const whole = measurePart(input, ranked, terms, undefined, want);
+  if (bg) whole.units.ga = groupAucsOf(bg, input.groupCount);
   const wholePoint = {
     rows: n,
-    auc: aucFromOrder(whole.order, whole.scores, whole.labels),
-    gauc: whole.ga ? nullIfNaN(gaucFromGroups(whole.ga)) : null,
-    logloss: logloss(whole.labels, whole.probs),
-    calibration: calibration(whole.labels, whole.probs, whole.order),
+    auc: whole.auc,
+    gauc: whole.units.ga ? nullIfNaN(gaucFromGroups(whole.units.ga)) : null,
+    logloss: whole.logloss,
+    calibration: whole.calibration,
   };
-  const parts = input.slices.map((s) => {
-    const idx: number[] = [];
-    for (let r = 0; r < n; r++) if (s.rows[r]) idx.push(r);
-    return part(input, Uint32Array.from(idx));
-  });
-  const rows: SliceRow[] = input.slices.map((s, k) => {
+  // Membership of up to 32 slices per word, gathered into score (and by-group) order once: one random read per
+  // row for them all, then every slice walks its rows sequentially.
+  const parts: PartPoint[] = [];
+  for (let first = 0; first < input.slices.length; first += 32) {
+    const chunk = input.slices.slice(first, first + 32);
+    const words = new Uint32Array(n);
+    chunk.forEach((sl, k) => {
+      const m = sl.rows,
+        bit = (1 << k) >>> 0;
+      for (let r = 0; r < n; r++) if (m[r]) words[r] |= bit;
+    });
+    const rankedWords = new Uint32Array(n);
+    for (let i = 0; i < n; i++) rankedWords[i] = words[s.order[i]];
+    let groupWords: Uint32Array | undefined;
+    if (bg) {
+      groupWords = new Uint32Array(n);
+      for (let j = 0; j < n; j++) groupWords[j] = words[bg.rows[j]];
+    }
+    chunk.forEach((sl, k) => {
+      const bit = 1 << k;
+      const p = measurePart(input, ranked, terms, { mask: sl.rows, words: rankedWords, bit }, want);
+      if (p.rows > 0 && bg) p.units.ga = groupAucsOf(bg, input.groupCount, groupWords, bit);
+      parts.push(p);
+    });
+  }
+  const rows: SliceRow[] = input.slices.map((sl, k) => {
     const p = parts[k];
-    let positives = 0;
-    for (let i = 0; i < p.labels.length; i++) positives += p.labels[i];
-    const auc = p.labels.length ? nullIfNaN(aucFromOrder(p.order, p.scores, p.labels)) : null;
-    const gauc = p.ga ? nullIfNaN(gaucFromGroups(p.ga)) : null;
-    const ll = p.labels.length ? logloss(p.labels, p.probs) : NaN;
+    const auc = p.rows ? nullIfNaN(p.auc) : null;
+    const gauc = p.units.ga ? nullIfNaN(gaucFromGroups(p.units.ga)) : null;
+    const ll = p.rows ? p.logloss : NaN;
     return {
-      name: s.name,
-      source: s.source,
-      description: s.description,
-      rows: p.labels.length,
-      positives,
-      share: p.labels.length / n,
+      name: sl.name,
+      source: sl.source,
+      description: sl.description,
+      rows: p.rows,
+      positives: p.positives,
+      share: p.rows / n,
       auc,
       gauc,
       logloss: ll,
-      calibration: p.labels.length
-        ? calibration(p.labels, p.probs, p.order)
-        : { meanPrediction: NaN, observedRate: NaN, ratio: NaN, ece: NaN, bins: [] },
+      calibration: p.rows ? p.calibration : { meanPrediction: NaN, observedRate: NaN, ratio: NaN, ece: NaN, bins: [] },
       delta: {
         auc: auc === null ? null : auc - wholePoint.auc,
         gauc: gauc === null || wholePoint.gauc === null ? null : gauc - wholePoint.gauc,
@@ -141,80 +475,102 @@ export function sliceMetrics(input: SliceMetricsInput, notes: string[] = []): Sl
       flagged: false,
     };
   });
-
-  const B = input.bootstrap;
-  if (B > 0) {
-    const rng = seededRandom(input.seed);
-    const units = input.groups ? input.groupCount : n;
-    const mult = new Float64Array(units);
-    const w = new Float64Array(n);
-    // Per-row loss terms once: a replicate's LogLoss is their weighted mean (same clip as logloss()).
-    const term = (labels: Uint8Array, probs: Float32Array) =>
-      Float64Array.from(labels, (y, i) => {
-        const q = Math.min(1 - PROB_CLIP, Math.max(PROB_CLIP, probs[i]));
-        return y ? -Math.log(q) : -Math.log(1 - q);
-      });
-    const weighted = (terms: Float64Array, wt: Float64Array) => {
-      let s = 0,
-        d = 0;
-      for (let i = 0; i < terms.length; i++) {
-        s += wt[i] * terms[i];
-        d += wt[i];
-      }
-      return s / d;
-    };
-    const wholeTerms = term(whole.labels, whole.probs);
-    const partTerms = parts.map((p) => term(p.labels, p.probs));
-    const pw = parts.map((p) => new Float64Array(p.index.length));
-    const acc = parts.map(() => ({
-      auc: [] as number[],
-      gauc: [] as number[],
-      ll: [] as number[],
-      dAuc: [] as number[],
-      dGauc: [] as number[],
-      dLl: [] as number[],
-    }));
-    for (let b = 0; b < B; b++) {
-      drawMultiplicities(units, rng, mult);
-      for (let i = 0; i < n; i++) w[i] = input.groups ? mult[input.groups[i]] : mult[i];
-      const wAuc = aucFromOrder(whole.order, whole.scores, whole.labels, w);
-      const wGauc = whole.ga ? gaucFromGroups(whole.ga, mult) : NaN;
-      const wLl = weighted(wholeTerms, w);
-      parts.forEach((p, k) => {
-        if (p.labels.length === 0) return;
-        const wk = pw[k];
-        for (let i = 0; i < wk.length; i++) wk[i] = w[p.index[i]];
-        const a = aucFromOrder(p.order, p.scores, p.labels, wk);
-        const g = p.ga ? gaucFromGroups(p.ga, mult) : NaN;
-        const l = weighted(partTerms[k], wk);
-        const c = acc[k];
-        c.auc.push(a);
-        c.gauc.push(g);
-        c.ll.push(l);
-        c.dAuc.push(a - wAuc);
-        c.dGauc.push(g - wGauc);
-        c.dLl.push(l - wLl);
-      });
-    }
-    rows.forEach((row, k) => {
-      const c = acc[k];
-      if (row.rows === 0) return;
-      row.ci = {
-        auc: intervalOrNull(c.auc),
-        gauc: intervalOrNull(c.gauc),
-        logloss: percentileInterval(c.ll),
-        deltaAuc: intervalOrNull(c.dAuc),
-        deltaGauc: intervalOrNull(c.dGauc),
-        deltaLogloss: percentileInterval(c.dLl),
-      };
-      row.flagged = row.ci.deltaAuc !== null && row.ci.deltaAuc[1] < 0;
-    });
-  }
-  return {
+  const report: SliceReport = {
     whole: wholePoint,
     slices: rows,
     bootstrap: B > 0 ? { replicates: B, seed: input.seed, unit: input.groups ? 'group' : 'row' } : null,
     notes,
     rule: FLAG_RULE,
   };
+  if (B <= 0) return { report };
+  let sharedTerms: Float64Array | undefined;
+  if (!input.groups) {
+    sharedTerms = alloc(Float64Array, n, shared);
+    sharedTerms.set(terms);
+  }
+  return {
+    report,
+    boot: {
+      replicates: B,
+      seed: input.seed,
+      units: input.groups ? input.groupCount : n,
+      whole: whole.units,
+      slices: parts.map((p) => (p.rows > 0 ? p.units : null)),
+      terms: sharedTerms,
+    },
+  };
+}
+
+/** Replicates [from, to) of the bootstrap: the seeded draws of the earlier ones are replayed, not used. */
+export function sliceReplicates(boot: SliceBootstrap, from: number, to: number): ReplicateValues {
+  const rng = seededRandom(boot.seed);
+  const mult = new Float64Array(boot.units);
+  for (let b = 0; b < from; b++) drawMultiplicities(boot.units, rng, mult);
+  const count = Math.max(0, to - from);
+  const values = () => ({
+    auc: new Float64Array(count),
+    gauc: new Float64Array(count),
+    logloss: new Float64Array(count),
+  });
+  const out: ReplicateValues = { whole: values(), slices: boot.slices.map((u) => (u ? values() : null)) };
+  const parts = [boot.whole, ...boot.slices];
+  const into = [out.whole, ...out.slices];
+  for (let b = 0; b < count; b++) {
+    drawMultiplicities(boot.units, rng, mult);
+    for (let k = 0; k < parts.length; k++) {
+      const u = parts[k],
+        v = into[k];
+      if (!u || !v) continue;
+      v.auc[b] = aucOfRanked(u.ranked, mult);
+      v.gauc[b] = u.ga ? gaucFromGroups(u.ga, mult) : NaN;
+      v.logloss[b] = partLogloss(u, mult, boot.terms);
+    }
+  }
+  return out;
+}
+
+/** The intervals and flags from the replicates' values (ranges in replicate order). */
+export function finishSlices(report: SliceReport, ranges: ReplicateValues[]): SliceReport {
+  const cat = (pick: (r: ReplicateValues) => Float64Array | undefined) =>
+    ranges.flatMap((r) => Array.from(pick(r) ?? []));
+  const wAuc = cat((r) => r.whole.auc),
+    wGauc = cat((r) => r.whole.gauc),
+    wLl = cat((r) => r.whole.logloss);
+  report.slices.forEach((row, k) => {
+    if (row.rows === 0 || !ranges[0]?.slices[k]) return;
+    const a = cat((r) => r.slices[k]?.auc),
+      g = cat((r) => r.slices[k]?.gauc),
+      l = cat((r) => r.slices[k]?.logloss);
+    row.ci = {
+      auc: intervalOrNull(a),
+      gauc: intervalOrNull(g),
+      logloss: percentileInterval(l),
+      deltaAuc: intervalOrNull(a.map((x, b) => x - wAuc[b])),
+      deltaGauc: intervalOrNull(g.map((x, b) => x - wGauc[b])),
+      deltaLogloss: percentileInterval(l.map((x, b) => x - wLl[b])),
+    };
+    row.flagged = row.ci.deltaAuc !== null && row.ci.deltaAuc[1] < 0;
+  });
+  return report;
+}
+
+/**
+ * The whole's own intervals from the same replicates (the base metrics' ci: the same draws for the same seed; AUC
+ * and GAUC bit for bit, LogLoss with group units within 1e-12 as above), so eval does not run a second bootstrap.
+ */
+export function wholeIntervals(
+  ranges: ReplicateValues[],
+  grouped: boolean,
+): { auc: Interval; gauc: Interval | null; logloss: Interval } {
+  const cat = (pick: (r: ReplicateValues) => Float64Array) => ranges.flatMap((r) => Array.from(pick(r)));
+  return {
+    auc: percentileInterval(cat((r) => r.whole.auc)),
+    gauc: grouped ? percentileInterval(cat((r) => r.whole.gauc)) : null,
+    logloss: percentileInterval(cat((r) => r.whole.logloss)),
+  };
+}
+
+export function sliceMetrics(input: SliceMetricsInput, notes: string[] = []): SliceReport {
+  const { report, boot } = prepareSlices(input, notes);
+  return boot ? finishSlices(report, [sliceReplicates(boot, 0, boot.replicates)]) : report;
 }
