@@ -17,6 +17,7 @@ import { sortScores } from '../metrics/argsort';
 import { gaucFromGroups, GroupAucs } from '../metrics/auc';
 import { drawMultiplicities, percentileInterval } from '../metrics/bootstrap';
 import { Calibration, CalibrationBin, logTerms } from '../metrics/loss';
+import { aucFromCodes, aucFromCodes4 } from '../metrics/rankWalk';
 import { seededRandom } from '../util/random';
 
 export interface SliceMetricsInput {
@@ -79,8 +80,8 @@ const intervalOrNull = (v: number[]): Interval | null => {
 
 /**
  * One part (the whole or a slice) as a replicate reads it. `ranked`: its rows in ascending score order, each as
- * unit << 2 | (starts a new run of tied scores) << 1 | label, where the unit is the bootstrap unit (group, or row
- * index without groups). LogLoss with groups: the sum of log terms and the row count per group present; without
+ * rankWalk's rank code, unit << 2 | (last row of a run of tied scores) << 1 | label, where the unit is the bootstrap
+ * unit (group, or row index without groups). LogLoss with groups: the sum of log terms and the row count per group present; without
  * groups: the part's row indices (undefined: every row) into the whole's log terms.
  */
 export interface PartUnits {
@@ -119,38 +120,13 @@ function alloc<T extends Uint32Array | Float64Array | Int32Array | Uint8Array | 
   return new make(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
 }
 
-/**
- * AUC over a part's ranked units: ties close when a new run starts; weights mult[unit] (1 without mult). The same
- * additions in the same order as aucRanked / aucFromOrder over the part's own sort, so the same result.
- */
-export function aucOfRanked(ranked: Uint32Array, mult?: Float64Array): number {
-  let negBelow = 0,
-    num = 0,
-    pos = 0,
-    neg = 0,
-    posW = 0,
-    negW = 0;
-  const n = ranked.length;
-  for (let j = 0; j < n; j++) {
-    const v = ranked[j];
-    if (v & 2 && j > 0) {
-      num += posW * (negBelow + 0.5 * negW);
-      negBelow += negW;
-      pos += posW;
-      neg += negW;
-      posW = 0;
-      negW = 0;
-    }
-    const w = mult ? mult[v >>> 2] : 1;
-    if (v & 1) posW += w;
-    else negW += w;
-  }
-  if (n > 0) {
-    num += posW * (negBelow + 0.5 * negW);
-    pos += posW;
-    neg += negW;
-  }
-  return pos > 0 && neg > 0 ? num / (pos * neg) : NaN;
+/** Weight 1 for every bootstrap unit: a point AUC from rank codes (the same sums as unweighted). */
+const onesFor = new WeakMap<SliceMetricsInput, Float64Array>();
+function unitWeights(input: SliceMetricsInput): Float64Array {
+  let ones = onesFor.get(input);
+  if (!ones)
+    onesFor.set(input, (ones = new Float64Array(input.groups ? input.groupCount : input.labels.length).fill(1)));
+  return ones;
 }
 
 /** The rows grouped by group, each group's rows in ascending score order (a counting sort of the score order). */
@@ -317,13 +293,16 @@ function measurePart(
     if (member && !(member.words[i] & member.bit)) continue;
     const s = ranked.sorted[i];
     const unit = ranked.units[i];
-    packed[c] = ((unit << 2) | (c === 0 || !(s === last) ? 2 : 0) | ranked.labels[i]) >>> 0;
+    // A new run of tied scores closes the previous one: its last row gets the end bit (rankWalk's rank codes).
+    if (c > 0 && !(s === last)) packed[c - 1] |= 2;
+    packed[c] = ((unit << 2) | ranked.labels[i]) >>> 0;
     last = s;
     bp += ranked.probs[i];
     by += ranked.labels[i];
     c++;
     closeBins();
   }
+  if (c > 0) packed[c - 1] |= 2;
   const units: PartUnits = { ranked: packed, llRows };
   if (gSums) {
     let present = 0;
@@ -341,7 +320,7 @@ function measurePart(
   return {
     rows,
     positives,
-    auc: aucOfRanked(packed),
+    auc: aucFromCodes(packed, unitWeights(input)),
     logloss: ll / rows,
     calibration: {
       meanPrediction: sp / rows,
@@ -515,16 +494,25 @@ export function sliceReplicates(boot: SliceBootstrap, from: number, to: number):
   const out: ReplicateValues = { whole: values(), slices: boot.slices.map((u) => (u ? values() : null)) };
   const parts = [boot.whole, ...boot.slices];
   const into = [out.whole, ...out.slices];
-  for (let b = 0; b < count; b++) {
-    drawMultiplicities(boot.units, rng, mult);
+  // Four replicates per walk of each part's rank codes where four are left (rankWalk: identical sums, fewer reads).
+  const four = [mult, new Float64Array(boot.units), new Float64Array(boot.units), new Float64Array(boot.units)];
+  const aucs = new Float64Array(4);
+  for (let b = 0; b < count;) {
+    const m = count - b >= 4 ? 4 : 1;
+    for (let r = 0; r < m; r++) drawMultiplicities(boot.units, rng, four[r]);
     for (let k = 0; k < parts.length; k++) {
       const u = parts[k],
         v = into[k];
       if (!u || !v) continue;
-      v.auc[b] = aucOfRanked(u.ranked, mult);
-      v.gauc[b] = u.ga ? gaucFromGroups(u.ga, mult) : NaN;
-      v.logloss[b] = partLogloss(u, mult, boot.terms);
+      if (m === 4) aucFromCodes4(u.ranked, four[0], four[1], four[2], four[3], aucs, 0);
+      else aucs[0] = aucFromCodes(u.ranked, four[0]);
+      for (let r = 0; r < m; r++) {
+        v.auc[b + r] = aucs[r];
+        v.gauc[b + r] = u.ga ? gaucFromGroups(u.ga, four[r]) : NaN;
+        v.logloss[b + r] = partLogloss(u, four[r], boot.terms);
+      }
     }
+    b += m;
   }
   return out;
 }
