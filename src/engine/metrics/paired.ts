@@ -87,7 +87,8 @@ const KEEP_DRAWS_BYTES = 64 * 2 ** 20;
 
 export class PairedAccumulator {
   private readonly units: number;
-  private readonly segRows: number[][];
+  /** Rows per bucket of each segmentation. */
+  private readonly segCounts: number[][];
   /** Rows per group (group bootstrap), for the replicates' LogLoss by group. */
   private readonly sizes?: Float64Array;
   private readonly kept?: Uint8Array;
@@ -97,7 +98,7 @@ export class PairedAccumulator {
   constructor(private readonly setup: PairedSetup) {
     const { labels, groups, groupCount, bootstrap: B } = setup;
     this.units = groups ? groupCount : labels.length;
-    this.segRows = (setup.segments ?? []).map((seg) => {
+    this.segCounts = (setup.segments ?? []).map((seg) => {
       const count = seg.buckets.map(() => 0);
       for (let r = 0; r < labels.length; r++) if (seg.of[r] < count.length) count[seg.of[r]]++;
       return count;
@@ -269,7 +270,7 @@ export class PairedAccumulator {
         name: seg.name,
         buckets: seg.buckets.map((bucket, j) => ({
           bucket,
-          rows: this.segRows[i][j],
+          rows: this.segCounts[i][j],
           baseAuc: base.segAucs[i][j],
           variantAucs: this.variants.map((acc) => mean(acc.segAucs[i][j])),
         })),

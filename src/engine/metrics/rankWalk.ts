@@ -208,15 +208,22 @@ export function groupSizes(groups: Int32Array, groupCount: number): Float64Array
  * A group-bootstrap replicate's LogLoss in O(groups): sum_g m_g S_g / sum_g m_g n_g. The denominator is an exact
  * integer as in weightedLogloss; the numerator adds per-group sums instead of rows one by one, so it differs from
  * weightedLogloss(terms, mult, groups) only by floating-point rounding (relative ~1e-15; tests bound it by 1e-12).
+ * `present` (optional): the group of each entry of termSums / sizes, when they list only the groups a subset (a
+ * slice) has rows in; without it, entry g is group g.
  */
-export function groupedLogloss(termSums: Float64Array, sizes: Float64Array, mult: ArrayLike<number>): number {
+export function groupedLogloss(
+  termSums: Float64Array,
+  sizes: Float64Array,
+  mult: ArrayLike<number>,
+  present?: Int32Array,
+): number {
   let sum = 0,
     total = 0;
-  for (let g = 0; g < termSums.length; g++) {
-    const w = mult[g];
+  for (let j = 0; j < termSums.length; j++) {
+    const w = mult[present ? present[j] : j];
     if (w === 0) continue;
-    sum -= w * termSums[g];
-    total += w * sizes[g];
+    sum -= w * termSums[j];
+    total += w * sizes[j];
   }
   return sum / total;
 }

@@ -17,7 +17,7 @@ import { sortScores } from '../metrics/argsort';
 import { gaucFromGroups, GroupAucs } from '../metrics/auc';
 import { drawMultiplicities, percentileInterval } from '../metrics/bootstrap';
 import { Calibration, CalibrationBin, logTerms } from '../metrics/loss';
-import { aucFromCodes, aucFromCodes4 } from '../metrics/rankWalk';
+import { aucFromCodes, aucFromCodes4, groupedLogloss } from '../metrics/rankWalk';
 import { seededRandom } from '../util/random';
 
 export interface SliceMetricsInput {
@@ -335,19 +335,10 @@ function measurePart(
 
 /** A replicate's LogLoss of one part: per-group sums with groups, per-row terms without. */
 function partLogloss(u: PartUnits, mult: Float64Array, terms?: Float64Array): number {
+  if (u.llGroups) return groupedLogloss(u.llSums!, u.llCounts!, mult, u.llGroups);
   let sum = 0,
     total = 0;
-  if (u.llGroups) {
-    const g = u.llGroups,
-      s = u.llSums!,
-      c = u.llCounts!;
-    for (let j = 0; j < g.length; j++) {
-      const w = mult[g[j]];
-      if (w === 0) continue;
-      sum -= w * s[j];
-      total += w * c[j];
-    }
-  } else if (u.llRows) {
+  if (u.llRows) {
     const rows = u.llRows;
     for (let j = 0; j < rows.length; j++) {
       const r = rows[j];
