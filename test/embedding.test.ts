@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { test } from 'node:test';
 import { alignmentUniformity, jaccardAtK, recallAtK, semanticIdDiagnostics } from '../src/engine/embedding/alignment';
-import { bruteForceKnn, knn } from '../src/engine/embedding/knn';
+import { bruteForceKnn, knn, knnThreads } from '../src/engine/embedding/knn';
 import { popularityBuckets } from '../src/engine/embedding/metadata';
 import { pca, symmetricEigen } from '../src/engine/embedding/pca';
 import { umapProject } from '../src/engine/embedding/umap';
@@ -88,6 +89,19 @@ test('kNN through the ONNX graph equals brute force (indices and cosines), self 
   }
   assert.ok(same / (n * k) > 0.999, `index agreement ${same / (n * k)} (ties may swap)`);
   for (let r = 0; r < n; r++) for (let j = 0; j < k; j++) assert.notEqual(onnx.indices[r * k + j], r);
+});
+
+test('kNN threads: every core unless runtime.threads says otherwise; one and two threads give the same neighbours', async () => {
+  assert.equal(knnThreads(0), os.availableParallelism());
+  assert.equal(knnThreads(3), 3);
+  const n = 600,
+    d = 16,
+    k = 6;
+  const v = clusters(n, d, 5, 9);
+  const one = await knn(v, n, d, k, ['cpu'], undefined, 128, 1);
+  const two = await knn(v, n, d, k, ['cpu'], undefined, 128, 2);
+  assert.deepEqual(two.indices, one.indices);
+  for (let i = 0; i < n * k; i++) assert.ok(Math.abs(two.cosines[i] - one.cosines[i]) < 1e-6, `cosine ${i}`);
 });
 
 test('kNN ties: equal cosines (duplicate rows) come by the lower row index, as in bruteForceKnn; self is dropped', async () => {

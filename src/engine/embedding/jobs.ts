@@ -22,7 +22,7 @@ import {
   SemanticIdReport,
   semanticIdDiagnostics,
 } from './alignment';
-import { knn } from './knn';
+import { knn, knnThreads } from './knn';
 import { Bucket, itemMetadata } from './metadata';
 import { ProjectionSummary, summariseProjection } from './projectionSummary';
 import { openEmbeddingTable, sampleRows, subsetTable } from './source';
@@ -92,7 +92,16 @@ export async function embed(
     const cap = opts.sample ?? (method === 'umap' ? UMAP_SAMPLE : VIEW_SAMPLE);
     const rows = sampleRows(full.rows, cap, seededRandom(seed ^ 0x5a3b));
     const t = subsetTable(full, rows);
-    const nn = await knn(t.vectors, t.rows, t.dim, Math.min(opts.k ?? 10, t.rows - 1), providers, control);
+    const nn = await knn(
+      t.vectors,
+      t.rows,
+      t.dim,
+      Math.min(opts.k ?? 10, t.rows - 1),
+      providers,
+      control,
+      undefined,
+      knnThreads(config.runtime.threads),
+    );
     let coords: Float32Array;
     let explainedVariance: number[] | undefined;
     if (method === 'pca') {
@@ -204,7 +213,16 @@ export async function align(
       // Alignment is judged on all pairs of P (its leaked version); LIS separates leaked from historical.
       pairs = (await loadPreference(ws.duck, config, opts.preferences, Infinity)).leak;
     }
-    const nnA = await knn(a.vectors, a.rows, a.dim, Math.min(k, a.rows - 1), providers, control);
+    const nnA = await knn(
+      a.vectors,
+      a.rows,
+      a.dim,
+      Math.min(k, a.rows - 1),
+      providers,
+      control,
+      undefined,
+      knnThreads(config.runtime.threads),
+    );
     const recall = pairs ? recallAtK(a.ids, nnA.indices, nnA.k, pairs, metaA.bucket) : null;
     const au = pairs
       ? alignmentUniformity(a.ids, a.vectors, a.dim, pairs, metaA.bucket, seededRandom(seed))
@@ -243,8 +261,8 @@ export async function align(
       const sa = subsetTable(a, Uint32Array.from(keepA)),
         sb = subsetTable(b, Uint32Array.from(keepB));
       const [ka, kb] = [
-        await knn(sa.vectors, sa.rows, sa.dim, k, providers, control),
-        await knn(sb.vectors, sb.rows, sb.dim, k, providers, control),
+        await knn(sa.vectors, sa.rows, sa.dim, k, providers, control, undefined, knnThreads(config.runtime.threads)),
+        await knn(sb.vectors, sb.rows, sb.dim, k, providers, control, undefined, knnThreads(config.runtime.threads)),
       ];
       jaccard = jaccardAtK(
         ka.indices,
@@ -254,7 +272,16 @@ export async function align(
         keepA.map((i) => metaA.bucket[i]),
       );
       if (pairs) {
-        const nnB = await knn(b.vectors, b.rows, b.dim, Math.min(k, b.rows - 1), providers, control);
+        const nnB = await knn(
+          b.vectors,
+          b.rows,
+          b.dim,
+          Math.min(k, b.rows - 1),
+          providers,
+          control,
+          undefined,
+          knnThreads(config.runtime.threads),
+        );
         recallB = recallAtK(b.ids, nnB.indices, nnB.k, pairs, (await itemMetadata(ws, b.ids)).bucket);
       }
     }

@@ -6,6 +6,7 @@ import type { ProviderName } from '../config/types';
 import { InFlight } from '../model/inFlight';
 import { RemoteSession } from '../model/remoteSession';
 import { JobControl, report, throwIfCancelled } from '../progress';
+import { availableParallelism } from 'os';
 import { buildKnnModel, normaliseRows } from './knnGraph';
 
 export interface Knn {
@@ -16,6 +17,15 @@ export interface Knn {
   fallbacks: { provider: string; reason: string }[];
 }
 
+/**
+ * Intra-op threads for the kNN graph: the configured `runtime.threads`, else every core. The graph is one large
+ * MatMul with nothing else to overlap it with, and onnxruntime's own default ran a single thread on a 2-vCPU VM
+ * (CPU seconds = wall seconds), so the default is stated here rather than left to onnxruntime.
+ */
+export function knnThreads(configured: number): number {
+  return configured > 0 ? configured : availableParallelism();
+}
+
 export async function knn(
   vectors: Float32Array,
   rows: number,
@@ -24,10 +34,11 @@ export async function knn(
   providers: ProviderName[],
   control?: JobControl,
   block = 1024,
+  threads = knnThreads(0),
 ): Promise<Knn> {
   const kk = Math.min(k + 1, rows);
   const unit = normaliseRows(vectors, dim);
-  const rs = await RemoteSession.open(buildKnnModel(unit, rows, dim, kk), providers, 0, 'cosine');
+  const rs = await RemoteSession.open(buildKnnModel(unit, rows, dim, kk), providers, threads, 'cosine');
   const k1 = kk - 1;
   const indices = new Uint32Array(rows * k1),
     cosines = new Float32Array(rows * k1);
