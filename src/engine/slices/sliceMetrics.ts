@@ -13,7 +13,7 @@
  * agree with the per-row sums within 1e-12, not bit for bit. Replicates are independent given the seed, so ranges
  * of them can run in different workers (compute/offThread.ts sliceMetricsPool) and merge to the same report.
  */
-import { sortScores } from '../metrics/argsort';
+import { SortedScores, sortScores } from '../metrics/argsort';
 import { gaucFromGroups, GroupAucs } from '../metrics/auc';
 import { drawMultiplicities, percentileInterval } from '../metrics/bootstrap';
 import { Calibration, CalibrationBin, logTerms } from '../metrics/loss';
@@ -29,6 +29,8 @@ export interface SliceMetricsInput {
   slices: { name: string; source: 'config' | 'auto'; description?: string; rows: Uint8Array }[];
   bootstrap: number;
   seed: number;
+  /** sortScores(scores, labels) when the caller has it (one sort for eval's base and slice metrics). */
+  sorted?: SortedScores;
 }
 
 type Interval = [number, number];
@@ -368,7 +370,7 @@ export function prepareSlices(
   if (n >= 2 ** 30) throw new Error(`slice metrics: ${n} rows is more than 2^30`);
   const B = input.bootstrap;
   const want = { bootstrap: B > 0, shared };
-  const s = sortScores(input.scores, input.labels);
+  const s = input.sorted ?? sortScores(input.scores, input.labels);
   const { groups } = input;
   const rankedProbs = new Float32Array(n),
     rankedUnits = new Uint32Array(n);
