@@ -14,11 +14,10 @@
  * of them can run in different workers (compute/offThread.ts sliceMetricsPool) and merge to the same report.
  */
 import { SortedScores, sortScores } from '../metrics/argsort';
-import { gaucFromGroups, GroupAucs } from '../metrics/auc';
-import { drawMultiplicities, percentileInterval } from '../metrics/bootstrap';
+import { byGroup, gaucFromGroups, groupAucsOf, GroupAucs } from '../metrics/auc';
+import { forEachDrawOf4, percentileInterval } from '../metrics/bootstrap';
 import { Calibration, CalibrationBin, logTerms } from '../metrics/loss';
-import { aucFromCodes, aucFromCodes4, groupedLogloss } from '../metrics/rankWalk';
-import { seededRandom } from '../util/random';
+import { aucFromCodes, aucsFromCodes, groupedLogloss } from '../metrics/rankWalk';
 
 export interface SliceMetricsInput {
   labels: Uint8Array;
@@ -129,84 +128,6 @@ function unitWeights(input: SliceMetricsInput): Float64Array {
   if (!ones)
     onesFor.set(input, (ones = new Float64Array(input.groups ? input.groupCount : input.labels.length).fill(1)));
   return ones;
-}
-
-/** The rows grouped by group, each group's rows in ascending score order (a counting sort of the score order). */
-interface ByGroup {
-  rows: Uint32Array;
-  offsets: Uint32Array;
-  scores: Float32Array;
-  labels: Uint8Array;
-}
-
-function byGroup(order: Uint32Array, input: SliceMetricsInput): ByGroup {
-  const { groups, scores, labels, groupCount } = input;
-  const n = order.length;
-  const offsets = new Uint32Array(groupCount + 1);
-  for (let i = 0; i < n; i++) offsets[groups![i] + 1]++;
-  for (let g = 0; g < groupCount; g++) offsets[g + 1] += offsets[g];
-  const cursor = offsets.slice(0, groupCount);
-  const rows = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    const r = order[i];
-    rows[cursor[groups![r]]++] = r;
-  }
-  const s = new Float32Array(n),
-    l = new Uint8Array(n);
-  for (let j = 0; j < n; j++) {
-    s[j] = scores[rows[j]];
-    l[j] = labels[rows[j]];
-  }
-  return { rows, offsets, scores: s, labels: l };
-}
-
-/**
- * Per-group AUCs of the rows whose membership word (in by-group order) has `bit` (all rows without words):
- * groupAucs' sums, group by group, in score order.
- */
-function groupAucsOf(bg: ByGroup, groupCount: number, words?: Uint32Array, bit = 0): GroupAucs {
-  const aucs = new Float64Array(groupCount),
-    sizes = new Float64Array(groupCount);
-  let used = 0,
-    skipped = 0;
-  for (let g = 0; g < groupCount; g++) {
-    let negBelow = 0,
-      num = 0,
-      pos = 0,
-      neg = 0,
-      posW = 0,
-      negW = 0,
-      count = 0,
-      cur = 0;
-    for (let j = bg.offsets[g]; j < bg.offsets[g + 1]; j++) {
-      if (words && !(words[j] & bit)) continue;
-      const s = bg.scores[j];
-      if (count > 0 && !(s === cur)) {
-        num += posW * (negBelow + 0.5 * negW);
-        negBelow += negW;
-        pos += posW;
-        neg += negW;
-        posW = 0;
-        negW = 0;
-      }
-      cur = s;
-      count++;
-      if (bg.labels[j]) posW += 1;
-      else negW += 1;
-    }
-    sizes[g] = count;
-    if (count === 0) {
-      aucs[g] = NaN;
-      continue;
-    }
-    num += posW * (negBelow + 0.5 * negW);
-    pos += posW;
-    neg += negW;
-    aucs[g] = pos > 0 && neg > 0 ? num / (pos * neg) : NaN;
-    if (Number.isNaN(aucs[g])) skipped++;
-    else used++;
-  }
-  return { aucs, sizes, used, skipped };
 }
 
 /** The whole's rows in ascending score order: row, score, probability, label and bootstrap unit. */
@@ -387,7 +308,7 @@ export function prepareSlices(
     units: rankedUnits,
   };
   const terms = logTerms(input.labels, input.probs);
-  const bg = groups ? byGroup(s.order, input) : undefined;
+  const bg = groups ? byGroup(s.order, input.scores, input.labels, groups, input.groupCount) : undefined;
 
   const whole = measurePart(input, ranked, terms, undefined, want);
   if (bg) whole.units.ga = groupAucsOf(bg, input.groupCount);
@@ -475,9 +396,6 @@ export function prepareSlices(
 
 /** Replicates [from, to) of the bootstrap: the seeded draws of the earlier ones are replayed, not used. */
 export function sliceReplicates(boot: SliceBootstrap, from: number, to: number): ReplicateValues {
-  const rng = seededRandom(boot.seed);
-  const mult = new Float64Array(boot.units);
-  for (let b = 0; b < from; b++) drawMultiplicities(boot.units, rng, mult);
   const count = Math.max(0, to - from);
   const values = () => ({
     auc: new Float64Array(count),
@@ -487,26 +405,22 @@ export function sliceReplicates(boot: SliceBootstrap, from: number, to: number):
   const out: ReplicateValues = { whole: values(), slices: boot.slices.map((u) => (u ? values() : null)) };
   const parts = [boot.whole, ...boot.slices];
   const into = [out.whole, ...out.slices];
-  // Four replicates per walk of each part's rank codes where four are left (rankWalk: identical sums, fewer reads).
-  const four = [mult, new Float64Array(boot.units), new Float64Array(boot.units), new Float64Array(boot.units)];
+  // Four replicates per walk of each part's rank codes (rankWalk: identical sums, fewer reads).
   const aucs = new Float64Array(4);
-  for (let b = 0; b < count;) {
-    const m = count - b >= 4 ? 4 : 1;
-    for (let r = 0; r < m; r++) drawMultiplicities(boot.units, rng, four[r]);
+  forEachDrawOf4(boot.units, boot.seed, from, Math.max(from, to), (b, mults) => {
+    const at = b - from;
     for (let k = 0; k < parts.length; k++) {
       const u = parts[k],
         v = into[k];
       if (!u || !v) continue;
-      if (m === 4) aucFromCodes4(u.ranked, four[0], four[1], four[2], four[3], aucs, 0);
-      else aucs[0] = aucFromCodes(u.ranked, four[0]);
-      for (let r = 0; r < m; r++) {
-        v.auc[b + r] = aucs[r];
-        v.gauc[b + r] = u.ga ? gaucFromGroups(u.ga, four[r]) : NaN;
-        v.logloss[b + r] = partLogloss(u, four[r], boot.terms);
-      }
+      aucsFromCodes(u.ranked, mults, aucs);
+      mults.forEach((mult, r) => {
+        v.auc[at + r] = aucs[r];
+        v.gauc[at + r] = u.ga ? gaucFromGroups(u.ga, mult) : NaN;
+        v.logloss[at + r] = partLogloss(u, mult, boot.terms);
+      });
     }
-    b += m;
-  }
+  });
   return out;
 }
 
