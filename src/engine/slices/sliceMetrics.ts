@@ -125,8 +125,9 @@ function alloc<T extends Uint32Array | Float64Array | Int32Array | Uint8Array | 
 const onesFor = new WeakMap<SliceMetricsInput, Float64Array>();
 function unitWeights(input: SliceMetricsInput): Float64Array {
   let ones = onesFor.get(input);
-  if (!ones)
-    onesFor.set(input, (ones = new Float64Array(input.groups ? input.groupCount : input.labels.length).fill(1)));
+  // Without a bootstrap every rank code has unit 0.
+  const units = input.bootstrap <= 0 ? 1 : input.groups ? input.groupCount : input.labels.length;
+  if (!ones) onesFor.set(input, (ones = new Float64Array(units).fill(1)));
   return ones;
 }
 
@@ -136,7 +137,8 @@ interface Ranked {
   sorted: Float32Array;
   probs: Float32Array;
   labels: Uint8Array;
-  units: Uint32Array;
+  /** Absent without a bootstrap (every unit 0). */
+  units?: Uint32Array;
 }
 
 interface PartPoint {
@@ -157,7 +159,7 @@ function measurePart(
   ranked: Ranked,
   terms: Float64Array,
   member: { mask: Uint8Array; words: Uint32Array; bit: number } | undefined,
-  want: { bootstrap: boolean; shared: boolean },
+  want: { bootstrap: boolean; shared: boolean; scratch?: Uint32Array },
 ): PartPoint {
   const mask = member?.mask;
   const { labels, probs, groups, groupCount } = input;
@@ -186,7 +188,9 @@ function measurePart(
     for (let r = 0, c = 0; r < n; r++) if (mask[r]) llRows[c++] = r;
   }
   // Ranked units, and the calibration bins (equal-mass over the part's rank positions) in the same walk.
-  const packed = alloc(Uint32Array, rows, want.shared);
+  // Kept for the replicates with a bootstrap; without one, only the point AUC reads them (one buffer for all parts).
+  const packed =
+    want.bootstrap || !want.scratch ? alloc(Uint32Array, rows, want.shared) : want.scratch.subarray(0, rows);
   const k = Math.min(10, rows);
   const bins: CalibrationBin[] = [];
   let ece = 0,
@@ -215,7 +219,7 @@ function measurePart(
   for (let i = 0; i < n; i++) {
     if (member && !(member.words[i] & member.bit)) continue;
     const s = ranked.sorted[i];
-    const unit = ranked.units[i];
+    const unit = ranked.units ? ranked.units[i] : 0;
     // A new run of tied scores closes the previous one: its last row gets the end bit (rankWalk's rank codes).
     if (c > 0 && !(s === last)) packed[c - 1] |= 2;
     packed[c] = ((unit << 2) | ranked.labels[i]) >>> 0;
@@ -290,16 +294,13 @@ export function prepareSlices(
   const n = input.labels.length;
   if (n >= 2 ** 30) throw new Error(`slice metrics: ${n} rows is more than 2^30`);
   const B = input.bootstrap;
-  const want = { bootstrap: B > 0, shared };
+  const want = { bootstrap: B > 0, shared, scratch: B > 0 ? undefined : new Uint32Array(n) };
   const s = input.sorted ?? sortScores(input.scores, input.labels);
   const { groups } = input;
   const rankedProbs = new Float32Array(n),
-    rankedUnits = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    const r = s.order[i];
-    rankedProbs[i] = input.probs[r];
-    rankedUnits[i] = groups ? groups[r] : r;
-  }
+    rankedUnits = want.bootstrap ? new Uint32Array(n) : undefined;
+  for (let i = 0; i < n; i++) rankedProbs[i] = input.probs[s.order[i]];
+  if (rankedUnits) for (let i = 0; i < n; i++) rankedUnits[i] = groups ? groups[s.order[i]] : s.order[i];
   const ranked: Ranked = {
     order: s.order,
     sorted: s.sorted,
