@@ -2,13 +2,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { argsortFloat32, sortScores } from '../src/engine/metrics/argsort';
-import { auc, aucFromOrder, aucRanked, rankedGroups } from '../src/engine/metrics/auc';
+import { auc, aucFromOrder, aucRanked, byGroup, groupAucs, groupAucsOf, rankedGroups } from '../src/engine/metrics/auc';
 import { drawMultiplicities } from '../src/engine/metrics/bootstrap';
 import { aucFromCodes, aucFromCodes4, rankCodes } from '../src/engine/metrics/rankWalk';
 import { computeBaseMetrics } from '../src/engine/metrics/baseMetrics';
 import { PairedAccumulator, pairedMetrics, Scoring } from '../src/engine/metrics/paired';
 import { seededRandom } from '../src/engine/util/random';
-import { referenceArgsort, referenceBootstrap, referencePaired } from './referenceMetrics';
+import { referenceArgsort, referenceBootstrap, referenceGroupAucs, referencePaired } from './referenceMetrics';
 
 function tiedScores(n: number, seed: number, scale = 1): Float32Array {
   const rng = seededRandom(seed);
@@ -144,6 +144,46 @@ test('paired bootstrap: one scoring at a time (kept or replayed draws) equals al
       });
     }
   }
+});
+
+test('per-group AUCs from the gathered by-group rows equal the walk through the order, bit for bit; a slice of them equals the slice alone', () => {
+  for (const [n, seed, groupCount] of [
+    [1, 1, 1],
+    [3000, 2, 40],
+    [20_000, 3, 900],
+  ]) {
+    const scores = tiedScores(n, seed);
+    const rng = seededRandom(seed + 100);
+    const labels = Uint8Array.from(scores, () => (rng() < 0.4 ? 1 : 0));
+    const groups = Int32Array.from(scores, () => Math.floor(rng() * groupCount));
+    const order = argsortFloat32(scores);
+    assert.deepEqual(
+      groupAucs(order, scores, labels, groups, groupCount),
+      referenceGroupAucs(order, scores, labels, groups, groupCount),
+    );
+    // A slice through membership words: the rows of every third group's even rows.
+    const inSlice = Uint8Array.from(scores, (_, r) => (r % 2 === 0 && groups[r] % 3 === 0 ? 1 : 0));
+    const bg = byGroup(order, scores, labels, groups, groupCount);
+    const words = Uint32Array.from(bg.rows, (r) => inSlice[r] << 5);
+    const rows = Uint32Array.from({ length: n }, (_, r) => r).filter((r) => inSlice[r]);
+    const sub = (a: Float32Array | Uint8Array | Int32Array) => a.filter((_, r) => inSlice[r]);
+    const alone = referenceGroupAucs(
+      argsortFloat32(sub(scores) as Float32Array),
+      sub(scores),
+      sub(labels),
+      sub(groups) as Int32Array,
+      groupCount,
+    );
+    assert.equal(rows.length, sub(scores).length);
+    assert.deepEqual(groupAucsOf(bg, groupCount, words, 1 << 5), alone);
+  }
+  // Weighted and unweighted walks of aucRanked agree with weight 1 everywhere.
+  const scores = tiedScores(5000, 9);
+  const s = sortScores(
+    scores,
+    Uint8Array.from(scores, (_, i) => (i % 3 === 0 ? 1 : 0)),
+  );
+  assert.equal(aucRanked(s.sorted, s.labels!), aucRanked(s.sorted, s.labels!, s.order, new Float64Array(5000).fill(1)));
 });
 
 test('rank codes: one and four replicates per walk equal aucRanked with unit weights, bit for bit (ties, -0, zero weights)', () => {

@@ -3,12 +3,40 @@
  * with per-row weights, a full LogLoss per replicate, all variants held at once). Tests check that the engine's
  * numbers are identical to these, bit for bit, for the same seed.
  */
-import { aucFromOrder, gaucFromGroups, groupAucs } from '../src/engine/metrics/auc';
+import { aucFromOrder, gaucFromGroups, type GroupAucs } from '../src/engine/metrics/auc';
 import { drawMultiplicities, percentileInterval } from '../src/engine/metrics/bootstrap';
 import { calibration, logloss, PROB_CLIP } from '../src/engine/metrics/loss';
 import type { PairedInput, Scoring } from '../src/engine/metrics/paired';
 import type { SliceMetricsInput } from '../src/engine/slices/sliceMetrics';
 import { seededRandom } from '../src/engine/util/random';
+
+/** Per-group AUCs through the order (the engine's groupAucs before it gathered each group's rows). */
+export function referenceGroupAucs(
+  order: Uint32Array,
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  groups: Int32Array,
+  groupCount: number,
+): GroupAucs {
+  const n = order.length;
+  const sizes = new Float64Array(groupCount);
+  for (let i = 0; i < n; i++) sizes[groups[i]]++;
+  const offsets = new Uint32Array(groupCount + 1);
+  for (let g = 0; g < groupCount; g++) offsets[g + 1] = offsets[g] + sizes[g];
+  const cursor = offsets.slice(0, groupCount);
+  const inGroups = new Uint32Array(n);
+  for (let i = 0; i < n; i++) inGroups[cursor[groups[order[i]]]++] = order[i];
+  const aucs = new Float64Array(groupCount);
+  let used = 0,
+    skipped = 0;
+  for (let g = 0; g < groupCount; g++) {
+    aucs[g] = sizes[g] ? aucFromOrder(inGroups.subarray(offsets[g], offsets[g + 1]), scores, labels) : NaN;
+    if (sizes[g] === 0) continue;
+    if (Number.isNaN(aucs[g])) skipped++;
+    else used++;
+  }
+  return { aucs, sizes, used, skipped };
+}
 
 /** Stable ascending argsort with a comparator (float32 values; -0 before +0 as the bit-pattern radix sort does). */
 export function referenceArgsort(scores: Float32Array): Uint32Array {
@@ -34,7 +62,7 @@ export function referenceBootstrap(
   seed: number,
 ) {
   const order = referenceArgsort(scores);
-  const ga = groups ? groupAucs(order, scores, labels, groups, groupCount) : undefined;
+  const ga = groups ? referenceGroupAucs(order, scores, labels, groups, groupCount) : undefined;
   const n = labels.length;
   const rng = seededRandom(seed);
   const units = ga ? ga.sizes.length : n;
@@ -67,7 +95,7 @@ export function referencePaired(input: PairedInput) {
   const { labels, groups, groupCount } = input;
   const prep = (s: Scoring) => {
     const order = referenceArgsort(s.scores);
-    return { order, ga: groups ? groupAucs(order, s.scores, labels, groups, groupCount) : undefined, s };
+    return { order, ga: groups ? referenceGroupAucs(order, s.scores, labels, groups, groupCount) : undefined, s };
   };
   type P = ReturnType<typeof prep>;
   const point = (p: P, w?: Float64Array, mult?: Float64Array) => ({
@@ -136,7 +164,7 @@ export function referenceSliceMetrics(input: SliceMetricsInput) {
     const probs = Float32Array.from(index, (r) => input.probs[r]);
     const groups = input.groups ? Int32Array.from(index, (r) => input.groups![r]) : undefined;
     const order = referenceArgsort(scores);
-    const ga = groups ? groupAucs(order, scores, labels, groups, input.groupCount) : undefined;
+    const ga = groups ? referenceGroupAucs(order, scores, labels, groups, input.groupCount) : undefined;
     return { index, labels, scores, probs, groups, order, ga };
   };
   const nullIfNaN = (x: number) => (Number.isNaN(x) ? null : x);

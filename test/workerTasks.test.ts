@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runTask } from '../src/engine/compute/offThread';
+import { ComputeWorker, runTask } from '../src/engine/compute/offThread';
+import { sortScores } from '../src/engine/metrics/argsort';
+import { computeBaseMetrics } from '../src/engine/metrics/baseMetrics';
+import { sliceMetrics } from '../src/engine/slices/sliceMetrics';
 import type { PcaResult } from '../src/engine/embedding/pca';
 import type { TaskCall } from '../src/engine/compute/tasks';
 
@@ -24,4 +27,33 @@ test('calls are typed by the task (the compiler rejects a wrong input or result;
   const badTask: TaskCall<'pca'> = { task: 'tsne', input: ok.input };
   assert.ok(ok && badInput && badTask);
   assert.equal(typeof badResult, 'function');
+});
+
+test('a compute worker started ahead runs tasks in turn; one shared sort feeds base and slice metrics with the same results as their own sorts', async () => {
+  const n = 5000;
+  let s = 7;
+  const rnd = () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  const scores = new Float32Array(new SharedArrayBuffer(n * 4)),
+    labels = new Uint8Array(new SharedArrayBuffer(n)),
+    groups = new Int32Array(new SharedArrayBuffer(n * 4));
+  for (let i = 0; i < n; i++) {
+    scores[i] = Math.round(rnd() * 200) / 200; // ties
+    labels[i] = rnd() < scores[i] ? 1 : 0;
+    groups[i] = Math.floor(rnd() * 50);
+  }
+  const probs = scores;
+  const slice = new Uint8Array(n).map((_, i) => (groups[i] % 3 === 0 ? 1 : 0));
+  const w = new ComputeWorker();
+  try {
+    const sorted = await w.run('sortShared', { scores, labels });
+    assert.ok(sorted.order.buffer instanceof SharedArrayBuffer);
+    assert.deepEqual(Array.from(sorted.order), Array.from(sortScores(scores, labels).order));
+    const base = { labels, scores, probs, groups, groupCount: 50, curves: true };
+    assert.deepEqual(await w.run('base', { ...base, sorted }), computeBaseMetrics(base));
+    const sl = { ...base, slices: [{ name: 'a', source: 'config' as const, rows: slice }], bootstrap: 0, seed: 1 };
+    assert.deepEqual(await w.run('slices', { input: { ...sl, sorted }, notes: [] }), sliceMetrics(sl));
+  } finally {
+    await w.close();
+  }
+  await assert.rejects(w.run('pca', { x: new Float32Array(0), rows: 0, dim: 0, components: 1 })); // closed
 });

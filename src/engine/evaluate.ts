@@ -5,7 +5,6 @@ import { Materialized, reusedRows, RowCollector } from './data/materialize';
 import { scoreBatches } from './model/batchScorer';
 import { inputError } from './errors';
 import type { BaseMetrics } from './metrics/baseMetrics';
-import { computeBaseMetricsOffThread } from './compute/offThread';
 import { InFlight } from './model/inFlight';
 import { RemoteSession } from './model/remoteSession';
 import { JobControl, report, throwIfCancelled } from './progress';
@@ -13,7 +12,7 @@ import { buildRunRecord, toProbabilities } from './job';
 import type { Curves } from './metrics/curves';
 import type { RunRecord } from './runs/runRecord';
 import { openWorkspace, Workspace } from './workspace';
-import { sliceMetricsPool } from './compute/offThread';
+import { ComputeWorker, inSharedMemory, sliceMetricsPool } from './compute/offThread';
 import { evalSlices, evalSlicesAside } from './slices/evalSlices';
 import type { SliceReport } from './slices/sliceMetrics';
 
@@ -78,9 +77,10 @@ export async function scoreWorkspace(
       { file: ws.config.data.path, path: ['data', 'path'] },
     );
   }
-  let labels = new Uint8Array(total),
-    scores = new Float32Array(total),
-    groups = ws.plan.groupIndex !== undefined ? new Int32Array(total) : undefined;
+  // In shared memory: the metrics workers read them without a copy.
+  let labels = new Uint8Array(new SharedArrayBuffer(total)),
+    scores = new Float32Array(new SharedArrayBuffer(total * 4)),
+    groups = ws.plan.groupIndex !== undefined ? new Int32Array(new SharedArrayBuffer(total * 4)) : undefined;
   const stats: StreamStats = { rows: 0, groupKeys: [], missingKeys: {} };
   const flight = new InFlight(MAX_IN_FLIGHT);
   const send = (batch: Batch) =>
@@ -95,17 +95,17 @@ export async function scoreWorkspace(
         })),
       )
       .then((s) => {
-        scores = ensure(scores, batch.start + batch.size, (n) => new Float32Array(n));
+        scores = ensure(scores, batch.start + batch.size, (n) => new Float32Array(new SharedArrayBuffer(n * 4)));
         scores.set(s, batch.start);
         report(control, { phase: 'inference', done: batch.start + batch.size, total });
       });
   try {
     for await (const batch of streamBatches(ws.duck, ws.plan, batchSize, stats, control, opts.limit)) {
       throwIfCancelled(control);
-      labels = ensure(labels, batch.start + batch.size, (n) => new Uint8Array(n));
+      labels = ensure(labels, batch.start + batch.size, (n) => new Uint8Array(new SharedArrayBuffer(n)));
       labels.set(batch.labels, batch.start);
       if (groups && batch.groups) {
-        groups = ensure(groups, batch.start + batch.size, (n) => new Int32Array(n));
+        groups = ensure(groups, batch.start + batch.size, (n) => new Int32Array(new SharedArrayBuffer(n * 4)));
         groups.set(batch.groups, batch.start);
       }
       collect?.add(batch); // before the feeds are transferred
@@ -175,6 +175,82 @@ function checkScored(ws: Workspace, s: Omit<Scored, 'probs'>): Scored {
   return { ...s, probs };
 }
 
+/**
+ * The base metrics, curves and slice metrics of a scoring, in the workers started for them. With slices, one worker
+ * sorts the scores once in shared memory and both take that order (no second sort); the base intervals then come
+ * from the slices' bootstrap (the same draws), not a second one.
+ */
+async function evalMetrics(
+  ws: Workspace,
+  scored: Scored,
+  workers: ComputeWorker[],
+  aside: ReturnType<typeof evalSlicesAside> | undefined,
+  opts: EvalOptions,
+  control?: JobControl,
+): Promise<{ metrics: BaseMetrics; curves?: Curves; slices?: SliceReport }> {
+  const seed = opts.seed ?? 0;
+  const B = opts.bootstrap ?? 0;
+  const signal = control?.signal;
+  // In shared memory (scored rows are, reused rows and probabilities are copied there): posted without a copy.
+  const groups = scored.groups && inSharedMemory(scored.groups);
+  const common = {
+    labels: inSharedMemory(scored.labels),
+    scores: inSharedMemory(scored.scores),
+    probs: inSharedMemory(scored.probs),
+    groups,
+  };
+  const rows = common.labels.length;
+  const sorted = aside
+    ? workers[0].run('sortShared', { scores: common.scores, labels: common.labels }, signal)
+    : undefined;
+  sorted?.catch(() => undefined); // awaited below; a slice error first must not leave it unhandled
+  const base = (async () =>
+    workers[0].run(
+      'base',
+      {
+        ...common,
+        groupCount: scored.groupCount,
+        bootstrap: aside ? 0 : B,
+        seed,
+        curves: true,
+        sorted: await sorted,
+      },
+      signal,
+    ))();
+  base.catch(() => undefined);
+  let slices: SliceReport | undefined;
+  let wholeCi: BaseMetrics['ci'];
+  if (aside) {
+    report(control, { phase: 'slices', done: 0, total: 1 });
+    let masks = await aside.done;
+    // Read for the data's row count; scoring found another (cannot happen unless the file changed): read again.
+    if (masks.masks.some((m) => m.rows.length < rows)) masks = await evalSlices(ws, rows);
+    if (masks.masks.length || B > 0) {
+      const pooled = await sliceMetricsPool(
+        {
+          ...common,
+          groupCount: scored.groupCount,
+          slices: masks.masks.map((m) => ({ ...m, rows: inSharedMemory(m.rows) })),
+          bootstrap: B,
+          seed,
+          sorted: await sorted,
+        },
+        masks.notes,
+        signal,
+        workers[1],
+      );
+      if (masks.masks.length) slices = pooled.report;
+      wholeCi = pooled.whole;
+    }
+  }
+  const { curves, ...metrics } = await base;
+  if (wholeCi) {
+    metrics.ci = wholeCi;
+    metrics.bootstrap = { replicates: B, seed, unit: groups ? 'group' : 'row' };
+  }
+  return { metrics, curves, slices };
+}
+
 export interface EvalRun {
   result: EvalResult;
   record: RunRecord<EvalResult>;
@@ -196,71 +272,33 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
     // The slices' rows are read (a second DuckDB connection) while the rows are scored: they need only the count.
     const withSlices = opts.slices !== false;
     const aside = withSlices ? evalSlicesAside(ws, Math.min(ws.data.rows, opts.limit ?? Infinity)) : undefined;
+    // The metrics workers start now, so their start-up overlaps the scoring: one for the base metrics and curves
+    // (and the one sort both need), one for the slice metrics.
+    const workers = withSlices ? [new ComputeWorker(), new ComputeWorker()] : [new ComputeWorker()];
     let scored: Scored;
-    try {
-      throwIfCancelled(control);
-      // Rows decoded by an earlier job are scored from there; otherwise they are kept for the next job.
-      const reused = reusedRows(ws, opts.limit);
-      scored = reused
-        ? await scoreReused(ws, ms, reused, opts, control)
-        : await scoreWorkspace(ws, ms, opts, control, new RowCollector(ws, opts.limit));
-    } catch (e) {
-      aside?.stop();
-      await aside?.done.catch(() => undefined); // the read ends before the workspace closes
-      throw e;
-    } finally {
-      await ms.close();
-    }
-    const tInfer = performance.now();
-    report(control, { phase: 'metrics', done: 0, total: 1 });
-    // The base metrics and curves (one sort, in a compute worker) run while this thread reads the slices' rows.
-    // With slices, the base intervals come from the slices' bootstrap (the same draws), not a second one.
-    const B = opts.bootstrap ?? 0;
-    const base = computeBaseMetricsOffThread(
-      {
-        labels: scored.labels,
-        scores: scored.scores,
-        probs: scored.probs,
-        groups: scored.groups,
-        groupCount: scored.groupCount,
-        bootstrap: withSlices ? 0 : B,
-        seed,
-        curves: true,
-      },
-      control?.signal,
-    );
-    base.catch(() => undefined); // awaited below; a slice error first must not leave it unhandled
+    let metrics: BaseMetrics, curves: Curves | undefined;
     let slices: SliceReport | undefined;
-    let wholeCi: BaseMetrics['ci'];
-    if (withSlices) {
-      report(control, { phase: 'slices', done: 0, total: 1 });
-      let masks = await aside!.done;
-      // Read for the data's row count; scoring found another (cannot happen unless the file changed): read again.
-      if (masks.masks.some((m) => m.rows.length < scored.labels.length))
-        masks = await evalSlices(ws, scored.labels.length);
-      if (masks.masks.length || B > 0) {
-        const pooled = await sliceMetricsPool(
-          {
-            labels: scored.labels,
-            scores: scored.scores,
-            probs: scored.probs,
-            groups: scored.groups,
-            groupCount: scored.groupCount,
-            slices: masks.masks,
-            bootstrap: B,
-            seed,
-          },
-          masks.notes,
-          control?.signal,
-        );
-        if (masks.masks.length) slices = pooled.report;
-        wholeCi = pooled.whole;
+    let tInfer: number;
+    try {
+      try {
+        throwIfCancelled(control);
+        // Rows decoded by an earlier job are scored from there; otherwise they are kept for the next job.
+        const reused = reusedRows(ws, opts.limit);
+        scored = reused
+          ? await scoreReused(ws, ms, reused, opts, control)
+          : await scoreWorkspace(ws, ms, opts, control, new RowCollector(ws, opts.limit));
+      } catch (e) {
+        aside?.stop();
+        await aside?.done.catch(() => undefined); // the read ends before the workspace closes
+        throw e;
+      } finally {
+        await ms.close();
       }
-    }
-    const { curves, ...metrics } = await base;
-    if (wholeCi) {
-      metrics.ci = wholeCi;
-      metrics.bootstrap = { replicates: B, seed, unit: scored.groups ? 'group' : 'row' };
+      tInfer = performance.now();
+      report(control, { phase: 'metrics', done: 0, total: 1 });
+      ({ metrics, curves, slices } = await evalMetrics(ws, scored, workers, aside, opts, control));
+    } finally {
+      await Promise.all(workers.map((w) => w.close()));
     }
     const tEnd = performance.now();
     report(control, { phase: 'metrics', done: 1, total: 1 });

@@ -18,29 +18,58 @@ export function runTask<K extends ComputeTaskName>(
   signal?: AbortSignal,
   onProgress?: (done: number, total: number) => void,
 ): Promise<TaskResult<K>> {
+  const worker = new Worker(path.join(__dirname, 'worker.js'));
+  const ended = callWorker(worker, task, input, signal, onProgress);
+  void ended.then(
+    () => worker.terminate(),
+    () => worker.terminate(),
+  );
+  return ended;
+}
+
+/** One call to a compute worker: posts the task and settles with its reply (cancel: the worker is terminated). */
+function callWorker<K extends ComputeTaskName>(
+  worker: Worker,
+  task: K,
+  input: TaskInput<K>,
+  signal?: AbortSignal,
+  onProgress?: (done: number, total: number) => void,
+): Promise<TaskResult<K>> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(path.join(__dirname, 'worker.js'));
+    const done = () => {
+      signal?.removeEventListener('abort', onAbort);
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
     const onAbort = () => {
+      done();
       void worker.terminate();
       reject(new CancelledError());
     };
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (msg: ComputeReply<K>) => {
+    const onMessage = (msg: ComputeReply<K>) => {
       if ('progress' in msg) {
         onProgress?.(msg.progress.done, msg.progress.total);
         return;
       }
-      signal?.removeEventListener('abort', onAbort);
-      void worker.terminate();
+      done();
       if (msg.ok) resolve(msg.result);
       else reject(new Error(`compute worker failed: ${msg.error}`));
-    });
-    worker.once('error', (e) => {
-      signal?.removeEventListener('abort', onAbort);
+    };
+    const onError = (e: Error) => {
+      done();
       reject(e);
-    });
-    // Copies (not transfers) so the caller keeps its arrays; a few MB per million rows.
+    };
+    const onExit = () => {
+      done();
+      reject(new Error(`compute worker ended before the ${task} task finished`));
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    worker.on('message', onMessage);
+    worker.once('error', onError);
+    worker.once('exit', onExit);
+    // Copies (not transfers) so the caller keeps its arrays; a few MB per million rows (none for shared memory).
     worker.postMessage({ task, input } as TaskCall<K>);
   });
 }
@@ -168,7 +197,8 @@ function poolSize(jobs: number): number {
 }
 
 /**
- * Slice metrics with the bootstrap's replicates split over a pool of compute workers: one worker sorts and
+ * Slice metrics with the bootstrap's replicates split over a pool of compute workers: one worker (`on`, when the
+ * caller started one ahead) sorts and
  * measures once and hands back the replicate units in shared memory; each pool worker scores a contiguous range of
  * replicates (replaying the seeded draws before it), so the merged intervals are those of one worker. `whole`: the
  * whole's intervals from the same replicates (eval's base ci), when there is a bootstrap.
@@ -177,13 +207,53 @@ export async function sliceMetricsPool(
   input: SliceMetricsInput,
   notes: string[],
   signal?: AbortSignal,
+  on?: ComputeWorker,
 ): Promise<{ report: SliceReport; whole?: ReturnType<typeof wholeIntervals> }> {
   const B = input.bootstrap;
-  if (B <= 0) return { report: await sliceMetricsOffThread(input, notes, signal) };
+  const call = <K extends ComputeTaskName>(task: K, a: TaskInput<K>) =>
+    on ? on.run(task, a, signal) : runTask(task, a, signal);
+  if (B <= 0) return { report: await call('slices', { input, notes }) };
   const size = poolSize(B);
-  const { report, boot } = await runTask('slicesPrepare', { input, notes }, signal);
+  const { report, boot } = await call('slicesPrepare', { input, notes });
   if (!boot) return { report };
   const ranges = Array.from({ length: size }, (_, w) => [Math.floor((w * B) / size), Math.floor(((w + 1) * B) / size)]);
   const values = await Promise.all(ranges.map(([from, to]) => runTask('sliceReplicates', { boot, from, to }, signal)));
   return { report: finishSlices(report, values), whole: wholeIntervals(values, input.groups !== undefined) };
+}
+
+/**
+ * A compute worker started before its tasks are known, so that its start-up (loading the engine's modules, a few
+ * tenths of a second) overlaps other work: eval starts two while the rows are scored. Tasks run one after another;
+ * close() ends the worker (also after a failure or cancel).
+ */
+export class ComputeWorker {
+  private readonly worker = new Worker(path.join(__dirname, 'worker.js'));
+  private queue: Promise<unknown> = Promise.resolve();
+  private ended = false;
+
+  constructor() {
+    this.worker.on('error', () => undefined); // reported to the task running then; idle, the next call fails
+    this.worker.once('exit', () => (this.ended = true));
+  }
+
+  run<K extends ComputeTaskName>(task: K, input: TaskInput<K>, signal?: AbortSignal): Promise<TaskResult<K>> {
+    const result = this.queue.then(() => {
+      if (this.ended) throw new Error(`compute worker ended before the ${task} task started`);
+      return callWorker(this.worker, task, input, signal);
+    });
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+/** The array itself when it lives in shared memory, else a copy there: posted to workers without a copy. */
+export function inSharedMemory<T extends Uint8Array | Int32Array | Float32Array>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const out = new (a.constructor as { new (b: SharedArrayBuffer): T })(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
 }

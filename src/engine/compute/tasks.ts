@@ -6,6 +6,7 @@
 import type { PcaResult } from '../embedding/pca';
 import type { UmapInput } from '../embedding/umap';
 import type { CrossFitInput, CrossFitOutput } from '../lis/crossFit';
+import type { SortedScores } from '../metrics/argsort';
 import type { BaseMetrics, MetricsInput } from '../metrics/baseMetrics';
 import type { PairedInput, PairedResult } from '../metrics/paired';
 import type { WorkerFeed, WorkerOutput } from '../model/inferenceWorkerMain';
@@ -27,6 +28,8 @@ export interface WorkerTasks {
     result: { report: SliceReport; boot?: SliceBootstrap };
   };
   sliceReplicates: { input: { boot: SliceBootstrap; from: number; to: number }; result: ReplicateValues };
+  // One sort in shared memory, handed to the base and slice metrics of eval (two workers, no second sort).
+  sortShared: { input: { scores: Float32Array; labels: Uint8Array }; result: SortedScores };
 }
 
 export type TaskName = keyof WorkerTasks;

@@ -2,6 +2,7 @@
 import { parentPort } from 'worker_threads';
 import { pca } from '../embedding/pca';
 import { umapProject } from '../embedding/umap';
+import { sortScores } from '../metrics/argsort';
 import { computeBaseMetrics } from '../metrics/baseMetrics';
 import { PairedAccumulator, pairedMetrics, PairedSetup, Scoring } from '../metrics/paired';
 import { crossFit } from '../lis/crossFit';
@@ -21,6 +22,7 @@ const TASKS: TaskHandlers<ComputeTaskName> = {
     }),
   slicesPrepare: (a) => prepareSlices(a.input, a.notes, true),
   sliceReplicates: (a) => sliceReplicates(a.boot, a.from, a.to),
+  sortShared: (a) => sortScores(a.scores, a.labels, true),
 };
 
 /** Runs one call: the handler the interface names for its task, with that task's input. */

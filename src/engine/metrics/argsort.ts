@@ -22,14 +22,23 @@ const RADIX = 1 << BITS;
 const MASK = RADIX - 1;
 const PASSES = 32 / BITS;
 
-export function sortScores(scores: Float32Array | Float64Array, labels?: ArrayLike<number>): SortedScores {
+/**
+ * `shared`: the results live in SharedArrayBuffers, so that one sort can be handed to other workers without a copy
+ * (eval's base metrics and slice metrics run in two workers from one sort).
+ */
+export function sortScores(
+  scores: Float32Array | Float64Array,
+  labels?: ArrayLike<number>,
+  shared = false,
+): SortedScores {
   const n = scores.length;
+  const u32 = (len: number) => new Uint32Array(shared ? new SharedArrayBuffer(len * 4) : new ArrayBuffer(len * 4));
   if (labels && n >= 2 ** 31) labels = undefined; // the index then needs all 32 bits
   const f = scores instanceof Float32Array ? scores : Float32Array.from(scores);
   const bits = new Uint32Array(f.buffer, f.byteOffset, n);
   // Map IEEE-754 bits to unsigned integers with the same order: flip all bits of negatives, the sign bit of others.
-  let keys = new Uint32Array(n);
-  let idx = new Uint32Array(n); // row index, shifted left one bit with the label in bit 0 when labels are given
+  let keys = u32(n);
+  let idx = u32(n); // row index, shifted left one bit with the label in bit 0 when labels are given
   const counts = new Uint32Array(PASSES * RADIX);
   const shiftIdx = labels ? 1 : 0;
   for (let i = 0; i < n; i++) {
@@ -45,18 +54,18 @@ export function sortScores(scores: Float32Array | Float64Array, labels?: ArrayLi
   // A digit shared by every row moves nothing.
   const passes: number[] = [];
   for (let pass = 0; pass < PASSES; pass++) {
-    let shared = false;
+    let same = false;
     for (let b = 0; b < RADIX; b++) {
       const c = counts[pass * RADIX + b];
       if (c !== 0) {
-        shared = c === n;
+        same = c === n;
         break;
       }
     }
-    if (!shared) passes.push(pass);
+    if (!same) passes.push(pass);
   }
-  let tmpKeys = new Uint32Array(n),
-    tmpIdx = new Uint32Array(n);
+  let tmpKeys = u32(n),
+    tmpIdx = u32(n);
   passes.forEach((pass, p) => {
     const base = pass * RADIX,
       shift = pass * BITS;
@@ -96,7 +105,7 @@ export function sortScores(scores: Float32Array | Float64Array, labels?: ArrayLi
     }
   const sorted = new Float32Array(keys.buffer, keys.byteOffset, n);
   if (!labels) return { order: idx, sorted };
-  const ranked = new Uint8Array(n);
+  const ranked = new Uint8Array(shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
   for (let i = 0; i < n; i++) {
     const v = idx[i];
     ranked[i] = v & 1;

@@ -122,47 +122,30 @@ export function aucRanked(
   unit?: ArrayLike<number>,
   mult?: ArrayLike<number>,
 ): number {
+  const weighted = unit !== undefined && mult !== undefined;
   let negBelow = 0,
     num = 0,
     pos = 0,
     neg = 0;
   const n = sorted.length;
   let i = 0;
-  if (!mult || !unit) {
-    while (i < n) {
-      const s = sorted[i];
-      let posW = 0,
-        negW = 0;
-      let j = i;
-      do {
-        if (labels[j]) posW += 1;
-        else negW += 1;
-        j++;
-      } while (j < n && sorted[j] === s);
-      num += posW * (negBelow + 0.5 * negW);
-      negBelow += negW;
-      pos += posW;
-      neg += negW;
-      i = j;
-    }
-  } else {
-    while (i < n) {
-      const s = sorted[i];
-      let posW = 0,
-        negW = 0;
-      let j = i;
-      do {
-        const w = mult[unit[j]];
-        if (labels[j]) posW += w;
-        else negW += w;
-        j++;
-      } while (j < n && sorted[j] === s);
-      num += posW * (negBelow + 0.5 * negW);
-      negBelow += negW;
-      pos += posW;
-      neg += negW;
-      i = j;
-    }
+  while (i < n) {
+    const s = sorted[i];
+    let posW = 0,
+      negW = 0;
+    let j = i;
+    do {
+      // Unweighted rows add 1, as weighted rows of weight 1 would: the same sums either way.
+      const w = weighted ? mult[unit[j]] : 1;
+      if (labels[j]) posW += w;
+      else negW += w;
+      j++;
+    } while (j < n && sorted[j] === s);
+    num += posW * (negBelow + 0.5 * negW);
+    negBelow += negW;
+    pos += posW;
+    neg += negW;
+    i = j;
   }
   return pos > 0 && neg > 0 ? num / (pos * neg) : NaN;
 }
@@ -176,38 +159,86 @@ export interface GroupAucs {
   skipped: number;
 }
 
-/** Per-group AUCs in O(n) after one global sort: a counting sort by group keeps each group's rows in score order. */
-export function groupAucs(
+/** The rows grouped by group, each group's rows in ascending score order, with their scores and labels. */
+export interface ByGroup {
+  rows: Uint32Array;
+  /** Group g's rows are rows[offsets[g] .. offsets[g + 1]). */
+  offsets: Uint32Array;
+  scores: Float32Array;
+  labels: Uint8Array;
+}
+
+/** A counting sort of the score order by group (stable: each group keeps score order), scores and labels gathered. */
+export function byGroup(
   order: Uint32Array,
-  scores: ArrayLike<number>,
+  scores: Float32Array,
   labels: ArrayLike<number>,
   groups: Int32Array,
   groupCount: number,
-): GroupAucs {
+): ByGroup {
   const n = order.length;
-  const sizes = new Float64Array(groupCount);
-  for (let i = 0; i < n; i++) sizes[groups[i]]++;
   const offsets = new Uint32Array(groupCount + 1);
-  for (let g = 0; g < groupCount; g++) offsets[g + 1] = offsets[g] + sizes[g];
+  for (let i = 0; i < n; i++) offsets[groups[i] + 1]++;
+  for (let g = 0; g < groupCount; g++) offsets[g + 1] += offsets[g];
   const cursor = offsets.slice(0, groupCount);
-  const byGroup = new Uint32Array(n);
+  const rows = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     const r = order[i];
-    byGroup[cursor[groups[r]]++] = r;
+    rows[cursor[groups[r]]++] = r;
   }
-  const aucs = new Float64Array(groupCount);
+  const s = new Float32Array(n),
+    l = new Uint8Array(n);
+  for (let j = 0; j < n; j++) {
+    s[j] = scores[rows[j]];
+    l[j] = labels[rows[j]] ? 1 : 0;
+  }
+  return { rows, offsets, scores: s, labels: l };
+}
+
+/**
+ * Per-group AUCs: aucRanked over each group's rows in score order. `words` (in by-group order) and `bit`: only the
+ * rows whose word has the bit (a slice), gathered per group; a slice's rows in the whole's order are its own order.
+ */
+export function groupAucsOf(bg: ByGroup, groupCount: number, words?: Uint32Array, bit = 0): GroupAucs {
+  const aucs = new Float64Array(groupCount),
+    sizes = new Float64Array(groupCount);
   let used = 0,
-    skipped = 0;
+    skipped = 0,
+    largest = 0;
+  for (let g = 0; g < groupCount; g++) largest = Math.max(largest, bg.offsets[g + 1] - bg.offsets[g]);
+  const s = words ? new Float32Array(largest) : bg.scores,
+    l = words ? new Uint8Array(largest) : bg.labels;
   for (let g = 0; g < groupCount; g++) {
-    if (sizes[g] === 0) {
-      aucs[g] = NaN;
-      continue;
+    let from = bg.offsets[g],
+      to = bg.offsets[g + 1];
+    if (words) {
+      let c = 0;
+      for (let j = from; j < to; j++)
+        if (words[j] & bit) {
+          s[c] = bg.scores[j];
+          l[c++] = bg.labels[j];
+        }
+      from = 0;
+      to = c;
     }
-    aucs[g] = aucFromOrder(byGroup.subarray(offsets[g], offsets[g + 1]), scores, labels);
+    sizes[g] = to - from;
+    aucs[g] = to > from ? aucRanked(s.subarray(from, to), l.subarray(from, to)) : NaN;
+    if (to === from) continue;
     if (Number.isNaN(aucs[g])) skipped++;
     else used++;
   }
   return { aucs, sizes, used, skipped };
+}
+
+/** Per-group AUCs in O(n) after one global sort: a counting sort by group keeps each group's rows in score order. */
+export function groupAucs(
+  order: Uint32Array,
+  scores: Float32Array,
+  labels: ArrayLike<number>,
+  groups: Int32Array,
+  groupCount: number,
+): GroupAucs {
+  return groupAucsOf(byGroup(order, scores, labels, groups, groupCount), groupCount);
 }
 
 /** GAUC = sum_g w_g n_g AUC_g / sum_g w_g n_g over groups with both classes; w_g are bootstrap multiplicities. */

@@ -1,6 +1,6 @@
 /** The base metrics of one scoring of the evaluation rows, with group-bootstrap intervals (docs/metrics.md section 1). */
 import { seededRandom } from '../util/random';
-import { sortScores } from './argsort';
+import { SortedScores, sortScores } from './argsort';
 import { aucRanked, gaucFromGroups, groupAucs, rankedGroups } from './auc';
 import { drawMultiplicities, percentileInterval } from './bootstrap';
 import { computeCurves, Curves } from './curves';
@@ -18,6 +18,8 @@ export interface MetricsInput {
   seed?: number;
   /** Also the ROC / PR curves and the probability histogram, from the same sort (eval's Run panel). */
   curves?: boolean;
+  /** sortScores(scores, labels) when the caller has it (eval sorts once for these and the slice metrics). */
+  sorted?: SortedScores;
 }
 
 export interface BaseMetrics {
@@ -39,7 +41,7 @@ export function computeBaseMetrics(input: MetricsInput): BaseMetrics {
   let positives = 0;
   for (let i = 0; i < n; i++) positives += labels[i];
   // One sort; every replicate below walks the ranked rows sequentially.
-  const { order, sorted, labels: ranked } = sortScores(scores, labels);
+  const { order, sorted, labels: ranked } = input.sorted ?? sortScores(scores, labels);
   const auc = aucRanked(sorted, ranked!);
   const ga = groups ? groupAucs(order, scores, labels, groups, input.groupCount ?? 0) : undefined;
   const out: BaseMetrics = {

@@ -10,9 +10,9 @@
 import { seededRandom } from '../util/random';
 import { sortScores } from './argsort';
 import { aucRanked, gaucFromGroups, groupAucs, rankedGroups } from './auc';
-import { drawMultiplicities, percentileInterval } from './bootstrap';
+import { drawMultiplicities, forEachDrawOf4, percentileInterval } from './bootstrap';
 import { logloss, logTerms, weightedLogloss } from './loss';
-import { aucFromCodes4, bucketAucs, groupedLogloss, groupLogTerms, groupSizes, rankCodes } from './rankWalk';
+import { aucsFromCodes, bucketAucs, groupedLogloss, groupLogTerms, groupSizes, rankCodes } from './rankWalk';
 
 export interface Scoring {
   scores: Float32Array;
@@ -143,13 +143,7 @@ export class PairedAccumulator {
       }
       return;
     }
-    const rng = seededRandom(this.setup.seed);
-    const bufs = [0, 1, 2, 3].map(() => new Float64Array(this.units));
-    for (let b = 0; b < B; b += 4) {
-      const mults: Float64Array[] = [];
-      for (let k = b; k < Math.min(B, b + 4); k++) mults.push(drawMultiplicities(this.units, rng, bufs[k - b]));
-      fn(b, mults);
-    }
+    forEachDrawOf4(this.units, this.setup.seed, 0, B, fn);
   }
 
   private measure(s: Scoring): Measured {
@@ -173,15 +167,7 @@ export class PairedAccumulator {
       this.forEachDrawOf4((b, mults) => {
         // AUC: four replicates per walk of the rank codes (the last group of four padded with repeats).
         if (codes) {
-          aucFromCodes4(
-            codes,
-            mults[0],
-            mults[1 % mults.length],
-            mults[2 % mults.length],
-            mults[3 % mults.length],
-            quad!,
-            0,
-          );
+          aucsFromCodes(codes, mults, quad!);
           for (let k = 0; k < mults.length; k++) reps.auc[b + k] = quad![k];
         }
         mults.forEach((mult, k) => {

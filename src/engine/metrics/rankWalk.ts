@@ -137,6 +137,12 @@ export function aucFromCodes4(
   out[at + 3] = p3 > 0 && nb3 > 0 ? num3 / (p3 * nb3) : NaN;
 }
 
+/** aucFromCodes4 for one to four replicates (a short group padded with repeats): out[k] for mults[k]. */
+export function aucsFromCodes(codes: Uint32Array, mults: ArrayLike<number>[], out: Float64Array): void {
+  const k = mults.length;
+  aucFromCodes4(codes, mults[0], mults[1 % k], mults[2 % k], mults[3 % k], out, 0);
+}
+
 /**
  * The AUC within each bucket of a row segmentation (`of[row]` = bucket), from one walk of the whole scoring's rank
  * order. A bucket's rows keep their relative rank order and its tie blocks are the global blocks restricted to it,

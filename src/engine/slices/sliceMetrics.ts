@@ -13,12 +13,11 @@
  * agree with the per-row sums within 1e-12, not bit for bit. Replicates are independent given the seed, so ranges
  * of them can run in different workers (compute/offThread.ts sliceMetricsPool) and merge to the same report.
  */
-import { sortScores } from '../metrics/argsort';
-import { gaucFromGroups, GroupAucs } from '../metrics/auc';
-import { drawMultiplicities, percentileInterval } from '../metrics/bootstrap';
+import { SortedScores, sortScores } from '../metrics/argsort';
+import { byGroup, gaucFromGroups, groupAucsOf, GroupAucs } from '../metrics/auc';
+import { forEachDrawOf4, percentileInterval } from '../metrics/bootstrap';
 import { Calibration, CalibrationBin, logTerms } from '../metrics/loss';
-import { aucFromCodes, aucFromCodes4, groupedLogloss } from '../metrics/rankWalk';
-import { seededRandom } from '../util/random';
+import { aucFromCodes, aucsFromCodes, groupedLogloss } from '../metrics/rankWalk';
 
 export interface SliceMetricsInput {
   labels: Uint8Array;
@@ -29,6 +28,8 @@ export interface SliceMetricsInput {
   slices: { name: string; source: 'config' | 'auto'; description?: string; rows: Uint8Array }[];
   bootstrap: number;
   seed: number;
+  /** sortScores(scores, labels) when the caller has it (one sort for eval's base and slice metrics). */
+  sorted?: SortedScores;
 }
 
 type Interval = [number, number];
@@ -124,87 +125,10 @@ function alloc<T extends Uint32Array | Float64Array | Int32Array | Uint8Array | 
 const onesFor = new WeakMap<SliceMetricsInput, Float64Array>();
 function unitWeights(input: SliceMetricsInput): Float64Array {
   let ones = onesFor.get(input);
-  if (!ones)
-    onesFor.set(input, (ones = new Float64Array(input.groups ? input.groupCount : input.labels.length).fill(1)));
+  // Without a bootstrap every rank code has unit 0.
+  const units = input.bootstrap <= 0 ? 1 : input.groups ? input.groupCount : input.labels.length;
+  if (!ones) onesFor.set(input, (ones = new Float64Array(units).fill(1)));
   return ones;
-}
-
-/** The rows grouped by group, each group's rows in ascending score order (a counting sort of the score order). */
-interface ByGroup {
-  rows: Uint32Array;
-  offsets: Uint32Array;
-  scores: Float32Array;
-  labels: Uint8Array;
-}
-
-function byGroup(order: Uint32Array, input: SliceMetricsInput): ByGroup {
-  const { groups, scores, labels, groupCount } = input;
-  const n = order.length;
-  const offsets = new Uint32Array(groupCount + 1);
-  for (let i = 0; i < n; i++) offsets[groups![i] + 1]++;
-  for (let g = 0; g < groupCount; g++) offsets[g + 1] += offsets[g];
-  const cursor = offsets.slice(0, groupCount);
-  const rows = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    const r = order[i];
-    rows[cursor[groups![r]]++] = r;
-  }
-  const s = new Float32Array(n),
-    l = new Uint8Array(n);
-  for (let j = 0; j < n; j++) {
-    s[j] = scores[rows[j]];
-    l[j] = labels[rows[j]];
-  }
-  return { rows, offsets, scores: s, labels: l };
-}
-
-/**
- * Per-group AUCs of the rows whose membership word (in by-group order) has `bit` (all rows without words):
- * groupAucs' sums, group by group, in score order.
- */
-function groupAucsOf(bg: ByGroup, groupCount: number, words?: Uint32Array, bit = 0): GroupAucs {
-  const aucs = new Float64Array(groupCount),
-    sizes = new Float64Array(groupCount);
-  let used = 0,
-    skipped = 0;
-  for (let g = 0; g < groupCount; g++) {
-    let negBelow = 0,
-      num = 0,
-      pos = 0,
-      neg = 0,
-      posW = 0,
-      negW = 0,
-      count = 0,
-      cur = 0;
-    for (let j = bg.offsets[g]; j < bg.offsets[g + 1]; j++) {
-      if (words && !(words[j] & bit)) continue;
-      const s = bg.scores[j];
-      if (count > 0 && !(s === cur)) {
-        num += posW * (negBelow + 0.5 * negW);
-        negBelow += negW;
-        pos += posW;
-        neg += negW;
-        posW = 0;
-        negW = 0;
-      }
-      cur = s;
-      count++;
-      if (bg.labels[j]) posW += 1;
-      else negW += 1;
-    }
-    sizes[g] = count;
-    if (count === 0) {
-      aucs[g] = NaN;
-      continue;
-    }
-    num += posW * (negBelow + 0.5 * negW);
-    pos += posW;
-    neg += negW;
-    aucs[g] = pos > 0 && neg > 0 ? num / (pos * neg) : NaN;
-    if (Number.isNaN(aucs[g])) skipped++;
-    else used++;
-  }
-  return { aucs, sizes, used, skipped };
 }
 
 /** The whole's rows in ascending score order: row, score, probability, label and bootstrap unit. */
@@ -213,7 +137,8 @@ interface Ranked {
   sorted: Float32Array;
   probs: Float32Array;
   labels: Uint8Array;
-  units: Uint32Array;
+  /** Absent without a bootstrap (every unit 0). */
+  units?: Uint32Array;
 }
 
 interface PartPoint {
@@ -234,7 +159,7 @@ function measurePart(
   ranked: Ranked,
   terms: Float64Array,
   member: { mask: Uint8Array; words: Uint32Array; bit: number } | undefined,
-  want: { bootstrap: boolean; shared: boolean },
+  want: { bootstrap: boolean; shared: boolean; scratch?: Uint32Array },
 ): PartPoint {
   const mask = member?.mask;
   const { labels, probs, groups, groupCount } = input;
@@ -263,7 +188,9 @@ function measurePart(
     for (let r = 0, c = 0; r < n; r++) if (mask[r]) llRows[c++] = r;
   }
   // Ranked units, and the calibration bins (equal-mass over the part's rank positions) in the same walk.
-  const packed = alloc(Uint32Array, rows, want.shared);
+  // Kept for the replicates with a bootstrap; without one, only the point AUC reads them (one buffer for all parts).
+  const packed =
+    want.bootstrap || !want.scratch ? alloc(Uint32Array, rows, want.shared) : want.scratch.subarray(0, rows);
   const k = Math.min(10, rows);
   const bins: CalibrationBin[] = [];
   let ece = 0,
@@ -292,7 +219,7 @@ function measurePart(
   for (let i = 0; i < n; i++) {
     if (member && !(member.words[i] & member.bit)) continue;
     const s = ranked.sorted[i];
-    const unit = ranked.units[i];
+    const unit = ranked.units ? ranked.units[i] : 0;
     // A new run of tied scores closes the previous one: its last row gets the end bit (rankWalk's rank codes).
     if (c > 0 && !(s === last)) packed[c - 1] |= 2;
     packed[c] = ((unit << 2) | ranked.labels[i]) >>> 0;
@@ -367,16 +294,13 @@ export function prepareSlices(
   const n = input.labels.length;
   if (n >= 2 ** 30) throw new Error(`slice metrics: ${n} rows is more than 2^30`);
   const B = input.bootstrap;
-  const want = { bootstrap: B > 0, shared };
-  const s = sortScores(input.scores, input.labels);
+  const want = { bootstrap: B > 0, shared, scratch: B > 0 ? undefined : new Uint32Array(n) };
+  const s = input.sorted ?? sortScores(input.scores, input.labels);
   const { groups } = input;
   const rankedProbs = new Float32Array(n),
-    rankedUnits = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    const r = s.order[i];
-    rankedProbs[i] = input.probs[r];
-    rankedUnits[i] = groups ? groups[r] : r;
-  }
+    rankedUnits = want.bootstrap ? new Uint32Array(n) : undefined;
+  for (let i = 0; i < n; i++) rankedProbs[i] = input.probs[s.order[i]];
+  if (rankedUnits) for (let i = 0; i < n; i++) rankedUnits[i] = groups ? groups[s.order[i]] : s.order[i];
   const ranked: Ranked = {
     order: s.order,
     sorted: s.sorted,
@@ -385,7 +309,7 @@ export function prepareSlices(
     units: rankedUnits,
   };
   const terms = logTerms(input.labels, input.probs);
-  const bg = groups ? byGroup(s.order, input) : undefined;
+  const bg = groups ? byGroup(s.order, input.scores, input.labels, groups, input.groupCount) : undefined;
 
   const whole = measurePart(input, ranked, terms, undefined, want);
   if (bg) whole.units.ga = groupAucsOf(bg, input.groupCount);
@@ -473,9 +397,6 @@ export function prepareSlices(
 
 /** Replicates [from, to) of the bootstrap: the seeded draws of the earlier ones are replayed, not used. */
 export function sliceReplicates(boot: SliceBootstrap, from: number, to: number): ReplicateValues {
-  const rng = seededRandom(boot.seed);
-  const mult = new Float64Array(boot.units);
-  for (let b = 0; b < from; b++) drawMultiplicities(boot.units, rng, mult);
   const count = Math.max(0, to - from);
   const values = () => ({
     auc: new Float64Array(count),
@@ -485,26 +406,22 @@ export function sliceReplicates(boot: SliceBootstrap, from: number, to: number):
   const out: ReplicateValues = { whole: values(), slices: boot.slices.map((u) => (u ? values() : null)) };
   const parts = [boot.whole, ...boot.slices];
   const into = [out.whole, ...out.slices];
-  // Four replicates per walk of each part's rank codes where four are left (rankWalk: identical sums, fewer reads).
-  const four = [mult, new Float64Array(boot.units), new Float64Array(boot.units), new Float64Array(boot.units)];
+  // Four replicates per walk of each part's rank codes (rankWalk: identical sums, fewer reads).
   const aucs = new Float64Array(4);
-  for (let b = 0; b < count;) {
-    const m = count - b >= 4 ? 4 : 1;
-    for (let r = 0; r < m; r++) drawMultiplicities(boot.units, rng, four[r]);
+  forEachDrawOf4(boot.units, boot.seed, from, Math.max(from, to), (b, mults) => {
+    const at = b - from;
     for (let k = 0; k < parts.length; k++) {
       const u = parts[k],
         v = into[k];
       if (!u || !v) continue;
-      if (m === 4) aucFromCodes4(u.ranked, four[0], four[1], four[2], four[3], aucs, 0);
-      else aucs[0] = aucFromCodes(u.ranked, four[0]);
-      for (let r = 0; r < m; r++) {
-        v.auc[b + r] = aucs[r];
-        v.gauc[b + r] = u.ga ? gaucFromGroups(u.ga, four[r]) : NaN;
-        v.logloss[b + r] = partLogloss(u, four[r], boot.terms);
-      }
+      aucsFromCodes(u.ranked, mults, aucs);
+      mults.forEach((mult, r) => {
+        v.auc[at + r] = aucs[r];
+        v.gauc[at + r] = u.ga ? gaucFromGroups(u.ga, mult) : NaN;
+        v.logloss[at + r] = partLogloss(u, mult, boot.terms);
+      });
     }
-    b += m;
-  }
+  });
   return out;
 }
 
