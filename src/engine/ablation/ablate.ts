@@ -6,8 +6,11 @@ import type { RecLensConfig } from '../config/types';
 import type { FeedArray } from '../data/batches';
 import { buildRunRecord, JobContext, JobOptions, withJob } from '../job';
 import { PairedMetricsWorker } from '../compute/offThread';
+import { PassQueue } from '../model/batchScorer';
+import { report } from '../progress';
 import type { JobControl } from '../progress';
 import type { RunRecord } from '../runs/runRecord';
+import type { PermutedColumn, Permuter } from '../data/rowCache';
 import { permutation, permutationWithinGroups, seededRandom } from '../util/random';
 import { neutralRowFrom, repeatRow } from './neutral';
 import { rowSegments } from './segments';
@@ -81,6 +84,11 @@ export async function scoreMasked(
   target: AblationTarget,
   phase = `mask ${target.name}`,
 ): Promise<Float32Array> {
+  return ctx.score(phase, maskedFeeds(ctx, target));
+}
+
+/** The target's inputs as their neutral row repeated (the other inputs as they are). */
+function maskedFeeds(ctx: JobContext, target: AblationTarget): Replace {
   const rows = new Map<string, FeedArray>();
   for (const inp of ctx.mat.inputs) {
     if (target.inputs.includes(inp.name))
@@ -94,31 +102,102 @@ export async function scoreMasked(
         ),
       );
   }
-  return ctx.score(phase, (name, start, end) => {
+  return (name, start, end) => {
     const row = rows.get(name);
     return row ? repeatRow(row, end - start) : undefined;
-  });
+  };
 }
 
-async function scorePermuted(
+type Replace = (input: string, start: number, end: number) => FeedArray | undefined;
+
+/** The target's inputs with rows permuted by `repeat`'s seeded permutation (within groups when asked). */
+function closePermuter(permuters: Map<string, Promise<Permuter>>, name: string): void {
+  permuters
+    .get(name)
+    ?.then((p) => p.close())
+    .catch(() => undefined);
+  permuters.delete(name);
+}
+
+async function permutedFeeds(
   ctx: JobContext,
   target: AblationTarget,
+  permuters: Map<string, Promise<Permuter>>,
   repeat: number,
   withinGroup: boolean,
-): Promise<Float32Array> {
+): Promise<PassFeeds> {
   const rng = seededRandom(targetSeed(ctx.seed, target.name, repeat));
   const perm =
     withinGroup && ctx.mat.groups
       ? permutationWithinGroups(ctx.mat.groups, ctx.mat.groupCount, rng)
       : permutation(ctx.mat.rows, rng);
   // The permuted inputs, read in row order (gathered in memory, or shuffled on disk when the rows are spilled).
-  const permuted = new Map(target.inputs.map((name) => [name, ctx.mat.columns.permuted(name, perm)]));
+  const permuted = new Map<string, PermutedColumn>();
+  for (const name of target.inputs) permuted.set(name, (await permuters.get(name)!).permuted(perm));
+  return {
+    replace: (name, start, end) => permuted.get(name)?.read(start, end),
+    close: () => {
+      for (const p of permuted.values()) p.close();
+    },
+  };
+}
+
+/** What a pass replaces: its feeds, and close() once every batch is built. */
+interface PassFeeds {
+  replace: Replace;
+  close(): void;
+}
+
+/**
+ * Scores the baseline and every variant back to back through one queue of batches (model/batchScorer PassQueue): a
+ * pass's first batches are built while the previous pass's last ones still run, and each pass is prepared (its
+ * permutation drawn, a spilled column read on a libuv thread) while the pass before it scores. Each pass's scores
+ * go to `done` in pass order as they complete.
+ */
+async function scoreAllPasses(
+  ctx: JobContext,
+  passes: { phase: string; prepare?: () => Promise<PassFeeds> }[],
+  done: (pass: number, scores: Float32Array) => Promise<void>,
+): Promise<void> {
+  const queue = new PassQueue(ctx.rs, ctx.mat.inputs, ctx.mat.rows, ctx.batchSize, ctx.control);
+  const prepare = (i: number): Promise<PassFeeds | undefined> => {
+    const p = passes[i]?.prepare?.() ?? Promise.resolve(undefined);
+    p.catch(() => undefined); // awaited when its pass comes; closed in the finally below if it never does
+    return p;
+  };
+  let current = -1;
+  let next = prepare(0);
+  let chain: Promise<void> = Promise.resolve();
+  const delivered: Promise<void>[] = [];
   try {
-    return await ctx.score(`permute ${target.name} (${repeat + 1})`, (name, start, end) =>
-      permuted.get(name)?.read(start, end),
-    );
+    for (let i = 0; i < passes.length; i++) {
+      const { phase } = passes[i];
+      // At most two passes' scores wait for the metrics worker (each holds a score array of all rows).
+      if (i >= 2) await delivered[i - 2];
+      const f = await next;
+      next = prepare(i + 1);
+      ctx.pass();
+      current = i;
+      let queued: { scores: Promise<Float32Array> };
+      try {
+        queued = await queue.queue(
+          (inp, start, end) => f?.replace(inp.name, start, end) ?? ctx.mat.columns.read(inp.name, start, end),
+          // Only the newest pass reports: the last batches of the one before finish after the counter moved on.
+          (n) => current === i && report(ctx.control, { phase, done: n, total: ctx.mat.rows }),
+        );
+      } finally {
+        f?.close(); // every batch of the pass is built
+      }
+      chain = chain.then(async () => done(i, await queued.scores));
+      chain.catch(() => undefined); // awaited below (or by the next passes); a failure stops the loop
+      delivered.push(chain);
+    }
+    await queue.drain();
+    await chain;
   } finally {
-    for (const p of permuted.values()) p.close();
+    await queue.settle();
+    await chain.catch(() => undefined);
+    await next.then((f) => f?.close()).catch(() => undefined);
   }
 }
 
@@ -147,52 +226,71 @@ export async function ablate(
         )
       : rowSegments(ctx);
     segmentsRead.catch(() => undefined); // observed (awaited) after the baseline; no unhandled rejection meanwhile
-    let baseline: Float32Array;
-    try {
-      baseline = await ctx.score('baseline');
-    } catch (e) {
-      await segmentsRead.catch(() => undefined); // let the scan end before the workspace closes
-      throw e;
-    }
-    const segments = await segmentsRead;
-    // Metrics are measured in the compute worker as each pass ends, overlapping the next pass's inference.
-    const metrics = new PairedMetricsWorker(
-      {
-        labels: ctx.mat.labels,
-        groups: ctx.mat.groups,
-        groupCount: ctx.mat.groupCount,
-        bootstrap,
-        seed: ctx.seed,
-        segments,
-      },
-      control?.signal,
-    );
-    let passes = 1;
     const meta: { target: AblationTarget; method: AblationMethod; repeats?: number }[] = [];
-    try {
-      const send = async (variant: number, scores: Float32Array) =>
-        metrics.add(variant, { scores, probs: ctx.probs(scores) });
-      await send(-1, baseline);
-      for (const target of targets) {
-        if (method === 'mask' || method === 'both') {
-          await send(meta.length, await scoreMasked(ctx, target));
-          meta.push({ target, method: 'mask' });
-          passes++;
-        }
-        if (method === 'permute' || method === 'both') {
-          for (let r = 0; r < repeats; r++) {
-            await send(meta.length, await scorePermuted(ctx, target, r, !!opts.withinGroup));
-            passes++;
-          }
-          meta.push({ target, method: 'permute', repeats });
-        }
+    const passList: Parameters<typeof scoreAllPasses>[1] = [{ phase: 'baseline' }];
+    const variantOf: number[] = [-1];
+    const permuters = new Map<string, Promise<Permuter>>();
+    for (const target of targets) {
+      if (method === 'mask' || method === 'both') {
+        variantOf.push(meta.length);
+        passList.push({
+          phase: `mask ${target.name}`,
+          prepare: async () => ({ replace: maskedFeeds(ctx, target), close: () => undefined }),
+        });
+        meta.push({ target, method: 'mask' });
       }
+      if (method === 'permute' || method === 'both') {
+        for (let r = 0; r < repeats; r++) {
+          variantOf.push(meta.length);
+          passList.push({
+            phase: `permute ${target.name} (${r + 1})`,
+            prepare: async () => {
+              // One permuter per input for all repeats of the target (a spilled column is read once, not per repeat).
+              for (const name of target.inputs)
+                if (!permuters.has(name)) permuters.set(name, ctx.mat.columns.permuter(name));
+              const f = await permutedFeeds(ctx, target, permuters, r, !!opts.withinGroup);
+              return {
+                replace: f.replace,
+                close: () => {
+                  f.close();
+                  if (r === repeats - 1) for (const name of target.inputs) closePermuter(permuters, name);
+                },
+              };
+            },
+          });
+        }
+        meta.push({ target, method: 'permute', repeats });
+      }
+    }
+    // Metrics are measured in the compute worker as each pass ends, overlapping the next passes' inference.
+    let metrics: PairedMetricsWorker | undefined;
+    try {
+      await scoreAllPasses(ctx, passList, async (i, scores) => {
+        if (!metrics) {
+          const segments = await segmentsRead;
+          metrics = new PairedMetricsWorker(
+            {
+              labels: ctx.mat.labels,
+              groups: ctx.mat.groups,
+              groupCount: ctx.mat.groupCount,
+              bootstrap,
+              seed: ctx.seed,
+              segments,
+            },
+            control?.signal,
+          );
+        }
+        await metrics.add(variantOf[i], { scores, probs: ctx.probs(scores) });
+      });
     } catch (e) {
-      await metrics.close();
+      for (const name of [...permuters.keys()]) closePermuter(permuters, name);
+      await segmentsRead.catch(() => undefined); // let the scan end before the workspace closes
+      await metrics?.close();
       throw e;
     }
+    const passes = passList.length;
     const tInfer = performance.now();
-    const paired = await metrics.finish();
+    const paired = await metrics!.finish();
     const tEnd = performance.now();
     const results: AblationRow[] = paired.variants.map((v, i) => {
       const m = meta[i];

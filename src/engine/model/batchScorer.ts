@@ -8,6 +8,65 @@ import type { RemoteSession } from './remoteSession';
 /** Builds the values of one input for rows [start, end), as a fresh array (it is transferred to the worker). */
 export type FeedBuilder = (input: PlannedInput, start: number, end: number) => FeedArray;
 
+/**
+ * Several passes over the same rows through one queue of in-flight batches. A pass is queued batch by batch (each
+ * batch's feeds built as room frees up), and the next pass's first batches are built while the previous pass's
+ * last ones still run, so the inference worker does not wait for the caller between passes (ablation: 1 + S*R
+ * passes, each of which used to end by draining the queue).
+ */
+export class PassQueue {
+  private readonly flight: InFlight;
+
+  constructor(
+    private readonly rs: RemoteSession,
+    private readonly inputs: PlannedInput[],
+    private readonly rows: number,
+    private readonly batchSize: number,
+    private readonly control?: JobControl,
+    depth = 2,
+  ) {
+    this.flight = new InFlight(depth);
+  }
+
+  /**
+   * Queues every batch of one pass. Resolves once the last batch is queued (the feed builder is not called after
+   * that), with the pass's scores to come; those reject with the first failed batch.
+   */
+  async queue(feed: FeedBuilder, onBatch?: (doneRows: number) => void): Promise<{ scores: Promise<Float32Array> }> {
+    const scores = new Float32Array(this.rows);
+    const batches: Promise<void>[] = [];
+    for (let start = 0; start < this.rows; start += this.batchSize) {
+      throwIfCancelled(this.control);
+      const end = Math.min(this.rows, start + this.batchSize);
+      const feeds = this.inputs.map((inp) => ({
+        name: inp.name,
+        dtype: inp.dtype,
+        dims: inp.dims,
+        data: feed(inp, start, end),
+      }));
+      const batch = this.rs.run(end - start, feeds).then((s) => {
+        scores.set(s, start);
+        onBatch?.(end);
+      });
+      batches.push(batch);
+      await this.flight.push(batch);
+    }
+    const all = Promise.all(batches).then(() => scores);
+    all.catch(() => undefined); // observed by whoever awaits it; none rejects unhandled meanwhile
+    return { scores: all };
+  }
+
+  /** Waits for every queued batch; rethrows the first failure. */
+  drain(): Promise<void> {
+    return this.flight.drain();
+  }
+
+  /** Waits for whatever is still queued, ignoring failures (for finally blocks after an error). */
+  settle(): Promise<void> {
+    return this.flight.settle();
+  }
+}
+
 export async function scoreBatches(
   rs: RemoteSession,
   inputs: PlannedInput[],
@@ -17,28 +76,12 @@ export async function scoreBatches(
   control?: JobControl,
   onBatch?: (doneRows: number) => void,
 ): Promise<Float32Array> {
-  const scores = new Float32Array(rows);
-  const flight = new InFlight();
+  const queue = new PassQueue(rs, inputs, rows, batchSize, control);
   try {
-    for (let start = 0; start < rows; start += batchSize) {
-      throwIfCancelled(control);
-      const end = Math.min(rows, start + batchSize);
-      const feeds = inputs.map((inp) => ({
-        name: inp.name,
-        dtype: inp.dtype,
-        dims: inp.dims,
-        data: feed(inp, start, end),
-      }));
-      await flight.push(
-        rs.run(end - start, feeds).then((s) => {
-          scores.set(s, start);
-          onBatch?.(end);
-        }),
-      );
-    }
-    await flight.drain();
+    const { scores } = await queue.queue(feed, onBatch);
+    await queue.drain();
+    return await scores;
   } finally {
-    await flight.settle();
+    await queue.settle();
   }
-  return scores;
 }
