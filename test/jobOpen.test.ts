@@ -105,6 +105,24 @@ test('a workspace error comes first, and the model worker does not keep the proc
   );
 });
 
+test('onnxruntime refusing the model before the workspace has opened: its error, no unhandled rejection', async () => {
+  // tiny.onnx with its Gather renamed (same length, so RecLens's parser still reads it): onnxruntime knows no such
+  // op and fails within a second, while the workspace is still counting 300,000 rows of CSV.
+  const { config } = tinyWorkspace({ rows: tinyRows(300_000) as never });
+  const cfg = requireConfig(config).config;
+  const bytes = fs.readFileSync(cfg.model.path);
+  const at = bytes.indexOf('Gather');
+  assert.ok(at > 0);
+  bytes.write('Gathxr', at);
+  fs.writeFileSync(cfg.model.path, bytes);
+  await assert.rejects(
+    openWorkspaceAndSession(cfg, ['cpu']),
+    (e: unknown) => e instanceof RecLensError && /onnxruntime could not load model/.test(e.message),
+  );
+  // node:test fails a test on an unhandled rejection; give one a moment to surface.
+  await new Promise((r) => setTimeout(r, 200));
+});
+
 test('a model file rewritten or touched between its stamp and the check is an error', async () => {
   const { config } = tinyWorkspace();
   const file = requireConfig(config).config.model.path;

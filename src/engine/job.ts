@@ -135,6 +135,8 @@ export async function openJob(
     config.runtime.threads,
     opening.then((ws) => ws.outputName),
   );
+  // onnxruntime may fail (a corrupt model) before the workspace has opened: handled below, never left unhandled.
+  loading.catch(() => undefined);
   let ws: Workspace;
   try {
     ws = await opening;
