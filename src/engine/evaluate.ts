@@ -8,10 +8,10 @@ import type { BaseMetrics } from './metrics/baseMetrics';
 import { InFlight } from './model/inFlight';
 import { RemoteSession } from './model/remoteSession';
 import { JobControl, report, throwIfCancelled } from './progress';
-import { buildRunRecord, toProbabilities } from './job';
+import { buildRunRecord, openWorkspaceAndSession, toProbabilities } from './job';
 import type { Curves } from './metrics/curves';
 import type { RunRecord } from './runs/runRecord';
-import { openWorkspace, Workspace } from './workspace';
+import type { Workspace } from './workspace';
 import { ComputeWorker, inSharedMemory, sliceMetricsPool } from './compute/offThread';
 import { evalSlices, evalSlicesAside } from './slices/evalSlices';
 import type { SliceReport } from './slices/sliceMetrics';
@@ -69,7 +69,7 @@ export async function scoreWorkspace(
   control?: JobControl,
   collect?: RowCollector,
 ): Promise<Scored> {
-  const batchSize = opts.batchSize ?? ws.config.runtime.batchSize;
+  const batchSize = opts.batchSize ?? ws.batchSize;
   const total = Math.min(ws.data.rows, opts.limit ?? Infinity);
   if (total === 0) {
     throw inputError(
@@ -145,7 +145,7 @@ export async function scoreReused(
     rs,
     mat.inputs,
     mat.rows,
-    opts.batchSize ?? ws.config.runtime.batchSize,
+    opts.batchSize ?? ws.batchSize,
     (inp, start, end) => mat.columns.read(inp.name, start, end),
     control,
     (done) => report(control, { phase: 'inference', done, total: mat.rows }),
@@ -260,14 +260,9 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
   const t0 = performance.now();
   const seed = opts.seed ?? 0;
   report(control, { phase: 'open', done: 0, total: 1 });
-  const ws = await openWorkspace(config);
+  // The model loads in the inference worker while the workspace opens (see openJob).
+  const { ws, rs: ms } = await openWorkspaceAndSession(config, opts.providers);
   try {
-    const ms = await RemoteSession.open(
-      config.model.path,
-      opts.providers ?? config.runtime.executionProviders,
-      config.runtime.threads,
-      ws.outputName,
-    );
     const tOpen = performance.now();
     // The slices' rows are read (a second DuckDB connection) while the rows are scored: they need only the count.
     const withSlices = opts.slices !== false;
@@ -317,7 +312,7 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
       {
         limit: opts.limit ?? null,
         bootstrap: opts.bootstrap ?? 0,
-        batchSize: opts.batchSize ?? config.runtime.batchSize,
+        batchSize: opts.batchSize ?? ws.batchSize,
       },
       {
         openSeconds: (tOpen - t0) / 1000,

@@ -1,10 +1,12 @@
 /** What every scoring job shares: an open workspace, its rows built once, an inference worker, and its run record. */
+import * as fs from 'fs';
 import type { ProviderName, RecLensConfig } from './config/types';
 import { Materialized, materialize } from './data/materialize';
 import { inputError } from './errors';
 import { FeedBuilder, scoreBatches } from './model/batchScorer';
 import { RemoteSession } from './model/remoteSession';
 import { JobControl, report } from './progress';
+import { assertReadableFile } from './util/safeFile';
 import { fileFingerprint, sha256 } from './runs/hash';
 import { reproduceArgs } from './runs/reproduce';
 import { newRunId, readPackageVersion, RunRecord } from './runs/runRecord';
@@ -84,6 +86,106 @@ function countingControl(control: JobControl | undefined) {
   };
 }
 
+/** What identifies a file's contents between two looks at it without reading it: any write changes ctime. */
+export async function fileStamp(file: string): Promise<string | undefined> {
+  const st = await fs.promises.stat(file).catch(() => undefined);
+  return st && `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+}
+
+/** Throws unless the model file still has the stamp it had before RecLens and onnxruntime read it. */
+export async function assertModelUnchanged(file: string, before: string | undefined): Promise<void> {
+  const after = await fileStamp(file);
+  if (before === undefined || after !== before)
+    throw inputError(
+      `Model file ${file} changed while RecLens opened it (it was written or replaced meanwhile). Run the job again once the file is complete.`,
+      { file, field: 'model' },
+    );
+}
+
+/** An open workspace, and the inference worker still loading the model (see openWorkspaceAndSession). */
+export interface OpenedJob {
+  ws: Workspace;
+  /** Resolves once onnxruntime has loaded the model and the file is known unchanged. */
+  session: Promise<RemoteSession>;
+  /** Closes the session (once it has settled) and the workspace. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the workspace and the inference worker at once: onnxruntime loads the model from its file (seconds for a
+ * 200 MB ranker, on one core: its default pool runs one thread here) while openWorkspace reads, hashes and inspects
+ * the same file on other threads and DuckDB opens the data; a job may go on to decode rows before the session is
+ * ready. The run record's model sha256 is of the bytes openWorkspace read; the file's stamp (inode, size, mtime,
+ * ctime) taken before onnxruntime opened it must equal the stamp after both finished, so the hash is of the model
+ * that runs (a file rewritten meanwhile is an error).
+ */
+export async function openJob(
+  config: RecLensConfig,
+  providers: ProviderName[] | undefined,
+  writable: readonly string[] = [],
+): Promise<OpenedJob> {
+  const file = config.model.path;
+  // Checked before onnxruntime opens it: a FIFO would block its worker forever, a huge file would exhaust memory.
+  await assertReadableFile(file, 'Model file');
+  const before = await fileStamp(file);
+  const opening = openWorkspace(config, writable);
+  const loading = RemoteSession.open(
+    file,
+    providers ?? config.runtime.executionProviders,
+    config.runtime.threads,
+    opening.then((ws) => ws.outputName),
+  );
+  // onnxruntime may fail (a corrupt model) before the workspace has opened: handled below, never left unhandled.
+  loading.catch(() => undefined);
+  let ws: Workspace;
+  try {
+    ws = await opening;
+  } catch (e) {
+    // The workspace's error names the file or field at fault; onnxruntime's own would only repeat it less clearly.
+    await loading.then(
+      (rs) => rs.close(),
+      () => undefined,
+    );
+    throw e;
+  }
+  const session = loading.then(async (rs) => {
+    try {
+      await assertModelUnchanged(file, before);
+      return rs;
+    } catch (e) {
+      await rs.close();
+      throw e;
+    }
+  });
+  session.catch(() => undefined); // awaited by the job; a failure first elsewhere must not leave it unhandled
+  return {
+    ws,
+    session,
+    close: async () => {
+      await session.then(
+        (rs) => rs.close(),
+        () => undefined,
+      );
+      ws.close();
+    },
+  };
+}
+
+/** openJob, waiting for the session too (a job that scores as soon as it has opened). */
+export async function openWorkspaceAndSession(
+  config: RecLensConfig,
+  providers: ProviderName[] | undefined,
+  writable: readonly string[] = [],
+): Promise<{ ws: Workspace; rs: RemoteSession }> {
+  const job = await openJob(config, providers, writable);
+  try {
+    return { ws: job.ws, rs: await job.session };
+  } catch (e) {
+    await job.close();
+    throw e;
+  }
+}
+
 export async function withJob<T>(
   config: RecLensConfig,
   opts: JobOptions,
@@ -94,7 +196,9 @@ export async function withJob<T>(
   const counter = countingControl(outerControl);
   const control = counter.control;
   report(control, { phase: 'open', done: 0, total: 1 });
-  const ws = await openWorkspace(config);
+  // The model loads in the inference worker while the workspace opens and the rows are decoded (see openJob).
+  const opened = await openJob(config, opts.providers);
+  const { ws } = opened;
   try {
     const mat = await materialize(ws, control, opts.limit);
     if (mat.rows === 0)
@@ -102,45 +206,36 @@ export async function withJob<T>(
         file: config.file,
         path: ['data', 'path'],
       });
-    const rs = await RemoteSession.open(
-      config.model.path,
-      opts.providers ?? config.runtime.executionProviders,
-      config.runtime.threads,
-      ws.outputName,
-    );
-    const batchSize = opts.batchSize ?? config.runtime.batchSize;
-    try {
-      const ctx: JobContext = {
-        config,
-        ws,
-        mat,
-        rs,
-        batchSize,
-        seed: opts.seed ?? 0,
-        control,
-        started,
-        plan: counter.plan,
-        pass: counter.pass,
-        score: (phase, replace) => (
-          counter.pass(),
-          scoreBatches(
-            rs,
-            mat.inputs,
-            mat.rows,
-            batchSize,
-            (inp, start, end) => replace?.(inp.name, start, end) ?? mat.columns.read(inp.name, start, end),
-            control,
-            (done) => report(control, { phase, done, total: mat.rows }),
-          )
-        ),
-        probs: (scores) => toProbabilities(config, ws.outputName, scores),
-      };
-      return await fn(ctx);
-    } finally {
-      await rs.close();
-    }
+    const rs = await opened.session;
+    const batchSize = opts.batchSize ?? ws.batchSize;
+    const ctx: JobContext = {
+      config,
+      ws,
+      mat,
+      rs,
+      batchSize,
+      seed: opts.seed ?? 0,
+      control,
+      started,
+      plan: counter.plan,
+      pass: counter.pass,
+      score: (phase, replace) => (
+        counter.pass(),
+        scoreBatches(
+          rs,
+          mat.inputs,
+          mat.rows,
+          batchSize,
+          (inp, start, end) => replace?.(inp.name, start, end) ?? mat.columns.read(inp.name, start, end),
+          control,
+          (done) => report(control, { phase, done, total: mat.rows }),
+        )
+      ),
+      probs: (scores) => toProbabilities(config, ws.outputName, scores),
+    };
+    return await fn(ctx);
   } finally {
-    ws.close();
+    await opened.close();
   }
 }
 

@@ -2,6 +2,7 @@
  * Opens everything a job needs from a config: the ONNX structure, the data's columns and row count, the lookup
  * tables, and the input plan. Model execution is separate (openSession), so inspection works without it.
  */
+import { declaredBatchSize, rowWidth, widthAwareBatchSize } from './config/batchSize';
 import { declaredFiles } from './config/declaredFiles';
 import type { RecLensConfig } from './config/types';
 import { DataWarning, dataWarnings } from './data/dataWarnings';
@@ -21,6 +22,8 @@ export interface Workspace {
   data: DataDescription;
   tables: Record<string, LookupTable>;
   plan: InputPlan;
+  /** Rows per inference call: runtime.batchSize when the config sets it, else a default that suits the model's width. */
+  batchSize: number;
   /** NULL groups, a label written as words: every job's run record and output carry them (see dataWarnings). */
   warnings: DataWarning[];
   duck: Duck;
@@ -61,7 +64,20 @@ export async function openWorkspace(config: RecLensConfig, writable: readonly st
     }
     const plan = await planInputs(duck, config, model.inputs, data.columns, tables);
     const warnings = await dataWarnings(duck, config, data);
-    return { config, onnx, model, outputName, data, tables, plan, warnings, duck, close: () => duck.close() };
+    const batchSize = declaredBatchSize(config) ?? widthAwareBatchSize(rowWidth(plan.inputs, model.embeddingTables));
+    return {
+      config,
+      onnx,
+      model,
+      outputName,
+      data,
+      tables,
+      plan,
+      batchSize,
+      warnings,
+      duck,
+      close: () => duck.close(),
+    };
   } catch (e) {
     duck.close();
     throw e;

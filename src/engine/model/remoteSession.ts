@@ -54,32 +54,46 @@ export class RemoteSession {
 
   /**
    * Opens `model` (a file, or ONNX bytes built in code) on the provider chain. `output` names the score output
-   * that run() returns; runOutputs() can ask for any outputs.
+   * that run() returns; runOutputs() can ask for any outputs. `output` may be a promise, so the model loads while
+   * its caller still inspects it (a 200 MB model takes onnxruntime seconds); if it rejects, the worker ends.
    */
   static open(
     model: string | Uint8Array,
     providers: ProviderName[],
     threads: number,
-    output: string,
+    output: string | Promise<string>,
   ): Promise<RemoteSession> {
     const worker = new Worker(path.join(__dirname, 'inferenceWorkerMain.js'), {
       workerData: { model, providers, threads } satisfies WorkerInit,
     });
     return new Promise((resolve, reject) => {
-      const onMessage = (msg: WorkerReply) => {
+      const named = Promise.resolve(output);
+      named.catch((e: unknown) => {
         worker.off('message', onMessage);
         worker.off('error', onError);
+        void worker.terminate();
+        reject(e);
+      });
+      const onMessage = (msg: WorkerReply) => {
+        worker.off('message', onMessage);
         if (msg.type === 'ready')
-          resolve(
-            new RemoteSession(
-              worker,
-              msg.provider,
-              msg.fallbacks,
-              output,
-              typeof model === 'string' ? model : 'a RecLens-built ONNX graph',
-            ),
+          void named.then(
+            (name) => {
+              worker.off('error', onError);
+              resolve(
+                new RemoteSession(
+                  worker,
+                  msg.provider,
+                  msg.fallbacks,
+                  name,
+                  typeof model === 'string' ? model : 'a RecLens-built ONNX graph',
+                ),
+              );
+            },
+            () => undefined, // rejected above
           );
         else {
+          worker.off('error', onError);
           void worker.terminate();
           reject(msg.type === 'error' ? revive(msg.error) : new Error('unexpected worker reply'));
         }

@@ -1,0 +1,138 @@
+/** Opening a job: the width-aware default batch size, and the model loaded while the workspace opens. */
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import { test } from 'node:test';
+import { rowWidth, widthAwareBatchSize } from '../src/engine/config/batchSize';
+import { requireConfig } from '../src/engine/config/loadConfig';
+import { DEFAULT_BATCH_SIZE } from '../src/engine/config/types';
+import { evaluate } from '../src/engine/evaluate';
+import { assertModelUnchanged, fileStamp, openJob, openWorkspaceAndSession } from '../src/engine/job';
+import { RecLensError } from '../src/engine/errors';
+import { openWorkspace } from '../src/engine/workspace';
+import { tinyRows, tinyWorkspace } from './helpers';
+
+const table = (dim: number, indexedBy: string[]) => ({ initializer: `E${dim}`, rows: 1000, dim, indexedBy });
+
+test('row width counts an id input as the widths of the embedding tables it indexes', () => {
+  // A DLRM-sized ranker: 13 dense values and 26 ids into 64-d tables = 1,677 floats a row.
+  const ids = Array.from({ length: 26 }, (_, i) => ({ name: `c${i}`, width: 1 }));
+  const tables = ids.map((c) => table(64, [c.name]));
+  assert.equal(rowWidth([{ name: 'dense', width: 13 }, ...ids], tables), 1677);
+  // A list input of 6 ids into a shared 16-d table that a second input also indexes.
+  assert.equal(
+    rowWidth(
+      [
+        { name: 'genres', width: 6 },
+        { name: 'item', width: 1 },
+      ],
+      [table(16, ['genres', 'item'])],
+    ),
+    6 * 16 + 16,
+  );
+});
+
+test('the width-aware batch size: 8192 for narrow models, fewer rows for wide ones, never below 256', () => {
+  assert.equal(widthAwareBatchSize(5), DEFAULT_BATCH_SIZE);
+  assert.equal(widthAwareBatchSize(150), DEFAULT_BATCH_SIZE); // the MovieLens bench model's width
+  assert.equal(widthAwareBatchSize(512), DEFAULT_BATCH_SIZE); // 8192 x 512 floats = the 16 MiB budget
+  assert.equal(widthAwareBatchSize(513), 4096);
+  assert.equal(widthAwareBatchSize(1677), 2048); // the DLRM-sized bench ranker
+  assert.equal(widthAwareBatchSize(1e6), 256);
+});
+
+test('a config without runtime.batchSize gets the width-aware default; one that sets it keeps it', async () => {
+  const rows = tinyRows(120) as never;
+  const unset = tinyWorkspace({
+    rows,
+    config: {
+      model: { path: 'model.onnx', output: 'prob', outputKind: 'probability' },
+      data: { path: 'data.csv', label: 'label', group: 'user' },
+      inputs: { dense: { columns: ['d0', 'd1', 'd2'] }, item: { column: 'item' } },
+      runtime: { executionProviders: ['cpu'] },
+    },
+  });
+  const ws = await openWorkspace(requireConfig(unset.config).config);
+  try {
+    // tiny.onnx: 3 dense values + an item id into a 2-d table = 5 floats a row.
+    assert.equal(rowWidth(ws.plan.inputs, ws.model.embeddingTables), 5);
+    assert.equal(ws.batchSize, DEFAULT_BATCH_SIZE);
+  } finally {
+    ws.close();
+  }
+  const set = tinyWorkspace({ rows }); // runtime.batchSize: 64
+  const ev = await evaluate(requireConfig(set.config).config, { providers: ['cpu'] });
+  assert.equal(ev.record.options.batchSize, 64);
+  const ev2 = await evaluate(requireConfig(unset.config).config, { providers: ['cpu'] });
+  assert.equal(ev2.record.options.batchSize, DEFAULT_BATCH_SIZE);
+  assert.equal(ev2.result.auc, ev.result.auc); // same rows, same scores at any batch size
+});
+
+test('the session opened beside the workspace scores as before, and its record hashes the model it ran', async () => {
+  const { config } = tinyWorkspace();
+  const cfg = requireConfig(config).config;
+  const { ws, rs } = await openWorkspaceAndSession(cfg, ['cpu']);
+  try {
+    assert.equal(rs.provider, 'cpu');
+    const scores = await rs.run(1, [
+      { name: 'dense', dtype: 'float32', dims: [3], data: new Float32Array([0, 0, 0]) },
+      { name: 'item', dtype: 'int64', dims: [], data: new BigInt64Array([0n]) },
+    ]);
+    assert.equal(scores.length, 1);
+    assert.ok(scores[0] > 0 && scores[0] < 1);
+    const { createHash } = await import('crypto');
+    assert.equal(ws.onnx.sha256, createHash('sha256').update(fs.readFileSync(cfg.model.path)).digest('hex'));
+  } finally {
+    await rs.close();
+    ws.close();
+  }
+});
+
+test('a workspace error comes first, and the model worker does not keep the process alive', async () => {
+  const { config } = tinyWorkspace();
+  const raw = JSON.parse(fs.readFileSync(config, 'utf8'));
+  raw.model.output = 'nope';
+  fs.writeFileSync(config, JSON.stringify(raw));
+  await assert.rejects(
+    openWorkspaceAndSession(requireConfig(config).config, ['cpu']),
+    (e: unknown) => e instanceof RecLensError && /model\.output "nope" is not an output/.test(e.message),
+  );
+  const missing = tinyWorkspace();
+  const cfg = requireConfig(missing.config).config;
+  fs.rmSync(cfg.model.path);
+  await assert.rejects(
+    openJob(cfg, ['cpu']),
+    (e: unknown) => e instanceof RecLensError && /model\.onnx cannot be read/.test(e.message),
+  );
+});
+
+test('onnxruntime refusing the model before the workspace has opened: its error, no unhandled rejection', async () => {
+  // tiny.onnx with its Gather renamed (same length, so RecLens's parser still reads it): onnxruntime knows no such
+  // op and fails within a second, while the workspace is still counting 300,000 rows of CSV.
+  const { config } = tinyWorkspace({ rows: tinyRows(300_000) as never });
+  const cfg = requireConfig(config).config;
+  const bytes = fs.readFileSync(cfg.model.path);
+  const at = bytes.indexOf('Gather');
+  assert.ok(at > 0);
+  bytes.write('Gathxr', at);
+  fs.writeFileSync(cfg.model.path, bytes);
+  await assert.rejects(
+    openWorkspaceAndSession(cfg, ['cpu']),
+    (e: unknown) => e instanceof RecLensError && /onnxruntime could not load model/.test(e.message),
+  );
+  // node:test fails a test on an unhandled rejection; give one a moment to surface.
+  await new Promise((r) => setTimeout(r, 200));
+});
+
+test('a model file rewritten or touched between its stamp and the check is an error', async () => {
+  const { config } = tinyWorkspace();
+  const file = requireConfig(config).config.model.path;
+  const changed = (e: unknown) => e instanceof RecLensError && /changed while RecLens opened it/.test(e.message);
+  let before = await fileStamp(file);
+  await assertModelUnchanged(file, before); // untouched: passes
+  fs.appendFileSync(file, Buffer.from([0])); // rewritten: size and mtime move
+  await assert.rejects(assertModelUnchanged(file, before), changed);
+  before = await fileStamp(file);
+  fs.utimesSync(file, new Date(0), new Date(0)); // same bytes, other mtime
+  await assert.rejects(assertModelUnchanged(file, before), changed);
+  await assert.rejects(assertModelUnchanged(file, undefined), changed); // no stamp before: cannot vouch for it
+});
