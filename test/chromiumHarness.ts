@@ -10,20 +10,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { HostToPanel } from '../src/protocol/results';
+import CHROMIUM_FLAGS from './chromiumFlags.json';
 import { serveHarness, type HarnessServer } from './harnessServer';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const RESULTS = path.join(ROOT, 'test-results');
 export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+/** Chromium's flags, one list for these tests and the code-server e2e (test/e2e/codeServer.mjs); headless here. */
+export const CHROMIUM_ARGS = ['--headless', ...CHROMIUM_FLAGS];
 
 /** What the harness page adds to window. */
 declare global {
