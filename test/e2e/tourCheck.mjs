@@ -55,29 +55,6 @@ async function probeFrame(frame) {
   return [...new Set(problems)];
 }
 
-/** Waits for a notification whose message matches `re`, opening the notification center as a person would. */
-async function waitForNotification(page, re, h) {
-  const deadline = Date.now() + h.UI_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (!(await page.locator('.notifications-center.visible').count()))
-      await page
-        .locator('[id="status.notifications"]')
-        .first()
-        .click({ timeout: 5000 })
-        .catch(() => {});
-    const found = await page.evaluate(
-      (source) =>
-        [...document.querySelectorAll('.notification-list-item-message')]
-          .map((e) => e.textContent ?? '')
-          .find((t) => new RegExp(source).test(t)),
-      re.source,
-    );
-    if (found) return found;
-    await h.sleep(1000);
-  }
-  return undefined;
-}
-
 /** The Features view: every slot row's label and description shown whole (VS Code cuts long ones with "…"). */
 async function featuresCheck(page, problems, h) {
   const header = page.locator('.part.sidebar .pane-header', { hasText: /Features/i }).first();
@@ -137,7 +114,7 @@ export async function tourCheck(page, problems, h, folder) {
   }
   // LIS: run it, then show its panel.
   await h.runFromPalette(page, 'RecLens: Run LIS');
-  const lisDone = await waitForNotification(page, /lis ·/, h);
+  const lisDone = await h.waitForNotification(page, /lis ·/);
   if (!lisDone) problems.push('no "lis ·" notification after RecLens: Run LIS');
   else h.log(`  LIS finished: "${lisDone}"`);
   await page.keyboard.press('Escape');
