@@ -434,3 +434,38 @@ export async function setTheme(page: Page, theme: ThemeCase, options: { frames?:
   await nextFrames(page);
   await nextFrames(page);
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The Embedding Space plot.
+
+export interface AxisMap {
+  /** page x = ax * dataX + bx, page y = ay * dataY + by */
+  ax: number;
+  bx: number;
+  ay: number;
+  by: number;
+}
+
+/** The data-to-page mapping of an Embedding Space pane's plot, recovered from its drawn axis ticks (positions and labels). */
+export async function axisMap(page: Page, pane: number): Promise<AxisMap> {
+  await nextFrames(page); // the plot redraws on the next animation frame after a change
+  return page.evaluate((paneIndex) => {
+    const plot = document.querySelectorAll('.view-pane')[paneIndex].querySelector('.plot')!;
+    const box = plot.querySelector('svg.overlay')!.getBoundingClientRect();
+    // d3-axis draws ticks half a pixel off at devicePixelRatio 1 for crisp lines; the points are not offset.
+    const offset = window.devicePixelRatio > 1 ? 0 : 0.5;
+    const fit = (selector: string, axis: 0 | 1) => {
+      const ticks = Array.from(plot.querySelectorAll(`${selector} .tick`)).map((tick) => {
+        const [, x, y] = /translate\(([-\d.e]+),([-\d.e]+)\)/.exec(tick.getAttribute('transform')!)!.map(Number);
+        const value = Number(tick.textContent!.replace(/\u2212/g, '-').replace(/,/g, ''));
+        return { at: (axis === 0 ? x : y) - offset, value };
+      });
+      const [first, last] = [ticks[0], ticks[ticks.length - 1]];
+      const a = (last.at - first.at) / (last.value - first.value);
+      return { a, b: first.at - a * first.value + (axis === 0 ? box.left : box.top) };
+    };
+    const x = fit('.axis-x', 0);
+    const y = fit('.axis-y', 1);
+    return { ax: x.a, bx: x.b, ay: y.a, by: y.b };
+  }, pane);
+}
