@@ -355,6 +355,46 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
       fs.unlinkSync(file);
     });
 
+  it("Inspect Model shows the model's inputs, outputs and embedding tables (it reads the file, runs nothing: both modes)", async () => {
+    const md = (await vscode.commands.executeCommand('reclens.inspectModel', configUri())) as string;
+    assert.match(md, /## Inputs/);
+    assert.match(md, /\| genres \| float32 \| \[batch, 20\] \|/);
+    assert.match(md, /\| user_emb\.weight \|/);
+    assert.equal(vscode.window.activeTextEditor?.document.getText(), md, 'shown in an editor');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor'); // untitled: no save prompt
+  });
+
+  it("Reveal Slot selects the slot's entry in reclens.json (both modes)", async () => {
+    await vscode.commands.executeCommand('reclens.revealSlot', { configUri: configUri(), slot: 'genres' });
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.uri.fsPath, configUri().fsPath);
+    assert.match(editor!.document.getText(editor!.selection), /^"genres": \{ "inputs": \["genres"\]/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  if (trusted)
+    it('Export Report writes a run as one HTML file where asked; Open Run Record opens the record', async () => {
+      const { outcome, record } = await evaluateToRecord();
+      const target = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'reclens-report-')), 'report.html');
+      try {
+        const written = await vscode.commands.executeCommand('reclens.exportReport', {
+          record,
+          target: vscode.Uri.file(target),
+        });
+        assert.equal(written, target);
+        const html = fs.readFileSync(target, 'utf8');
+        assert.match(html, /^<!doctype html>/i);
+        assert.ok(html.includes(record.id), 'the report names its run');
+        assert.deepEqual(fs.readdirSync(path.dirname(target)), ['report.html'], 'no temporary file left');
+      } finally {
+        fs.rmSync(path.dirname(target), { recursive: true, force: true });
+      }
+      await vscode.commands.executeCommand('reclens.openRun', { file: outcome.recordFile });
+      assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, outcome.recordFile);
+      assert.equal(JSON.parse(vscode.window.activeTextEditor!.document.getText()).id, record.id);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    });
+
   it('hovering an input shows its ONNX dtype and shape and the column type', async () => {
     const text = await hoverTextAt(configUri(), '"genres": { "column"');
     assert.match(text, /genres.*float32.*\[batch, 20\]/);
