@@ -17,7 +17,7 @@ import type { EvaluateOutcome } from '../../src/extension/runManager';
 import type { TreeNode } from '../../src/extension/workspaceTree';
 import type { EmbeddingPanelData } from '../../src/protocol/embedding';
 import type { ResultPanel } from '../../src/extension/panels/resultsPanelHost';
-import { api, folder, hoverTextAt, listRuns } from './suiteHelpers';
+import { api, folder, hoverTextAt, listRuns, runsDir } from './suiteHelpers';
 
 /** Waits until a webview's script has loaded (under the strict CSP) and said so. */
 async function webviewReady(received: { type: string }[], what: string): Promise<void> {
@@ -374,7 +374,13 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
 
   if (trusted)
     it('Export Report writes a run as one HTML file where asked; Open Run Record opens the record', async () => {
-      const { outcome, record } = await evaluateToRecord();
+      // The newest eval record of the earlier tests (no run of its own: the trusted pass is the long one).
+      const evals = listRuns()
+        .filter((f) => /-eval-/.test(f))
+        .sort();
+      assert.ok(evals.length, 'the earlier tests wrote an eval record');
+      const recordFile = path.join(runsDir(), evals[evals.length - 1]);
+      const record = JSON.parse(fs.readFileSync(recordFile, 'utf8')) as RunRecord<EvalResult>;
       const target = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'reclens-report-')), 'report.html');
       try {
         const written = await vscode.commands.executeCommand('reclens.exportReport', {
@@ -389,8 +395,8 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
       } finally {
         fs.rmSync(path.dirname(target), { recursive: true, force: true });
       }
-      await vscode.commands.executeCommand('reclens.openRun', { file: outcome.recordFile });
-      assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, outcome.recordFile);
+      await vscode.commands.executeCommand('reclens.openRun', { file: recordFile });
+      assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, recordFile);
       assert.equal(JSON.parse(vscode.window.activeTextEditor!.document.getText()).id, record.id);
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     });
