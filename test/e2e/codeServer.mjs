@@ -22,7 +22,7 @@
 //      notification containing "AUC" and a status-bar item containing "RecLens" and "cpu"; screenshots of that and
 //      of the RecLens activity-bar view go to test-results/ (e2e-evaluate.png, e2e-view.png); then the panels
 //      (rowsCheck.mjs) and the issue-14 walk (tourCheck.mjs: LIS, Run, history, the Features view, layout probes in
-//      code-server's editor and a split group, screenshots of every panel in light, dark and high-contrast).
+//      code-server's editor and a split group, screenshots of every panel in the default light theme).
 //
 // Facts found on code-server 4.139.1 (VS Code 1.139.1), which shape the code below:
 //   - The URL payload (extensionDevelopmentPath / extensionTestsPath) is only read when the server runs with
