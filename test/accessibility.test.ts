@@ -12,7 +12,6 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -21,95 +20,27 @@ import {
   launchChromium,
   LIGHT,
   newHarnessPage,
+  axisMap,
   nextFrames,
   openPanel as openHarnessPanel,
   RESULTS,
-  ROOT,
   serveBundle,
   setTheme,
   THEMES,
   type ThemeCase,
 } from './chromiumHarness';
 import type { HarnessServer } from './harnessServer';
-import { ablate } from '../src/engine/ablation/ablate';
-import { ceiling } from '../src/engine/ablation/ceiling';
-import { compareRuns } from '../src/engine/compare';
-import { requireConfig } from '../src/engine/config/loadConfig';
-import { setAllowedFolders } from '../src/engine/util/fileRoots';
-import { evaluate } from '../src/engine/evaluate';
-import { lis } from '../src/engine/lis/lis';
-import type { RunRecord } from '../src/engine/runs/runRecord';
+import { plantedPanelData } from './plantedPanels';
 import { seededRandom, type Random } from '../src/engine/util/random';
 import type { EmbeddingPanelData, EmbeddingView } from '../src/protocol/embedding';
-import type { FeatureImpactData, HostToPanel, LisPanelData, RunPanelData, RunRef } from '../src/protocol/results';
+import type { HostToPanel } from '../src/protocol/results';
 
-const PLANTED = path.join(ROOT, 'examples', 'planted', 'reclens.json');
 /** The Colour by dropdown (the panel also has a Size by one). */
 const COLOUR_BY = 'vscode-dropdown[aria-label="Colour points by"]';
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const SEED = 7;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Fixtures: real engine output on examples/planted for the result panels; a seeded 6-cluster set for the scatter.
-
-const tempDirs: string[] = [];
-
-function shuffledStrongConfig(): string {
-  const dir = path.dirname(PLANTED);
-  const abs = (file: string) => path.join(dir, file);
-  setAllowedFolders([dir]); // a config in a temp folder naming the example's files (outside its own folder)
-  const config = {
-    name: 'Planted, strong columns shuffled',
-    model: { path: abs('model.onnx'), output: 'logit', outputKind: 'logit' },
-    data: { path: abs('eval.csv'), label: 'label', group: 'user_id', item: 'item_id', time: 'time' },
-    tables: { item_raw: { path: abs('tables/item_raw.npy'), ids: abs('tables/item_ids.npy') } },
-    inputs: {
-      leak: { column: 'leak' },
-      strong: { columns: ['s2', 's0', 's3', 's1'] },
-      useless: { columns: ['u0', 'u1', 'u2', 'u3'] },
-      item_emb: { table: 'item_raw', key: 'item_id' },
-    },
-    runtime: { executionProviders: ['cpu'], batchSize: 4096 },
-  };
-  const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reclens-a11y-'));
-  tempDirs.push(configDir);
-  const file = path.join(configDir, 'reclens.json');
-  fs.writeFileSync(file, JSON.stringify(config, null, 2));
-  return file;
-}
-
-const refOf = (record: RunRecord): RunRef => ({
-  runId: record.id,
-  createdAt: record.createdAt,
-  seed: record.seed,
-  executionProvider: record.executionProvider,
-});
-
-async function panelFixtures(): Promise<{ impact: FeatureImpactData; lis: LisPanelData; run: RunPanelData }> {
-  const planted = () => requireConfig(PLANTED).config;
-  const common = { seed: SEED, providers: ['cpu' as const] };
-  const ablation = await ablate(planted(), { ...common, repeats: 2, bootstrap: 40 });
-  const ceil = await ceiling(planted(), { ...common, candidates: 8 });
-  const lisRun = await lis(planted(), { ...common, bootstrap: 40, substitution: true });
-  const evalA = await evaluate(planted(), { ...common, bootstrap: 40 });
-  const evalB = await evaluate(requireConfig(shuffledStrongConfig()).config, { ...common, bootstrap: 40 });
-  const comparison = await compareRuns(evalA.record, evalB.record, { bootstrap: 40, seed: SEED });
-  const config = planted();
-  const slots = Object.entries(config.raw.slots as Record<string, { inputs: string[]; description?: string }>).map(
-    ([name, slot]) => ({ name, inputs: slot.inputs, description: slot.description }),
-  );
-  return {
-    impact: {
-      title: 'Planted truths: feature impact',
-      configFile: PLANTED,
-      slots,
-      ablation: { ...ablation.result, ...refOf(ablation.record) },
-      ceiling: { ...ceil.result, ...refOf(ceil.record) },
-    },
-    lis: { title: 'Planted truths: LIS', configFile: PLANTED, lis: { ...lisRun.result, ...refOf(lisRun.record) } },
-    run: { title: `Run ${evalA.record.id}`, record: evalA.record, comparison },
-  };
-}
 
 const GENRES = ['Action', 'Comedy', 'Documentary', 'Horror', 'Romance', 'Sci-Fi'];
 const K = 5;
@@ -207,7 +138,7 @@ interface HarnessWindow {
 let browser: Browser;
 let panelsServer: HarnessServer;
 let embeddingServer: HarnessServer;
-let fixtures: Awaited<ReturnType<typeof panelFixtures>>;
+let fixtures: Awaited<ReturnType<typeof plantedPanelData>>;
 const embedding = embeddingFixture();
 const pageErrors: string[] = [];
 /** The harness as in the other webview tests; posted messages kept as JSON copies (byte arrays shortened). */
@@ -215,7 +146,7 @@ const MOCK = { posted: 'json', theme: LIGHT } as const;
 const PAGE = { width: 1300, height: 950, errors: pageErrors };
 
 before(async () => {
-  fixtures = await panelFixtures();
+  fixtures = await plantedPanelData(40);
   panelsServer = await serveBundle('results', { ...MOCK, stateKey: 'reclens.a11y.results' });
   embeddingServer = await serveBundle('embedding', { ...MOCK, stateKey: 'reclens.a11y.embedding' });
   browser = await launchChromium();
@@ -225,7 +156,6 @@ after(async () => {
   await browser?.close();
   await panelsServer?.close();
   await embeddingServer?.close();
-  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 function openPanel(message: HostToPanel): Promise<Page> {
@@ -946,31 +876,6 @@ test('keyboard: LIS and Run, every control reached with Tab; tabs switch with ar
   await page.screenshot({ path: path.join(RESULTS, 'a11y-focus-run-tabs.png'), fullPage: true });
   await page.close();
 });
-
-/** The plot's data-to-page mapping, read from its axis ticks (as in test/embeddingPanel.test.ts). */
-async function axisMap(page: Page, pane: number): Promise<{ ax: number; bx: number; ay: number; by: number }> {
-  await nextFrames(page);
-  return page.evaluate((paneIndex) => {
-    const plot = document.querySelectorAll('.view-pane')[paneIndex].querySelector('.plot')!;
-    const box = plot.querySelector('svg.overlay')!.getBoundingClientRect();
-    const offset = window.devicePixelRatio > 1 ? 0 : 0.5;
-    const fit = (selector: string, axis: 0 | 1) => {
-      const ticks = Array.from(plot.querySelectorAll(`${selector} .tick`)).map((tick) => {
-        const [, x, y] = /translate\(([-\d.e]+),([-\d.e]+)\)/.exec(tick.getAttribute('transform')!)!.map(Number);
-        return {
-          at: (axis === 0 ? x : y) - offset,
-          value: Number(tick.textContent!.replace(/\u2212/g, '-').replace(/,/g, '')),
-        };
-      });
-      const [first, last] = [ticks[0], ticks[ticks.length - 1]];
-      const a = (last.at - first.at) / (last.value - first.value);
-      return { a, b: first.at - a * first.value + (axis === 0 ? box.left : box.top) };
-    };
-    const x = fit('.axis-x', 0);
-    const y = fit('.axis-y', 1);
-    return { ax: x.a, bx: x.b, ay: y.a, by: y.b };
-  }, pane);
-}
 
 test('keyboard: Embedding, every control reached; a point picked and selected, a region made and the lists rebuilt without losing focus', async () => {
   const page = await openEmbedding();

@@ -129,3 +129,27 @@ test('cache needs --config naming a file: usage error 1 without it, exit 2 for a
   assert.equal(missing.code, 2);
   assert.match(missing.err, /does not exist or is not a file/);
 });
+
+test('refused, not cleared: a .reclens or a cache that is a file; listing refuses too; --json says why on stderr', async () => {
+  const ws = tinyWorkspace();
+  const marker = path.join(ws.dir, '.reclens');
+  fs.writeFileSync(marker, 'a file, not a folder');
+  const listed = await cli('cache', '--config', ws.config);
+  assert.equal(listed.code, 2, listed.out + listed.err);
+  assert.match(listed.out, /\.reclens is not a folder\./);
+  const cleared = await cli('cache', '--config', ws.config, '--clear', '--json');
+  assert.equal(cleared.code, 2, cleared.out + cleared.err);
+  const json = JSON.parse(cleared.out);
+  assert.equal(json.removed, false);
+  assert.match(json.refused, /\.reclens is not a folder\./);
+  assert.match(cleared.err, /reclens: error: .*\.reclens is not a folder\./);
+  assert.equal(fs.readFileSync(marker, 'utf8'), 'a file, not a folder', 'the file is untouched');
+
+  fs.rmSync(marker);
+  fs.mkdirSync(marker);
+  fs.writeFileSync(path.join(marker, 'cache'), 'also a file');
+  const r = await cli('cache', '--config', ws.config, '--clear');
+  assert.equal(r.code, 2, r.out + r.err);
+  assert.match(r.out, /Nothing removed: .*cache is not a folder\./);
+  assert.equal(fs.readFileSync(path.join(marker, 'cache'), 'utf8'), 'also a file');
+});

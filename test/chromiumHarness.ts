@@ -10,20 +10,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { HostToPanel } from '../src/protocol/results';
+import CHROMIUM_FLAGS from './chromiumFlags.json';
 import { serveHarness, type HarnessServer } from './harnessServer';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const RESULTS = path.join(ROOT, 'test-results');
 export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+/** Chromium's flags, one list for these tests and the code-server e2e (test/e2e/codeServer.mjs); headless here. */
+export const CHROMIUM_ARGS = ['--headless', ...CHROMIUM_FLAGS];
 
 /** What the harness page adds to window. */
 declare global {
@@ -439,4 +433,39 @@ export async function setTheme(page: Page, theme: ThemeCase, options: { frames?:
   // Twice: the first pair lets the panel's theme observer schedule its redraw, the second lets that redraw run.
   await nextFrames(page);
   await nextFrames(page);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The Embedding Space plot.
+
+export interface AxisMap {
+  /** page x = ax * dataX + bx, page y = ay * dataY + by */
+  ax: number;
+  bx: number;
+  ay: number;
+  by: number;
+}
+
+/** The data-to-page mapping of an Embedding Space pane's plot, recovered from its drawn axis ticks (positions and labels). */
+export async function axisMap(page: Page, pane: number): Promise<AxisMap> {
+  await nextFrames(page); // the plot redraws on the next animation frame after a change
+  return page.evaluate((paneIndex) => {
+    const plot = document.querySelectorAll('.view-pane')[paneIndex].querySelector('.plot')!;
+    const box = plot.querySelector('svg.overlay')!.getBoundingClientRect();
+    // d3-axis draws ticks half a pixel off at devicePixelRatio 1 for crisp lines; the points are not offset.
+    const offset = window.devicePixelRatio > 1 ? 0 : 0.5;
+    const fit = (selector: string, axis: 0 | 1) => {
+      const ticks = Array.from(plot.querySelectorAll(`${selector} .tick`)).map((tick) => {
+        const [, x, y] = /translate\(([-\d.e]+),([-\d.e]+)\)/.exec(tick.getAttribute('transform')!)!.map(Number);
+        const value = Number(tick.textContent!.replace(/\u2212/g, '-').replace(/,/g, ''));
+        return { at: (axis === 0 ? x : y) - offset, value };
+      });
+      const [first, last] = [ticks[0], ticks[ticks.length - 1]];
+      const a = (last.at - first.at) / (last.value - first.value);
+      return { a, b: first.at - a * first.value + (axis === 0 ? box.left : box.top) };
+    };
+    const x = fit('.axis-x', 0);
+    const y = fit('.axis-y', 1);
+    return { ax: x.a, bx: x.b, ay: y.a, by: y.b };
+  }, pane);
 }

@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
+  axisMap,
+  type AxisMap,
   deliverData,
   encode,
   launchChromium,
@@ -221,39 +223,6 @@ const newPage = () => newHarnessPage(browser, server, { width: 1400, height: 100
 
 // ---------------------------------------------------------------------------------------------------------------
 // Reading what is drawn.
-
-interface AxisMap {
-  /** page x = ax * dataX + bx, page y = ay * dataY + by */
-  ax: number;
-  bx: number;
-  ay: number;
-  by: number;
-}
-
-/** The data-to-page mapping of a pane's plot, recovered from its drawn axis ticks (positions and labels). */
-async function axisMap(page: Page, pane: number): Promise<AxisMap> {
-  // The plot redraws on the next animation frame after a change: read the axes once that frame has run.
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-  return page.evaluate((paneIndex) => {
-    const plot = document.querySelectorAll('.view-pane')[paneIndex].querySelector('.plot')!;
-    const box = plot.querySelector('svg.overlay')!.getBoundingClientRect();
-    // d3-axis draws ticks half a pixel off at devicePixelRatio 1 for crisp lines; the points are not offset.
-    const offset = window.devicePixelRatio > 1 ? 0 : 0.5;
-    const fit = (selector: string, axis: 0 | 1) => {
-      const ticks = Array.from(plot.querySelectorAll(`${selector} .tick`)).map((tick) => {
-        const [, x, y] = /translate\(([-\d.e]+),([-\d.e]+)\)/.exec(tick.getAttribute('transform')!)!.map(Number);
-        const value = Number(tick.textContent!.replace(/\u2212/g, '-').replace(/,/g, ''));
-        return { at: (axis === 0 ? x : y) - offset, value };
-      });
-      const [first, last] = [ticks[0], ticks[ticks.length - 1]];
-      const a = (last.at - first.at) / (last.value - first.value);
-      return { a, b: first.at - a * first.value + (axis === 0 ? box.left : box.top) };
-    };
-    const x = fit('.axis-x', 0);
-    const y = fit('.axis-y', 1);
-    return { ax: x.a, bx: x.b, ay: y.a, by: y.b };
-  }, pane);
-}
 
 function toPage(map: AxisMap, coords: Float32Array, i: number): [number, number] {
   return [map.ax * coords[2 * i] + map.bx, map.ay * coords[2 * i + 1] + map.by];

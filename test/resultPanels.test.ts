@@ -6,8 +6,6 @@
  * exact CSP and a mock acquireVsCodeApi; the checks read what is drawn and what is posted back.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -16,104 +14,22 @@ import {
   LIGHT,
   openPanel as openHarnessPanel,
   RESULTS,
-  ROOT,
   send,
   serveBundle,
   setTheme,
   theme,
 } from './chromiumHarness';
 import type { HarnessServer } from './harnessServer';
-import { ablate, type AblationResult } from '../src/engine/ablation/ablate';
-import { ceiling } from '../src/engine/ablation/ceiling';
+import { plantedPanelData } from './plantedPanels';
 import { compareRuns } from '../src/engine/compare';
-import { requireConfig } from '../src/engine/config/loadConfig';
-import { setAllowedFolders } from '../src/engine/util/fileRoots';
-import { evaluate, type EvalResult } from '../src/engine/evaluate';
-import { lis } from '../src/engine/lis/lis';
+import type { EvalResult } from '../src/engine/evaluate';
 import type { RunRecord } from '../src/engine/runs/runRecord';
-import type { FeatureImpactData, HostToPanel, LisPanelData, RunPanelData, RunRef } from '../src/protocol/results';
+import type { HostToPanel } from '../src/protocol/results';
 
-const PLANTED = path.join(ROOT, 'examples', 'planted', 'reclens.json');
-const SEED = 7;
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 // ---------------------------------------------------------------------------------------------------------------
-// Fixtures from the engine (about 6 s on a CPU): small bootstrap and repeats, fixed seed.
-
-interface Fixtures {
-  impact: FeatureImpactData;
-  lis: LisPanelData;
-  run: RunPanelData;
-  ablationRecord: RunRecord<AblationResult>;
-  evalB: RunRecord<EvalResult>;
-}
-
-const refOf = (record: RunRecord): RunRef => ({
-  runId: record.id,
-  createdAt: record.createdAt,
-  seed: record.seed,
-  executionProvider: record.executionProvider,
-});
-
-const tempDirs: string[] = [];
-
-/** The planted workspace with the `strong` slot's four columns fed in another order: a worse model B on the same rows. */
-function shuffledStrongConfig(): string {
-  const dir = path.dirname(PLANTED);
-  const abs = (file: string) => path.join(dir, file);
-  setAllowedFolders([dir]); // a config in a temp folder naming the example's files (outside its own folder)
-  const config = {
-    name: 'Planted, strong columns shuffled',
-    model: { path: abs('model.onnx'), output: 'logit', outputKind: 'logit' },
-    data: { path: abs('eval.csv'), label: 'label', group: 'user_id', item: 'item_id', time: 'time' },
-    tables: { item_raw: { path: abs('tables/item_raw.npy'), ids: abs('tables/item_ids.npy') } },
-    inputs: {
-      leak: { column: 'leak' },
-      strong: { columns: ['s2', 's0', 's3', 's1'] },
-      useless: { columns: ['u0', 'u1', 'u2', 'u3'] },
-      item_emb: { table: 'item_raw', key: 'item_id' },
-    },
-    runtime: { executionProviders: ['cpu'], batchSize: 4096 },
-  };
-  const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reclens-panels-'));
-  tempDirs.push(configDir);
-  const file = path.join(configDir, 'reclens.json');
-  fs.writeFileSync(file, JSON.stringify(config, null, 2));
-  return file;
-}
-
-async function engineFixtures(): Promise<Fixtures> {
-  const planted = () => requireConfig(PLANTED).config;
-  const common = { seed: SEED, providers: ['cpu' as const] };
-  const ablation = await ablate(planted(), { ...common, repeats: 2, bootstrap: 60 });
-  const ceil = await ceiling(planted(), { ...common, candidates: 8 });
-  const lisRun = await lis(planted(), {
-    ...common,
-    bootstrap: 60,
-    substitution: true,
-    sweep: { window: [7, 14], minCount: [1, 2] },
-  });
-  const evalA = await evaluate(planted(), { ...common, bootstrap: 60 });
-  const evalB = await evaluate(requireConfig(shuffledStrongConfig()).config, { ...common, bootstrap: 60 });
-  const comparison = await compareRuns(evalA.record, evalB.record, { bootstrap: 60, seed: SEED });
-  const config = requireConfig(PLANTED).config;
-  const slots = Object.entries(config.raw.slots as Record<string, { inputs: string[]; description?: string }>).map(
-    ([name, slot]) => ({ name, inputs: slot.inputs, description: slot.description }),
-  );
-  return {
-    impact: {
-      title: 'Planted truths: feature impact',
-      configFile: PLANTED,
-      slots,
-      ablation: { ...ablation.result, ...refOf(ablation.record) },
-      ceiling: { ...ceil.result, ...refOf(ceil.record) },
-    },
-    lis: { title: 'Planted truths: LIS', configFile: PLANTED, lis: { ...lisRun.result, ...refOf(lisRun.record) } },
-    run: { title: `Run ${evalA.record.id}`, record: evalA.record, comparison },
-    ablationRecord: ablation.record,
-    evalB: evalB.record,
-  };
-}
+// Fixtures from the engine (test/plantedPanels.ts, about 6 s on a CPU): small bootstrap and repeats, fixed seed.
 
 // ---------------------------------------------------------------------------------------------------------------
 // Harness (test/chromiumHarness.ts): the host's HTML (same CSP, nonce) served from 127.0.0.1, VS Code's theme
@@ -186,7 +102,7 @@ function parseCsv(text: string): string[][] {
 
 let browser: Browser;
 let server: HarnessServer;
-let fixtures: Fixtures;
+let fixtures: Awaited<ReturnType<typeof plantedPanelData>>;
 let impactPage: Page;
 const consoleErrors: string[] = [];
 const cspViolations: string[] = [];
@@ -197,7 +113,7 @@ async function closePanel(page: Page): Promise<void> {
 }
 
 before(async () => {
-  fixtures = await engineFixtures();
+  fixtures = await plantedPanelData(60, { sweep: { window: [7, 14], minCount: [1, 2] } });
   server = await startServer();
   browser = await launchChromium();
   impactPage = await openPanel({ type: 'impact', data: fixtures.impact });
@@ -206,7 +122,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.close();
-  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('the engine fixture has the planted truths the panels are checked against', () => {

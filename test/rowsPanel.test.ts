@@ -5,22 +5,18 @@
  * for the edited row. Screenshots go to test-results/.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { requireConfig } from '../src/engine/config/loadConfig';
 import { RowsSession } from '../src/engine/rows/session';
 import type { RowEdit } from '../src/engine/rows/types';
 import { answerRowsMessage, rowsInfo } from '../src/extension/panels/rowsDispatch';
 import { HostToRows, isRowsToHost, RowsInfo } from '../src/protocol/rows';
+import { launchChromium, RESULTS, ROOT } from './chromiumHarness';
 import { HarnessServer, serveHarness } from './harnessServer';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const MOVIELENS = path.join(ROOT, 'examples', 'movielens', 'reclens.json');
-const CHROMIUM = '/usr/bin/chromium';
-const RESULTS = path.join(ROOT, 'test-results');
 
 declare global {
   interface Window {
@@ -90,9 +86,7 @@ async function waitForProb(page: Page, notEqual: number): Promise<number> {
 }
 
 before(async () => {
-  assert.ok(fs.existsSync(CHROMIUM), `Chromium is missing at ${CHROMIUM}: apt-get install -y chromium`);
-  execFileSync(process.execPath, [path.join(ROOT, 'webview', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
-  fs.mkdirSync(RESULTS, { recursive: true });
+  browser = await launchChromium(); // checks Chromium is there, rebuilds the webview bundles, makes test-results/
   session = await RowsSession.open(requireConfig(MOVIELENS).config, { providers: ['cpu'], seed: 7 });
   info = await rowsInfo(session, 'Rows: MovieLens latest-small');
   server = await serveHarness(
@@ -102,10 +96,6 @@ before(async () => {
     },
     harnessHtml,
   );
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-  });
 });
 
 after(async () => {

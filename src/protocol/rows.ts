@@ -14,16 +14,7 @@ import type {
   SlotDetail,
 } from '../engine/rows/types';
 // Re-exported so that the webview imports only src/protocol.
-export type {
-  FlipResult,
-  OcclusionResult,
-  RowEdit,
-  RowPage,
-  RowQuery,
-  RowSort,
-  RowView,
-  SlotDetail,
-} from '../engine/rows/types';
+export type { FlipResult, OcclusionResult, RowEdit, RowPage, RowQuery, RowSort, RowView, SlotDetail };
 
 export interface RowsInfo {
   title: string;

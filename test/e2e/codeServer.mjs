@@ -22,7 +22,7 @@
 //      notification containing "AUC" and a status-bar item containing "RecLens" and "cpu"; screenshots of that and
 //      of the RecLens activity-bar view go to test-results/ (e2e-evaluate.png, e2e-view.png); then the panels
 //      (rowsCheck.mjs) and the issue-14 walk (tourCheck.mjs: LIS, Run, history, the Features view, layout probes in
-//      code-server's editor and a split group, screenshots of every panel in light, dark and high-contrast).
+//      code-server's editor and a split group, screenshots of every panel in the default light theme).
 //
 // Facts found on code-server 4.139.1 (VS Code 1.139.1), which shape the code below:
 //   - The URL payload (extensionDevelopmentPath / extensionTestsPath) is only read when the server runs with
@@ -86,15 +86,8 @@ const PASS_TIMEOUT_MS = Number(process.env.RECLENS_E2E_PASS_TIMEOUT_S || 300) * 
 const UI_TIMEOUT_MS = Number(process.env.RECLENS_E2E_UI_TIMEOUT_S || 90) * 1000;
 const HEADFUL = process.env.RECLENS_E2E_HEADFUL === '1';
 const RESULTS = path.join(REPO, 'test-results');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
+// One list of Chromium's flags with the webview tests (test/chromiumHarness.ts).
+const CHROMIUM_ARGS = require('../chromiumFlags.json');
 const VIEWPORT = { width: 1440, height: 900 };
 
 const phases = {
@@ -660,23 +653,35 @@ async function sidebarLoadingCheck(page, problems) {
   await screenshot(page, path.join(RESULTS, 'e2e-sidebar-loaded.png'));
 }
 
-/** Runs the Feature Impact and Embedding Space panels from the palette and checks what they draw. */
-async function panelChecks(page, problems) {
-  const slots = ['user_id', 'item_id', 'genres', 'item_content', 'user_history', 'numeric'];
-  await page.keyboard.press('Escape');
-  await runFromPalette(page, 'RecLens: Run Ablation');
+/** Waits for a notification whose message matches `re`, opening the notification center as a person would. */
+async function waitForNotification(page, re) {
   const deadline = Date.now() + UI_TIMEOUT_MS;
-  let done;
-  while (Date.now() < deadline && !done) {
+  while (Date.now() < deadline) {
     if (!(await page.locator('.notifications-center.visible').count()))
       await page
         .locator('[id="status.notifications"]')
         .first()
         .click({ timeout: 5000 })
         .catch(() => {});
-    done = (await uiState(page)).notifications.find((n) => /ablate ·/.test(n.msg))?.msg;
-    if (!done) await sleep(1000);
+    const found = await page.evaluate(
+      (source) =>
+        [...document.querySelectorAll('.notification-list-item-message')]
+          .map((e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim())
+          .find((t) => new RegExp(source).test(t)),
+      re.source,
+    );
+    if (found) return found;
+    await sleep(1000);
   }
+  return undefined;
+}
+
+/** Runs the Feature Impact and Embedding Space panels from the palette and checks what they draw. */
+async function panelChecks(page, problems) {
+  const slots = ['user_id', 'item_id', 'genres', 'item_content', 'user_history', 'numeric'];
+  await page.keyboard.press('Escape');
+  await runFromPalette(page, 'RecLens: Run Ablation');
+  const done = await waitForNotification(page, /ablate ·/);
   if (!done) {
     problems.push('no "ablate" notification after RecLens: Run Ablation');
     return;
@@ -892,14 +897,19 @@ async function uiCheck(tools, tmp) {
       await screenshot(page, path.join(RESULTS, 'e2e-view-failure.png'));
     }
     await panelChecks(page, problems);
-    await rowsCheck(page, problems, { runFromPalette, webviewFrame, screenshot, sleep, log, RESULTS, UI_TIMEOUT_MS });
+    const helpers = {
+      runFromPalette,
+      webviewFrame,
+      waitForNotification,
+      screenshot,
+      sleep,
+      log,
+      RESULTS,
+      UI_TIMEOUT_MS,
+    };
+    await rowsCheck(page, problems, helpers);
     await problemsCheck(page, folder, problems);
-    await tourCheck(
-      page,
-      problems,
-      { runFromPalette, webviewFrame, screenshot, sleep, log, RESULTS, UI_TIMEOUT_MS },
-      folder,
-    );
+    await tourCheck(page, problems, helpers, folder);
   } catch (e) {
     problems.push(e.message.split('\n')[0]);
     await screenshot(page, path.join(RESULTS, 'e2e-ui-failure.png'));

@@ -1,8 +1,9 @@
 // e2e step (issue 14): the re-walk as a new user on examples/movielens, after the UI check's Evaluate, Ablation,
 // Feature Impact, Embedding Space and Rows steps: run LIS and open the LIS, Run and Metric History panels; check the
 // Features view's rows are not cut; check every result panel for clipped table cells and overlapping tick labels
-// in code-server's own layout (sidebar open, then the panel moved into a split editor group); and screenshot every
-// panel in code-server's default light theme (test-results/e2e-light-<panel>.png). Called by codeServer.mjs.
+// in code-server's own layout (sidebar open, then the LIS and Feature Impact panels moved into a split editor group);
+// and screenshot every panel in code-server's default light theme (test-results/e2e-light-<panel>.png). Called by
+// codeServer.mjs.
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -53,29 +54,6 @@ async function probeFrame(frame) {
       .click()
       .catch(() => {});
   return [...new Set(problems)];
-}
-
-/** Waits for a notification whose message matches `re`, opening the notification center as a person would. */
-async function waitForNotification(page, re, h) {
-  const deadline = Date.now() + h.UI_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (!(await page.locator('.notifications-center.visible').count()))
-      await page
-        .locator('[id="status.notifications"]')
-        .first()
-        .click({ timeout: 5000 })
-        .catch(() => {});
-    const found = await page.evaluate(
-      (source) =>
-        [...document.querySelectorAll('.notification-list-item-message')]
-          .map((e) => e.textContent ?? '')
-          .find((t) => new RegExp(source).test(t)),
-      re.source,
-    );
-    if (found) return found;
-    await h.sleep(1000);
-  }
-  return undefined;
 }
 
 /** The Features view: every slot row's label and description shown whole (VS Code cuts long ones with "…"). */
@@ -137,7 +115,7 @@ export async function tourCheck(page, problems, h, folder) {
   }
   // LIS: run it, then show its panel.
   await h.runFromPalette(page, 'RecLens: Run LIS');
-  const lisDone = await waitForNotification(page, /lis ·/, h);
+  const lisDone = await h.waitForNotification(page, /lis ·/);
   if (!lisDone) problems.push('no "lis ·" notification after RecLens: Run LIS');
   else h.log(`  LIS finished: "${lisDone}"`);
   await page.keyboard.press('Escape');
@@ -212,10 +190,35 @@ export async function tourCheck(page, problems, h, folder) {
     );
     problems.push(...issues.map((i) => `${p.name} at ${width}px: ${i}`));
   }
-  // (A split-group probe, moving each panel into a second editor group, is not run: code-server's command palette
-  // did not reliably find "View: Move Editor into Right Group" in CI, see docs/reports-and-progress.md.)
+  // The split-group probe: each panel moved into a second editor group (View: Move Editor into Right Group, its
+  // default key Ctrl+Alt+Right), probed at that narrower width, then moved back (Ctrl+Alt+Left).
+  for (const p of panels.filter((x) => x.name === 'lis' || x.name === 'feature-impact')) {
+    const tab = page.locator('.part.editor .tabs-container .tab').filter({ hasText: TAB_TITLES[p.name] }).first();
+    await tab.click().catch(() => {});
+    await h.sleep(1000);
+    const whole = await h.webviewFrame(page, p.test, 30_000);
+    const before = whole ? await whole.frame.evaluate(() => document.documentElement.clientWidth).catch(() => 0) : 0;
+    await page.keyboard.press('Control+Alt+ArrowRight');
+    await h.sleep(2500);
+    const groups = await page.locator('.part.editor .editor-group-container').count();
+    const found = await h.webviewFrame(page, p.test, 30_000);
+    const width = found ? await found.frame.evaluate(() => document.documentElement.clientWidth).catch(() => 0) : 0;
+    if (groups < 2 || !found || !(width > 0 && width < 0.75 * before)) {
+      problems.push(`the ${p.name} panel did not move into a split group (${groups} groups, ${before} -> ${width}px)`);
+      continue;
+    }
+    const issues = await probeFrame(found.frame);
+    h.log(
+      `  layout of ${p.name} at ${width}px (split editor group): ${issues.length ? issues.join('; ') : 'no clipped cell, no overlapping ticks'}`,
+    );
+    problems.push(...issues.map((i) => `${p.name} at ${width}px (split group): ${i}`));
+    await h.screenshot(page, path.join(h.RESULTS, `e2e-split-${p.name}.png`));
+    await page.keyboard.press('Control+Alt+ArrowLeft');
+    await h.sleep(1500);
+  }
   // Every open editor tab (the panels of this whole walk) in code-server's default theme: offline, its Color Theme
-  // picker fails ("ENOTFOUND open-vsx.org"), so dark and high-contrast screenshots come from the Chromium harness.
+  // picker fails ("ENOTFOUND open-vsx.org"), and a theme written into settings.json was not applied within 15 s
+  // (code-server 4.139.1), so dark and high-contrast screenshots come from the Chromium harness.
   if (
     await page
       .locator('.part.panel')

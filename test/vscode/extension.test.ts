@@ -17,6 +17,7 @@ import type { EvaluateOutcome } from '../../src/extension/runManager';
 import type { TreeNode } from '../../src/extension/workspaceTree';
 import type { EmbeddingPanelData } from '../../src/protocol/embedding';
 import type { ResultPanel } from '../../src/extension/panels/resultsPanelHost';
+import { api, folder, hoverTextAt, listRuns, runsDir } from './suiteHelpers';
 
 /** Waits until a webview's script has loaded (under the strict CSP) and said so. */
 async function webviewReady(received: { type: string }[], what: string): Promise<void> {
@@ -28,10 +29,7 @@ async function webviewReady(received: { type: string }[], what: string): Promise
 }
 
 const trusted = vscode.workspace.isTrusted;
-const folder = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
 const configUri = () => vscode.Uri.file(path.join(folder(), 'reclens.json'));
-const runsDir = () => path.join(folder(), '.reclens', 'runs');
-const listRuns = () => (fs.existsSync(runsDir()) ? fs.readdirSync(runsDir()).filter((f) => f.endsWith('.json')) : []);
 
 /**
  * Runs "RecLens: Evaluate" on a config, waits for the run to finish and checks it did: the outcome, and the run
@@ -57,12 +55,6 @@ function cliEval(config: string): { auc: number; gauc: number; executionProvider
       { encoding: 'utf8' },
     ),
   );
-}
-
-async function api(): Promise<RecLensApi> {
-  const ext = vscode.extensions.all.find((e) => e.packageJSON.name === 'reclens');
-  assert.ok(ext, 'the RecLens extension is installed');
-  return (await ext.activate()) as RecLensApi;
 }
 
 async function findChild(
@@ -265,6 +257,62 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
     }
   });
 
+  it("Clear Cache leaves a config's linked .reclens alone (refused, what it points to untouched) and clears the others", async () => {
+    const other = path.join(folder(), 'linked-cache');
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'reclens-outside-'));
+    const cache = path.join(folder(), '.reclens', 'cache');
+    try {
+      fs.mkdirSync(path.join(outside, 'cache', 'k1'), { recursive: true });
+      fs.writeFileSync(path.join(outside, 'cache', 'k1', 'labels.bin'), Buffer.alloc(16));
+      fs.mkdirSync(other);
+      fs.copyFileSync(configUri().fsPath, path.join(other, 'reclens.json'));
+      fs.symlinkSync(outside, path.join(other, '.reclens'));
+      fs.mkdirSync(path.join(cache, 'k2'), { recursive: true });
+      fs.writeFileSync(path.join(cache, 'k2', 'labels.bin'), Buffer.alloc(8));
+      const results = (await vscode.commands.executeCommand('reclens.clearCache')) as RowCacheCleared[];
+      const linked = results.find((r) => r.dir === path.join(other, '.reclens', 'cache'));
+      assert.ok(linked, `the linked folder is among ${results.map((r) => r.dir).join(', ')}`);
+      assert.equal(linked.removed, false);
+      assert.match(linked.refused ?? '', /\.reclens is a symbolic link .*does not follow it/);
+      assert.ok(fs.existsSync(path.join(outside, 'cache', 'k1', 'labels.bin')), 'what the link points to is untouched');
+      assert.ok(fs.lstatSync(path.join(other, '.reclens')).isSymbolicLink(), 'the link itself is left too');
+      assert.equal(results.find((r) => r.dir === cache)?.removed, true, "the workspace config's cache is cleared");
+      assert.ok(!fs.existsSync(cache));
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  if (trusted)
+    it('Clear Cache is refused while a run or a Rows explorer may read the rows: nothing removed', async () => {
+      const { runs, rowsPanelCount } = await api();
+      const kept = path.join(folder(), '.reclens', 'cache', 'k3', 'labels.bin');
+      fs.mkdirSync(path.dirname(kept), { recursive: true });
+      fs.writeFileSync(kept, Buffer.alloc(8));
+      const evaluation = vscode.commands.executeCommand('reclens.evaluate', configUri()) as Thenable<EvaluateOutcome>;
+      for (let i = 0; i < 500 && !runs.running; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(runs.running, 'the evaluation is running');
+      assert.equal(await vscode.commands.executeCommand('reclens.clearCache'), undefined, 'refused during a run');
+      assert.ok(fs.existsSync(kept), 'nothing removed during a run');
+      assert.equal((await evaluation).status, 'done');
+
+      const panel = (await vscode.commands.executeCommand('reclens.showRows', { configUri: configUri() })) as
+        { dispose(): void } | undefined;
+      assert.ok(panel, 'the Rows explorer opened');
+      try {
+        assert.equal(await rowsPanelCount(), 1);
+        assert.equal(await vscode.commands.executeCommand('reclens.clearCache'), undefined, 'refused with Rows open');
+        assert.ok(fs.existsSync(kept), 'nothing removed while the Rows explorer is open');
+      } finally {
+        panel.dispose();
+      }
+      assert.equal(await rowsPanelCount(), 0);
+      const results = (await vscode.commands.executeCommand('reclens.clearCache')) as RowCacheCleared[];
+      assert.ok(Array.isArray(results), 'cleared once nothing reads the rows');
+      assert.ok(!fs.existsSync(kept));
+    });
+
   // The checks below read the data (DuckDB) or run kNN: trusted only (untrusted.test.ts covers the other side).
   if (trusted)
     it('a broken config shows its diagnostic inline, and the quick fix resolves it', async () => {
@@ -307,17 +355,54 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
       fs.unlinkSync(file);
     });
 
+  it("Inspect Model shows the model's inputs, outputs and embedding tables (it reads the file, runs nothing: both modes)", async () => {
+    const md = (await vscode.commands.executeCommand('reclens.inspectModel', configUri())) as string;
+    assert.match(md, /## Inputs/);
+    assert.match(md, /\| genres \| float32 \| \[batch, 20\] \|/);
+    assert.match(md, /\| user_emb\.weight \|/);
+    assert.equal(vscode.window.activeTextEditor?.document.getText(), md, 'shown in an editor');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor'); // untitled: no save prompt
+  });
+
+  it("Reveal Slot selects the slot's entry in reclens.json (both modes)", async () => {
+    await vscode.commands.executeCommand('reclens.revealSlot', { configUri: configUri(), slot: 'genres' });
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.uri.fsPath, configUri().fsPath);
+    assert.match(editor!.document.getText(editor!.selection), /^"genres": \{ "inputs": \["genres"\]/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  if (trusted)
+    it('Export Report writes a run as one HTML file where asked; Open Run Record opens the record', async () => {
+      // The newest eval record of the earlier tests (no run of its own: the trusted pass is the long one).
+      const evals = listRuns()
+        .filter((f) => /-eval-/.test(f))
+        .sort();
+      assert.ok(evals.length, 'the earlier tests wrote an eval record');
+      const recordFile = path.join(runsDir(), evals[evals.length - 1]);
+      const record = JSON.parse(fs.readFileSync(recordFile, 'utf8')) as RunRecord<EvalResult>;
+      const target = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'reclens-report-')), 'report.html');
+      try {
+        const written = await vscode.commands.executeCommand('reclens.exportReport', {
+          record,
+          target: vscode.Uri.file(target),
+        });
+        assert.equal(written, target);
+        const html = fs.readFileSync(target, 'utf8');
+        assert.match(html, /^<!doctype html>/i);
+        assert.ok(html.includes(record.id), 'the report names its run');
+        assert.deepEqual(fs.readdirSync(path.dirname(target)), ['report.html'], 'no temporary file left');
+      } finally {
+        fs.rmSync(path.dirname(target), { recursive: true, force: true });
+      }
+      await vscode.commands.executeCommand('reclens.openRun', { file: recordFile });
+      assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, recordFile);
+      assert.equal(JSON.parse(vscode.window.activeTextEditor!.document.getText()).id, record.id);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    });
+
   it('hovering an input shows its ONNX dtype and shape and the column type', async () => {
-    const doc = await vscode.workspace.openTextDocument(configUri());
-    const offset = doc.getText().indexOf('"genres": { "column"');
-    const hovers = (await vscode.commands.executeCommand(
-      'vscode.executeHoverProvider',
-      configUri(),
-      doc.positionAt(offset + 2),
-    )) as vscode.Hover[];
-    const text = hovers
-      .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value)))
-      .join('\n');
+    const text = await hoverTextAt(configUri(), '"genres": { "column"');
     assert.match(text, /genres.*float32.*\[batch, 20\]/);
     if (trusted) assert.match(text, /column `genres`: `FLOAT\[\]`/);
     else {

@@ -9,15 +9,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import * as vscode from 'vscode';
-import type { RecLensApi } from '../../src/extension/extension';
 import type { TreeNode } from '../../src/extension/workspaceTree';
 import type { ResultPanel } from '../../src/extension/panels/resultsPanelHost';
+import { api, folder, hoverTextAt, listRuns } from './suiteHelpers';
 
-const folder = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
 const pwned = () => path.join(folder(), 'pwned.txt');
 const attackFile = () => path.join(folder(), 'attack.reclens.json');
-const runsDir = () => path.join(folder(), '.reclens', 'runs');
-const listRuns = () => (fs.existsSync(runsDir()) ? fs.readdirSync(runsDir()).filter((f) => f.endsWith('.json')) : []);
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** Native modules that would mean something executed: DuckDB's bindings and onnxruntime's. */
@@ -29,12 +26,6 @@ function assertNothingExecuted(what: string): void {
   assert.ok(!fs.existsSync(pwned()), `${what}: the filter's COPY wrote ${pwned()}`);
   assert.deepEqual(listRuns(), [], `${what}: no run record`);
   assert.deepEqual(nativeLoaded(), [], `${what}: DuckDB / onnxruntime were loaded into the extension host`);
-}
-
-async function api(): Promise<RecLensApi> {
-  const ext = vscode.extensions.all.find((e) => e.packageJSON.name === 'reclens');
-  assert.ok(ext);
-  return (await ext.activate()) as RecLensApi;
 }
 
 function refusedOutcome(r: unknown, what: string): void {
@@ -142,16 +133,7 @@ if (!vscode.workspace.isTrusted)
     });
 
     it('hover on an input reads no column types', async () => {
-      const doc = await vscode.workspace.openTextDocument(configUri());
-      const offset = doc.getText().indexOf('"genres": {');
-      const hovers = (await vscode.commands.executeCommand(
-        'vscode.executeHoverProvider',
-        configUri(),
-        doc.positionAt(offset + 2),
-      )) as vscode.Hover[];
-      const text = hovers
-        .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value)))
-        .join('\n');
+      const text = await hoverTextAt(configUri(), '"genres": {');
       assert.match(text, /only in trusted workspaces/);
       assertNothingExecuted('hover');
     });

@@ -5,8 +5,9 @@
  * the underlay that the bar fills reads at a glance. Colours come from CSS classes (theme variables); the chart
  * is an image for assistive technology (role="img" with a summary), its table alternative is always next to it.
  */
-import { axisBottom, select, type ScaleLinear } from 'd3';
+import type { ScaleLinear } from 'd3';
 import { chartSvg, svgElement } from '../shared/dom';
+import { bottomAxis } from '../shared/axes';
 import { signedScale } from './scales';
 
 export interface BarDatum {
@@ -89,9 +90,7 @@ export function renderBarChart(groups: readonly BarGroup[], options: BarChartOpt
   });
 
   svg.append(svgElement('line', { class: 'zero-line', x1: x(0), x2: x(0), y1: plotTop, y2: plotTop + plotHeight }));
-  const axis = svgElement('g', { class: 'axis axis-x', transform: `translate(0,${plotTop + plotHeight})` });
-  select(axis).call(axisBottom(x).ticks(6).tickSizeOuter(0));
-  svg.append(axis);
+  svg.append(bottomAxis(x, plotTop + plotHeight, 6));
   svg.append(
     svgElement(
       'text',

@@ -1,8 +1,9 @@
 /** The reliability diagram of an evaluation: one point per equal-mass bin (mean prediction vs observed rate) against the diagonal. */
-import { axisBottom, axisLeft, scaleLinear, select } from 'd3';
+import { scaleLinear } from 'd3';
 import type { Calibration } from '../../src/protocol/results';
 import { chartSvg, svgElement } from '../shared/dom';
 import { formatCount, formatMetric, formatRatio } from './format';
+import { plotAxes, plotGrid } from '../shared/axes';
 
 const WIDTH = 420;
 const HEIGHT = 360;
@@ -21,13 +22,7 @@ export function renderCalibrationPlot(calibration: Calibration): SVGSVGElement {
     'calibration-plot',
     `Calibration over ${calibration.bins.length} equal-mass bins: mean prediction ${formatMetric(calibration.meanPrediction, 3)} vs observed rate ${formatMetric(calibration.observedRate, 3)} (ratio ${formatRatio(calibration.ratio)}), expected calibration error ${formatMetric(calibration.ece, 3)}. The table lists each bin.`,
   );
-  const grid = svgElement('g', { class: 'grid' });
-  for (const t of x.ticks(5))
-    grid.append(
-      svgElement('line', { class: 'grid-line', x1: x(t), x2: x(t), y1: y(0), y2: y(1) }),
-      svgElement('line', { class: 'grid-line', x1: x(0), x2: x(1), y1: y(t), y2: y(t) }),
-    );
-  svg.append(grid);
+  svg.append(plotGrid(x, y));
   svg.append(svgElement('line', { class: 'reference-line', x1: x(0), y1: y(0), x2: x(1), y2: y(1) }));
   svg.append(
     svgElement('polyline', {
@@ -55,23 +50,8 @@ export function renderCalibrationPlot(calibration: Calibration): SVGSVGElement {
     );
     svg.append(point);
   });
-  const xAxis = svgElement('g', { class: 'axis axis-x', transform: `translate(0,${y(0)})` });
-  select(xAxis).call(axisBottom(x).ticks(5).tickSizeOuter(0));
-  const yAxis = svgElement('g', { class: 'axis axis-y', transform: `translate(${x(0)},0)` });
-  select(yAxis).call(axisLeft(y).ticks(5).tickSizeOuter(0));
   svg.append(
-    xAxis,
-    yAxis,
-    svgElement(
-      'text',
-      { class: 'axis-title', x: (x(0) + x(1)) / 2, y: HEIGHT - 8, 'text-anchor': 'middle' },
-      'Mean predicted probability',
-    ),
-    svgElement(
-      'text',
-      { class: 'axis-title', transform: `translate(14,${(y(0) + y(1)) / 2}) rotate(-90)`, 'text-anchor': 'middle' },
-      'Observed positive rate',
-    ),
+    ...plotAxes(x, y, { xTitle: 'Mean predicted probability', yTitle: 'Observed positive rate', height: HEIGHT }),
     svgElement('text', { class: 'legend-label', x: x(0.04), y: y(0.94) }, 'diagonal: perfectly calibrated'),
   );
   return svg;

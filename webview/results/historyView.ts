@@ -2,12 +2,13 @@
  * The history chart: AUC and GAUC of every evaluation run in the workspace, oldest to newest, each with its 95%
  * interval, so a change between model versions can be told from bootstrap noise. A table lists the same points.
  */
-import { axisBottom, axisLeft, scaleLinear, select } from 'd3';
+import { axisBottom, scaleLinear } from 'd3';
 import type { HistoryPanelData, HistoryPoint } from '../../src/protocol/results';
 import { chartSvg, element, note, svgElement } from '../shared/dom';
 import { DataTable } from './dataTable';
 import { createFigure } from './figure';
 import { formatCount, formatDate, formatInterval, formatMetric, slug } from './format';
+import { plotAxes } from '../shared/axes';
 import { tableSort, type ViewContext } from './viewContext';
 
 const HEIGHT = 340;
@@ -77,36 +78,21 @@ export function renderHistoryChart(points: readonly HistoryPoint[]): SVGSVGEleme
     }
     svg.append(g);
   });
-  const xAxis = svgElement('g', { class: 'axis axis-x', transform: `translate(0,${HEIGHT - MARGIN.bottom})` });
   const xs = scaleLinear()
     .domain([0, Math.max(1, points.length)])
     .range([MARGIN.left, width - MARGIN.right]);
-  // Run numbers as ticks (dates would collide); the table maps each number to its date and run id.
-  select(xAxis).call(
-    axisBottom(xs)
-      .tickValues(points.map((_, i) => i + 0.5))
-      .tickFormat((v: number) => `#${v + 0.5}`)
-      .tickSizeOuter(0),
-  );
-  const yAxis = svgElement('g', { class: 'axis axis-y', transform: `translate(${MARGIN.left},0)` });
-  select(yAxis).call(axisLeft(y).ticks(5).tickSizeOuter(0));
   svg.append(
-    xAxis,
-    yAxis,
-    svgElement(
-      'text',
-      { class: 'axis-title', x: (MARGIN.left + width - MARGIN.right) / 2, y: HEIGHT - 10, 'text-anchor': 'middle' },
-      'Evaluation run (oldest first; see the table)',
-    ),
-    svgElement(
-      'text',
-      {
-        class: 'axis-title',
-        transform: `translate(16,${(MARGIN.top + HEIGHT - MARGIN.bottom) / 2}) rotate(-90)`,
-        'text-anchor': 'middle',
-      },
-      'AUC / GAUC (95% interval)',
-    ),
+    ...plotAxes(xs, y, {
+      xTitle: 'Evaluation run (oldest first; see the table)',
+      yTitle: 'AUC / GAUC (95% interval)',
+      height: HEIGHT,
+      xTitleGap: 10,
+      yTitleX: 16,
+      // Run numbers as ticks (dates would collide); the table maps each number to its date and run id.
+      xAxis: axisBottom(xs)
+        .tickValues(points.map((_, i) => i + 0.5))
+        .tickFormat((v: number) => `#${v + 0.5}`),
+    }),
   );
   const legend = svgElement('g', { class: 'legend' });
   SERIES.forEach((series, s) => {

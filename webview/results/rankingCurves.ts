@@ -1,43 +1,17 @@
 /** An evaluation's ROC and precision-recall curves and its score histogram by label (the record's `curves`). */
-import { axisBottom, axisLeft, scaleLinear, select, type ScaleLinear } from 'd3';
+import { scaleLinear, type ScaleLinear } from 'd3';
 import type { Curves } from '../../src/protocol/results';
 import { chartSvg, svgElement } from '../shared/dom';
 import { formatCount, formatMetric } from './format';
+import { plotAxes, plotGrid } from '../shared/axes';
 
 const WIDTH = 360;
 const HEIGHT = 320;
 const MARGIN = { top: 14, right: 16, bottom: 46, left: 60 };
 
-/** Axes with nice ticks, grid lines and both axis titles. */
+/** Grid lines, axes with nice ticks and both axis titles. */
 function frame(svg: SVGSVGElement, x: ScaleLinear, y: ScaleLinear, xTitle: string, yTitle: string): void {
-  const grid = svgElement('g', { class: 'grid' });
-  for (const t of x.ticks(5))
-    grid.append(svgElement('line', { class: 'grid-line', x1: x(t), x2: x(t), y1: y.range()[0], y2: y.range()[1] }));
-  for (const t of y.ticks(5))
-    grid.append(svgElement('line', { class: 'grid-line', x1: x.range()[0], x2: x.range()[1], y1: y(t), y2: y(t) }));
-  svg.append(grid);
-  const xAxis = svgElement('g', { class: 'axis axis-x', transform: `translate(0,${y.range()[0]})` });
-  select(xAxis).call(axisBottom(x).ticks(5).tickSizeOuter(0));
-  const yAxis = svgElement('g', { class: 'axis axis-y', transform: `translate(${x.range()[0]},0)` });
-  select(yAxis).call(axisLeft(y).ticks(5).tickSizeOuter(0));
-  svg.append(
-    xAxis,
-    yAxis,
-    svgElement(
-      'text',
-      { class: 'axis-title', x: (x.range()[0] + x.range()[1]) / 2, y: HEIGHT - 8, 'text-anchor': 'middle' },
-      xTitle,
-    ),
-    svgElement(
-      'text',
-      {
-        class: 'axis-title',
-        transform: `translate(14,${(y.range()[0] + y.range()[1]) / 2}) rotate(-90)`,
-        'text-anchor': 'middle',
-      },
-      yTitle,
-    ),
-  );
+  svg.append(plotGrid(x, y), ...plotAxes(x, y, { xTitle, yTitle, height: HEIGHT }));
 }
 
 const unitScales = () => ({

@@ -3,9 +3,9 @@
  * one panel per bucket, a row of panels per dimension, slots in the main table's order and ONE x scale for all,
  * so bar lengths compare across panels. The engine gives point estimates here (no intervals).
  */
-import { axisBottom, select } from 'd3';
 import type { AblationMethod, AblationResult } from '../../src/protocol/results';
 import { chartSvg, svgElement } from '../shared/dom';
+import { bottomAxis } from '../shared/axes';
 import { formatCount, formatDelta, formatMetric } from './format';
 import { METHOD_LABELS } from './impactRows';
 import { signedScale } from './scales';
@@ -114,9 +114,7 @@ export function renderSegmentMultiples(
       cell.append(
         svgElement('line', { class: 'zero-line', x1: x(0), x2: x(0), y1: HEADER - 2, y2: cellHeight - AXIS }),
       );
-      const axis = svgElement('g', { class: 'axis axis-x small', transform: `translate(0,${cellHeight - AXIS})` });
-      select(axis).call(axisBottom(x).ticks(3).tickSizeOuter(0));
-      cell.append(axis);
+      cell.append(bottomAxis(x, cellHeight - AXIS, 3, 'small'));
       svg.append(cell);
     });
   });

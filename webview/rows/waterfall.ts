@@ -3,9 +3,10 @@
  * probability minus the probability with it masked) as a step, largest first, then the interaction of the slots
  * together, ending at the row's probability. A whisker on each step shows the spread over K other rows' values.
  */
-import { axisBottom, scaleLinear, select } from 'd3';
+import { scaleLinear } from 'd3';
 import type { OcclusionResult } from '../../src/protocol/rows';
 import { chartSvg, svgElement } from '../shared/dom';
+import { bottomAxis } from '../shared/axes';
 
 const WIDTH = 560;
 const BAR = 18;
@@ -115,8 +116,6 @@ export function renderWaterfall(o: OcclusionResult): SVGSVGElement {
       o.prob.toFixed(4),
     ),
   );
-  const axis = svgElement('g', { class: 'axis axis-x', transform: `translate(0,${height - AXIS + 4})` });
-  select(axis).call(axisBottom(x).ticks(6).tickSizeOuter(0));
-  svg.append(axis);
+  svg.append(bottomAxis(x, height - AXIS + 4, 6));
   return svg;
 }

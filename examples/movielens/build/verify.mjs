@@ -9,6 +9,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { auc, readNpy } from '../../buildChecks.mjs';
 
 const dir = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
 const P = (f) => path.join(dir, f);
@@ -18,52 +19,6 @@ const check = (ok, msg) => {
   console.log(`[verify] ${ok ? 'ok  ' : 'FAIL'} ${msg}`);
   if (!ok) failures++;
 };
-
-function readNpy(file) {
-  const buf = fs.readFileSync(file);
-  if (buf.toString('latin1', 1, 6) !== 'NUMPY') throw new Error(`${file}: not .npy`);
-  const major = buf[6];
-  const hlen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
-  const start = major === 1 ? 10 + hlen : 12 + hlen;
-  const header = buf.toString('latin1', major === 1 ? 10 : 12, start);
-  const descr = /'descr':\s*'([^']+)'/.exec(header)[1];
-  const shape = /'shape':\s*\(([^)]*)\)/
-    .exec(header)[1]
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map(Number);
-  if (/'fortran_order':\s*True/.test(header)) throw new Error('fortran order');
-  const body = buf.buffer.slice(buf.byteOffset + start, buf.byteOffset + buf.length);
-  const data =
-    descr === '<f4'
-      ? new Float32Array(body)
-      : descr === '<i8'
-        ? new BigInt64Array(body)
-        : (() => {
-            throw new Error(`dtype ${descr}`);
-          })();
-  return { data, shape };
-}
-
-function auc(scores, labels) {
-  const idx = Array.from(scores.keys()).sort((a, b) => scores[a] - scores[b]);
-  let rankSumPos = 0,
-    nPos = 0;
-  for (let i = 0; i < idx.length;) {
-    let j = i;
-    while (j + 1 < idx.length && scores[idx[j + 1]] === scores[idx[i]]) j++;
-    const r = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++)
-      if (labels[idx[k]] === 1) {
-        rankSumPos += r;
-        nPos++;
-      }
-    i = j + 1;
-  }
-  const nNeg = idx.length - nPos;
-  return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
-}
 
 const db = await DuckDBInstance.create(':memory:');
 const c = await db.connect();

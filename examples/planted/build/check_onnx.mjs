@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { auc, readNpy } from '../../buildChecks.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = path.resolve(process.argv[2] ?? path.join(here, '..'));
@@ -18,26 +19,6 @@ const check = (ok, what) => {
   if (!ok) failed = true;
 };
 
-function readNpy(file) {
-  const buf = fs.readFileSync(file);
-  const major = buf[6];
-  const hlen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
-  const start = major === 1 ? 10 : 12;
-  const header = buf.toString('latin1', start, start + hlen);
-  const descr = /'descr':\s*'([^']+)'/.exec(header)[1];
-  const shape = /'shape':\s*\(([^)]*)\)/
-    .exec(header)[1]
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map(Number);
-  const bytes = Uint8Array.from(buf.subarray(start + hlen));
-  const data =
-    descr === '<f4' ? new Float32Array(bytes.buffer) : descr === '<i8' ? new BigInt64Array(bytes.buffer) : null;
-  if (!data) throw new Error(`${file}: unexpected dtype ${descr}`);
-  return { shape, data };
-}
-
 function readCsv(file) {
   const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
   const cols = lines[0].split(',');
@@ -47,26 +28,6 @@ function readCsv(file) {
     for (let c = 0; c < cols.length; c++) out[cols[c]][r - 1] = Number(f[c]);
   }
   return { n: lines.length - 1, cols: out };
-}
-
-function auc(y, s) {
-  const idx = Array.from(y.keys()).sort((a, b) => s[a] - s[b]);
-  const rank = new Float64Array(y.length);
-  for (let i = 0; i < idx.length;) {
-    let j = i;
-    while (j + 1 < idx.length && s[idx[j + 1]] === s[idx[i]]) j++;
-    for (let k = i; k <= j; k++) rank[idx[k]] = (i + j) / 2 + 1;
-    i = j + 1;
-  }
-  let n1 = 0,
-    sum = 0;
-  for (let i = 0; i < y.length; i++)
-    if (y[i] === 1) {
-      n1++;
-      sum += rank[i];
-    }
-  const n0 = y.length - n1;
-  return (sum - (n1 * (n1 + 1)) / 2) / (n1 * n0);
 }
 
 // ---- ONNX
@@ -117,7 +78,7 @@ async function scoreWith(maskSlot) {
 }
 const y = Array.from(ev.cols.label);
 for (const slot of [null, 'leak', 'strong', 'useless', 'item_emb']) {
-  const a = auc(y, await scoreWith(slot));
+  const a = auc(await scoreWith(slot), y);
   const want = truth.measured.auc[slot ? `mask_${slot}` : 'full'];
   check(
     Math.abs(a - want) < 2e-4,

@@ -3,22 +3,15 @@ import * as path from 'path';
 import type { Flags } from '../flags';
 import { fmt, int } from '../format';
 import type { Io } from '../io';
-import { jsonOut, runJobCommand } from '../jobCommand';
+import { jobCommand } from '../jobCommand';
 
-export async function embedCommand(flags: Flags, io: Io): Promise<number> {
-  const run = await runJobCommand('embed', flags, io);
-  const { result: r, file } = run;
-  const { seed } = run.options;
-  // The sampled projection stays in the run record (for the report); the JSON on stdout leaves it out.
-  if (run.args.json) {
-    const { projection: _sample, ...rest } = r;
-    void _sample;
-    jsonOut(io, run, rest);
-    return 0;
-  }
-  io.out(
-    [
-      `RecLens embed: ${r.table} (${int(r.rows)} rows${r.sampleSize < r.rows ? `, seeded sample of ${int(r.sampleSize)}` : ''}), ${r.method.toUpperCase()}, seed ${seed}`,
+export const embedCommand = (flags: Flags, io: Io): Promise<number> =>
+  jobCommand(
+    'embed',
+    flags,
+    io,
+    ({ result: r, options }) => [
+      `RecLens embed: ${r.table} (${int(r.rows)} rows${r.sampleSize < r.rows ? `, seeded sample of ${int(r.sampleSize)}` : ''}), ${r.method.toUpperCase()}, seed ${options.seed}`,
       ...(r.explainedVariance
         ? [
             `  explained variance of the top components: ${r.explainedVariance.map((v) => `${(100 * v).toFixed(1)}%`).join(', ')}`,
@@ -28,8 +21,10 @@ export async function embedCommand(flags: Flags, io: Io): Promise<number> {
       r.out
         ? `  coordinates   ${path.relative(process.cwd(), r.out)} (Parquet: id, x, y)`
         : '  coordinates   not saved (pass --out coords.parquet to write them; the run record keeps a sample for the report)',
-      ...(file ? [`  run record    ${path.relative(process.cwd(), file)}`] : []),
-    ].join('\n'),
+    ],
+    {
+      labelWidth: 14,
+      // The sampled projection stays in the run record (for the report); the JSON on stdout leaves it out.
+      json: ({ projection: _sample, ...rest }) => rest,
+    },
   );
-  return 0;
-}

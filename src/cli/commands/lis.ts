@@ -1,26 +1,18 @@
 /** `reclens lis`: leakage-informed scores of preference data and embedding tables, with the diagnosis in words. */
-import * as path from 'path';
 import type { Flags } from '../flags';
 import { fmt, int, interval, table } from '../format';
 import type { Io } from '../io';
-import { jsonOut, runJobCommand } from '../jobCommand';
+import { configTitle, jobCommand } from '../jobCommand';
 
-export async function lisCommand(flags: Flags, io: Io): Promise<number> {
-  const run = await runJobCommand('lis', flags, io);
-  const { result: r, config, file } = run;
-  const { seed } = run.options;
-  if (run.args.json) {
-    jsonOut(io, run);
-    return 0;
-  }
-  const spread = (s: [number, number] | null) => (s ? `${fmt(s[0])}..${fmt(s[1])}` : '');
-  const eff = (t: (typeof r.tables)[number], p: string) =>
-    t.efficiency[p] === null || t.efficiency[p] === undefined
-      ? 'undefined'
-      : `${fmt(t.efficiency[p], 2)} ${t.efficiencyCi[p] ? `[${fmt(t.efficiencyCi[p]![0], 2)}, ${fmt(t.efficiencyCi[p]![1], 2)}]` : ''}`;
-  io.out(
-    [
-      `RecLens LIS: ${config.name ?? path.basename(config.dir)} (${int(r.rows)} rows, ${int(r.users)} users; probes cross-fitted by user, ${r.probe.folds} folds x ${r.probe.splits} splits, every row scored out of fold; seed ${seed})`,
+export const lisCommand = (flags: Flags, io: Io): Promise<number> =>
+  jobCommand('lis', flags, io, ({ result: r, config, options }) => {
+    const spread = (s: [number, number] | null) => (s ? `${fmt(s[0])}..${fmt(s[1])}` : '');
+    const eff = (t: (typeof r.tables)[number], p: string) =>
+      t.efficiency[p] === null || t.efficiency[p] === undefined
+        ? 'undefined'
+        : `${fmt(t.efficiency[p], 2)} ${t.efficiencyCi[p] ? `[${fmt(t.efficiencyCi[p]![0], 2)}, ${fmt(t.efficiencyCi[p]![1], 2)}]` : ''}`;
+    return [
+      `RecLens LIS: ${configTitle(config)} (${int(r.rows)} rows, ${int(r.users)} users; probes cross-fitted by user, ${r.probe.folds} folds x ${r.probe.splits} splits, every row scored out of fold; seed ${options.seed})`,
       `  baseline probe AUC ${fmt(r.baselineProbeAuc)} (${spread(r.baselineProbeAucSpread)} over splits; logistic regression on the ranker's logit)`,
       `  numbers: mean over splits; 95% intervals from ${r.probe.bootstrap} user-bootstrap replicates pooled over the splits`,
       'Preference data (LIS: leaked, the upper bound; value: pairs from events before the evaluation start)',
@@ -103,8 +95,5 @@ export async function lisCommand(flags: Flags, io: Io): Promise<number> {
       'Diagnosis',
       ...r.diagnosis.map((d) => `  - ${d}`),
       `  ${fmt(r.seconds, 2)} s, provider ${r.executionProvider}`,
-      ...(file ? [`  run record ${path.relative(process.cwd(), file)}`] : []),
-    ].join('\n'),
-  );
-  return 0;
-}
+    ];
+  });

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseConfig } from '../config/loadConfig';
-import type { Problem, Severity } from '../config/problems';
+import type { Problem } from '../config/problems';
 import type { RecLensConfig } from '../config/types';
 import { DataDescription, describeColumns, describeData, typeClass } from '../data/describe';
 import { dataWarnings } from '../data/dataWarnings';
@@ -24,7 +24,7 @@ import { readOnnx } from '../model/inspect';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { rankNames } from '../util/suggest';
 import { addInputFix, Fix, removeInputFix, replaceStringFix } from './fixes';
-import { candidateFixes, outputRangeCheck, sideFileChecks, slotChecks } from './jobChecks';
+import { type At, candidateFixes, outputRangeCheck, sideFileChecks, slotChecks } from './jobChecks';
 import { scanLeakage } from './leakage';
 import { checkSlices } from '../slices/check';
 
@@ -57,14 +57,7 @@ async function checkProblems(text: string, file: string, opts: CheckOptions): Pr
   if (!config) return problems;
   // Entries left out of `config` (a schema error, an unknown table) are reported where they are, not as "not fed".
   const schemaBroken = new Set(Object.keys((config.raw.inputs ?? {}) as object).filter((n) => !(n in config.inputs)));
-  const at = (
-    severity: Severity,
-    code: string,
-    p: (string | number)[],
-    message: string,
-    fixes?: Fix[],
-    key = false,
-  ): void => {
+  const at: At = (severity, code, p, message, fixes, key = false) => {
     problems.push({ severity, code, message, file: config.file, ...loaded.locator.rangeOf(p, key), path: p, fixes });
   };
   const fromError = (e: unknown, fallbackPath: (string | number)[], code: string): void => {
@@ -260,15 +253,6 @@ async function nullFeatures(duck: Duck, config: RecLensConfig, plan: InputPlan, 
 }
 
 /** DuckDB's CSV sniffer reads yes/no (and y/n, on/off) as booleans: say so rather than take them silently. */
-type At = (
-  severity: Severity,
-  code: string,
-  p: (string | number)[],
-  message: string,
-  fixes?: Fix[],
-  key?: boolean,
-) => void;
-
 async function labelCheck(
   duck: Duck,
   config: RecLensConfig,

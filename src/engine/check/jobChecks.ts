@@ -18,7 +18,8 @@ import { cachedByFile } from '../util/fileCache';
 import { rankNames, suggestion } from '../util/suggest';
 import { Fix, replaceStringFix } from './fixes';
 
-type At = (
+/** Reports a problem at a JSON path of reclens.json (`key`: on the property name rather than its value). */
+export type At = (
   severity: Severity,
   code: string,
   p: (string | number)[],

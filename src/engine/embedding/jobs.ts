@@ -10,7 +10,7 @@ import { loadTable } from '../data/tables';
 import { inputError, usageError } from '../errors';
 import { loadPreference, PairWeights } from '../lis/preferences';
 import { JobControl, report } from '../progress';
-import { buildRunRecord } from '../job';
+import { buildRunRecord, type RanOn } from '../job';
 import type { RunRecord } from '../runs/runRecord';
 import { seededRandom } from '../util/random';
 import { openWorkspace, Workspace } from '../workspace';
@@ -26,6 +26,30 @@ import { knn, knnThreads } from './knn';
 import { Bucket, itemMetadata } from './metadata';
 import { ProjectionSummary, summariseProjection } from './projectionSummary';
 import { openEmbeddingTable, sampleRows, subsetTable } from './source';
+
+/** The run record of an embed or align run: its options with the provider chain as given, on the kNN's provider. */
+function embeddingRecord<R>(
+  kind: 'embed' | 'align',
+  run: {
+    config: RecLensConfig;
+    ws: Workspace;
+    seed: number;
+    nn: RanOn;
+    opts: object;
+    providers: ProviderName[];
+    seconds: number;
+  },
+  result: R,
+): RunRecord<R> {
+  const { config, ws, seed, nn, opts, providers, seconds } = run;
+  return buildRunRecord(
+    kind,
+    { config, ws, seed, rs: nn, rows: ws.data.rows },
+    { ...opts, providers: providers.join(',') },
+    { totalSeconds: seconds },
+    result,
+  );
+}
 
 export interface EmbedOptions {
   table: string;
@@ -151,13 +175,7 @@ export async function embed(
     return {
       view,
       result,
-      record: buildRunRecord(
-        'embed',
-        { config, ws, seed, rs: nn, rows: ws.data.rows },
-        { ...opts, providers: providers.join(',') },
-        { totalSeconds: seconds },
-        result,
-      ),
+      record: embeddingRecord('embed', { config, ws, seed, nn: nn, opts, providers, seconds }, result),
     };
   } finally {
     ws.close();
@@ -314,13 +332,7 @@ export async function align(
     };
     return {
       result,
-      record: buildRunRecord(
-        'align',
-        { config, ws, seed, rs: nnA, rows: ws.data.rows },
-        { ...opts, providers: providers.join(',') },
-        { totalSeconds: seconds },
-        result,
-      ),
+      record: embeddingRecord('align', { config, ws, seed, nn: nnA, opts, providers, seconds }, result),
     };
   } finally {
     ws.close();

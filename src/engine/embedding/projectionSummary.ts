@@ -7,6 +7,7 @@ import type { MetadataColumn } from './view';
 import { seededRandom } from '../util/random';
 
 export const MUTED = '#9aa0a6';
+/** Tableau 10, the categorical palette the Embedding Space panel uses (d3.schemeTableau10). */
 const TABLEAU10 = [
   '#4e79a7',
   '#f28e2c',

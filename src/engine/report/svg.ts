@@ -225,20 +225,6 @@ export function histogramChart(h: { lo: number; hi: number; positives: number[];
   return f.close();
 }
 
-/** Tableau 10, the categorical palette the Embedding Space panel uses (d3.schemeTableau10). */
-export const TABLEAU10 = [
-  '#4e79a7',
-  '#f28e2c',
-  '#e15759',
-  '#76b7b2',
-  '#59a14f',
-  '#edc949',
-  '#af7aa1',
-  '#ff9da7',
-  '#9c755f',
-  '#bab0ab',
-];
-
 /** A static scatter of a 2-D projection coloured by category, with a legend of every colour and its count. */
 export function scatterChart(
   title: string,

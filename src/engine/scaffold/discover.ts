@@ -12,6 +12,7 @@ import { assertReadableFile } from '../util/safeFile';
 import { Key, normaliseKey } from '../data/keys';
 import { readNpy, readNpyHeader } from '../data/npy';
 import { nameTokens } from '../util/suggest';
+import type { TableFile } from './types';
 
 const SKIP = new Set(['node_modules', 'out', 'build', 'dist', '__pycache__']);
 
@@ -43,16 +44,7 @@ export const findDataFiles = (dir: string) =>
   );
 
 /** A lookup table found on disk, with its ids loaded for coverage checks. */
-export interface FoundTable {
-  name: string;
-  path: string;
-  /** .npy: the ids file (absent: the row index is the id). */
-  ids?: string;
-  /** Parquet: id and vector columns. */
-  idColumn?: string;
-  vectorColumn?: string;
-  rows: number;
-  dim: number;
+export interface FoundTable extends TableFile {
   idSet: Set<Key>;
 }
 

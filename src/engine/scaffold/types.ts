@@ -35,15 +35,21 @@ export interface RoleProposal {
   alternatives: string[];
 }
 
-export interface TableProposal {
+/** A lookup table file found on disk: where its ids and vectors are, and its shape. */
+export interface TableFile {
   name: string;
   /** Absolute paths. */
   path: string;
+  /** .npy: the ids file (absent: the row index is the id). */
   ids?: string;
+  /** Parquet: id and vector columns. */
   idColumn?: string;
   vectorColumn?: string;
   rows: number;
   dim: number;
+}
+
+export interface TableProposal extends TableFile {
   /** Data columns whose values the table's ids cover, with the share covered. */
   keys: { column: string; coverage: number }[];
 }
