@@ -1,6 +1,8 @@
 /** Opening a job: the width-aware default batch size, and the model loaded while the workspace opens. */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as path from 'path';
 import { test } from 'node:test';
 import { rowWidth, widthAwareBatchSize } from '../src/engine/config/batchSize';
 import { requireConfig } from '../src/engine/config/loadConfig';
@@ -9,7 +11,7 @@ import { evaluate } from '../src/engine/evaluate';
 import { assertModelUnchanged, fileStamp, openJob, openWorkspaceAndSession } from '../src/engine/job';
 import { RecLensError } from '../src/engine/errors';
 import { openWorkspace } from '../src/engine/workspace';
-import { tinyRows, tinyWorkspace } from './helpers';
+import { tempDir, tinyRows, tinyWorkspace } from './helpers';
 
 const table = (dim: number, indexedBy: string[]) => ({ initializer: `E${dim}`, rows: 1000, dim, indexedBy });
 
@@ -135,4 +137,25 @@ test('a model file rewritten or touched between its stamp and the check is an er
   fs.utimesSync(file, new Date(0), new Date(0)); // same bytes, other mtime
   await assert.rejects(assertModelUnchanged(file, before), changed);
   await assert.rejects(assertModelUnchanged(file, undefined), changed); // no stamp before: cannot vouch for it
+});
+
+test('a workspace that fails while onnxruntime is still loading a large model: the job fails, the process lives', () => {
+  // Terminating the inference worker inside onnxruntime's session creation aborted the whole process (Napi::Error ->
+  // std::terminate); in the editor that is the extension host. A child process, so an abort fails this test only.
+  const dir = tempDir();
+  const script = `
+    const fs = require('fs');
+    const { RemoteSession } = require(${JSON.stringify(path.join(__dirname, '../src/engine/model/remoteSession.js'))});
+    const { buildKnnModel } = require(${JSON.stringify(path.join(__dirname, '../src/engine/embedding/knnGraph.js'))});
+    const rows = 400000, dim = 64;
+    const file = ${JSON.stringify(path.join(dir, 'large.onnx'))};
+    fs.writeFileSync(file, buildKnnModel(new Float32Array(rows * dim).fill(0.125), rows, dim, 3)); // ~100 MB
+    const failing = new Promise((_, reject) => setTimeout(() => reject(new Error('workspace failed')), 150));
+    RemoteSession.open(file, ['cpu'], 0, failing).then(
+      () => console.log('opened'),
+      (e) => { console.log('rejected: ' + e.message); setTimeout(() => console.log('alive'), 300); },
+    );`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `exit ${r.status} ${r.signal ?? ''}: ${r.stderr.slice(-300)}`);
+  assert.match(r.stdout, /rejected: workspace failed\nalive/);
 });

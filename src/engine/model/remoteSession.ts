@@ -55,7 +55,8 @@ export class RemoteSession {
   /**
    * Opens `model` (a file, or ONNX bytes built in code) on the provider chain. `output` names the score output
    * that run() returns; runOutputs() can ask for any outputs. `output` may be a promise, so the model loads while
-   * its caller still inspects it (a 200 MB model takes onnxruntime seconds); if it rejects, the worker ends.
+   * its caller still inspects it (a 200 MB model takes onnxruntime seconds); if it rejects, the worker ends once
+   * onnxruntime has finished loading.
    */
   static open(
     model: string | Uint8Array,
@@ -67,19 +68,18 @@ export class RemoteSession {
       workerData: { model, providers, threads } satisfies WorkerInit,
     });
     return new Promise((resolve, reject) => {
+      // A worker is never terminated while onnxruntime is still creating its session: terminating it inside that
+      // native call aborts the whole process (Napi::Error -> std::terminate, seen under load in the test suite), which
+      // in the editor would take the extension host down. So a rejected `output` waits for the worker's first reply.
       const named = Promise.resolve(output);
-      named.catch((e: unknown) => {
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        void worker.terminate();
-        reject(e);
-      });
+      named.catch(() => undefined); // handled when the worker replies
       const onMessage = (msg: WorkerReply) => {
         worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
         if (msg.type === 'ready')
-          void named.then(
-            (name) => {
-              worker.off('error', onError);
+          named.then(
+            (name) =>
               resolve(
                 new RemoteSession(
                   worker,
@@ -88,12 +88,10 @@ export class RemoteSession {
                   name,
                   typeof model === 'string' ? model : 'a RecLens-built ONNX graph',
                 ),
-              );
-            },
-            () => undefined, // rejected above
+              ),
+            (e: unknown) => void worker.terminate().then(() => reject(e)),
           );
         else {
-          worker.off('error', onError);
           void worker.terminate();
           reject(msg.type === 'error' ? revive(msg.error) : new Error('unexpected worker reply'));
         }
@@ -102,8 +100,11 @@ export class RemoteSession {
         worker.off('message', onMessage);
         reject(e);
       };
+      const onExit = (code: number) =>
+        reject(new Error(`inference worker exited with code ${code} before it loaded the model`));
       worker.on('message', onMessage);
       worker.once('error', onError);
+      worker.once('exit', onExit);
     });
   }
 
