@@ -80,7 +80,7 @@ const cold = () => {
   fs.rmSync(path.join(OUT, '.reclens', 'cache'), { recursive: true, force: true });
 };
 
-const limit = flag('--rows') ?? (quick ? 50_000 : 200_000);
+const limit = flag('--rows') ?? (quick ? 50_000 : 1_000_000); // the size: 1M rows
 const ws = await openWorkspace(config);
 // Without --batch: the batch eval itself uses (runtime.batchSize, else the width-aware default; older builds: config).
 const batchSize = flag('--batch') ?? ws.batchSize ?? config.runtime.batchSize;
