@@ -81,7 +81,7 @@ export const BATCH_SIZE: OptionSpec<{ batchSize?: number }> = {
   value: 'N',
   min: 1,
   common: true,
-  help: 'rows per inference call (default: runtime.batchSize of the config)',
+  help: 'rows per inference call (default: runtime.batchSize of the config, else 8192 or fewer for a wide model)',
 };
 
 /** "a, b or c" */
