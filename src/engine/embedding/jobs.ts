@@ -25,7 +25,7 @@ import {
 import { knn, knnThreads } from './knn';
 import { Bucket, itemMetadata } from './metadata';
 import { ProjectionSummary, summariseProjection } from './projectionSummary';
-import { openEmbeddingTable, sampleRows, subsetTable } from './source';
+import { EmbeddingTable, openEmbeddingTable, sampleRows, subsetTable } from './source';
 
 /** The run record of an embed or align run: its options with the provider chain as given, on the kNN's provider. */
 function embeddingRecord<R>(
@@ -100,6 +100,17 @@ async function writeCoords(ws: Workspace, file: string, ids: Key[], coords: Floa
   fs.renameSync(tmp, file);
 }
 
+/** kNN of a table's rows on the job's providers, on as many threads as knnThreads gives for the config. */
+function tableKnn(
+  t: EmbeddingTable,
+  k: number,
+  config: RecLensConfig,
+  providers: ProviderName[],
+  control: JobControl | undefined,
+): ReturnType<typeof knn> {
+  return knn(t.vectors, t.rows, t.dim, k, providers, control, undefined, knnThreads(config.runtime.threads));
+}
+
 export async function embed(
   config: RecLensConfig,
   opts: EmbedOptions,
@@ -116,16 +127,7 @@ export async function embed(
     const cap = opts.sample ?? (method === 'umap' ? UMAP_SAMPLE : VIEW_SAMPLE);
     const rows = sampleRows(full.rows, cap, seededRandom(seed ^ 0x5a3b));
     const t = subsetTable(full, rows);
-    const nn = await knn(
-      t.vectors,
-      t.rows,
-      t.dim,
-      Math.min(opts.k ?? 10, t.rows - 1),
-      providers,
-      control,
-      undefined,
-      knnThreads(config.runtime.threads),
-    );
+    const nn = await tableKnn(t, Math.min(opts.k ?? 10, t.rows - 1), config, providers, control);
     let coords: Float32Array;
     let explainedVariance: number[] | undefined;
     if (method === 'pca') {
@@ -231,16 +233,7 @@ export async function align(
       // Alignment is judged on all pairs of P (its leaked version); LIS separates leaked from historical.
       pairs = (await loadPreference(ws.duck, config, opts.preferences, Infinity)).leak;
     }
-    const nnA = await knn(
-      a.vectors,
-      a.rows,
-      a.dim,
-      Math.min(k, a.rows - 1),
-      providers,
-      control,
-      undefined,
-      knnThreads(config.runtime.threads),
-    );
+    const nnA = await tableKnn(a, Math.min(k, a.rows - 1), config, providers, control);
     const recall = pairs ? recallAtK(a.ids, nnA.indices, nnA.k, pairs, metaA.bucket) : null;
     const au = pairs
       ? alignmentUniformity(a.ids, a.vectors, a.dim, pairs, metaA.bucket, seededRandom(seed))
@@ -279,8 +272,8 @@ export async function align(
       const sa = subsetTable(a, Uint32Array.from(keepA)),
         sb = subsetTable(b, Uint32Array.from(keepB));
       const [ka, kb] = [
-        await knn(sa.vectors, sa.rows, sa.dim, k, providers, control, undefined, knnThreads(config.runtime.threads)),
-        await knn(sb.vectors, sb.rows, sb.dim, k, providers, control, undefined, knnThreads(config.runtime.threads)),
+        await tableKnn(sa, k, config, providers, control),
+        await tableKnn(sb, k, config, providers, control),
       ];
       jaccard = jaccardAtK(
         ka.indices,
@@ -290,16 +283,7 @@ export async function align(
         keepA.map((i) => metaA.bucket[i]),
       );
       if (pairs) {
-        const nnB = await knn(
-          b.vectors,
-          b.rows,
-          b.dim,
-          Math.min(k, b.rows - 1),
-          providers,
-          control,
-          undefined,
-          knnThreads(config.runtime.threads),
-        );
+        const nnB = await tableKnn(b, Math.min(k, b.rows - 1), config, providers, control);
         recallB = recallAtK(b.ids, nnB.indices, nnB.k, pairs, (await itemMetadata(ws, b.ids)).bucket);
       }
     }
