@@ -85,8 +85,7 @@ export const crossFitOffThread = (input: CrossFitInput, signal?: AbortSignal) =>
  * one worker's. RECLENS_WORKERS overrides the pool size.
  */
 export async function crossFitPool(input: CrossFitInput, signal?: AbortSignal): Promise<CrossFitOutput> {
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  const size = Math.max(1, Math.min(input.splits, Number(process.env.RECLENS_WORKERS) || Math.min(cores, 4)));
+  const size = poolSize(input.splits);
   if (size === 1) return crossFitOffThread(input, signal);
   const shares = Array.from({ length: size }, (_, w) =>
     Array.from({ length: input.splits }, (_, s) => s).filter((s) => s % size === w),
