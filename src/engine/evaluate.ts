@@ -108,7 +108,7 @@ export async function scoreWorkspace(
         groups = ensure(groups, batch.start + batch.size, (n) => new Int32Array(new SharedArrayBuffer(n * 4)));
         groups.set(batch.groups, batch.start);
       }
-      collect?.add(batch); // before the feeds are transferred
+      await collect?.add(batch); // before the feeds are transferred (copied there: the spill writes them later)
       await flight.push(send(batch));
     }
     await flight.drain();
@@ -126,7 +126,7 @@ export async function scoreWorkspace(
       path: ['data', 'path'],
     });
   }
-  collect?.finish(stats);
+  await collect?.finishLater(stats);
   labels = labels.subarray(0, n);
   scores = scores.subarray(0, n);
   groups = groups?.subarray(0, n);
@@ -281,7 +281,7 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
         const reused = reusedRows(ws, opts.limit);
         scored = reused
           ? await scoreReused(ws, ms, reused, opts, control)
-          : await scoreWorkspace(ws, ms, opts, control, new RowCollector(ws, opts.limit));
+          : await scoreWorkspace(ws, ms, opts, control, new RowCollector(ws, opts.limit, true));
       } catch (e) {
         aside?.stop();
         await aside?.done.catch(() => undefined); // the read ends before the workspace closes

@@ -6,8 +6,9 @@ import type { DuckDBListVector, DuckDBVector } from '@duckdb/node-api';
 import { inputError } from '../errors';
 import { JobControl, throwIfCancelled } from '../progress';
 import { dataReadError, Duck } from './duck';
+import { feedArray } from './feedPool';
 import type { FeedDtype, InputPlan, PlannedInput } from './inputPlan';
-import { Key, normaliseKey } from './keys';
+import { DenseIds, Key, normaliseKey } from './keys';
 import { denseItems, listChildItems, listHasNulls } from './vectorAccess';
 
 export type FeedArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array | Int8Array;
@@ -46,6 +47,24 @@ export function allocate(dtype: FeedDtype, n: number): FeedArray {
   }
 }
 
+/** An array like allocate()'s, on a recycled feed buffer when one of its size is free (values not zeroed). */
+function pooledFeed(dtype: FeedDtype, n: number): FeedArray {
+  switch (dtype) {
+    case 'float32':
+      return feedArray(Float32Array, n);
+    case 'float64':
+      return feedArray(Float64Array, n);
+    case 'int64':
+      return feedArray(BigInt64Array, n);
+    case 'int32':
+      return feedArray(Int32Array, n);
+    case 'int8':
+      return feedArray(Int8Array, n);
+    default:
+      return feedArray(Uint8Array, n);
+  }
+}
+
 /** Batches of rows; `stats` is complete once the iterator has finished. */
 export async function* streamBatches(
   duck: Duck,
@@ -62,7 +81,9 @@ export async function* streamBatches(
   } catch (e) {
     throw dataReadError(plan.file, e);
   }
-  const groupIndex = new Map<Key, number>();
+  // Group ids in first-seen order; stats.groupKeys is its list of distinct keys.
+  const groupIndex = new DenseIds();
+  stats.groupKeys = groupIndex.distinct;
   for (const inp of plan.inputs)
     if (inp.source.kind === 'table') stats.missingKeys[inp.name] = { missing: 0, total: 0 };
 
@@ -71,7 +92,8 @@ export async function* streamBatches(
   let rowBase = 0;
   const newBatch = (): Batch => {
     const feeds = new Map<string, FeedArray>();
-    for (const inp of plan.inputs) feeds.set(inp.name, allocate(inp.dtype, batchSize * inp.width));
+    // On buffers the inference worker gave back when there are some (fillInput writes every value of every row).
+    for (const inp of plan.inputs) feeds.set(inp.name, pooledFeed(inp.dtype, batchSize * inp.width));
     return {
       start: rowBase,
       size: 0,
@@ -125,17 +147,13 @@ export async function* streamBatches(
       if (plan.groupIndex !== undefined) {
         const g = vec(plan.groupIndex);
         const groupItems = denseItems(g);
-        for (let i = ci; i < ci + seg; i++) {
-          const raw = groupItems ? groupItems[i] : g.getItem(i);
-          const key = raw === null ? '(null)' : typeof raw === 'number' ? raw : normaliseKey(raw);
-          let id = groupIndex.get(key);
-          if (id === undefined) {
-            id = groupIndex.size;
-            groupIndex.set(key, id);
-            stats.groupKeys.push(key);
+        if (groupItems) groupIndex.idsOf(groupItems, ci, ci + seg, batch.groups!, filled);
+        else
+          for (let i = ci; i < ci + seg; i++) {
+            const raw = g.getItem(i);
+            const key = raw === null ? '(null)' : typeof raw === 'number' ? raw : normaliseKey(raw);
+            batch.groups![filled + i - ci] = groupIndex.id(key);
           }
-          batch.groups![filled + i - ci] = id;
-        }
       }
       for (const inp of plan.inputs)
         fillInput(inp, batch.feeds.get(inp.name)!, vec, ci, seg, filled, rowNo, plan.file, stats);
@@ -158,6 +176,37 @@ export async function* streamBatches(
 }
 
 type RowNo = (i: number) => number;
+
+/** Keys below this (non-negative integers) of a table's index also get a typed index. */
+const SMALL_KEYS = 1 << 22;
+const smallIndexes = new WeakMap<Map<Key, number>, Int32Array>();
+
+/**
+ * The rows of a table's small non-negative integer keys, row + 1 by key (0: not in the table), built once per
+ * table: the typed read replaces a Map lookup per data row (item ids, the common table key). Keys of any other kind
+ * stay in the Map only; a key beyond the array's end is looked up there.
+ */
+function smallKeyRows(index: Map<Key, number>): Int32Array {
+  let small = smallIndexes.get(index);
+  if (small) return small;
+  let top = -1;
+  for (const k of index.keys()) if (typeof k === 'number' && k >>> 0 === k && k < SMALL_KEYS && k > top) top = k;
+  small = new Int32Array(top + 1);
+  for (const [k, row] of index) if (typeof k === 'number' && k >>> 0 === k && k < SMALL_KEYS) small[k] = row + 1;
+  smallIndexes.set(index, small);
+  return small;
+}
+
+/**
+ * A list vector's (offset, length) pairs as 32-bit words (offset low, high, length low, high per row), read from the
+ * BigUint64 entries @duckdb/node-api keeps (getEntryOffset / getEntryLength make a BigInt per call). Undefined when
+ * the field is not there; callers then use the public getters.
+ */
+function listEntryWords(v: DuckDBListVector): Uint32Array | undefined {
+  const e = (v as unknown as { entryData?: unknown }).entryData;
+  if (!(e instanceof BigUint64Array)) return undefined;
+  return new Uint32Array(e.buffer, e.byteOffset, e.length * 2);
+}
 
 function nullError(inp: PlannedInput, column: string, rowNo: number, file: string): Error {
   return inputError(
@@ -184,14 +233,24 @@ function fillInput(
     const dense = denseItems(keys);
     const miss = stats.missingKeys[inp.name];
     const f = out as Float32Array;
+    const { vectors, fallback } = table;
+    // Rows copied as 32-bit words (every bit kept, no subarray per row) when both arrays allow it.
+    const words = out instanceof Float32Array && f.byteOffset % 4 === 0 && vectors.byteOffset % 4 === 0;
+    const f32 = words ? new Int32Array(f.buffer, f.byteOffset, f.length) : undefined;
+    const v32 = words ? new Int32Array(vectors.buffer, vectors.byteOffset, vectors.length) : undefined;
+    const small = smallKeyRows(table.index);
     for (let i = ci; i < ci + seg; i++) {
       const raw = dense ? dense[i] : keys.getItem(i);
-      const row = raw === null ? undefined : table.index.get(typeof raw === 'number' ? raw : normaliseKey(raw));
+      let row: number | undefined;
+      // A small integer key: its row from the typed index (0 = not in the table), without a Map lookup.
+      if (typeof raw === 'number' && raw >>> 0 === raw && raw < small.length) row = small[raw] - 1;
+      else row = raw === null ? undefined : table.index.get(typeof raw === 'number' ? raw : normaliseKey(raw));
       const dst = (filled + i - ci) * w;
-      if (row === undefined) {
-        f.set(table.fallback, dst);
+      if (row === undefined || row < 0) {
+        f.set(fallback, dst);
         miss.missing++;
-      } else f.set(table.vectors.subarray(row * w, (row + 1) * w), dst);
+      } else if (f32 && v32 && w <= 64) for (let j = 0, src = row * w; j < w; j++) f32[dst + j] = v32[src + j];
+      else f.set(vectors.subarray(row * w, (row + 1) * w), dst);
     }
     miss.total += seg;
     return;
@@ -245,6 +304,23 @@ function fillList(
 ): void {
   const child = listHasNulls(v) ? undefined : listChildItems(v);
   const sameType = child !== undefined && child.constructor === out.constructor;
+  const words = child && sameType ? listEntryWords(v) : undefined;
+  if (child && words && w === width && words.length >= (ci + seg) * 4) {
+    // Rows laid out back to back in the child (how DuckDB hands over a Parquet list column), each holding the
+    // input's whole row: one copy for the segment instead of a subarray and a BigInt offset per row. Any other
+    // layout, or a row of another length (the loop below names it), takes the row-by-row path.
+    const first = words[ci * 4];
+    let contiguous = true;
+    for (let i = ci; contiguous && i < ci + seg; i++) {
+      const q = i * 4;
+      contiguous =
+        words[q] === first + (i - ci) * width && words[q + 1] === 0 && words[q + 2] === width && words[q + 3] === 0;
+    }
+    if (contiguous && first + seg * width <= child.length) {
+      (out as Float32Array).set((child as Float32Array).subarray(first, first + seg * width), filled * w);
+      return;
+    }
+  }
   for (let i = ci; i < ci + seg; i++) {
     const dst = (filled + i - ci) * w + k;
     if (child) {

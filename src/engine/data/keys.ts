@@ -7,3 +7,77 @@ export function normaliseKey(v: unknown): Key {
   const s = String(v);
   return /^-?\d{1,15}$/.test(s) ? Number(s) : s;
 }
+
+/** Keys below this (non-negative integers) are looked up in a typed table instead of the Map. */
+const TABLE_LIMIT = 1 << 22;
+
+/**
+ * Dense ids 0, 1, 2, ... for keys in first-seen order, with their distinct keys: the same ids and keys as a
+ * Map<Key, number> lookup per row, but small non-negative integer keys (user and item ids, the common case) go
+ * through a typed table (id + 1 per key, 0 = not seen), which costs a few ns a row where the Map lookup of every
+ * row of a 1M-row eval cost ~0.3 s of the decoding thread (docs/performance.md, Round 7). Every key takes one path
+ * whatever came before it, so the two never disagree; -0 shares 0's slot as it shares the Map's.
+ */
+export class DenseIds {
+  readonly distinct: Key[] = [];
+  private readonly map = new Map<Key, number>();
+  private table = new Int32Array(0);
+
+  get size(): number {
+    return this.distinct.length;
+  }
+
+  /** The id of `key`, a new one when it was not seen. */
+  id(key: Key): number {
+    if (typeof key === 'number' && key >>> 0 === key && key < TABLE_LIMIT) return this.small(key);
+    let id = this.map.get(key);
+    if (id === undefined) {
+      id = this.distinct.length;
+      this.map.set(key, id);
+      this.distinct.push(key);
+    }
+    return id;
+  }
+
+  private small(key: number): number {
+    if (key >= this.table.length) {
+      const grown = new Int32Array(Math.min(TABLE_LIMIT, Math.max(key + 1, this.table.length * 2, 1024)));
+      grown.set(this.table);
+      this.table = grown;
+    }
+    const t = this.table[key];
+    if (t !== 0) return t - 1;
+    const id = this.distinct.length;
+    this.table[key] = id + 1;
+    this.distinct.push(key);
+    return id;
+  }
+
+  /**
+   * out[at + i - from] = id of values[i] for i in [from, to): numeric keys as they are, 64-bit integers as
+   * normaliseKey reads them (Number(v)).
+   */
+  idsOf(
+    values: ArrayLike<number> | BigInt64Array,
+    from: number,
+    to: number,
+    out: Int32Array | Uint32Array,
+    at: number,
+  ): void {
+    if (values instanceof BigInt64Array) {
+      for (let i = from; i < to; i++) out[at + i - from] = this.id(Number(values[i]));
+      return;
+    }
+    let t = this.table;
+    for (let i = from; i < to; i++) {
+      const key = values[i];
+      let id: number;
+      if (key >>> 0 === key && key < t.length && t[key] !== 0) id = t[key] - 1;
+      else {
+        id = this.id(key);
+        t = this.table;
+      }
+      out[at + i - from] = id;
+    }
+  }
+}

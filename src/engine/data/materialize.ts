@@ -53,9 +53,15 @@ export class RowCollector {
   private labels: Uint8Array;
   private groups?: Int32Array;
 
+  /**
+   * `writeLater`: spill writes go to a libuv thread (SpillWriter.appendLater: add() returns a promise to await
+   * before the next batch, and the collector must end with finishLater or abort). For eval, whose decoding thread
+   * is its critical path; materialize() keeps the synchronous writes.
+   */
   constructor(
     private readonly ws: Workspace,
     limit: number | undefined,
+    private readonly writeLater = false,
   ) {
     this.key = rowCacheKey(ws.config, ws.plan, limit);
     const total = Math.min(ws.data.rows, limit ?? Infinity);
@@ -66,9 +72,11 @@ export class RowCollector {
     if (ws.plan.groupIndex !== undefined) this.groups = new Int32Array(total);
   }
 
-  add(b: Batch): void {
+  add(b: Batch): void | Promise<void> {
     const end = b.start + b.size;
-    if (this.spill) this.spill.append(b.feeds, b.labels, b.groups);
+    let written: Promise<void> | undefined;
+    if (this.spill && this.writeLater) written = this.spill.appendLater(b.start, b.feeds, b.labels, b.groups);
+    else if (this.spill) this.spill.append(b.feeds, b.labels, b.groups);
     else {
       for (const inp of this.ws.plan.inputs) {
         const col = grow(this.columns.get(inp.name)!, end * inp.width);
@@ -82,27 +90,42 @@ export class RowCollector {
       this.groups = grow(this.groups, end);
       this.groups.set(b.groups, b.start);
     }
+    return written;
   }
 
+  /** Drops the rows (a spill in progress is removed once its writes are done). */
   abort(): void {
-    this.spill?.abort();
+    if (this.writeLater) this.spill?.abortLater().catch(() => undefined);
+    else this.spill?.abort();
   }
 
   /** The complete row set (remembered for the next job). */
   finish(stats: StreamStats): Materialized {
+    return this.complete(stats, this.spill?.finish(this.manifest(stats)));
+  }
+
+  /** finish() for a collector with writeLater: waits for the spill's writes (they ran during the scoring). */
+  async finishLater(stats: StreamStats): Promise<Materialized> {
+    return this.complete(stats, await this.spill?.finishLater(this.manifest(stats)));
+  }
+
+  private manifest(stats: StreamStats) {
+    return {
+      rows: stats.rows,
+      groupCount: stats.groupKeys.length,
+      groupKeys: stats.groupKeys,
+      stats,
+      grouped: this.groups !== undefined,
+    };
+  }
+
+  private complete(stats: StreamStats, dir: string | undefined): Materialized {
     const { ws } = this;
     const n = stats.rows;
     const labels = fit(this.labels, n);
     const groups = this.groups ? fit(this.groups, n) : undefined;
     let columns: DecodedColumns;
-    if (this.spill) {
-      const dir = this.spill.finish({
-        rows: n,
-        groupCount: stats.groupKeys.length,
-        groupKeys: stats.groupKeys,
-        stats,
-        grouped: groups !== undefined,
-      });
+    if (dir !== undefined) {
       columns = new DecodedColumns(ws.plan.inputs, n, undefined, dir);
     } else {
       const mem = new Map<string, FeedArray>();

@@ -6,12 +6,13 @@
  */
 import * as path from 'path';
 import type { RecLensConfig } from '../config/types';
-import { KeyIds, rowSegments, streamKeyIds } from '../ablation/segments';
+import { KeyIds, rowSegments } from '../ablation/segments';
 import { describeColumns } from '../data/describe';
 import { dataReadError, readExpression } from '../data/duck';
 import { Key, normaliseKey } from '../data/keys';
 import { keyExpression, timeExpression } from '../lis/evalKeys';
 import type { Workspace } from '../workspace';
+import { streamKeyIdsTyped } from './keyIds';
 import type { SliceMask } from './membership';
 
 export interface AutoSlices {
@@ -150,7 +151,8 @@ export async function autoSlices(ws: Workspace, rows: number): Promise<AutoSlice
   const masks: SliceMask[] = [];
   // The rows' user and item keys, streamed once for both the segments and new vs seen.
   const ctx = { config, ws, mat: { rows } };
-  const keys = config.data.item && config.data.group && config.data.time ? await streamKeyIds(ctx, rows) : undefined;
+  const keys =
+    config.data.item && config.data.group && config.data.time ? await streamKeyIdsTyped(ctx, rows) : undefined;
   const segments = await rowSegments(ctx, keys);
   if (segments.length === 0)
     notes.push('No popularity / activity slices: they need data.item, data.group and data.time.');

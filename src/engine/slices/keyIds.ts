@@ -1,0 +1,74 @@
+/**
+ * The evaluation rows' user and item keys as dense ids, for the automatic slices: the same rows, SQL, ids and
+ * distinct keys as ablation/segments.ts streamKeyIds, but each chunk's keys are read from DuckDB's typed vector and
+ * numbered through data/keys.ts DenseIds (a typed table for integer keys) instead of getItem + normaliseKey + a Map
+ * lookup per row and key. That loop ran on the thread that decodes eval's batches, ~0.5-1 s CPU at 1M rows
+ * (docs/performance.md, Round 7); string keys (and chunks with nulls) still take the per-row path.
+ */
+import type { DuckDBVector } from '@duckdb/node-api';
+import type { KeyIds, SegmentSource } from '../ablation/segments';
+import { describeColumns } from '../data/describe';
+import { dataReadError, readExpression } from '../data/duck';
+import { DenseIds, normaliseKey } from '../data/keys';
+import { denseItems } from '../data/vectorAccess';
+import { applyFilter, whereClause } from '../data/whereClause';
+import { inputError } from '../errors';
+import { keyExpression } from '../lis/evalKeys';
+import { suggestion } from '../util/suggest';
+
+/** Ids of rows [0, m) of one key vector, written from row `at` of `out`. */
+function idsOfVector(v: DuckDBVector, m: number, ids: DenseIds, out: Uint32Array, at: number): void {
+  const dense = denseItems(v);
+  if (dense) {
+    ids.idsOf(dense, 0, m, out, at);
+    return;
+  }
+  for (let i = 0; i < m; i++) out[at + i] = ids.id(normaliseKey(v.getItem(i) as never));
+}
+
+export async function streamKeyIdsTyped(ctx: SegmentSource, rows: number): Promise<{ items: KeyIds; users: KeyIds }> {
+  const { config, ws } = ctx;
+  const { duck } = ws;
+  const cols = await describeColumns(duck, config.data.path);
+  const type = (n: string) => {
+    const c = cols.find((x) => x.name === n);
+    if (!c)
+      throw inputError(
+        `Column "${n}" is not in ${config.data.path}.${suggestion(
+          n,
+          cols.map((x) => x.name),
+        )}`,
+        { file: config.file, path: ['data'] },
+      );
+    return c.type;
+  };
+  const [group, item, time] = [config.data.group!, config.data.item!, config.data.time!];
+  const [groupType, itemType] = [type(group), type(item), type(time)];
+  await applyFilter(
+    duck,
+    config,
+    cols.map((c) => c.name),
+  );
+  const sql = `SELECT ${keyExpression(group, groupType)}, ${keyExpression(item, itemType)} FROM ${readExpression(config.data.path)}${whereClause(config)} LIMIT ${rows}`;
+  const userIds = new Uint32Array(rows),
+    itemIds = new Uint32Array(rows);
+  const users = new DenseIds(),
+    items = new DenseIds();
+  try {
+    const result = await duck.conn.stream(sql);
+    let r = 0;
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const m = Math.min(chunk.rowCount, rows - r);
+      if (m > 0) {
+        idsOfVector(chunk.getColumnVector(0), m, users, userIds, r);
+        idsOfVector(chunk.getColumnVector(1), m, items, itemIds, r);
+      }
+      r += chunk.rowCount;
+    }
+  } catch (e) {
+    throw dataReadError(config.data.path, e);
+  }
+  return { items: { distinct: items.distinct, ids: itemIds }, users: { distinct: users.distinct, ids: userIds } };
+}
