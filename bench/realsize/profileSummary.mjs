@@ -13,8 +13,7 @@ const role = (nodes) => {
   for (const [name, key] of [
     ['inference worker', 'inferenceWorkerMain'],
     ['ONNX worker', 'onnxWorker'],
-    ['compute worker', 'computeWorker'],
-    ['decode worker', 'Worker'],
+    ['compute (metrics) worker', 'compute/worker'],
   ])
     if ([...urls].some((u) => u.includes(key))) return name;
   return [...urls].some((u) => u.includes('evalTimeline') || u.includes('realsize.mjs')) ? 'main' : 'other';
