@@ -159,3 +159,50 @@ test('a workspace that fails while onnxruntime is still loading a large model: t
   assert.equal(r.status, 0, `exit ${r.status} ${r.signal ?? ''}: ${r.stderr.slice(-300)}`);
   assert.match(r.stdout, /rejected: workspace failed\nalive/);
 });
+
+test('a workspace error while onnxruntime loads: the job fails at once, the worker ends by itself afterwards', () => {
+  // The user hears of the workspace's error without waiting for onnxruntime's load (seconds for a large model); the
+  // worker cannot be terminated inside that native call, so it ends at its first reply. In a child process, so an
+  // abort or a worker keeping the process alive for ever fails this test only.
+  const dir = tempDir();
+  const out = (f: string) => JSON.stringify(path.join(__dirname, f));
+  const script = `
+    const fs = require('fs');
+    const path = require('path');
+    const { RemoteSession } = require(${out('../src/engine/model/remoteSession.js')});
+    const { buildKnnModel } = require(${out('../src/engine/embedding/knnGraph.js')});
+    const { requireConfig } = require(${out('../src/engine/config/loadConfig.js')});
+    const { openJob } = require(${out('../src/engine/job.js')});
+    const { tinyWorkspace } = require(${out('./helpers.js')});
+    process.on('unhandledRejection', (e) => { console.log('unhandled: ' + e); process.exitCode = 1; });
+    const large = buildKnnModel(new Float32Array(400000 * 64).fill(0.125), 400000, 64, 3); // ~100 MB
+    (async () => {
+      // openJob: a workspace that fails (a wrong model.output) beside onnxruntime loading a large model.
+      const { config } = tinyWorkspace();
+      const raw = JSON.parse(fs.readFileSync(config, 'utf8'));
+      raw.model.output = 'nope';
+      fs.writeFileSync(config, JSON.stringify(raw));
+      const cfg = requireConfig(config).config;
+      fs.writeFileSync(cfg.model.path, large);
+      await openJob(cfg, ['cpu']).then(() => console.log('opened'), (e) => console.log('openJob: ' + e.message.split(' of ')[0]));
+      await RemoteSession.endingInBackground();
+      console.log('ended: ' + RemoteSession.loadingInBackground);
+      // The order, without timing: an output already rejected rejects open() before the worker's first reply.
+      const file = path.join(${JSON.stringify(dir)}, 'large.onnx');
+      fs.writeFileSync(file, large);
+      await RemoteSession.open(file, ['cpu'], 0, Promise.reject(new Error('workspace failed'))).then(
+        () => console.log('opened'),
+        (e) => console.log('open: ' + e.message + '; still loading: ' + RemoteSession.loadingInBackground),
+      );
+      await RemoteSession.endingInBackground();
+      console.log('ended: ' + RemoteSession.loadingInBackground);
+      setTimeout(() => console.log('alive'), 100);
+    })();`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `exit ${r.status} ${r.signal ?? ''}: ${r.stdout.slice(-300)} ${r.stderr.slice(-300)}`);
+  assert.equal(
+    r.stdout,
+    'openJob: model.output "nope" is not an output\nended: 0\n' +
+      'open: workspace failed; still loading: 1\nended: 0\nalive\n',
+  );
+});

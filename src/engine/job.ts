@@ -142,7 +142,9 @@ export async function openJob(
     ws = await opening;
   } catch (e) {
     // The workspace's error names the file or field at fault; onnxruntime's own would only repeat it less clearly.
-    await loading.then(
+    // It is thrown at once: RemoteSession.open has rejected too (its output name was this workspace's), and the
+    // worker ends by itself once onnxruntime has finished loading (never inside that native call).
+    void loading.then(
       (rs) => rs.close(),
       () => undefined,
     );

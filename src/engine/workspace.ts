@@ -32,19 +32,39 @@ export interface Workspace {
 
 /** `writable`: files the job itself writes through DuckDB (e.g. embed --out), besides the config's own files. */
 export async function openWorkspace(config: RecLensConfig, writable: readonly string[] = []): Promise<Workspace> {
-  const onnx = await readOnnx(config.model.path);
-  const model = onnx.inspection;
-  const outputs = model.outputs.map((o) => o.name);
-  const outputName = config.model.output ?? outputs[0];
-  if (!outputs.includes(outputName)) {
-    throw inputError(
-      `model.output "${outputName}" is not an output of ${config.model.path}.${suggestion(outputName, outputs)}`,
-      { file: config.file, path: ['model', 'output'] },
-    );
-  }
-  const duck = await openDuck(2, [...declaredFiles(config), ...writable], config.dir);
+  // The model is read, hashed and parsed (main thread's I/O, then the ONNX worker) while DuckDB opens and describes
+  // the data (its own threads): neither needs the other. A model error is reported before a data error, as before.
+  const reading = readOnnx(config.model.path);
+  const opening = openDuck(2, [...declaredFiles(config), ...writable], config.dir).then(async (duck) => {
+    try {
+      return { duck, data: await describeData(duck, config) };
+    } catch (e) {
+      duck.close();
+      throw e;
+    }
+  });
+  opening.catch(() => undefined); // awaited below, after the model; a model error first must not leave it unhandled
+  let onnx: LoadedOnnx, outputName: string;
   try {
-    const data = await describeData(duck, config);
+    onnx = await reading;
+    const outputs = onnx.inspection.outputs.map((o) => o.name);
+    outputName = config.model.output ?? outputs[0];
+    if (!outputs.includes(outputName)) {
+      throw inputError(
+        `model.output "${outputName}" is not an output of ${config.model.path}.${suggestion(outputName, outputs)}`,
+        { file: config.file, path: ['model', 'output'] },
+      );
+    }
+  } catch (e) {
+    void opening.then(
+      ({ duck }) => duck.close(),
+      () => undefined,
+    );
+    throw e;
+  }
+  const model = onnx.inspection;
+  const { duck, data } = await opening;
+  try {
     if (data.rows === 0) {
       const f = config.data.filter;
       if (f !== undefined)

@@ -55,8 +55,8 @@ export class RemoteSession {
   /**
    * Opens `model` (a file, or ONNX bytes built in code) on the provider chain. `output` names the score output
    * that run() returns; runOutputs() can ask for any outputs. `output` may be a promise, so the model loads while
-   * its caller still inspects it (a 200 MB model takes onnxruntime seconds); if it rejects, the worker ends once
-   * onnxruntime has finished loading.
+   * its caller still inspects it (a 200 MB model takes onnxruntime seconds); if it rejects, so does open(), at once,
+   * and the worker ends in the background once onnxruntime has finished loading (see endingInBackground).
    */
   static open(
     model: string | Uint8Array,
@@ -70,14 +70,28 @@ export class RemoteSession {
     return new Promise((resolve, reject) => {
       // A worker is never terminated while onnxruntime is still creating its session: terminating it inside that
       // native call aborts the whole process (Napi::Error -> std::terminate, seen under load in the test suite), which
-      // in the editor would take the extension host down. So a rejected `output` waits for the worker's first reply.
+      // in the editor would take the extension host down. So a rejected `output` rejects open() at once (the user
+      // hears of a workspace error without waiting for the load) but the worker ends only at its first reply.
+      let replied = false;
+      let ended: (() => void) | undefined;
       const named = Promise.resolve(output);
-      named.catch(() => undefined); // handled when the worker replies
-      const onMessage = (msg: WorkerReply) => {
+      named.catch((e: unknown) => {
+        if (replied) return; // handled with the reply
+        const ending = new Promise<void>((done) => (ended = done));
+        RemoteSession.ending.add(ending);
+        void ending.then(() => RemoteSession.ending.delete(ending));
+        reject(e);
+      });
+      const firstReply = () => {
+        replied = true;
         worker.off('message', onMessage);
         worker.off('error', onError);
         worker.off('exit', onExit);
-        if (msg.type === 'ready')
+      };
+      const onMessage = (msg: WorkerReply) => {
+        firstReply();
+        if (ended) void worker.terminate().then(ended, ended);
+        else if (msg.type === 'ready')
           named.then(
             (name) =>
               resolve(
@@ -97,15 +111,32 @@ export class RemoteSession {
         }
       };
       const onError = (e: Error) => {
-        worker.off('message', onMessage);
+        firstReply();
+        ended?.();
         reject(e);
       };
-      const onExit = (code: number) =>
+      const onExit = (code: number) => {
+        firstReply();
+        ended?.();
         reject(new Error(`inference worker exited with code ${code} before it loaded the model`));
+      };
       worker.on('message', onMessage);
       worker.once('error', onError);
       worker.once('exit', onExit);
     });
+  }
+
+  /** Workers whose open() was given up while onnxruntime was loading: each ends once its load has finished. */
+  private static readonly ending = new Set<Promise<void>>();
+
+  /** How many inference workers are still loading a model nobody waits for (they end by themselves). */
+  static get loadingInBackground(): number {
+    return RemoteSession.ending.size;
+  }
+
+  /** Resolves once every worker given up while loading has ended (tests; a host that wants to exit cleanly). */
+  static async endingInBackground(): Promise<void> {
+    await Promise.all([...RemoteSession.ending]);
   }
 
   /** Runs the model; feeds' buffers are transferred, so the caller must not touch them afterwards. */
