@@ -8,6 +8,7 @@ import { streamKeyIds } from '../src/engine/ablation/segments';
 import { requireConfig } from '../src/engine/config/loadConfig';
 import { streamBatches, type FeedArray, type StreamStats } from '../src/engine/data/batches';
 import { DenseIds, type Key, normaliseKey } from '../src/engine/data/keys';
+import { limitClause } from '../src/engine/data/limitClause';
 import { contentSample, forgetRows } from '../src/engine/data/rowCache';
 import { evaluate } from '../src/engine/evaluate';
 import { withJob } from '../src/engine/job';
@@ -209,4 +210,11 @@ test('eval spills its decoded rows from a libuv thread: the same result, one com
   } finally {
     delete process.env.RECLENS_ROWS_MEMORY_MIB;
   }
+});
+
+test('limitClause: no LIMIT when it would keep every row (DuckDB reads up to an order-preserving LIMIT first)', () => {
+  assert.equal(limitClause(1000, 1000), '');
+  assert.equal(limitClause(Infinity, 1000), '');
+  assert.equal(limitClause(999.7, 1000), ' LIMIT 999');
+  assert.equal(limitClause(-3, 1000), ' LIMIT 0');
 });

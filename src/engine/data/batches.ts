@@ -74,7 +74,10 @@ export async function* streamBatches(
   control?: JobControl,
   limit?: number,
 ): AsyncGenerator<Batch> {
-  const sql = `SELECT ${plan.select.join(', ')} FROM ${plan.fromClause}${limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(limit))}` : ''}`;
+  // No SQL LIMIT: the stream stops after `limit` rows itself (an order-preserving LIMIT makes DuckDB read every row up
+  // to it before the first one comes, see limitClause).
+  const cap = limit === undefined ? Infinity : Math.max(0, Math.floor(limit));
+  const sql = `SELECT ${plan.select.join(', ')} FROM ${plan.fromClause}`;
   let result;
   try {
     result = await duck.conn.stream(sql);
@@ -110,7 +113,8 @@ export async function* streamBatches(
     return { ...b, feeds, labels: b.labels.subarray(0, b.size), groups: b.groups?.subarray(0, b.size) };
   };
 
-  for (;;) {
+  let taken = 0;
+  while (taken < cap) {
     throwIfCancelled(control);
     let chunk;
     try {
@@ -119,7 +123,8 @@ export async function* streamBatches(
       throw dataReadError(plan.file, e);
     }
     if (!chunk || chunk.rowCount === 0) break;
-    const n = chunk.rowCount;
+    const n = Math.min(chunk.rowCount, cap - taken);
+    taken += n;
     const vec = (i: number): DuckDBVector => chunk!.getColumnVector(i);
     let ci = 0;
     while (ci < n) {

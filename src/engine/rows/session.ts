@@ -4,6 +4,7 @@
  * re-scored with edits through the same inference worker, occlusion attributions, the smallest flipping change,
  * and counterfactual sets saved beside the config.
  */
+import { limitClause } from '../data/limitClause';
 import * as fs from 'fs';
 import * as path from 'path';
 import { neutralFor, resolveSlots } from '../ablation/slots';
@@ -662,7 +663,9 @@ async function readKeys(ws: Workspace, rows: number): Promise<{ users?: Key[]; i
   }
   if (!parts.length) return {};
   const cols = (
-    await ws.duck.conn.runAndReadAll(`SELECT ${parts.join(', ')} FROM ${ws.plan.fromClause} LIMIT ${rows}`)
+    await ws.duck.conn.runAndReadAll(
+      `SELECT ${parts.join(', ')} FROM ${ws.plan.fromClause}${limitClause(rows, ws.data.rows)}`,
+    )
   ).getColumns();
   const out: { users?: Key[]; items?: Key[]; times?: Float64Array } = {};
   roles.forEach((r, i) => {

@@ -4,6 +4,7 @@
  * item appears in the history: the config's `interactions` log before the evaluation period starts (its earliest
  * data.time), or the whole log when either side has no time column (then the note says so).
  */
+import { limitClause } from '../data/limitClause';
 import * as path from 'path';
 import type { RecLensConfig } from '../config/types';
 import { KeyIds, rowSegments } from '../ablation/segments';
@@ -50,7 +51,7 @@ async function evalKeyColumn(ws: Workspace, column: string, rows: number): Promi
   const type = ws.data.columns.find((c) => c.name === column)?.type;
   if (!type) return [];
   const r = await ws.duck.conn.runAndReadAll(
-    `SELECT ${keyExpression(column, type)} FROM ${ws.plan.fromClause} LIMIT ${rows}`,
+    `SELECT ${keyExpression(column, type)} FROM ${ws.plan.fromClause}${limitClause(rows, ws.data.rows)}`,
   );
   return r.getColumns()[0].map((v) => (v === null ? '(null)' : normaliseKey(v)));
 }

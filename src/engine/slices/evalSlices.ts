@@ -9,7 +9,7 @@ export async function evalSlices(
   rows: number,
   only?: string[],
 ): Promise<{ masks: SliceMask[]; notes: string[] }> {
-  const configured = await configSliceMasks(ws.duck, ws.config, ws.plan.fromClause, rows, only);
+  const configured = await configSliceMasks(ws.duck, ws.config, ws.plan.fromClause, rows, ws.data.rows, only);
   if (only) return { masks: configured, notes: [] };
   const auto = await autoSlices(ws, rows);
   // An automatic bucket no row falls in (e.g. no hot users in a small log) says nothing: leave it out.
@@ -20,7 +20,7 @@ export async function evalSlices(
 export async function sliceRows(ws: Workspace, rows: number, name: string): Promise<SliceMask> {
   const all = name.startsWith('auto:')
     ? (await autoSlices(ws, rows)).masks
-    : await configSliceMasks(ws.duck, ws.config, ws.plan.fromClause, rows, [name]);
+    : await configSliceMasks(ws.duck, ws.config, ws.plan.fromClause, rows, ws.data.rows, [name]);
   const found = all.find((m) => m.name === name);
   if (!found) {
     const known = [

@@ -49,7 +49,7 @@ export async function streamKeyIdsTyped(ctx: SegmentSource, rows: number): Promi
     config,
     cols.map((c) => c.name),
   );
-  const sql = `SELECT ${keyExpression(group, groupType)}, ${keyExpression(item, itemType)} FROM ${readExpression(config.data.path)}${whereClause(config)} LIMIT ${rows}`;
+  const sql = `SELECT ${keyExpression(group, groupType)}, ${keyExpression(item, itemType)} FROM ${readExpression(config.data.path)}${whereClause(config)}`; // no LIMIT: see limitClause
   const userIds = new Uint32Array(rows),
     itemIds = new Uint32Array(rows);
   const users = new DenseIds(),
@@ -57,7 +57,7 @@ export async function streamKeyIdsTyped(ctx: SegmentSource, rows: number): Promi
   try {
     const result = await duck.conn.stream(sql);
     let r = 0;
-    for (;;) {
+    while (r < rows) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       const m = Math.min(chunk.rowCount, rows - r);

@@ -1,7 +1,8 @@
 /**
  * Which evaluation rows fall in each configured slice: one DuckDB pass over the same rows, in the same order, as
- * the scoring stream (same FROM clause and data.filter, same LIMIT), each condition compiled by conditionSql.
+ * the scoring stream (same FROM clause and data.filter, the same first rows), each condition compiled by conditionSql.
  */
+import { limitClause } from '../data/limitClause';
 import type { RecLensConfig } from '../config/types';
 import { dataReadError, Duck } from '../data/duck';
 import { describeColumns } from '../data/describe';
@@ -30,6 +31,7 @@ export async function configSliceMasks(
   config: RecLensConfig,
   fromClause: string,
   rows: number,
+  totalRows: number,
   only?: string[],
 ): Promise<SliceMask[]> {
   const specs: SliceSpec[] = (config.slices ?? []).filter((s) => !only || only.includes(s.name));
@@ -42,7 +44,7 @@ export async function configSliceMasks(
   let cols;
   try {
     const r = await duck.conn.runAndReadAll(
-      `SELECT ${select.join(', ')} FROM ${fromClause} LIMIT ${Math.max(0, Math.floor(rows))}`,
+      `SELECT ${select.join(', ')} FROM ${fromClause}${limitClause(rows, totalRows)}`,
     );
     cols = r.getColumns();
   } catch (e) {
