@@ -8,7 +8,7 @@ import type { BaseMetrics } from './metrics/baseMetrics';
 import { InFlight } from './model/inFlight';
 import { RemoteSession } from './model/remoteSession';
 import { JobControl, report, throwIfCancelled } from './progress';
-import { buildRunRecord, openWorkspaceAndSession, toProbabilities } from './job';
+import { buildRunRecord, openJob, toProbabilities } from './job';
 import type { Curves } from './metrics/curves';
 import type { RunRecord } from './runs/runRecord';
 import type { Workspace } from './workspace';
@@ -60,11 +60,12 @@ const MAX_IN_FLIGHT = 2;
 
 /**
  * Scores all rows: the data stream builds batches on this thread while the inference worker scores earlier ones
- * (onnxruntime's run() blocks its thread, so it lives in the worker).
+ * (onnxruntime's run() blocks its thread, so it lives in the worker). `rs` may still be loading the model: the first
+ * batches are decoded meanwhile (as many as may be in flight).
  */
 export async function scoreWorkspace(
   ws: Workspace,
-  rs: RemoteSession,
+  rs: RemoteSession | Promise<RemoteSession>,
   opts: EvalOptions,
   control?: JobControl,
   collect?: RowCollector,
@@ -83,16 +84,19 @@ export async function scoreWorkspace(
     groups = ws.plan.groupIndex !== undefined ? new Int32Array(new SharedArrayBuffer(total * 4)) : undefined;
   const stats: StreamStats = { rows: 0, groupKeys: [], missingKeys: {} };
   const flight = new InFlight(MAX_IN_FLIGHT);
+  const session = Promise.resolve(rs);
   const send = (batch: Batch) =>
-    rs
-      .run(
-        batch.size,
-        ws.plan.inputs.map((inp) => ({
-          name: inp.name,
-          dtype: inp.dtype,
-          dims: inp.dims,
-          data: batch.feeds.get(inp.name)!,
-        })),
+    session
+      .then((r) =>
+        r.run(
+          batch.size,
+          ws.plan.inputs.map((inp) => ({
+            name: inp.name,
+            dtype: inp.dtype,
+            dims: inp.dims,
+            data: batch.feeds.get(inp.name)!,
+          })),
+        ),
       )
       .then((s) => {
         scores = ensure(scores, batch.start + batch.size, (n) => new Float32Array(new SharedArrayBuffer(n * 4)));
@@ -260,8 +264,12 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
   const t0 = performance.now();
   const seed = opts.seed ?? 0;
   report(control, { phase: 'open', done: 0, total: 1 });
-  // The model loads in the inference worker while the workspace opens (see openJob).
-  const { ws, rs: ms } = await openWorkspaceAndSession(config, opts.providers);
+  // The model loads in the inference worker while the workspace opens and the first batches decode (see openJob).
+  const opened = await openJob(config, opts.providers);
+  const { ws } = opened;
+  let ms: RemoteSession | undefined; // set once the model has loaded: scoring cannot end before that
+  const session = opened.session.then((r) => (ms = r));
+  session.catch(() => undefined); // a failed load reaches the job through the batches that wait for it
   try {
     const tOpen = performance.now();
     // The slices' rows are read (a second DuckDB connection) while the rows are scored: they need only the count.
@@ -280,14 +288,20 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
         // Rows decoded by an earlier job are scored from there; otherwise they are kept for the next job.
         const reused = reusedRows(ws, opts.limit);
         scored = reused
-          ? await scoreReused(ws, ms, reused, opts, control)
-          : await scoreWorkspace(ws, ms, opts, control, new RowCollector(ws, opts.limit, true));
+          ? await scoreReused(ws, await session, reused, opts, control)
+          : await scoreWorkspace(ws, session, opts, control, new RowCollector(ws, opts.limit, true));
       } catch (e) {
         aside?.stop();
         await aside?.done.catch(() => undefined); // the read ends before the workspace closes
         throw e;
       } finally {
-        await ms.close();
+        // Closed before the metrics once it has run. After an error while onnxruntime still loads the model, the
+        // worker closes itself when the load ends (never inside that native call) and the error is not held back.
+        const closing = opened.session.then(
+          (r) => r.close(),
+          () => undefined,
+        );
+        if (ms) await closing;
       }
       tInfer = performance.now();
       report(control, { phase: 'metrics', done: 0, total: 1 });
@@ -300,15 +314,15 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
     const result: EvalResult = {
       ...metrics,
       ...(slices ? { slices } : {}),
-      executionProvider: ms.provider,
-      providerFallbacks: ms.fallbacks,
+      executionProvider: ms!.provider,
+      providerFallbacks: ms!.fallbacks,
       seconds: (tEnd - t0) / 1000,
       missingKeys: scored.stats.missingKeys,
       curves,
     };
     const record = buildRunRecord(
       'eval',
-      { config, ws, seed, rs: ms, rows: scored.labels.length },
+      { config, ws, seed, rs: ms!, rows: scored.labels.length },
       {
         limit: opts.limit ?? null,
         bootstrap: opts.bootstrap ?? 0,
