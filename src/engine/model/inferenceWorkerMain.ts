@@ -26,7 +26,14 @@ export interface WorkerOutput {
   data: ArrayBufferView;
 }
 /** One inference call (WorkerTasks' `infer`), numbered so that its reply finds the caller. */
-export type WorkerRequest = { id: number } & TaskCall<'infer'>;
+export type InferRequest = { id: number } & TaskCall<'infer'>;
+/**
+ * Rows the worker keeps for the calls that follow (their buffers transferred once), or lets go. Unanswered; they
+ * take their turn in the request queue, so a call queued before them still sees the rows it was queued against.
+ */
+export type KeepRowsRequest =
+  { id: number; task: 'keepRows'; input: { rows: number; columns: WorkerFeed[] } } | { id: number; task: 'dropRows' };
+export type WorkerRequest = InferRequest | KeepRowsRequest;
 export type WorkerError = { name: string; kind?: string; message: string; where?: unknown };
 export type WorkerReply =
   | { type: 'ready'; provider: ProviderName; fallbacks: { provider: string; reason: string }[] }
@@ -50,13 +57,35 @@ async function main(): Promise<void> {
     return;
   }
   const { Tensor: T } = ort();
+  // Kept rows (keepRows): each column holds rows [0, keptRows) of one input; `dims` are one row's.
+  let kept = new Map<string, WorkerFeed>();
+  let keptRows = 0;
   // Requests are handled one at a time in arrival order; the main thread keeps the queue short.
   let chain = Promise.resolve();
-  parentPort!.on('message', ({ id, input: req }: WorkerRequest) => {
+  parentPort!.on('message', (msg: WorkerRequest) => {
+    if (msg.task !== 'infer') {
+      chain = chain.then(() => {
+        kept = new Map(msg.task === 'keepRows' ? msg.input.columns.map((c) => [c.name, c]) : []);
+        keptRows = msg.task === 'keepRows' ? msg.input.rows : 0;
+      });
+      return;
+    }
+    const { id, input: req } = msg;
     chain = chain.then(async () => {
       try {
         const feeds: Record<string, Tensor> = {};
         for (const f of req.feeds) feeds[f.name] = new T(f.dtype as 'float32', f.data as Float32Array, f.dims);
+        if (req.rows) {
+          const { start, end } = req.rows;
+          if (end > keptRows) throw new Error(`rows ${start}-${end} asked for, ${keptRows} kept`);
+          // Views of the kept columns: onnxruntime-node reads a typed array at its byteOffset, without a copy.
+          for (const [name, c] of kept) {
+            if (feeds[name]) continue;
+            const width = c.dims.reduce((a, b) => a * b, 1);
+            const view = (c.data as Float32Array).subarray(start * width, end * width);
+            feeds[name] = new T(c.dtype as 'float32', view, [end - start, ...c.dims]);
+          }
+        }
         const out = await session.run(feeds, req.outputs);
         const outputs: TaskResult<'infer'> = {};
         const transfer: ArrayBuffer[] = [];

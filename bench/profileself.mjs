@@ -1,0 +1,26 @@
+// Self time per function of `node --cpu-prof` profiles (one file per thread), to see where a job's time goes:
+//   node --cpu-prof --cpu-prof-dir=/tmp/prof bench/ablatepass.mjs --skip1m && node bench/profileself.mjs /tmp/prof [top]
+// Prints per profile: sampled seconds, then the top functions by self seconds (name, file:line).
+import * as fs from 'fs';
+import * as path from 'path';
+const [dir, topArg] = process.argv.slice(2);
+const top = Number(topArg ?? 12);
+for (const file of fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.cpuprofile'))
+  .sort()) {
+  const p = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  const dt = p.timeDeltas;
+  for (let i = 0; i < p.samples.length; i++) {
+    const n = byId.get(p.samples[i]);
+    const cf = n.callFrame;
+    const key = `${cf.functionName || '(anon)'} ${path.basename(cf.url)}:${cf.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1e6);
+  }
+  const total = (p.endTime - p.startTime) / 1e6;
+  const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
+  console.log(`${file}: ${total.toFixed(2)} s sampled`);
+  for (const [k, s] of rows) console.log(`  ${s.toFixed(3)}  ${k}`);
+}

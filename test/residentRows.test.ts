@@ -1,0 +1,129 @@
+/**
+ * Rows kept by the inference worker (model/residentRows.ts): ablation's passes send only the inputs they change, and
+ * the worker feeds the others as views of the rows it keeps. Every number must be what the copy-every-input path
+ * gives, whether all rows, the first batches or none are kept, in memory or spilled; cancelling still works.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ablate, AblationResult } from '../src/engine/ablation/ablate';
+import { requireConfig } from '../src/engine/config/loadConfig';
+import { forgetRows } from '../src/engine/data/rowCache';
+import { withJob } from '../src/engine/job';
+import { keepRowsInWorker, keptRowCount } from '../src/engine/model/residentRows';
+import { tinyRows, tinyWorkspace } from './helpers';
+
+const run = async (cfg: string, opts: Parameters<typeof ablate>[1] = {}) => {
+  const r = (
+    await ablate(requireConfig(cfg).config, { seed: 5, repeats: 2, bootstrap: 30, providers: ['cpu'], ...opts })
+  ).result;
+  return { ...r, seconds: 0 } as AblationResult;
+};
+
+/** Runs `fn` with environment variables set (undefined: removed), restoring them afterwards. */
+async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  for (const [k, v] of Object.entries(vars))
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+  }
+}
+
+// The tiny workspace: dense (3 x float32) + item (int64) = 20 bytes a row, batches of 64 rows.
+const ROW_BYTES = 20;
+
+test('keptRowCount: all rows when they fit the budget, else whole batches of the first rows, or none', () => {
+  const inputs = [
+    { name: 'dense', dtype: 'float32', dims: [3], width: 3 },
+    { name: 'item', dtype: 'int64', dims: [1], width: 1 },
+  ] as unknown as Parameters<typeof keptRowCount>[0];
+  assert.equal(keptRowCount(inputs, 700, 64, 700 * ROW_BYTES), 700);
+  assert.equal(keptRowCount(inputs, 700, 64, 699 * ROW_BYTES), 640);
+  assert.equal(keptRowCount(inputs, 700, 64, 200 * ROW_BYTES), 192);
+  assert.equal(keptRowCount(inputs, 700, 64, 63 * ROW_BYTES), 0);
+});
+
+test('ablate with all rows kept, the first batches kept, or none: every number the same, in memory and spilled', async () => {
+  const ws = tinyWorkspace({ rows: tinyRows(700, 11) as unknown as Record<string, unknown>[] });
+  const variants: Record<string, Record<string, string | undefined>> = {
+    none: { RECLENS_KEPT_ROWS_MIB: '0' },
+    all: { RECLENS_KEPT_ROWS_MIB: undefined },
+    firstBatches: { RECLENS_KEPT_ROWS_MIB: String((5 * 64 * ROW_BYTES + 7) / 2 ** 20) },
+    spilledFirstBatches: {
+      RECLENS_KEPT_ROWS_MIB: String((3 * 64 * ROW_BYTES) / 2 ** 20),
+      RECLENS_ROWS_MEMORY_MIB: String(6000 / 2 ** 20),
+    },
+  };
+  for (const opts of [{}, { method: 'permute' as const, withinGroup: true, repeats: 3 }]) {
+    const results: Record<string, AblationResult> = {};
+    for (const [name, vars] of Object.entries(variants)) {
+      forgetRows();
+      results[name] = await withEnv(vars, () => run(ws.config, opts));
+    }
+    assert.ok(results.none.results.length > 0);
+    for (const name of Object.keys(variants)) assert.deepEqual(results[name], results.none, `${name} = none`);
+  }
+});
+
+test('runKept: views of the kept rows at any offset score as the same rows fed whole; a replaced input wins; dropRows lets them go', async () => {
+  const ws = tinyWorkspace({ rows: tinyRows(500, 3) as unknown as Record<string, unknown>[] });
+  forgetRows();
+  await withJob(requireConfig(ws.config).config, { providers: ['cpu'] }, undefined, async (ctx) => {
+    const { rs, mat } = ctx;
+    const feeds = (start: number, end: number, replace?: string) =>
+      mat.inputs.map((inp) => ({
+        name: inp.name,
+        dtype: inp.dtype,
+        dims: inp.dims,
+        data: inp.name === replace ? zeros(inp, end - start) : mat.columns.read(inp.name, start, end),
+      }));
+    const zeros = (inp: (typeof mat.inputs)[number], n: number) =>
+      inp.dtype === 'int64' ? new BigInt64Array(n * inp.width) : new Float32Array(n * inp.width);
+    assert.equal(keepRowsInWorker(rs, mat.inputs, mat.columns, mat.rows, 64, 1e9), 500);
+    for (const [start, end] of [
+      [0, 64],
+      [64, 128],
+      [437, 500],
+      [3, 4],
+    ]) {
+      const whole = await rs.run(end - start, feeds(start, end));
+      assert.deepEqual(await rs.runKept(start, end, []), whole, `rows ${start}-${end}`);
+      const replaced = feeds(start, end, 'dense').filter((f) => f.name === 'dense');
+      const want = await rs.run(end - start, feeds(start, end, 'dense'));
+      assert.notDeepEqual(want, whole, 'the replacement changes the scores');
+      assert.deepEqual(await rs.runKept(start, end, replaced), want, `rows ${start}-${end}, dense replaced`);
+    }
+    await assert.rejects(rs.runKept(480, 501, []), /500 kept/);
+    rs.dropRows();
+    await assert.rejects(rs.runKept(0, 64, []), /0 kept/);
+    // Plain runs are unaffected by kept rows coming and going.
+    assert.equal((await rs.run(64, feeds(0, 64))).length, 64);
+  });
+});
+
+test('cancelling a pass that feeds kept rows stops ablate with a cancelled error, and the next run gives the same numbers', async () => {
+  const ws = tinyWorkspace({ rows: tinyRows(3000, 8) as unknown as Record<string, unknown>[] });
+  forgetRows();
+  const ac = new AbortController();
+  await assert.rejects(
+    ablate(
+      requireConfig(ws.config).config,
+      { seed: 2, repeats: 3, bootstrap: 0, providers: ['cpu'] },
+      {
+        signal: ac.signal,
+        onProgress: (e) => {
+          if (e.phase.startsWith('mask') && e.done > 0) ac.abort();
+        },
+      },
+    ),
+    (e: Error) => e.name === 'RecLensError' && /cancelled/.test(e.message),
+  );
+  const kept = await run(ws.config, { repeats: 1, bootstrap: 0 });
+  const none = await withEnv({ RECLENS_KEPT_ROWS_MIB: '0' }, () => run(ws.config, { repeats: 1, bootstrap: 0 }));
+  assert.deepEqual(kept, none);
+});
