@@ -37,14 +37,15 @@ async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Pr
 // The tiny workspace: dense (3 x float32) + item (int64) = 20 bytes a row, batches of 64 rows.
 const ROW_BYTES = 20;
 
-test('keptRowCount: all rows when they fit the budget, else whole batches of the first rows, or none', () => {
+test('keptRowCount: all rows when they fit the budget, else whole batches of the first rows when they are at least half, or none', () => {
   const inputs = [
     { name: 'dense', dtype: 'float32', dims: [3], width: 3 },
     { name: 'item', dtype: 'int64', dims: [1], width: 1 },
   ] as unknown as Parameters<typeof keptRowCount>[0];
   assert.equal(keptRowCount(inputs, 700, 64, 700 * ROW_BYTES), 700);
   assert.equal(keptRowCount(inputs, 700, 64, 699 * ROW_BYTES), 640);
-  assert.equal(keptRowCount(inputs, 700, 64, 200 * ROW_BYTES), 192);
+  assert.equal(keptRowCount(inputs, 700, 64, 400 * ROW_BYTES), 384);
+  assert.equal(keptRowCount(inputs, 700, 64, 349 * ROW_BYTES), 0, 'under half the rows: none');
   assert.equal(keptRowCount(inputs, 700, 64, 63 * ROW_BYTES), 0);
 });
 
@@ -53,9 +54,9 @@ test('ablate with all rows kept, the first batches kept, or none: every number t
   const variants: Record<string, Record<string, string | undefined>> = {
     none: { RECLENS_KEPT_ROWS_MIB: '0' },
     all: { RECLENS_KEPT_ROWS_MIB: undefined },
-    firstBatches: { RECLENS_KEPT_ROWS_MIB: String((5 * 64 * ROW_BYTES + 7) / 2 ** 20) },
+    firstBatches: { RECLENS_KEPT_ROWS_MIB: String((8 * 64 * ROW_BYTES + 7) / 2 ** 20) },
     spilledFirstBatches: {
-      RECLENS_KEPT_ROWS_MIB: String((3 * 64 * ROW_BYTES) / 2 ** 20),
+      RECLENS_KEPT_ROWS_MIB: String((6 * 64 * ROW_BYTES) / 2 ** 20),
       RECLENS_ROWS_MEMORY_MIB: String(6000 / 2 ** 20),
     },
   };
