@@ -9,7 +9,7 @@ import { ablate, AblationResult } from '../src/engine/ablation/ablate';
 import { requireConfig } from '../src/engine/config/loadConfig';
 import { forgetRows } from '../src/engine/data/rowCache';
 import { withJob } from '../src/engine/job';
-import { keepRowsInWorker, keptRowCount } from '../src/engine/model/residentRows';
+import { keptRowCount } from '../src/engine/model/residentRows';
 import { tinyRows, tinyWorkspace } from './helpers';
 
 const run = async (cfg: string, opts: Parameters<typeof ablate>[1] = {}) => {
@@ -71,11 +71,13 @@ test('ablate with all rows kept, the first batches kept, or none: every number t
   }
 });
 
-test('runKept: views of the kept rows at any offset score as the same rows fed whole; a replaced input wins; dropRows lets them go', async () => {
+test('runKept: a kept batch scores as the same rows fed whole; a replaced input wins; other rows are refused; dropRows lets them go', async () => {
   const ws = tinyWorkspace({ rows: tinyRows(500, 3) as unknown as Record<string, unknown>[] });
   forgetRows();
   await withJob(requireConfig(ws.config).config, { providers: ['cpu'] }, undefined, async (ctx) => {
     const { rs, mat } = ctx;
+    const zeros = (inp: (typeof mat.inputs)[number], n: number) =>
+      inp.dtype === 'int64' ? new BigInt64Array(n * inp.width) : new Float32Array(n * inp.width);
     const feeds = (start: number, end: number, replace?: string) =>
       mat.inputs.map((inp) => ({
         name: inp.name,
@@ -83,27 +85,29 @@ test('runKept: views of the kept rows at any offset score as the same rows fed w
         dims: inp.dims,
         data: inp.name === replace ? zeros(inp, end - start) : mat.columns.read(inp.name, start, end),
       }));
-    const zeros = (inp: (typeof mat.inputs)[number], n: number) =>
-      inp.dtype === 'int64' ? new BigInt64Array(n * inp.width) : new Float32Array(n * inp.width);
-    assert.equal(keepRowsInWorker(rs, mat.inputs, mat.columns, mat.rows, 64, 1e9), 500);
-    for (const [start, end] of [
+    const batches = [
       [0, 64],
       [64, 128],
       [437, 500],
-      [3, 4],
-    ]) {
-      const whole = await rs.run(end - start, feeds(start, end));
-      assert.deepEqual(await rs.runKept(start, end, []), whole, `rows ${start}-${end}`);
-      const replaced = feeds(start, end, 'dense').filter((f) => f.name === 'dense');
+    ];
+    const whole = [];
+    for (const [start, end] of batches) {
+      whole.push(await rs.run(end - start, feeds(start, end)));
+      assert.deepEqual(await rs.runKept(start, end, feeds(start, end), true), whole.at(-1), 'a kept batch scores');
+    }
+    for (const [b, [start, end]] of batches.entries()) {
+      assert.deepEqual(await rs.runKept(start, end, []), whole[b], `rows ${start}-${end} from the kept batch`);
       const want = await rs.run(end - start, feeds(start, end, 'dense'));
-      assert.notDeepEqual(want, whole, 'the replacement changes the scores');
+      assert.notDeepEqual(want, whole[b], 'the replacement changes the scores');
+      const replaced = feeds(start, end, 'dense').filter((f) => f.name === 'dense');
       assert.deepEqual(await rs.runKept(start, end, replaced), want, `rows ${start}-${end}, dense replaced`);
     }
-    await assert.rejects(rs.runKept(480, 501, []), /500 kept/);
+    await assert.rejects(rs.runKept(128, 192, []), /rows 128-192 are not kept/);
+    await assert.rejects(rs.runKept(0, 63, []), /rows 0-63 are not kept/);
     rs.dropRows();
-    await assert.rejects(rs.runKept(0, 64, []), /0 kept/);
+    await assert.rejects(rs.runKept(0, 64, []), /rows 0-64 are not kept/);
     // Plain runs are unaffected by kept rows coming and going.
-    assert.equal((await rs.run(64, feeds(0, 64))).length, 64);
+    assert.deepEqual(await rs.run(64, feeds(0, 64)), whole[0]);
   });
 });
 

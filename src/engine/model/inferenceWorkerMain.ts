@@ -27,13 +27,9 @@ export interface WorkerOutput {
 }
 /** One inference call (WorkerTasks' `infer`), numbered so that its reply finds the caller. */
 export type InferRequest = { id: number } & TaskCall<'infer'>;
-/**
- * Rows the worker keeps for the calls that follow (their buffers transferred once), or lets go. Unanswered; they
- * take their turn in the request queue, so a call queued before them still sees the rows it was queued against.
- */
-export type KeepRowsRequest =
-  { id: number; task: 'keepRows'; input: { rows: number; columns: WorkerFeed[] } } | { id: number; task: 'dropRows' };
-export type WorkerRequest = InferRequest | KeepRowsRequest;
+/** Lets the kept batches go (unanswered; it takes its turn in the request queue after the calls before it). */
+export type DropRowsRequest = { id: number; task: 'dropRows' };
+export type WorkerRequest = InferRequest | DropRowsRequest;
 export type WorkerError = { name: string; kind?: string; message: string; where?: unknown };
 export type WorkerReply =
   | { type: 'ready'; provider: ProviderName; fallbacks: { provider: string; reason: string }[] }
@@ -57,17 +53,13 @@ async function main(): Promise<void> {
     return;
   }
   const { Tensor: T } = ort();
-  // Kept rows (keepRows): each column holds rows [0, keptRows) of one input; `dims` are one row's.
-  let kept = new Map<string, WorkerFeed>();
-  let keptRows = 0;
+  // Kept batches (a call with rows.keep): their input tensors by first row, for later calls on the same rows.
+  const kept = new Map<number, { end: number; feeds: Record<string, Tensor> }>();
   // Requests are handled one at a time in arrival order; the main thread keeps the queue short.
   let chain = Promise.resolve();
   parentPort!.on('message', (msg: WorkerRequest) => {
-    if (msg.task !== 'infer') {
-      chain = chain.then(() => {
-        kept = new Map(msg.task === 'keepRows' ? msg.input.columns.map((c) => [c.name, c]) : []);
-        keptRows = msg.task === 'keepRows' ? msg.input.rows : 0;
-      });
+    if (msg.task === 'dropRows') {
+      chain = chain.then(() => kept.clear());
       return;
     }
     const { id, input: req } = msg;
@@ -75,16 +67,12 @@ async function main(): Promise<void> {
       try {
         const feeds: Record<string, Tensor> = {};
         for (const f of req.feeds) feeds[f.name] = new T(f.dtype as 'float32', f.data as Float32Array, f.dims);
-        if (req.rows) {
+        if (req.rows?.keep) kept.set(req.rows.start, { end: req.rows.end, feeds: { ...feeds } });
+        else if (req.rows) {
           const { start, end } = req.rows;
-          if (end > keptRows) throw new Error(`rows ${start}-${end} asked for, ${keptRows} kept`);
-          // Views of the kept columns: onnxruntime-node reads a typed array at its byteOffset, without a copy.
-          for (const [name, c] of kept) {
-            if (feeds[name]) continue;
-            const width = c.dims.reduce((a, b) => a * b, 1);
-            const view = (c.data as Float32Array).subarray(start * width, end * width);
-            feeds[name] = new T(c.dtype as 'float32', view, [end - start, ...c.dims]);
-          }
+          const k = kept.get(start);
+          if (!k || k.end !== end) throw new Error(`rows ${start}-${end} are not kept by the inference worker`);
+          for (const name of Object.keys(k.feeds)) feeds[name] ??= k.feeds[name];
         }
         const out = await session.run(feeds, req.outputs);
         const outputs: TaskResult<'infer'> = {};
@@ -96,7 +84,8 @@ async function main(): Promise<void> {
           transfer.push(data.buffer as ArrayBuffer);
         }
         // The feeds' buffers go back too, so the main thread reuses them for its next batches (data/feedPool.ts).
-        const feedBuffers = [...new Set(req.feeds.map((f) => f.data.buffer))].filter(
+        // (Not a kept batch's: the worker holds on to those.)
+        const feedBuffers = [...new Set(req.rows?.keep ? [] : req.feeds.map((f) => f.data.buffer))].filter(
           (b): b is ArrayBuffer => b instanceof ArrayBuffer && !transfer.includes(b),
         );
         parentPort!.postMessage({ type: 'outputs', id, outputs, feedBuffers } satisfies WorkerReply, [

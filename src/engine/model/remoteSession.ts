@@ -131,32 +131,21 @@ export class RemoteSession {
     return scoresFromOutput(out[this.output], this.output, rows, this.label);
   }
 
-  /**
-   * Hands the worker rows [0, rows) of some inputs for the calls that follow (runKept); the columns' buffers are
-   * transferred (the caller must not touch them afterwards). `dims` are one row's. Replaces rows kept before.
-   */
-  keepRows(rows: number, columns: WorkerFeed[]): void {
-    if (this.failure) return;
-    const transfer = [...new Set(columns.map((c) => c.data.buffer as ArrayBuffer))];
-    this.worker.postMessage(
-      { id: this.nextId++, task: 'keepRows', input: { rows, columns } } satisfies WorkerRequest,
-      transfer,
-    );
-  }
-
-  /** Lets the kept rows go once the calls queued before have run. */
+  /** Lets the kept batches go once the calls queued before have run. */
   dropRows(): void {
     if (!this.failure) this.worker.postMessage({ id: this.nextId++, task: 'dropRows' } satisfies WorkerRequest);
   }
 
   /**
-   * Scores kept rows [start, end) (keepRows) with `feeds` in place of the kept inputs they name (one float per
-   * row); only `feeds` travel, the other inputs are read in the worker from the rows it keeps.
+   * Scores rows [start, end) (one float per row) as the batch of those rows that the worker keeps, with `feeds` in
+   * place of the inputs they name: only `feeds` travel. With `keep`, `feeds` are every input and the worker keeps
+   * them (their buffers are not handed back) for later calls on the same rows, until dropRows().
    */
   async runKept(
     start: number,
     end: number,
     feeds: { name: string; dtype: string; dims: number[]; data: ArrayBufferView }[],
+    keep = false,
   ): Promise<Float32Array> {
     if (this.failure) throw this.failure;
     const rows = end - start;
@@ -164,11 +153,12 @@ export class RemoteSession {
     const transfer = [...new Set(feeds.map((f) => f.data.buffer as ArrayBuffer))];
     const out = await new Promise<TaskResult<'infer'>>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      const input = { feeds: feeds.map((f) => ({ ...f, dims: [rows, ...f.dims] })), outputs: [this.output] };
-      this.worker.postMessage(
-        { id, task: 'infer', input: { ...input, rows: { start, end } } } satisfies WorkerRequest,
-        transfer,
-      );
+      const input = {
+        feeds: feeds.map((f) => ({ ...f, dims: [rows, ...f.dims] })),
+        outputs: [this.output],
+        rows: { start, end, ...(keep ? { keep } : {}) },
+      };
+      this.worker.postMessage({ id, task: 'infer', input } satisfies WorkerRequest, transfer);
     });
     return scoresFromOutput(out[this.output], this.output, rows, this.label);
   }
