@@ -47,14 +47,14 @@ const threadCpu = () => {
   }
   return m;
 };
-// Sampled every 20 ms while `fn` runs, so that the job's workers (gone when it ends) are counted too.
+// Sampled every 200 ms while `fn` runs (more often costs the main thread measurable CPU), so that the job's workers (gone when it ends) are counted too.
 const threadsDuring = async (fn) => {
   const before = threadCpu();
   const after = new Map();
   const sample = () => {
     for (const [t, c] of threadCpu()) after.set(t, c);
   };
-  const timer = setInterval(sample, 20);
+  const timer = setInterval(sample, 200);
   const r = await fn();
   clearInterval(timer);
   sample();
@@ -81,9 +81,12 @@ console.log(`root ${root}, load ${load()}`);
     await ctx.score('plain');
     plain = (performance.now() - t) / 1000;
   });
+  const mark = () => (Number(process.hrtime.bigint() / 1000n) / 1e6).toFixed(3); // the clock of --cpu-prof's profiles
+  const from = mark();
   const [[w, ab, c], threads] = await threadsDuring(() =>
     secs(() => ablate(config, { providers, limit, repeats: 2, bootstrap: 0, seed: 1 })),
   );
+  console.log(`  ablate ran from ${from} to ${mark()} s (monotonic clock, as in bench/profileself.mjs --busy)`);
   const n = ab.result.inferencePasses;
   const inf = ab.record.timings.inferenceSeconds;
   console.log(`  cpu s per thread (* = started in the job): ${threads}`);
