@@ -42,10 +42,11 @@ export function computeCurves(
   let P = 0;
   for (let i = 0; i < n; i++) P += labels[i] ? 1 : 0;
   const N = n - P;
-  const fpr = [0],
-    tpr = [0],
-    recall: number[] = [],
-    precision: number[] = [];
+  // Cumulative counts at each distinct threshold, in typed arrays: the rates are computed for the kept points only
+  // (four growing number arrays of up to n points were most of the eval's metrics tail at 1M rows).
+  const tpAt = new Int32Array(n),
+    fpAt = new Int32Array(n);
+  let m = 0;
   let tp = 0,
     fp = 0,
     ap = 0,
@@ -58,17 +59,18 @@ export function computeCurves(
       else fp++;
       i--;
     }
-    fpr.push(N ? fp / N : 0);
-    tpr.push(P ? tp / P : 0);
+    tpAt[m] = tp;
+    fpAt[m++] = fp;
     const r = P ? tp / P : 0,
       p = tp / (tp + fp);
-    recall.push(r);
-    precision.push(p);
     ap += (r - prevRecall) * p; // sklearn: AP = sum (R_k - R_{k-1}) P_k
     prevRecall = r;
   }
-  const rocKeep = thin(fpr.length, maxPoints),
-    prKeep = thin(recall.length, maxPoints);
+  // ROC point k is (0, 0) for k = 0, else threshold k - 1; PR point k is threshold k.
+  const fprAt = (k: number) => (k === 0 || !N ? 0 : fpAt[k - 1] / N),
+    tprAt = (k: number) => (k === 0 || !P ? 0 : tpAt[k - 1] / P);
+  const rocKeep = thin(m + 1, maxPoints),
+    prKeep = thin(m, maxPoints);
   // Histogram over the scores' range (probabilities: [0, 1]); of `histogramOf` (the probabilities) when given.
   const h = opts.histogramOf ?? scores;
   const bins = opts.bins ?? 20;
@@ -89,10 +91,10 @@ export function computeCurves(
     else negatives[b]++;
   }
   return {
-    roc: { fpr: rocKeep.map((k) => round6(fpr[k])), tpr: rocKeep.map((k) => round6(tpr[k])) },
+    roc: { fpr: rocKeep.map((k) => round6(fprAt(k))), tpr: rocKeep.map((k) => round6(tprAt(k))) },
     pr: {
-      recall: prKeep.map((k) => round6(recall[k])),
-      precision: prKeep.map((k) => round6(precision[k])),
+      recall: prKeep.map((k) => round6(P ? tpAt[k] / P : 0)),
+      precision: prKeep.map((k) => round6(tpAt[k] / (tpAt[k] + fpAt[k]))),
       averagePrecision: ap,
     },
     histogram: { lo, hi, positives, negatives },
