@@ -31,6 +31,8 @@ export class FeaturesTree implements vscode.TreeDataProvider<SlotNode> {
   readonly onDidChangeTreeData = this.emitter.event;
   /** The config whose slots are shown: the one chosen last, else the first in the workspace. */
   config: vscode.Uri | undefined;
+  /** The view showing this tree: its description names that config, so a workspace with several says which. */
+  view: vscode.TreeView<SlotNode> | undefined;
 
   refresh(): void {
     this.emitter.fire(undefined);
@@ -42,6 +44,7 @@ export class FeaturesTree implements vscode.TreeDataProvider<SlotNode> {
   async getChildren(node?: SlotNode): Promise<SlotNode[]> {
     if (node) return [];
     const uri = this.config ?? (await findConfigs())[0];
+    if (this.view) this.view.description = uri ? vscode.workspace.asRelativePath(uri) : undefined;
     if (!uri) return [];
     try {
       const { config } = requireConfig(uri.fsPath);

@@ -372,6 +372,124 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  it("Choose Config for Features lists the chosen config's slots and names it in the view's header (both modes)", async () => {
+    const { features, featuresView } = await api();
+    const second = path.join(folder(), 'second.reclens.json');
+    // The same model and data with two slots of its own: the view must switch to exactly those, and back.
+    fs.writeFileSync(
+      second,
+      fs
+        .readFileSync(configUri().fsPath, 'utf8')
+        .replace(
+          /"slots": \{[\s\S]*?\n {2}\},/,
+          '"slots": { "ids": { "inputs": ["user_id", "item_id"] }, "content": { "inputs": ["item_content", "user_history"] } },',
+        ),
+    );
+    const shown = async () => ({
+      slots: (await features.getChildren()).map((n) => String(n.label)),
+      header: featuresView.description,
+    });
+    try {
+      // From the palette with a config open in the editor: that config.
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(second)));
+      const chosen = (await vscode.commands.executeCommand('reclens.selectFeaturesConfig')) as vscode.Uri;
+      assert.equal(chosen?.fsPath, second);
+      assert.deepEqual(await shown(), { slots: ['ids', 'content'], header: 'second.reclens.json' });
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      // Given a config (a tree item or a Uri): that one, whatever the editor shows.
+      await vscode.commands.executeCommand('reclens.selectFeaturesConfig', configUri());
+      assert.deepEqual(await shown(), {
+        slots: ['user_id', 'item_id', 'genres', 'item_content', 'user_history', 'numeric'],
+        header: 'reclens.json',
+      });
+    } finally {
+      features.config = undefined;
+      fs.rmSync(second, { force: true });
+    }
+  });
+
+  it('Show Output shows the RecLens output channel with what RecLens logged (both modes)', async () => {
+    await vscode.commands.executeCommand('reclens.showOutput');
+    // The channel shown in the Output panel is a document of scheme "output" in the editor's model.
+    const shownChannel = () =>
+      vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && /RecLens activated in/.test(d.getText()));
+    for (let i = 0; i < 120 && !shownChannel(); i++) await new Promise((r) => setTimeout(r, 250));
+    const doc = shownChannel();
+    assert.ok(
+      doc,
+      `the RecLens channel is open; documents: ${vscode.workspace.textDocuments.map((d) => d.uri.toString()).join(', ')}`,
+    );
+    const text = doc.getText();
+    assert.match(
+      text,
+      new RegExp(`^RecLens activated in [\\d.]+ ms.*\\(workspace ${trusted ? 'trusted' : 'untrusted'}`, 'm'),
+    );
+    // The trusted pass evaluated earlier: each run logs its start, and its result with where the record went.
+    if (trusted) {
+      assert.match(text, /^\[[^\]]+\] eval .*reclens\.json$/m);
+      assert.match(text, /^ {2}.*AUC.*; record .*[\\/]\.reclens[\\/]runs[\\/][^\\/]*-eval-[^\\/]*\.json$/m);
+    }
+  });
+
+  if (trusted)
+    it('Refresh re-reads every view: a config renamed on disk, and a run recorded where no file watcher looks', async () => {
+      const { workspaceTree, runsTree, features } = await api();
+      const original = fs.readFileSync(configUri().fsPath, 'utf8');
+      const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'reclens-runs-'));
+      const settings = () => vscode.workspace.getConfiguration('reclens');
+      const evals = listRuns()
+        .filter((f) => /-eval-/.test(f))
+        .sort();
+      assert.ok(evals.length, 'the earlier tests wrote an eval record');
+      try {
+        // Runs kept outside the workspace (runsDirectory absolute), where the CLI then records one: no watcher sees it.
+        await settings().update('runsDirectory', outside, vscode.ConfigurationTarget.Workspace);
+        const renamed = new Promise<void>((resolve) => {
+          const d = workspaceTree.onDidChangeTreeData(() => {
+            d.dispose();
+            resolve();
+          });
+        });
+        fs.writeFileSync(
+          configUri().fsPath,
+          original.replace('"name": "MovieLens latest-small"', '"name": "MovieLens, renamed on disk"'),
+        );
+        // The watcher's refresh for the config (waited for, so that it is not counted below); then the run.
+        await Promise.race([renamed, new Promise((r) => setTimeout(r, 10_000))]);
+        const recorded = path.join(outside, evals[evals.length - 1]);
+        fs.copyFileSync(path.join(runsDir(), evals[evals.length - 1]), recorded);
+
+        const fired = { workspace: 0, runs: 0, features: 0 };
+        const subs = [
+          workspaceTree.onDidChangeTreeData(() => fired.workspace++),
+          runsTree.onDidChangeTreeData(() => fired.runs++),
+          features.onDidChangeTreeData(() => fired.features++),
+        ];
+        await vscode.commands.executeCommand('reclens.refresh');
+        subs.forEach((d) => d.dispose());
+        assert.ok(
+          fired.workspace >= 1 && fired.runs >= 1 && fired.features >= 1,
+          `each view was told to re-read: ${JSON.stringify(fired)}`,
+        );
+        // What the views then show.
+        assert.deepEqual(
+          (await workspaceTree.getChildren()).map((n) => String(n.label)),
+          ['MovieLens, renamed on disk'],
+        );
+        const runs = await runsTree.getChildren();
+        assert.deepEqual(
+          runs.map((n) => n.resourceUri?.fsPath),
+          [recorded],
+          'the Runs view lists the run in the new folder only',
+        );
+        assert.match(String(runs[0].label), /^eval · AUC 0\.\d{4}/);
+      } finally {
+        fs.writeFileSync(configUri().fsPath, original);
+        await settings().update('runsDirectory', undefined, vscode.ConfigurationTarget.Workspace);
+        fs.rmSync(outside, { recursive: true, force: true });
+      }
+    });
+
   if (trusted)
     it('Export Report writes a run as one HTML file where asked; Open Run Record opens the record', async () => {
       // The newest eval record of the earlier tests (no run of its own: the trusted pass is the long one).
