@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { parseConfig } from '../../src/engine/config/loadConfig';
 import type { RecLensApi } from '../../src/extension/extension';
 import type { RowCacheCleared } from '../../src/engine/data/clearCache';
+import type { RunComparison } from '../../src/engine/compare';
 import type { EvalResult } from '../../src/engine/evaluate';
 import type { RunRecord } from '../../src/engine/runs/runRecord';
 import type { EvaluateOutcome } from '../../src/extension/runManager';
@@ -217,6 +218,63 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
       const { outcome } = await evaluateToRecord();
       assert.deepEqual(outcome.result.providerFallbacks, []);
       await vscode.commands.executeCommand('reclens.selectExecutionProvider', 'auto');
+    });
+
+    it("Run Ceiling, Ablate Selected Slots and Ablate All Slots record their runs; the Features view shows each slot's figures", async () => {
+      type Outcome<R> = { status: string; result?: { results: R[] } };
+      const { features } = await api();
+      const ceiling = (await vscode.commands.executeCommand('reclens.runCeiling', {
+        configUri: configUri(),
+        slots: ['genres'],
+        candidates: 4,
+      })) as Outcome<{ slot: string; candidates: number; ceiling: number }>;
+      assert.equal(ceiling.status, 'done', JSON.stringify(ceiling));
+      assert.deepEqual(
+        ceiling.result!.results.map((r) => [r.slot, r.candidates]),
+        [['genres', 4]],
+      );
+      // Two slots selected in the Features view (the clicked one and the selection): ablated together, as one target.
+      const nodes = await features.getChildren();
+      const node = (slot: string) => nodes.find((n) => n.slot === slot)!;
+      const together = (await vscode.commands.executeCommand('reclens.ablateSlots', node('genres'), [
+        node('genres'),
+        node('numeric'),
+      ])) as Outcome<{ slot: string }>;
+      assert.equal(together.status, 'done', JSON.stringify(together));
+      assert.deepEqual(
+        together.result!.results.map((r) => r.slot),
+        ['genres+numeric'],
+      );
+      const all = (await vscode.commands.executeCommand('reclens.ablateAll')) as Outcome<{
+        slot: string;
+        method: string;
+        deltaAuc: number;
+      }>;
+      assert.equal(all.status, 'done', JSON.stringify(all));
+      const slots = ['user_id', 'item_id', 'genres', 'item_content', 'user_history', 'numeric'];
+      assert.deepEqual([...new Set(all.result!.results.map((r) => r.slot))].sort(), [...slots].sort());
+      const shown = new Map((await features.getChildren()).map((n) => [n.slot, String(n.description)]));
+      for (const slot of slots) {
+        const r = all.result!.results.find((x) => x.slot === slot && x.method === 'mask')!;
+        const ceil = slot === 'genres' ? ` · ceil ${ceiling.result!.results[0].ceiling.toFixed(2)}` : '';
+        assert.equal(shown.get(slot), `ΔAUC ${r.deltaAuc.toFixed(3)}${ceil}`, slot);
+      }
+    });
+
+    it('Compare Runs pairs two evaluations of the same rows (same model: no difference) and opens them in a panel', async () => {
+      const [a, b] = listRuns()
+        .filter((f) => /-eval-/.test(f))
+        .sort()
+        .slice(-2)
+        .map((f) => JSON.parse(fs.readFileSync(path.join(runsDir(), f), 'utf8')) as RunRecord<EvalResult>);
+      assert.ok(a && b, 'the earlier tests wrote two eval records');
+      const c = (await vscode.commands.executeCommand('reclens.compareRuns', { a, b })) as RunComparison;
+      assert.deepEqual([c.a.id, c.b.id, c.sameData, c.rows], [a.id, b.id, true, 20167]);
+      assert.ok(Math.abs(c.paired!.a.auc - a.results.auc) < 1e-12, `${c.paired!.a.auc} vs ${a.results.auc}`);
+      assert.deepEqual([c.paired?.diff.auc, c.paired?.diff.logloss], [0, 0], 'one model scored twice');
+      const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+      assert.ok(tabs.includes(`RecLens compare: ${a.id} vs ${b.id}`), tabs.join(', '));
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     });
   } else {
     it('Show Rows Explorer refuses in an untrusted workspace: no panel, no model run', async () => {
