@@ -17,8 +17,9 @@ function readOutputPanel(page) {
 }
 
 // The walk's last runs logged "  <summary>; <s> s; record <folder>/.reclens/runs/<id>.json". The panel wraps long
-// lines, so the visible lines are read joined.
-const RUN_LOGGED = /; record \S*\.reclens\/runs\/[^/\s]+?\.json/;
+// lines and indents what it wraps (anywhere in the path), so the visible lines are read joined, without white space.
+const RUN_LOGGED = /;record[^;]*?\.reclens\/runs\/[^/]+?\.json/;
+const runLogged = (lines) => RUN_LOGGED.test(lines.join('').replace(/\s+/g, ''));
 
 export async function outputCheck(page, problems, h) {
   await page.keyboard.press('Escape');
@@ -27,7 +28,7 @@ export async function outputCheck(page, problems, h) {
   let seen;
   while (Date.now() < deadline) {
     seen = await readOutputPanel(page).catch(() => undefined);
-    if (seen && RUN_LOGGED.test(seen.lines.join(''))) break;
+    if (seen && runLogged(seen.lines)) break;
     await h.sleep(500);
   }
   h.log(
@@ -37,7 +38,7 @@ export async function outputCheck(page, problems, h) {
   if (!seen) problems.push('RecLens: Show Output did not show the panel');
   else {
     if (!/RecLens/.test(seen.channel)) problems.push(`the Output panel shows channel "${seen.channel}", not RecLens`);
-    if (!RUN_LOGGED.test(seen.lines.join('')))
+    if (!runLogged(seen.lines))
       problems.push(`the Output panel does not show the runs' log lines: ${JSON.stringify(seen.lines.slice(-6))}`);
   }
 }
