@@ -276,8 +276,11 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
       assert.ok(Math.abs(c.paired!.a.auc - a.results.auc) < 1e-12, `${c.paired!.a.auc} vs ${a.results.auc}`);
       const diff = c.paired!.diff;
       assert.ok(diff.auc === 0 && diff.logloss === 0, `one model scored twice: ${JSON.stringify(diff)}`);
-      const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
-      assert.ok(tabs.includes(`RecLens compare: ${a.id} vs ${b.id}`), tabs.join(', '));
+      // The editor's tabs reach the extension host a moment after the panel opens: wait for the panel's tab.
+      const title = `RecLens compare: ${a.id} vs ${b.id}`;
+      const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+      for (let i = 0; i < 120 && !tabs().includes(title); i++) await new Promise((r) => setTimeout(r, 250));
+      assert.ok(tabs().includes(title), `${title} among the tabs: ${tabs().join(', ')}`);
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     });
   } else {
