@@ -8,7 +8,7 @@ import { RunManager } from './runManager';
 import { RunsTree } from './runsTree';
 import { ProviderStatus } from './statusBar';
 import { WorkspaceTree } from './workspaceTree';
-import { FeaturesTree } from './featuresTree';
+import { FeaturesTree, type SlotNode } from './featuresTree';
 import { applyFileLimit, applyFileRoots } from './settings';
 import { UNTRUSTED_MESSAGE } from './trust';
 import type { EmbeddingPanel } from './panels/embeddingPanelHost';
@@ -38,6 +38,8 @@ import { openConfigsAsJsonc } from './configLanguage';
 
 export interface RecLensApi {
   features: FeaturesTree;
+  /** The Features view (its description names the config whose slots it lists). */
+  featuresView: vscode.TreeView<SlotNode>;
   runs: RunManager;
   diagnostics: ConfigDiagnostics;
   workspaceTree: WorkspaceTree;
@@ -61,13 +63,18 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   const workspaceTree = new WorkspaceTree();
   const runsTree = new RunsTree();
   const features = new FeaturesTree();
+  const featuresView = vscode.window.createTreeView('reclens.features', {
+    treeDataProvider: features,
+    canSelectMany: true,
+  });
+  features.view = featuresView;
   context.subscriptions.push(
     output,
     status,
     runs,
     vscode.window.registerTreeDataProvider('reclens.workspace', workspaceTree),
     vscode.window.registerTreeDataProvider('reclens.runs', runsTree),
-    vscode.window.createTreeView('reclens.features', { treeDataProvider: features, canSelectMany: true }),
+    featuresView,
   );
   const diagnostics = new ConfigDiagnostics(output);
   const lenses = new SlotCodeLens();
@@ -167,6 +174,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   const rowsPanelCount = async () => (await import('./panels/rowsPanelHost')).RowsPanel.all().length;
   return {
     features,
+    featuresView,
     runs,
     diagnostics,
     workspaceTree,

@@ -3,6 +3,7 @@
  * one slot, the selected slots as a group, or all of them.
  */
 import * as vscode from 'vscode';
+import { RereadTree } from './rereadTree';
 import { resolveSlots } from '../engine/ablation/slots';
 import { requireConfig } from '../engine/config/loadConfig';
 import { inspectModel } from '../engine/model/inspect';
@@ -26,22 +27,16 @@ export class SlotNode extends vscode.TreeItem {
   }
 }
 
-export class FeaturesTree implements vscode.TreeDataProvider<SlotNode> {
-  private readonly emitter = new vscode.EventEmitter<SlotNode | undefined>();
-  readonly onDidChangeTreeData = this.emitter.event;
+export class FeaturesTree extends RereadTree<SlotNode> {
   /** The config whose slots are shown: the one chosen last, else the first in the workspace. */
   config: vscode.Uri | undefined;
-
-  refresh(): void {
-    this.emitter.fire(undefined);
-  }
-  getTreeItem(n: SlotNode): vscode.TreeItem {
-    return n;
-  }
+  /** The view showing this tree: its description names that config, so a workspace with several says which. */
+  view: vscode.TreeView<SlotNode> | undefined;
 
   async getChildren(node?: SlotNode): Promise<SlotNode[]> {
     if (node) return [];
     const uri = this.config ?? (await findConfigs())[0];
+    if (this.view) this.view.description = uri ? vscode.workspace.asRelativePath(uri) : undefined;
     if (!uri) return [];
     try {
       const { config } = requireConfig(uri.fsPath);

@@ -1,6 +1,7 @@
 /** The Runs view: run records of every config, newest first; selecting one opens its record. */
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { RereadTree } from './rereadTree';
 import { loadConfig } from '../engine/config/loadConfig';
 import { listRunRecords, RunRecord } from '../engine/runs/runRecord';
 import { runLabel } from '../engine/runs/summary';
@@ -24,18 +25,7 @@ export class RunNode extends vscode.TreeItem {
   }
 }
 
-export class RunsTree implements vscode.TreeDataProvider<RunNode> {
-  private readonly emitter = new vscode.EventEmitter<RunNode | undefined>();
-  readonly onDidChangeTreeData = this.emitter.event;
-
-  refresh(): void {
-    this.emitter.fire(undefined);
-  }
-
-  getTreeItem(node: RunNode): vscode.TreeItem {
-    return node;
-  }
-
+export class RunsTree extends RereadTree<RunNode> {
   async getChildren(node?: RunNode): Promise<RunNode[]> {
     if (node) return [];
     const settings = readSettings();

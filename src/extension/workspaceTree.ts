@@ -4,6 +4,7 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { RereadTree } from './rereadTree';
 import { loadConfig } from '../engine/config/loadConfig';
 import type { RecLensConfig } from '../engine/config/types';
 import { describeData } from '../engine/data/describe';
@@ -170,18 +171,7 @@ async function tableChildren(config: RecLensConfig): Promise<TreeNode[]> {
   });
 }
 
-export class WorkspaceTree implements vscode.TreeDataProvider<TreeNode> {
-  private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
-  readonly onDidChangeTreeData = this.emitter.event;
-
-  refresh(): void {
-    this.emitter.fire(undefined);
-  }
-
-  getTreeItem(node: TreeNode): vscode.TreeItem {
-    return node;
-  }
-
+export class WorkspaceTree extends RereadTree<TreeNode> {
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
       const configs = await findConfigs();

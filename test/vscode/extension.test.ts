@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { parseConfig } from '../../src/engine/config/loadConfig';
 import type { RecLensApi } from '../../src/extension/extension';
 import type { RowCacheCleared } from '../../src/engine/data/clearCache';
+import type { RunComparison } from '../../src/engine/compare';
 import type { EvalResult } from '../../src/engine/evaluate';
 import type { RunRecord } from '../../src/engine/runs/runRecord';
 import type { EvaluateOutcome } from '../../src/extension/runManager';
@@ -56,6 +57,9 @@ function cliEval(config: string): { auc: number; gauc: number; executionProvider
     ),
   );
 }
+
+/** A completion item's label as the list shows it (VS Code takes a string or a { label } object). */
+const labelOf = (item: vscode.CompletionItem) => (typeof item.label === 'string' ? item.label : item.label.label);
 
 async function findChild(
   tree: RecLensApi['workspaceTree'],
@@ -218,6 +222,67 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
       assert.deepEqual(outcome.result.providerFallbacks, []);
       await vscode.commands.executeCommand('reclens.selectExecutionProvider', 'auto');
     });
+
+    it("Run Ceiling, Ablate Selected Slots and Ablate All Slots record their runs; the Features view shows each slot's figures", async () => {
+      type Outcome<R> = { status: string; result?: { results: R[] } };
+      const { features } = await api();
+      const ceiling = (await vscode.commands.executeCommand('reclens.runCeiling', {
+        configUri: configUri(),
+        slots: ['genres'],
+        candidates: 4,
+      })) as Outcome<{ slot: string; candidates: number; ceiling: number }>;
+      assert.equal(ceiling.status, 'done', JSON.stringify(ceiling));
+      assert.deepEqual(
+        ceiling.result!.results.map((r) => [r.slot, r.candidates]),
+        [['genres', 4]],
+      );
+      // Two slots selected in the Features view (the clicked one and the selection): ablated together, as one target.
+      const nodes = await features.getChildren();
+      const node = (slot: string) => nodes.find((n) => n.slot === slot)!;
+      const together = (await vscode.commands.executeCommand('reclens.ablateSlots', node('genres'), [
+        node('genres'),
+        node('numeric'),
+      ])) as Outcome<{ slot: string; method: string }>;
+      assert.equal(together.status, 'done', JSON.stringify(together));
+      assert.deepEqual(together.result!.results.map((r) => `${r.slot} ${r.method}`).sort(), [
+        'genres+numeric mask',
+        'genres+numeric permute',
+      ]);
+      const all = (await vscode.commands.executeCommand('reclens.ablateAll')) as Outcome<{
+        slot: string;
+        method: string;
+        deltaAuc: number;
+      }>;
+      assert.equal(all.status, 'done', JSON.stringify(all));
+      const slots = ['user_id', 'item_id', 'genres', 'item_content', 'user_history', 'numeric'];
+      assert.deepEqual([...new Set(all.result!.results.map((r) => r.slot))].sort(), [...slots].sort());
+      const shown = new Map((await features.getChildren()).map((n) => [n.slot, String(n.description)]));
+      for (const slot of slots) {
+        const r = all.result!.results.find((x) => x.slot === slot && x.method === 'mask')!;
+        const ceil = slot === 'genres' ? ` · ceil ${ceiling.result!.results[0].ceiling.toFixed(2)}` : '';
+        assert.equal(shown.get(slot), `ΔAUC ${r.deltaAuc.toFixed(3)}${ceil}`, slot);
+      }
+    });
+
+    it('Compare Runs pairs two evaluations of the same rows (same model: no difference) and opens them in a panel', async () => {
+      const [a, b] = listRuns()
+        .filter((f) => /-eval-/.test(f))
+        .sort()
+        .slice(-2)
+        .map((f) => JSON.parse(fs.readFileSync(path.join(runsDir(), f), 'utf8')) as RunRecord<EvalResult>);
+      assert.ok(a && b, 'the earlier tests wrote two eval records');
+      const c = (await vscode.commands.executeCommand('reclens.compareRuns', { a, b })) as RunComparison;
+      assert.deepEqual([c.a.id, c.b.id, c.sameData, c.rows], [a.id, b.id, true, 20167]);
+      assert.ok(Math.abs(c.paired!.a.auc - a.results.auc) < 1e-12, `${c.paired!.a.auc} vs ${a.results.auc}`);
+      const diff = c.paired!.diff;
+      assert.ok(diff.auc === 0 && diff.logloss === 0, `one model scored twice: ${JSON.stringify(diff)}`);
+      // The editor's tabs reach the extension host a moment after the panel opens: wait for the panel's tab.
+      const title = `RecLens compare: ${a.id} vs ${b.id}`;
+      const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+      for (let i = 0; i < 120 && !tabs().includes(title); i++) await new Promise((r) => setTimeout(r, 250));
+      assert.ok(tabs().includes(title), `${title} among the tabs: ${tabs().join(', ')}`);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    });
   } else {
     it('Show Rows Explorer refuses in an untrusted workspace: no panel, no model run', async () => {
       const panel = await vscode.commands.executeCommand('reclens.showRows', { configUri: configUri() });
@@ -372,6 +437,124 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  it("Choose Config for Features lists the chosen config's slots and names it in the view's header (both modes)", async () => {
+    const { features, featuresView } = await api();
+    const second = path.join(folder(), 'second.reclens.json');
+    // The same model and data with two slots of its own: the view must switch to exactly those, and back.
+    fs.writeFileSync(
+      second,
+      fs
+        .readFileSync(configUri().fsPath, 'utf8')
+        .replace(
+          /"slots": \{[\s\S]*?\n {2}\},/,
+          '"slots": { "ids": { "inputs": ["user_id", "item_id"] }, "content": { "inputs": ["item_content", "user_history"] } },',
+        ),
+    );
+    const shown = async () => ({
+      slots: (await features.getChildren()).map((n) => String(n.label)),
+      header: featuresView.description,
+    });
+    try {
+      // From the palette with a config open in the editor: that config.
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(second)));
+      const chosen = (await vscode.commands.executeCommand('reclens.selectFeaturesConfig')) as vscode.Uri;
+      assert.equal(chosen?.fsPath, second);
+      assert.deepEqual(await shown(), { slots: ['ids', 'content'], header: 'second.reclens.json' });
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      // Given a config (a tree item or a Uri): that one, whatever the editor shows.
+      await vscode.commands.executeCommand('reclens.selectFeaturesConfig', configUri());
+      assert.deepEqual(await shown(), {
+        slots: ['user_id', 'item_id', 'genres', 'item_content', 'user_history', 'numeric'],
+        header: 'reclens.json',
+      });
+    } finally {
+      features.config = undefined;
+      fs.rmSync(second, { force: true });
+    }
+  });
+
+  it('Show Output shows the RecLens output channel with what RecLens logged (both modes)', async () => {
+    await vscode.commands.executeCommand('reclens.showOutput');
+    // The channel shown in the Output panel is a document of scheme "output" in the editor's model.
+    const shownChannel = () =>
+      vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && /RecLens activated in/.test(d.getText()));
+    for (let i = 0; i < 120 && !shownChannel(); i++) await new Promise((r) => setTimeout(r, 250));
+    const doc = shownChannel();
+    assert.ok(
+      doc,
+      `the RecLens channel is open; documents: ${vscode.workspace.textDocuments.map((d) => d.uri.toString()).join(', ')}`,
+    );
+    const text = doc.getText();
+    assert.match(
+      text,
+      new RegExp(`^RecLens activated in [\\d.]+ ms.*\\(workspace ${trusted ? 'trusted' : 'untrusted'}`, 'm'),
+    );
+    // The trusted pass evaluated earlier: each run logs its start, and its result with where the record went.
+    if (trusted) {
+      assert.match(text, /^\[[^\]]+\] eval .*reclens\.json$/m);
+      assert.match(text, /^ {2}.*AUC.*; record .*[\\/]\.reclens[\\/]runs[\\/][^\\/]*-eval-[^\\/]*\.json$/m);
+    }
+  });
+
+  if (trusted)
+    it('Refresh re-reads every view: a config renamed on disk, and a run recorded where no file watcher looks', async () => {
+      const { workspaceTree, runsTree, features } = await api();
+      const original = fs.readFileSync(configUri().fsPath, 'utf8');
+      const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'reclens-runs-'));
+      const settings = () => vscode.workspace.getConfiguration('reclens');
+      const evals = listRuns()
+        .filter((f) => /-eval-/.test(f))
+        .sort();
+      assert.ok(evals.length, 'the earlier tests wrote an eval record');
+      try {
+        // Runs kept outside the workspace (runsDirectory absolute), where the CLI then records one: no watcher sees it.
+        await settings().update('runsDirectory', outside, vscode.ConfigurationTarget.Workspace);
+        const renamed = new Promise<void>((resolve) => {
+          const d = workspaceTree.onDidChangeTreeData(() => {
+            d.dispose();
+            resolve();
+          });
+        });
+        fs.writeFileSync(
+          configUri().fsPath,
+          original.replace('"name": "MovieLens latest-small"', '"name": "MovieLens, renamed on disk"'),
+        );
+        // The watcher's refresh for the config (waited for, so that it is not counted below); then the run.
+        await Promise.race([renamed, new Promise((r) => setTimeout(r, 10_000))]);
+        const recorded = path.join(outside, evals[evals.length - 1]);
+        fs.copyFileSync(path.join(runsDir(), evals[evals.length - 1]), recorded);
+
+        const fired = { workspace: 0, runs: 0, features: 0 };
+        const subs = [
+          workspaceTree.onDidChangeTreeData(() => fired.workspace++),
+          runsTree.onDidChangeTreeData(() => fired.runs++),
+          features.onDidChangeTreeData(() => fired.features++),
+        ];
+        await vscode.commands.executeCommand('reclens.refresh');
+        subs.forEach((d) => d.dispose());
+        assert.ok(
+          fired.workspace >= 1 && fired.runs >= 1 && fired.features >= 1,
+          `each view was told to re-read: ${JSON.stringify(fired)}`,
+        );
+        // What the views then show.
+        assert.deepEqual(
+          (await workspaceTree.getChildren()).map((n) => String(n.label)),
+          ['MovieLens, renamed on disk'],
+        );
+        const runs = await runsTree.getChildren();
+        assert.deepEqual(
+          runs.map((n) => n.resourceUri?.fsPath),
+          [recorded],
+          'the Runs view lists the run in the new folder only',
+        );
+        assert.match(String(runs[0].label), /^eval · AUC 0\.\d{4}/);
+      } finally {
+        fs.writeFileSync(configUri().fsPath, original);
+        await settings().update('runsDirectory', undefined, vscode.ConfigurationTarget.Workspace);
+        fs.rmSync(outside, { recursive: true, force: true });
+      }
+    });
+
   if (trusted)
     it('Export Report writes a run as one HTML file where asked; Open Run Record opens the record', async () => {
       // The newest eval record of the earlier tests (no run of its own: the trusted pass is the long one).
@@ -488,7 +671,7 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
       doc.uri,
       doc.positionAt(at),
     )) as vscode.CompletionList;
-    const byLabel = new Map(list.items.map((i) => [typeof i.label === 'string' ? i.label : i.label.label, i]));
+    const byLabel = new Map(list.items.map((i) => [labelOf(i), i]));
     if (trusted) {
       assert.ok(byLabel.has('item_idx') && byLabel.has('hist_emb'), [...byLabel.keys()].join(', '));
       assert.equal(byLabel.get('genres')?.detail, 'FLOAT[]');
@@ -496,15 +679,10 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
       // Column names (with their type as detail) come from a DuckDB query, which never runs in an untrusted
       // workspace; VS Code's own word completion may still offer the words of the file, without a type.
       assert.ok(
-        !list.items.some(
-          (i) =>
-            ['item_idx', 'hist_emb', 'genres'].includes(
-              String(typeof i.label === 'string' ? i.label : i.label.label),
-            ) && i.detail,
-        ),
+        !list.items.some((i) => ['item_idx', 'hist_emb', 'genres'].includes(labelOf(i)) && i.detail),
         list.items
           .filter((i) => i.detail)
-          .map((i) => `${typeof i.label === 'string' ? i.label : i.label.label}: ${i.detail}`)
+          .map((i) => `${labelOf(i)}: ${i.detail}`)
           .join(', '),
       );
     }

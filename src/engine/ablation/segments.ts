@@ -7,12 +7,10 @@ import * as path from 'path';
 import { describeColumns } from '../data/describe';
 import { dataReadError, readExpression } from '../data/duck';
 import { applyFilter, whereClause } from '../data/whereClause';
-import { inputError } from '../errors';
-import { suggestion } from '../util/suggest';
 import { Key, normaliseKey } from '../data/keys';
 import { BUCKETS, popularityBuckets } from '../embedding/metadata';
 import type { JobContext } from '../job';
-import { keyExpression } from '../lis/evalKeys';
+import { dataColumns, keyExpression } from '../lis/evalKeys';
 
 export interface RowSegments {
   name: string;
@@ -80,26 +78,10 @@ export interface KeyIds {
 export async function streamKeyIds(ctx: SegmentSource, rows: number): Promise<{ items: KeyIds; users: KeyIds }> {
   const { config, ws } = ctx;
   const { duck } = ws;
-  const cols = await describeColumns(duck, config.data.path);
-  const type = (n: string) => {
-    const c = cols.find((x) => x.name === n);
-    if (!c)
-      throw inputError(
-        `Column "${n}" is not in ${config.data.path}.${suggestion(
-          n,
-          cols.map((x) => x.name),
-        )}`,
-        { file: config.file, path: ['data'] },
-      );
-    return c.type;
-  };
+  const columns = await dataColumns(duck, config);
   const [group, item, time] = [config.data.group!, config.data.item!, config.data.time!];
-  const [groupType, itemType] = [type(group), type(item), type(time)];
-  await applyFilter(
-    duck,
-    config,
-    cols.map((c) => c.name),
-  );
+  const [groupType, itemType] = [columns.typeOf(group), columns.typeOf(item), columns.typeOf(time)];
+  await applyFilter(duck, config, columns.names);
   const sql = `SELECT ${keyExpression(group, groupType)}, ${keyExpression(item, itemType)} FROM ${readExpression(config.data.path)}${whereClause(config)} LIMIT ${rows}`;
   const users: KeyIds = { distinct: [], ids: new Uint32Array(rows) },
     items: KeyIds = { distinct: [], ids: new Uint32Array(rows) };

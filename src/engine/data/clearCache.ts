@@ -119,3 +119,53 @@ export function describeCleared(c: RowCacheCleared): string {
   if (!c.removed) return `Nothing to remove: ${c.dir} does not exist.`;
   return `Removed ${c.dir}: ${sets(c.entries.length)}${c.entries.length ? ` (${c.entries.join(', ')})` : ''}, ${files(c.files)}, ${mib(c.bytes)}.`;
 }
+
+/** One cached row set on disk: its folder name, size and when it was last used (recallRows touches the folder). */
+export interface RowCacheEntry {
+  name: string;
+  bytes: number;
+  usedMs: number;
+}
+
+/**
+ * Which row sets to remove so that those left fit in `maxBytes`: the least recently used first, never one in `keep`
+ * (the set a job has just written, sets an open Rows explorer reads). Kept sets larger than the bound stay, alone.
+ */
+export function rowSetsToEvict(
+  entries: readonly RowCacheEntry[],
+  maxBytes: number,
+  keep: readonly string[] = [],
+): string[] {
+  let total = entries.reduce((s, e) => s + e.bytes, 0);
+  const evict: string[] = [];
+  for (const e of entries.filter((x) => !keep.includes(x.name)).sort((a, b) => a.usedMs - b.usedMs)) {
+    if (total <= maxBytes) break;
+    evict.push(e.name);
+    total -= e.bytes;
+  }
+  return evict;
+}
+
+/**
+ * Bounds `<configDir>/.reclens/cache` to `maxBytes` by rowSetsToEvict, with the safety of clearRowCache: nothing
+ * behind a symbolic link, links removed as links, each set renamed aside before it is removed. Folders starting with
+ * a dot (writes in progress, possibly by another process) are neither counted nor touched. Returns what it removed.
+ */
+export function trimRowCache(configDir: string, maxBytes: number, keep: readonly string[] = []): string[] {
+  const contents = rowCacheContents(configDir);
+  if (contents.refused || contents.linkTarget !== undefined || !contents.entries.length) return [];
+  const entries = fs
+    .readdirSync(contents.dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => {
+      const p = path.join(contents.dir, e.name);
+      return { name: e.name, bytes: tally(p).bytes, usedMs: fs.lstatSync(p).mtimeMs };
+    });
+  const evict = rowSetsToEvict(entries, maxBytes, keep);
+  for (const name of evict) {
+    const aside = path.join(contents.dir, `.evicting-${name}-${process.pid}`);
+    fs.renameSync(path.join(contents.dir, name), aside);
+    fs.rmSync(aside, { recursive: true, force: true });
+  }
+  return evict;
+}

@@ -47,24 +47,27 @@ const slots = (help: string): OptionSpec<{ slots?: string[] }> => ({
   help,
 });
 
+/** Bootstrap replicates for a job's 95% intervals: each job its own default and what it resamples. */
+const bootstrap = (byDefault: number, help: string): OptionSpec<{ bootstrap?: number }> => ({
+  name: 'bootstrap',
+  flag: 'bootstrap',
+  type: 'int',
+  value: 'B',
+  default: byDefault,
+  help,
+});
+
+/** The last options of every job that scores the evaluation rows: which rows, the seed, and how the model runs. */
+const SCORING_TAIL = [LIMIT, SEED, PROVIDERS, BATCH_SIZE] as const;
+
 export const JOBS = {
   eval: job<EvalOptions, EvalResult>({
     title: 'evaluating',
     summary: 'score every evaluation row: AUC, GAUC, LogLoss, calibration, curves and per-slice metrics',
     options: [
-      {
-        name: 'bootstrap',
-        flag: 'bootstrap',
-        type: 'int',
-        value: 'B',
-        default: 0,
-        help: 'bootstrap replicates (resampling users) for 95% intervals; 0: none',
-      },
+      bootstrap(0, 'bootstrap replicates (resampling users) for 95% intervals; 0: none'),
       { name: 'slices', flag: 'no-slices', type: 'boolean', negated: true, help: 'skip the per-slice metrics' },
-      LIMIT,
-      SEED,
-      PROVIDERS,
-      BATCH_SIZE,
+      ...SCORING_TAIL,
     ],
     reproduce: ['bootstrap', 'limit'],
     run: async (config, options, control) => (await import('./evaluate')).evaluate(config, options, control),
@@ -97,18 +100,8 @@ export const JOBS = {
         type: 'boolean',
         help: 'permute only within each user (data.group)',
       },
-      {
-        name: 'bootstrap',
-        flag: 'bootstrap',
-        type: 'int',
-        value: 'B',
-        default: 200,
-        help: 'paired bootstrap replicates (by user) for the 95% intervals',
-      },
-      LIMIT,
-      SEED,
-      PROVIDERS,
-      BATCH_SIZE,
+      bootstrap(200, 'paired bootstrap replicates (by user) for the 95% intervals'),
+      ...SCORING_TAIL,
     ],
     reproduce: ['slots', 'slice', 'method', 'repeats', 'withinGroup', 'bootstrap', 'limit'],
     run: async (config, options, control) => (await import('./ablate')).ablate(config, options, control),
@@ -127,10 +120,7 @@ export const JOBS = {
         default: 32,
         help: 'candidate values tried per row',
       },
-      LIMIT,
-      SEED,
-      PROVIDERS,
-      BATCH_SIZE,
+      ...SCORING_TAIL,
     ],
     reproduce: ['slots', 'candidates', 'limit'],
     run: async (config, options, control) => (await import('./ceiling')).ceiling(config, options, control),
@@ -162,14 +152,7 @@ export const JOBS = {
         min: 1,
         help: 'seeded splits of users into folds (default 5)',
       },
-      {
-        name: 'bootstrap',
-        flag: 'bootstrap',
-        type: 'int',
-        value: 'B',
-        default: 200,
-        help: 'user-bootstrap replicates pooled over the splits',
-      },
+      bootstrap(200, 'user-bootstrap replicates pooled over the splits'),
       {
         name: 'sweep',
         flag: 'sweep',
@@ -184,10 +167,7 @@ export const JOBS = {
         type: 'boolean',
         help: 'also the frozen substitution view: the ranker with each table replaced by its preference partners',
       },
-      LIMIT,
-      SEED,
-      PROVIDERS,
-      BATCH_SIZE,
+      ...SCORING_TAIL,
     ],
     reproduce: ['preferences', 'tables', 'folds', 'splits', 'sweep', 'substitution', 'bootstrap', 'limit'],
     run: async (config, options, control) => (await import('./lis')).lis(config, options, control),

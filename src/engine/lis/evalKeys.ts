@@ -25,6 +25,28 @@ export function keyExpression(name: string, type: string): string {
   return typeClass(type) === 'integer' ? `CAST(${sqlIdent(name)} AS DOUBLE)` : `CAST(${sqlIdent(name)} AS VARCHAR)`;
 }
 
+/**
+ * The columns of the config's data file: their names, and the type of a named one, which throws a message naming the
+ * config's data section (with the nearest column name) when the data has no such column.
+ */
+export async function dataColumns(
+  duck: Duck,
+  config: RecLensConfig,
+): Promise<{ names: string[]; typeOf(name: string): string }> {
+  const cols = await describeColumns(duck, config.data.path);
+  const names = cols.map((c) => c.name);
+  const typeOf = (n: string) => {
+    const c = cols.find((x) => x.name === n);
+    if (!c)
+      throw inputError(`Column "${n}" is not in ${config.data.path}.${suggestion(n, names)}`, {
+        file: config.file,
+        path: ['data'],
+      });
+    return c.type;
+  };
+  return { names, typeOf };
+}
+
 export async function readEvalKeys(duck: Duck, config: RecLensConfig, rows: number, what: string): Promise<EvalKeys> {
   const { group, item, time } = config.data;
   const missing = [
@@ -40,24 +62,9 @@ export async function readEvalKeys(duck: Duck, config: RecLensConfig, rows: numb
       { file: config.file, path: ['data'] },
     );
   }
-  const cols = await describeColumns(duck, config.data.path);
-  const type = (n: string) => {
-    const c = cols.find((x) => x.name === n);
-    if (!c)
-      throw inputError(
-        `Column "${n}" is not in ${config.data.path}.${suggestion(
-          n,
-          cols.map((x) => x.name),
-        )}`,
-        { file: config.file, path: ['data'] },
-      );
-    return c.type;
-  };
-  await applyFilter(
-    duck,
-    config,
-    cols.map((c) => c.name),
-  );
+  const columns = await dataColumns(duck, config);
+  const type = columns.typeOf;
+  await applyFilter(duck, config, columns.names);
   const sql = `SELECT ${keyExpression(group!, type(group!))}, ${keyExpression(item!, type(item!))}, ${timeExpression(time!, type(time!))} FROM ${readExpression(config.data.path)}${whereClause(config)} LIMIT ${rows}`;
   try {
     const r = await duck.conn.runAndReadAll(sql);

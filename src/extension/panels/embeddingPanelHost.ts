@@ -6,12 +6,11 @@
 import * as vscode from 'vscode';
 import type { EmbeddingPanelData, EmbeddingWebviewToHost, HostToEmbeddingWebview } from '../../protocol/embedding';
 import { requireConfig } from '../../engine/config/loadConfig';
-import { RecLensError } from '../../engine/errors';
 import { readSettings } from '../settings';
 import { requireTrust } from '../trust';
 import { parseEmbeddingMessage } from '../../protocol/validate';
 import { webviewHtml } from './webviewHtml';
-import { showError } from '../errorMessage';
+import { reportPanelFailure } from '../errorMessage';
 
 export interface EmbeddingRequest {
   config: vscode.Uri;
@@ -164,10 +163,7 @@ export class EmbeddingPanel {
       );
       return data;
     } catch (e) {
-      const cancelled = e instanceof RecLensError && e.kind === 'cancelled';
-      const message = cancelled ? 'Cancelled.' : (e as Error).message;
-      this.post({ type: 'error', message });
-      if (!cancelled) void showError(message);
+      reportPanelFailure(e, (m) => this.post(m));
       return undefined;
     }
   }

@@ -6,7 +6,6 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { requireConfig } from '../../engine/config/loadConfig';
-import { RecLensError } from '../../engine/errors';
 import type { RowsSession } from '../../engine/rows/session';
 import type { RowQuery } from '../../engine/rows/types';
 import { HostToRows, isRowsToHost, RowsInfo, RowsToHost } from '../../protocol/rows';
@@ -14,7 +13,7 @@ import { readSettings } from '../settings';
 import { revealSlot } from './resultsPanelHost';
 import { answerRowsMessage, rowsInfo } from './rowsDispatch';
 import { webviewHtml } from './webviewHtml';
-import { showError } from '../errorMessage';
+import { reportPanelFailure } from '../errorMessage';
 
 export class RowsPanel {
   private static readonly open = new Map<string, RowsPanel>();
@@ -113,10 +112,7 @@ export class RowsPanel {
       this.output.appendLine(`[rows] ${config.file}: ${s.rows} rows scored`);
       return true;
     } catch (e) {
-      const cancelled = e instanceof RecLensError && e.kind === 'cancelled';
-      const message = cancelled ? 'Cancelled.' : (e as Error).message;
-      this.post({ type: 'error', message });
-      if (!cancelled) void showError(message);
+      reportPanelFailure(e, (m) => this.post(m));
       this.dispose();
       return false;
     }
