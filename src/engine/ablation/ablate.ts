@@ -7,7 +7,6 @@ import type { FeedArray } from '../data/batches';
 import { buildRunRecord, JobContext, JobOptions, withJob } from '../job';
 import { PairedMetricsWorker } from '../compute/offThread';
 import { PassQueue } from '../model/batchScorer';
-import { keptRowCount, keptRowsBudgetBytes } from '../model/residentRows';
 import { report } from '../progress';
 import type { JobControl } from '../progress';
 import type { RunRecord } from '../runs/runRecord';
@@ -161,8 +160,6 @@ async function scoreAllPasses(
   done: (pass: number, scores: Float32Array) => Promise<void>,
 ): Promise<void> {
   const queue = new PassQueue(ctx.rs, ctx.mat.inputs, ctx.mat.rows, ctx.batchSize, ctx.control);
-  // The inference worker keeps the baseline's batches (up to its budget): later passes send only what they change.
-  queue.keepRows = keptRowCount(ctx.mat.inputs, ctx.mat.rows, ctx.batchSize, keptRowsBudgetBytes());
   const prepare = (i: number): Promise<PassFeeds | undefined> => {
     const p = passes[i]?.prepare?.() ?? Promise.resolve(undefined);
     p.catch(() => undefined); // awaited when its pass comes; closed in the finally below if it never does
@@ -187,8 +184,6 @@ async function scoreAllPasses(
           (inp, start, end) => f?.replace(inp.name, start, end) ?? ctx.mat.columns.read(inp.name, start, end),
           // Only the newest pass reports: the last batches of the one before finish after the counter moved on.
           (n) => current === i && report(ctx.control, { phase, done: n, total: ctx.mat.rows }),
-          (inp, start, end) => f?.replace(inp.name, start, end),
-          !passes[i].prepare, // the baseline: the rows as they are
         );
       } finally {
         f?.close(); // every batch of the pass is built
@@ -201,7 +196,6 @@ async function scoreAllPasses(
     await chain;
   } finally {
     await queue.settle();
-    if (queue.keptRows > 0) ctx.rs.dropRows();
     await chain.catch(() => undefined);
     await next.then((f) => f?.close()).catch(() => undefined);
   }

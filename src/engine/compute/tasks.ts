@@ -21,12 +21,7 @@ export interface WorkerTasks {
   pca: { input: { x: Float32Array; rows: number; dim: number; components: number }; result: PcaResult };
   umap: { input: UmapInput; result: Float32Array };
   // The inference worker (model/inferenceWorkerMain.ts): one onnxruntime run; feeds and outputs are transferred.
-  // `rows`: the batch is rows [start, end). With `keep` the worker keeps its feeds (ablation's baseline pass); without,
-  // `feeds` are only the inputs that differ from the kept batch of the same rows (model/residentRows.ts).
-  infer: {
-    input: { feeds: WorkerFeed[]; outputs: string[]; rows?: { start: number; end: number; keep?: boolean } };
-    result: Record<string, WorkerOutput>;
-  };
+  infer: { input: { feeds: WorkerFeed[]; outputs: string[] }; result: Record<string, WorkerOutput> };
   // Slice metrics over a pool of compute workers: point metrics and shared replicate units, then replicate ranges.
   slicesPrepare: {
     input: { input: SliceMetricsInput; notes: string[] };

@@ -8,9 +8,6 @@ import type { RemoteSession } from './remoteSession';
 /** Builds the values of one input for rows [start, end), as a fresh array (it is transferred to the worker). */
 export type FeedBuilder = (input: PlannedInput, start: number, end: number) => FeedArray;
 
-/** The values of one input for rows [start, end) where a pass changes it; undefined for an input as it is. */
-export type FeedChanges = (input: PlannedInput, start: number, end: number) => FeedArray | undefined;
-
 /**
  * Several passes over the same rows through one queue of in-flight batches. A pass is queued batch by batch (each
  * batch's feeds built as room frees up), and the next pass's first batches are built while the previous pass's
@@ -19,10 +16,6 @@ export type FeedChanges = (input: PlannedInput, start: number, end: number) => F
  */
 export class PassQueue {
   private readonly flight: InFlight;
-  /** Rows [0, keepRows) may be kept by the inference worker (whole batches of a pass queued with `keep`). */
-  keepRows = 0;
-  /** Rows [0, keptRows) are kept by the inference worker: a batch there sends only what a pass changes. */
-  keptRows = 0;
 
   constructor(
     private readonly rs: RemoteSession,
@@ -37,32 +30,21 @@ export class PassQueue {
 
   /**
    * Queues every batch of one pass. Resolves once the last batch is queued (the feed builder is not called after
-   * that), with the pass's scores to come; those reject with the first failed batch. With `changes`, a batch of
-   * rows the worker keeps sends only the changed inputs (the same values as `feed` gives; the rest are kept). With
-   * `keep` (a pass over the rows as they are) the worker keeps this pass's batches of rows [0, keepRows).
+   * that), with the pass's scores to come; those reject with the first failed batch.
    */
-  async queue(
-    feed: FeedBuilder,
-    onBatch?: (doneRows: number) => void,
-    changes?: FeedChanges,
-    keep = false,
-  ): Promise<{ scores: Promise<Float32Array> }> {
+  async queue(feed: FeedBuilder, onBatch?: (doneRows: number) => void): Promise<{ scores: Promise<Float32Array> }> {
     const scores = new Float32Array(this.rows);
     const batches: Promise<void>[] = [];
     for (let start = 0; start < this.rows; start += this.batchSize) {
       throwIfCancelled(this.control);
       const end = Math.min(this.rows, start + this.batchSize);
-      const kept = changes !== undefined && end <= this.keptRows;
-      const keeping = keep && !kept && start === this.keptRows && end <= this.keepRows;
-      const feeds = [];
-      for (const inp of this.inputs) {
-        const data = kept ? changes(inp, start, end) : feed(inp, start, end);
-        if (data) feeds.push({ name: inp.name, dtype: inp.dtype, dims: inp.dims, data });
-      }
-      const run = kept || keeping ? this.rs.runKept(start, end, feeds, keeping) : this.rs.run(end - start, feeds);
-      // Later batches are queued behind this one, so the worker keeps it before they ask for it.
-      if (keeping) this.keptRows = end;
-      const batch = run.then((s) => {
+      const feeds = this.inputs.map((inp) => ({
+        name: inp.name,
+        dtype: inp.dtype,
+        dims: inp.dims,
+        data: feed(inp, start, end),
+      }));
+      const batch = this.rs.run(end - start, feeds).then((s) => {
         scores.set(s, start);
         onBatch?.(end);
       });

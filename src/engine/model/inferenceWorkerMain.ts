@@ -26,10 +26,7 @@ export interface WorkerOutput {
   data: ArrayBufferView;
 }
 /** One inference call (WorkerTasks' `infer`), numbered so that its reply finds the caller. */
-export type InferRequest = { id: number } & TaskCall<'infer'>;
-/** Lets the kept batches go (unanswered; it takes its turn in the request queue after the calls before it). */
-export type DropRowsRequest = { id: number; task: 'dropRows' };
-export type WorkerRequest = InferRequest | DropRowsRequest;
+export type WorkerRequest = { id: number } & TaskCall<'infer'>;
 export type WorkerError = { name: string; kind?: string; message: string; where?: unknown };
 export type WorkerReply =
   | { type: 'ready'; provider: ProviderName; fallbacks: { provider: string; reason: string }[] }
@@ -53,27 +50,13 @@ async function main(): Promise<void> {
     return;
   }
   const { Tensor: T } = ort();
-  // Kept batches (a call with rows.keep): their input tensors by first row, for later calls on the same rows.
-  const kept = new Map<number, { end: number; feeds: Record<string, Tensor> }>();
   // Requests are handled one at a time in arrival order; the main thread keeps the queue short.
   let chain = Promise.resolve();
-  parentPort!.on('message', (msg: WorkerRequest) => {
-    if (msg.task === 'dropRows') {
-      chain = chain.then(() => kept.clear());
-      return;
-    }
-    const { id, input: req } = msg;
+  parentPort!.on('message', ({ id, input: req }: WorkerRequest) => {
     chain = chain.then(async () => {
       try {
         const feeds: Record<string, Tensor> = {};
         for (const f of req.feeds) feeds[f.name] = new T(f.dtype as 'float32', f.data as Float32Array, f.dims);
-        if (req.rows?.keep) kept.set(req.rows.start, { end: req.rows.end, feeds: { ...feeds } });
-        else if (req.rows) {
-          const { start, end } = req.rows;
-          const k = kept.get(start);
-          if (!k || k.end !== end) throw new Error(`rows ${start}-${end} are not kept by the inference worker`);
-          for (const name of Object.keys(k.feeds)) feeds[name] ??= k.feeds[name];
-        }
         const out = await session.run(feeds, req.outputs);
         const outputs: TaskResult<'infer'> = {};
         const transfer: ArrayBuffer[] = [];
@@ -84,8 +67,7 @@ async function main(): Promise<void> {
           transfer.push(data.buffer as ArrayBuffer);
         }
         // The feeds' buffers go back too, so the main thread reuses them for its next batches (data/feedPool.ts).
-        // (Not a kept batch's: the worker holds on to those.)
-        const feedBuffers = [...new Set(req.rows?.keep ? [] : req.feeds.map((f) => f.data.buffer))].filter(
+        const feedBuffers = [...new Set(req.feeds.map((f) => f.data.buffer))].filter(
           (b): b is ArrayBuffer => b instanceof ArrayBuffer && !transfer.includes(b),
         );
         parentPort!.postMessage({ type: 'outputs', id, outputs, feedBuffers } satisfies WorkerReply, [

@@ -162,38 +162,6 @@ export class RemoteSession {
     return scoresFromOutput(out[this.output], this.output, rows, this.label);
   }
 
-  /** Lets the kept batches go once the calls queued before have run. */
-  dropRows(): void {
-    if (!this.failure) this.worker.postMessage({ id: this.nextId++, task: 'dropRows' } satisfies WorkerRequest);
-  }
-
-  /**
-   * Scores rows [start, end) (one float per row) as the batch of those rows that the worker keeps, with `feeds` in
-   * place of the inputs they name: only `feeds` travel. With `keep`, `feeds` are every input and the worker keeps
-   * them (their buffers are not handed back) for later calls on the same rows, until dropRows().
-   */
-  async runKept(
-    start: number,
-    end: number,
-    feeds: { name: string; dtype: string; dims: number[]; data: ArrayBufferView }[],
-    keep = false,
-  ): Promise<Float32Array> {
-    if (this.failure) throw this.failure;
-    const rows = end - start;
-    const id = this.nextId++;
-    const transfer = [...new Set(feeds.map((f) => f.data.buffer as ArrayBuffer))];
-    const out = await new Promise<TaskResult<'infer'>>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      const input = {
-        feeds: feeds.map((f) => ({ ...f, dims: [rows, ...f.dims] })),
-        outputs: [this.output],
-        rows: { start, end, ...(keep ? { keep } : {}) },
-      };
-      this.worker.postMessage({ id, task: 'infer', input } satisfies WorkerRequest, transfer);
-    });
-    return scoresFromOutput(out[this.output], this.output, rows, this.label);
-  }
-
   async close(): Promise<void> {
     clearFeedPool();
     await this.worker.terminate();
