@@ -9,8 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { RecLensConfig } from '../config/types';
-import { createHash } from 'crypto';
-import { sha256 } from '../runs/hash';
+import { fileFingerprint, sha256 } from '../runs/hash';
 import { feedArray } from './feedPool';
 import type { FeedArray, StreamStats } from './batches';
 import type { FeedDtype, InputPlan, PlannedInput } from './inputPlan';
@@ -432,7 +431,7 @@ export function rowCacheKey(config: RecLensConfig, plan: InputPlan, limit: numbe
   if (!isFile(config.data.path)) return `once-${process.pid}-${Date.now().toString(36)}-${(unique++).toString(36)}`;
   const files = [config.data.path, ...Object.values(config.tables).flatMap((t) => (t.ids ? [t.path, t.ids] : [t.path]))]
     .filter((f) => fs.existsSync(f))
-    .map((f) => ({ f, ...fileStamp(f) }));
+    .map((f) => ({ f, ...fileFingerprint(f) }));
   const inputs = plan.inputs.map((i) => ({
     name: i.name,
     dtype: i.dtype,
@@ -453,64 +452,6 @@ export function rowCacheKey(config: RecLensConfig, plan: InputPlan, limit: numbe
       tables: config.tables,
     }),
   ).slice(0, 24);
-}
-
-/** Seconds within which a file's change time is too recent to trust its stamp (coarse file-system clocks). */
-const RACY_SECONDS = 3;
-/** fileFingerprint's content sample per file stamp, for this process. */
-const samples = new Map<string, string>();
-
-/** One reused buffer for contentSample (fresh 1 MiB buffers cost their page faults, ~10 ms a file on this VM). */
-let sampleBuffer: Buffer | undefined;
-
-/**
- * runs/hash.ts fileFingerprint's `sample` (sha256 of the first and last MiB, concatenated), hashed as two updates
- * of one reused buffer instead of two fresh buffers and their concatenation: the same digest.
- */
-export function contentSample(file: string, size: number): string {
-  const n = Math.min(size, 1 << 20);
-  sampleBuffer ??= Buffer.allocUnsafe(1 << 20);
-  const buf = sampleBuffer.subarray(0, n);
-  const hash = createHash('sha256');
-  const fd = fs.openSync(file, 'r');
-  try {
-    for (const at of [0, Math.max(0, size - n)]) {
-      let got = 0;
-      while (got < n) {
-        const k = fs.readSync(fd, buf, got, n - got, at + got);
-        if (k === 0) break;
-        got += k;
-      }
-      buf.fill(0, got); // as fileFingerprint's zeroed buffers, if the file shrank meanwhile
-      hash.update(buf);
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-  return hash.digest('hex').slice(0, 16);
-}
-
-/**
- * A file's part of the row-cache key: size, mtime and fileFingerprint's hash of its first and last MiB, as before,
- * but the hash is taken once per process for an unchanged file, not once per job and call (it was ~25 ms a file
- * on this VM, the page faults of two fresh 1 MiB buffers, and every job computed it twice: ~0.1-0.3 s of the
- * decoding thread before the first batch; docs/performance.md, Round 7). "Unchanged" is the file's stamp: device,
- * inode, size, and mtime and ctime in nanoseconds. That is sound because every write to a file moves its mtime and
- * ctime, a file replaced by rename or copy has another inode or ctime, and no user-level call sets ctime back
- * (utimes moves it to now). The one gap, a rewrite in the same clock tick on a file system with coarse times, is
- * closed as git closes it for its index ("racy" entries): a sample taken within a few seconds of the file's ctime
- * is not remembered, so such a file is hashed again by the next job.
- */
-function fileStamp(f: string): { size: number; mtime: string; sample: string } {
-  const st = fs.statSync(f, { bigint: true });
-  const id = [st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].join(':');
-  let sample = samples.get(id);
-  if (sample === undefined) {
-    const sampledAt = Date.now();
-    sample = contentSample(f, Number(st.size));
-    if (sampledAt - Number(st.ctimeNs / 1_000_000n) > RACY_SECONDS * 1000) samples.set(id, sample);
-  }
-  return { size: Number(st.size), mtime: new Date(Number(st.mtimeNs / 1_000_000n)).toISOString(), sample };
 }
 
 let unique = 0;
