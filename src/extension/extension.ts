@@ -9,7 +9,8 @@ import { RunsTree } from './runsTree';
 import { ProviderStatus } from './statusBar';
 import { WorkspaceTree } from './workspaceTree';
 import { FeaturesTree, type SlotNode } from './featuresTree';
-import { applyFileLimit, applyFileRoots } from './settings';
+import { applyFileLimit, applyFileRoots, applyRowCacheBound } from './settings';
+import { rowCacheMaxBytes } from '../engine/data/rowCacheDisk';
 import { UNTRUSTED_MESSAGE } from './trust';
 import type { EmbeddingPanel } from './panels/embeddingPanelHost';
 import { registerShowHistory } from './commands/showHistory';
@@ -52,6 +53,8 @@ export interface RecLensApi {
   embeddingPanel(): Promise<EmbeddingPanel | undefined>;
   /** Open Rows explorer panels (the tests load their own copy of the sources, not the bundle's classes). */
   rowsPanelCount(): Promise<number>;
+  /** The row cache's disk bound in bytes as the engine in this bundle applies it (reclens.rowCacheMaxMB). */
+  rowCacheMaxBytes(): number;
 }
 
 export function activate(context: vscode.ExtensionContext): RecLensApi {
@@ -115,9 +118,11 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     watcher.onDidChange(onFiles),
   );
   applyFileLimit();
+  applyRowCacheBound();
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('reclens.maxFileSizeMB')) applyFileLimit();
+      if (e.affectsConfiguration('reclens.rowCacheMaxMB')) applyRowCacheBound();
       if (e.affectsConfiguration('reclens.allowedFolders')) {
         applyFileRoots();
         diagnostics.recheckAll();
@@ -184,6 +189,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     loadAndActivateMs,
     embeddingPanel,
     rowsPanelCount,
+    rowCacheMaxBytes,
   };
 }
 

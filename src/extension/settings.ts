@@ -2,6 +2,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ProviderName } from '../engine/config/types';
+import { DEFAULT_ROW_CACHE_MAX_MB, setRowCacheMaxMB } from '../engine/data/rowCacheDisk';
 import { setAllowedFolders, setWorkspaceFolders } from '../engine/util/fileRoots';
 import { DEFAULT_MAX_FILE_MB, setMaxFileSizeMB } from '../engine/util/safeFile';
 
@@ -30,6 +31,14 @@ export function readSettings(): RunSettings {
 /** Applies `reclens.maxFileSizeMB` (the largest model, data or table file RecLens reads) to the engine. */
 export function applyFileLimit(): void {
   setMaxFileSizeMB(vscode.workspace.getConfiguration('reclens').get<number>('maxFileSizeMB', DEFAULT_MAX_FILE_MB));
+}
+
+/**
+ * Applies `reclens.rowCacheMaxMB` (the disk kept for decoded rows, trimmed after each spill) to the engine. A machine
+ * setting: a cloned repository's .vscode/settings.json cannot make RecLens keep, or delete, more of its cache.
+ */
+export function applyRowCacheBound(): void {
+  setRowCacheMaxMB(vscode.workspace.getConfiguration('reclens').get<number>('rowCacheMaxMB', DEFAULT_ROW_CACHE_MAX_MB));
 }
 
 /**

@@ -322,6 +322,36 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
     }
   });
 
+  it('reclens.rowCacheMaxMB reaches the engine from the user settings; a workspace cannot set it (both modes)', async () => {
+    const { rowCacheMaxBytes } = await api();
+    const settings = () => vscode.workspace.getConfiguration('reclens');
+    const until = async (what: string, ok: () => boolean) => {
+      for (let i = 0; i < 80 && !ok(); i++) await new Promise((r) => setTimeout(r, 250));
+      assert.ok(ok(), what);
+    };
+    const workspaceSettings = path.join(folder(), '.vscode', 'settings.json');
+    const before = fs.existsSync(workspaceSettings) ? fs.readFileSync(workspaceSettings, 'utf8') : undefined;
+    assert.equal(rowCacheMaxBytes(), 4096 * 2 ** 20, 'the default, 4096 MiB');
+    try {
+      await settings().update('rowCacheMaxMB', 7, vscode.ConfigurationTarget.Global);
+      await until(
+        `the engine's bound follows the user setting (${rowCacheMaxBytes()})`,
+        () => rowCacheMaxBytes() === 7 * 2 ** 20,
+      );
+      // A cloned repository's .vscode/settings.json: VS Code reads it (the seed applies) but not the machine setting.
+      fs.mkdirSync(path.dirname(workspaceSettings), { recursive: true });
+      fs.writeFileSync(workspaceSettings, JSON.stringify({ 'reclens.seed': 4242, 'reclens.rowCacheMaxMB': 1 }));
+      await until('the workspace settings file was read', () => settings().get('seed') === 4242);
+      assert.equal(settings().get('rowCacheMaxMB'), 7);
+      assert.equal(rowCacheMaxBytes(), 7 * 2 ** 20, 'the workspace did not change the bound');
+    } finally {
+      if (before === undefined) fs.rmSync(workspaceSettings, { force: true });
+      else fs.writeFileSync(workspaceSettings, before);
+      await settings().update('rowCacheMaxMB', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await until('back to the default', () => rowCacheMaxBytes() === 4096 * 2 ** 20 && settings().get('seed') !== 4242);
+  });
+
   it("Clear Cache leaves a config's linked .reclens alone (refused, what it points to untouched) and clears the others", async () => {
     const other = path.join(folder(), 'linked-cache');
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'reclens-outside-'));

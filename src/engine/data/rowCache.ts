@@ -14,6 +14,7 @@ import { feedArray } from './feedPool';
 import type { FeedArray, StreamStats } from './batches';
 import type { FeedDtype, InputPlan, PlannedInput } from './inputPlan';
 import type { Key } from './keys';
+import { rowCacheMaxBytes, touchRowSet, trimRowCache } from './rowCacheDisk';
 
 /** Decoded inputs above this many bytes are spilled to disk (RECLENS_ROWS_MEMORY_MIB overrides, for tests). */
 export function spillThresholdBytes(): number {
@@ -495,6 +496,7 @@ export function recallRows(key: string, config: RecLensConfig, inputs: PlannedIn
   if (hit && (!hit.rows.columns.spilled || fs.existsSync(path.join(cacheDir(config), key)))) {
     memoryEntries.delete(key);
     memoryEntries.set(key, hit);
+    if (hit.rows.columns.spilled) touchRowSet(path.join(cacheDir(config), key)); // reused: last to be trimmed
     return hit.rows;
   }
   memoryEntries.delete(key);
@@ -665,6 +667,9 @@ export class SpillWriter {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(this.tmp, dir);
     pruneDisk(cacheDir(this.config), this.key);
+    // The size bound (reclens.rowCacheMaxMB, --row-cache-max-mb), least recently used first; never this set, nor one
+    // this process holds (a running job or an open Rows explorer may be reading it).
+    trimRowCache(this.config.dir, rowCacheMaxBytes(), [this.key, ...memoryEntries.keys()]);
     return dir;
   }
 
