@@ -1,6 +1,6 @@
 // One end-to-end eval of the real-size ranker with a timeline, for profiling (docs/performance.md, round 7):
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof bench/realsize/evalTimeline.mjs [--rows N] [--batch N] [--no-slices]
-//   node bench/realsize/profileSummary.mjs /tmp/prof
+//   node bench/profsummary.mjs /tmp/prof --roles --top 12
 // Prints, in seconds from the call: when each progress phase first and last reported, how many inference batches
 // came back, and the run record's stages; CPU seconds (all threads) and the 1-minute load. Seed 1, CPU provider.
 // --out FILE writes the eval's result without its timings (and the record's options), to compare builds bit for bit.
