@@ -6,6 +6,7 @@
 import type { RunComparison } from '../../src/protocol/results';
 import { element, note } from '../shared/dom';
 import { createButton } from '../ui/toolkit';
+import { intervalColumn, numberColumn } from './columns';
 import { renderBarChart } from './barChart';
 import { DataTable } from './dataTable';
 import { createFigure } from './figure';
@@ -97,34 +98,10 @@ export function renderComparison(
     caption: `B − A with paired 95% intervals (${paired.bootstrap} group-bootstrap replicates, seed ${paired.seed})`,
     columns: [
       { id: 'metric', header: 'Metric', cell: (r) => r.label },
-      {
-        id: 'a',
-        header: 'A',
-        numeric: true,
-        cell: (r) => formatMetric(r.a),
-        csv: { headers: ['a'], values: (r) => [r.a] },
-      },
-      {
-        id: 'b',
-        header: 'B',
-        numeric: true,
-        cell: (r) => formatMetric(r.b),
-        csv: { headers: ['b'], values: (r) => [r.b] },
-      },
-      {
-        id: 'diff',
-        header: 'B − A',
-        numeric: true,
-        cell: (r) => formatDelta(r.diff),
-        csv: { headers: ['b_minus_a'], values: (r) => [r.diff] },
-      },
-      {
-        id: 'interval',
-        header: 'Paired 95% interval',
-        numeric: true,
-        cell: (r) => formatInterval(r.interval),
-        csv: { headers: ['low', 'high'], values: (r) => [...(r.interval ?? [null, null])] },
-      },
+      numberColumn('a', 'A', (r) => r.a, formatMetric, 'a', { sortable: false }),
+      numberColumn('b', 'B', (r) => r.b, formatMetric, 'b', { sortable: false }),
+      numberColumn('diff', 'B − A', (r) => r.diff, formatDelta, 'b_minus_a', { sortable: false }),
+      intervalColumn('interval', 'Paired 95% interval', (r) => r.interval, ['low', 'high']),
       { id: 'reading', header: 'Reading', cell: (r) => r.reading },
     ],
     rowKey: (r) => r.metric,

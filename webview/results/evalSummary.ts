@@ -1,11 +1,12 @@
 /** An evaluation run's results: base metrics with their intervals, and the calibration plot with its bins table. */
 import type { CalibrationBin, EvalResult } from '../../src/protocol/results';
 import { element } from '../shared/dom';
+import { intervalColumn, numberColumn } from './columns';
 import { renderCalibrationPlot } from './calibrationPlot';
 import { renderPrCurve, renderRocCurve, renderScoreHistogram } from './rankingCurves';
 import { DataTable } from './dataTable';
 import { createFigure } from './figure';
-import { formatCount, formatDelta, formatInterval, formatMetric, formatRatio } from './format';
+import { formatCount, formatDelta, formatMetric, formatRatio } from './format';
 import type { ViewContext } from './viewContext';
 
 interface MetricRow {
@@ -66,20 +67,11 @@ export function renderEvalSummary(
     caption: `Base metrics over ${formatCount(result.rows)} rows (${formatCount(result.positives)} positives), 95% group-bootstrap intervals`,
     columns: [
       { id: 'metric', header: 'Metric', cell: (r) => r.metric },
-      {
-        id: 'value',
-        header: 'Value',
-        numeric: true,
-        cell: (r) => formatMetric(r.value),
-        csv: { headers: ['value'], values: (r) => [r.value] },
-      },
-      {
-        id: 'interval',
-        header: '95% interval',
-        numeric: true,
-        cell: (r) => (r.interval ? formatInterval(r.interval, (x) => formatMetric(x)) : '—'),
-        csv: { headers: ['low', 'high'], values: (r) => [...(r.interval ?? [null, null])] },
-      },
+      numberColumn('value', 'Value', (r) => r.value, formatMetric, 'value', { sortable: false }),
+      intervalColumn('interval', '95% interval', (r) => r.interval, ['low', 'high'], {
+        format: formatMetric,
+        missing: '—',
+      }),
       { id: 'note', header: 'Note', cell: (r) => r.note },
     ],
     rowKey: (r) => r.metric,
@@ -96,34 +88,16 @@ export function renderEvalSummary(
     caption: 'Calibration bins (equal mass, by predicted probability)',
     columns: [
       { id: 'bin', header: 'Bin', numeric: true, cell: (b) => String(b.index + 1) },
-      {
-        id: 'rows',
-        header: 'Rows',
-        numeric: true,
-        cell: (b) => formatCount(b.count),
-        csv: { headers: ['rows'], values: (b) => [b.count] },
-      },
-      {
-        id: 'predicted',
-        header: 'Mean prediction',
-        numeric: true,
-        cell: (b) => formatMetric(b.meanPrediction),
-        csv: { headers: ['mean_prediction'], values: (b) => [b.meanPrediction] },
-      },
-      {
-        id: 'observed',
-        header: 'Observed rate',
-        numeric: true,
-        cell: (b) => formatMetric(b.observedRate),
-        csv: { headers: ['observed_rate'], values: (b) => [b.observedRate] },
-      },
-      {
-        id: 'gap',
-        header: 'Observed − predicted',
-        numeric: true,
-        cell: (b) => formatDelta(b.observedRate - b.meanPrediction),
-        csv: { headers: ['gap'], values: (b) => [b.observedRate - b.meanPrediction] },
-      },
+      numberColumn('rows', 'Rows', (b) => b.count, formatCount, 'rows', { sortable: false }),
+      numberColumn('predicted', 'Mean prediction', (b) => b.meanPrediction, formatMetric, 'mean_prediction', {
+        sortable: false,
+      }),
+      numberColumn('observed', 'Observed rate', (b) => b.observedRate, formatMetric, 'observed_rate', {
+        sortable: false,
+      }),
+      numberColumn('gap', 'Observed − predicted', (b) => b.observedRate - b.meanPrediction, formatDelta, 'gap', {
+        sortable: false,
+      }),
     ],
     rowKey: (b) => String(b.index),
     className: 'bins-table',

@@ -5,6 +5,7 @@
 import { axisBottom, scaleLinear } from 'd3';
 import type { HistoryPanelData, HistoryPoint } from '../../src/protocol/results';
 import { chartSvg, element, note, svgElement } from '../shared/dom';
+import { intervalColumn, numberColumn } from './columns';
 import { DataTable } from './dataTable';
 import { createFigure } from './figure';
 import { formatCount, formatDate, formatInterval, formatMetric, slug } from './format';
@@ -123,36 +124,16 @@ export function renderHistoryView(container: HTMLElement, data: HistoryPanelData
         cell: (r) => formatDate(r.createdAt),
         csv: { headers: ['created_at'], values: (r) => [r.createdAt] },
       },
-      {
-        id: 'auc',
-        header: 'AUC',
-        numeric: true,
-        sortValue: (r) => r.auc,
-        cell: (r) => formatMetric(r.auc),
-        csv: { headers: ['auc'], values: (r) => [r.auc] },
-      },
-      {
-        id: 'aucCi',
-        header: 'AUC 95%',
-        numeric: true,
-        cell: (r) => (r.aucCi ? formatInterval(r.aucCi, (v) => formatMetric(v)) : '—'),
-        csv: { headers: ['auc_low', 'auc_high'], values: (r) => [...(r.aucCi ?? [null, null])] },
-      },
-      {
-        id: 'gauc',
-        header: 'GAUC',
-        numeric: true,
-        sortValue: (r) => r.gauc,
-        cell: (r) => formatMetric(r.gauc),
-        csv: { headers: ['gauc'], values: (r) => [r.gauc] },
-      },
-      {
-        id: 'gaucCi',
-        header: 'GAUC 95%',
-        numeric: true,
-        cell: (r) => (r.gaucCi ? formatInterval(r.gaucCi, (v) => formatMetric(v)) : '—'),
-        csv: { headers: ['gauc_low', 'gauc_high'], values: (r) => [...(r.gaucCi ?? [null, null])] },
-      },
+      numberColumn('auc', 'AUC', (r) => r.auc, formatMetric, 'auc'),
+      intervalColumn('aucCi', 'AUC 95%', (r) => r.aucCi, ['auc_low', 'auc_high'], {
+        format: formatMetric,
+        missing: '—',
+      }),
+      numberColumn('gauc', 'GAUC', (r) => r.gauc, formatMetric, 'gauc'),
+      intervalColumn('gaucCi', 'GAUC 95%', (r) => r.gaucCi, ['gauc_low', 'gauc_high'], {
+        format: formatMetric,
+        missing: '—',
+      }),
       { id: 'rows', header: 'Rows', numeric: true, cell: (r) => formatCount(r.rows) },
       { id: 'config', header: 'Config · model', cell: (r) => `${r.config} · ${r.model}` },
       { id: 'run', header: 'Run', cell: (r) => r.runId },

@@ -2,8 +2,9 @@
 import type { AblationMethod } from '../../src/protocol/results';
 import { element } from '../shared/dom';
 import { createCheckbox } from '../ui/toolkit';
+import { intervalColumn, numberColumn } from './columns';
 import type { Column } from './dataTable';
-import { formatDelta, formatInterval, formatPlain, formatRatio } from './format';
+import { formatDelta, formatPlain, formatRatio } from './format';
 import { METHOD_LABELS, METRICS, type SlotImpact } from './impactRows';
 import type { ImpactMetric } from './uiState';
 
@@ -64,26 +65,23 @@ export function impactColumns(input: ImpactColumnsInput): Column<SlotImpact>[] {
   });
   for (const method of input.methods) {
     const label = METHOD_LABELS[method];
-    columns.push({
-      id: `impact-${method}`,
-      header: `${label} Δ${metric}`,
-      numeric: true,
-      description: `${label} ablation: impact on ${metric}`,
-      sortValue: (row) => row.impacts[method]?.value ?? null,
-      cell: (row) => formatDelta(row.impacts[method]?.value),
-      csv: { headers: [`${method}_delta_${input.metric}`], values: (row) => [row.impacts[method]?.value ?? null] },
-    });
-    columns.push({
-      id: `interval-${method}`,
-      header: `${label} 95% interval`,
-      numeric: true,
-      description: 'Group-bootstrap 95% percentile interval',
-      cell: (row) => formatInterval(row.impacts[method]?.interval),
-      csv: {
-        headers: [`${method}_low`, `${method}_high`],
-        values: (row) => [...(row.impacts[method]?.interval ?? [null, null])],
-      },
-    });
+    columns.push(
+      numberColumn(
+        `impact-${method}`,
+        `${label} Δ${metric}`,
+        (row: SlotImpact) => row.impacts[method]?.value ?? null,
+        formatDelta,
+        `${method}_delta_${input.metric}`,
+        { description: `${label} ablation: impact on ${metric}` },
+      ),
+      intervalColumn(
+        `interval-${method}`,
+        `${label} 95% interval`,
+        (row: SlotImpact) => row.impacts[method]?.interval,
+        [`${method}_low`, `${method}_high`],
+        { description: 'Group-bootstrap 95% percentile interval' },
+      ),
+    );
   }
   if (input.withCeiling) {
     columns.push({

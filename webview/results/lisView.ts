@@ -8,6 +8,7 @@
 import type { LisPanelData, LisResult } from '../../src/protocol/results';
 import { element, note } from '../shared/dom';
 import { createButton } from '../ui/toolkit';
+import { intervalColumn, numberColumn } from './columns';
 import { renderBarChart, type BarGroup } from './barChart';
 import { DataTable, type Column } from './dataTable';
 import { renderEfficiencyHeatMap } from './efficiencyHeatMap';
@@ -252,21 +253,8 @@ function preferenceColumns(): Column<Preference>[] {
       cell: (p) => p.name,
       csv: { headers: ['preference'], values: (p) => [p.name] },
     },
-    {
-      id: 'lis',
-      header: 'LIS',
-      numeric: true,
-      sortValue: (p) => p.lis,
-      cell: (p) => formatDelta(p.lis),
-      csv: { headers: ['lis'], values: (p) => [p.lis] },
-    },
-    {
-      id: 'lis-ci',
-      header: 'LIS 95% interval',
-      numeric: true,
-      cell: (p) => formatInterval(p.lisCi),
-      csv: { headers: ['lis_low', 'lis_high'], values: (p) => [...(p.lisCi ?? [null, null])] },
-    },
+    numberColumn('lis', 'LIS', (p) => p.lis, formatDelta, 'lis'),
+    intervalColumn('lis-ci', 'LIS 95% interval', (p) => p.lisCi, ['lis_low', 'lis_high']),
     {
       id: 'lis-spread',
       header: 'LIS over splits',
@@ -274,37 +262,10 @@ function preferenceColumns(): Column<Preference>[] {
       cell: (p) => (p.lisSpread ? `${formatDelta(p.lisSpread[0])} to ${formatDelta(p.lisSpread[1])}` : 'n/a'),
       csv: { headers: ['lis_split_min', 'lis_split_max'], values: (p) => [...(p.lisSpread ?? [null, null])] },
     },
-    {
-      id: 'value',
-      header: 'Value',
-      numeric: true,
-      sortValue: (p) => p.value,
-      cell: (p) => formatDelta(p.value),
-      csv: { headers: ['value'], values: (p) => [p.value] },
-    },
-    {
-      id: 'value-ci',
-      header: 'Value 95% interval',
-      numeric: true,
-      cell: (p) => formatInterval(p.valueCi),
-      csv: { headers: ['value_low', 'value_high'], values: (p) => [...(p.valueCi ?? [null, null])] },
-    },
-    {
-      id: 'leak-pairs',
-      header: 'Leaked pairs',
-      numeric: true,
-      sortValue: (p) => p.leakPairs,
-      cell: (p) => formatCount(p.leakPairs),
-      csv: { headers: ['leak_pairs'], values: (p) => [p.leakPairs] },
-    },
-    {
-      id: 'hist-pairs',
-      header: 'Historical pairs',
-      numeric: true,
-      sortValue: (p) => p.histPairs,
-      cell: (p) => formatCount(p.histPairs),
-      csv: { headers: ['hist_pairs'], values: (p) => [p.histPairs] },
-    },
+    numberColumn('value', 'Value', (p) => p.value, formatDelta, 'value'),
+    intervalColumn('value-ci', 'Value 95% interval', (p) => p.valueCi, ['value_low', 'value_high']),
+    numberColumn('leak-pairs', 'Leaked pairs', (p) => p.leakPairs, formatCount, 'leak_pairs'),
+    numberColumn('hist-pairs', 'Historical pairs', (p) => p.histPairs, formatCount, 'hist_pairs'),
     {
       id: 'timed',
       header: 'Historical version',
@@ -329,14 +290,7 @@ function tableColumns(preferences: readonly string[]): Column<EmbeddingTable>[] 
       cell: (t) => t.name,
       csv: { headers: ['table'], values: (t) => [t.name] },
     },
-    {
-      id: 'ais',
-      header: 'AIS',
-      numeric: true,
-      sortValue: (t) => t.ais,
-      cell: (t) => formatDelta(t.ais),
-      csv: { headers: ['ais'], values: (t) => [t.ais] },
-    },
+    numberColumn('ais', 'AIS', (t) => t.ais, formatDelta, 'ais'),
     {
       id: 'ais-spread',
       header: 'AIS over splits',
@@ -344,21 +298,16 @@ function tableColumns(preferences: readonly string[]): Column<EmbeddingTable>[] 
       cell: (t) => (t.aisSpread ? `${formatDelta(t.aisSpread[0])} to ${formatDelta(t.aisSpread[1])}` : 'n/a'),
       csv: { headers: ['ais_split_min', 'ais_split_max'], values: (t) => [...(t.aisSpread ?? [null, null])] },
     },
-    {
-      id: 'ais-ci',
-      header: 'AIS 95% interval',
-      numeric: true,
-      cell: (t) => formatInterval(t.aisCi),
-      csv: { headers: ['ais_low', 'ais_high'], values: (t) => [...(t.aisCi ?? [null, null])] },
-    },
-    ...preferences.map((pref): Column<EmbeddingTable> => ({
-      id: `efficiency-${pref}`,
-      header: `Efficiency vs ${pref}`,
-      numeric: true,
-      sortValue: (t) => t.efficiency[pref] ?? null,
-      cell: (t) => formatRatio(t.efficiency[pref]),
-      csv: { headers: [`efficiency_${pref}`], values: (t) => [t.efficiency[pref] ?? null] },
-    })),
+    intervalColumn('ais-ci', 'AIS 95% interval', (t) => t.aisCi, ['ais_low', 'ais_high']),
+    ...preferences.map((pref) =>
+      numberColumn(
+        `efficiency-${pref}`,
+        `Efficiency vs ${pref}`,
+        (t: EmbeddingTable) => t.efficiency[pref] ?? null,
+        formatRatio,
+        `efficiency_${pref}`,
+      ),
+    ),
     ...preferences.map((pref): Column<EmbeddingTable> => ({
       id: `efficiency-ci-${pref}`,
       header: `Efficiency vs ${pref}, 95%`,
@@ -432,21 +381,8 @@ function sweepColumns(): Column<SweepRow>[] {
       cell: (s) => String(s.minCount),
       csv: { headers: ['min_count'], values: (s) => [s.minCount] },
     },
-    {
-      id: 'lis',
-      header: 'LIS',
-      numeric: true,
-      sortValue: (s) => s.lis,
-      cell: (s) => formatDelta(s.lis),
-      csv: { headers: ['lis'], values: (s) => [s.lis] },
-    },
-    {
-      id: 'lis-ci',
-      header: 'LIS 95% interval',
-      numeric: true,
-      cell: (s) => formatInterval(s.lisCi),
-      csv: { headers: ['lis_low', 'lis_high'], values: (s) => [...(s.lisCi ?? [null, null])] },
-    },
+    numberColumn('lis', 'LIS', (s) => s.lis, formatDelta, 'lis'),
+    intervalColumn('lis-ci', 'LIS 95% interval', (s) => s.lisCi, ['lis_low', 'lis_high']),
     {
       id: 'lis-spread',
       header: 'LIS over splits',
@@ -454,21 +390,8 @@ function sweepColumns(): Column<SweepRow>[] {
       cell: (s) => `${formatDelta(s.lisSpread[0])} to ${formatDelta(s.lisSpread[1])}`,
       csv: { headers: ['lis_split_min', 'lis_split_max'], values: (s) => [...s.lisSpread] },
     },
-    {
-      id: 'value',
-      header: 'Value',
-      numeric: true,
-      sortValue: (s) => s.value,
-      cell: (s) => formatDelta(s.value),
-      csv: { headers: ['value'], values: (s) => [s.value] },
-    },
-    {
-      id: 'value-ci',
-      header: 'Value 95% interval',
-      numeric: true,
-      cell: (s) => formatInterval(s.valueCi),
-      csv: { headers: ['value_low', 'value_high'], values: (s) => [...(s.valueCi ?? [null, null])] },
-    },
+    numberColumn('value', 'Value', (s) => s.value, formatDelta, 'value'),
+    intervalColumn('value-ci', 'Value 95% interval', (s) => s.valueCi, ['value_low', 'value_high']),
     {
       id: 'pairs',
       header: 'Pairs (leaked / historical)',
@@ -485,27 +408,10 @@ function substitutionColumns(): Column<Substitution>[] {
     { id: 'input', header: 'Input', sortValue: (s) => s.input, cell: (s) => s.input },
     { id: 'table', header: 'Table', sortValue: (s) => s.table, cell: (s) => s.table },
     { id: 'preference', header: 'Preference data', sortValue: (s) => s.preference, cell: (s) => s.preference },
-    {
-      id: 'auc',
-      header: 'AUC',
-      numeric: true,
-      cell: (s) => formatMetric(s.auc),
-      csv: { headers: ['auc'], values: (s) => [s.auc] },
-    },
-    {
-      id: 'auc-substituted',
-      header: 'AUC with T_P',
-      numeric: true,
-      cell: (s) => formatMetric(s.aucSubstituted),
-      csv: { headers: ['auc_substituted'], values: (s) => [s.aucSubstituted] },
-    },
-    {
-      id: 'delta',
-      header: 'Δ AUC',
-      numeric: true,
-      sortValue: (s) => s.delta,
-      cell: (s) => formatDelta(s.delta),
-      csv: { headers: ['delta'], values: (s) => [s.delta] },
-    },
+    numberColumn('auc', 'AUC', (s) => s.auc, formatMetric, 'auc', { sortable: false }),
+    numberColumn('auc-substituted', 'AUC with T_P', (s) => s.aucSubstituted, formatMetric, 'auc_substituted', {
+      sortable: false,
+    }),
+    numberColumn('delta', 'Δ AUC', (s) => s.delta, formatDelta, 'delta'),
   ];
 }

@@ -14,6 +14,7 @@ import type {
 } from '../../src/protocol/results';
 import { element, note } from '../shared/dom';
 import { createButton, createTabs } from '../ui/toolkit';
+import { numberColumn } from './columns';
 import { renderComparison } from './comparisonView';
 import { DataTable } from './dataTable';
 import { isEvalResult, renderEvalSummary } from './evalSummary';
@@ -145,51 +146,12 @@ function renderCeilingTable(container: HTMLElement, result: CeilingResult, conte
     columns: [
       { id: 'slot', header: 'Slot', sortValue: (r) => r.slot, cell: (r) => r.slot },
       { id: 'candidates', header: 'Candidates', numeric: true, cell: (r) => String(r.candidates) },
-      {
-        id: 'full',
-        header: 'AUC full',
-        numeric: true,
-        cell: (r) => formatMetric(r.aucFull),
-        csv: { headers: ['auc_full'], values: (r) => [r.aucFull] },
-      },
-      {
-        id: 'mask',
-        header: 'AUC mask',
-        numeric: true,
-        cell: (r) => formatMetric(r.aucMask),
-        csv: { headers: ['auc_mask'], values: (r) => [r.aucMask] },
-      },
-      {
-        id: 'oracle',
-        header: 'AUC oracle',
-        numeric: true,
-        cell: (r) => formatMetric(r.aucOracle),
-        csv: { headers: ['auc_oracle'], values: (r) => [r.aucOracle] },
-      },
-      {
-        id: 'ceiling',
-        header: 'Ceiling',
-        numeric: true,
-        sortValue: (r) => r.ceiling,
-        cell: (r) => formatPlain(r.ceiling),
-        csv: { headers: ['ceiling'], values: (r) => [r.ceiling] },
-      },
-      {
-        id: 'realised',
-        header: 'Realised',
-        numeric: true,
-        sortValue: (r) => r.realised,
-        cell: (r) => formatPlain(r.realised),
-        csv: { headers: ['realised'], values: (r) => [r.realised] },
-      },
-      {
-        id: 'efficiency',
-        header: 'Efficiency',
-        numeric: true,
-        sortValue: (r) => r.efficiency,
-        cell: (r) => formatRatio(r.efficiency),
-        csv: { headers: ['efficiency'], values: (r) => [r.efficiency] },
-      },
+      numberColumn('full', 'AUC full', (r) => r.aucFull, formatMetric, 'auc_full', { sortable: false }),
+      numberColumn('mask', 'AUC mask', (r) => r.aucMask, formatMetric, 'auc_mask', { sortable: false }),
+      numberColumn('oracle', 'AUC oracle', (r) => r.aucOracle, formatMetric, 'auc_oracle', { sortable: false }),
+      numberColumn('ceiling', 'Ceiling', (r) => r.ceiling, formatPlain, 'ceiling'),
+      numberColumn('realised', 'Realised', (r) => r.realised, formatPlain, 'realised'),
+      numberColumn('efficiency', 'Efficiency', (r) => r.efficiency, formatRatio, 'efficiency'),
     ],
     rowKey: (r) => r.slot,
     ...tableSort(context, 'ceiling', { column: 'ceiling', descending: true }),

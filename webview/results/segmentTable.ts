@@ -1,5 +1,6 @@
 /** The small multiples' table alternative: one row per segment, bucket and slot, one column per method. */
 import type { AblationMethod } from '../../src/protocol/results';
+import { numberColumn } from './columns';
 import type { Column } from './dataTable';
 import { formatCount, formatDelta, formatMetric } from './format';
 import { METHOD_LABELS } from './impactRows';
@@ -37,20 +38,8 @@ export function segmentColumns(methods: readonly AblationMethod[]): Column<Segme
   return [
     { id: 'segment', header: 'Segment', cell: (r) => r.segment },
     { id: 'bucket', header: 'Bucket', cell: (r) => r.bucket },
-    {
-      id: 'rows',
-      header: 'Rows',
-      numeric: true,
-      cell: (r) => formatCount(r.rows),
-      csv: { headers: ['rows'], values: (r) => [r.rows] },
-    },
-    {
-      id: 'baseline',
-      header: 'Baseline AUC',
-      numeric: true,
-      cell: (r) => formatMetric(r.baselineAuc),
-      csv: { headers: ['baseline_auc'], values: (r) => [r.baselineAuc] },
-    },
+    numberColumn('rows', 'Rows', (r) => r.rows, formatCount, 'rows', { sortable: false }),
+    numberColumn('baseline', 'Baseline AUC', (r) => r.baselineAuc, formatMetric, 'baseline_auc', { sortable: false }),
     { id: 'slot', header: 'Slot', cell: (r) => r.slot },
     ...methods.map((method, m): Column<SegmentRow> => ({
       id: `delta-${method}`,

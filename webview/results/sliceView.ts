@@ -5,9 +5,10 @@
  */
 import type { Calibration, SliceReport, SliceRow } from '../../src/protocol/results';
 import { chartSvg, element, note, svgElement } from '../shared/dom';
+import { intervalColumn, numberColumn } from './columns';
 import { DataTable } from './dataTable';
 import { createFigure } from './figure';
-import { formatCount, formatDelta, formatInterval, formatMetric, formatPercent, formatRatio } from './format';
+import { formatCount, formatDelta, formatMetric, formatPercent, formatRatio } from './format';
 import { tableSort, type ViewContext } from './viewContext';
 
 export function isSliceReport(value: unknown): value is SliceReport {
@@ -114,68 +115,20 @@ export function renderSliceView(container: HTMLElement, report: SliceReport, con
         sortValue: (s) => s.rows,
         csv: { headers: ['rows'], values: (s) => [s.rows] },
       },
-      {
-        id: 'auc',
-        header: 'AUC',
-        numeric: true,
-        cell: (s) => formatMetric(s.auc),
-        sortValue: (s) => s.auc,
-        csv: { headers: ['auc'], values: (s) => [s.auc] },
-      },
-      {
-        id: 'aucCi',
-        header: 'AUC 95%',
-        numeric: true,
-        cell: (s) => (s.ci?.auc ? formatInterval(s.ci.auc, (x) => formatMetric(x)) : '—'),
-        csv: { headers: ['auc_low', 'auc_high'], values: (s) => [...(s.ci?.auc ?? [null, null])] },
-      },
-      {
-        id: 'delta',
-        header: 'AUC − whole',
-        numeric: true,
-        cell: (s) => formatDelta(s.delta.auc),
-        sortValue: (s) => s.delta.auc,
-        csv: { headers: ['delta_auc'], values: (s) => [s.delta.auc] },
-      },
-      {
-        id: 'deltaCi',
-        header: '95% paired',
-        numeric: true,
-        cell: (s) => (s.ci?.deltaAuc ? formatInterval(s.ci.deltaAuc, (x) => formatDelta(x)) : '—'),
-        csv: { headers: ['delta_auc_low', 'delta_auc_high'], values: (s) => [...(s.ci?.deltaAuc ?? [null, null])] },
-      },
-      {
-        id: 'gauc',
-        header: 'GAUC',
-        numeric: true,
-        cell: (s) => formatMetric(s.gauc),
-        sortValue: (s) => s.gauc,
-        csv: { headers: ['gauc'], values: (s) => [s.gauc] },
-      },
-      {
-        id: 'logloss',
-        header: 'LogLoss',
-        numeric: true,
-        cell: (s) => formatMetric(s.logloss),
-        sortValue: (s) => s.logloss,
-        csv: { headers: ['logloss'], values: (s) => [s.logloss] },
-      },
-      {
-        id: 'ratio',
-        header: 'Calib. ratio',
-        numeric: true,
-        cell: (s) => formatRatio(s.calibration.ratio),
-        sortValue: (s) => s.calibration.ratio,
-        csv: { headers: ['calibration_ratio'], values: (s) => [s.calibration.ratio] },
-      },
-      {
-        id: 'ece',
-        header: 'ECE',
-        numeric: true,
-        cell: (s) => formatMetric(s.calibration.ece),
-        sortValue: (s) => s.calibration.ece,
-        csv: { headers: ['ece'], values: (s) => [s.calibration.ece] },
-      },
+      numberColumn('auc', 'AUC', (s) => s.auc, formatMetric, 'auc'),
+      intervalColumn('aucCi', 'AUC 95%', (s) => s.ci?.auc, ['auc_low', 'auc_high'], {
+        format: formatMetric,
+        missing: '—',
+      }),
+      numberColumn('delta', 'AUC − whole', (s) => s.delta.auc, formatDelta, 'delta_auc'),
+      intervalColumn('deltaCi', '95% paired', (s) => s.ci?.deltaAuc, ['delta_auc_low', 'delta_auc_high'], {
+        format: formatDelta,
+        missing: '—',
+      }),
+      numberColumn('gauc', 'GAUC', (s) => s.gauc, formatMetric, 'gauc'),
+      numberColumn('logloss', 'LogLoss', (s) => s.logloss, formatMetric, 'logloss'),
+      numberColumn('ratio', 'Calib. ratio', (s) => s.calibration.ratio, formatRatio, 'calibration_ratio'),
+      numberColumn('ece', 'ECE', (s) => s.calibration.ece, formatMetric, 'ece'),
     ],
     rowKey: (s) => s.name,
     className: 'slices-table',
