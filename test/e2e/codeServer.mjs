@@ -23,7 +23,9 @@
 //      of the RecLens activity-bar view go to test-results/ (e2e-evaluate.png, e2e-view.png); then the panels
 //      (rowsCheck.mjs) and the issue-14 walk (tourCheck.mjs: LIS, Run, history, the Features view, layout probes in
 //      code-server's editor and a split group, screenshots of every panel in the default light theme), and last
-//      "RecLens: Show Output" (outputCheck.mjs: the Output panel on the RecLens channel, with the runs' log lines).
+//      "RecLens: Show Output" (outputCheck.mjs: the Output panel on the RecLens channel, with the runs' log lines), and
+//      "RecLens: Choose Config for Features" with two configs (featuresConfigCheck.mjs: the quick pick, then the
+//      Features view's header and slots follow the pick).
 //
 // Facts found on code-server 4.139.1 (VS Code 1.139.1), which shape the code below:
 //   - The URL payload (extensionDevelopmentPath / extensionTestsPath) is only read when the server runs with
@@ -66,6 +68,7 @@ import { ensureTools, cleanNpmEnv, REPO, log, secs } from './tools.mjs';
 import { rowsCheck } from './rowsCheck.mjs';
 import { tourCheck } from './tourCheck.mjs';
 import { outputCheck } from './outputCheck.mjs';
+import { featuresConfigCheck } from './featuresConfigCheck.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -913,6 +916,7 @@ async function uiCheck(tools, tmp) {
     await problemsCheck(page, folder, problems);
     await tourCheck(page, problems, helpers, folder);
     await outputCheck(page, problems, helpers);
+    await featuresConfigCheck(page, problems, helpers, folder);
   } catch (e) {
     problems.push(e.message.split('\n')[0]);
     await screenshot(page, path.join(RESULTS, 'e2e-ui-failure.png'));

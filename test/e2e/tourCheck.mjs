@@ -56,8 +56,22 @@ async function probeFrame(frame) {
   return [...new Set(problems)];
 }
 
-/** The Features view: every slot row's label and description shown whole (VS Code cuts long ones with "…"). */
-async function featuresCheck(page, problems, h) {
+/** Closes the editors showing a .json file (then no config is the active editor's; panels stay open). */
+export async function closeJsonEditors(page, h) {
+  for (let i = 0; i < 4; i++) {
+    const jsonTab = page
+      .locator('.part.editor .tabs-container .tab')
+      .filter({ hasText: /\.json/ })
+      .first();
+    if (!(await jsonTab.count())) break;
+    await jsonTab.click().catch(() => {});
+    await h.runFromPalette(page, 'View: Close Editor');
+    await h.sleep(800);
+  }
+}
+
+/** Opens the RecLens sidebar with its Features view expanded (also used by featuresConfigCheck.mjs). */
+export async function showFeaturesView(page) {
   const header = page.locator('.part.sidebar .pane-header', { hasText: /Features/i }).first();
   if (!(await header.isVisible().catch(() => false))) {
     const icon = page
@@ -70,6 +84,11 @@ async function featuresCheck(page, problems, h) {
   }
   if ((await header.getAttribute('aria-expanded').catch(() => 'true')) === 'false')
     await header.click().catch(() => {});
+}
+
+/** The Features view: every slot row's label and description shown whole (VS Code cuts long ones with "…"). */
+async function featuresCheck(page, problems, h) {
+  await showFeaturesView(page);
   const deadline = Date.now() + h.UI_TIMEOUT_MS;
   let rows = [];
   while (Date.now() < deadline) {
@@ -103,16 +122,7 @@ export async function tourCheck(page, problems, h, folder) {
   // The Problems step left a second, broken config open: remove it and close the config editors (the panels stay
   // open for the screenshots), so every command below acts on the example's reclens.json as a new user's would.
   rmSync(path.join(folder, 'broken.reclens.json'), { force: true });
-  for (let i = 0; i < 4; i++) {
-    const jsonTab = page
-      .locator('.part.editor .tabs-container .tab')
-      .filter({ hasText: /\.json/ })
-      .first();
-    if (!(await jsonTab.count())) break;
-    await jsonTab.click().catch(() => {});
-    await h.runFromPalette(page, 'View: Close Editor');
-    await h.sleep(800);
-  }
+  await closeJsonEditors(page, h);
   // LIS: run it, then show its panel.
   await h.runFromPalette(page, 'RecLens: Run LIS');
   const lisDone = await h.waitForNotification(page, /lis ·/);
