@@ -141,7 +141,8 @@ export function trimRowCache(configDir: string, maxBytes: number, keep: readonly
     try {
       fs.renameSync(path.join(contents.dir, name), aside);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      // Gone already (another process's trim), or open in another process where that blocks a rename (Windows).
+      if (['ENOENT', 'EBUSY', 'EPERM'].includes((err as NodeJS.ErrnoException).code ?? '')) continue;
       throw err;
     }
     fs.rmSync(aside, { recursive: true, force: true });
