@@ -13,7 +13,11 @@ import type { Curves } from './metrics/curves';
 import type { RunRecord } from './runs/runRecord';
 import type { Workspace } from './workspace';
 import { ComputeWorker, inSharedMemory, sliceMetricsPool } from './compute/offThread';
-import { evalSlices, evalSlicesAside } from './slices/evalSlices';
+import { evalSlices, evalSlicesAside, withAutoSlices } from './slices/evalSlices';
+import { autoSlices } from './slices/auto';
+import { StreamedKeyIds, streamedKeyIds } from './slices/keyIds';
+import { configSliceMasks } from './slices/membership';
+import type { KeyColumnIds } from './data/keys';
 import type { SliceReport } from './slices/sliceMetrics';
 
 export interface EvalOptions {
@@ -69,6 +73,8 @@ export async function scoreWorkspace(
   opts: EvalOptions,
   control?: JobControl,
   collect?: RowCollector,
+  /** Key columns numbered on the way (the automatic slices' user and item ids). */
+  keyColumns?: KeyColumnIds[],
 ): Promise<Scored> {
   const batchSize = opts.batchSize ?? ws.batchSize;
   const total = Math.min(ws.data.rows, opts.limit ?? Infinity);
@@ -104,7 +110,7 @@ export async function scoreWorkspace(
         report(control, { phase: 'inference', done: batch.start + batch.size, total });
       });
   try {
-    for await (const batch of streamBatches(ws.duck, ws.plan, batchSize, stats, control, opts.limit)) {
+    for await (const batch of streamBatches(ws.duck, ws.plan, batchSize, stats, control, opts.limit, keyColumns)) {
       throwIfCancelled(control);
       labels = ensure(labels, batch.start + batch.size, (n) => new Uint8Array(new SharedArrayBuffer(n)));
       labels.set(batch.labels, batch.start);
@@ -189,6 +195,7 @@ async function evalMetrics(
   scored: Scored,
   workers: ComputeWorker[],
   aside: ReturnType<typeof evalSlicesAside> | undefined,
+  streamKeys: StreamedKeyIds | undefined,
   opts: EvalOptions,
   control?: JobControl,
 ): Promise<{ metrics: BaseMetrics; curves?: Curves; slices?: SliceReport }> {
@@ -228,7 +235,12 @@ async function evalMetrics(
     report(control, { phase: 'slices', done: 0, total: 1 });
     let masks = await aside.done;
     // Read for the data's row count; scoring found another (cannot happen unless the file changed): read again.
-    if (masks.masks.some((m) => m.rows.length < rows)) masks = await evalSlices(ws, rows);
+    if (masks.masks.some((m) => m.rows.length < rows))
+      masks = streamKeys
+        ? { masks: await configSliceMasks(ws.duck, ws.config, ws.plan.fromClause, rows, ws.data.rows), notes: [] }
+        : await evalSlices(ws, rows);
+    // The automatic slices from the keys the scoring stream numbered (while the worker sorts the scores).
+    if (streamKeys) masks = withAutoSlices(masks.masks, await autoSlices(ws, rows, streamKeys.keys()));
     if (masks.masks.length || B > 0) {
       const pooled = await sliceMetricsPool(
         {
@@ -272,9 +284,15 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
   session.catch(() => undefined); // a failed load reaches the job through the batches that wait for it
   try {
     const tOpen = performance.now();
-    // The slices' rows are read (a second DuckDB connection) while the rows are scored: they need only the count.
     const withSlices = opts.slices !== false;
-    const aside = withSlices ? evalSlicesAside(ws, Math.min(ws.data.rows, opts.limit ?? Infinity)) : undefined;
+    const expected = Math.min(ws.data.rows, opts.limit ?? Infinity);
+    // Rows decoded by an earlier job are scored from there; otherwise they are kept for the next job.
+    const reused = reusedRows(ws, opts.limit);
+    // The automatic slices' user and item keys come from the scoring stream when it reads the file (not with reused
+    // rows, or where it cannot stand in for their own read); the rest of the slices' rows are read (a second DuckDB
+    // connection) while the rows are scored: they need only the count.
+    const streamKeys = withSlices && !reused ? streamedKeyIds(ws, expected) : undefined;
+    const aside = withSlices ? evalSlicesAside(ws, expected, streamKeys !== undefined) : undefined;
     // The metrics workers start now, so their start-up overlaps the scoring: one for the base metrics and curves
     // (and the one sort both need), one for the slice metrics.
     const workers = withSlices ? [new ComputeWorker(), new ComputeWorker()] : [new ComputeWorker()];
@@ -285,11 +303,11 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
     try {
       try {
         throwIfCancelled(control);
-        // Rows decoded by an earlier job are scored from there; otherwise they are kept for the next job.
-        const reused = reusedRows(ws, opts.limit);
         scored = reused
           ? await scoreReused(ws, await session, reused, opts, control)
-          : await scoreWorkspace(ws, session, opts, control, new RowCollector(ws, opts.limit, true));
+          : await scoreWorkspace(ws, session, opts, control, new RowCollector(ws, opts.limit, true), [
+              ...(streamKeys ? [streamKeys.users, streamKeys.items] : []),
+            ]);
       } catch (e) {
         aside?.stop();
         await aside?.done.catch(() => undefined); // the read ends before the workspace closes
@@ -305,7 +323,7 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
       }
       tInfer = performance.now();
       report(control, { phase: 'metrics', done: 0, total: 1 });
-      ({ metrics, curves, slices } = await evalMetrics(ws, scored, workers, aside, opts, control));
+      ({ metrics, curves, slices } = await evalMetrics(ws, scored, workers, aside, streamKeys, opts, control));
     } finally {
       await Promise.all(workers.map((w) => w.close()));
     }

@@ -146,14 +146,24 @@ async function newVsSeen(
   return out;
 }
 
-export async function autoSlices(ws: Workspace, rows: number): Promise<AutoSlices> {
+/**
+ * `known`: the rows' user and item keys when the scoring stream numbered them (keyIds.ts streamedKeyIds), else
+ * they are read here.
+ */
+export async function autoSlices(
+  ws: Workspace,
+  rows: number,
+  known?: { items: KeyIds; users: KeyIds },
+): Promise<AutoSlices> {
   const { config } = ws;
   const notes: string[] = [];
   const masks: SliceMask[] = [];
   // The rows' user and item keys, streamed once for both the segments and new vs seen.
   const ctx = { config, ws, mat: { rows } };
   const keys =
-    config.data.item && config.data.group && config.data.time ? await streamKeyIdsTyped(ctx, rows) : undefined;
+    config.data.item && config.data.group && config.data.time
+      ? (known ?? (await streamKeyIdsTyped(ctx, rows)))
+      : undefined;
   const segments = await rowSegments(ctx, keys);
   if (segments.length === 0)
     notes.push('No popularity / activity slices: they need data.item, data.group and data.time.');
