@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { test } from 'node:test';
+import { rowSegments } from '../src/engine/ablation/segments';
 import { requireConfig } from '../src/engine/config/loadConfig';
 import type { RecLensConfig } from '../src/engine/config/types';
 import { streamBatches, type StreamStats } from '../src/engine/data/batches';
@@ -70,7 +71,20 @@ test('the scoring stream numbers the automatic slices keys as their own read doe
       const ctx = { config, ws, mat: { rows } };
       const own = await streamKeyIdsTyped(ctx, rows);
       assert.deepEqual(keys, own, `${what}: ids and distinct keys`);
-      assert.deepEqual(await autoSlices(ws, rows, keys), await autoSlices(ws, rows), `${what}: automatic slices`);
+      const auto = await autoSlices(ws, rows, keys);
+      assert.deepEqual(auto, await autoSlices(ws, rows), `${what}: automatic slices`);
+      // The segments' buckets equal ablation/segments.ts rowSegments' (the lookups run ahead of the keys).
+      const segments = await rowSegments(ctx, own);
+      assert.equal(segments.length, 2);
+      for (const seg of segments)
+        seg.buckets.forEach((b, k) => {
+          const m = auto.masks.find((x) => x.name === `auto:${seg.name.replace(/\s+/g, '-')}=${b}`);
+          assert.deepEqual(
+            Array.from(m!.rows),
+            Array.from(seg.of, (v) => (v === k ? 1 : 0)),
+            `${what}: ${seg.name} ${b}`,
+          );
+        });
       if (what.startsWith('string')) {
         assert.ok(keys.users.distinct.includes('null') && keys.items.distinct.includes('null'), 'null keys seen');
         assert.ok(ws.plan.select.length < 10, 'the plan itself is unchanged');

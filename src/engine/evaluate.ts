@@ -14,9 +14,9 @@ import type { RunRecord } from './runs/runRecord';
 import type { Workspace } from './workspace';
 import { ComputeWorker, inSharedMemory, sliceMetricsPool } from './compute/offThread';
 import { evalSlices, evalSlicesAside, withAutoSlices } from './slices/evalSlices';
-import { autoSlices } from './slices/auto';
+import { autoSliceMasks } from './slices/auto';
 import { StreamedKeyIds, streamedKeyIds } from './slices/keyIds';
-import { configSliceMasks } from './slices/membership';
+import { configSliceMasks, SliceMask } from './slices/membership';
 import type { KeyColumnIds } from './data/keys';
 import type { SliceReport } from './slices/sliceMetrics';
 
@@ -233,14 +233,17 @@ async function evalMetrics(
   let wholeCi: BaseMetrics['ci'];
   if (aside) {
     report(control, { phase: 'slices', done: 0, total: 1 });
-    let masks = await aside.done;
+    const asideRead = await aside.done;
+    let masks: { masks: SliceMask[]; notes: string[] } = asideRead;
     // Read for the data's row count; scoring found another (cannot happen unless the file changed): read again.
     if (masks.masks.some((m) => m.rows.length < rows))
       masks = streamKeys
         ? { masks: await configSliceMasks(ws.duck, ws.config, ws.plan.fromClause, rows, ws.data.rows), notes: [] }
         : await evalSlices(ws, rows);
-    // The automatic slices from the keys the scoring stream numbered (while the worker sorts the scores).
-    if (streamKeys) masks = withAutoSlices(masks.masks, await autoSlices(ws, rows, streamKeys.keys()));
+    // The automatic slices from the keys the scoring stream numbered and the lookups read meanwhile (while the
+    // worker sorts the scores).
+    if (streamKeys && asideRead.lookups)
+      masks = withAutoSlices(masks.masks, autoSliceMasks(asideRead.lookups, streamKeys.keys()));
     if (masks.masks.length || B > 0) {
       const pooled = await sliceMetricsPool(
         {

@@ -1,7 +1,7 @@
 /** Every slice of an evaluation: the ones in reclens.json, then the automatic ones. */
 import { inputError } from '../errors';
 import type { Workspace } from '../workspace';
-import { AutoSlices, autoSlices } from './auto';
+import { AutoSliceLookups, autoSliceLookups, AutoSlices, autoSlices } from './auto';
 import { configSliceMasks, SliceMask } from './membership';
 
 export async function evalSlices(
@@ -46,9 +46,12 @@ export async function sliceRows(ws: Workspace, rows: number, name: string): Prom
 export function evalSlicesAside(
   ws: Workspace,
   rows: number,
-  /** Only the configured slices: the automatic ones come from the scoring stream's keys (evaluate.ts). */
-  configuredOnly = false,
-): { done: Promise<{ masks: SliceMask[]; notes: string[] }>; stop(): void } {
+  /**
+   * The scoring stream numbers the rows' keys (evaluate.ts): the configured slices, and the automatic slices'
+   * lookups (autoSliceMasks makes their masks once the keys are there).
+   */
+  keysFromStream = false,
+): { done: Promise<{ masks: SliceMask[]; notes: string[]; lookups?: AutoSliceLookups }>; stop(): void } {
   let conn: Awaited<ReturnType<Workspace['duck']['instance']['connect']>> | undefined;
   let stopped = false;
   const done = (async () => {
@@ -56,9 +59,10 @@ export function evalSlicesAside(
     try {
       if (stopped) throw new Error('slices read stopped');
       const aside = { ...ws, duck: { ...ws.duck, conn } };
-      if (!configuredOnly) return await evalSlices(aside, rows);
+      if (!keysFromStream) return await evalSlices(aside, rows);
       const { duck, config, plan, data } = aside;
-      return { masks: await configSliceMasks(duck, config, plan.fromClause, rows, data.rows), notes: [] };
+      const masks = await configSliceMasks(duck, config, plan.fromClause, rows, data.rows);
+      return { masks, notes: [], lookups: await autoSliceLookups(aside, rows) };
     } finally {
       conn.closeSync();
     }
