@@ -5,7 +5,7 @@
 // 1,008,350-row MovieLens bench. With two or more compiled trees (`npx tsc -p . --outDir /tmp/old/out` from an
 // older commit, next to a node_modules link) they alternate, R times each, medians side by side, and the eval
 // JSON (less seconds) is compared across them. Asserts nothing; prints figures.
-//   node bench/decodethread.mjs [--repeat R] [--no-slices] [--only floor|eval] [outDir ...]
+//   node bench/decodethread.mjs [--repeat R] [--no-slices] [--only floor|eval|keys] [outDir ...]
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -87,6 +87,65 @@ async function floor(e) {
   const stats = { rows: 0, groupKeys: [], missingKeys: {} };
   for await (const b of e.streamBatches(ws.duck, ws.plan, config.runtime.batchSize, stats)) void b;
   ws.close();
+}
+// --only keys (round 8): the automatic slices' user / item ids, numbered by the scoring stream vs read by the slices
+// themselves (a second DuckDB read, what eval did before), in one open workspace, alternated: CPU of the stream
+// alone, of the stream with the key columns, and of the slices' own read (streamKeyIdsTyped), per run.
+if (only === 'keys') {
+  const e = engines[engines.length - 1];
+  const req = createRequire(path.join(path.resolve(e.dir), 'x.js'));
+  const { streamedKeyIds, streamKeyIdsTyped } = req('./src/engine/slices/keyIds.js');
+  const ws = await e.openWorkspace(config);
+  const rows = ws.data.rows;
+  const runs = {
+    'stream alone (floor decode)': async () => {
+      for await (const b of e.streamBatches(ws.duck, ws.plan, config.runtime.batchSize, {
+        rows: 0,
+        groupKeys: [],
+        missingKeys: {},
+      }))
+        void b;
+    },
+    'stream + slice keys (new)': async () => {
+      const k = streamedKeyIds(ws, rows);
+      const st = { rows: 0, groupKeys: [], missingKeys: {} };
+      for await (const b of e.streamBatches(ws.duck, ws.plan, config.runtime.batchSize, st, undefined, undefined, [
+        k.users,
+        k.items,
+      ]))
+        void b;
+      return k.keys();
+    },
+    "slices' own read (old)": async () => streamKeyIdsTyped({ config, ws, mat: { rows } }, rows),
+  };
+  const got = {};
+  for (let k = 0; k < repeat; k++)
+    for (const [what, fn] of Object.entries(runs)) {
+      const l0 = load();
+      const t = performance.now(),
+        c = cpuNow(),
+        m = mainCpu();
+      const r = await fn();
+      const s = [(performance.now() - t) / 1000, cpuNow() - c, mainCpu() - m];
+      console.log(
+        `${what}: ${s[0].toFixed(2)} s wall, ${s[1].toFixed(2)} s cpu, main thread ${s[2].toFixed(2)} s [load ${l0}]`,
+      );
+      got[what] = [...(got[what] ?? []), s];
+      if (r)
+        got[`${what} ids`] = JSON.stringify([
+          r.users.distinct,
+          Array.from(r.users.ids.subarray(0, 1000)),
+          r.items.distinct.length,
+        ]);
+    }
+  ws.close();
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  console.log(`medians of ${repeat} (wall s / cpu s / main-thread cpu s):`);
+  for (const what of Object.keys(runs))
+    console.log(`  ${what}: ${[0, 1, 2].map((i) => median(got[what].map((x) => x[i])).toFixed(2)).join(' / ')}`);
+  const same = got['stream + slice keys (new) ids'] === got["slices' own read (old) ids"];
+  console.log(`ids: ${same ? 'the same' : 'DIFFERENT'} from both paths`);
+  process.exit(0);
 }
 const cases = [];
 if (only !== 'eval') cases.push(['floor', 'open + decode alone (read floor)', (e) => floor(e)]);
