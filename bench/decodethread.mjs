@@ -53,20 +53,31 @@ const sampleThreads = () => {
       const f = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
       const name = f.slice(f.indexOf('(') + 1, f.lastIndexOf(')'));
       const after = f.slice(f.lastIndexOf(')') + 2).split(' ');
-      threads.set(tid, { name, cpu: (Number(after[11]) + Number(after[12])) / TICK });
+      threads.set(tid, {
+        name,
+        cpu: (Number(after[11]) + Number(after[12])) / TICK,
+        first: threads.get(tid)?.first ?? performance.now(),
+      });
     } catch {
       /* ended meanwhile */
     }
   }
 };
 /** CPU seconds by thread name since `before` (a copy of `threads`). */
+let runStart = 0;
 const byName = (before) => {
   sampleThreads();
   const out = new Map();
   for (const [tid, t] of threads) {
     const d = t.cpu - (before.get(tid)?.cpu ?? 0);
     // Threads are all named "node"; the main thread is the one whose id is the pid.
-    const key = tid === String(process.pid) ? 'main' : before.has(tid) ? `t${tid}` : `new t${tid}`;
+    // A new thread's label says when it was first seen (s after the run started): which is which is inferred from it.
+    const key =
+      tid === String(process.pid)
+        ? 'main'
+        : before.has(tid)
+          ? `t${tid}`
+          : `new t${tid}@${((t.first - runStart) / 1000).toFixed(1)}`;
     if (d >= 0.01) out.set(key, (out.get(key) ?? 0) + d);
   }
   return [...out].sort((a, b) => b[1] - a[1]);
@@ -164,6 +175,7 @@ for (let k = 0; k < repeat; k++)
       const l0 = load();
       sampleThreads();
       const before = new Map(threads);
+      runStart = performance.now();
       const timer = setInterval(sampleThreads, 50);
       const t = performance.now(),
         c = cpuNow(),
@@ -172,6 +184,12 @@ for (let k = 0; k < repeat; k++)
       clearInterval(timer);
       const perThread = byName(before);
       const s = { wall: (performance.now() - t) / 1000, cpu: cpuNow() - c, main: mainCpu() - m };
+      // eval's stages from its run record: the tail is everything after the last score (metrics, slices' masks)
+      const tm = r?.record?.timings;
+      if (tm?.metricsSeconds !== undefined)
+        console.log(
+          `    stages: open ${tm.openSeconds.toFixed(2)} s, scoring ${tm.inferenceSeconds.toFixed(2)} s, after the last score ${tm.metricsSeconds.toFixed(2)} s`,
+        );
       console.log(
         `${e.dir} ${what}: ${s.wall.toFixed(2)} s wall, ${s.cpu.toFixed(2)} s cpu, main thread ${s.main.toFixed(2)} s [load ${l0} -> ${load()}]\n` +
           `    cpu s by thread (sampled every 50 ms; new = started during the run): ${perThread.map(([n, c]) => `${n} ${c.toFixed(2)}`).join(', ')}`,
