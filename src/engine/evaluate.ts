@@ -10,6 +10,7 @@ import { RemoteSession } from './model/remoteSession';
 import { JobControl, report, throwIfCancelled } from './progress';
 import { buildRunRecord, openJob, toProbabilities } from './job';
 import type { Curves } from './metrics/curves';
+import type { SortedScores } from './metrics/argsort';
 import type { RunRecord } from './runs/runRecord';
 import type { Workspace } from './workspace';
 import { ComputeWorker, inSharedMemory, sliceMetricsPool } from './compute/offThread';
@@ -75,6 +76,8 @@ export async function scoreWorkspace(
   collect?: RowCollector,
   /** Key columns numbered on the way (the automatic slices' user and item ids). */
   keyColumns?: KeyColumnIds[],
+  /** Called with the labels and scores once the last batch is scored, before the spill and the checks finish. */
+  onScored?: (labels: Uint8Array, scores: Float32Array) => void,
 ): Promise<Scored> {
   const batchSize = opts.batchSize ?? ws.batchSize;
   const total = Math.min(ws.data.rows, opts.limit ?? Infinity);
@@ -136,10 +139,11 @@ export async function scoreWorkspace(
       path: ['data', 'path'],
     });
   }
-  await collect?.finishLater(stats);
   labels = labels.subarray(0, n);
   scores = scores.subarray(0, n);
   groups = groups?.subarray(0, n);
+  onScored?.(labels, scores);
+  await collect?.finishLater(stats);
   return checkScored(ws, { labels, scores, groups, groupCount: stats.groupKeys.length, stats });
 }
 
@@ -196,6 +200,8 @@ async function evalMetrics(
   workers: ComputeWorker[],
   aside: ReturnType<typeof evalSlicesAside> | undefined,
   streamKeys: StreamedKeyIds | undefined,
+  /** The sort, when it was started as the last batch was scored. */
+  sortedEarly: Promise<SortedScores> | undefined,
   opts: EvalOptions,
   control?: JobControl,
 ): Promise<{ metrics: BaseMetrics; curves?: Curves; slices?: SliceReport }> {
@@ -212,7 +218,7 @@ async function evalMetrics(
   };
   const rows = common.labels.length;
   const sorted = aside
-    ? workers[0].run('sortShared', { scores: common.scores, labels: common.labels }, signal)
+    ? (sortedEarly ?? workers[0].run('sortShared', { scores: common.scores, labels: common.labels }, signal))
     : undefined;
   sorted?.catch(() => undefined); // awaited below; a slice error first must not leave it unhandled
   const base = (async () =>
@@ -303,14 +309,29 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
     let metrics: BaseMetrics, curves: Curves | undefined;
     let slices: SliceReport | undefined;
     let tInfer: number;
+    // With slices, the one sort both metrics workers read starts as soon as the last score is in (the spill, the
+    // score checks, the probabilities and the slices' masks follow meanwhile). Scored rows are in shared memory.
+    let sortedEarly: Promise<SortedScores> | undefined;
+    const onScored = aside
+      ? (labels: Uint8Array, scores: Float32Array) => {
+          sortedEarly = workers[0].run('sortShared', { scores, labels }, control?.signal);
+          sortedEarly.catch(() => undefined); // awaited by evalMetrics; a failed check first must not leave it unhandled
+        }
+      : undefined;
     try {
       try {
         throwIfCancelled(control);
         scored = reused
           ? await scoreReused(ws, await session, reused, opts, control)
-          : await scoreWorkspace(ws, session, opts, control, new RowCollector(ws, opts.limit, true), [
-              ...(streamKeys ? [streamKeys.users, streamKeys.items] : []),
-            ]);
+          : await scoreWorkspace(
+              ws,
+              session,
+              opts,
+              control,
+              new RowCollector(ws, opts.limit, true),
+              streamKeys ? [streamKeys.users, streamKeys.items] : [],
+              onScored,
+            );
       } catch (e) {
         aside?.stop();
         await aside?.done.catch(() => undefined); // the read ends before the workspace closes
@@ -326,7 +347,16 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
       }
       tInfer = performance.now();
       report(control, { phase: 'metrics', done: 0, total: 1 });
-      ({ metrics, curves, slices } = await evalMetrics(ws, scored, workers, aside, streamKeys, opts, control));
+      ({ metrics, curves, slices } = await evalMetrics(
+        ws,
+        scored,
+        workers,
+        aside,
+        streamKeys,
+        sortedEarly,
+        opts,
+        control,
+      ));
     } finally {
       await Promise.all(workers.map((w) => w.close()));
     }
