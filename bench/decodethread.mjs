@@ -5,7 +5,7 @@
 // 1,008,350-row MovieLens bench. With two or more compiled trees (`npx tsc -p . --outDir /tmp/old/out` from an
 // older commit, next to a node_modules link) they alternate, R times each, medians side by side, and the eval
 // JSON (less seconds) is compared across them. Asserts nothing; prints figures.
-//   node bench/decodethread.mjs [--repeat R] [--no-slices] [--only floor|eval] [outDir ...]
+//   node bench/decodethread.mjs [--repeat R] [--no-slices] [--only floor|eval|keys] [outDir ...]
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -53,20 +53,31 @@ const sampleThreads = () => {
       const f = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
       const name = f.slice(f.indexOf('(') + 1, f.lastIndexOf(')'));
       const after = f.slice(f.lastIndexOf(')') + 2).split(' ');
-      threads.set(tid, { name, cpu: (Number(after[11]) + Number(after[12])) / TICK });
+      threads.set(tid, {
+        name,
+        cpu: (Number(after[11]) + Number(after[12])) / TICK,
+        first: threads.get(tid)?.first ?? performance.now(),
+      });
     } catch {
       /* ended meanwhile */
     }
   }
 };
 /** CPU seconds by thread name since `before` (a copy of `threads`). */
+let runStart = 0;
 const byName = (before) => {
   sampleThreads();
   const out = new Map();
   for (const [tid, t] of threads) {
     const d = t.cpu - (before.get(tid)?.cpu ?? 0);
     // Threads are all named "node"; the main thread is the one whose id is the pid.
-    const key = tid === String(process.pid) ? 'main' : before.has(tid) ? `t${tid}` : `new t${tid}`;
+    // A new thread's label says when it was first seen (s after the run started): which is which is inferred from it.
+    const key =
+      tid === String(process.pid)
+        ? 'main'
+        : before.has(tid)
+          ? `t${tid}`
+          : `new t${tid}@${((t.first - runStart) / 1000).toFixed(1)}`;
     if (d >= 0.01) out.set(key, (out.get(key) ?? 0) + d);
   }
   return [...out].sort((a, b) => b[1] - a[1]);
@@ -88,6 +99,65 @@ async function floor(e) {
   for await (const b of e.streamBatches(ws.duck, ws.plan, config.runtime.batchSize, stats)) void b;
   ws.close();
 }
+// --only keys (round 8): the automatic slices' user / item ids, numbered by the scoring stream vs read by the slices
+// themselves (a second DuckDB read, what eval did before), in one open workspace, alternated: CPU of the stream
+// alone, of the stream with the key columns, and of the slices' own read (streamKeyIdsTyped), per run.
+if (only === 'keys') {
+  const e = engines[engines.length - 1];
+  const req = createRequire(path.join(path.resolve(e.dir), 'x.js'));
+  const { streamedKeyIds, streamKeyIdsTyped } = req('./src/engine/slices/keyIds.js');
+  const ws = await e.openWorkspace(config);
+  const rows = ws.data.rows;
+  const runs = {
+    'stream alone (floor decode)': async () => {
+      for await (const b of e.streamBatches(ws.duck, ws.plan, config.runtime.batchSize, {
+        rows: 0,
+        groupKeys: [],
+        missingKeys: {},
+      }))
+        void b;
+    },
+    'stream + slice keys (new)': async () => {
+      const k = streamedKeyIds(ws, rows);
+      const st = { rows: 0, groupKeys: [], missingKeys: {} };
+      for await (const b of e.streamBatches(ws.duck, ws.plan, config.runtime.batchSize, st, undefined, undefined, [
+        k.users,
+        k.items,
+      ]))
+        void b;
+      return k.keys();
+    },
+    "slices' own read (old)": async () => streamKeyIdsTyped({ config, ws, mat: { rows } }, rows),
+  };
+  const got = {};
+  for (let k = 0; k < repeat; k++)
+    for (const [what, fn] of Object.entries(runs)) {
+      const l0 = load();
+      const t = performance.now(),
+        c = cpuNow(),
+        m = mainCpu();
+      const r = await fn();
+      const s = [(performance.now() - t) / 1000, cpuNow() - c, mainCpu() - m];
+      console.log(
+        `${what}: ${s[0].toFixed(2)} s wall, ${s[1].toFixed(2)} s cpu, main thread ${s[2].toFixed(2)} s [load ${l0}]`,
+      );
+      got[what] = [...(got[what] ?? []), s];
+      if (r)
+        got[`${what} ids`] = JSON.stringify([
+          r.users.distinct,
+          Array.from(r.users.ids.subarray(0, 1000)),
+          r.items.distinct.length,
+        ]);
+    }
+  ws.close();
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  console.log(`medians of ${repeat} (wall s / cpu s / main-thread cpu s):`);
+  for (const what of Object.keys(runs))
+    console.log(`  ${what}: ${[0, 1, 2].map((i) => median(got[what].map((x) => x[i])).toFixed(2)).join(' / ')}`);
+  const same = got['stream + slice keys (new) ids'] === got["slices' own read (old) ids"];
+  console.log(`ids: ${same ? 'the same' : 'DIFFERENT'} from both paths`);
+  process.exit(0);
+}
 const cases = [];
 if (only !== 'eval') cases.push(['floor', 'open + decode alone (read floor)', (e) => floor(e)]);
 if (only !== 'floor')
@@ -105,6 +175,7 @@ for (let k = 0; k < repeat; k++)
       const l0 = load();
       sampleThreads();
       const before = new Map(threads);
+      runStart = performance.now();
       const timer = setInterval(sampleThreads, 50);
       const t = performance.now(),
         c = cpuNow(),
@@ -113,6 +184,12 @@ for (let k = 0; k < repeat; k++)
       clearInterval(timer);
       const perThread = byName(before);
       const s = { wall: (performance.now() - t) / 1000, cpu: cpuNow() - c, main: mainCpu() - m };
+      // eval's stages from its run record: the tail is everything after the last score (metrics, slices' masks)
+      const tm = r?.record?.timings;
+      if (tm?.metricsSeconds !== undefined)
+        console.log(
+          `    stages: open ${tm.openSeconds.toFixed(2)} s, scoring ${tm.inferenceSeconds.toFixed(2)} s, after the last score ${tm.metricsSeconds.toFixed(2)} s`,
+        );
       console.log(
         `${e.dir} ${what}: ${s.wall.toFixed(2)} s wall, ${s.cpu.toFixed(2)} s cpu, main thread ${s.main.toFixed(2)} s [load ${l0} -> ${load()}]\n` +
           `    cpu s by thread (sampled every 50 ms; new = started during the run): ${perThread.map(([n, c]) => `${n} ${c.toFixed(2)}`).join(', ')}`,

@@ -1,7 +1,7 @@
 // Eval's tail after scoring (docs/performance.md, round 6): the read floor (open + decode alone), then a cold eval
 // with automatic slices and one without, each with wall, CPU seconds (this process, all threads) and the stages.
 // Seed 1, CPU provider, bootstrap 0, the 1,008,350-row MovieLens bench. Asserts nothing; prints figures.
-//   node bench/evaltail.mjs [--rows N] [--repeat R] [--no-floor] [--only slices|noslices] [outDir ...]
+//   node bench/evaltail.mjs [--rows N] [--repeat R] [--no-floor] [--only slices|noslices] [--stages] [outDir ...]
 // Each outDir is a compiled tree (default: out); with two or more (e.g. one built from an older commit with
 // `npx tsc -p . --outDir /tmp/old`) they run alternately, R times each, and the medians are printed side by side.
 import * as fs from 'fs';
@@ -25,6 +25,7 @@ const limit = opt('--rows') ? Number(opt('--rows')) : undefined;
 const repeat = Number(opt('--repeat') ?? 1);
 const onlyWhich = opt('--only');
 const noFloor = flag('--no-floor');
+const stages = flag('--stages');
 const dirs = argv.length ? argv : [path.join(root, 'out')];
 const engines = dirs.map((d) => {
   const req = createRequire(path.join(path.resolve(d), 'x.js'));
@@ -64,6 +65,63 @@ async function measure(e, what, fn) {
         : ''),
   );
   return { wall, cpu, r };
+}
+// --stages (round 8): what runs after the last score, step by step on this thread: the one sort, the base metrics
+// and curves, the slice metrics (prepareSlices), each tree's in turn on the same scores and slice masks (scored once
+// by the first tree), results compared. CPU seconds of this process per step.
+if (stages) {
+  const reqOf = (e) => createRequire(path.join(path.resolve(e.dir), 'x.js'));
+  const first = reqOf(engines[0]);
+  const { ws, rs } = await first('./src/engine/job.js').openWorkspaceAndSession(config, ['cpu']);
+  const scored = await first('./src/engine/evaluate.js').scoreWorkspace(ws, rs, { limit });
+  await rs.close();
+  const { masks, notes } = await first('./src/engine/slices/evalSlices.js').evalSlices(ws, scored.labels.length);
+  ws.close();
+  const steps = engines.map((e) => {
+    const req = reqOf(e);
+    return {
+      sortScores: req('./src/engine/metrics/argsort.js').sortScores,
+      computeBaseMetrics: req('./src/engine/metrics/baseMetrics.js').computeBaseMetrics,
+      prepareSlices: req('./src/engine/slices/sliceMetrics.js').prepareSlices,
+    };
+  });
+  const times = new Map(),
+    outs = new Map();
+  const step = (e, what, fn) => {
+    const c = cpuNow();
+    const r = fn();
+    const id = `${what}\t${e.dir}`;
+    times.set(id, [...(times.get(id) ?? []), cpuNow() - c]);
+    const json = JSON.stringify(r?.report ?? r);
+    if (outs.has(what) && outs.get(what) !== json) console.log(`  ${what}: results DIFFER (${e.dir})`);
+    outs.set(what, json);
+    return r;
+  };
+  console.log(`${scored.labels.length} rows, ${masks.length} slices [load ${load()}]`);
+  for (let k = 0; k < repeat; k++)
+    engines.forEach((e, j) => {
+      const f = steps[j];
+      const sorted = step(e, 'sort', () => f.sortScores(scored.scores, scored.labels));
+      step(e, 'base metrics + curves', () =>
+        f.computeBaseMetrics({ ...scored, groupCount: scored.groupCount, curves: true, sorted }),
+      );
+      step(e, 'slice metrics', () =>
+        f.prepareSlices({ ...scored, slices: masks, bootstrap: 0, seed: 1, sorted }, notes),
+      );
+    });
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  console.log(`cpu s, medians of ${repeat} (each run in brackets) [load ${load()}]:`);
+  for (const what of outs.keys())
+    console.log(
+      `  ${what}: ` +
+        engines
+          .map((e) => {
+            const xs = times.get(`${what}\t${e.dir}`);
+            return `${e.dir} ${median(xs).toFixed(3)} (${xs.map((x) => x.toFixed(2)).join(' ')})`;
+          })
+          .join('  |  '),
+    );
+  process.exit(0);
 }
 const cases = [];
 if (!noFloor) cases.push(['floor', 'open + decode alone (read floor)', (e) => floor(e)]);

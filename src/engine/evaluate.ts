@@ -10,10 +10,15 @@ import { RemoteSession } from './model/remoteSession';
 import { JobControl, report, throwIfCancelled } from './progress';
 import { buildRunRecord, openJob, toProbabilities } from './job';
 import type { Curves } from './metrics/curves';
+import type { SortedScores } from './metrics/argsort';
 import type { RunRecord } from './runs/runRecord';
 import type { Workspace } from './workspace';
 import { ComputeWorker, inSharedMemory, sliceMetricsPool } from './compute/offThread';
-import { evalSlices, evalSlicesAside } from './slices/evalSlices';
+import { evalSlices, evalSlicesAside, withAutoSlices } from './slices/evalSlices';
+import { autoSliceMasks } from './slices/auto';
+import { StreamedKeyIds, streamedKeyIds } from './slices/keyIds';
+import { configSliceMasks, SliceMask } from './slices/membership';
+import type { KeyColumnIds } from './data/keys';
 import type { SliceReport } from './slices/sliceMetrics';
 
 export interface EvalOptions {
@@ -69,6 +74,10 @@ export async function scoreWorkspace(
   opts: EvalOptions,
   control?: JobControl,
   collect?: RowCollector,
+  /** Key columns numbered on the way (the automatic slices' user and item ids). */
+  keyColumns?: KeyColumnIds[],
+  /** Called with the labels and scores once the last batch is scored, before the spill and the checks finish. */
+  onScored?: (labels: Uint8Array, scores: Float32Array) => void,
 ): Promise<Scored> {
   const batchSize = opts.batchSize ?? ws.batchSize;
   const total = Math.min(ws.data.rows, opts.limit ?? Infinity);
@@ -104,7 +113,7 @@ export async function scoreWorkspace(
         report(control, { phase: 'inference', done: batch.start + batch.size, total });
       });
   try {
-    for await (const batch of streamBatches(ws.duck, ws.plan, batchSize, stats, control, opts.limit)) {
+    for await (const batch of streamBatches(ws.duck, ws.plan, batchSize, stats, control, opts.limit, keyColumns)) {
       throwIfCancelled(control);
       labels = ensure(labels, batch.start + batch.size, (n) => new Uint8Array(new SharedArrayBuffer(n)));
       labels.set(batch.labels, batch.start);
@@ -130,10 +139,11 @@ export async function scoreWorkspace(
       path: ['data', 'path'],
     });
   }
-  await collect?.finishLater(stats);
   labels = labels.subarray(0, n);
   scores = scores.subarray(0, n);
   groups = groups?.subarray(0, n);
+  onScored?.(labels, scores);
+  await collect?.finishLater(stats);
   return checkScored(ws, { labels, scores, groups, groupCount: stats.groupKeys.length, stats });
 }
 
@@ -189,6 +199,9 @@ async function evalMetrics(
   scored: Scored,
   workers: ComputeWorker[],
   aside: ReturnType<typeof evalSlicesAside> | undefined,
+  streamKeys: StreamedKeyIds | undefined,
+  /** The sort, when it was started as the last batch was scored. */
+  sortedEarly: Promise<SortedScores> | undefined,
   opts: EvalOptions,
   control?: JobControl,
 ): Promise<{ metrics: BaseMetrics; curves?: Curves; slices?: SliceReport }> {
@@ -205,7 +218,7 @@ async function evalMetrics(
   };
   const rows = common.labels.length;
   const sorted = aside
-    ? workers[0].run('sortShared', { scores: common.scores, labels: common.labels }, signal)
+    ? (sortedEarly ?? workers[0].run('sortShared', { scores: common.scores, labels: common.labels }, signal))
     : undefined;
   sorted?.catch(() => undefined); // awaited below; a slice error first must not leave it unhandled
   const base = (async () =>
@@ -226,9 +239,17 @@ async function evalMetrics(
   let wholeCi: BaseMetrics['ci'];
   if (aside) {
     report(control, { phase: 'slices', done: 0, total: 1 });
-    let masks = await aside.done;
+    const asideRead = await aside.done;
+    let masks: { masks: SliceMask[]; notes: string[] } = asideRead;
     // Read for the data's row count; scoring found another (cannot happen unless the file changed): read again.
-    if (masks.masks.some((m) => m.rows.length < rows)) masks = await evalSlices(ws, rows);
+    if (masks.masks.some((m) => m.rows.length < rows))
+      masks = streamKeys
+        ? { masks: await configSliceMasks(ws.duck, ws.config, ws.plan.fromClause, rows, ws.data.rows), notes: [] }
+        : await evalSlices(ws, rows);
+    // The automatic slices from the keys the scoring stream numbered and the lookups read meanwhile (while the
+    // worker sorts the scores).
+    if (streamKeys && asideRead.lookups)
+      masks = withAutoSlices(masks.masks, autoSliceMasks(asideRead.lookups, streamKeys.keys()));
     if (masks.masks.length || B > 0) {
       const pooled = await sliceMetricsPool(
         {
@@ -272,9 +293,15 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
   session.catch(() => undefined); // a failed load reaches the job through the batches that wait for it
   try {
     const tOpen = performance.now();
-    // The slices' rows are read (a second DuckDB connection) while the rows are scored: they need only the count.
     const withSlices = opts.slices !== false;
-    const aside = withSlices ? evalSlicesAside(ws, Math.min(ws.data.rows, opts.limit ?? Infinity)) : undefined;
+    const expected = Math.min(ws.data.rows, opts.limit ?? Infinity);
+    // Rows decoded by an earlier job are scored from there; otherwise they are kept for the next job.
+    const reused = reusedRows(ws, opts.limit);
+    // The automatic slices' user and item keys come from the scoring stream when it reads the file (not with reused
+    // rows, or where it cannot stand in for their own read); the rest of the slices' rows are read (a second DuckDB
+    // connection) while the rows are scored: they need only the count.
+    const streamKeys = withSlices && !reused ? streamedKeyIds(ws, expected) : undefined;
+    const aside = withSlices ? evalSlicesAside(ws, expected, streamKeys !== undefined) : undefined;
     // The metrics workers start now, so their start-up overlaps the scoring: one for the base metrics and curves
     // (and the one sort both need), one for the slice metrics.
     const workers = withSlices ? [new ComputeWorker(), new ComputeWorker()] : [new ComputeWorker()];
@@ -282,14 +309,29 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
     let metrics: BaseMetrics, curves: Curves | undefined;
     let slices: SliceReport | undefined;
     let tInfer: number;
+    // With slices, the one sort both metrics workers read starts as soon as the last score is in (the spill, the
+    // score checks, the probabilities and the slices' masks follow meanwhile). Scored rows are in shared memory.
+    let sortedEarly: Promise<SortedScores> | undefined;
+    const onScored = aside
+      ? (labels: Uint8Array, scores: Float32Array) => {
+          sortedEarly = workers[0].run('sortShared', { scores, labels }, control?.signal);
+          sortedEarly.catch(() => undefined); // awaited by evalMetrics; a failed check first must not leave it unhandled
+        }
+      : undefined;
     try {
       try {
         throwIfCancelled(control);
-        // Rows decoded by an earlier job are scored from there; otherwise they are kept for the next job.
-        const reused = reusedRows(ws, opts.limit);
         scored = reused
           ? await scoreReused(ws, await session, reused, opts, control)
-          : await scoreWorkspace(ws, session, opts, control, new RowCollector(ws, opts.limit, true));
+          : await scoreWorkspace(
+              ws,
+              session,
+              opts,
+              control,
+              new RowCollector(ws, opts.limit, true),
+              streamKeys ? [streamKeys.users, streamKeys.items] : [],
+              onScored,
+            );
       } catch (e) {
         aside?.stop();
         await aside?.done.catch(() => undefined); // the read ends before the workspace closes
@@ -305,7 +347,16 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
       }
       tInfer = performance.now();
       report(control, { phase: 'metrics', done: 0, total: 1 });
-      ({ metrics, curves, slices } = await evalMetrics(ws, scored, workers, aside, opts, control));
+      ({ metrics, curves, slices } = await evalMetrics(
+        ws,
+        scored,
+        workers,
+        aside,
+        streamKeys,
+        sortedEarly,
+        opts,
+        control,
+      ));
     } finally {
       await Promise.all(workers.map((w) => w.close()));
     }

@@ -8,7 +8,7 @@ import { JobControl, throwIfCancelled } from '../progress';
 import { dataReadError, Duck } from './duck';
 import { feedArray } from './feedPool';
 import type { FeedDtype, InputPlan, PlannedInput } from './inputPlan';
-import { DenseIds, Key, normaliseKey } from './keys';
+import { DenseIds, Key, KeyColumnIds, normaliseKey } from './keys';
 import { denseItems, listChildItems, listHasNulls } from './vectorAccess';
 
 export type FeedArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array | Int8Array;
@@ -65,7 +65,11 @@ function pooledFeed(dtype: FeedDtype, n: number): FeedArray {
   }
 }
 
-/** Batches of rows; `stats` is complete once the iterator has finished. */
+/**
+ * Batches of rows; `stats` is complete once the iterator has finished. `keyColumns`: key columns numbered on the
+ * way (the automatic slices' user and item ids, which then need no read of their own), each from the plan's column
+ * when it selects the same expression, else from one more column of the same SELECT.
+ */
 export async function* streamBatches(
   duck: Duck,
   plan: InputPlan,
@@ -73,11 +77,19 @@ export async function* streamBatches(
   stats: StreamStats,
   control?: JobControl,
   limit?: number,
+  keyColumns: KeyColumnIds[] = [],
 ): AsyncGenerator<Batch> {
   // No SQL LIMIT: the stream stops after `limit` rows itself (an order-preserving LIMIT makes DuckDB read every row up
   // to it before the first one comes, see limitClause).
   const cap = limit === undefined ? Infinity : Math.max(0, Math.floor(limit));
-  const sql = `SELECT ${plan.select.join(', ')} FROM ${plan.fromClause}`;
+  const select = [...plan.select];
+  const keyIndex = keyColumns.map((k) => {
+    const i = select.findIndex((s, c) => s === `${k.expression} AS c${c}`);
+    if (i >= 0) return i;
+    select.push(`${k.expression} AS c${select.length}`);
+    return select.length - 1;
+  });
+  const sql = `SELECT ${select.join(', ')} FROM ${plan.fromClause}`;
   let result;
   try {
     result = await duck.conn.stream(sql);
@@ -126,6 +138,7 @@ export async function* streamBatches(
     const n = Math.min(chunk.rowCount, cap - taken);
     taken += n;
     const vec = (i: number): DuckDBVector => chunk!.getColumnVector(i);
+    keyColumns.forEach((k, j) => k.add(vec(keyIndex[j]), n));
     let ci = 0;
     while (ci < n) {
       if (!batch) {

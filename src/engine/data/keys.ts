@@ -1,3 +1,6 @@
+import type { DuckDBVector } from '@duckdb/node-api';
+import { denseItems } from './vectorAccess';
+
 /** Lookup keys compare as numbers when they look like integers, so 42, 42n and "42" meet in one Map. */
 export type Key = number | string;
 
@@ -80,4 +83,49 @@ export class DenseIds {
       out[at + i - from] = id;
     }
   }
+}
+
+/**
+ * Dense ids of one key column read by a DuckDB stream, chunk by chunk, in the stream's row order: the typed path
+ * (DenseIds.idsOf over DuckDB's value array) when a chunk's vector has no nulls, else normaliseKey per row (a null
+ * key is normaliseKey(null), as the automatic slices' own read numbered it). `expression` is the SQL the stream
+ * selects for it (lis/evalKeys.ts keyExpression of the column).
+ */
+export class KeyColumnIds {
+  readonly keys = new DenseIds();
+  private out: Uint32Array;
+  private rows = 0;
+
+  constructor(
+    readonly expression: string,
+    expectedRows: number,
+  ) {
+    this.out = new Uint32Array(Math.max(0, expectedRows));
+  }
+
+  /** Appends the ids of rows [0, m) of `v` (the next m rows of the stream). */
+  add(v: DuckDBVector, m: number): void {
+    if (this.rows + m > this.out.length) {
+      const grown = new Uint32Array(Math.max(this.rows + m, this.out.length * 2));
+      grown.set(this.out.subarray(0, this.rows));
+      this.out = grown;
+    }
+    idsOfVector(v, m, this.keys, this.out, this.rows);
+    this.rows += m;
+  }
+
+  /** The ids of the rows so far, and their distinct keys in first-seen order. */
+  get ids(): { distinct: Key[]; ids: Uint32Array } {
+    return { distinct: this.keys.distinct, ids: this.out.subarray(0, this.rows) };
+  }
+}
+
+/** Ids of rows [0, m) of one key vector, written from row `at` of `out`. */
+export function idsOfVector(v: DuckDBVector, m: number, ids: DenseIds, out: Uint32Array, at: number): void {
+  const dense = denseItems(v);
+  if (dense) {
+    ids.idsOf(dense, 0, m, out, at);
+    return;
+  }
+  for (let i = 0; i < m; i++) out[at + i] = ids.id(normaliseKey(v.getItem(i) as never));
 }

@@ -6,8 +6,8 @@
  */
 import { limitClause } from '../data/limitClause';
 import * as path from 'path';
-import type { RecLensConfig } from '../config/types';
-import { KeyIds, rowSegments } from '../ablation/segments';
+import type { KeyIds } from '../ablation/segments';
+import { BUCKETS, popularityBuckets } from '../embedding/metadata';
 import { describeColumns } from '../data/describe';
 import { dataReadError, readExpression } from '../data/duck';
 import { Key, normaliseKey } from '../data/keys';
@@ -56,13 +56,67 @@ async function evalKeyColumn(ws: Workspace, column: string, rows: number): Promi
   return r.getColumns()[0].map((v) => (v === null ? '(null)' : normaliseKey(v)));
 }
 
-async function newVsSeen(
-  ws: Workspace,
-  config: RecLensConfig,
-  rows: number,
-  notes: string[],
-  known?: { items: KeyIds; users: KeyIds },
-): Promise<SliceMask[]> {
+/** The keys a history holds for one role (new vs seen), or, where the rows' keys are not streamed, the rows' mask. */
+interface SeenLookup {
+  role: 'user' | 'item';
+  seen: Set<Key>;
+  /** 1 where the row's key is in `seen`, read here when the rows' keys are not streamed. */
+  rows?: Uint8Array;
+}
+
+/**
+ * What the automatic slices read besides the rows' keys: the interactions (or evaluation rows) per item and user
+ * for the segments, and the keys of the history for new vs seen, with the notes. All of it is DuckDB queries on the
+ * history or aggregates, so eval runs it on its second connection while the rows are scored.
+ */
+export interface AutoSliceLookups {
+  notes: string[];
+  /** Per key, as ablation/segments.ts counts them (absent: no data.item / group / time, so no segments). */
+  counts?: { item: Map<Key, number>; user: Map<Key, number> };
+  seen: SeenLookup[];
+}
+
+/** ablation/segments.ts counts: the same query and keys, run ahead of the rows' keys (that file is not changed). */
+async function keyCounts(ws: Workspace, role: 'item' | 'user'): Promise<Map<Key, number>> {
+  const { config } = ws;
+  const inter = config.raw.interactions as InteractionsSpec | undefined;
+  const file = inter?.path ? path.resolve(config.dir, inter.path) : config.data.path;
+  const column = inter?.path ? inter[role] : role === 'item' ? config.data.item : config.data.group;
+  const out = new Map<Key, number>();
+  if (!column) return out;
+  const type = (await describeColumns(ws.duck, file)).find((c) => c.name === column)?.type;
+  if (!type) return out;
+  const r = await ws.duck.conn.runAndReadAll(
+    `SELECT ${keyExpression(column, type)} AS k, count(*)::DOUBLE AS n FROM ${readExpression(file)} GROUP BY 1`,
+  );
+  const [k, n] = r.getColumns();
+  k.forEach((v, i) => out.set(normaliseKey(v), Number(n[i])));
+  return out;
+}
+
+/** Segments' buckets of the rows (ablation/segments.ts rowSegments, from counts read ahead). */
+function segmentsOf(
+  counts: { item: Map<Key, number>; user: Map<Key, number> },
+  keys: { items: KeyIds; users: KeyIds },
+) {
+  return (
+    [
+      ['item', 'item popularity', keys.items],
+      ['user', 'user activity', keys.users],
+    ] as const
+  ).map(([role, name, k]) => {
+    const c = counts[role];
+    const bucket = popularityBuckets(Float64Array.from(k.distinct, (id) => c.get(id) ?? 0));
+    const ofDistinct = Uint8Array.from(bucket, (b) => BUCKETS.indexOf(b));
+    const of = new Uint8Array(k.ids.length);
+    for (let r = 0; r < of.length; r++) of[r] = ofDistinct[k.ids[r]];
+    return { name, buckets: BUCKETS, of };
+  });
+}
+
+/** The history's keys per role (new vs seen); `keyed`: the rows' keys will be given, else their column is read. */
+async function seenLookups(ws: Workspace, rows: number, notes: string[], keyed: boolean): Promise<SeenLookup[]> {
+  const { config } = ws;
   const inter = config.raw.interactions as InteractionsSpec | undefined;
   if (!inter?.path) {
     notes.push(
@@ -96,7 +150,7 @@ async function newVsSeen(
     notes.push(
       `"seen" = appears anywhere in ${inter.path}: ${inter.time ? 'data.time is not set' : 'interactions.time is not set'}, so the history cannot be cut at the evaluation start and may include evaluation-period rows.`,
     );
-  const out: SliceMask[] = [];
+  const out: SeenLookup[] = [];
   for (const [role, evalCol, interCol] of [
     ['user', config.data.group, inter.user],
     ['item', config.data.item, inter.item],
@@ -121,42 +175,31 @@ async function newVsSeen(
     } catch (e) {
       throw dataReadError(file, e);
     }
-    const streamed = known?.[role === 'user' ? 'users' : 'items'];
-    let isSeen: Uint8Array;
-    if (streamed) isSeen = seenRows(streamed, seen);
+    if (keyed) out.push({ role, seen });
     else {
       const keys = await evalKeyColumn(ws, evalCol, rows);
-      isSeen = sharedMask(keys.length);
+      const isSeen = sharedMask(keys.length);
       for (let r = 0; r < keys.length; r++) isSeen[r] = seen.has(keys[r]) ? 1 : 0;
+      out.push({ role, seen, rows: isSeen });
     }
-    const [isNew] = masksByValue(isSeen, 1);
-    out.push({
-      name: `auto:${role}=new`,
-      source: 'auto',
-      description: `${role}s that are not in the history`,
-      rows: isNew,
-    });
-    out.push({
-      name: `auto:${role}=seen`,
-      source: 'auto',
-      description: `${role}s that are in the history`,
-      rows: isSeen,
-    });
   }
   return out;
 }
 
-export async function autoSlices(ws: Workspace, rows: number): Promise<AutoSlices> {
+/** Every DuckDB read of the automatic slices but the rows' keys (eval: while the rows are scored). */
+export async function autoSliceLookups(ws: Workspace, rows: number): Promise<AutoSliceLookups> {
   const { config } = ws;
   const notes: string[] = [];
+  const keyed = !!(config.data.item && config.data.group && config.data.time);
+  const counts = keyed ? { item: await keyCounts(ws, 'item'), user: await keyCounts(ws, 'user') } : undefined;
+  if (!keyed) notes.push('No popularity / activity slices: they need data.item, data.group and data.time.');
+  return { notes, counts, seen: await seenLookups(ws, rows, notes, keyed) };
+}
+
+/** The automatic slices' masks from the lookups and the rows' keys (needed when data.item, group and time are set). */
+export function autoSliceMasks(look: AutoSliceLookups, keys?: { items: KeyIds; users: KeyIds }): AutoSlices {
   const masks: SliceMask[] = [];
-  // The rows' user and item keys, streamed once for both the segments and new vs seen.
-  const ctx = { config, ws, mat: { rows } };
-  const keys =
-    config.data.item && config.data.group && config.data.time ? await streamKeyIdsTyped(ctx, rows) : undefined;
-  const segments = await rowSegments(ctx, keys);
-  if (segments.length === 0)
-    notes.push('No popularity / activity slices: they need data.item, data.group and data.time.');
+  const segments = look.counts && keys ? segmentsOf(look.counts, keys) : [];
   for (const seg of segments) {
     const slug = seg.name.replace(/\s+/g, '-');
     const byBucket = masksByValue(seg.of, seg.buckets.length);
@@ -169,6 +212,40 @@ export async function autoSlices(ws: Workspace, rows: number): Promise<AutoSlice
       }),
     );
   }
-  masks.push(...(await newVsSeen(ws, config, rows, notes, keys)));
-  return { masks, notes };
+  for (const { role, seen, rows } of look.seen) {
+    const streamed = keys?.[role === 'user' ? 'users' : 'items'];
+    const isSeen = rows ?? seenRows(streamed!, seen);
+    const [isNew] = masksByValue(isSeen, 1);
+    masks.push({
+      name: `auto:${role}=new`,
+      source: 'auto',
+      description: `${role}s that are not in the history`,
+      rows: isNew,
+    });
+    masks.push({
+      name: `auto:${role}=seen`,
+      source: 'auto',
+      description: `${role}s that are in the history`,
+      rows: isSeen,
+    });
+  }
+  return { masks, notes: look.notes };
+}
+
+/**
+ * `known`: the rows' user and item keys when the scoring stream numbered them (keyIds.ts streamedKeyIds), else
+ * they are read here.
+ */
+export async function autoSlices(
+  ws: Workspace,
+  rows: number,
+  known?: { items: KeyIds; users: KeyIds },
+): Promise<AutoSlices> {
+  const { config } = ws;
+  // The rows' user and item keys, streamed once for both the segments and new vs seen.
+  const keys =
+    config.data.item && config.data.group && config.data.time
+      ? (known ?? (await streamKeyIdsTyped({ config, ws, mat: { rows } }, rows)))
+      : undefined;
+  return autoSliceMasks(await autoSliceLookups(ws, rows), keys);
 }

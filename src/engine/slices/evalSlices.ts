@@ -1,7 +1,7 @@
 /** Every slice of an evaluation: the ones in reclens.json, then the automatic ones. */
 import { inputError } from '../errors';
 import type { Workspace } from '../workspace';
-import { autoSlices } from './auto';
+import { AutoSliceLookups, autoSliceLookups, AutoSlices, autoSlices } from './auto';
 import { configSliceMasks, SliceMask } from './membership';
 
 export async function evalSlices(
@@ -11,7 +11,11 @@ export async function evalSlices(
 ): Promise<{ masks: SliceMask[]; notes: string[] }> {
   const configured = await configSliceMasks(ws.duck, ws.config, ws.plan.fromClause, rows, ws.data.rows, only);
   if (only) return { masks: configured, notes: [] };
-  const auto = await autoSlices(ws, rows);
+  return withAutoSlices(configured, await autoSlices(ws, rows));
+}
+
+/** The configured slices, then the automatic ones that hold rows. */
+export function withAutoSlices(configured: SliceMask[], auto: AutoSlices): { masks: SliceMask[]; notes: string[] } {
   // An automatic bucket no row falls in (e.g. no hot users in a small log) says nothing: leave it out.
   return { masks: [...configured, ...auto.masks.filter((m) => m.rows.indexOf(1) !== -1)], notes: auto.notes };
 }
@@ -42,14 +46,23 @@ export async function sliceRows(ws: Workspace, rows: number, name: string): Prom
 export function evalSlicesAside(
   ws: Workspace,
   rows: number,
-): { done: Promise<{ masks: SliceMask[]; notes: string[] }>; stop(): void } {
+  /**
+   * The scoring stream numbers the rows' keys (evaluate.ts): the configured slices, and the automatic slices'
+   * lookups (autoSliceMasks makes their masks once the keys are there).
+   */
+  keysFromStream = false,
+): { done: Promise<{ masks: SliceMask[]; notes: string[]; lookups?: AutoSliceLookups }>; stop(): void } {
   let conn: Awaited<ReturnType<Workspace['duck']['instance']['connect']>> | undefined;
   let stopped = false;
   const done = (async () => {
     conn = await ws.duck.instance.connect();
     try {
       if (stopped) throw new Error('slices read stopped');
-      return await evalSlices({ ...ws, duck: { ...ws.duck, conn } }, rows);
+      const aside = { ...ws, duck: { ...ws.duck, conn } };
+      if (!keysFromStream) return await evalSlices(aside, rows);
+      const { duck, config, plan, data } = aside;
+      const masks = await configSliceMasks(duck, config, plan.fromClause, rows, data.rows);
+      return { masks, notes: [], lookups: await autoSliceLookups(aside, rows) };
     } finally {
       conn.closeSync();
     }

@@ -5,26 +5,15 @@
  * lookup per row and key. That loop ran on the thread that decodes eval's batches, ~0.5-1 s CPU at 1M rows
  * (docs/performance.md, Round 7); string keys (and chunks with nulls) still take the per-row path.
  */
-import type { DuckDBVector } from '@duckdb/node-api';
 import type { KeyIds, SegmentSource } from '../ablation/segments';
 import { describeColumns } from '../data/describe';
 import { dataReadError, readExpression } from '../data/duck';
-import { DenseIds, normaliseKey } from '../data/keys';
-import { denseItems } from '../data/vectorAccess';
+import { DenseIds, idsOfVector, KeyColumnIds } from '../data/keys';
 import { applyFilter, whereClause } from '../data/whereClause';
 import { inputError } from '../errors';
 import { keyExpression } from '../lis/evalKeys';
 import { suggestion } from '../util/suggest';
-
-/** Ids of rows [0, m) of one key vector, written from row `at` of `out`. */
-function idsOfVector(v: DuckDBVector, m: number, ids: DenseIds, out: Uint32Array, at: number): void {
-  const dense = denseItems(v);
-  if (dense) {
-    ids.idsOf(dense, 0, m, out, at);
-    return;
-  }
-  for (let i = 0; i < m; i++) out[at + i] = ids.id(normaliseKey(v.getItem(i) as never));
-}
+import type { Workspace } from '../workspace';
 
 export async function streamKeyIdsTyped(ctx: SegmentSource, rows: number): Promise<{ items: KeyIds; users: KeyIds }> {
   const { config, ws } = ctx;
@@ -71,4 +60,37 @@ export async function streamKeyIdsTyped(ctx: SegmentSource, rows: number): Promi
     throw dataReadError(config.data.path, e);
   }
   return { items: { distinct: items.distinct, ids: itemIds }, users: { distinct: users.distinct, ids: userIds } };
+}
+
+/** The automatic slices' user and item keys, numbered by the scoring stream as it reads its rows. */
+export interface StreamedKeyIds {
+  users: KeyColumnIds;
+  items: KeyColumnIds;
+  /** The ids once the stream has ended, as streamKeyIdsTyped gives them for the same rows. */
+  keys(): { items: KeyIds; users: KeyIds };
+}
+
+/**
+ * Collectors for the scoring stream (data/batches.ts streamBatches `keyColumns`) of the same keys, SQL and rows
+ * as streamKeyIdsTyped, so the automatic slices need no second read of the data. Undefined where the stream cannot
+ * stand in for that read: no data.item / group / time, one of them not a column (streamKeyIdsTyped's error then
+ * comes from the slices' own read, as before), or a stream over other rows than it would read.
+ */
+export function streamedKeyIds(ws: Workspace, rows: number): StreamedKeyIds | undefined {
+  const { config } = ws;
+  const { group, item, time } = config.data;
+  if (!group || !item || !time) return undefined;
+  const type = (n: string) => ws.data.columns.find((c) => c.name === n)?.type;
+  const [groupType, itemType] = [type(group), type(item)];
+  if (!groupType || !itemType || !type(time)) return undefined;
+  let from: string;
+  try {
+    from = readExpression(config.data.path) + whereClause(config);
+  } catch {
+    return undefined; // data.filter not compiled for this config: the slices' own read compiles it
+  }
+  if (ws.plan.fromClause !== from) return undefined;
+  const users = new KeyColumnIds(keyExpression(group, groupType), rows),
+    items = new KeyColumnIds(keyExpression(item, itemType), rows);
+  return { users, items, keys: () => ({ users: users.ids, items: items.ids }) };
 }
