@@ -7,7 +7,7 @@ import { FeedBuilder, scoreBatches } from './model/batchScorer';
 import { RemoteSession } from './model/remoteSession';
 import { JobControl, report } from './progress';
 import { assertReadableFile } from './util/safeFile';
-import { fileFingerprint, sha256 } from './runs/hash';
+import { fileFingerprint, sha256, statStamp } from './runs/hash';
 import { reproduceArgs } from './runs/reproduce';
 import { newRunId, readPackageVersion, RunRecord } from './runs/runRecord';
 import { openWorkspace, Workspace } from './workspace';
@@ -86,10 +86,13 @@ function countingControl(control: JobControl | undefined) {
   };
 }
 
-/** What identifies a file's contents between two looks at it without reading it: any write changes ctime. */
+/**
+ * What identifies a file's contents between two looks at it without reading it (any write changes ctime): the stamp
+ * of runs/hash.ts, in nanoseconds.
+ */
 export async function fileStamp(file: string): Promise<string | undefined> {
-  const st = await fs.promises.stat(file).catch(() => undefined);
-  return st && `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  const st = await fs.promises.stat(file, { bigint: true }).catch(() => undefined);
+  return st && statStamp(st);
 }
 
 /** Throws unless the model file still has the stamp it had before RecLens and onnxruntime read it. */
