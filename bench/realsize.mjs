@@ -9,7 +9,7 @@
 // 200 MB model's load is a fixed cost of every eval. CPU seconds (process.cpuUsage, all threads) and the load
 // average come with each figure: on a shared machine wall time alone misleads.
 // --threads N sets onnxruntime's intra-op threads for eval and bare ORT alike (runtime.threads; default: its pool).
-// The model cache (.reclens/cache/model-*, src/engine/model/modelCache.ts) is kept between the bench's jobs, as it
+// The model cache (.reclens/model-cache, src/engine/model/modelCache.ts) is kept between the bench's jobs, as it
 // is between a user's: the row cache is cleared (cold rows) but a job's first load of the model saves onnxruntime's
 // optimised graph: a warm-up open before the end-to-end eval (timed as `modelCacheWarmUp`, whose value says 'saved'
 // when this run paid the save, 'hit' when an earlier run had) leaves the graph for the eval to load.
@@ -84,7 +84,7 @@ const secs = async (fn, label) => {
   return [wall, r];
 };
 const round = (x) => Math.round(x * 100) / 100;
-/** Cold rows: the decoded-row cache cleared (in memory and its folders on disk); the model cache's files kept. */
+/** Cold rows: the decoded-row cache cleared (in memory and its folders on disk); the model cache is elsewhere, kept. */
 const cold = () => {
   forgetRows();
   const dir = path.join(OUT, '.reclens', 'cache');

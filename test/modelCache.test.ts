@@ -118,7 +118,7 @@ function workspaceFor(model: string, runtime: Record<string, unknown> = {}) {
       runtime: { executionProviders: ['cpu'], batchSize: 64, ...runtime },
     }),
   );
-  return { config: requireConfig(file).config, cache: path.join(dir, '.reclens', 'cache') };
+  return { config: requireConfig(file).config, cache: path.join(dir, '.reclens', 'model-cache') };
 }
 
 async function job(config: ReturnType<typeof workspaceFor>['config']) {

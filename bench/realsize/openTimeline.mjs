@@ -61,7 +61,7 @@ const reps = Number(opt('--reps', '1'));
 const oldBuild = path.resolve(opt('--old', '/work/main/out'));
 const newBuild = path.join(here, '..', '..', 'out');
 const names = argv.length ? argv : ['old', 'save', 'hit'];
-const cache = path.join(OUT, '.reclens', 'cache');
+const cache = path.join(OUT, '.reclens', 'model-cache');
 for (let rep = 0; rep < reps; rep++) {
   for (const name of names) {
     if (name === 'save' && fs.existsSync(cache))

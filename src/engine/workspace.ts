@@ -12,9 +12,8 @@ import { Duck, openDuck } from './data/duck';
 import { InputPlan, planInputs } from './data/inputPlan';
 import { LookupTable, loadTable } from './data/tables';
 import { inputError } from './errors';
-import { cacheDir } from './data/rowCache';
 import type { LoadedOnnx, ModelInspection } from './model/inspect';
-import { knownModelSha256 } from './model/modelCache';
+import { knownModelSha256, modelCacheDir } from './model/modelCache';
 import { parseOnnxOffThread } from './model/onnxOffThread';
 import { statStamp } from './runs/hash';
 import { readFileSafely } from './util/safeFile';
@@ -51,7 +50,7 @@ async function readModel(config: RecLensConfig): Promise<LoadedOnnx> {
   const after = await stamp();
   const known =
     before && after?.stamp === before.stamp && BigInt(bytes.length) === before.size
-      ? knownModelSha256(cacheDir(config), file, before.stamp)
+      ? knownModelSha256(modelCacheDir(config.dir), file, before.stamp)
       : undefined;
   return parseOnnxOffThread(file, bytes, 'load', known);
 }

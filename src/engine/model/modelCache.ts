@@ -1,5 +1,5 @@
 /**
- * A model's load, cached across processes in `.reclens/cache` beside the config (docs/performance.md, "Round 8: the
+ * A model's load, cached across processes in `.reclens/model-cache` beside the config (docs/performance.md, "Round 8: the
  * real-size model's load"): onnxruntime's own optimised graph in its ORT format, which it loads from a buffer with
  * the initializers used in place (a 209 MB ranker: ~0.1 s instead of ~2 s of copying them into fresh pages), and
  * the model file's sha256 by its stamp, which names that graph before the job has read the file.
@@ -22,6 +22,14 @@ import * as os from 'os';
 import * as path from 'path';
 import type { ProviderName } from '../config/types';
 import { stampSettled, statStamp } from '../runs/hash';
+
+/**
+ * `<config folder>/.reclens/model-cache`: beside the decoded-row cache (`.reclens/cache`), not in it, since every
+ * entry of that folder is a row set to the row cache's pruning, its size limit and `reclens cache`.
+ */
+export function modelCacheDir(configDir: string): string {
+  return path.join(configDir, '.reclens', 'model-cache');
+}
 
 /** The model's stamp before a job reads it, and whether what is learned from it may be remembered under it. */
 export interface ModelStamp {
