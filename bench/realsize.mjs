@@ -2,12 +2,17 @@
 // 13 dense, MLP 512-256-1; 1M rows, seed 1) built into bench/out/realsize on first use (needs Debian python3-torch
 // and python3-onnx). Eval throughput against bare onnxruntime on prebuilt tensors, and ablation / ceiling cost.
 // Run by bench/run.mjs; prints one JSON line.
-//   node bench/realsize.mjs [--quick] [--rows N] [--batch N] [--eval-only] [--with-limit]
+//   node bench/realsize.mjs [--quick] [--rows N] [--batch N] [--threads N] [--eval-only] [--with-limit]
 // --batch overrides runtime.batchSize for eval and bare ORT alike (same batches, same threads: onnxruntime's default
 // pool in both, which runs one thread on the 2-vCPU VM of docs/performance.md). Besides end-to-end eval it times eval's scoring stage alone (decode on this thread, inference
 // in the worker: what "bare ORT on prebuilt tensors" is compared with) and bare ORT with its model load, since a
 // 200 MB model's load is a fixed cost of every eval. CPU seconds (process.cpuUsage, all threads) and the load
 // average come with each figure: on a shared machine wall time alone misleads.
+// --threads N sets onnxruntime's intra-op threads for eval and bare ORT alike (runtime.threads; default: its pool).
+// The model cache (.reclens/model-cache, src/engine/model/modelCache.ts) is kept between the bench's jobs, as it
+// is between a user's: the row cache is cleared (cold rows) but a job's first load of the model saves onnxruntime's
+// optimised graph: a warm-up open before the end-to-end eval (timed as `modelCacheWarmUp`, whose value says 'saved'
+// when this run paid the save, 'hit' when an earlier run had) leaves the graph for the eval to load.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -51,17 +56,21 @@ async function ensure() {
 }
 
 const cfgFile = await ensure();
-const { requireConfig } = require('../out/src/engine/config/loadConfig.js');
-const { evaluate, scoreWorkspace } = require('../out/src/engine/evaluate.js');
-const { RemoteSession } = require('../out/src/engine/model/remoteSession.js');
-const { ablate } = require('../out/src/engine/ablation/ablate.js');
-const { ceiling } = require('../out/src/engine/ablation/ceiling.js');
-const { openWorkspace } = require('../out/src/engine/workspace.js');
-const { createSession } = require('../out/src/engine/model/session.js');
-const { streamBatches } = require('../out/src/engine/data/batches.js');
-const { forgetRows } = require('../out/src/engine/data/rowCache.js');
+// RECLENS_BENCH_BUILD: another build's out/ folder (an old build, compared back to back on the same files).
+const BUILD = path.resolve(process.env.RECLENS_BENCH_BUILD ?? path.join(here, '..', 'out'));
+const { requireConfig } = require(BUILD + '/src/engine/config/loadConfig.js');
+const { evaluate, scoreWorkspace } = require(BUILD + '/src/engine/evaluate.js');
+const { RemoteSession } = require(BUILD + '/src/engine/model/remoteSession.js');
+const { ablate } = require(BUILD + '/src/engine/ablation/ablate.js');
+const { ceiling } = require(BUILD + '/src/engine/ablation/ceiling.js');
+const { openWorkspace } = require(BUILD + '/src/engine/workspace.js');
+const { createSession } = require(BUILD + '/src/engine/model/session.js');
+const { streamBatches } = require(BUILD + '/src/engine/data/batches.js');
+const { forgetRows } = require(BUILD + '/src/engine/data/rowCache.js');
 const ort = require('onnxruntime-node');
 const { config } = requireConfig(cfgFile);
+const threads = flag('--threads');
+if (threads !== undefined) config.runtime.threads = threads;
 const timings = {};
 /** Wall seconds and result; CPU seconds (all threads) and the 1-minute load go to `timings[label]`. */
 const secs = async (fn, label) => {
@@ -75,9 +84,13 @@ const secs = async (fn, label) => {
   return [wall, r];
 };
 const round = (x) => Math.round(x * 100) / 100;
+/** Cold rows: the decoded-row cache cleared (in memory and its folders on disk); the model cache is elsewhere, kept. */
 const cold = () => {
   forgetRows();
-  fs.rmSync(path.join(OUT, '.reclens', 'cache'), { recursive: true, force: true });
+  const dir = path.join(OUT, '.reclens', 'cache');
+  if (!fs.existsSync(dir)) return;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }))
+    if (e.isDirectory()) fs.rmSync(path.join(dir, e.name), { recursive: true, force: true });
 };
 
 const limit = flag('--rows') ?? (quick ? 50_000 : 1_000_000); // the issue's size: 1M rows
@@ -88,7 +101,10 @@ const ws = await openWorkspace(config);
 const evalLimit = limit < ws.data.rows || process.argv.includes('--with-limit') ? limit : undefined;
 // Without --batch: the batch eval itself uses (runtime.batchSize, else the width-aware default; older builds: config).
 const batchSize = flag('--batch') ?? ws.batchSize ?? config.runtime.batchSize;
-const [bareLoad, ms] = await secs(() => createSession(config.model.path, providers), 'bareModelLoad');
+const [bareLoad, ms] = await secs(
+  () => createSession(config.model.path, providers, config.runtime.threads),
+  'bareModelLoad',
+);
 const pre = [];
 const stats = { rows: 0, groupKeys: [], missingKeys: {} };
 await secs(async () => {
@@ -113,6 +129,19 @@ const [tScore] = await secs(() => scoreWorkspace(ws2, rs, { limit: evalLimit, ba
 await rs.close();
 ws2.close();
 cold();
+// The model cache as a user's second job finds it: this build's first load saves the graph (timed here); an older
+// build without the cache just loads the model.
+let modelCache;
+try {
+  const { openJob } = require(BUILD + '/src/engine/job.js');
+  await secs(async () => {
+    const job = await openJob(config, providers);
+    modelCache = (await job.session).modelCache;
+    await job.close();
+  }, 'modelCacheWarmUp');
+} catch (e) {
+  modelCache = `failed: ${e.message}`;
+}
 // A timeline of the job's stages: the wall second at which each progress phase first and last reported.
 const stages = {};
 const tl0 = performance.now();
@@ -130,6 +159,8 @@ const head = {
   rows: limit,
   sqlLimit: evalLimit !== undefined,
   batchSize,
+  threads: config.runtime.threads,
+  modelCacheWarmUp: modelCache,
   auc: ev.result.auc,
   bareRowsPerSec: limit / bare,
   evalRowsPerSec: limit / tEval,

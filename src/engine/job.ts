@@ -4,10 +4,11 @@ import type { ProviderName, RecLensConfig } from './config/types';
 import { Materialized, materialize } from './data/materialize';
 import { inputError } from './errors';
 import { FeedBuilder, scoreBatches } from './model/batchScorer';
+import { modelCacheDir, modelStamp, planModelLoad } from './model/modelCache';
 import { RemoteSession } from './model/remoteSession';
 import { JobControl, report } from './progress';
 import { assertReadableFile } from './util/safeFile';
-import { fileFingerprint, sha256 } from './runs/hash';
+import { fileFingerprint, sha256, statStamp } from './runs/hash';
 import { reproduceArgs } from './runs/reproduce';
 import { newRunId, readPackageVersion, RunRecord } from './runs/runRecord';
 import { openWorkspace, Workspace } from './workspace';
@@ -86,10 +87,13 @@ function countingControl(control: JobControl | undefined) {
   };
 }
 
-/** What identifies a file's contents between two looks at it without reading it: any write changes ctime. */
+/**
+ * What identifies a file's contents between two looks at it without reading it (any write changes ctime): the stamp
+ * of runs/hash.ts, in nanoseconds.
+ */
 export async function fileStamp(file: string): Promise<string | undefined> {
-  const st = await fs.promises.stat(file).catch(() => undefined);
-  return st && `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  const st = await fs.promises.stat(file, { bigint: true }).catch(() => undefined);
+  return st && statStamp(st);
 }
 
 /** Throws unless the model file still has the stamp it had before RecLens and onnxruntime read it. */
@@ -127,16 +131,21 @@ export async function openJob(
   const file = config.model.path;
   // Checked before onnxruntime opens it: a FIFO would block its worker forever, a huge file would exhaust memory.
   await assertReadableFile(file, 'Model file');
-  const before = await fileStamp(file);
+  const stamped = await modelStamp(file);
+  const before = stamped?.stamp;
+  const chain = providers ?? config.runtime.executionProviders;
+  // onnxruntime's optimised graph saved by an earlier job, or saved by this one (model/modelCache.ts).
+  const cache = planModelLoad(modelCacheDir(config.dir), file, stamped, chain, config.runtime.threads);
   const opening = openWorkspace(config, writable);
   const loading = RemoteSession.open(
     file,
-    providers ?? config.runtime.executionProviders,
+    chain,
     config.runtime.threads,
     opening.then((ws) => ws.outputName),
+    cache.files,
   );
   // onnxruntime may fail (a corrupt model) before the workspace has opened: handled below, never left unhandled.
-  loading.catch(() => undefined);
+  loading.catch(() => cache.abandon());
   let ws: Workspace;
   try {
     ws = await opening;
@@ -152,9 +161,17 @@ export async function openJob(
   }
   const session = loading.then(async (rs) => {
     try {
+      // After both reads (the workspace's has finished: ws is open): the hash is of the model that runs.
       await assertModelUnchanged(file, before);
+      if (cache.expectedSha256 !== undefined && cache.expectedSha256 !== ws.onnx.sha256)
+        throw inputError(
+          `Model file ${file} changed while RecLens opened it (its contents no longer match the stamp it had). Run the job again.`,
+          { file, field: 'model' },
+        );
+      cache.finish(ws.onnx.sha256, rs.modelCache);
       return rs;
     } catch (e) {
+      cache.abandon();
       await rs.close();
       throw e;
     }

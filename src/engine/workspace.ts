@@ -2,6 +2,7 @@
  * Opens everything a job needs from a config: the ONNX structure, the data's columns and row count, the lookup
  * tables, and the input plan. Model execution is separate (openSession), so inspection works without it.
  */
+import * as fs from 'fs';
 import { declaredBatchSize, rowWidth, widthAwareBatchSize } from './config/batchSize';
 import { declaredFiles } from './config/declaredFiles';
 import type { RecLensConfig } from './config/types';
@@ -11,7 +12,11 @@ import { Duck, openDuck } from './data/duck';
 import { InputPlan, planInputs } from './data/inputPlan';
 import { LookupTable, loadTable } from './data/tables';
 import { inputError } from './errors';
-import { LoadedOnnx, ModelInspection, readOnnx } from './model/inspect';
+import type { LoadedOnnx, ModelInspection } from './model/inspect';
+import { knownModelSha256, modelCacheDir } from './model/modelCache';
+import { parseOnnxOffThread } from './model/onnxOffThread';
+import { statStamp } from './runs/hash';
+import { readFileSafely } from './util/safeFile';
 import { suggestion } from './util/suggest';
 
 export interface Workspace {
@@ -30,11 +35,31 @@ export interface Workspace {
   close(): void;
 }
 
+/**
+ * readOnnx, with the model's sha256 taken from the model cache's memo of its file stamp (model/modelCache.ts) when
+ * the file kept that stamp while it was read and every byte of it was read; else hashed as before.
+ */
+async function readModel(config: RecLensConfig): Promise<LoadedOnnx> {
+  const file = config.model.path;
+  const stamp = async () => {
+    const st = await fs.promises.stat(file, { bigint: true }).catch(() => undefined);
+    return st && { stamp: statStamp(st), size: st.size };
+  };
+  const before = await stamp();
+  const bytes = await readFileSafely(file, 'Model file');
+  const after = await stamp();
+  const known =
+    before && after?.stamp === before.stamp && BigInt(bytes.length) === before.size
+      ? knownModelSha256(modelCacheDir(config.dir), file, before.stamp)
+      : undefined;
+  return parseOnnxOffThread(file, bytes, 'load', known);
+}
+
 /** `writable`: files the job itself writes through DuckDB (e.g. embed --out), besides the config's own files. */
 export async function openWorkspace(config: RecLensConfig, writable: readonly string[] = []): Promise<Workspace> {
   // The model is read, hashed and parsed (main thread's I/O, then the ONNX worker) while DuckDB opens and describes
   // the data (its own threads): neither needs the other. A model error is reported before a data error, as before.
-  const reading = readOnnx(config.model.path);
+  const reading = readModel(config);
   const opening = openDuck(2, [...declaredFiles(config), ...writable], config.dir).then(async (duck) => {
     try {
       return { duck, data: await describeData(duck, config) };

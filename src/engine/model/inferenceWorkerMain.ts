@@ -7,12 +7,15 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { ProviderName } from '../config/types';
 import { RecLensError } from '../errors';
 import { createSession, ort } from './session';
+import type { ModelCacheFiles, ModelCacheUse } from './modelCache';
 import type { TaskCall, TaskResult } from '../compute/tasks';
 
 export interface WorkerInit {
   model: string | Uint8Array;
   providers: ProviderName[];
   threads: number;
+  /** The saved-graph cache's files for this load (model/modelCache.ts), if any. */
+  cache?: ModelCacheFiles;
 }
 export interface WorkerFeed {
   name: string;
@@ -29,7 +32,12 @@ export interface WorkerOutput {
 export type WorkerRequest = { id: number } & TaskCall<'infer'>;
 export type WorkerError = { name: string; kind?: string; message: string; where?: unknown };
 export type WorkerReply =
-  | { type: 'ready'; provider: ProviderName; fallbacks: { provider: string; reason: string }[] }
+  | {
+      type: 'ready';
+      provider: ProviderName;
+      fallbacks: { provider: string; reason: string }[];
+      cache?: ModelCacheUse;
+    }
   | { type: 'outputs'; id: number; outputs: TaskResult<'infer'>; feedBuffers: ArrayBuffer[] }
   | { type: 'error'; id: number; error: WorkerError };
 
@@ -42,9 +50,14 @@ async function main(): Promise<void> {
   const init = workerData as WorkerInit;
   let session: InferenceSession;
   try {
-    const ms = await createSession(init.model, init.providers, init.threads);
+    const ms = await createSession(init.model, init.providers, init.threads, init.cache);
     session = ms.session;
-    parentPort!.postMessage({ type: 'ready', provider: ms.provider, fallbacks: ms.fallbacks } satisfies WorkerReply);
+    parentPort!.postMessage({
+      type: 'ready',
+      provider: ms.provider,
+      fallbacks: ms.fallbacks,
+      cache: ms.cache,
+    } satisfies WorkerReply);
   } catch (e) {
     parentPort!.postMessage({ type: 'error', id: -1, error: serialise(e) } satisfies WorkerReply);
     return;

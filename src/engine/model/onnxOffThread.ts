@@ -16,6 +16,8 @@ export interface OnnxWorkerRequest {
   file: string;
   job: OnnxJob;
   bytes: Uint8Array;
+  /** The bytes' sha256 when already known (the model cache's memo by file stamp, modelCache.ts): not hashed again. */
+  sha256?: string;
 }
 
 export type OnnxWorkerReply =
@@ -31,9 +33,14 @@ export const MAX_SIGNATURE_BYTES = 16 * 2 ** 20;
 /** Heap for the worker: parsing a graph of a few hundred thousand nodes takes well under this. */
 const WORKER_HEAP_MB = 2048;
 
-export function parseOnnxOffThread(file: string, bytes: Buffer, job: 'load'): Promise<LoadedOnnx>;
+export function parseOnnxOffThread(file: string, bytes: Buffer, job: 'load', sha256?: string): Promise<LoadedOnnx>;
 export function parseOnnxOffThread(file: string, bytes: Buffer, job: 'inspect'): Promise<ModelInspection>;
-export function parseOnnxOffThread(file: string, bytes: Buffer, job: OnnxJob): Promise<LoadedOnnx | ModelInspection> {
+export function parseOnnxOffThread(
+  file: string,
+  bytes: Buffer,
+  job: OnnxJob,
+  sha256?: string,
+): Promise<LoadedOnnx | ModelInspection> {
   return new Promise((resolve, reject) => {
     // Transferring detaches the whole ArrayBuffer: a small Buffer shares Node's pool with others, so it is copied.
     const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
@@ -80,6 +87,8 @@ export function parseOnnxOffThread(file: string, bytes: Buffer, job: OnnxJob): P
       ),
     );
     worker.once('exit', (code) => settle(() => reject(new Error(`ONNX worker exited (code ${code}) before replying`))));
-    worker.postMessage({ file, job, bytes: own } satisfies OnnxWorkerRequest, [own.buffer as ArrayBuffer]);
+    worker.postMessage({ file, job, bytes: own, ...(sha256 ? { sha256 } : {}) } satisfies OnnxWorkerRequest, [
+      own.buffer as ArrayBuffer,
+    ]);
   });
 }

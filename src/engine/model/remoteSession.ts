@@ -6,6 +6,7 @@ import { RecLensError } from '../errors';
 import { clearFeedPool, recycleFeedBuffers } from '../data/feedPool';
 import { scoresFromOutput } from './infer';
 import type { ProviderFallback } from './session';
+import type { ModelCacheFiles, ModelCacheUse } from './modelCache';
 import type { WorkerError, WorkerFeed, WorkerInit, WorkerReply, WorkerRequest } from './inferenceWorkerMain';
 import type { TaskResult } from '../compute/tasks';
 
@@ -22,6 +23,8 @@ export class RemoteSession {
     { resolve: (o: TaskResult<'infer'>) => void; reject: (e: Error) => void }
   >();
   private failure: Error | undefined;
+  /** Whether the model came from the saved-graph cache or was saved to it (model/modelCache.ts); set by open(). */
+  modelCache?: ModelCacheUse;
 
   private constructor(
     private readonly worker: Worker,
@@ -63,9 +66,10 @@ export class RemoteSession {
     providers: ProviderName[],
     threads: number,
     output: string | Promise<string>,
+    cache?: ModelCacheFiles,
   ): Promise<RemoteSession> {
     const worker = new Worker(path.join(__dirname, 'inferenceWorkerMain.js'), {
-      workerData: { model, providers, threads } satisfies WorkerInit,
+      workerData: { model, providers, threads, ...(cache ? { cache } : {}) } satisfies WorkerInit,
     });
     return new Promise((resolve, reject) => {
       // A worker is never terminated while onnxruntime is still creating its session: terminating it inside that
@@ -93,16 +97,17 @@ export class RemoteSession {
         if (ended) void worker.terminate().then(ended, ended);
         else if (msg.type === 'ready')
           named.then(
-            (name) =>
-              resolve(
-                new RemoteSession(
-                  worker,
-                  msg.provider,
-                  msg.fallbacks,
-                  name,
-                  typeof model === 'string' ? model : 'a RecLens-built ONNX graph',
-                ),
-              ),
+            (name) => {
+              const rs = new RemoteSession(
+                worker,
+                msg.provider,
+                msg.fallbacks,
+                name,
+                typeof model === 'string' ? model : 'a RecLens-built ONNX graph',
+              );
+              rs.modelCache = msg.cache;
+              resolve(rs);
+            },
             (e: unknown) => void worker.terminate().then(() => reject(e)),
           );
         else {

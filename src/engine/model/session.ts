@@ -8,6 +8,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import type { ProviderName } from '../config/types';
 import { inputError, nativeReason } from '../errors';
 import { cudaInstructions, prepareCuda } from './cudaLibraries';
+import type { ModelCacheFiles, ModelCacheUse } from './modelCache';
 
 export interface ProviderFallback {
   provider: string;
@@ -18,6 +19,32 @@ export interface ModelSession {
   session: InferenceSession;
   provider: ProviderName;
   fallbacks: ProviderFallback[];
+  /** Whether a saved graph was loaded or saved (model/modelCache.ts); absent without a cache. */
+  cache?: ModelCacheUse;
+}
+
+/**
+ * A session's saved graph, in the ORT format, must outlive the session: onnxruntime uses its initializers in place
+ * (use_ort_model_bytes_for_initializers), so the buffer is kept as long as the session object.
+ */
+const savedGraphBytes = new WeakMap<InferenceSession, Buffer>();
+
+/** Loads a graph onnxruntime saved (modelCache.ts) with its initializers used in place; undefined if it cannot. */
+async function loadSavedGraph(
+  file: string,
+  options: InferenceSession.SessionOptions,
+): Promise<InferenceSession | undefined> {
+  try {
+    const bytes = fs.readFileSync(file);
+    const session = await ort().InferenceSession.create(bytes, {
+      ...options,
+      extra: { session: { use_ort_model_bytes_directly: '1', use_ort_model_bytes_for_initializers: '1' } },
+    });
+    savedGraphBytes.set(session, bytes);
+    return session;
+  } catch {
+    return undefined; // gone, unreadable, or from another build: rebuilt from the model
+  }
 }
 
 export type Ort = typeof import('onnxruntime-node');
@@ -57,10 +84,15 @@ export function providerPrecheck(provider: ProviderName): string | undefined {
   return undefined;
 }
 
+/**
+ * `cache` (CPU provider, model from a file only): a saved graph to load instead of the model, and a file to save the
+ * graph onnxruntime builds into when it loads the model itself (model/modelCache.ts).
+ */
 export async function createSession(
   model: string | Uint8Array,
   providers: ProviderName[],
   threads = 0,
+  cache?: ModelCacheFiles,
 ): Promise<ModelSession> {
   const modelFile = typeof model === 'string' ? model : 'a RecLens-built ONNX graph';
   const fallbacks: ProviderFallback[] = [];
@@ -79,11 +111,28 @@ export async function createSession(
         logSeverityLevel: provider === 'cpu' ? 2 : 4,
       };
       if (threads > 0) options.intraOpNumThreads = threads;
+      if (typeof model === 'string' && provider === 'cpu' && cache) {
+        const saved = cache.load && (await loadSavedGraph(cache.load, options));
+        if (saved) return { session: saved, provider, fallbacks, cache: 'hit' };
+        if (cache.save) {
+          try {
+            const session = await ort().InferenceSession.create(model, {
+              ...options,
+              optimizedModelFilePath: cache.save,
+              // Not its warning that the saved graph suits this machine only: the cache key holds the CPU model.
+              logSeverityLevel: 3,
+            });
+            return { session, provider, fallbacks, cache: 'saved' };
+          } catch {
+            /* perhaps the save itself (a full disk): the plain load below says what is wrong with the model, if anything */
+          }
+        }
+      }
       const session =
         typeof model === 'string'
           ? await ort().InferenceSession.create(model, options)
           : await ort().InferenceSession.create(model, options);
-      return { session, provider, fallbacks };
+      return { session, provider, fallbacks, ...(cache && typeof model === 'string' ? { cache: 'off' as const } : {}) };
     } catch (e) {
       // The CUDA provider's libraries were found but did not load: most often CUDA 12 / cuDNN 9 are not loadable.
       fallbacks.push({

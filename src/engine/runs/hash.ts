@@ -12,6 +12,22 @@ const RACY_SECONDS = 3;
 const samples = new Map<string, string>();
 
 /**
+ * A file's stamp: device, inode, size, and mtime and ctime in nanoseconds (one format for every "is it the same
+ * file?" question: this memo, the model's stamp around a job's load in job.ts, the model cache in model/modelCache.ts).
+ */
+export function statStamp(st: fs.BigIntStats): string {
+  return [st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].join(':');
+}
+
+/**
+ * Whether something learned from a file's bytes at `at` (ms, Date.now()) may be remembered under its stamp: only if
+ * its ctime was already RACY_SECONDS old then (the "racy" rule of fileFingerprint below).
+ */
+export function stampSettled(st: fs.BigIntStats, at: number): boolean {
+  return at - Number(st.ctimeNs / 1_000_000n) > RACY_SECONDS * 1000;
+}
+
+/**
  * Size, mtime and a hash of the first and last MiB: cheap for large data files, and changes when they change.
  *
  * The hash is taken once per process for an unchanged file, not once per call (the row-cache key and the run record
@@ -25,12 +41,12 @@ const samples = new Map<string, string>();
  */
 export function fileFingerprint(file: string): { size: number; mtime: string; sample: string } {
   const st = fs.statSync(file, { bigint: true });
-  const id = [st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].join(':');
+  const id = statStamp(st);
   let sample = samples.get(id);
   if (sample === undefined) {
     const sampledAt = Date.now();
     sample = contentSample(file, Number(st.size));
-    if (sampledAt - Number(st.ctimeNs / 1_000_000n) > RACY_SECONDS * 1000) samples.set(id, sample);
+    if (stampSettled(st, sampledAt)) samples.set(id, sample);
   }
   return { size: Number(st.size), mtime: new Date(Number(st.mtimeNs / 1_000_000n)).toISOString(), sample };
 }

@@ -1,0 +1,192 @@
+/**
+ * A model's load, cached across processes in `.reclens/model-cache` beside the config (docs/performance.md, "Round 8: the
+ * real-size model's load"): onnxruntime's own optimised graph in its ORT format, which it loads from a buffer with
+ * the initializers used in place (a 209 MB ranker: ~0.1 s instead of ~2 s of copying them into fresh pages), and
+ * the model file's sha256 by its stamp, which names that graph before the job has read the file.
+ *
+ * Soundness. The saved graph is keyed by the model's content hash, onnxruntime's version, the provider, the session
+ * options and the machine (arch and CPU model: onnxruntime's 'all' level picks kernels for the CPU it runs on). The
+ * hash comes from a memo of the file's stamp (runs/hash.ts statStamp), remembered only under the same "racy" rule as
+ * fileFingerprint's (a stamp taken within seconds of the file's ctime is not remembered), and a job still reads and
+ * hashes the file it inspects: openJob compares that hash with the one the graph was chosen by, and the stamp after
+ * the load with the stamp before. Entries are written to a dot-file and renamed (never a half-written entry); an
+ * entry onnxruntime cannot load is rebuilt from the model; one entry per model file is kept.
+ *
+ * Security: the cached graph is derived only from the model file (itself untrusted input) by onnxruntime, and is
+ * loaded by the same onnxruntime as a model; nothing in it is executed as code. A crafted entry can do no more than
+ * a crafted model could.
+ */
+import { createHash, randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { ProviderName } from '../config/types';
+import { stampSettled, statStamp } from '../runs/hash';
+
+/**
+ * `<config folder>/.reclens/model-cache`: beside the decoded-row cache (`.reclens/cache`), not in it, since every
+ * entry of that folder is a row set to the row cache's pruning, its size limit and `reclens cache`.
+ */
+export function modelCacheDir(configDir: string): string {
+  return path.join(configDir, '.reclens', 'model-cache');
+}
+
+/** The model's stamp before a job reads it, and whether what is learned from it may be remembered under it. */
+export interface ModelStamp {
+  stamp: string;
+  settled: boolean;
+}
+
+export async function modelStamp(file: string): Promise<ModelStamp | undefined> {
+  const at = Date.now();
+  const st = await fs.promises.stat(file, { bigint: true }).catch(() => undefined);
+  return st && { stamp: statStamp(st), settled: stampSettled(st, at) };
+}
+
+/** What the inference worker does with the cache: load a saved graph, or save the one it builds (or both: a saved
+ * graph that fails to load is rebuilt). */
+export interface ModelCacheFiles {
+  load?: string;
+  save?: string;
+}
+
+/** How the worker's session came about: from a saved graph, from the model with its graph saved, or neither. */
+export type ModelCacheUse = 'hit' | 'saved' | 'off';
+
+export interface ModelLoadPlan {
+  files?: ModelCacheFiles;
+  /** The hash the saved graph was chosen by (a hit), to compare with the hash of the bytes the job read. */
+  expectedSha256?: string;
+  /** After the job has checked the model unchanged: keeps a graph the worker saved, remembers the hash. */
+  finish(sha256: string, use: ModelCacheUse | undefined): void;
+  /** Removes what the worker may have written (the job failed). */
+  abandon(): void;
+}
+
+let ortVersion: string | undefined;
+function onnxruntimeVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- its package.json, not the native module
+  ortVersion ??= (require('onnxruntime-node/package.json') as { version: string }).version;
+  return ortVersion;
+}
+
+const hex = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
+
+/** The cache's name for a model file (its absolute path): one memo and at most one saved graph each. */
+function modelId(file: string): string {
+  return hex(path.resolve(file));
+}
+
+/** The sha256 the cache remembers for `file` at `stamp` (see statStamp), if any. */
+export function knownModelSha256(dir: string, file: string, stamp: string): string | undefined {
+  return readMemo(dir, modelId(file), stamp);
+}
+
+function readMemo(dir: string, id: string, stamp: string): string | undefined {
+  try {
+    const memo = JSON.parse(fs.readFileSync(path.join(dir, `model-${id}.json`), 'utf8')) as unknown;
+    if (typeof memo !== 'object' || memo === null) return undefined;
+    const { stamp: s, sha256 } = memo as { stamp?: unknown; sha256?: unknown };
+    return s === stamp && typeof sha256 === 'string' && /^[0-9a-f]{64}$/.test(sha256) ? sha256 : undefined;
+  } catch {
+    return undefined; // none, unreadable or not JSON: the hash is taken again
+  }
+}
+
+/** Writes `text` to `file` through a dot-file in the same folder and a rename. */
+function writeAtomically(file: string, text: string): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}`);
+  try {
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
+  } catch {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+/** Makes the cache folder (onnxruntime does not); false if it cannot be made. */
+function made(dir: string): boolean {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Leftovers of interrupted saves (a process killed while onnxruntime wrote) older than an hour. */
+function pruneLeftovers(dir: string): void {
+  for (const name of fs.readdirSync(dir)) {
+    if (!name.startsWith('.model-')) continue;
+    const p = path.join(dir, name);
+    try {
+      if (Date.now() - fs.statSync(p).mtimeMs > 3600_000) fs.rmSync(p, { force: true });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+}
+
+/**
+ * The cache's part in opening a model for a job. Only for the CPU provider first in the chain (a GPU provider's
+ * optimised graph holds that provider's nodes, and a chain may fall back to another provider at load).
+ */
+export function planModelLoad(
+  dir: string,
+  file: string,
+  before: ModelStamp | undefined,
+  providers: ProviderName[],
+  threads: number,
+): ModelLoadPlan {
+  const off: ModelLoadPlan = { finish: () => undefined, abandon: () => undefined };
+  if (!before || (providers.length > 0 && providers[0] !== 'cpu')) return off;
+  const id = modelId(file);
+  const graphFile = (sha256: string) =>
+    path.join(
+      dir,
+      `model-${id}-${hex(
+        JSON.stringify({
+          sha256,
+          onnxruntime: onnxruntimeVersion(),
+          provider: 'cpu',
+          graphOptimizationLevel: 'all',
+          threads,
+          arch: process.arch,
+          cpu: os.cpus()[0]?.model ?? '',
+        }),
+      )}.ort`,
+    );
+  const known = readMemo(dir, id, before.stamp);
+  const load = known && fs.existsSync(graphFile(known)) ? graphFile(known) : undefined;
+  // A graph is found again only through a remembered hash, which a racy stamp does not get: no save then (it costs
+  // the job ~1.5 s and 209 MB written, for the real-size model).
+  const save =
+    before.settled && made(dir)
+      ? path.join(dir, `.model-${id}-${process.pid}-${randomBytes(4).toString('hex')}.ort`)
+      : undefined;
+  const abandon = () => save && fs.rmSync(save, { force: true });
+  return {
+    files: { load, save },
+    expectedSha256: load ? known : undefined,
+    abandon,
+    finish: (sha256, use) => {
+      try {
+        if (use === 'saved' && save && fs.existsSync(save)) {
+          const kept = graphFile(sha256);
+          fs.renameSync(save, kept);
+          for (const name of fs.readdirSync(dir)) {
+            if (name.startsWith(`model-${id}-`) && name.endsWith('.ort') && path.join(dir, name) !== kept)
+              fs.rmSync(path.join(dir, name), { force: true });
+          }
+        }
+        if (before.settled && known !== sha256)
+          writeAtomically(path.join(dir, `model-${id}.json`), JSON.stringify({ stamp: before.stamp, sha256 }));
+        pruneLeftovers(dir);
+      } catch {
+        /* the cache is an optimisation: a failure to keep an entry costs the next job its load, nothing else */
+      } finally {
+        abandon();
+      }
+    },
+  };
+}
