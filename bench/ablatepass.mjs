@@ -1,6 +1,6 @@
 // Ablate's per-pass cost against a plain pass and a bare onnxruntime pass, without the rest of bench/run.mjs
 // (issue #13, round 7). Rows are recalled from .reclens/cache after the first job (no decoding in the passes).
-//   node bench/ablatepass.mjs [--root DIR] [--json FILE] [--skip1m]
+//   node bench/ablatepass.mjs [--root DIR] [--json FILE] [--skip1m] [--skip200k]
 // --root: a build of RecLens to load (its out/ folder; default this repository), to compare old and new code
 // back to back on the same data. --json: writes every ablation result (minus its `seconds`) there, for `cmp`.
 import * as fs from 'fs';
@@ -65,6 +65,7 @@ const threadsDuring = async (fn) => {
   return [r, busy.join(', ')];
 };
 const f = (x) => x.toFixed(3);
+const mark = () => (Number(process.hrtime.bigint() / 1000n) / 1e6).toFixed(3); // the clock of --cpu-prof's profiles
 // When the first batch of the first pass came back (its first progress event), seconds after the call.
 const firstBatchClock = () => {
   const t = performance.now();
@@ -89,7 +90,7 @@ const dump = {};
 console.log(`root ${root}, load ${load()}`);
 
 // The ablate bench: 200,000 rows, 6 slots x (mask + 2 permutations) = 19 passes, against a plain pass.
-{
+if (!process.argv.includes('--skip200k')) {
   const limit = 200_000;
   let plain = 0;
   await withJob(config, { providers, limit }, undefined, async (ctx) => {
@@ -98,7 +99,6 @@ console.log(`root ${root}, load ${load()}`);
     await ctx.score('plain');
     plain = (performance.now() - t) / 1000;
   });
-  const mark = () => (Number(process.hrtime.bigint() / 1000n) / 1e6).toFixed(3); // the clock of --cpu-prof's profiles
   const from = mark();
   const firstBatch = firstBatchClock();
   const [[w, ab, c], threads] = await threadsDuring(() =>
@@ -136,7 +136,9 @@ if (!process.argv.includes('--skip1m')) {
   const opts = { providers, slots: ['item_content', 'numeric'], repeats: 2, bootstrap: 0, seed: 1 };
   await withJob(config, { providers }, undefined, async () => undefined); // rows decoded and spilled once
   const firstBatch = firstBatchClock();
+  const from = mark();
   const [[w, ab, c], threads] = await threadsDuring(() => secs(() => ablate(config, opts, firstBatch.control)));
+  console.log(`  ablate ran from ${from} to ${mark()} s (monotonic clock, as in bench/profileself.mjs --busy)`);
   const n = ab.result.inferencePasses;
   console.log(`  cpu s per thread (* = started in the job): ${threads}`);
   console.log(`  ${phases(w, ab.record.timings, firstBatch.at)}`);
