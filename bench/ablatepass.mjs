@@ -1,6 +1,6 @@
 // Ablate's per-pass cost against a plain pass and a bare onnxruntime pass, without the rest of bench/run.mjs
 // (issue #13, round 7). Rows are recalled from .reclens/cache after the first job (no decoding in the passes).
-//   node bench/ablatepass.mjs [--root DIR] [--json FILE] [--skip1m]
+//   node bench/ablatepass.mjs [--root DIR] [--json FILE] [--skip1m] [--skip200k]
 // --root: a build of RecLens to load (its out/ folder; default this repository), to compare old and new code
 // back to back on the same data. --json: writes every ablation result (minus its `seconds`) there, for `cmp`.
 import * as fs from 'fs';
@@ -65,6 +65,24 @@ const threadsDuring = async (fn) => {
   return [r, busy.join(', ')];
 };
 const f = (x) => x.toFixed(3);
+const mark = () => (Number(process.hrtime.bigint() / 1000n) / 1e6).toFixed(3); // the clock of --cpu-prof's profiles
+// When the first batch of the first pass came back (its first progress event), seconds after the call.
+const firstBatchClock = () => {
+  const t = performance.now();
+  const clock = { at: NaN };
+  clock.control = {
+    onProgress: (e) => {
+      if (Number.isNaN(clock.at) && e.phase === 'baseline') clock.at = (performance.now() - t) / 1000;
+    },
+  };
+  return clock;
+};
+// The ablate() call in phases: job set-up (open, rows, session; to the first pass), the passes (to the last score),
+// the metrics that follow the last pass, and closing the job (workspace, workers).
+const phases = (wall, t, first) => {
+  const setup = t.totalSeconds - t.inferenceSeconds - t.metricsSeconds;
+  return `phases: set-up ${f(setup)} s (first batch back at ${f(first)} s), passes ${f(t.inferenceSeconds)} s, metrics after the last pass ${f(t.metricsSeconds)} s, close ${f(wall - t.totalSeconds)} s`;
+};
 const load = () => os.loadavg()[0].toFixed(1);
 const { config } = requireConfig(await ensureBenchData());
 const providers = ['cpu'];
@@ -72,7 +90,7 @@ const dump = {};
 console.log(`root ${root}, load ${load()}`);
 
 // The ablate bench: 200,000 rows, 6 slots x (mask + 2 permutations) = 19 passes, against a plain pass.
-{
+if (!process.argv.includes('--skip200k')) {
   const limit = 200_000;
   let plain = 0;
   await withJob(config, { providers, limit }, undefined, async (ctx) => {
@@ -81,15 +99,16 @@ console.log(`root ${root}, load ${load()}`);
     await ctx.score('plain');
     plain = (performance.now() - t) / 1000;
   });
-  const mark = () => (Number(process.hrtime.bigint() / 1000n) / 1e6).toFixed(3); // the clock of --cpu-prof's profiles
   const from = mark();
+  const firstBatch = firstBatchClock();
   const [[w, ab, c], threads] = await threadsDuring(() =>
-    secs(() => ablate(config, { providers, limit, repeats: 2, bootstrap: 0, seed: 1 })),
+    secs(() => ablate(config, { providers, limit, repeats: 2, bootstrap: 0, seed: 1 }, firstBatch.control)),
   );
   console.log(`  ablate ran from ${from} to ${mark()} s (monotonic clock, as in bench/profileself.mjs --busy)`);
   const n = ab.result.inferencePasses;
   const inf = ab.record.timings.inferenceSeconds;
   console.log(`  cpu s per thread (* = started in the job): ${threads}`);
+  console.log(`  ${phases(w, ab.record.timings, firstBatch.at)}`);
   console.log(
     `ablate bench 200k: ${f(w)} s (cpu ${f(c)} s), ${n} passes; plain pass ${f(plain)} s; per pass ${f(w / n / plain)} x plain; passes alone (inferenceSeconds ${f(inf)}) ${f(inf / n / plain)} x plain; set-up + metrics ${f(w - inf)} s; load ${load()}`,
   );
@@ -116,9 +135,13 @@ if (!process.argv.includes('--skip1m')) {
   await ms.session.release?.();
   const opts = { providers, slots: ['item_content', 'numeric'], repeats: 2, bootstrap: 0, seed: 1 };
   await withJob(config, { providers }, undefined, async () => undefined); // rows decoded and spilled once
-  const [[w, ab, c], threads] = await threadsDuring(() => secs(() => ablate(config, opts)));
+  const firstBatch = firstBatchClock();
+  const from = mark();
+  const [[w, ab, c], threads] = await threadsDuring(() => secs(() => ablate(config, opts, firstBatch.control)));
+  console.log(`  ablate ran from ${from} to ${mark()} s (monotonic clock, as in bench/profileself.mjs --busy)`);
   const n = ab.result.inferencePasses;
   console.log(`  cpu s per thread (* = started in the job): ${threads}`);
+  console.log(`  ${phases(w, ab.record.timings, firstBatch.at)}`);
   const perPass = ab.record.timings.inferenceSeconds / n;
   console.log(
     `ablate 1M, ${n} passes: ${f(w)} s (cpu ${f(c)} s); a pass ${f(perPass)} s = ${f(perPass / bare)} x a bare ORT pass (${f(bare)} s, cpu ${f(bareCpu)} s); load ${load()}`,

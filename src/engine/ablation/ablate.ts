@@ -6,7 +6,7 @@ import type { RecLensConfig } from '../config/types';
 import type { FeedArray } from '../data/batches';
 import { buildRunRecord, JobContext, JobOptions, withJob } from '../job';
 import { PairedMetricsWorker } from '../compute/offThread';
-import { PassQueue } from '../model/batchScorer';
+import { PassQueue, passQueueDepth } from '../model/batchScorer';
 import { report } from '../progress';
 import type { JobControl } from '../progress';
 import type { RunRecord } from '../runs/runRecord';
@@ -159,7 +159,8 @@ async function scoreAllPasses(
   passes: { phase: string; prepare?: () => Promise<PassFeeds> }[],
   done: (pass: number, scores: Float32Array) => Promise<void>,
 ): Promise<void> {
-  const queue = new PassQueue(ctx.rs, ctx.mat.inputs, ctx.mat.rows, ctx.batchSize, ctx.control);
+  const depth = passQueueDepth(ctx.mat.inputs, ctx.batchSize);
+  const queue = new PassQueue(ctx.rs, ctx.mat.inputs, ctx.mat.rows, ctx.batchSize, ctx.control, depth);
   const prepare = (i: number): Promise<PassFeeds | undefined> => {
     const p = passes[i]?.prepare?.() ?? Promise.resolve(undefined);
     p.catch(() => undefined); // awaited when its pass comes; closed in the finally below if it never does

@@ -8,8 +8,11 @@ import type { FeedArray } from './batches';
 
 /** Pooled bytes in all; beyond it returned buffers are dropped (a few batches in flight need far less). */
 const MAX_POOLED_BYTES = 64 * 2 ** 20;
-/** Buffers kept per byte length (the batches in flight plus the one being built). */
-const MAX_PER_SIZE = 8;
+/**
+ * Buffers kept per byte length: the batches in flight (up to 8 for ablation's passes, model/batchScorer
+ * passQueueDepth) plus the one being built, times the inputs of one size in a batch (three at MovieLens).
+ */
+const MAX_PER_SIZE = 32;
 
 const pool = new Map<number, ArrayBuffer[]>();
 let pooled = 0;

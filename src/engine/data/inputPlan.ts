@@ -9,6 +9,7 @@ import type { OnnxValueInfo } from '../model/onnxFile';
 import { closest, suggestion } from '../util/suggest';
 import { arrayWidth, ColumnInfo, listElementType, TypeClass, typeClass } from './describe';
 import { Duck, readExpression, sqlIdent } from './duck';
+import { listWidths } from './listWidths';
 import type { LookupTable } from './tables';
 import { whereClause } from './whereClause';
 import { shownPath } from '../util/safeFile';
@@ -225,19 +226,23 @@ export async function planInputs(
             const [, colName, w] = a.split(':');
             let width = Number(w);
             if (width < 0) {
-              const r = (
-                await duck.conn.runAndReadAll(
-                  `SELECT min(len(${sqlIdent(colName)}))::BIGINT AS lo, max(len(${sqlIdent(colName)}))::BIGINT AS hi FROM ${from}`,
-                )
-              ).getRowObjects()[0];
-              if (Number(r.lo) !== Number(r.hi)) {
+              // A scan of the whole column, so it is remembered per unchanged file (data/listWidths.ts).
+              const r = await listWidths(file, colName, async () => {
+                const o = (
+                  await duck.conn.runAndReadAll(
+                    `SELECT min(len(${sqlIdent(colName)}))::BIGINT AS lo, max(len(${sqlIdent(colName)}))::BIGINT AS hi FROM ${from}`,
+                  )
+                ).getRowObjects()[0];
+                return { lo: Number(o.lo), hi: Number(o.hi) };
+              });
+              if (r.lo !== r.hi) {
                 throw fieldError(
                   config,
                   configPath,
                   `List column "${colName}" (feeding "${mi.name}") has rows of different lengths (${r.lo} to ${r.hi}). Every row must hold the same number of values.`,
                 );
               }
-              width = Number(r.hi);
+              width = r.hi;
             }
             parts.push({
               index: add(`CAST(${sqlIdent(colName)} AS ${SQL_TYPE[dtype]}[])`),

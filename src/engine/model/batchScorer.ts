@@ -5,6 +5,30 @@ import { JobControl, throwIfCancelled } from '../progress';
 import { InFlight } from './inFlight';
 import type { RemoteSession } from './remoteSession';
 
+/** Bytes per value of each feed dtype. */
+const VALUE_BYTES: Record<PlannedInput['dtype'], number> = {
+  float32: 4,
+  float64: 8,
+  int64: 8,
+  int32: 4,
+  bool: 1,
+  uint8: 1,
+  int8: 1,
+};
+/** Feeds queued at the inference worker for a job of many passes, at most (see passQueueDepth). */
+const PASSES_IN_FLIGHT_BYTES = 32 * 2 ** 20;
+
+/**
+ * Batches a job of many passes keeps queued at the inference worker: as many as fit in 32 MiB of feeds, 2 to 8.
+ * Two batches (~8 ms of onnxruntime at 8,192 MovieLens rows) did not cover the main thread's own steps between
+ * batches (a pass's permutation drawn, its scores turned into probabilities: 10-40 ms at 1M rows), so
+ * onnxruntime waited at every such step (docs/performance.md, Round 8).
+ */
+export function passQueueDepth(inputs: readonly PlannedInput[], batchSize: number): number {
+  const batchBytes = inputs.reduce((a, i) => a + i.width * VALUE_BYTES[i.dtype], 0) * batchSize;
+  return Math.max(2, Math.min(8, Math.floor(PASSES_IN_FLIGHT_BYTES / Math.max(1, batchBytes))));
+}
+
 /** Builds the values of one input for rows [start, end), as a fresh array (it is transferred to the worker). */
 export type FeedBuilder = (input: PlannedInput, start: number, end: number) => FeedArray;
 
