@@ -4,7 +4,7 @@ import type { ProviderName, RecLensConfig } from './config/types';
 import { Materialized, materialize } from './data/materialize';
 import { inputError } from './errors';
 import { FeedBuilder, scoreBatches } from './model/batchScorer';
-import { modelCacheDir, modelStamp, planModelLoad } from './model/modelCache';
+import { modelStamp, planModelLoad } from './model/modelCache';
 import { RemoteSession } from './model/remoteSession';
 import { JobControl, report } from './progress';
 import { assertReadableFile } from './util/safeFile';
@@ -135,7 +135,7 @@ export async function openJob(
   const before = stamped?.stamp;
   const chain = providers ?? config.runtime.executionProviders;
   // onnxruntime's optimised graph saved by an earlier job, or saved by this one (model/modelCache.ts).
-  const cache = planModelLoad(modelCacheDir(config.dir), file, stamped, chain, config.runtime.threads);
+  const cache = planModelLoad(config.dir, file, stamped, chain, config.runtime.threads);
   const opening = openWorkspace(config, writable);
   const loading = RemoteSession.open(
     file,

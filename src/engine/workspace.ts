@@ -13,7 +13,7 @@ import { InputPlan, planInputs } from './data/inputPlan';
 import { LookupTable, loadTable } from './data/tables';
 import { inputError } from './errors';
 import type { LoadedOnnx, ModelInspection } from './model/inspect';
-import { knownModelSha256, modelCacheDir } from './model/modelCache';
+import { knownModelSha256 } from './model/modelCache';
 import { parseOnnxOffThread } from './model/onnxOffThread';
 import { statStamp } from './runs/hash';
 import { readFileSafely } from './util/safeFile';
@@ -50,7 +50,7 @@ async function readModel(config: RecLensConfig): Promise<LoadedOnnx> {
   const after = await stamp();
   const known =
     before && after?.stamp === before.stamp && BigInt(bytes.length) === before.size
-      ? knownModelSha256(modelCacheDir(config.dir), file, before.stamp)
+      ? knownModelSha256(config.dir, file, before.stamp)
       : undefined;
   return parseOnnxOffThread(file, bytes, 'load', known);
 }

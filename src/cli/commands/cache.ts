@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { clearRowCache, describeCleared, describeRowCache, rowCacheContents } from '../../engine/data/clearCache';
 import { inputError, usageError } from '../../engine/errors';
+import { clearModelCache, describeModelCacheCleared } from '../../engine/model/modelCache';
 import type { Io } from '../io';
 import { Flags, flagBool, flagString } from '../flags';
 
@@ -19,8 +20,14 @@ export function cacheCommand(args: { config?: string; clear: boolean; json: bool
     });
   const dir = path.dirname(file);
   const result = args.clear ? clearRowCache(dir) : rowCacheContents(dir);
-  if (args.json) io.out(JSON.stringify(result, null, 2));
-  else if (args.clear) io.out(describeCleared(result as ReturnType<typeof clearRowCache>));
+  // The saved model graphs (.reclens/model-cache) go with --clear too.
+  const models = args.clear ? clearModelCache(dir) : undefined;
+  if (args.json) io.out(JSON.stringify(models ? { ...result, modelCache: models } : result, null, 2));
+  else if (args.clear)
+    io.out(
+      describeCleared(result as ReturnType<typeof clearRowCache>) +
+        (models && (models.removed || models.refused) ? `\n${describeModelCacheCleared(models)}` : ''),
+    );
   else
     io.out(
       describeRowCache(result) +

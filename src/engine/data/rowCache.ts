@@ -9,7 +9,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { RecLensConfig } from '../config/types';
-import { fileFingerprint, sha256 } from '../runs/hash';
+import { fileFingerprint, sha256, statStamp } from '../runs/hash';
+import { folderRefusal, ownedFolder } from '../util/ownedFolder';
 import { feedArray } from './feedPool';
 import type { FeedArray, StreamStats } from './batches';
 import type { FeedDtype, InputPlan, PlannedInput } from './inputPlan';
@@ -432,7 +433,9 @@ export function rowCacheKey(config: RecLensConfig, plan: InputPlan, limit: numbe
   if (!isFile(config.data.path)) return `once-${process.pid}-${Date.now().toString(36)}-${(unique++).toString(36)}`;
   const files = [config.data.path, ...Object.values(config.tables).flatMap((t) => (t.ids ? [t.path, t.ids] : [t.path]))]
     .filter((f) => fs.existsSync(f))
-    .map((f) => ({ f, ...fileFingerprint(f) }));
+    // The stamp (device, inode, ctime: no copy, checkout or archive keeps them) binds a row set to the files this
+    // machine decoded it from: a cloned or unpacked repository cannot ship a `.reclens/cache` entry that matches.
+    .map((f) => ({ f, ...fileFingerprint(f), stamp: statStamp(fs.statSync(f, { bigint: true })) }));
   const inputs = plan.inputs.map((i) => ({
     name: i.name,
     dtype: i.dtype,
@@ -442,7 +445,7 @@ export function rowCacheKey(config: RecLensConfig, plan: InputPlan, limit: numbe
   }));
   return sha256(
     JSON.stringify({
-      v: 1,
+      v: 2,
       files,
       select: plan.select,
       from: plan.fromClause,
@@ -465,8 +468,9 @@ function isFile(f: string): boolean {
 }
 
 export function cacheDir(config: RecLensConfig): string {
-  return path.join(config.dir, '.reclens', 'cache');
+  return path.join(config.dir, ...CACHE_LEVELS);
 }
+const CACHE_LEVELS = ['.reclens', 'cache'];
 
 /** In-memory entries, most recently used last. */
 const memoryEntries = new Map<string, { rows: CachedRows; bytes: number }>();
@@ -500,6 +504,7 @@ export function recallRows(key: string, config: RecLensConfig, inputs: PlannedIn
     return hit.rows;
   }
   memoryEntries.delete(key);
+  if (folderRefusal(config.dir, CACHE_LEVELS)) return undefined; // nothing is read from behind a link
   const dir = path.join(cacheDir(config), key);
   try {
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as {
@@ -555,8 +560,7 @@ export class SpillWriter {
     private readonly key: string,
     private readonly inputs: PlannedInput[],
   ) {
-    const root = cacheDir(config);
-    fs.mkdirSync(root, { recursive: true });
+    const root = ownedFolder(config.dir, CACHE_LEVELS); // never through a link a cloned repository planted
     this.tmp = fs.mkdtempSync(path.join(root, `.${key}-`));
     for (const inp of inputs) this.fds.set(inp.name, fs.openSync(path.join(this.tmp, fileName(inp.name)), 'w'));
     this.labels = fs.openSync(path.join(this.tmp, 'labels.bin'), 'w');

@@ -22,13 +22,20 @@ import * as os from 'os';
 import * as path from 'path';
 import type { ProviderName } from '../config/types';
 import { stampSettled, statStamp } from '../runs/hash';
+import { folderRefusal, ownedFolder } from '../util/ownedFolder';
 
 /**
  * `<config folder>/.reclens/model-cache`: beside the decoded-row cache (`.reclens/cache`), not in it, since every
  * entry of that folder is a row set to the row cache's pruning, its size limit and `reclens cache`.
  */
 export function modelCacheDir(configDir: string): string {
-  return path.join(configDir, '.reclens', 'model-cache');
+  return path.join(configDir, ...LEVELS);
+}
+const LEVELS = ['.reclens', 'model-cache'];
+
+/** The cache folder when it may be used: never behind a symbolic link (util/ownedFolder.ts). */
+function usableDir(configDir: string): string | undefined {
+  return folderRefusal(configDir, LEVELS) ? undefined : modelCacheDir(configDir);
 }
 
 /** The model's stamp before a job reads it, and whether what is learned from it may be remembered under it. */
@@ -78,8 +85,9 @@ function modelId(file: string): string {
 }
 
 /** The sha256 the cache remembers for `file` at `stamp` (see statStamp), if any. */
-export function knownModelSha256(dir: string, file: string, stamp: string): string | undefined {
-  return readMemo(dir, modelId(file), stamp);
+export function knownModelSha256(configDir: string, file: string, stamp: string): string | undefined {
+  const dir = usableDir(configDir);
+  return dir && readMemo(dir, modelId(file), stamp);
 }
 
 function readMemo(dir: string, id: string, stamp: string): string | undefined {
@@ -104,10 +112,10 @@ function writeAtomically(file: string, text: string): void {
   }
 }
 
-/** Makes the cache folder (onnxruntime does not); false if it cannot be made. */
-function made(dir: string): boolean {
+/** Makes the cache folder (onnxruntime does not), never through a link; false if it cannot be made. */
+function made(configDir: string): boolean {
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    ownedFolder(configDir, LEVELS);
     return true;
   } catch {
     return false;
@@ -132,14 +140,15 @@ function pruneLeftovers(dir: string): void {
  * optimised graph holds that provider's nodes, and a chain may fall back to another provider at load).
  */
 export function planModelLoad(
-  dir: string,
+  configDir: string,
   file: string,
   before: ModelStamp | undefined,
   providers: ProviderName[],
   threads: number,
 ): ModelLoadPlan {
   const off: ModelLoadPlan = { finish: () => undefined, abandon: () => undefined };
-  if (!before || (providers.length > 0 && providers[0] !== 'cpu')) return off;
+  const dir = usableDir(configDir);
+  if (!dir || !before || (providers.length > 0 && providers[0] !== 'cpu')) return off;
   const id = modelId(file);
   const graphFile = (sha256: string) =>
     path.join(
@@ -161,7 +170,7 @@ export function planModelLoad(
   // A graph is found again only through a remembered hash, which a racy stamp does not get: no save then (it costs
   // the job ~1.5 s and 209 MB written, for the real-size model).
   const save =
-    before.settled && made(dir)
+    before.settled && made(configDir)
       ? path.join(dir, `.model-${id}-${process.pid}-${randomBytes(4).toString('hex')}.ort`)
       : undefined;
   const abandon = () => save && fs.rmSync(save, { force: true });
@@ -189,4 +198,45 @@ export function planModelLoad(
       }
     },
   };
+}
+
+/** What clearing the model cache found and did (`reclens cache --clear`, "RecLens: Clear Cache"). */
+export interface ModelCacheCleared {
+  dir: string;
+  files: number;
+  bytes: number;
+  removed: boolean;
+  /** Why nothing was touched: the folder is behind a symbolic link, or not a folder. */
+  refused?: string;
+}
+
+/** Removes the saved graphs and hash memos in `<configDir>/.reclens/model-cache`; never through a link. */
+export function clearModelCache(configDir: string): ModelCacheCleared {
+  const dir = modelCacheDir(configDir);
+  const refused = folderRefusal(configDir, LEVELS);
+  if (refused) return { dir, files: 0, bytes: 0, removed: false, refused };
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return { dir, files: 0, bytes: 0, removed: false }; // no cache yet
+  }
+  let files = 0,
+    bytes = 0;
+  for (const name of names) {
+    const p = path.join(dir, name);
+    const st = fs.lstatSync(p);
+    if (st.isDirectory()) continue; // never made by RecLens: left alone
+    files++;
+    if (st.isFile()) bytes += st.size;
+    fs.rmSync(p, { force: true }); // a link is removed as a link
+  }
+  return { dir, files, bytes, removed: files > 0 };
+}
+
+/** What clearing the model cache did, in the words the CLI and the editor use. */
+export function describeModelCacheCleared(c: ModelCacheCleared): string {
+  if (c.refused) return `Model cache not touched: ${c.refused}`;
+  if (!c.removed) return `Nothing to remove: ${c.dir} holds no saved model.`;
+  return `Removed ${c.files} file${c.files === 1 ? '' : 's'} (${(c.bytes / 2 ** 20).toFixed(1)} MiB) from ${c.dir}: saved model graphs, loaded faster than the model.`;
 }

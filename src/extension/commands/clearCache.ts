@@ -25,6 +25,7 @@ export const clearCache =
       return undefined;
     }
     const { clearRowCache, describeCleared } = await import('../../engine/data/clearCache');
+    const { clearModelCache, describeModelCacheCleared } = await import('../../engine/model/modelCache');
     const folders = [...new Set((await findConfigs()).map((u) => path.dirname(u.fsPath)))];
     const results: RowCacheCleared[] = [];
     for (const folder of folders) {
@@ -32,6 +33,9 @@ export const clearCache =
         const r = clearRowCache(folder);
         results.push(r);
         output.appendLine(`Clear Cache: ${workspaceRelative(describeCleared(r))}`);
+        const models = clearModelCache(folder); // the saved model graphs beside the row sets
+        if (models.removed || models.refused)
+          output.appendLine(`Clear Cache: ${workspaceRelative(describeModelCacheCleared(models))}`);
       } catch (e) {
         void showError(`could not clear ${path.join(folder, '.reclens', 'cache')}: ${(e as Error).message}`);
       }
