@@ -5,23 +5,18 @@
  * or ceiling job's set-up once its rows come from the row cache (docs/performance.md, Round 8).
  */
 import * as fs from 'fs';
+import { stampSettled, statStamp } from '../runs/hash';
 
-/** Seconds within which a file's change time is too recent to trust its stamp (as runs/hash.ts fileFingerprint). */
-const RACY_SECONDS = 3;
 /** Remembered widths; a few data files per session at most, so a small bound is plenty. */
 const MAX_ENTRIES = 64;
 const widths = new Map<string, { lo: number; hi: number }>();
 
-/** Device, inode, size, mtime and ctime in nanoseconds: any write or replacement of the file changes it. */
-function stampOf(file: string): { id: string; ctimeMs: number } | undefined {
+/** The file's stamp (runs/hash.ts statStamp), or undefined for what is not a plain path. */
+function statOf(file: string): fs.BigIntStats | undefined {
   try {
-    const st = fs.statSync(file, { bigint: true });
-    return {
-      id: [st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].join(':'),
-      ctimeMs: Number(st.ctimeNs / 1_000_000n),
-    };
+    return fs.statSync(file, { bigint: true });
   } catch {
-    return undefined; // not a plain path (DuckDB reports the real problem when it reads it)
+    return undefined; // DuckDB reports the real problem when it reads it
   }
 }
 
@@ -35,13 +30,13 @@ export async function listWidths(
   column: string,
   measure: () => Promise<{ lo: number; hi: number }>,
 ): Promise<{ lo: number; hi: number }> {
-  const stamp = stampOf(file);
-  const key = stamp && `${stamp.id}\0${column}`;
+  const st = statOf(file);
+  const key = st && `${statStamp(st)}\0${column}`;
   const known = key ? widths.get(key) : undefined;
   if (known) return known;
   const measuredAt = Date.now();
   const found = await measure();
-  if (key && measuredAt - stamp.ctimeMs > RACY_SECONDS * 1000) {
+  if (st && key && stampSettled(st, measuredAt)) {
     if (widths.size >= MAX_ENTRIES) widths.delete(widths.keys().next().value!);
     widths.set(key, found);
   }
@@ -50,8 +45,8 @@ export async function listWidths(
 
 /** The remembered widths of `column` of `file` under its current stamp, if any (tests). */
 export function rememberedListWidths(file: string, column: string): { lo: number; hi: number } | undefined {
-  const stamp = stampOf(file);
-  return stamp && widths.get(`${stamp.id}\0${column}`);
+  const st = statOf(file);
+  return st && widths.get(`${statStamp(st)}\0${column}`);
 }
 
 /** Forgets every remembered width (tests). */
