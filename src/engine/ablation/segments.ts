@@ -22,21 +22,45 @@ export interface RowSegments {
 /** What segments read of a job: the config, the open workspace and the row count. */
 export type SegmentSource = Pick<JobContext, 'config' | 'ws'> & { mat: { rows: number } };
 
-async function counts(ctx: SegmentSource, role: 'item' | 'user'): Promise<Map<Key, number>> {
-  const { config, ws } = ctx;
+/** Interactions per item or user key: the interactions log's when configured, else the evaluation data's. */
+export async function segmentKeyCounts(
+  config: SegmentSource['config'],
+  duck: SegmentSource['ws']['duck'],
+  role: 'item' | 'user',
+): Promise<Map<Key, number>> {
   const inter = config.raw.interactions as { path?: string; user?: string; item?: string } | undefined;
   const file = inter?.path ? path.resolve(config.dir, inter.path) : config.data.path;
   const column = inter?.path ? inter[role] : role === 'item' ? config.data.item : config.data.group;
   const out = new Map<Key, number>();
   if (!column) return out;
-  const type = (await describeColumns(ws.duck, file)).find((c) => c.name === column)?.type;
+  const type = (await describeColumns(duck, file)).find((c) => c.name === column)?.type;
   if (!type) return out;
-  const r = await ws.duck.conn.runAndReadAll(
+  const r = await duck.conn.runAndReadAll(
     `SELECT ${keyExpression(column, type)} AS k, count(*)::DOUBLE AS n FROM ${readExpression(file)} GROUP BY 1`,
   );
   const [k, n] = r.getColumns();
   k.forEach((v, i) => out.set(normaliseKey(v), Number(n[i])));
   return out;
+}
+
+/** Each row's popularity bucket, item and user, from the keys' interaction counts (segmentKeyCounts). */
+export function segmentsFromCounts(
+  counts: { item: Map<Key, number>; user: Map<Key, number> },
+  keys: { items: KeyIds; users: KeyIds },
+): RowSegments[] {
+  return (
+    [
+      ['item', 'item popularity', keys.items],
+      ['user', 'user activity', keys.users],
+    ] as const
+  ).map(([role, name, k]) => {
+    const c = counts[role];
+    const bucket = popularityBuckets(Float64Array.from(k.distinct, (id) => c.get(id) ?? 0));
+    const ofDistinct = Uint8Array.from(bucket, (b) => BUCKETS.indexOf(b));
+    const of = new Uint8Array(k.ids.length);
+    for (let r = 0; r < of.length; r++) of[r] = ofDistinct[k.ids[r]];
+    return { name, buckets: BUCKETS, of };
+  });
 }
 
 /**
@@ -52,19 +76,12 @@ export async function rowSegments(
   // The typed key stream (slices/keyIds.ts): the same ids and keys as streamKeyIds below, without a getItem,
   // normaliseKey and Map lookup per row and key (at 1M rows ~0.5 s of the main thread while the baseline scored).
   const keys = known ?? (await streamKeyIdsTyped(ctx, mat.rows));
-  const out: RowSegments[] = [];
-  for (const [role, name, k] of [
-    ['item', 'item popularity', keys.items],
-    ['user', 'user activity', keys.users],
-  ] as const) {
-    const c = await counts(ctx, role);
-    const bucket = popularityBuckets(Float64Array.from(k.distinct, (id) => c.get(id) ?? 0));
-    const ofDistinct = Uint8Array.from(bucket, (b) => BUCKETS.indexOf(b));
-    const of = new Uint8Array(k.ids.length);
-    for (let r = 0; r < of.length; r++) of[r] = ofDistinct[k.ids[r]];
-    out.push({ name, buckets: BUCKETS, of });
-  }
-  return out;
+  const duck = ctx.ws.duck;
+  const counts = {
+    item: await segmentKeyCounts(config, duck, 'item'),
+    user: await segmentKeyCounts(config, duck, 'user'),
+  };
+  return segmentsFromCounts(counts, keys);
 }
 
 /** Each row's key as an index into the distinct keys (first-seen order). */

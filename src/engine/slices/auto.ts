@@ -6,8 +6,7 @@
  */
 import { limitClause } from '../data/limitClause';
 import * as path from 'path';
-import type { KeyIds } from '../ablation/segments';
-import { BUCKETS, popularityBuckets } from '../embedding/metadata';
+import { KeyIds, segmentKeyCounts, segmentsFromCounts } from '../ablation/segments';
 import { describeColumns } from '../data/describe';
 import { dataReadError, readExpression } from '../data/duck';
 import { Key, normaliseKey } from '../data/keys';
@@ -74,44 +73,6 @@ export interface AutoSliceLookups {
   /** Per key, as ablation/segments.ts counts them (absent: no data.item / group / time, so no segments). */
   counts?: { item: Map<Key, number>; user: Map<Key, number> };
   seen: SeenLookup[];
-}
-
-/** ablation/segments.ts counts: the same query and keys, run ahead of the rows' keys (that file is not changed). */
-async function keyCounts(ws: Workspace, role: 'item' | 'user'): Promise<Map<Key, number>> {
-  const { config } = ws;
-  const inter = config.raw.interactions as InteractionsSpec | undefined;
-  const file = inter?.path ? path.resolve(config.dir, inter.path) : config.data.path;
-  const column = inter?.path ? inter[role] : role === 'item' ? config.data.item : config.data.group;
-  const out = new Map<Key, number>();
-  if (!column) return out;
-  const type = (await describeColumns(ws.duck, file)).find((c) => c.name === column)?.type;
-  if (!type) return out;
-  const r = await ws.duck.conn.runAndReadAll(
-    `SELECT ${keyExpression(column, type)} AS k, count(*)::DOUBLE AS n FROM ${readExpression(file)} GROUP BY 1`,
-  );
-  const [k, n] = r.getColumns();
-  k.forEach((v, i) => out.set(normaliseKey(v), Number(n[i])));
-  return out;
-}
-
-/** Segments' buckets of the rows (ablation/segments.ts rowSegments, from counts read ahead). */
-function segmentsOf(
-  counts: { item: Map<Key, number>; user: Map<Key, number> },
-  keys: { items: KeyIds; users: KeyIds },
-) {
-  return (
-    [
-      ['item', 'item popularity', keys.items],
-      ['user', 'user activity', keys.users],
-    ] as const
-  ).map(([role, name, k]) => {
-    const c = counts[role];
-    const bucket = popularityBuckets(Float64Array.from(k.distinct, (id) => c.get(id) ?? 0));
-    const ofDistinct = Uint8Array.from(bucket, (b) => BUCKETS.indexOf(b));
-    const of = new Uint8Array(k.ids.length);
-    for (let r = 0; r < of.length; r++) of[r] = ofDistinct[k.ids[r]];
-    return { name, buckets: BUCKETS, of };
-  });
 }
 
 /** The history's keys per role (new vs seen); `keyed`: the rows' keys will be given, else their column is read. */
@@ -191,7 +152,12 @@ export async function autoSliceLookups(ws: Workspace, rows: number): Promise<Aut
   const { config } = ws;
   const notes: string[] = [];
   const keyed = !!(config.data.item && config.data.group && config.data.time);
-  const counts = keyed ? { item: await keyCounts(ws, 'item'), user: await keyCounts(ws, 'user') } : undefined;
+  const counts = keyed
+    ? {
+        item: await segmentKeyCounts(ws.config, ws.duck, 'item'),
+        user: await segmentKeyCounts(ws.config, ws.duck, 'user'),
+      }
+    : undefined;
   if (!keyed) notes.push('No popularity / activity slices: they need data.item, data.group and data.time.');
   return { notes, counts, seen: await seenLookups(ws, rows, notes, keyed) };
 }
@@ -199,7 +165,7 @@ export async function autoSliceLookups(ws: Workspace, rows: number): Promise<Aut
 /** The automatic slices' masks from the lookups and the rows' keys (needed when data.item, group and time are set). */
 export function autoSliceMasks(look: AutoSliceLookups, keys?: { items: KeyIds; users: KeyIds }): AutoSlices {
   const masks: SliceMask[] = [];
-  const segments = look.counts && keys ? segmentsOf(look.counts, keys) : [];
+  const segments = look.counts && keys ? segmentsFromCounts(look.counts, keys) : [];
   for (const seg of segments) {
     const slug = seg.name.replace(/\s+/g, '-');
     const byBucket = masksByValue(seg.of, seg.buckets.length);
