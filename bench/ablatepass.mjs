@@ -104,7 +104,7 @@ if (!process.argv.includes('--skip200k')) {
   const [[w, ab, c], threads] = await threadsDuring(() =>
     secs(() => ablate(config, { providers, limit, repeats: 2, bootstrap: 0, seed: 1 }, firstBatch.control)),
   );
-  console.log(`  ablate ran from ${from} to ${mark()} s (monotonic clock, as in bench/profileself.mjs --busy)`);
+  console.log(`  ablate ran from ${from} to ${mark()} s (monotonic clock, as in bench/profsummary.mjs --busy)`);
   const n = ab.result.inferencePasses;
   const inf = ab.record.timings.inferenceSeconds;
   console.log(`  cpu s per thread (* = started in the job): ${threads}`);
@@ -138,7 +138,7 @@ if (!process.argv.includes('--skip1m')) {
   const firstBatch = firstBatchClock();
   const from = mark();
   const [[w, ab, c], threads] = await threadsDuring(() => secs(() => ablate(config, opts, firstBatch.control)));
-  console.log(`  ablate ran from ${from} to ${mark()} s (monotonic clock, as in bench/profileself.mjs --busy)`);
+  console.log(`  ablate ran from ${from} to ${mark()} s (monotonic clock, as in bench/profsummary.mjs --busy)`);
   const n = ab.result.inferencePasses;
   console.log(`  cpu s per thread (* = started in the job): ${threads}`);
   console.log(`  ${phases(w, ab.record.timings, firstBatch.at)}`);
