@@ -16,6 +16,7 @@ import { neutralRowFrom, repeatRow } from './neutral';
 import { rowSegments } from './segments';
 import { restrictToSlice } from '../slices/restrict';
 import { AblationTarget, neutralFor, resolveSlots, resolveTargets } from './slots';
+import { tablePermuter, tableRowsOf } from './tablePermuter';
 
 export type AblationMethod = 'mask' | 'permute';
 
@@ -247,8 +248,17 @@ export async function ablate(
             phase: `permute ${target.name} (${r + 1})`,
             prepare: async () => {
               // One permuter per input for all repeats of the target (a spilled column is read once, not per repeat).
+              // A table-backed input is gathered from its table by the rows' keys (tablePermuter.ts); the key read
+              // waits for the segments' scan (one DuckDB connection runs one streaming query at a time).
               for (const name of target.inputs)
-                if (!permuters.has(name)) permuters.set(name, ctx.mat.columns.permuter(name));
+                if (!permuters.has(name))
+                  permuters.set(
+                    name,
+                    segmentsRead
+                      .catch(() => undefined)
+                      .then(() => tableRowsOf(whole, name, restricted?.index))
+                      .then((t) => (t ? tablePermuter(t) : ctx.mat.columns.permuter(name))),
+                  );
               const f = await permutedFeeds(ctx, target, permuters, r, !!opts.withinGroup);
               return {
                 replace: f.replace,
