@@ -60,19 +60,48 @@ function tableBacked(inp: PlannedInput): boolean {
   return inp.source.kind === 'table' && inp.dtype === 'float32';
 }
 
+/** Tables up to this many rows get a view per row (an object each) for the gathers' copies. */
+const ROW_VIEWS_MAX = 1 << 17;
+
 /** Permutations of a table-backed input, gathered from its table (see the top of this file). */
 export function tablePermuter(t: TableRows): Permuter {
+  const views = rowViews(t.table);
   return {
-    permuted: (perm) => ({ read: (start, end) => gatherTableRows(t, perm, start, end), close: () => undefined }),
+    permuted: (perm) => ({
+      read: (start, end) => gatherTableRows(t, perm, start, end, views),
+      close: () => undefined,
+    }),
     close: () => undefined,
   };
 }
 
 /**
- * Rows perm[start..end) of a table-backed input: output row d is the table row of job row perm[start + d], or the
- * fallback. Copied as 32-bit words (every bit kept), into a recycled feed buffer when one is free.
+ * Each table row (and, last, the fallback) as a 32-bit word view: copying a row is then one `set` between arrays of
+ * one type (a plain byte copy, every bit kept), which measured ~1.5 x faster than a word loop for 32-float rows.
+ * Undefined for a table too large for a view per row, or on an unaligned buffer.
  */
-export function gatherTableRows(t: TableRows, perm: Uint32Array, start: number, end: number): FeedArray {
+export function rowViews(table: LookupTable): Int32Array[] | undefined {
+  if (table.rows > ROW_VIEWS_MAX || table.vectors.byteOffset % 4 !== 0 || table.fallback.byteOffset % 4 !== 0)
+    return undefined;
+  const w = table.dim;
+  const words = new Int32Array(table.vectors.buffer, table.vectors.byteOffset, table.rows * w);
+  const views = Array.from({ length: table.rows }, (_, r) => words.subarray(r * w, (r + 1) * w));
+  views.push(new Int32Array(table.fallback.buffer, table.fallback.byteOffset, w));
+  return views;
+}
+
+/**
+ * Rows perm[start..end) of a table-backed input: output row d is the table row of job row perm[start + d], or the
+ * fallback. Copied as 32-bit words (every bit kept), into a recycled feed buffer when one is free. `views`: the
+ * table's rowViews (copies by `set`), else a word loop.
+ */
+export function gatherTableRows(
+  t: TableRows,
+  perm: Uint32Array,
+  start: number,
+  end: number,
+  views?: Int32Array[],
+): FeedArray {
   const { table, rowOf } = t;
   const w = table.dim;
   const out = feedArray(Float32Array, (end - start) * w);
@@ -85,6 +114,14 @@ export function gatherTableRows(t: TableRows, perm: Uint32Array, start: number, 
     return out;
   }
   const dst = new Int32Array(out.buffer, out.byteOffset, out.length);
+  if (views) {
+    const fallback = views.length - 1;
+    for (let d = 0, o = 0; d < end - start; d++, o += w) {
+      const row = rowOf[perm[start + d]];
+      dst.set(views[row < 0 ? fallback : row], o);
+    }
+    return out;
+  }
   const src = new Int32Array(table.vectors.buffer, table.vectors.byteOffset, table.vectors.length);
   const fallback = new Int32Array(table.fallback.buffer, table.fallback.byteOffset, table.fallback.length);
   for (let d = 0, o = 0; d < end - start; d++, o += w) {
