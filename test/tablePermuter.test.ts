@@ -16,6 +16,7 @@ import { forgetRows, gatherRows } from '../src/engine/data/rowCache';
 import { withJob } from '../src/engine/job';
 import { restrictRows } from '../src/engine/slices/restrict';
 import { permutation, seededRandom } from '../src/engine/util/random';
+import { slicedPermutation } from '../src/engine/ablation/slicedPermutation';
 import { tinyRows, tinyWorkspace } from './helpers';
 
 /**
@@ -113,4 +114,20 @@ test('the same with the rows spilled to disk, and an ablation over them gives th
   // The permutation changes the scores: the table-backed input matters to the tiny model.
   const dense = inMemory.results.find((r) => r.slot === 'dense' && r.method === 'permute')!;
   assert.notEqual(dense.deltaAuc, 0);
+});
+
+test('slicedPermutation draws the permutation of util/random permutation() for the same seed, across slice edges', async () => {
+  for (const [n, slice] of [
+    [0, 4],
+    [1, 4],
+    [2, 1],
+    [17, 4],
+    [64, 8],
+    [1000, 7],
+    [200_000, 1 << 16],
+  ])
+    for (const seed of [1, 2]) {
+      const sliced = await slicedPermutation(n, seededRandom(seed), slice);
+      assert.deepEqual(sliced, permutation(n, seededRandom(seed)), `n ${n}, slice ${slice}, seed ${seed}`);
+    }
 });

@@ -11,9 +11,10 @@ import { report } from '../progress';
 import type { JobControl } from '../progress';
 import type { RunRecord } from '../runs/runRecord';
 import type { PermutedColumn, Permuter } from '../data/rowCache';
-import { permutation, permutationWithinGroups, seededRandom } from '../util/random';
+import { permutationWithinGroups, seededRandom } from '../util/random';
 import { neutralRowFrom, repeatRow } from './neutral';
 import { rowSegments } from './segments';
+import { slicedPermutation } from './slicedPermutation';
 import { restrictToSlice } from '../slices/restrict';
 import { AblationTarget, neutralFor, resolveSlots, resolveTargets } from './slots';
 import { tablePermuter, tableRowsOf } from './tablePermuter';
@@ -128,10 +129,11 @@ async function permutedFeeds(
   withinGroup: boolean,
 ): Promise<PassFeeds> {
   const rng = seededRandom(targetSeed(ctx.seed, target.name, repeat));
+  // Drawn in slices (the next pass is prepared while this one is fed to the inference worker).
   const perm =
     withinGroup && ctx.mat.groups
       ? permutationWithinGroups(ctx.mat.groups, ctx.mat.groupCount, rng)
-      : permutation(ctx.mat.rows, rng);
+      : await slicedPermutation(ctx.mat.rows, rng);
   // The permuted inputs, read in row order (gathered in memory, or shuffled on disk when the rows are spilled).
   const permuted = new Map<string, PermutedColumn>();
   for (const name of target.inputs) permuted.set(name, (await permuters.get(name)!).permuted(perm));
