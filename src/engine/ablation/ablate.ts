@@ -11,11 +11,13 @@ import { report } from '../progress';
 import type { JobControl } from '../progress';
 import type { RunRecord } from '../runs/runRecord';
 import type { PermutedColumn, Permuter } from '../data/rowCache';
-import { permutation, permutationWithinGroups, seededRandom } from '../util/random';
+import { permutationWithinGroups, seededRandom } from '../util/random';
 import { neutralRowFrom, repeatRow } from './neutral';
 import { rowSegments } from './segments';
+import { slicedPermutation } from './slicedPermutation';
 import { restrictToSlice } from '../slices/restrict';
 import { AblationTarget, neutralFor, resolveSlots, resolveTargets } from './slots';
+import { tablePermuter, tableRowsOf } from './tablePermuter';
 
 export type AblationMethod = 'mask' | 'permute';
 
@@ -127,10 +129,11 @@ async function permutedFeeds(
   withinGroup: boolean,
 ): Promise<PassFeeds> {
   const rng = seededRandom(targetSeed(ctx.seed, target.name, repeat));
+  // Drawn in slices (the next pass is prepared while this one is fed to the inference worker).
   const perm =
     withinGroup && ctx.mat.groups
       ? permutationWithinGroups(ctx.mat.groups, ctx.mat.groupCount, rng)
-      : permutation(ctx.mat.rows, rng);
+      : await slicedPermutation(ctx.mat.rows, rng);
   // The permuted inputs, read in row order (gathered in memory, or shuffled on disk when the rows are spilled).
   const permuted = new Map<string, PermutedColumn>();
   for (const name of target.inputs) permuted.set(name, (await permuters.get(name)!).permuted(perm));
@@ -247,8 +250,17 @@ export async function ablate(
             phase: `permute ${target.name} (${r + 1})`,
             prepare: async () => {
               // One permuter per input for all repeats of the target (a spilled column is read once, not per repeat).
+              // A table-backed input is gathered from its table by the rows' keys (tablePermuter.ts); the key read
+              // waits for the segments' scan (one DuckDB connection runs one streaming query at a time).
               for (const name of target.inputs)
-                if (!permuters.has(name)) permuters.set(name, ctx.mat.columns.permuter(name));
+                if (!permuters.has(name))
+                  permuters.set(
+                    name,
+                    segmentsRead
+                      .catch(() => undefined)
+                      .then(() => tableRowsOf(whole, name, restricted?.index))
+                      .then((t) => (t ? tablePermuter(t) : ctx.mat.columns.permuter(name))),
+                  );
               const f = await permutedFeeds(ctx, target, permuters, r, !!opts.withinGroup);
               return {
                 replace: f.replace,

@@ -204,7 +204,7 @@ const smallIndexes = new WeakMap<Map<Key, number>, Int32Array>();
  * table: the typed read replaces a Map lookup per data row (item ids, the common table key). Keys of any other kind
  * stay in the Map only; a key beyond the array's end is looked up there.
  */
-function smallKeyRows(index: Map<Key, number>): Int32Array {
+export function smallKeyRows(index: Map<Key, number>): Int32Array {
   let small = smallIndexes.get(index);
   if (small) return small;
   let top = -1;

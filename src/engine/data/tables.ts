@@ -1,5 +1,6 @@
 /** Lookup tables (id -> vector) from .npy (+ ids .npy) or Parquet, held as one Float32Array. */
 import * as path from 'path';
+import type { DuckDBVector } from '@duckdb/node-api';
 import { inputError } from '../errors';
 import type { TableSpec } from '../config/types';
 import { suggestion } from '../util/suggest';
@@ -7,6 +8,8 @@ import { arrayWidth, describeColumns, typeClass } from './describe';
 import { dataReadError, Duck, sqlIdent, sqlString } from './duck';
 import { Key, normaliseKey } from './keys';
 import { readNpy } from './npy';
+import { smallKeyRows } from './batches';
+import { denseItems } from './vectorAccess';
 
 export interface LookupTable {
   name: string;
@@ -142,4 +145,21 @@ export async function loadTable(duck: Duck, spec: TableSpec): Promise<LookupTabl
     fallback.set(vectors.subarray(row * dim, (row + 1) * dim));
   }
   return { name: spec.name, file: spec.path, rows, dim, vectors, ids, index, fallback };
+}
+
+/**
+ * The table row each of a key vector's first `n` keys looks up (-1: not in the table, or a null key: the input
+ * takes the table's fallback), into out[at..at+n): the rows data/batches.ts fillInput copies for the same keys, by
+ * the same lookup (a small integer key through the typed index, any other through the Map).
+ */
+export function tableRowsOfKeys(table: LookupTable, keys: DuckDBVector, n: number, out: Int32Array, at: number): void {
+  const dense = denseItems(keys);
+  const small = smallKeyRows(table.index);
+  for (let i = 0; i < n; i++) {
+    const raw = dense ? dense[i] : keys.getItem(i);
+    let row: number | undefined;
+    if (typeof raw === 'number' && raw >>> 0 === raw && raw < small.length) row = small[raw] - 1;
+    else row = raw === null ? undefined : table.index.get(typeof raw === 'number' ? raw : normaliseKey(raw));
+    out[at + i] = row === undefined || row < 0 ? -1 : row;
+  }
 }
