@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { describeFolderFault, folderFault } from '../util/ownedFolder';
 
 /**
  * The default bound, in MiB. Sets under 256 MiB stay in memory and never reach the disk, and 1M rows of the bench
@@ -76,18 +77,11 @@ function tally(dir: string): { files: number; bytes: number } {
 export function rowCacheContents(configDir: string): RowCacheContents {
   const dir = rowCacheDir(configDir);
   const empty = { dir, entries: [], files: 0, bytes: 0 };
-  const reclens = lstat(path.dirname(dir));
-  if (!reclens) return empty;
-  if (reclens.isSymbolicLink())
-    return {
-      ...empty,
-      refused: `${path.dirname(dir)} is a symbolic link (to ${fs.readlinkSync(path.dirname(dir))}); RecLens does not follow it. Remove it yourself if it is yours.`,
-    };
-  if (!reclens.isDirectory()) return { ...empty, refused: `${path.dirname(dir)} is not a folder.` };
-  const cache = lstat(dir);
-  if (!cache) return empty;
-  if (cache.isSymbolicLink()) return { ...empty, linkTarget: fs.readlinkSync(dir) };
-  if (!cache.isDirectory()) return { ...empty, refused: `${dir} is not a folder.` };
+  const fault = folderFault(configDir, ['.reclens', 'cache']);
+  // `cache` itself a link: not followed, but clearing may remove the link (it is in a real `.reclens`).
+  if (fault?.kind === 'link' && fault.path === dir) return { ...empty, linkTarget: fault.target };
+  if (fault) return { ...empty, refused: describeFolderFault(fault) };
+  if (!lstat(dir)) return empty;
   return { dir, entries: fs.readdirSync(dir).sort(), ...tally(dir) };
 }
 
