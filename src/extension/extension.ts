@@ -122,7 +122,8 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('reclens.maxFileSizeMB')) applyFileLimit();
-      if (e.affectsConfiguration('reclens.rowCacheMaxMB')) applyRowCacheBound();
+      if (e.affectsConfiguration('reclens.rowCacheMaxMB') || e.affectsConfiguration('reclens.modelCacheMaxMB'))
+        applyRowCacheBound();
       if (e.affectsConfiguration('reclens.allowedFolders')) {
         applyFileRoots();
         diagnostics.recheckAll();
