@@ -16,8 +16,7 @@ import { withJob } from '../src/engine/job';
 import {
   DEFAULT_MODEL_CACHE_MAX_MB,
   modelCacheContents,
-  modelCacheMaxBytes,
-  setModelCacheMaxMB,
+  modelCacheBound,
   trimModelCache,
 } from '../src/engine/model/modelCacheContents';
 import { holdCacheEntry } from '../src/engine/util/cacheHolds';
@@ -205,7 +204,7 @@ test('the model cache keeps to --model-cache-max-mb: least recently used first, 
     assert.equal(await load(configs[0]), 'saved');
     const [first] = modelCacheContents(dir).entries;
     // Room for one entry and a half: saving the second removes the first (least recently used, not held).
-    setModelCacheMaxMB((first.bytes * 1.5) / 2 ** 20);
+    modelCacheBound.setMB((first.bytes * 1.5) / 2 ** 20);
     assert.equal(await load(configs[1]), 'saved');
     assert.deepEqual(
       modelCacheContents(dir).entries.map((e) => e.model),
@@ -227,7 +226,7 @@ test('the model cache keeps to --model-cache-max-mb: least recently used first, 
     assert.deepEqual(fs.readdirSync(path.join(dir, '.reclens', 'model-cache')), [], 'every file of both entries');
     assert.equal(await load(configs[0]), 'saved', 'the next job saves the graph again');
   } finally {
-    setModelCacheMaxMB(DEFAULT_MODEL_CACHE_MAX_MB);
+    modelCacheBound.setMB(DEFAULT_MODEL_CACHE_MAX_MB);
   }
 });
 
@@ -272,9 +271,9 @@ test('--model-cache-max-mb bounds the CLI job (listed in --help); reclens.modelC
     [path.join(dir, 'other.onnx')],
     'a bound of 0 keeps only the graph the job used',
   );
-  assert.equal(modelCacheMaxBytes(), 0);
+  assert.equal(modelCacheBound.bytes(), 0);
   await cli('cache', '--config', configs[0]); // the next command without the flag: the default again
-  assert.equal(modelCacheMaxBytes(), DEFAULT_MODEL_CACHE_MAX_MB * 2 ** 20);
+  assert.equal(modelCacheBound.bytes(), DEFAULT_MODEL_CACHE_MAX_MB * 2 ** 20);
   const help = await cli('--help');
   assert.match(help.out, /--model-cache-max-mb MB +disk for saved model graphs in \.reclens\/model-cache;/);
   const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));

@@ -11,7 +11,7 @@ import { WorkspaceTree } from './workspaceTree';
 import { FeaturesTree, type SlotNode } from './featuresTree';
 import { applyFileLimit, applyFileRoots, applyRowCacheBound } from './settings';
 import { rowCacheMaxBytes } from '../engine/data/rowCacheDisk';
-import { modelCacheMaxBytes } from '../engine/model/modelCacheContents';
+import { modelCacheBound } from '../engine/model/modelCacheContents';
 import { UNTRUSTED_MESSAGE } from './trust';
 import type { EmbeddingPanel } from './panels/embeddingPanelHost';
 import { registerShowHistory } from './commands/showHistory';
@@ -194,7 +194,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     embeddingPanel,
     rowsPanelCount,
     rowCacheMaxBytes,
-    modelCacheMaxBytes,
+    modelCacheMaxBytes: modelCacheBound.bytes,
   };
 }
 

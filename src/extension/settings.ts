@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ProviderName } from '../engine/config/types';
 import { DEFAULT_ROW_CACHE_MAX_MB, setRowCacheMaxMB } from '../engine/data/rowCacheDisk';
-import { DEFAULT_MODEL_CACHE_MAX_MB, setModelCacheMaxMB } from '../engine/model/modelCacheContents';
+import { DEFAULT_MODEL_CACHE_MAX_MB, modelCacheBound } from '../engine/model/modelCacheContents';
 import { setAllowedFolders, setWorkspaceFolders } from '../engine/util/fileRoots';
 import { DEFAULT_MAX_FILE_MB, setMaxFileSizeMB } from '../engine/util/safeFile';
 
@@ -42,7 +42,7 @@ export function applyFileLimit(): void {
 export function applyRowCacheBound(): void {
   const c = vscode.workspace.getConfiguration('reclens');
   setRowCacheMaxMB(c.get<number>('rowCacheMaxMB', DEFAULT_ROW_CACHE_MAX_MB));
-  setModelCacheMaxMB(c.get<number>('modelCacheMaxMB', DEFAULT_MODEL_CACHE_MAX_MB));
+  modelCacheBound.setMB(c.get<number>('modelCacheMaxMB', DEFAULT_MODEL_CACHE_MAX_MB));
 }
 
 /**

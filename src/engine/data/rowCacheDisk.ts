@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { diskBound } from '../util/diskBound';
 import { describeFolderFault, folderFault } from '../util/ownedFolder';
 
 /**
@@ -16,16 +17,11 @@ import { describeFolderFault, folderFault } from '../util/ownedFolder';
  * reads by default (reclens.maxFileSizeMB).
  */
 export const DEFAULT_ROW_CACHE_MAX_MB = 4096;
-let maxBytes = DEFAULT_ROW_CACHE_MAX_MB * 2 ** 20;
+const bound = diskBound(DEFAULT_ROW_CACHE_MAX_MB);
 
 /** Sets the bound in MiB (the `reclens.rowCacheMaxMB` setting, the CLI's --row-cache-max-mb); 0 keeps only sets in use. */
-export function setRowCacheMaxMB(mb: number): void {
-  if (Number.isFinite(mb) && mb >= 0) maxBytes = Math.floor(mb * 2 ** 20);
-}
-
-export function rowCacheMaxBytes(): number {
-  return maxBytes;
-}
+export const setRowCacheMaxMB = bound.setMB;
+export const rowCacheMaxBytes = bound.bytes;
 
 export interface RowCacheContents {
   /** `<config folder>/.reclens/cache`. */

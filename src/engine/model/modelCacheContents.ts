@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { heldEntriesIn } from '../util/cacheHolds';
+import { diskBound } from '../util/diskBound';
 import { folderRefusal } from '../util/ownedFolder';
 
 const LEVELS = ['.reclens', 'model-cache'];
@@ -20,16 +21,8 @@ const LEVELS = ['.reclens', 'model-cache'];
  * graphs of a dozen or more models of that size.
  */
 export const DEFAULT_MODEL_CACHE_MAX_MB = 4096;
-let maxBytes = DEFAULT_MODEL_CACHE_MAX_MB * 2 ** 20;
-
-/** Sets the bound in MiB (`reclens.modelCacheMaxMB`, --model-cache-max-mb); 0 keeps only the entry just used. */
-export function setModelCacheMaxMB(mb: number): void {
-  if (Number.isFinite(mb) && mb >= 0) maxBytes = Math.floor(mb * 2 ** 20);
-}
-
-export function modelCacheMaxBytes(): number {
-  return maxBytes;
-}
+/** Set from `reclens.modelCacheMaxMB` and --model-cache-max-mb; 0 keeps only the entry just used. */
+export const modelCacheBound = diskBound(DEFAULT_MODEL_CACHE_MAX_MB);
 
 /** One model's entry. */
 export interface ModelCacheEntry {
@@ -145,7 +138,7 @@ export function modelGraphUsed(configDir: string, graph: string, model: string):
       fs.writeFileSync(tmp, resolved);
       fs.renameSync(tmp, name);
     }
-    trimModelCache(configDir, modelCacheMaxBytes(), [id]);
+    trimModelCache(configDir, modelCacheBound.bytes(), [id]);
   } catch {
     /* a full disk, a folder removed meanwhile: the next job saves or trims again */
   }
@@ -166,7 +159,7 @@ export function ago(ms: number, now = Date.now()): string {
 export function describeModelCache(c: ModelCacheContents, now = Date.now()): string {
   if (c.refused) return `Model cache not used: ${c.refused}`;
   if (!c.entries.length) return `${c.dir}: no saved models.`;
-  const head = `${c.dir}: ${c.entries.length} saved model${c.entries.length === 1 ? '' : 's'}, ${mib(c.bytes)} (bound ${mib(maxBytes)}):`;
+  const head = `${c.dir}: ${c.entries.length} saved model${c.entries.length === 1 ? '' : 's'}, ${mib(c.bytes)} (bound ${mib(modelCacheBound.bytes())}):`;
   return [
     head,
     ...c.entries.map(
