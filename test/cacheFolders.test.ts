@@ -13,6 +13,13 @@ import { forgetRows } from '../src/engine/data/rowCache';
 import { RecLensError } from '../src/engine/errors';
 import { evaluate } from '../src/engine/evaluate';
 import { withJob } from '../src/engine/job';
+import {
+  DEFAULT_MODEL_CACHE_MAX_MB,
+  modelCacheContents,
+  modelCacheBound,
+  trimModelCache,
+} from '../src/engine/model/modelCacheContents';
+import { holdCacheEntry } from '../src/engine/util/cacheHolds';
 import { folderRefusal, ownedFolder } from '../src/engine/util/ownedFolder';
 import { cli, tempDir, tinyRows, tinyWorkspace } from './helpers';
 
@@ -136,6 +143,142 @@ test('reclens cache --clear removes the saved model graph too, and says so', asy
   assert.ok(fs.readdirSync(cache).some((f) => f.endsWith('.ort')));
   const r = await cli('cache', '--config', ws.config, '--clear');
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /Removed 2 files \([\d.]+ MiB\) from \.reclens\/model-cache: saved model graphs/);
+  assert.match(r.out, /Removed 3 files \([\d.]+ MiB\) from \.reclens\/model-cache: saved model graphs/);
+  assert.match(r.out, /\n {2}model\.onnx: [\d.]+ MiB, used \d+ s ago/, 'which model, its size and last use');
   assert.deepEqual(fs.readdirSync(cache), []);
+});
+
+/** A workspace with two models (copies of the test fixture's) and a config for each, old enough to be cached. */
+async function twoModels(): Promise<{ dir: string; configs: [string, string] }> {
+  const ws = tinyWorkspace();
+  fs.copyFileSync(path.join(ws.dir, 'model.onnx'), path.join(ws.dir, 'other.onnx'));
+  const second = path.join(ws.dir, 'other.json');
+  const raw = JSON.parse(fs.readFileSync(ws.config, 'utf8'));
+  fs.writeFileSync(second, JSON.stringify({ ...raw, model: { ...raw.model, path: 'other.onnx' } }));
+  for (const m of ['model.onnx', 'other.onnx']) {
+    const age = Date.now() - fs.statSync(path.join(ws.dir, m)).ctimeMs;
+    if (age < 3100) await new Promise((r) => setTimeout(r, 3100 - age));
+  }
+  return { dir: ws.dir, configs: [ws.config, second] };
+}
+
+/** Opens a job on `config` (the model's session: its graph saved, or loaded from the cache); how it loaded. */
+async function load(config: string): Promise<string | undefined> {
+  const c = requireConfig(config).config;
+  return withJob(c, { providers: ['cpu'] }, undefined, async (ctx) => ctx.rs.modelCache);
+}
+
+test('reclens cache lists the saved model graphs (model, size, last use) beside the row sets', async () => {
+  const { dir, configs } = await twoModels();
+  assert.equal(await load(configs[0]), 'saved');
+  assert.equal(await load(configs[1]), 'saved');
+  assert.equal(await load(configs[0]), 'hit', 'the first is used again: the most recently used now');
+  const listed = modelCacheContents(dir);
+  assert.equal(listed.refused, undefined);
+  assert.deepEqual(
+    listed.entries.map((e) => e.model),
+    [path.join(dir, 'model.onnx'), path.join(dir, 'other.onnx')],
+    'most recently used first, each named by its model file',
+  );
+  for (const e of listed.entries) {
+    assert.ok(e.files.some((f) => f.endsWith('.ort')) && e.files.includes(`model-${e.id}.json`), e.files.join());
+    const onDisk = e.files.reduce((a, f) => a + fs.statSync(path.join(listed.dir, f)).size, 0);
+    assert.equal(e.bytes, onDisk);
+  }
+  assert.equal(listed.bytes, listed.entries[0].bytes + listed.entries[1].bytes);
+
+  const text = await cli('cache', '--config', configs[0]);
+  assert.equal(text.code, 0, text.err);
+  assert.match(text.out, /\.reclens\/model-cache: 2 saved models, [\d.]+ MiB \(bound 4096\.0 MiB\):/);
+  assert.match(text.out, /\n {2}model\.onnx: [\d.]+ MiB, used \d+ s ago\n {2}other\.onnx: [\d.]+ MiB, used \d+ s ago/);
+  const json = JSON.parse((await cli('cache', '--config', configs[0], '--json')).out);
+  assert.deepEqual(
+    json.modelCache.entries.map((e: { id: string }) => e.id),
+    listed.entries.map((e) => e.id),
+  );
+});
+
+test('the model cache keeps to --model-cache-max-mb: least recently used first, never the one just used nor one held', async () => {
+  const { dir, configs } = await twoModels();
+  try {
+    assert.equal(await load(configs[0]), 'saved');
+    const [first] = modelCacheContents(dir).entries;
+    // Room for one entry and a half: saving the second removes the first (least recently used, not held).
+    modelCacheBound.setMB((first.bytes * 1.5) / 2 ** 20);
+    assert.equal(await load(configs[1]), 'saved');
+    assert.deepEqual(
+      modelCacheContents(dir).entries.map((e) => e.model),
+      [path.join(dir, 'other.onnx')],
+      'the least recently used model went',
+    );
+    // Again, while a job of this process holds the second model's graph (loading it): it stays, over the bound.
+    const graph = modelCacheContents(dir)
+      .entries[0].files.filter((f) => f.endsWith('.ort'))
+      .map((f) => path.join(dir, '.reclens', 'model-cache', f))[0];
+    const release = holdCacheEntry(graph);
+    assert.equal(await load(configs[0]), 'saved');
+    assert.equal(modelCacheContents(dir).entries.length, 2, 'the held entry stayed');
+    const [justUsed, heldOne] = modelCacheContents(dir).entries;
+    assert.equal(heldOne.model, path.join(dir, 'other.onnx'));
+    assert.deepEqual(trimModelCache(dir, 0), [justUsed.id], 'a trim to 0 spares only the held entry');
+    release();
+    assert.deepEqual(trimModelCache(dir, 0), [heldOne.id], 'released: it goes too');
+    assert.deepEqual(fs.readdirSync(path.join(dir, '.reclens', 'model-cache')), [], 'every file of both entries');
+    assert.equal(await load(configs[0]), 'saved', 'the next job saves the graph again');
+  } finally {
+    modelCacheBound.setMB(DEFAULT_MODEL_CACHE_MAX_MB);
+  }
+});
+
+test('the model cache is neither listed nor trimmed behind a link at any level, nor when a level is a file', async () => {
+  const { dir, configs } = await twoModels();
+  assert.equal(await load(configs[0]), 'saved');
+  const real = path.join(dir, '.reclens');
+  const moved = path.join(tempDir('reclens-moved-'), '.reclens');
+  fs.renameSync(real, moved); // the real cache, now outside: a planted link points at it
+  for (const level of ['.reclens', 'model-cache']) {
+    fs.rmSync(real, { recursive: true, force: true });
+    if (level === '.reclens') fs.symlinkSync(moved, real);
+    else {
+      fs.mkdirSync(real);
+      fs.symlinkSync(path.join(moved, 'model-cache'), path.join(real, 'model-cache'));
+    }
+    const before = fs.readdirSync(path.join(moved, 'model-cache')).sort();
+    const listed = modelCacheContents(dir);
+    const at = level === '.reclens' ? real : path.join(real, 'model-cache');
+    assert.equal(listed.refused, folderRefusal(dir, ['.reclens', 'model-cache']));
+    assert.ok(listed.refused?.startsWith(`${at} is a symbolic link`), listed.refused);
+    assert.match(listed.refused ?? '', /Remove the link/);
+    assert.deepEqual(listed.entries, []);
+    assert.deepEqual(trimModelCache(dir, 0), []);
+    const r = await cli('cache', '--config', configs[0]);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.out, /is a symbolic link/);
+    assert.deepEqual(fs.readdirSync(path.join(moved, 'model-cache')).sort(), before, 'nothing behind the link touched');
+  }
+  fs.rmSync(real, { recursive: true, force: true });
+  fs.writeFileSync(real, 'a file');
+  assert.match(modelCacheContents(dir).refused ?? '', /\.reclens is not a folder\. Move it away/);
+});
+
+test('--model-cache-max-mb bounds the CLI job (listed in --help); reclens.modelCacheMaxMB is a machine setting', async () => {
+  const { dir, configs } = await twoModels();
+  assert.equal(await load(configs[0]), 'saved');
+  const r = await cli('eval', '--config', configs[1], '--bootstrap', '0', '--no-record', '--model-cache-max-mb', '0');
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(
+    modelCacheContents(dir).entries.map((e) => e.model),
+    [path.join(dir, 'other.onnx')],
+    'a bound of 0 keeps only the graph the job used',
+  );
+  assert.equal(modelCacheBound.bytes(), 0);
+  await cli('cache', '--config', configs[0]); // the next command without the flag: the default again
+  assert.equal(modelCacheBound.bytes(), DEFAULT_MODEL_CACHE_MAX_MB * 2 ** 20);
+  const help = await cli('--help');
+  assert.match(help.out, /--model-cache-max-mb MB +disk for saved model graphs in \.reclens\/model-cache;/);
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+  const setting = pkg.contributes.configuration.properties['reclens.modelCacheMaxMB'];
+  assert.equal(setting.scope, 'machine');
+  assert.equal(setting.default, DEFAULT_MODEL_CACHE_MAX_MB);
+  assert.equal(setting.minimum, 0);
 });

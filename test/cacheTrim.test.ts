@@ -1,14 +1,27 @@
 /**
  * The decoded-rows cache's disk bound (`reclens.rowCacheMaxMB`, `--row-cache-max-mb`; see docs/getting-started.md):
- * after each spill the least recently used row sets go first, never the one just written nor one this process holds,
- * and trimming has clearing's safety (no link followed, writes in progress left alone).
+ * after each spill the least recently used row sets go first, never the one just written nor one a job of this process
+ * holds (held while it reads them, released when it ends, cancelled or failed too), and trimming has clearing's safety
+ * (no link followed, writes in progress left alone).
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { requireConfig } from '../src/engine/config/loadConfig';
+import { materialize } from '../src/engine/data/materialize';
 import { forgetRows } from '../src/engine/data/rowCache';
-import { DEFAULT_ROW_CACHE_MAX_MB, rowSetsToEvict, trimRowCache } from '../src/engine/data/rowCacheDisk';
+import {
+  DEFAULT_ROW_CACHE_MAX_MB,
+  rowSetsToEvict,
+  setRowCacheMaxMB,
+  trimRowCache,
+} from '../src/engine/data/rowCacheDisk';
+import { CancelledError } from '../src/engine/errors';
+import { evaluate } from '../src/engine/evaluate';
+import { withJob } from '../src/engine/job';
+import { heldEntriesIn } from '../src/engine/util/cacheHolds';
+import { openWorkspace } from '../src/engine/workspace';
 import { cli, tempDir, tinyWorkspace } from './helpers';
 
 test('rowSetsToEvict: least recently used first until the rest fits; kept sets stay even over the bound', () => {
@@ -98,21 +111,98 @@ test('a spill over --row-cache-max-mb removes the least recently used row sets a
   assert.deepEqual(rowSets(ws.dir), [limited, written, 'old'].sort(), 'the oldest went, the newest stayed');
 });
 
-test('the bound never removes the set just written, nor one this process holds (a running job may read it)', async () => {
+/** The spilled row sets in `<dir>/.reclens/cache` that this process holds. */
+const held = (dir: string) => heldEntriesIn(path.join(dir, '.reclens', 'cache')).sort();
+
+test('the bound spares exactly the sets a job holds: of two sets, the released one goes, the held one stays', async () => {
   const ws = tinyWorkspace();
-  await spillingEval(ws.config); // written and remembered by this process: held
-  const [held] = rowSets(ws.dir);
-  const long = new Date(Date.now() - 3600_000);
-  fs.utimesSync(path.join(ws.dir, '.reclens', 'cache', held), long, long); // the least recently used on disk
-  rowSet(ws.dir, 'other', 1024, 100);
-  await spillingEval(ws.config, '--limit', '300', '--row-cache-max-mb', '0');
-  const [fresh] = rowSets(ws.dir).filter((n) => n !== held);
-  assert.deepEqual(rowSets(ws.dir), [held, fresh].sort(), 'only the set no job holds went, over a bound of 0');
-  // Once the process lets its row sets go (as Clear Cache does), the held one is an old set like any other.
+  const { config } = requireConfig(ws.config);
   forgetRows();
-  await spillingEval(ws.config, '--limit', '200', '--row-cache-max-mb', '0');
-  assert.equal(rowSets(ws.dir).length, 1, 'only the set just written is left');
-  assert.ok(!rowSets(ws.dir).includes(held) && !rowSets(ws.dir).includes(fresh));
+  process.env.RECLENS_ROWS_MEMORY_MIB = '0'; // every row set spills, as a large data set's would
+  const open = await openWorkspace(config);
+  try {
+    const kept = await materialize(open, undefined, 300); // a job still reading its rows
+    const [keptSet] = rowSets(ws.dir);
+    const done = await materialize(open, undefined, 200); // a job that has finished with its rows
+    done.release();
+    const [doneSet] = rowSets(ws.dir).filter((n) => n !== keptSet);
+    assert.ok(keptSet && doneSet, 'two sets spilled');
+    assert.deepEqual(held(ws.dir), [keptSet], 'only the set not released is held');
+    // Both are now older than the next set; a bound of 0 keeps only what is in use.
+    const long = new Date(Date.now() - 3600_000);
+    for (const n of [keptSet, doneSet]) fs.utimesSync(path.join(ws.dir, '.reclens', 'cache', n), long, long);
+    setRowCacheMaxMB(0);
+    const next = await materialize(open, undefined, 100);
+    const [nextSet] = rowSets(ws.dir).filter((n) => n !== keptSet && n !== doneSet);
+    assert.deepEqual(rowSets(ws.dir), [keptSet, nextSet].sort(), 'the released set went, the held one stayed');
+    assert.equal(kept.columns.read(kept.inputs[0].name, 0, 300).length, 300 * kept.inputs[0].width, 'still readable');
+    kept.release();
+    kept.release(); // idempotent: one hold, one release
+    next.release();
+    assert.deepEqual(held(ws.dir), []);
+    const last = await materialize(open, undefined, 50);
+    last.release();
+    assert.equal(rowSets(ws.dir).length, 1, 'once released, the held set is an old set like any other');
+  } finally {
+    delete process.env.RECLENS_ROWS_MEMORY_MIB;
+    setRowCacheMaxMB(DEFAULT_ROW_CACHE_MAX_MB);
+    open.close();
+  }
+});
+
+test('a cancelled job releases its row set (held while it ran), and so does a failed one', async () => {
+  const ws = tinyWorkspace();
+  const { config } = requireConfig(ws.config);
+  forgetRows();
+  process.env.RECLENS_ROWS_MEMORY_MIB = '0';
+  try {
+    const abort = new AbortController();
+    let heldWhileScoring: string[] = [];
+    const control = {
+      signal: abort.signal,
+      onProgress: (e: { phase: string }) => {
+        if (e.phase !== 'inference' || abort.signal.aborted) return;
+        heldWhileScoring = held(ws.dir);
+        abort.abort(); // the user cancels during the first pass
+      },
+    };
+    await assert.rejects(
+      withJob(config, { providers: ['cpu'] }, control, async (ctx) => ctx.score('inference')),
+      (e: unknown) => e instanceof CancelledError,
+    );
+    assert.deepEqual(heldWhileScoring, rowSets(ws.dir), 'the job held its set while it scored');
+    assert.equal(heldWhileScoring.length, 1);
+    assert.deepEqual(held(ws.dir), [], 'the cancelled job let it go');
+
+    // A job that fails in its own code, on reused rows (recalled from this process's memory).
+    await assert.rejects(
+      withJob(config, { providers: ['cpu'] }, undefined, async (ctx) => {
+        assert.equal(ctx.mat.reused, true);
+        assert.deepEqual(held(ws.dir), heldWhileScoring);
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    assert.deepEqual(held(ws.dir), [], 'the failed job let it go');
+    // And eval's reused rows, cancelled while they are scored.
+    const cancelled = new AbortController();
+    await assert.rejects(
+      evaluate(
+        config,
+        { providers: ['cpu'] },
+        {
+          signal: cancelled.signal,
+          onProgress: (e) => {
+            if (e.phase === 'inference') cancelled.abort();
+          },
+        },
+      ),
+      (e: unknown) => e instanceof CancelledError,
+    );
+    assert.deepEqual(held(ws.dir), [], 'the cancelled eval let it go');
+  } finally {
+    delete process.env.RECLENS_ROWS_MEMORY_MIB;
+  }
 });
 
 test('--row-cache-max-mb takes a whole number of MiB from 0 and is listed in reclens --help', async () => {

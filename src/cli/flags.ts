@@ -23,6 +23,7 @@ const CLI_FLAGS: Record<string, ParseSpec> = {
   quiet: { type: 'boolean', short: 'q', default: false },
   'max-file-size': { type: 'string' },
   'row-cache-max-mb': { type: 'string' },
+  'model-cache-max-mb': { type: 'string' },
   'allow-outside': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h', default: false },
   model: { type: 'string' },

@@ -14,6 +14,10 @@ const JOB_CLI_FLAGS: [string, string][] = [
   ['--progress', 'progress lines even when stderr is not a terminal'],
   ['--max-file-size MB', 'largest model, data or table file read (default 4096)'],
   ['--row-cache-max-mb MB', 'disk for decoded rows in .reclens/cache; least recently used go first (default 4096)'],
+  [
+    '--model-cache-max-mb MB',
+    'disk for saved model graphs in .reclens/model-cache; least recently used go first (default 4096)',
+  ],
   ['--allow-outside DIR', "a config's files must lie in its folder, links followed; this allows DIR too (repeatable)"],
 ];
 

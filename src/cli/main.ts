@@ -7,6 +7,7 @@ import { optionFromFlag, PROVIDERS } from '../engine/jobs/options';
 import { isJobKind } from '../engine/jobs/registry';
 import { setAllowedFolders } from '../engine/util/fileRoots';
 import { DEFAULT_ROW_CACHE_MAX_MB, setRowCacheMaxMB } from '../engine/data/rowCacheDisk';
+import { DEFAULT_MODEL_CACHE_MAX_MB, modelCacheBound } from '../engine/model/modelCacheContents';
 import { relativePaths } from '../engine/util/messagePaths';
 import { DEFAULT_MAX_FILE_MB, setMaxFileSizeMB } from '../engine/util/safeFile';
 import { ablateCommand } from './commands/ablate';
@@ -55,6 +56,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     setMaxFileSizeMB((await intFlag(flags, 'max-file-size', 1)) ?? DEFAULT_MAX_FILE_MB);
     setRowCacheMaxMB((await intFlag(flags, 'row-cache-max-mb', 0)) ?? DEFAULT_ROW_CACHE_MAX_MB);
+    modelCacheBound.setMB((await intFlag(flags, 'model-cache-max-mb', 0)) ?? DEFAULT_MODEL_CACHE_MAX_MB);
     setAllowedFolders((flags['allow-outside'] as string[] | undefined) ?? []);
     const given = flagString(flags, 'config');
     if (given) {

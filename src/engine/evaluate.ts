@@ -291,12 +291,13 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
   let ms: RemoteSession | undefined; // set once the model has loaded: scoring cannot end before that
   const session = opened.session.then((r) => (ms = r));
   session.catch(() => undefined); // a failed load reaches the job through the batches that wait for it
+  let reused: Materialized | undefined;
   try {
     const tOpen = performance.now();
     const withSlices = opts.slices !== false;
     const expected = Math.min(ws.data.rows, opts.limit ?? Infinity);
     // Rows decoded by an earlier job are scored from there; otherwise they are kept for the next job.
-    const reused = reusedRows(ws, opts.limit);
+    reused = reusedRows(ws, opts.limit); // held until the finally below
     // The automatic slices' user and item keys come from the scoring stream when it reads the file (not with reused
     // rows, or where it cannot stand in for their own read); the rest of the slices' rows are read (a second DuckDB
     // connection) while the rows are scored: they need only the count.
@@ -389,6 +390,7 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
     );
     return { result, record };
   } finally {
+    reused?.release();
     ws.close();
   }
 }

@@ -218,8 +218,10 @@ export async function withJob<T>(
   // The model loads in the inference worker while the workspace opens and the rows are decoded (see openJob).
   const opened = await openJob(config, opts.providers);
   const { ws } = opened;
+  let release: (() => void) | undefined;
   try {
     const mat = await materialize(ws, control, opts.limit);
+    release = mat.release; // in the finally below: after the job's last pass, or its failure or cancellation
     if (mat.rows === 0)
       throw inputError(`No evaluation rows in ${config.data.path}. Point data.path at a file with rows.`, {
         file: config.file,
@@ -254,6 +256,7 @@ export async function withJob<T>(
     };
     return await fn(ctx);
   } finally {
+    release?.();
     await opened.close();
   }
 }

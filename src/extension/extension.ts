@@ -11,6 +11,7 @@ import { WorkspaceTree } from './workspaceTree';
 import { FeaturesTree, type SlotNode } from './featuresTree';
 import { applyFileLimit, applyFileRoots, applyRowCacheBound } from './settings';
 import { rowCacheMaxBytes } from '../engine/data/rowCacheDisk';
+import { modelCacheBound } from '../engine/model/modelCacheContents';
 import { UNTRUSTED_MESSAGE } from './trust';
 import type { EmbeddingPanel } from './panels/embeddingPanelHost';
 import { registerShowHistory } from './commands/showHistory';
@@ -55,6 +56,8 @@ export interface RecLensApi {
   rowsPanelCount(): Promise<number>;
   /** The row cache's disk bound in bytes as the engine in this bundle applies it (reclens.rowCacheMaxMB). */
   rowCacheMaxBytes(): number;
+  /** The model cache's disk bound in bytes as the engine in this bundle applies it (reclens.modelCacheMaxMB). */
+  modelCacheMaxBytes(): number;
 }
 
 export function activate(context: vscode.ExtensionContext): RecLensApi {
@@ -122,7 +125,8 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('reclens.maxFileSizeMB')) applyFileLimit();
-      if (e.affectsConfiguration('reclens.rowCacheMaxMB')) applyRowCacheBound();
+      if (e.affectsConfiguration('reclens.rowCacheMaxMB') || e.affectsConfiguration('reclens.modelCacheMaxMB'))
+        applyRowCacheBound();
       if (e.affectsConfiguration('reclens.allowedFolders')) {
         applyFileRoots();
         diagnostics.recheckAll();
@@ -190,6 +194,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
     embeddingPanel,
     rowsPanelCount,
     rowCacheMaxBytes,
+    modelCacheMaxBytes: modelCacheBound.bytes,
   };
 }
 

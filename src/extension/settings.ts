@@ -3,6 +3,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ProviderName } from '../engine/config/types';
 import { DEFAULT_ROW_CACHE_MAX_MB, setRowCacheMaxMB } from '../engine/data/rowCacheDisk';
+import { DEFAULT_MODEL_CACHE_MAX_MB, modelCacheBound } from '../engine/model/modelCacheContents';
 import { setAllowedFolders, setWorkspaceFolders } from '../engine/util/fileRoots';
 import { DEFAULT_MAX_FILE_MB, setMaxFileSizeMB } from '../engine/util/safeFile';
 
@@ -34,11 +35,14 @@ export function applyFileLimit(): void {
 }
 
 /**
- * Applies `reclens.rowCacheMaxMB` (the disk kept for decoded rows, trimmed after each spill) to the engine. A machine
- * setting: a cloned repository's .vscode/settings.json cannot make RecLens keep, or delete, more of its cache.
+ * Applies `reclens.rowCacheMaxMB` (the disk kept for decoded rows, trimmed after each spill) and
+ * `reclens.modelCacheMaxMB` (the disk kept for saved model graphs, trimmed after each save or use) to the engine.
+ * Machine settings: a cloned repository's .vscode/settings.json cannot make RecLens keep, or delete, more of its cache.
  */
 export function applyRowCacheBound(): void {
-  setRowCacheMaxMB(vscode.workspace.getConfiguration('reclens').get<number>('rowCacheMaxMB', DEFAULT_ROW_CACHE_MAX_MB));
+  const c = vscode.workspace.getConfiguration('reclens');
+  setRowCacheMaxMB(c.get<number>('rowCacheMaxMB', DEFAULT_ROW_CACHE_MAX_MB));
+  modelCacheBound.setMB(c.get<number>('modelCacheMaxMB', DEFAULT_MODEL_CACHE_MAX_MB));
 }
 
 /**

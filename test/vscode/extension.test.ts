@@ -322,8 +322,8 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
     }
   });
 
-  it('reclens.rowCacheMaxMB reaches the engine from the user settings; a workspace cannot set it (both modes)', async () => {
-    const { rowCacheMaxBytes } = await api();
+  it('reclens.rowCacheMaxMB and modelCacheMaxMB reach the engine from the user settings; a workspace cannot set them (both modes)', async () => {
+    const { rowCacheMaxBytes, modelCacheMaxBytes } = await api();
     const settings = () => vscode.workspace.getConfiguration('reclens');
     const until = async (what: string, ok: () => boolean) => {
       for (let i = 0; i < 80 && !ok(); i++) await new Promise((r) => setTimeout(r, 250));
@@ -332,24 +332,38 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
     const workspaceSettings = path.join(folder(), '.vscode', 'settings.json');
     const before = fs.existsSync(workspaceSettings) ? fs.readFileSync(workspaceSettings, 'utf8') : undefined;
     assert.equal(rowCacheMaxBytes(), 4096 * 2 ** 20, 'the default, 4096 MiB');
+    assert.equal(modelCacheMaxBytes(), 4096 * 2 ** 20, 'the default, 4096 MiB');
     try {
       await settings().update('rowCacheMaxMB', 7, vscode.ConfigurationTarget.Global);
+      await settings().update('modelCacheMaxMB', 9, vscode.ConfigurationTarget.Global);
       await until(
-        `the engine's bound follows the user setting (${rowCacheMaxBytes()})`,
-        () => rowCacheMaxBytes() === 7 * 2 ** 20,
+        `the engine's bounds follow the user settings (${rowCacheMaxBytes()}, ${modelCacheMaxBytes()})`,
+        () => rowCacheMaxBytes() === 7 * 2 ** 20 && modelCacheMaxBytes() === 9 * 2 ** 20,
       );
       // A cloned repository's .vscode/settings.json: VS Code reads it (the seed applies) but not the machine setting.
       fs.mkdirSync(path.dirname(workspaceSettings), { recursive: true });
-      fs.writeFileSync(workspaceSettings, JSON.stringify({ 'reclens.seed': 4242, 'reclens.rowCacheMaxMB': 1 }));
+      fs.writeFileSync(
+        workspaceSettings,
+        JSON.stringify({ 'reclens.seed': 4242, 'reclens.rowCacheMaxMB': 1, 'reclens.modelCacheMaxMB': 1 }),
+      );
       await until('the workspace settings file was read', () => settings().get('seed') === 4242);
       assert.equal(settings().get('rowCacheMaxMB'), 7);
       assert.equal(rowCacheMaxBytes(), 7 * 2 ** 20, 'the workspace did not change the bound');
+      assert.equal(settings().get('modelCacheMaxMB'), 9);
+      assert.equal(modelCacheMaxBytes(), 9 * 2 ** 20, 'nor the model cache bound');
     } finally {
       if (before === undefined) fs.rmSync(workspaceSettings, { force: true });
       else fs.writeFileSync(workspaceSettings, before);
       await settings().update('rowCacheMaxMB', undefined, vscode.ConfigurationTarget.Global);
+      await settings().update('modelCacheMaxMB', undefined, vscode.ConfigurationTarget.Global);
     }
-    await until('back to the default', () => rowCacheMaxBytes() === 4096 * 2 ** 20 && settings().get('seed') !== 4242);
+    await until(
+      'back to the default',
+      () =>
+        rowCacheMaxBytes() === 4096 * 2 ** 20 &&
+        modelCacheMaxBytes() === 4096 * 2 ** 20 &&
+        settings().get('seed') !== 4242,
+    );
   });
 
   it("Clear Cache leaves a config's linked .reclens alone (refused, what it points to untouched) and clears the others", async () => {
@@ -368,7 +382,7 @@ describe(`RecLens in a real VS Code (${trusted ? 'trusted' : 'untrusted'} worksp
       const linked = results.find((r) => r.dir === path.join(other, '.reclens', 'cache'));
       assert.ok(linked, `the linked folder is among ${results.map((r) => r.dir).join(', ')}`);
       assert.equal(linked.removed, false);
-      assert.match(linked.refused ?? '', /\.reclens is a symbolic link .*does not follow it/);
+      assert.match(linked.refused ?? '', /\.reclens is a symbolic link .*never follows a link there.* Remove the link/);
       assert.ok(fs.existsSync(path.join(outside, 'cache', 'k1', 'labels.bin')), 'what the link points to is untouched');
       assert.ok(fs.lstatSync(path.join(other, '.reclens')).isSymbolicLink(), 'the link itself is left too');
       assert.equal(results.find((r) => r.dir === cache)?.removed, true, "the workspace config's cache is cleared");

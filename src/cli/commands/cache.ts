@@ -1,13 +1,14 @@
 /**
- * `reclens cache --config C [--clear]`: what the decoded-rows cache beside a config holds (`.reclens/cache`: up to
- * three spilled row sets), and with --clear, removes it. The config is not parsed: a broken config's cache can be
- * cleared too. Nothing outside `.reclens/cache` is removed and no symbolic link is followed (engine/data/clearCache).
+ * `reclens cache --config C [--clear]`: what the caches beside a config hold (`.reclens/cache`: up to three spilled
+ * row sets; `.reclens/model-cache`: saved model graphs, one per model file), and with --clear, removes them. The config is not parsed: a broken config's cache can be
+ * cleared too. Nothing outside those folders is removed and no symbolic link is followed (engine/data/clearCache).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { clearRowCache, describeCleared, describeRowCache, rowCacheContents } from '../../engine/data/clearCache';
 import { inputError, usageError } from '../../engine/errors';
 import { clearModelCache, describeModelCacheCleared } from '../../engine/model/modelCache';
+import { describeModelCache, ModelCacheContents, modelCacheContents } from '../../engine/model/modelCacheContents';
 import type { Io } from '../io';
 import { Flags, flagBool, flagString } from '../flags';
 
@@ -19,27 +20,44 @@ export function cacheCommand(args: { config?: string; clear: boolean; json: bool
       file: args.config,
     });
   const dir = path.dirname(file);
-  const result = args.clear ? clearRowCache(dir) : rowCacheContents(dir);
-  // The saved model graphs (.reclens/model-cache) go with --clear too.
-  const models = args.clear ? clearModelCache(dir) : undefined;
-  if (args.json) io.out(JSON.stringify(models ? { ...result, modelCache: models } : result, null, 2));
-  else if (args.clear)
-    io.out(
-      describeCleared(result as ReturnType<typeof clearRowCache>) +
-        (models && (models.removed || models.refused) ? `\n${describeModelCacheCleared(models)}` : ''),
-    );
+  // The saved model graphs (.reclens/model-cache): listed, and removed with --clear, beside the row sets.
+  const models = modelCacheContents(dir);
+  if (args.clear) {
+    const rows = clearRowCache(dir);
+    const cleared = clearModelCache(dir);
+    if (args.json) io.out(JSON.stringify({ ...rows, modelCache: { ...cleared, entries: models.entries } }, null, 2));
+    else
+      io.out(
+        describeCleared(rows) +
+          (cleared.removed || (cleared.refused && cleared.refused !== rows.refused) // one refusal said once
+            ? `\n${describeModelCacheCleared(cleared)}${cleared.removed ? `\n${modelLines(models)}` : ''}`
+            : ''),
+      );
+    return refusedExit(rows.refused ?? cleared.refused, args.json, io);
+  }
+  const rows = rowCacheContents(dir);
+  if (args.json) io.out(JSON.stringify({ ...rows, modelCache: models }, null, 2));
   else
     io.out(
-      describeRowCache(result) +
-        (result.entries.length || result.linkTarget !== undefined
-          ? `\n  remove it: reclens cache --config ${args.config} --clear`
+      describeRowCache(rows) +
+        (models.refused && models.refused === rows.refused ? '' : `\n${describeModelCache(models)}`) +
+        (rows.entries.length || rows.linkTarget !== undefined || models.entries.length
+          ? `\n  remove them: reclens cache --config ${args.config} --clear`
           : ''),
     );
-  if (result.refused) {
-    if (args.json) io.err(`reclens: error: ${result.refused}`);
-    return 2;
-  }
-  return 0;
+  return refusedExit(rows.refused ?? models.refused, args.json, io);
+}
+
+/** The per-model lines of describeModelCache (what --clear removed). */
+function modelLines(models: ModelCacheContents): string {
+  return describeModelCache(models).split('\n').slice(1).join('\n');
+}
+
+/** Exit 2 when a cache folder was refused (a link or a file where a folder belongs); --json says why on stderr. */
+function refusedExit(refused: string | undefined, json: boolean, io: Io): number {
+  if (!refused) return 0;
+  if (json) io.err(`reclens: error: ${refused}`);
+  return 2;
 }
 
 export const cacheFromFlags = (f: Flags, io: Io): Promise<number> =>

@@ -14,6 +14,7 @@ import {
   DecodedColumns,
   recallRows,
   rememberRows,
+  holdRowSet,
   rowCacheKey,
   spillThresholdBytes,
   SpillWriter,
@@ -31,14 +32,20 @@ export interface Materialized {
   stats: StreamStats;
   /** True when the rows came from an earlier job's decoding (no file read). */
   reused: boolean;
+  /**
+   * Lets the row set go once the job has read it for the last time (rowCache.ts holdRowSet): call it in a `finally`,
+   * so that a failed or cancelled job releases too. Until then the cache's bounds never remove it. Idempotent.
+   */
+  release(): void;
 }
 
 const READ_BATCH = 65536;
 
-/** Decoded rows of this workspace from an earlier job, or undefined. */
+/** Decoded rows of this workspace from an earlier job, held until released (see Materialized), or undefined. */
 export function reusedRows(ws: Workspace, limit?: number): Materialized | undefined {
-  const cached = recallRows(rowCacheKey(ws.config, ws.plan, limit), ws.config, ws.plan.inputs);
-  return cached ? { ...cached, inputs: ws.plan.inputs, reused: true } : undefined;
+  const key = rowCacheKey(ws.config, ws.plan, limit);
+  const cached = recallRows(key, ws.config, ws.plan.inputs);
+  return cached ? { ...cached, inputs: ws.plan.inputs, reused: true, release: holdRowSet(ws.config, key) } : undefined;
 }
 
 /**
@@ -46,7 +53,7 @@ export function reusedRows(ws: Workspace, limit?: number): Materialized | undefi
  * large. add() must see each batch before its buffers are transferred to the inference worker.
  */
 export class RowCollector {
-  private readonly key: string;
+  readonly key: string;
   private readonly spill?: SpillWriter;
   /** In-memory columns, sized for the expected row count and filled in place (one copy per batch, no join). */
   private readonly columns = new Map<string, FeedArray>();
@@ -99,7 +106,7 @@ export class RowCollector {
     else this.spill?.abort();
   }
 
-  /** The complete row set (remembered for the next job). */
+  /** The complete row set (remembered for the next job); not held: its release() does nothing (see materialize). */
   finish(stats: StreamStats): Materialized {
     return this.complete(stats, this.spill?.finish(this.manifest(stats)));
   }
@@ -143,7 +150,7 @@ export class RowCollector {
       columns,
     };
     if (n > 0) rememberRows(this.key, rows, ws.plan.inputs);
-    return { ...rows, inputs: ws.plan.inputs, reused: false };
+    return { ...rows, inputs: ws.plan.inputs, reused: false, release: () => undefined };
   }
 }
 
@@ -160,6 +167,7 @@ function fit<T extends FeedArray>(a: T, n: number): T {
   return a.length === n ? a : (a.slice(0, n) as T);
 }
 
+/** The workspace's decoded rows (reused, or read now), held until the caller releases them (see Materialized). */
 export async function materialize(ws: Workspace, control?: JobControl, limit?: number): Promise<Materialized> {
   const cached = reusedRows(ws, limit);
   if (cached) return cached;
@@ -175,7 +183,8 @@ export async function materialize(ws: Workspace, control?: JobControl, limit?: n
     collector.abort();
     throw e;
   }
-  return collector.finish(stats);
+  const mat = collector.finish(stats);
+  return { ...mat, release: holdRowSet(ws.config, collector.key) }; // read again by the job's passes: held
 }
 
 function allocCtor(dtype: PlannedInput['dtype']): new (n: number) => FeedArray {

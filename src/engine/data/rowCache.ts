@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { RecLensConfig } from '../config/types';
 import { fileFingerprint, sha256, statStamp } from '../runs/hash';
+import { heldEntriesIn, holdCacheEntry } from '../util/cacheHolds';
 import { folderRefusal, ownedFolder } from '../util/ownedFolder';
 import { feedArray } from './feedPool';
 import type { FeedArray, StreamStats } from './batches';
@@ -472,6 +473,14 @@ export function cacheDir(config: RecLensConfig): string {
 }
 const CACHE_LEVELS = ['.reclens', 'cache'];
 
+/**
+ * Holds row set `key` of `config` for a job or a Rows explorer reading it (util/cacheHolds.ts): the disk bound and
+ * pruning never remove a held set. The caller releases it when done, in a `finally` (a failed or cancelled job too).
+ */
+export function holdRowSet(config: RecLensConfig, key: string): () => void {
+  return holdCacheEntry(path.join(cacheDir(config), key));
+}
+
 /** In-memory entries, most recently used last. */
 const memoryEntries = new Map<string, { rows: CachedRows; bytes: number }>();
 
@@ -670,10 +679,11 @@ export class SpillWriter {
     const dir = path.join(cacheDir(this.config), this.key);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(this.tmp, dir);
-    pruneDisk(cacheDir(this.config), this.key);
-    // The size bound (reclens.rowCacheMaxMB, --row-cache-max-mb), least recently used first; never this set, nor one
-    // this process holds (a running job or an open Rows explorer may be reading it).
-    trimRowCache(this.config.dir, rowCacheMaxBytes(), [this.key, ...memoryEntries.keys()]);
+    // Neither the count nor the size bound (reclens.rowCacheMaxMB, --row-cache-max-mb; least recently used first)
+    // removes this set, nor one a running job or an open Rows explorer of this process holds (holdRowSet).
+    const keep = [this.key, ...heldEntriesIn(cacheDir(this.config))];
+    pruneDisk(cacheDir(this.config), keep);
+    trimRowCache(this.config.dir, rowCacheMaxBytes(), keep);
     return dir;
   }
 
@@ -699,16 +709,18 @@ async function writeAllAt(fd: number, bytes: Uint8Array, position: number): Prom
   }
 }
 
-/** Keeps the most recently used entries on disk (and removes leftovers of interrupted writes). */
-function pruneDisk(root: string, keep: string): void {
+/** Keeps the most recently used entries on disk, and those in `keep` (and removes leftovers of interrupted writes). */
+function pruneDisk(root: string, keep: readonly string[]): void {
   const entries = fs.readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory());
   for (const e of entries.filter((d) => d.name.startsWith('.'))) {
     const p = path.join(root, e.name);
     if (Date.now() - fs.statSync(p).mtimeMs > 3600_000) fs.rmSync(p, { recursive: true, force: true });
   }
   const done = entries
-    .filter((d) => !d.name.startsWith('.') && d.name !== keep)
-    .map((d) => ({ p: path.join(root, d.name), t: fs.statSync(path.join(root, d.name)).mtimeMs }))
+    .filter((d) => !d.name.startsWith('.'))
+    .map((d) => ({ name: d.name, p: path.join(root, d.name), t: fs.statSync(path.join(root, d.name)).mtimeMs }))
     .sort((a, b) => b.t - a.t);
-  for (const old of done.slice(DISK_ENTRIES - 1)) fs.rmSync(old.p, { recursive: true, force: true });
+  const kept = done.filter((d) => keep.includes(d.name)).length;
+  const others = done.filter((d) => !keep.includes(d.name));
+  for (const old of others.slice(Math.max(0, DISK_ENTRIES - kept))) fs.rmSync(old.p, { recursive: true, force: true });
 }

@@ -7,6 +7,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { diskBound } from '../util/diskBound';
+import { describeFolderFault, folderFault } from '../util/ownedFolder';
 
 /**
  * The default bound, in MiB. Sets under 256 MiB stay in memory and never reach the disk, and 1M rows of the bench
@@ -15,16 +17,11 @@ import * as path from 'path';
  * reads by default (reclens.maxFileSizeMB).
  */
 export const DEFAULT_ROW_CACHE_MAX_MB = 4096;
-let maxBytes = DEFAULT_ROW_CACHE_MAX_MB * 2 ** 20;
+const bound = diskBound(DEFAULT_ROW_CACHE_MAX_MB);
 
 /** Sets the bound in MiB (the `reclens.rowCacheMaxMB` setting, the CLI's --row-cache-max-mb); 0 keeps only sets in use. */
-export function setRowCacheMaxMB(mb: number): void {
-  if (Number.isFinite(mb) && mb >= 0) maxBytes = Math.floor(mb * 2 ** 20);
-}
-
-export function rowCacheMaxBytes(): number {
-  return maxBytes;
-}
+export const setRowCacheMaxMB = bound.setMB;
+export const rowCacheMaxBytes = bound.bytes;
 
 export interface RowCacheContents {
   /** `<config folder>/.reclens/cache`. */
@@ -76,18 +73,11 @@ function tally(dir: string): { files: number; bytes: number } {
 export function rowCacheContents(configDir: string): RowCacheContents {
   const dir = rowCacheDir(configDir);
   const empty = { dir, entries: [], files: 0, bytes: 0 };
-  const reclens = lstat(path.dirname(dir));
-  if (!reclens) return empty;
-  if (reclens.isSymbolicLink())
-    return {
-      ...empty,
-      refused: `${path.dirname(dir)} is a symbolic link (to ${fs.readlinkSync(path.dirname(dir))}); RecLens does not follow it. Remove it yourself if it is yours.`,
-    };
-  if (!reclens.isDirectory()) return { ...empty, refused: `${path.dirname(dir)} is not a folder.` };
-  const cache = lstat(dir);
-  if (!cache) return empty;
-  if (cache.isSymbolicLink()) return { ...empty, linkTarget: fs.readlinkSync(dir) };
-  if (!cache.isDirectory()) return { ...empty, refused: `${dir} is not a folder.` };
+  const fault = folderFault(configDir, ['.reclens', 'cache']);
+  // `cache` itself a link: not followed, but clearing may remove the link (it is in a real `.reclens`).
+  if (fault?.kind === 'link' && fault.path === dir) return { ...empty, linkTarget: fault.target };
+  if (fault) return { ...empty, refused: describeFolderFault(fault) };
+  if (!lstat(dir)) return empty;
   return { dir, entries: fs.readdirSync(dir).sort(), ...tally(dir) };
 }
 

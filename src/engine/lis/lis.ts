@@ -171,6 +171,17 @@ function gainOf(f: ProbeFamily, v: number, bootstrap: number): Gain {
   };
 }
 
+/** A preference's LIS (its leak's gain) and value (its historical version's gain, when it has one), as results list them. */
+function lisAndValue(leak: Gain, hist: Gain | null) {
+  return {
+    lis: leak.mean,
+    lisCi: leak.ci,
+    lisSpread: leak.spread,
+    value: hist ? hist.mean : null,
+    valueCi: hist ? hist.ci : null,
+  };
+}
+
 function efficiencyOf(ais: Gain, lis: Gain, lisName: string): { e: number | null; ci: Interval | null; note: string } {
   if (contains0(lis.ci))
     return {
@@ -375,11 +386,7 @@ export async function lis(
       return {
         name: p.name,
         source: p.source,
-        lis: l.mean,
-        lisCi: l.ci,
-        lisSpread: l.spread,
-        value: h ? h.mean : null,
-        valueCi: h ? h.ci : null,
+        ...lisAndValue(l, h),
         valueSpread: h ? h.spread : null,
         leakPairs: p.leak.pairs,
         histPairs: p.timed ? p.hist.pairs : 0,
@@ -494,11 +501,7 @@ export async function lis(
           preference: s.p.name,
           window: Number.isFinite(s.w) ? s.w : null,
           minCount: s.m,
-          lis: l.mean,
-          lisCi: l.ci,
-          lisSpread: l.spread,
-          value: h ? h.mean : null,
-          valueCi: h ? h.ci : null,
+          ...lisAndValue(l, h),
           leakPairs: s.leakPairs,
           histPairs: s.histPairs,
         });

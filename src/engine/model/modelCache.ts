@@ -23,6 +23,8 @@ import * as path from 'path';
 import type { ProviderName } from '../config/types';
 import { stampSettled, statStamp } from '../runs/hash';
 import { folderRefusal, ownedFolder } from '../util/ownedFolder';
+import { holdCacheEntry } from '../util/cacheHolds';
+import { modelGraphUsed } from './modelCacheContents';
 
 /**
  * `<config folder>/.reclens/model-cache`: beside the decoded-row cache (`.reclens/cache`), not in it, since every
@@ -173,7 +175,8 @@ export function planModelLoad(
     before.settled && made(configDir)
       ? path.join(dir, `.model-${id}-${process.pid}-${randomBytes(4).toString('hex')}.ort`)
       : undefined;
-  const abandon = () => save && fs.rmSync(save, { force: true });
+  const release = load ? holdCacheEntry(load) : () => undefined; // the size bound spares it while the job loads it
+  const abandon = () => (release(), save && fs.rmSync(save, { force: true }));
   return {
     files: { load, save },
     expectedSha256: load ? known : undefined,
@@ -191,6 +194,8 @@ export function planModelLoad(
         if (before.settled && known !== sha256)
           writeAtomically(path.join(dir, `model-${id}.json`), JSON.stringify({ stamp: before.stamp, sha256 }));
         pruneLeftovers(dir);
+        if (use === 'saved' || use === 'hit')
+          modelGraphUsed(configDir, use === 'hit' ? load! : graphFile(sha256), file);
       } catch {
         /* the cache is an optimisation: a failure to keep an entry costs the next job its load, nothing else */
       } finally {

@@ -101,8 +101,10 @@ export class RowsSession {
     report(control, { phase: 'open', done: 0, total: 1 });
     const ws = await openWorkspace(config);
     let rs: RemoteSession | undefined;
+    let release: (() => void) | undefined; // the row set, held while the explorer is open: released by close()
     try {
       const mat = await materialize(ws, control, opts.limit);
+      release = mat.release;
       if (mat.rows === 0)
         throw inputError(`No evaluation rows in ${config.data.path}.`, { file: config.file, path: ['data', 'path'] });
       rs = await RemoteSession.open(
@@ -137,6 +139,7 @@ export class RowsSession {
       const readers: Readers = { tablesByDim, label: (k) => itemLabels.get(normaliseKey(k)) ?? null };
       return new RowsSession(config, ws, rs, mat, scores, users, items, history, readers, itemLabels, opts.seed ?? 0);
     } catch (e) {
+      release?.();
       await rs?.close();
       ws.close();
       throw e;
@@ -639,6 +642,7 @@ export class RowsSession {
   }
 
   async close(): Promise<void> {
+    this.mat.release();
     await this.rs.close();
     this.ws.close();
   }

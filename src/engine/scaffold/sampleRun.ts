@@ -59,8 +59,10 @@ export function proposalConfig(p: Proposal, overrides: Record<string, InputSourc
 /** Scores the first `rows` rows of a config's data with an open session. */
 export async function scoreSample(rs: RemoteSession, config: RecLensConfig, rows: number): Promise<SampleResult> {
   const ws = await openWorkspace(config);
+  let release: (() => void) | undefined;
   try {
     const mat = await materialize(ws, undefined, rows);
+    release = mat.release;
     const n = mat.rows;
     const scores = new Float32Array(n);
     const batch = 4096;
@@ -84,6 +86,7 @@ export async function scoreSample(rs: RemoteSession, config: RecLensConfig, rows
     }
     return { rows: n, min, max, auc: pos > 0 && pos < n ? auc(mat.labels, scores) : undefined };
   } finally {
+    release?.();
     ws.close();
   }
 }

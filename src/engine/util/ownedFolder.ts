@@ -11,8 +11,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { inputError } from '../errors';
 
-/** Why `<configDir>/<levels...>` cannot be a RecLens-owned folder, or undefined when it can (missing levels are fine). */
-export function folderRefusal(configDir: string, levels: readonly string[]): string | undefined {
+/** The first level of `<configDir>/<levels...>` that is not a real folder: a link, something else, or unreadable. */
+export type FolderFault =
+  | { path: string; kind: 'link'; target: string }
+  | { path: string; kind: 'not a folder' }
+  | { path: string; kind: 'unreadable'; code: string };
+
+/** Where `<configDir>/<levels...>` fails to be a chain of real folders, or undefined (missing levels are fine). */
+export function folderFault(configDir: string, levels: readonly string[]): FolderFault | undefined {
   let p = configDir;
   for (const level of levels) {
     p = path.join(p, level);
@@ -21,13 +27,26 @@ export function folderRefusal(configDir: string, levels: readonly string[]): str
       st = fs.lstatSync(p);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // made when first needed
-      return `${p} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`;
+      return { path: p, kind: 'unreadable', code: (e as NodeJS.ErrnoException).code ?? 'error' };
     }
-    if (st.isSymbolicLink())
-      return `${p} is a symbolic link (to ${fs.readlinkSync(p)}); RecLens keeps its caches only in a real folder beside the config and never follows a link there (a cloned repository could point it anywhere). Remove the link; RecLens then makes the folder itself.`;
-    if (!st.isDirectory()) return `${p} is not a folder. Move it away; RecLens then makes the folder itself.`;
+    if (st.isSymbolicLink()) return { path: p, kind: 'link', target: fs.readlinkSync(p) };
+    if (!st.isDirectory()) return { path: p, kind: 'not a folder' };
   }
   return undefined;
+}
+
+/** A fault in the words every cache uses: the path, what is wrong, what to do. */
+export function describeFolderFault(f: FolderFault): string {
+  if (f.kind === 'unreadable') return `${f.path} cannot be read (${f.code}).`;
+  if (f.kind === 'link')
+    return `${f.path} is a symbolic link (to ${f.target}); RecLens keeps its caches only in a real folder beside the config and never follows a link there (a cloned repository could point it anywhere). Remove the link; RecLens then makes the folder itself.`;
+  return `${f.path} is not a folder. Move it away; RecLens then makes the folder itself.`;
+}
+
+/** Why `<configDir>/<levels...>` cannot be a RecLens-owned folder, or undefined when it can (missing levels are fine). */
+export function folderRefusal(configDir: string, levels: readonly string[]): string | undefined {
+  const fault = folderFault(configDir, levels);
+  return fault && describeFolderFault(fault);
 }
 
 /**

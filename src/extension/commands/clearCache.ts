@@ -1,6 +1,7 @@
 /**
  * "RecLens: Clear Cache": removes the decoded rows kept in `.reclens/cache` beside each config of the workspace (up
- * to three spilled row sets per folder) after dropping those kept in memory. Nothing else is removed and no symbolic
+ * to three spilled row sets per folder) after dropping those kept in memory, and the saved model graphs in
+ * `.reclens/model-cache` (listed in the output: model, size, last use). Nothing else is removed and no symbolic
  * link is followed (engine/data/clearCache.ts). Refused while a run or a Rows explorer may be reading those rows.
  */
 import * as path from 'path';
@@ -26,6 +27,7 @@ export const clearCache =
     }
     const { clearRowCache, describeCleared } = await import('../../engine/data/clearCache');
     const { clearModelCache, describeModelCacheCleared } = await import('../../engine/model/modelCache');
+    const { describeModelCache, modelCacheContents } = await import('../../engine/model/modelCacheContents');
     const folders = [...new Set((await findConfigs()).map((u) => path.dirname(u.fsPath)))];
     const results: RowCacheCleared[] = [];
     for (const folder of folders) {
@@ -33,9 +35,12 @@ export const clearCache =
         const r = clearRowCache(folder);
         results.push(r);
         output.appendLine(`Clear Cache: ${workspaceRelative(describeCleared(r))}`);
-        const models = clearModelCache(folder); // the saved model graphs beside the row sets
+        const listed = modelCacheContents(folder); // the saved model graphs beside the row sets: model, size, age
+        const models = clearModelCache(folder);
         if (models.removed || models.refused)
           output.appendLine(`Clear Cache: ${workspaceRelative(describeModelCacheCleared(models))}`);
+        if (models.removed)
+          output.appendLine(workspaceRelative(describeModelCache(listed).split('\n').slice(1).join('\n')));
       } catch (e) {
         void showError(`could not clear ${path.join(folder, '.reclens', 'cache')}: ${(e as Error).message}`);
       }
