@@ -20,6 +20,7 @@ import { StreamedKeyIds, streamedKeyIds } from './slices/keyIds';
 import { configSliceMasks, SliceMask } from './slices/membership';
 import type { KeyColumnIds } from './data/keys';
 import type { SliceReport } from './slices/sliceMetrics';
+import type { WarmSizes } from './compute/warmMemory';
 
 export interface EvalOptions {
   limit?: number;
@@ -217,6 +218,9 @@ async function evalMetrics(
     groups,
   };
   const rows = common.labels.length;
+  // The slice metrics' log terms while the first worker sorts (the second is idle until the sort is in).
+  const terms = aside ? workers[1].run('logTerms', { labels: common.labels, probs: common.probs }, signal) : undefined;
+  terms?.catch(() => undefined); // awaited below; a slice error first must not leave it unhandled
   const sorted = aside
     ? (sortedEarly ?? workers[0].run('sortShared', { scores: common.scores, labels: common.labels }, signal))
     : undefined;
@@ -259,6 +263,7 @@ async function evalMetrics(
           bootstrap: B,
           seed,
           sorted: await sorted,
+          terms: await terms,
         },
         masks.notes,
         signal,
@@ -274,6 +279,26 @@ async function evalMetrics(
     metrics.bootstrap = { replicates: B, seed, unit: groups ? 'group' : 'row' };
   }
   return { metrics, curves, slices };
+}
+
+/**
+ * The 1M-row arrays eval's metrics workers allocate after the last score (bootstrap 0), per worker: byte lengths for
+ * warmMemory's prefault. With slices: the first sorts in shared memory (argsort.ts: keys, order and their two scatter
+ * buffers, the ranked labels) and computes the base metrics (auc.ts byGroup: rows, scores, labels; curves.ts: two
+ * count arrays); the second the log terms (shared) and prepareSlices' scratch codes, ranked probabilities,
+ * membership words in row and score order, and with groups its byGroup and words in group order. Without slices one
+ * worker sorts (not shared) and computes the base metrics. A size that does not come up is only memory touched early.
+ */
+export function tailBuffers(n: number, grouped: boolean, withSlices: boolean): WarmSizes[] {
+  const w4 = 4 * n;
+  const sort = [w4, w4, w4, w4, n];
+  const byGroupBuffers = grouped ? [w4, w4, n] : [];
+  const base = [...byGroupBuffers, w4, w4];
+  if (!withSlices) return [{ plain: [...sort, ...base], shared: [] }];
+  return [
+    { plain: base, shared: sort },
+    { plain: [w4, w4, w4, w4, ...byGroupBuffers, ...(grouped ? [w4] : [])], shared: [8 * n] },
+  ];
 }
 
 export interface EvalRun {
@@ -305,6 +330,11 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
     // The metrics workers start now, so their start-up overlaps the scoring: one for the base metrics and curves
     // (and the one sort both need), one for the slice metrics.
     const workers = withSlices ? [new ComputeWorker(), new ComputeWorker()] : [new ComputeWorker()];
+    // Idle until the last score, they touch the buffers their tasks will allocate then (page faults of fresh memory
+    // were ~0.2 s of the tail's critical path at 1M rows; compute/warmMemory.ts).
+    tailBuffers(expected, ws.plan.groupIndex !== undefined, withSlices).forEach((sizes, k) =>
+      workers[k].run('prefault', sizes, control?.signal).catch(() => undefined),
+    );
     let scored: Scored;
     let metrics: BaseMetrics, curves: Curves | undefined;
     let slices: SliceReport | undefined;
