@@ -7,37 +7,22 @@
 // JSON (less seconds) is compared across them. Asserts nothing; prints figures.
 //   node bench/decodethread.mjs [--repeat R] [--no-slices] [--only floor|eval|keys] [outDir ...]
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { createRequire } from 'module';
-import { fileURLToPath } from 'url';
-import { ensureBenchData } from './data.mjs';
+import {
+  args,
+  benchConfig,
+  cpuNow,
+  engines as enginesOf,
+  floor as floorOf,
+  load,
+  median,
+  resultJson,
+} from './evalsetup.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const argv = process.argv.slice(2);
-const opt = (k) => {
-  const i = argv.indexOf(k);
-  return i >= 0 ? argv.splice(i, 2)[1] : undefined;
-};
-const flag = (k) => {
-  const i = argv.indexOf(k);
-  return i >= 0 ? argv.splice(i, 1).length > 0 : false;
-};
+const { argv, opt, flag } = args();
 const repeat = Number(opt('--repeat') ?? 1);
 const only = opt('--only');
 const slices = !flag('--no-slices');
-const dirs = argv.length ? argv : [path.join(root, 'out')];
-const engines = dirs.map((d) => {
-  const req = createRequire(path.join(path.resolve(d), 'x.js'));
-  return {
-    dir: d,
-    requireConfig: req('./src/engine/config/loadConfig.js').requireConfig,
-    evaluate: req('./src/engine/evaluate.js').evaluate,
-    openWorkspace: req('./src/engine/workspace.js').openWorkspace,
-    streamBatches: req('./src/engine/data/batches.js').streamBatches,
-    forgetRows: req('./src/engine/data/rowCache.js').forgetRows,
-  };
-});
+const engines = enginesOf(argv);
 const TICK = 100; // USER_HZ on Linux
 /** CPU seconds of this process's main thread (utime + stime of /proc/self/task/<pid>/stat). */
 const mainCpu = () => {
@@ -82,30 +67,14 @@ const byName = (before) => {
   }
   return [...out].sort((a, b) => b[1] - a[1]);
 };
-const cpuNow = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
-const load = () => os.loadavg()[0].toFixed(1);
-const cfgFile = await ensureBenchData();
-const { config } = engines[0].requireConfig(cfgFile);
-const cold = (e) => {
-  e.forgetRows();
-  fs.rmSync(path.join(path.dirname(cfgFile), '.reclens', 'cache'), { recursive: true, force: true });
-};
-async function floor(e) {
-  const ws = await e.openWorkspace(config);
-  const stats = { rows: 0, groupKeys: [], missingKeys: {} };
-  for await (const b of e.streamBatches(ws.duck, ws.plan, config.runtime.batchSize, stats)) void b;
-  ws.close();
-}
+const { config, cold } = await benchConfig(engines[0]);
+const floor = (e) => floorOf(e, config);
 // --only keys (round 8): the automatic slices' user / item ids, numbered by the scoring stream vs read by the slices
 // themselves (a second DuckDB read, what eval did before), in one open workspace, alternated: CPU of the stream
 // alone, of the stream with the key columns, and of the slices' own read (streamKeyIdsTyped), per run.
 if (only === 'keys') {
   const e = engines[engines.length - 1];
-  const req = createRequire(path.join(path.resolve(e.dir), 'x.js'));
-  const { streamedKeyIds, streamKeyIdsTyped } = req('./src/engine/slices/keyIds.js');
+  const { streamedKeyIds, streamKeyIdsTyped } = e.req('./src/engine/slices/keyIds.js');
   const ws = await e.openWorkspace(config);
   const rows = ws.data.rows;
   const runs = {
@@ -150,7 +119,6 @@ if (only === 'keys') {
         ]);
     }
   ws.close();
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
   console.log(`medians of ${repeat} (wall s / cpu s / main-thread cpu s):`);
   for (const what of Object.keys(runs))
     console.log(`  ${what}: ${[0, 1, 2].map((i) => median(got[what].map((x) => x[i])).toFixed(2)).join(' / ')}`);
@@ -197,12 +165,11 @@ for (let k = 0; k < repeat; k++)
       const id = `${e.dir}\t${key}`;
       got.set(id, [...(got.get(id) ?? []), s]);
       if (r?.result) {
-        const json = JSON.stringify(r.result, (name, v) => (name === 'seconds' ? undefined : v));
+        const json = resultJson(r.result);
         if (results.has(key) && results.get(key) !== json) console.log(`  ${key}: results DIFFER from the first run`);
         results.set(key, json);
       }
     }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 console.log(`medians of ${repeat} (wall s / cpu s / main-thread cpu s):`);
 for (const [key, what] of cases)
   console.log(

@@ -4,51 +4,25 @@
 //   node bench/evaltail.mjs [--rows N] [--repeat R] [--no-floor] [--only slices|noslices] [--stages] [outDir ...]
 // Each outDir is a compiled tree (default: out); with two or more (e.g. one built from an older commit with
 // `npx tsc -p . --outDir /tmp/old`) they run alternately, R times each, and the medians are printed side by side.
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { createRequire } from 'module';
-import { fileURLToPath } from 'url';
-import { ensureBenchData } from './data.mjs';
+import {
+  args,
+  benchConfig,
+  cpuNow,
+  engines as enginesOf,
+  floor as floorOf,
+  load,
+  median,
+  resultJson,
+} from './evalsetup.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const argv = process.argv.slice(2);
-const opt = (k) => {
-  const i = argv.indexOf(k);
-  return i >= 0 ? argv.splice(i, 2)[1] : undefined;
-};
-const flag = (k) => {
-  const i = argv.indexOf(k);
-  return i >= 0 ? argv.splice(i, 1).length > 0 : false;
-};
+const { argv, opt, flag } = args();
 const limit = opt('--rows') ? Number(opt('--rows')) : undefined;
 const repeat = Number(opt('--repeat') ?? 1);
 const onlyWhich = opt('--only');
 const noFloor = flag('--no-floor');
 const stages = flag('--stages');
-const dirs = argv.length ? argv : [path.join(root, 'out')];
-const engines = dirs.map((d) => {
-  const req = createRequire(path.join(path.resolve(d), 'x.js'));
-  return {
-    dir: d,
-    requireConfig: req('./src/engine/config/loadConfig.js').requireConfig,
-    evaluate: req('./src/engine/evaluate.js').evaluate,
-    openWorkspace: req('./src/engine/workspace.js').openWorkspace,
-    streamBatches: req('./src/engine/data/batches.js').streamBatches,
-    forgetRows: req('./src/engine/data/rowCache.js').forgetRows,
-  };
-});
-const cpuNow = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
-const load = () => os.loadavg()[0].toFixed(1);
-const cfgFile = await ensureBenchData();
-const { config } = engines[0].requireConfig(cfgFile);
-const cold = (e) => {
-  e.forgetRows();
-  fs.rmSync(path.join(path.dirname(cfgFile), '.reclens', 'cache'), { recursive: true, force: true });
-};
+const engines = enginesOf(argv);
+const { config, cold } = await benchConfig(engines[0]);
 async function measure(e, what, fn) {
   cold(e);
   const l0 = load();
@@ -69,8 +43,12 @@ async function measure(e, what, fn) {
 // --stages (round 8): what runs after the last score, step by step on this thread: the one sort, the base metrics
 // and curves, the slice metrics (prepareSlices), each tree's in turn on the same scores and slice masks (scored once
 // by the first tree), results compared. CPU seconds of this process per step.
+// Round 9: a tree with compute/warmMemory.js runs them as eval does now: the buffers the steps allocate pre-faulted
+// first ('pre-fault', while the rows are scored in eval), the log terms apart ('log terms', while the sort runs in
+// eval), the slice metrics reading them. Older trees allocate fresh memory in every step and compute the log terms in
+// the slice metrics. Both sort into shared memory, as eval's sortShared does.
 if (stages) {
-  const reqOf = (e) => createRequire(path.join(path.resolve(e.dir), 'x.js'));
+  const reqOf = (e) => e.req;
   const first = reqOf(engines[0]);
   const { ws, rs } = await first('./src/engine/job.js').openWorkspaceAndSession(config, ['cpu']);
   const scored = await first('./src/engine/evaluate.js').scoreWorkspace(ws, rs, { limit });
@@ -83,6 +61,17 @@ if (stages) {
       sortScores: req('./src/engine/metrics/argsort.js').sortScores,
       computeBaseMetrics: req('./src/engine/metrics/baseMetrics.js').computeBaseMetrics,
       prepareSlices: req('./src/engine/slices/sliceMetrics.js').prepareSlices,
+      warm: (() => {
+        try {
+          return {
+            ...req('./src/engine/compute/warmMemory.js'),
+            tailBuffers: req('./src/engine/evaluate.js').tailBuffers,
+            logTerms: req('./src/engine/metrics/loss.js').logTerms,
+          };
+        } catch {
+          return undefined;
+        }
+      })(),
     };
   });
   const times = new Map(),
@@ -101,20 +90,32 @@ if (stages) {
   for (let k = 0; k < repeat; k++)
     engines.forEach((e, j) => {
       const f = steps[j];
-      const sorted = step(e, 'sort', () => f.sortScores(scored.scores, scored.labels));
+      const n = scored.labels.length;
+      let terms;
+      if (f.warm) {
+        const [a, b] = f.warm.tailBuffers(n, scored.groups !== undefined, true);
+        step(e, 'pre-fault (eval: while scoring)', () =>
+          f.warm.prefault({ plain: [...a.plain, ...b.plain], shared: [...a.shared, ...b.shared] }),
+        );
+        terms = step(e, 'log terms (eval: while sorting)', () =>
+          f.warm.logTerms(scored.labels, scored.probs, f.warm.warmArray(Float64Array, n, true)),
+        );
+      }
+      const sorted = step(e, 'sort', () => f.sortScores(scored.scores, scored.labels, true));
       step(e, 'base metrics + curves', () =>
         f.computeBaseMetrics({ ...scored, groupCount: scored.groupCount, curves: true, sorted }),
       );
       step(e, 'slice metrics', () =>
-        f.prepareSlices({ ...scored, slices: masks, bootstrap: 0, seed: 1, sorted }, notes),
+        f.prepareSlices({ ...scored, slices: masks, bootstrap: 0, seed: 1, sorted, terms }, notes),
       );
+      f.warm?.dropWarm();
     });
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
   console.log(`cpu s, medians of ${repeat} (each run in brackets) [load ${load()}]:`);
   for (const what of outs.keys())
     console.log(
       `  ${what}: ` +
         engines
+          .filter((e) => times.has(`${what}\t${e.dir}`))
           .map((e) => {
             const xs = times.get(`${what}\t${e.dir}`);
             return `${e.dir} ${median(xs).toFixed(3)} (${xs.map((x) => x.toFixed(2)).join(' ')})`;
@@ -132,12 +133,7 @@ for (const slices of [true, false])
       `eval cold, slices ${slices ? 'on' : 'off'}`,
       (e) => e.evaluate(config, { providers: ['cpu'], limit, bootstrap: 0, seed: 1, slices }),
     ]);
-async function floor(e) {
-  const ws = await e.openWorkspace(config);
-  const stats = { rows: 0, groupKeys: [], missingKeys: {} };
-  for await (const b of e.streamBatches(ws.duck, ws.plan, config.runtime.batchSize, stats, undefined, limit)) void b;
-  ws.close();
-}
+const floor = (e) => floorOf(e, config, limit);
 const got = new Map();
 const results = new Map();
 for (let k = 0; k < repeat; k++)
@@ -147,12 +143,11 @@ for (let k = 0; k < repeat; k++)
       const id = `${e.dir}\t${key}`;
       got.set(id, [...(got.get(id) ?? []), m]);
       if (m.r?.result) {
-        const json = JSON.stringify(m.r.result, (name, v) => (name === 'seconds' ? undefined : v));
+        const json = resultJson(m.r.result);
         if (results.has(key) && results.get(key) !== json) console.log(`  ${key}: results DIFFER from the first run`);
         results.set(key, json);
       }
     }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 console.log(`medians of ${repeat} (wall s / cpu s):`);
 for (const [key, what] of cases)
   console.log(

@@ -131,6 +131,19 @@ row(
   `${fmt(evalCold / evalWarm)} x faster than cold (cpu ${fmt(evalColdCpu / evalWarmCpu)} x)`,
   'second job skips decoding',
 );
+// The issue's own job: `reclens eval --no-slices` (no slices, no second metrics worker; the base metrics' curves are
+// still computed, as the Run panel shows them), cold, against the same floor. The row above keeps its definition
+// (automatic slices on). CPU per thread of both: `node bench/decodethread.mjs [--no-slices]`.
+cold(cfgFile);
+const [evalBare, , evalBareCpu] = await secs(() =>
+  evaluate(config, { providers, limit: N, bootstrap: 0, slices: false }),
+);
+row(
+  `eval ${rows.toLocaleString()} rows, cold, --no-slices (the issue's job; curves on)`,
+  both(evalBare, evalBareCpu),
+  `eval / floor ${fmt(evalBare / decodeAgain)} (cpu ${fmt(evalBareCpu / decodeCpu)}); with slices ${fmt(evalCold / decodeAgain)}`,
+  'at the read floor (the issue: 1.24 x read + to numpy)',
+);
 const evalAuc = ev.result.auc;
 
 // 2. Ablate 2 slots x (mask + 2 permutations) = 7 passes, without and with bootstrap, against one cold eval.

@@ -20,6 +20,7 @@ import { StreamedKeyIds, streamedKeyIds } from './slices/keyIds';
 import { configSliceMasks, SliceMask } from './slices/membership';
 import type { KeyColumnIds } from './data/keys';
 import type { SliceReport } from './slices/sliceMetrics';
+import type { WarmSizes } from './compute/warmMemory';
 
 export interface EvalOptions {
   limit?: number;
@@ -62,11 +63,17 @@ function ensure<T extends Float32Array | Uint8Array | Int32Array>(a: T, n: numbe
 
 /** Batches that may wait at the inference worker while the next one is built. */
 const MAX_IN_FLIGHT = 2;
+/**
+ * Bytes of decoded feeds held back while the model still loads. Decoding, not inference, bounds a cold eval (the
+ * bench model scores 1M rows in ~0.6 s, decoding takes ~2.5 s), so the start's wait for the model (~1 s cold) is
+ * spent decoding ahead: ~44 MovieLens batches of 8192 rows (2.9 MB each) fit.
+ */
+const MAX_AHEAD_BYTES = 128 * 2 ** 20;
 
 /**
  * Scores all rows: the data stream builds batches on this thread while the inference worker scores earlier ones
  * (onnxruntime's run() blocks its thread, so it lives in the worker). `rs` may still be loading the model: the first
- * batches are decoded meanwhile (as many as may be in flight).
+ * batches are decoded meanwhile (up to MAX_AHEAD_BYTES of feeds, then as many as may be in flight).
  */
 export async function scoreWorkspace(
   ws: Workspace,
@@ -94,6 +101,18 @@ export async function scoreWorkspace(
   const stats: StreamStats = { rows: 0, groupKeys: [], missingKeys: {} };
   const flight = new InFlight(MAX_IN_FLIGHT);
   const session = Promise.resolve(rs);
+  // Batches decoded while the model loads, sent in order once it has loaded (or failed to: they then fail too).
+  let loaded = !(rs instanceof Promise);
+  session.then(
+    () => (loaded = true),
+    () => (loaded = true),
+  );
+  const ahead: Batch[] = [];
+  let aheadBytes = 0;
+  const sendAhead = async () => {
+    for (const b of ahead.splice(0)) await flight.push(send(b));
+    aheadBytes = 0;
+  };
   const send = (batch: Batch) =>
     session
       .then((r) =>
@@ -122,8 +141,16 @@ export async function scoreWorkspace(
         groups.set(batch.groups, batch.start);
       }
       await collect?.add(batch); // before the feeds are transferred (copied there: the spill writes them later)
+      const bytes = [...batch.feeds.values()].reduce((s, f) => s + f.byteLength, 0);
+      if (!loaded && aheadBytes + bytes <= MAX_AHEAD_BYTES) {
+        ahead.push(batch);
+        aheadBytes += bytes;
+        continue;
+      }
+      await sendAhead();
       await flight.push(send(batch));
     }
+    await sendAhead();
     await flight.drain();
   } catch (e) {
     collect?.abort();
@@ -217,6 +244,9 @@ async function evalMetrics(
     groups,
   };
   const rows = common.labels.length;
+  // The slice metrics' log terms while the first worker sorts (the second is idle until the sort is in).
+  const terms = aside ? workers[1].run('logTerms', { labels: common.labels, probs: common.probs }, signal) : undefined;
+  terms?.catch(() => undefined); // awaited below; a slice error first must not leave it unhandled
   const sorted = aside
     ? (sortedEarly ?? workers[0].run('sortShared', { scores: common.scores, labels: common.labels }, signal))
     : undefined;
@@ -259,6 +289,7 @@ async function evalMetrics(
           bootstrap: B,
           seed,
           sorted: await sorted,
+          terms: await terms,
         },
         masks.notes,
         signal,
@@ -274,6 +305,26 @@ async function evalMetrics(
     metrics.bootstrap = { replicates: B, seed, unit: groups ? 'group' : 'row' };
   }
   return { metrics, curves, slices };
+}
+
+/**
+ * The 1M-row arrays eval's metrics workers allocate after the last score (bootstrap 0), per worker: byte lengths for
+ * warmMemory's prefault. With slices: the first sorts in shared memory (argsort.ts: keys, order and their two scatter
+ * buffers, the ranked labels) and computes the base metrics (auc.ts byGroup: rows, scores, labels; curves.ts: two
+ * count arrays); the second the log terms (shared) and prepareSlices' scratch codes, ranked probabilities,
+ * membership words in row and score order, and with groups its byGroup and words in group order. Without slices one
+ * worker sorts (not shared) and computes the base metrics. A size that does not come up is only memory touched early.
+ */
+export function tailBuffers(n: number, grouped: boolean, withSlices: boolean): WarmSizes[] {
+  const w4 = 4 * n;
+  const sort = [w4, w4, w4, w4, n];
+  const byGroupBuffers = grouped ? [w4, w4, n] : [];
+  const base = [...byGroupBuffers, w4, w4];
+  if (!withSlices) return [{ plain: [...sort, ...base], shared: [] }];
+  return [
+    { plain: base, shared: sort },
+    { plain: [w4, w4, w4, w4, ...byGroupBuffers, ...(grouped ? [w4] : [])], shared: [8 * n] },
+  ];
 }
 
 export interface EvalRun {
@@ -306,6 +357,11 @@ export async function evaluate(config: RecLensConfig, opts: EvalOptions = {}, co
     // The metrics workers start now, so their start-up overlaps the scoring: one for the base metrics and curves
     // (and the one sort both need), one for the slice metrics.
     const workers = withSlices ? [new ComputeWorker(), new ComputeWorker()] : [new ComputeWorker()];
+    // Idle until the last score, they touch the buffers their tasks will allocate then (page faults of fresh memory
+    // were ~0.2 s of the tail's critical path at 1M rows; compute/warmMemory.ts).
+    tailBuffers(expected, ws.plan.groupIndex !== undefined, withSlices).forEach((sizes, k) =>
+      workers[k].run('prefault', sizes, control?.signal).catch(() => undefined),
+    );
     let scored: Scored;
     let metrics: BaseMetrics, curves: Curves | undefined;
     let slices: SliceReport | undefined;

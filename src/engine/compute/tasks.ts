@@ -10,6 +10,7 @@ import type { SortedScores } from '../metrics/argsort';
 import type { BaseMetrics, MetricsInput } from '../metrics/baseMetrics';
 import type { PairedInput, PairedResult } from '../metrics/paired';
 import type { WorkerFeed, WorkerOutput } from '../model/inferenceWorkerMain';
+import type { WarmSizes } from './warmMemory';
 import type { ReplicateValues, SliceBootstrap, SliceMetricsInput, SliceReport } from '../slices/sliceMetrics';
 
 export interface WorkerTasks {
@@ -30,6 +31,10 @@ export interface WorkerTasks {
   sliceReplicates: { input: { boot: SliceBootstrap; from: number; to: number }; result: ReplicateValues };
   // One sort in shared memory, handed to the base and slice metrics of eval (two workers, no second sort).
   sortShared: { input: { scores: Float32Array; labels: Uint8Array }; result: SortedScores };
+  // Eval's metrics workers while the rows are scored: touch the buffers the tail will allocate (compute/warmMemory.ts).
+  prefault: { input: WarmSizes; result: null };
+  // Every row's log term in shared memory, computed while the sort runs (the slice metrics read it).
+  logTerms: { input: { labels: Uint8Array; probs: Float32Array }; result: Float64Array };
 }
 
 export type TaskName = keyof WorkerTasks;

@@ -7,7 +7,9 @@ import { computeBaseMetrics } from '../metrics/baseMetrics';
 import { PairedAccumulator, pairedMetrics, PairedSetup, Scoring } from '../metrics/paired';
 import { crossFit } from '../lis/crossFit';
 import { prepareSlices, sliceMetrics, sliceReplicates } from '../slices/sliceMetrics';
+import { logTerms } from '../metrics/loss';
 import type { ComputeReply, ComputeTaskName, TaskCall, TaskHandlers } from './tasks';
+import { prefault, warmArray } from './warmMemory';
 
 const TASKS: TaskHandlers<ComputeTaskName> = {
   base: computeBaseMetrics,
@@ -23,6 +25,8 @@ const TASKS: TaskHandlers<ComputeTaskName> = {
   slicesPrepare: (a) => prepareSlices(a.input, a.notes, true),
   sliceReplicates: (a) => sliceReplicates(a.boot, a.from, a.to),
   sortShared: (a) => sortScores(a.scores, a.labels, true),
+  prefault: (a) => (prefault(a), null),
+  logTerms: (a) => logTerms(a.labels, a.probs, warmArray(Float64Array, a.labels.length, true)),
 };
 
 /** Runs one call: the handler the interface names for its task, with that task's input. */

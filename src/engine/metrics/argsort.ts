@@ -8,6 +8,8 @@
  * rows in score order reading scores sequentially. Labels, when given, ride in the index's low bit and come out in
  * rank order too, which saves a random gather per sort. 8-bit digits: 256 scatter targets stay in cache.
  */
+import { warmArray } from '../compute/warmMemory';
+
 export interface SortedScores {
   /** Row indices in ascending score order. */
   order: Uint32Array;
@@ -32,7 +34,8 @@ export function sortScores(
   shared = false,
 ): SortedScores {
   const n = scores.length;
-  const u32 = (len: number) => new Uint32Array(shared ? new SharedArrayBuffer(len * 4) : new ArrayBuffer(len * 4));
+  // Pre-faulted buffers when the worker was handed them (eval's metrics workers), else fresh memory.
+  const u32 = (len: number) => warmArray(Uint32Array, len, shared);
   if (labels && n >= 2 ** 31) labels = undefined; // the index then needs all 32 bits
   const f = scores instanceof Float32Array ? scores : Float32Array.from(scores);
   const bits = new Uint32Array(f.buffer, f.byteOffset, n);
@@ -105,7 +108,7 @@ export function sortScores(
     }
   const sorted = new Float32Array(keys.buffer, keys.byteOffset, n);
   if (!labels) return { order: idx, sorted };
-  const ranked = new Uint8Array(shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
+  const ranked = warmArray(Uint8Array, n, shared);
   for (let i = 0; i < n; i++) {
     const v = idx[i];
     ranked[i] = v & 1;

@@ -1,5 +1,6 @@
 /** AUC and GAUC (docs/metrics.md section 1): ties count 1/2; groups with one class are skipped and counted. */
 import { floatKey, sortKeys, sortScores } from './argsort';
+import { warmArray } from '../compute/warmMemory';
 
 /**
  * Weighted AUC over rows visited in ascending score order. `weights` (optional) multiplies each row, which is how
@@ -181,13 +182,13 @@ export function byGroup(
   for (let i = 0; i < n; i++) offsets[groups[i] + 1]++;
   for (let g = 0; g < groupCount; g++) offsets[g + 1] += offsets[g];
   const cursor = offsets.slice(0, groupCount);
-  const rows = new Uint32Array(n);
+  const rows = warmArray(Uint32Array, n);
   for (let i = 0; i < n; i++) {
     const r = order[i];
     rows[cursor[groups[r]]++] = r;
   }
-  const s = new Float32Array(n),
-    l = new Uint8Array(n);
+  const s = warmArray(Float32Array, n),
+    l = warmArray(Uint8Array, n);
   for (let j = 0; j < n; j++) {
     s[j] = scores[rows[j]];
     l[j] = labels[rows[j]] ? 1 : 0;

@@ -3,6 +3,7 @@
  * have one point per distinct score threshold (as sklearn's roc_curve / precision_recall_curve with
  * drop_intermediate=False), thinned to at most `maxPoints` for drawing; ties move both rates at once.
  */
+import { warmArray } from '../compute/warmMemory';
 import { argsortFloat32 } from './argsort';
 
 export interface Curves {
@@ -44,8 +45,8 @@ export function computeCurves(
   const N = n - P;
   // Cumulative counts at each distinct threshold, in typed arrays: the rates are computed for the kept points only
   // (four growing number arrays of up to n points were most of the eval's metrics tail at 1M rows).
-  const tpAt = new Int32Array(n),
-    fpAt = new Int32Array(n);
+  const tpAt = warmArray(Int32Array, n),
+    fpAt = warmArray(Int32Array, n);
   let m = 0;
   let tp = 0,
     fp = 0,

@@ -18,8 +18,11 @@ export function logloss(labels: ArrayLike<number>, probs: ArrayLike<number>, wei
  * Each row's log-likelihood term (clipped as logloss clips). A bootstrap replicate's LogLoss is then a weighted
  * sum of these (weightedLogloss), bit-identical to logloss with the same weights, without a log per row per replicate.
  */
-export function logTerms(labels: ArrayLike<number>, probs: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(labels.length);
+export function logTerms(
+  labels: ArrayLike<number>,
+  probs: ArrayLike<number>,
+  out = new Float64Array(labels.length),
+): Float64Array {
   for (let i = 0; i < labels.length; i++) {
     const p = Math.min(1 - PROB_CLIP, Math.max(PROB_CLIP, probs[i]));
     out[i] = labels[i] ? Math.log(p) : Math.log(1 - p);

@@ -18,6 +18,7 @@ import { byGroup, gaucFromGroups, groupAucsOf, GroupAucs } from '../metrics/auc'
 import { forEachDrawOf4, percentileInterval } from '../metrics/bootstrap';
 import { Calibration, CalibrationBin, logTerms } from '../metrics/loss';
 import { aucFromCodes, aucsFromCodes, groupedLogloss } from '../metrics/rankWalk';
+import { warmArray } from '../compute/warmMemory';
 
 export interface SliceMetricsInput {
   labels: Uint8Array;
@@ -30,6 +31,8 @@ export interface SliceMetricsInput {
   seed: number;
   /** sortScores(scores, labels) when the caller has it (one sort for eval's base and slice metrics). */
   sorted?: SortedScores;
+  /** logTerms(labels, probs) when the caller has them (eval: computed while the sort runs). */
+  terms?: Float64Array;
 }
 
 type Interval = [number, number];
@@ -294,10 +297,11 @@ export function prepareSlices(
   const n = input.labels.length;
   if (n >= 2 ** 30) throw new Error(`slice metrics: ${n} rows is more than 2^30`);
   const B = input.bootstrap;
-  const want = { bootstrap: B > 0, shared, scratch: B > 0 ? undefined : new Uint32Array(n) };
+  // Fresh 1M-row arrays below come pre-faulted when the worker was handed them (compute/warmMemory.ts).
+  const want = { bootstrap: B > 0, shared, scratch: B > 0 ? undefined : warmArray(Uint32Array, n) };
   const s = input.sorted ?? sortScores(input.scores, input.labels);
   const { groups } = input;
-  const rankedProbs = new Float32Array(n),
+  const rankedProbs = warmArray(Float32Array, n),
     rankedUnits = want.bootstrap ? new Uint32Array(n) : undefined;
   for (let i = 0; i < n; i++) rankedProbs[i] = input.probs[s.order[i]];
   if (rankedUnits) for (let i = 0; i < n; i++) rankedUnits[i] = groups ? groups[s.order[i]] : s.order[i];
@@ -308,7 +312,7 @@ export function prepareSlices(
     labels: s.labels!,
     units: rankedUnits,
   };
-  const terms = logTerms(input.labels, input.probs);
+  const terms = input.terms ?? logTerms(input.labels, input.probs, warmArray(Float64Array, n));
   const bg = groups ? byGroup(s.order, input.scores, input.labels, groups, input.groupCount) : undefined;
 
   const whole = measurePart(input, ranked, terms, undefined, want);
@@ -325,17 +329,17 @@ export function prepareSlices(
   const parts: PartPoint[] = [];
   for (let first = 0; first < input.slices.length; first += 32) {
     const chunk = input.slices.slice(first, first + 32);
-    const words = new Uint32Array(n);
+    const words = warmArray(Uint32Array, n);
     chunk.forEach((sl, k) => {
       const m = sl.rows,
         bit = (1 << k) >>> 0;
       for (let r = 0; r < n; r++) if (m[r]) words[r] |= bit;
     });
-    const rankedWords = new Uint32Array(n);
+    const rankedWords = warmArray(Uint32Array, n);
     for (let i = 0; i < n; i++) rankedWords[i] = words[s.order[i]];
     let groupWords: Uint32Array | undefined;
     if (bg) {
-      groupWords = new Uint32Array(n);
+      groupWords = warmArray(Uint32Array, n);
       for (let j = 0; j < n; j++) groupWords[j] = words[bg.rows[j]];
     }
     chunk.forEach((sl, k) => {
