@@ -11,6 +11,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { requireConfig } from '../src/engine/config/loadConfig';
 import { withJob } from '../src/engine/job';
 import { createSession, ort } from '../src/engine/model/session';
+import { releaseKeptSessions } from '../src/engine/model/sessionKeeper';
 import { setAllowedFolders } from '../src/engine/util/fileRoots';
 import { tempDir, tinyRows } from './helpers';
 
@@ -122,6 +123,7 @@ function workspaceFor(model: string, runtime: Record<string, unknown> = {}) {
 }
 
 async function job(config: ReturnType<typeof workspaceFor>['config']) {
+  await releaseKeptSessions(); // each job loads the model (these tests are about the disk cache, not a kept worker)
   return withJob(config, { providers: ['cpu'] }, undefined, async (ctx) => ({
     scores: Buffer.from((await ctx.score('inference')).buffer),
     use: ctx.rs.modelCache,

@@ -11,6 +11,7 @@ import { WorkspaceTree } from './workspaceTree';
 import { FeaturesTree, type SlotNode } from './featuresTree';
 import { applyFileLimit, applyFileRoots, applyRowCacheBound } from './settings';
 import { rowCacheMaxBytes } from '../engine/data/rowCacheDisk';
+import { releaseKeptSessions } from '../engine/model/sessionKeeper';
 import { UNTRUSTED_MESSAGE } from './trust';
 import type { EmbeddingPanel } from './panels/embeddingPanelHost';
 import { registerShowHistory } from './commands/showHistory';
@@ -106,6 +107,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   const watcher = vscode.workspace.createFileSystemWatcher('**/{reclens.json,*.reclens.json,.reclens/runs/*.json}');
   // A created, edited or deleted reclens.json changes the Workspace and Features views (slots, inputs) too.
   const onFiles = () => {
+    void releaseKeptSessions(); // an inference worker kept for the next job may be for a config that changed
     workspaceTree.refresh();
     runsTree.refresh();
     features.refresh();
@@ -121,6 +123,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   applyRowCacheBound();
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('reclens')) void releaseKeptSessions(); // e.g. another execution provider
       if (e.affectsConfiguration('reclens.maxFileSizeMB')) applyFileLimit();
       if (e.affectsConfiguration('reclens.rowCacheMaxMB')) applyRowCacheBound();
       if (e.affectsConfiguration('reclens.allowedFolders')) {
@@ -193,6 +196,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   };
 }
 
-export function deactivate(): void {
-  /* disposables are in context.subscriptions */
+export function deactivate(): Promise<void> {
+  // Disposables are in context.subscriptions; the inference worker kept idle for the next job is ended here.
+  return releaseKeptSessions();
 }
