@@ -106,8 +106,9 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   registerShowHistory(context);
   const watcher = vscode.workspace.createFileSystemWatcher('**/{reclens.json,*.reclens.json,.reclens/runs/*.json}');
   // A created, edited or deleted reclens.json changes the Workspace and Features views (slots, inputs) too.
-  const onFiles = () => {
-    void releaseKeptSessions(); // an inference worker kept for the next job may be for a config that changed
+  const onFiles = (changed?: vscode.Uri) => {
+    // A changed config (not a run record, which every job writes): the worker kept for the next job may not fit it.
+    if (changed && /reclens\.json$/.test(changed.path)) void releaseKeptSessions();
     workspaceTree.refresh();
     runsTree.refresh();
     features.refresh();
