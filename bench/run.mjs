@@ -367,6 +367,13 @@ if (want('realsize')) {
         `${fmt(r.evalFirstJobRowsPerSec / r.bareRowsPerSec)} x bare ORT`,
         '>= 0.85',
       );
+    if (r.evalKeptSessionRowsPerSec)
+      row(
+        `real-size ranker: the next eval in the same process (the editor's next job: the worker the last one left)`,
+        `${Math.round(r.evalKeptSessionRowsPerSec).toLocaleString()} rows/s`,
+        `${fmt(r.evalKeptSessionRowsPerSec / r.bareRowsPerSec)} x bare ORT`,
+        '',
+      );
     if (r.evalScoringRowsPerSec)
       row(
         `real-size ranker: eval's scoring stage (decode + inference), batch ${r.batchSize}`,

@@ -5,35 +5,21 @@
 //   save  this build, the model cache's entries for this model removed first (the first job: loads and saves)
 //   hit   this build, the entries kept (every later job: the saved graph and the hash by stamp)
 //   node bench/realsize/openTimeline.mjs [--reps N] [--old DIR] [old save hit ...]
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { createRequire } from 'module';
-import { fileURLToPath } from 'url';
+import { commandLine, cpuNow, moduleContext, round3, runVariants } from './variants.mjs';
 
-const require = createRequire(import.meta.url);
-const here = path.dirname(fileURLToPath(import.meta.url));
+const { require, here, script } = moduleContext(import.meta.url);
 const OUT = path.join(here, '..', 'out', 'realsize');
-const argv = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = argv.indexOf(name);
-  if (i < 0) return dflt;
-  const v = argv[i + 1];
-  argv.splice(i, 2);
-  return v;
-};
+const { rest: argv, opt } = commandLine();
 
-if (process.env.RECLENS_OPEN_CHILD) {
+if (process.env.RECLENS_VARIANT) {
   const build = process.env.RECLENS_OPEN_BUILD;
   const { requireConfig } = require(path.join(build, 'src/engine/config/loadConfig.js'));
   const { openJob } = require(path.join(build, 'src/engine/job.js'));
   const { config } = requireConfig(path.join(OUT, 'reclens.json'));
-  const cpu = () => {
-    const u = process.resourceUsage();
-    return (u.userCPUTime + u.systemCPUTime) / 1e6;
-  };
-  const r = (x) => Math.round(x * 1000) / 1000;
+  const cpu = () => cpuNow().user + cpuNow().system;
+  const r = round3;
   const c0 = cpu();
   const t0 = performance.now();
   const job = await openJob(config, ['cpu']);
@@ -51,6 +37,8 @@ if (process.env.RECLENS_OPEN_CHILD) {
       system: r(u.systemCPUTime / 1e6),
       modelCache: rs.modelCache ?? 'none',
       sha256: job.ws.onnx.sha256.slice(0, 12),
+      // Builds with the inspection cache (round 9) count their reads of the model file: 0 on a hit.
+      modelReads: require(path.join(build, 'src/engine/workspace.js')).modelFileReads?.() ?? 'not counted',
     }),
   );
   await job.close();
@@ -62,21 +50,13 @@ const oldBuild = path.resolve(opt('--old', '/work/main/out'));
 const newBuild = path.join(here, '..', '..', 'out');
 const names = argv.length ? argv : ['old', 'save', 'hit'];
 const cache = path.join(OUT, '.reclens', 'model-cache');
-for (let rep = 0; rep < reps; rep++) {
-  for (const name of names) {
+runVariants({
+  script,
+  names,
+  reps,
+  env: (name) => ({ RECLENS_OPEN_BUILD: name === 'old' ? oldBuild : newBuild }),
+  before: (name) => {
     if (name === 'save' && fs.existsSync(cache))
       for (const f of fs.readdirSync(cache)) if (f.startsWith('model-')) fs.rmSync(path.join(cache, f));
-    const load1 = Math.round(os.loadavg()[0] * 100) / 100;
-    const t = performance.now();
-    const res = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], {
-      env: { ...process.env, RECLENS_OPEN_CHILD: name, RECLENS_OPEN_BUILD: name === 'old' ? oldBuild : newBuild },
-      encoding: 'utf8',
-    });
-    const processWall = Math.round(performance.now() - t) / 1000;
-    if (res.status !== 0) console.log(JSON.stringify({ variant: name, failed: res.stderr.slice(-600) }));
-    else
-      console.log(
-        JSON.stringify({ variant: name, ...JSON.parse(res.stdout.trim().split('\n').pop()), processWall, load1 }),
-      );
-  }
-}
+  },
+});

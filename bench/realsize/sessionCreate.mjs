@@ -9,24 +9,13 @@
 // (use_ort_model_bytes_directly), ortDirectInit (..._for_initializers too), ortDirectInitDisabled (and level
 // 'disabled'). The ort* variants need saveOrt first. Each also scores one fixed batch (seed 1) and prints a hash of
 // the output bytes, so variants can be compared bit for bit.
-import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { createRequire } from 'module';
-import { fileURLToPath } from 'url';
+import { commandLine, cpuNow, moduleContext, round3, runVariants } from './variants.mjs';
 
-const require = createRequire(import.meta.url);
-const here = path.dirname(fileURLToPath(import.meta.url));
-const argv = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = argv.indexOf(name);
-  if (i < 0) return dflt;
-  const v = argv[i + 1];
-  argv.splice(i, 2);
-  return v;
-};
+const { require, here, script } = moduleContext(import.meta.url);
+const { rest: argv, opt } = commandLine();
 const TMP = '/tmp/reclens-create';
 const ORT_FILE = path.join(TMP, 'model.ort');
 
@@ -52,13 +41,10 @@ const VARIANTS = {
   },
 };
 
-if (process.env.RECLENS_CREATE_CHILD) {
-  const v = VARIANTS[process.env.RECLENS_CREATE_CHILD];
+if (process.env.RECLENS_VARIANT) {
+  const v = VARIANTS[process.env.RECLENS_VARIANT];
   const file = v.from === 'ort' ? ORT_FILE : process.env.RECLENS_CREATE_MODEL;
-  const cpu = () => {
-    const u = process.resourceUsage();
-    return { user: u.userCPUTime / 1e6, system: u.systemCPUTime / 1e6, minflt: u.minorPageFault };
-  };
+  const cpu = cpuNow;
   const t0 = performance.now();
   const ort = require('onnxruntime-node');
   const binding = (performance.now() - t0) / 1000;
@@ -94,10 +80,9 @@ if (process.env.RECLENS_CREATE_CHILD) {
     .update(new Uint8Array(o.buffer, o.byteOffset, o.byteLength))
     .digest('hex')
     .slice(0, 16);
-  const r = (x) => Math.round(x * 1000) / 1000;
+  const r = round3;
   console.log(
     JSON.stringify({
-      variant: process.env.RECLENS_CREATE_CHILD,
       binding: r(binding),
       read: r(read),
       createWall: r(wall),
@@ -130,15 +115,5 @@ const names = argv.length
       'ortDirectInit',
     ];
 fs.mkdirSync(TMP, { recursive: true });
-for (let rep = 0; rep < reps; rep++) {
-  for (const name of names) {
-    if (!VARIANTS[name]) throw new Error(`unknown variant ${name}`);
-    const load1 = Math.round(os.loadavg()[0] * 100) / 100;
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], {
-      env: { ...process.env, RECLENS_CREATE_CHILD: name, RECLENS_CREATE_MODEL: model },
-      encoding: 'utf8',
-    });
-    if (r.status !== 0) console.log(JSON.stringify({ variant: name, failed: r.stderr.slice(-400) }));
-    else console.log(JSON.stringify({ ...JSON.parse(r.stdout.trim().split('\n').pop()), load1 }));
-  }
-}
+for (const name of names) if (!VARIANTS[name]) throw new Error(`unknown variant ${name}`);
+runVariants({ script, names, reps, env: () => ({ RECLENS_CREATE_MODEL: model }) });

@@ -1,17 +1,18 @@
 /** What every scoring job shares: an open workspace, its rows built once, an inference worker, and its run record. */
-import * as fs from 'fs';
+import * as path from 'path';
 import type { ProviderName, RecLensConfig } from './config/types';
 import { Materialized, materialize } from './data/materialize';
 import { inputError } from './errors';
 import { FeedBuilder, scoreBatches } from './model/batchScorer';
-import { modelStamp, planModelLoad } from './model/modelCache';
+import { knownModelSha256, planModelLoad } from './model/modelCache';
 import { RemoteSession } from './model/remoteSession';
+import { sessionKey } from './model/sessionKeeper';
 import { JobControl, report } from './progress';
 import { assertReadableFile } from './util/safeFile';
-import { fileFingerprint, sha256, statStamp } from './runs/hash';
+import { fileFingerprint, fileStampOf, sha256 } from './runs/hash';
 import { reproduceArgs } from './runs/reproduce';
 import { newRunId, readPackageVersion, RunRecord } from './runs/runRecord';
-import { openWorkspace, Workspace } from './workspace';
+import { openScoringWorkspace, Workspace } from './workspace';
 
 export interface JobOptions {
   seed?: number;
@@ -92,8 +93,7 @@ function countingControl(control: JobControl | undefined) {
  * of runs/hash.ts, in nanoseconds.
  */
 export async function fileStamp(file: string): Promise<string | undefined> {
-  const st = await fs.promises.stat(file, { bigint: true }).catch(() => undefined);
-  return st && statStamp(st);
+  return (await fileStampOf(file))?.stamp;
 }
 
 /** Throws unless the model file still has the stamp it had before RecLens and onnxruntime read it. */
@@ -122,6 +122,11 @@ export interface OpenedJob {
  * ready. The run record's model sha256 is of the bytes openWorkspace read; the file's stamp (inode, size, mtime,
  * ctime) taken before onnxruntime opened it must equal the stamp after both finished, so the hash is of the model
  * that runs (a file rewritten meanwhile is an error).
+ *
+ * On a model-cache hit (a settled stamp whose hash and inspection are remembered, and onnxruntime loads the saved
+ * graph or the job reuses a kept worker), neither onnxruntime nor the workspace reads the model file: the hash is
+ * the remembered one, and the same stamp check after the session is ready proves the file is the one it was
+ * remembered for (docs/performance.md, "Round 9").
  */
 export async function openJob(
   config: RecLensConfig,
@@ -131,19 +136,42 @@ export async function openJob(
   const file = config.model.path;
   // Checked before onnxruntime opens it: a FIFO would block its worker forever, a huge file would exhaust memory.
   await assertReadableFile(file, 'Model file');
-  const stamped = await modelStamp(file);
+  const stamped = await fileStampOf(file);
   const before = stamped?.stamp;
   const chain = providers ?? config.runtime.executionProviders;
+  const threads = config.runtime.threads;
   // onnxruntime's optimised graph saved by an earlier job, or saved by this one (model/modelCache.ts).
-  const cache = planModelLoad(config.dir, file, stamped, chain, config.runtime.threads);
-  const opening = openWorkspace(config, writable);
-  const loading = RemoteSession.open(
-    file,
-    chain,
-    config.runtime.threads,
-    opening.then((ws) => ws.outputName),
-    cache.files,
-  );
+  const cache = planModelLoad(config.dir, file, stamped, chain, threads);
+  // The inference worker an earlier job of this process left idle for this model file, stamp and hash, if any
+  // (model/sessionKeeper.ts). Only for a settled stamp, whose hash the model cache remembers.
+  const keyFor = (sha: string) =>
+    stamped?.settled
+      ? sessionKey({
+          file: path.resolve(file),
+          stamp: stamped.stamp,
+          sha256: sha,
+          providers: chain,
+          threads,
+          output: config.model.output,
+        })
+      : undefined;
+  const knownSha = stamped?.settled ? knownModelSha256(config.dir, file, stamped.stamp) : undefined;
+  const keptKey = knownSha === undefined ? undefined : keyFor(knownSha);
+  const kept = keptKey === undefined ? undefined : RemoteSession.reuse(keptKey);
+  // With the saved graph or a kept worker, onnxruntime does not read the model file: neither does the workspace when
+  // the model cache remembers its inspection (the stamp is checked again once the session is ready, below).
+  // (cache.remembered is the memo's, as knownSha is: given only when a saved graph is there, i.e. for the CPU provider.)
+  const remembered = kept || cache.files?.load ? cache.remembered : undefined;
+  const opening = openScoringWorkspace(config, writable, remembered);
+  const loading = kept
+    ? Promise.resolve(kept)
+    : RemoteSession.open(
+        file,
+        chain,
+        threads,
+        opening.then((ws) => ws.outputName),
+        cache.files,
+      );
   // onnxruntime may fail (a corrupt model) before the workspace has opened: handled below, never left unhandled.
   loading.catch(() => cache.abandon());
   let ws: Workspace;
@@ -163,12 +191,16 @@ export async function openJob(
     try {
       // After both reads (the workspace's has finished: ws is open): the hash is of the model that runs.
       await assertModelUnchanged(file, before);
-      if (cache.expectedSha256 !== undefined && cache.expectedSha256 !== ws.onnx.sha256)
+      const expected = kept ? knownSha : cache.expectedSha256;
+      if (expected !== undefined && expected !== ws.onnx.sha256)
         throw inputError(
           `Model file ${file} changed while RecLens opened it (its contents no longer match the stamp it had). Run the job again.`,
           { file, field: 'model' },
         );
-      cache.finish(ws.onnx.sha256, rs.modelCache);
+      cache.finish(ws.onnx, kept ? undefined : rs.modelCache);
+      // The worker is kept for the next job on this model when this job closes it (sessionKeeper.ts).
+      const key = keyFor(ws.onnx.sha256);
+      if (key !== undefined) rs.keepOnClose(key);
       return rs;
     } catch (e) {
       cache.abandon();

@@ -2,7 +2,6 @@
  * Opens everything a job needs from a config: the ONNX structure, the data's columns and row count, the lookup
  * tables, and the input plan. Model execution is separate (openSession), so inspection works without it.
  */
-import * as fs from 'fs';
 import { declaredBatchSize, rowWidth, widthAwareBatchSize } from './config/batchSize';
 import { declaredFiles } from './config/declaredFiles';
 import type { RecLensConfig } from './config/types';
@@ -12,16 +11,17 @@ import { Duck, openDuck } from './data/duck';
 import { InputPlan, planInputs } from './data/inputPlan';
 import { LookupTable, loadTable } from './data/tables';
 import { inputError } from './errors';
-import type { LoadedOnnx, ModelInspection } from './model/inspect';
+import type { InspectedOnnx, LoadedOnnx, ModelInspection } from './model/inspect';
 import { knownModelSha256 } from './model/modelCache';
 import { parseOnnxOffThread } from './model/onnxOffThread';
-import { statStamp } from './runs/hash';
+import { fileStampOf } from './runs/hash';
 import { readFileSafely } from './util/safeFile';
 import { suggestion } from './util/suggest';
 
 export interface Workspace {
   config: RecLensConfig;
-  onnx: LoadedOnnx;
+  /** The model's hash and inspection; its bytes only where the job reads them (WorkspaceWithModelBytes). */
+  onnx: InspectedOnnx;
   model: ModelInspection;
   outputName: string;
   data: DataDescription;
@@ -35,19 +35,27 @@ export interface Workspace {
   close(): void;
 }
 
+/** A workspace that read the model file's bytes (the embedding views read the model's own tables from them). */
+export interface WorkspaceWithModelBytes extends Workspace {
+  onnx: LoadedOnnx;
+}
+
+/** How many times this process has read a model file's bytes for a workspace (tests: a cache hit reads none). */
+let modelReads = 0;
+export function modelFileReads(): number {
+  return modelReads;
+}
+
 /**
  * readOnnx, with the model's sha256 taken from the model cache's memo of its file stamp (model/modelCache.ts) when
  * the file kept that stamp while it was read and every byte of it was read; else hashed as before.
  */
 async function readModel(config: RecLensConfig): Promise<LoadedOnnx> {
   const file = config.model.path;
-  const stamp = async () => {
-    const st = await fs.promises.stat(file, { bigint: true }).catch(() => undefined);
-    return st && { stamp: statStamp(st), size: st.size };
-  };
-  const before = await stamp();
+  const before = await fileStampOf(file);
+  modelReads++;
   const bytes = await readFileSafely(file, 'Model file');
-  const after = await stamp();
+  const after = await fileStampOf(file);
   const known =
     before && after?.stamp === before.stamp && BigInt(bytes.length) === before.size
       ? knownModelSha256(config.dir, file, before.stamp)
@@ -56,10 +64,33 @@ async function readModel(config: RecLensConfig): Promise<LoadedOnnx> {
 }
 
 /** `writable`: files the job itself writes through DuckDB (e.g. embed --out), besides the config's own files. */
-export async function openWorkspace(config: RecLensConfig, writable: readonly string[] = []): Promise<Workspace> {
+export async function openWorkspace(
+  config: RecLensConfig,
+  writable: readonly string[] = [],
+): Promise<WorkspaceWithModelBytes> {
+  return openWith(config, writable, readModel(config));
+}
+
+/**
+ * openWorkspace for a scoring job (job.ts openJob): with `remembered` (the model cache's hash and inspection for the
+ * file's stamp, given only when onnxruntime loads the saved graph and not the file) the model file is not read or
+ * parsed at all; the job checks the file's stamp again once its session is ready.
+ */
+export async function openScoringWorkspace(
+  config: RecLensConfig,
+  writable: readonly string[],
+  remembered: InspectedOnnx | undefined,
+): Promise<Workspace> {
+  return openWith(config, writable, remembered ? Promise.resolve(remembered) : readModel(config));
+}
+
+async function openWith<O extends InspectedOnnx>(
+  config: RecLensConfig,
+  writable: readonly string[],
+  reading: Promise<O>,
+): Promise<Workspace & { onnx: O }> {
   // The model is read, hashed and parsed (main thread's I/O, then the ONNX worker) while DuckDB opens and describes
   // the data (its own threads): neither needs the other. A model error is reported before a data error, as before.
-  const reading = readModel(config);
   const opening = openDuck(2, [...declaredFiles(config), ...writable], config.dir).then(async (duck) => {
     try {
       return { duck, data: await describeData(duck, config) };
@@ -69,7 +100,7 @@ export async function openWorkspace(config: RecLensConfig, writable: readonly st
     }
   });
   opening.catch(() => undefined); // awaited below, after the model; a model error first must not leave it unhandled
-  let onnx: LoadedOnnx, outputName: string;
+  let onnx: O, outputName: string;
   try {
     onnx = await reading;
     const outputs = onnx.inspection.outputs.map((o) => o.name);

@@ -12,6 +12,7 @@ import { FeaturesTree, type SlotNode } from './featuresTree';
 import { applyFileLimit, applyFileRoots, applyRowCacheBound } from './settings';
 import { rowCacheMaxBytes } from '../engine/data/rowCacheDisk';
 import { modelCacheBound } from '../engine/model/modelCacheContents';
+import { releaseKeptSessions } from '../engine/model/sessionKeeper';
 import { UNTRUSTED_MESSAGE } from './trust';
 import type { EmbeddingPanel } from './panels/embeddingPanelHost';
 import { registerShowHistory } from './commands/showHistory';
@@ -108,7 +109,9 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   registerShowHistory(context);
   const watcher = vscode.workspace.createFileSystemWatcher('**/{reclens.json,*.reclens.json,.reclens/runs/*.json}');
   // A created, edited or deleted reclens.json changes the Workspace and Features views (slots, inputs) too.
-  const onFiles = () => {
+  const onFiles = (changed?: vscode.Uri) => {
+    // A changed config (not a run record, which every job writes): the worker kept for the next job may not fit it.
+    if (changed && /reclens\.json$/.test(changed.path)) void releaseKeptSessions();
     workspaceTree.refresh();
     runsTree.refresh();
     features.refresh();
@@ -124,6 +127,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   applyRowCacheBound();
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('reclens')) void releaseKeptSessions(); // e.g. another execution provider
       if (e.affectsConfiguration('reclens.maxFileSizeMB')) applyFileLimit();
       if (e.affectsConfiguration('reclens.rowCacheMaxMB') || e.affectsConfiguration('reclens.modelCacheMaxMB'))
         applyRowCacheBound();
@@ -198,6 +202,7 @@ export function activate(context: vscode.ExtensionContext): RecLensApi {
   };
 }
 
-export function deactivate(): void {
-  /* disposables are in context.subscriptions */
+export function deactivate(): Promise<void> {
+  // Disposables are in context.subscriptions; the inference worker kept idle for the next job is ended here.
+  return releaseKeptSessions();
 }

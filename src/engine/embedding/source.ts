@@ -10,7 +10,7 @@ import { inputError, usageError } from '../errors';
 import { initializerValues } from '../model/onnxFile';
 import { sqlIdent } from '../data/duck';
 import { suggestion } from '../util/suggest';
-import type { Workspace } from '../workspace';
+import type { Workspace, WorkspaceWithModelBytes } from '../workspace';
 
 export interface EmbeddingTable {
   name: string;
@@ -24,7 +24,7 @@ export function availableTables(ws: Workspace): string[] {
   return [...Object.keys(ws.config.tables), ...ws.model.embeddingTables.map((e) => `onnx:${e.initializer}`)];
 }
 
-export async function openEmbeddingTable(ws: Workspace, name: string): Promise<EmbeddingTable> {
+export async function openEmbeddingTable(ws: WorkspaceWithModelBytes, name: string): Promise<EmbeddingTable> {
   if (name.startsWith('onnx:')) {
     const initName = name.slice(5);
     const info = ws.model.embeddingTables.find((e) => e.initializer === initName);

@@ -28,14 +28,24 @@ export interface ModelInspection {
 }
 
 /**
+ * What a scoring job keeps of a model: its hash, inspection and signature. On a model-cache hit it comes from the
+ * memo by file stamp (model/modelCache.ts) and the file is not read at all; otherwise from LoadedOnnx.
+ */
+export interface InspectedOnnx {
+  /** sha256 of the file's bytes, hex. */
+  sha256: string;
+  inspection: ModelInspection;
+  graph: Pick<OnnxGraphSummary, 'inputs' | 'outputs' | 'outputOps'>;
+}
+
+/**
  * What a job keeps of a parsed model. The graph's body (every node and initializer) stays in the worker thread that
  * parsed it: a hostile model can hold millions of nodes, and copying them back would stall the caller's thread.
  */
-export interface LoadedOnnx {
+export interface LoadedOnnx extends InspectedOnnx {
   bytes: Buffer;
   /** sha256 of `bytes`, hex (hashed in the worker: a 2 GB model takes seconds). */
   sha256: string;
-  inspection: ModelInspection;
   graph: OnnxGraphSummary;
 }
 

@@ -2,7 +2,9 @@
  * A model's load, cached across processes in `.reclens/model-cache` beside the config (docs/performance.md, "Round 8: the
  * real-size model's load"): onnxruntime's own optimised graph in its ORT format, which it loads from a buffer with
  * the initializers used in place (a 209 MB ranker: ~0.1 s instead of ~2 s of copying them into fresh pages), and
- * the model file's sha256 by its stamp, which names that graph before the job has read the file.
+ * the model file's sha256 by its stamp, which names that graph before the job has read the file, with what the
+ * workspace learned from the file's bytes (its inspection: inputs, outputs, the ops that make them), so that a job
+ * whose graph is saved does not read or parse the 209 MB `.onnx` at all (docs/performance.md, "Round 9").
  *
  * Soundness. The saved graph is keyed by the model's content hash, onnxruntime's version, the provider, the session
  * options and the machine (arch and CPU model: onnxruntime's 'all' level picks kernels for the CPU it runs on). The
@@ -21,10 +23,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { ProviderName } from '../config/types';
-import { stampSettled, statStamp } from '../runs/hash';
+import { FileStamp, fileStampOf } from '../runs/hash';
+import { readPackageVersion } from '../runs/runRecord';
 import { folderRefusal, ownedFolder } from '../util/ownedFolder';
 import { holdCacheEntry } from '../util/cacheHolds';
 import { modelGraphUsed } from './modelCacheContents';
+import type { InspectedOnnx, ModelInspection } from './inspect';
 
 /**
  * `<config folder>/.reclens/model-cache`: beside the decoded-row cache (`.reclens/cache`), not in it, since every
@@ -41,15 +45,11 @@ function usableDir(configDir: string): string | undefined {
 }
 
 /** The model's stamp before a job reads it, and whether what is learned from it may be remembered under it. */
-export interface ModelStamp {
-  stamp: string;
-  settled: boolean;
-}
+export type ModelStamp = Pick<FileStamp, 'stamp' | 'settled'>;
 
-export async function modelStamp(file: string): Promise<ModelStamp | undefined> {
-  const at = Date.now();
-  const st = await fs.promises.stat(file, { bigint: true }).catch(() => undefined);
-  return st && { stamp: statStamp(st), settled: stampSettled(st, at) };
+/** runs/hash.ts fileStampOf (the one stamp helper), under the name this module's callers know. */
+export async function modelStamp(file: string): Promise<FileStamp | undefined> {
+  return fileStampOf(file);
 }
 
 /** What the inference worker does with the cache: load a saved graph, or save the one it builds (or both: a saved
@@ -62,12 +62,36 @@ export interface ModelCacheFiles {
 /** How the worker's session came about: from a saved graph, from the model with its graph saved, or neither. */
 export type ModelCacheUse = 'hit' | 'saved' | 'off';
 
+/** Remembered with the hash: the workspace's inspection of the bytes (see InspectedOnnx), for a job that skips them. */
+interface RememberedInspection {
+  /** This build's version and the entry's format: an inspection made by other code is made again. */
+  reclens: string;
+  format: number;
+  inspection: ModelInspection;
+  graph: InspectedOnnx['graph'];
+}
+const INSPECTION_FORMAT = 1;
+let version: string | undefined;
+const reclensVersion = () => (version ??= readPackageVersion());
+/** A memo larger than this is not read (a real model's inspection is a few KiB; see MAX_SIGNATURE_BYTES). */
+const MAX_MEMO_BYTES = 16 * 2 ** 20;
+
+interface Memo {
+  sha256: string;
+  inspected?: RememberedInspection;
+}
+
 export interface ModelLoadPlan {
   files?: ModelCacheFiles;
   /** The hash the saved graph was chosen by (a hit), to compare with the hash of the bytes the job read. */
   expectedSha256?: string;
-  /** After the job has checked the model unchanged: keeps a graph the worker saved, remembers the hash. */
-  finish(sha256: string, use: ModelCacheUse | undefined): void;
+  /**
+   * On a hit whose memo also holds the model's inspection: the hash and inspection, so the workspace need not read
+   * or parse the file (onnxruntime loads the saved graph, not the file; openJob re-checks the stamp afterwards).
+   */
+  remembered?: InspectedOnnx;
+  /** After the job has checked the model unchanged: keeps a graph the worker saved, remembers hash and inspection. */
+  finish(onnx: InspectedOnnx, use: ModelCacheUse | undefined): void;
   /** Removes what the worker may have written (the job failed). */
   abandon(): void;
 }
@@ -89,18 +113,74 @@ function modelId(file: string): string {
 /** The sha256 the cache remembers for `file` at `stamp` (see statStamp), if any. */
 export function knownModelSha256(configDir: string, file: string, stamp: string): string | undefined {
   const dir = usableDir(configDir);
-  return dir && readMemo(dir, modelId(file), stamp);
+  return dir && readMemo(dir, modelId(file), stamp)?.sha256;
 }
 
-function readMemo(dir: string, id: string, stamp: string): string | undefined {
+/**
+ * The memo of `id` if it is for `stamp`. Its inspection is kept only if it has the shape this build writes (an
+ * entry from another build, cut short or edited is ignored, and rewritten by the job's finish).
+ */
+function readMemo(dir: string, id: string, stamp: string): Memo | undefined {
   try {
-    const memo = JSON.parse(fs.readFileSync(path.join(dir, `model-${id}.json`), 'utf8')) as unknown;
+    const file = path.join(dir, `model-${id}.json`);
+    if (fs.lstatSync(file).size > MAX_MEMO_BYTES) return undefined;
+    const memo = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
     if (typeof memo !== 'object' || memo === null) return undefined;
-    const { stamp: s, sha256 } = memo as { stamp?: unknown; sha256?: unknown };
-    return s === stamp && typeof sha256 === 'string' && /^[0-9a-f]{64}$/.test(sha256) ? sha256 : undefined;
+    const { stamp: s, sha256, inspected } = memo as { stamp?: unknown; sha256?: unknown; inspected?: unknown };
+    if (s !== stamp || typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) return undefined;
+    return { sha256, ...(validInspection(inspected) ? { inspected } : {}) };
   } catch {
     return undefined; // none, unreadable or not JSON: the hash is taken again
   }
+}
+
+const isArray = (v: unknown, each: (x: unknown) => boolean) => Array.isArray(v) && v.every(each);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+const isString = (v: unknown) => typeof v === 'string';
+const isValueInfo = (v: unknown) =>
+  isRecord(v) &&
+  isString(v.name) &&
+  isString(v.dtype) &&
+  (v.shape === null || isArray(v.shape, (d) => d === null || isString(d) || isNumber(d)));
+
+/** Whether `v` has the shape of what finish() writes (see RememberedInspection). */
+function validInspection(v: unknown): v is RememberedInspection {
+  if (!isRecord(v) || v.format !== INSPECTION_FORMAT || v.reclens !== reclensVersion()) return false;
+  const i = v.inspection,
+    g = v.graph;
+  return (
+    isRecord(i) &&
+    isRecord(g) &&
+    isString(i.file) &&
+    isString(i.producer) &&
+    [i.bytes, i.irVersion, i.nodeCount, i.initializerCount, i.parameterCount].every(isNumber) &&
+    isArray(i.opsets, (o) => isRecord(o) && isString(o.domain) && isNumber(o.version)) &&
+    isArray(i.inputs, isValueInfo) &&
+    isArray(i.outputs, isValueInfo) &&
+    isRecord(i.opTypes) &&
+    Object.values(i.opTypes).every(isNumber) &&
+    isArray(
+      i.embeddingTables,
+      (t) =>
+        isRecord(t) && isString(t.initializer) && isNumber(t.rows) && isNumber(t.dim) && isArray(t.indexedBy, isString),
+    ) &&
+    isArray(g.inputs, isValueInfo) &&
+    isArray(g.outputs, isValueInfo) &&
+    isArray(g.outputOps, (o) => isRecord(o) && isString(o.output) && isString(o.opType))
+  );
+}
+
+/**
+ * The remembered inspection as the workspace would have had it of `file`. Its op map is as the ONNX worker's reply
+ * gives it: JSON.parse, like the structured clone of that reply, makes a "__proto__" op name an own property.
+ */
+function rememberedOnnx(file: string, sha256: string, r: RememberedInspection): InspectedOnnx {
+  return {
+    sha256,
+    inspection: { ...r.inspection, file },
+    graph: { inputs: r.graph.inputs, outputs: r.graph.outputs, outputOps: r.graph.outputOps },
+  };
 }
 
 /** Writes `text` to `file` through a dot-file in the same folder and a rename. */
@@ -167,7 +247,8 @@ export function planModelLoad(
         }),
       )}.ort`,
     );
-  const known = readMemo(dir, id, before.stamp);
+  const memo = readMemo(dir, id, before.stamp);
+  const known = memo?.sha256;
   const load = known && fs.existsSync(graphFile(known)) ? graphFile(known) : undefined;
   // A graph is found again only through a remembered hash, which a racy stamp does not get: no save then (it costs
   // the job ~1.5 s and 209 MB written, for the real-size model).
@@ -180,8 +261,10 @@ export function planModelLoad(
   return {
     files: { load, save },
     expectedSha256: load ? known : undefined,
+    remembered: load && memo?.inspected ? rememberedOnnx(file, known!, memo.inspected) : undefined,
     abandon,
-    finish: (sha256, use) => {
+    finish: (onnx, use) => {
+      const { sha256 } = onnx;
       try {
         if (use === 'saved' && save && fs.existsSync(save)) {
           const kept = graphFile(sha256);
@@ -191,8 +274,18 @@ export function planModelLoad(
               fs.rmSync(path.join(dir, name), { force: true });
           }
         }
-        if (before.settled && known !== sha256)
-          writeAtomically(path.join(dir, `model-${id}.json`), JSON.stringify({ stamp: before.stamp, sha256 }));
+        if (before.settled && (known !== sha256 || !memo?.inspected)) {
+          const inspected: RememberedInspection = {
+            reclens: reclensVersion(),
+            format: INSPECTION_FORMAT,
+            inspection: onnx.inspection,
+            graph: { inputs: onnx.graph.inputs, outputs: onnx.graph.outputs, outputOps: onnx.graph.outputOps },
+          };
+          writeAtomically(
+            path.join(dir, `model-${id}.json`),
+            JSON.stringify({ stamp: before.stamp, sha256, inspected }),
+          );
+        }
         pruneLeftovers(dir);
         if (use === 'saved' || use === 'hit')
           modelGraphUsed(configDir, use === 'hit' ? load! : graphFile(sha256), file);

@@ -9,6 +9,7 @@ import type { ProviderFallback } from './session';
 import type { ModelCacheFiles, ModelCacheUse } from './modelCache';
 import type { WorkerError, WorkerFeed, WorkerInit, WorkerReply, WorkerRequest } from './inferenceWorkerMain';
 import type { TaskResult } from '../compute/tasks';
+import { Keepable, keepIdle, takeKept } from './sessionKeeper';
 
 function revive(e: WorkerError): Error {
   if (e.name === 'RecLensError')
@@ -25,6 +26,13 @@ export class RemoteSession {
   private failure: Error | undefined;
   /** Whether the model came from the saved-graph cache or was saved to it (model/modelCache.ts); set by open(). */
   modelCache?: ModelCacheUse;
+  /** How many jobs used this worker before this one (model/sessionKeeper.ts: 0 for a fresh worker). */
+  reuses = 0;
+  /** The key under which close() hands the worker to the keeper instead of ending it (see keepOnClose). */
+  private keepKey: string | undefined;
+  private closed = false;
+  /** This object's listeners on the worker, removed when the worker is handed on to the next job. */
+  private readonly listeners: [string, (...a: unknown[]) => void][] = [];
 
   private constructor(
     private readonly worker: Worker,
@@ -33,7 +41,7 @@ export class RemoteSession {
     private readonly output: string,
     private readonly label: string,
   ) {
-    worker.on('message', (msg: WorkerReply) => {
+    this.listen('message', (msg: WorkerReply) => {
       if (msg.type === 'ready') return;
       const p = this.pending.get(msg.id);
       if (!p) return;
@@ -43,10 +51,40 @@ export class RemoteSession {
         p.resolve(msg.outputs);
       } else p.reject(revive(msg.error));
     });
-    worker.on('error', (e) => this.failAll(e));
-    worker.on('exit', (code) => {
+    this.listen('error', (e: Error) => this.failAll(e));
+    this.listen('exit', (code: number) => {
       if (code !== 0) this.failAll(new Error(`inference worker exited with code ${code}`));
     });
+  }
+
+  private listen<A extends unknown[]>(event: string, fn: (...a: A) => void): void {
+    const f = fn as unknown as (...a: unknown[]) => void;
+    this.worker.on(event, f);
+    this.listeners.push([event, f]);
+  }
+
+  /** The inference worker's thread id (tests: a kept worker serves the next job). */
+  get workerThreadId(): number {
+    return this.worker.threadId;
+  }
+
+  /**
+   * From now on close() hands the worker to the keeper under `key` (model/sessionKeeper.ts) when it is healthy and
+   * idle, instead of ending it. openJob sets it once it has checked the model file unchanged.
+   */
+  keepOnClose(key: string): void {
+    this.keepKey = key;
+  }
+
+  /** A session on the worker kept under `key` by an earlier job's close(), if one is idle (it is then this job's). */
+  static reuse(key: string): RemoteSession | undefined {
+    const kept = takeKept<KeptWorker>(key);
+    if (!kept) return undefined;
+    const { provider, fallbacks, output, label, modelCache, reuses } = kept.state;
+    const rs = new RemoteSession(kept.worker, provider, fallbacks, output, label);
+    rs.modelCache = modelCache;
+    rs.reuses = reuses + 1;
+    return rs; // kept again only once its job has checked the model unchanged (keepOnClose)
   }
 
   private failAll(e: Error): void {
@@ -71,6 +109,8 @@ export class RemoteSession {
     const worker = new Worker(path.join(__dirname, 'inferenceWorkerMain.js'), {
       workerData: { model, providers, threads, ...(cache ? { cache } : {}) } satisfies WorkerInit,
     });
+    RemoteSession.live++;
+    worker.once('exit', () => RemoteSession.live--);
     return new Promise((resolve, reject) => {
       // A worker is never terminated while onnxruntime is still creating its session: terminating it inside that
       // native call aborts the whole process (Napi::Error -> std::terminate, seen under load in the test suite), which
@@ -131,6 +171,13 @@ export class RemoteSession {
     });
   }
 
+  private static live = 0;
+
+  /** Inference workers started and not yet exited, kept idle ones included (tests: nothing leaks). */
+  static get liveWorkers(): number {
+    return RemoteSession.live;
+  }
+
   /** Workers whose open() was given up while onnxruntime was loading: each ends once its load has finished. */
   private static readonly ending = new Set<Promise<void>>();
 
@@ -167,8 +214,57 @@ export class RemoteSession {
     return scoresFromOutput(out[this.output], this.output, rows, this.label);
   }
 
+  /**
+   * Ends this job's use of the session: the worker goes to the keeper (keepOnClose) if nothing is in flight and it
+   * has not failed, else it is terminated. A second close() does nothing (the worker may be another job's by then).
+   */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     clearFeedPool();
+    if (this.keepKey === undefined || this.failure || this.pending.size > 0) {
+      await this.worker.terminate();
+      return;
+    }
+    for (const [event, fn] of this.listeners) this.worker.off(event, fn);
+    this.failure = new Error('This inference session was closed (its worker was kept for the next job).');
+    const { provider, fallbacks, output, label, modelCache, reuses } = this;
+    await keepIdle(
+      this.keepKey,
+      new KeptWorker(this.worker, { provider, fallbacks, output, label, modelCache, reuses }),
+    );
+  }
+}
+
+/** An idle inference worker and what a session on it needs (model/sessionKeeper.ts). */
+class KeptWorker implements Keepable {
+  constructor(
+    readonly worker: Worker,
+    readonly state: {
+      provider: ProviderName;
+      fallbacks: ProviderFallback[];
+      output: string;
+      label: string;
+      modelCache: ModelCacheUse | undefined;
+      reuses: number;
+    },
+  ) {}
+
+  async end(): Promise<void> {
     await this.worker.terminate();
+  }
+
+  hold(held: boolean): void {
+    if (held) this.worker.ref();
+    else this.worker.unref();
+  }
+
+  watch(lost: () => void): () => void {
+    this.worker.once('exit', lost);
+    this.worker.once('error', lost);
+    return () => {
+      this.worker.off('exit', lost);
+      this.worker.off('error', lost);
+    };
   }
 }

@@ -27,6 +27,23 @@ export function stampSettled(st: fs.BigIntStats, at: number): boolean {
   return at - Number(st.ctimeNs / 1_000_000n) > RACY_SECONDS * 1000;
 }
 
+/** A file's stamp taken now (see statStamp), its size, and whether it is settled (stampSettled at this moment). */
+export interface FileStamp {
+  stamp: string;
+  size: bigint;
+  settled: boolean;
+}
+
+/**
+ * The file's stamp, asynchronously (the one "stat the file into a stamp" helper: job.ts's model checks, the
+ * workspace's model read, model/modelCache.ts); undefined when it cannot be stat'ed (missing: the reader says why).
+ */
+export async function fileStampOf(file: string): Promise<FileStamp | undefined> {
+  const at = Date.now();
+  const st = await fs.promises.stat(file, { bigint: true }).catch(() => undefined);
+  return st && { stamp: statStamp(st), size: st.size, settled: stampSettled(st, at) };
+}
+
 /**
  * Size, mtime and a hash of the first and last MiB: cheap for large data files, and changes when they change.
  *

@@ -28,6 +28,8 @@ export const clearCache =
     const { clearRowCache, describeCleared } = await import('../../engine/data/clearCache');
     const { clearModelCache, describeModelCacheCleared } = await import('../../engine/model/modelCache');
     const { describeModelCache, modelCacheContents } = await import('../../engine/model/modelCacheContents');
+    // The inference worker kept for the next job holds a model loaded from that cache: ended too.
+    await (await import('../../engine/model/sessionKeeper')).releaseKeptSessions();
     const folders = [...new Set((await findConfigs()).map((u) => path.dirname(u.fsPath)))];
     const results: RowCacheCleared[] = [];
     for (const folder of folders) {
