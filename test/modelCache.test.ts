@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'crypto';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { test } from 'node:test';
@@ -206,4 +207,23 @@ test('a model written seconds ago: its hash is not remembered (racy stamp), and 
   assert.ok(!fs.existsSync(cache), 'nothing written: no graph, no hash');
   touched();
   assert.equal((await job(config)).use, 'off');
+});
+
+test('a job whose config is refused while the model loads leaves nothing in the workspace (no cache folder, no half-saved graph)', async () => {
+  await settled(TINY); // a settled model: the job plans to save its graph, so it makes the cache folder
+  const { config } = workspaceFor(TINY);
+  const cfg = JSON.parse(fs.readFileSync(config.file, 'utf8'));
+  cfg.data.filter = 'no_such_column > 1'; // found out by DuckDB while onnxruntime loads the model
+  fs.writeFileSync(config.file, JSON.stringify(cfg));
+  const before = fs.readdirSync(config.dir).sort();
+  // A CLI process, as a user runs it: it exits only when its work (the worker's load and the clean-up) is over.
+  const script = `
+    const { main } = require(${JSON.stringify(path.join(__dirname, '../src/cli/main.js'))});
+    main(['eval', '--config', ${JSON.stringify(config.file)}, '--no-record', '--allow-outside', ${JSON.stringify(path.dirname(TINY))}], { out: () => {}, err: (t) => console.error(t) })
+      .then((code) => { process.exitCode = code; });`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.signal, null, `killed: ${r.stderr.slice(-300)}`);
+  assert.equal(r.status, 2, r.stderr.slice(-300));
+  assert.match(r.stderr, /no_such_column/);
+  assert.deepEqual(fs.readdirSync(config.dir).sort(), before, 'nothing written in the workspace');
 });

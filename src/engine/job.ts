@@ -181,10 +181,12 @@ export async function openJob(
     // The workspace's error names the file or field at fault; onnxruntime's own would only repeat it less clearly.
     // It is thrown at once: RemoteSession.open has rejected too (its output name was this workspace's), and the
     // worker ends by itself once onnxruntime has finished loading (never inside that native call).
-    void loading.then(
-      (rs) => rs.close(),
-      () => undefined,
-    );
+    void loading
+      .then(
+        (rs) => rs.close(),
+        () => undefined,
+      )
+      .finally(() => cache.abandon());
     throw e;
   }
   const session = loading.then(async (rs) => {

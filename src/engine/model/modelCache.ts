@@ -204,6 +204,20 @@ function made(configDir: string): boolean {
   }
 }
 
+/** The cache's folders that do not exist yet, deepest first (what `made` would create). */
+function missingLevels(configDir: string): string[] {
+  const levels = LEVELS.map((_, i) => path.join(configDir, ...LEVELS.slice(0, i + 1)));
+  return levels.filter((p) => !fs.existsSync(p)).reverse();
+}
+
+function removeIfEmpty(folder: string): void {
+  try {
+    fs.rmdirSync(folder); // fails on a folder with anything in it: then it is kept
+  } catch {
+    /* not empty, or gone */
+  }
+}
+
 /** Leftovers of interrupted saves (a process killed while onnxruntime wrote) older than an hour. */
 function pruneLeftovers(dir: string): void {
   for (const name of fs.readdirSync(dir)) {
@@ -252,12 +266,19 @@ export function planModelLoad(
   const load = known && fs.existsSync(graphFile(known)) ? graphFile(known) : undefined;
   // A graph is found again only through a remembered hash, which a racy stamp does not get: no save then (it costs
   // the job ~1.5 s and 209 MB written, for the real-size model).
+  const newLevels = missingLevels(configDir);
   const save =
     before.settled && made(configDir)
       ? path.join(dir, `.model-${id}-${process.pid}-${randomBytes(4).toString('hex')}.ort`)
       : undefined;
   const release = load ? holdCacheEntry(load) : () => undefined; // the size bound spares it while the job loads it
-  const abandon = () => (release(), save && fs.rmSync(save, { force: true }));
+  // A job that fails (a config error found while the model loads) leaves nothing behind: not its half-saved graph,
+  // nor the folders it made for it while they are still empty.
+  const abandon = () => {
+    release();
+    if (save) fs.rmSync(save, { force: true });
+    for (const level of newLevels) removeIfEmpty(level);
+  };
   return {
     files: { load, save },
     expectedSha256: load ? known : undefined,
