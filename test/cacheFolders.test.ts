@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { test } from 'node:test';
+import { releaseKeptSessions } from '../src/engine/model/sessionKeeper';
 import { requireConfig } from '../src/engine/config/loadConfig';
 import { forgetRows } from '../src/engine/data/rowCache';
 import { RecLensError } from '../src/engine/errors';
@@ -164,6 +165,7 @@ async function twoModels(): Promise<{ dir: string; configs: [string, string] }> 
 
 /** Opens a job on `config` (the model's session: its graph saved, or loaded from the cache); how it loaded. */
 async function load(config: string): Promise<string | undefined> {
+  await releaseKeptSessions(); // each job loads its model (these tests are about the disk cache, not a kept worker)
   const c = requireConfig(config).config;
   return withJob(c, { providers: ['cpu'] }, undefined, async (ctx) => ctx.rs.modelCache);
 }

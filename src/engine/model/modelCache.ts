@@ -308,8 +308,9 @@ export function planModelLoad(
           );
         }
         pruneLeftovers(dir);
-        if (use === 'saved' || use === 'hit')
-          modelGraphUsed(configDir, use === 'hit' ? load! : graphFile(sha256), file);
+        // A kept worker (use undefined) was loaded from the saved graph too: it counts as a use for the size bound.
+        if (use === 'saved') modelGraphUsed(configDir, graphFile(sha256), file);
+        else if ((use === 'hit' || use === undefined) && load) modelGraphUsed(configDir, load, file);
       } catch {
         /* the cache is an optimisation: a failure to keep an entry costs the next job its load, nothing else */
       } finally {
