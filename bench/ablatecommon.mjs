@@ -17,6 +17,10 @@ export function loadBuild(root) {
     streamBatches: mod('data/batches.js').streamBatches,
     ablate: mod('ablation/ablate.js').ablate,
     withJob: mod('job.js').withJob,
+    // Round 9 keeps a job's inference worker for the next job (the editor's case); older builds keep none.
+    releaseKept: fs.existsSync(path.join(root, 'out/src/engine/model/sessionKeeper.js'))
+      ? mod('model/sessionKeeper.js').releaseKeptSessions
+      : async () => undefined,
     ort: require('onnxruntime-node'),
   };
 }
@@ -77,7 +81,7 @@ export async function bareReference(lib, config, providers, limit) {
 }
 
 /** A plain pass over the first `limit` rows, timed inside an open job after a warm-up pass (wall s). */
-export async function plainPass(lib, config, providers, limit) {
+export async function plainPass(lib, config, providers, limit, { keep = false } = {}) {
   let plain = 0;
   await lib.withJob(config, { providers, limit }, undefined, async (ctx) => {
     await ctx.score('warm-up');
@@ -85,6 +89,8 @@ export async function plainPass(lib, config, providers, limit) {
     await ctx.score('plain');
     plain = (performance.now() - t) / 1000;
   });
+  // The next job starts its own worker, as `reclens ablate` does, unless asked to take this one (the editor's case).
+  if (!keep) await lib.releaseKept();
   return plain;
 }
 

@@ -139,7 +139,7 @@ const results = new Map();
 for (let k = 0; k < repeat; k++)
   for (const [key, what, fn] of cases)
     for (const e of engines) {
-      cold(e);
+      await cold(e);
       const l0 = load();
       sampleThreads();
       const before = new Map(threads);

@@ -37,6 +37,10 @@ export function engines(dirs) {
       openWorkspace: req('./src/engine/workspace.js').openWorkspace,
       streamBatches: req('./src/engine/data/batches.js').streamBatches,
       forgetRows: req('./src/engine/data/rowCache.js').forgetRows,
+      // Round 9 keeps a job's inference worker for the next job; a cold start has none (older trees: no keeper).
+      releaseKept: fs.existsSync(path.join(path.resolve(d), 'src/engine/model/sessionKeeper.js'))
+        ? req('./src/engine/model/sessionKeeper.js').releaseKeptSessions
+        : async () => undefined,
     };
   });
 }
@@ -53,7 +57,8 @@ export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.lengt
 export async function benchConfig(first) {
   const cfgFile = await ensureBenchData();
   const { config } = first.requireConfig(cfgFile);
-  const cold = (e) => {
+  const cold = async (e) => {
+    await e.releaseKept();
     e.forgetRows();
     fs.rmSync(path.join(path.dirname(cfgFile), '.reclens', 'cache'), { recursive: true, force: true });
   };

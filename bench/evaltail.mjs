@@ -24,7 +24,7 @@ const stages = flag('--stages');
 const engines = enginesOf(argv);
 const { config, cold } = await benchConfig(engines[0]);
 async function measure(e, what, fn) {
-  cold(e);
+  await cold(e);
   const l0 = load();
   const t = performance.now(),
     c = cpuNow();
